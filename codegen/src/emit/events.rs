@@ -1,0 +1,119 @@
+//! Typed callback events: one struct per event and an `Event` enum whose `Unknown` variant keeps
+//! anything else, so a receiver never fails on a new event.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::fields::field_doc;
+use super::names::{self, ident, rust_type, Ctx};
+use crate::ir::{Callback, Field, TypeRef};
+
+/// `events.rs` of a domain.
+pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
+    let d = ctx.domain;
+    let head = docs::inner(&[format!("Events pushed by {} ({}) to the callback URL, decrypted.", docs::text(&d.summary), d.title)]);
+    let uses = names::imports(d.callbacks.iter().flat_map(|c| c.fields.iter()), true);
+    let structs = d.callbacks.iter().map(|c| event_struct(ctx, c));
+    let variants = d.callbacks.iter().map(|c| {
+        let v = variant(c);
+        let doc = docs::outer(&[format!("`{}`: {}", c.event, c.title)]);
+        quote!(#doc #v(#v),)
+    });
+    let arms = d.callbacks.iter().map(|c| {
+        let v = variant(c);
+        let event = &c.event;
+        let fields = c.fields.iter().map(|f| {
+            let n = ident(&f.rust);
+            let value = from_text(f);
+            quote!(#n: #value,)
+        });
+        quote!(Some(#event) => Self::#v(#v { #(#fields)* }),)
+    });
+    quote! {
+        #head
+        use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+        #uses
+
+        #(#structs)*
+
+        /// An event of this domain. Decoding never fails: other events keep their name and raw XML.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// An event this version of the spec does not describe (or a message that is not an event).
+            Unknown {
+                /// The `Event` element, if any.
+                event: Option<String>,
+                /// The whole decrypted XML.
+                raw_xml: String,
+            },
+        }
+
+        impl CallbackEvent for Event {
+            fn from_xml(doc: &XmlDoc) -> Self {
+                match doc.get("Event") {
+                    #(#arms)*
+                    event => Self::Unknown {
+                        event: event.map(str::to_owned),
+                        raw_xml: doc.raw().to_owned(),
+                    },
+                }
+            }
+        }
+    }
+}
+
+fn variant(c: &Callback) -> proc_macro2::Ident {
+    ident(&c.event.to_upper_camel_case())
+}
+
+fn event_struct(ctx: &Ctx<'_>, c: &Callback) -> TokenStream {
+    let name = variant(c);
+    let doc = docs::outer(&[
+        format!("{}: {}", c.title, docs::text(&c.summary)),
+        String::new(),
+        format!("`Event` = `{}`, `MsgType` = `{}`. {}", c.event, c.msg_type, docs::link(ctx.product, &c.doc, &c.docs)),
+        String::new(),
+        "Every element is optional: a missing or unparsable one is `None`, never an error.".into(),
+    ]);
+    let fields = c.fields.iter().map(|f| {
+        let n = ident(&f.rust);
+        let ty = rust_type(&f.ty);
+        let doc = field_doc(f);
+        let wire_doc = format!(" XML element `<{}>`.", f.wire);
+        quote! {
+            #doc
+            #[doc = ""]
+            #[doc = #wire_doc]
+            pub #n: Option<#ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// The value of `f` from its element text.
+fn from_text(f: &Field) -> TokenStream {
+    let wire = &f.wire;
+    let text = quote!(doc.get(#wire));
+    match &f.ty {
+        TypeRef::String => quote!(#text.map(str::to_owned)),
+        TypeRef::I32 | TypeRef::I64 => quote!(#text.and_then(|t| t.trim().parse().ok())),
+        TypeRef::Flag => quote!(#text.map(|t| t.trim() == "1")),
+        TypeRef::Bool => quote!(#text.map(|t| matches!(t.trim(), "1" | "true"))),
+        TypeRef::Enum(n) => {
+            let n = ident(n);
+            quote!(#text.and_then(|t| t.trim().parse::<i64>().ok()).map(#n::from_value))
+        }
+        // The linter only admits scalar callback fields.
+        TypeRef::Object(_) | TypeRef::List(_) => quote!(None),
+    }
+}

@@ -1,0 +1,256 @@
+//! The crate root, product modules (client type, errcodes, token endpoint) and domain `mod.rs` files.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::names::{api_type, ident, Ctx};
+use super::{rust_file, GeneratedFile};
+use crate::ir::{ErrorClass, ErrorCode, Method, ParamValue, Product, Spec};
+
+/// `src/lib.rs`.
+pub fn lib_rs(spec: &Spec) -> GeneratedFile {
+    let mut lines = vec![
+        "Typed async clients for the WeCom (企业微信) and WeChat mini-program live-streaming APIs.".to_owned(),
+        String::new(),
+        "Generated from the YAML spec by `cargo xtask codegen`; shared behaviour (HTTP, tokens, retries, errors,".to_owned(),
+        "validation, callback crypto) lives in [`wxlive_runtime`], re-exported as [`runtime`].".to_owned(),
+        String::new(),
+        "Products and their domains (each domain behind a cargo feature of its own):".to_owned(),
+        String::new(),
+    ];
+    for p in &spec.products {
+        lines.push(format!("- [`{}`]: {} ({})", p.name, docs::text(&p.summary), p.title));
+        for d in &p.domains {
+            lines.push(format!("  - `{}::{}` (feature `{}`): {} ({})", p.name, d.name, d.feature, docs::text(&d.summary), d.title));
+        }
+    }
+    let head = docs::inner(&lines);
+    let mods = spec.products.iter().map(|p| {
+        let m = ident(&p.name);
+        let features: Vec<&str> = p.domains.iter().map(|d| d.feature.as_str()).collect();
+        let cfg = match features.as_slice() {
+            [one] => quote!(feature = #one),
+            many => quote!(any(#(feature = #many),*)),
+        };
+        quote! {
+            #[cfg(#cfg)]
+            pub mod #m;
+        }
+    });
+    let tokens = quote! {
+        #head
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub use wxlive_runtime as runtime;
+        pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
+
+        #(#mods)*
+    };
+    rust_file("src/lib.rs".into(), "spec/ (every product)", tokens)
+}
+
+/// `src/<product>/mod.rs`.
+pub fn product_mod(p: &Product) -> GeneratedFile {
+    let head = docs::inner(&[
+        format!("{}: {}", p.title, docs::text(&p.summary)),
+        String::new(),
+        format!("Host `{}`; every call carries the `{}` query parameter.", p.host, p.token_param),
+    ]);
+    let client = ident(&p.client);
+    let (id, id_title, id_doc) = &p.credentials[0];
+    let (secret, secret_title, secret_doc) = &p.credentials[1];
+    let id_ident = ident(id);
+    let secret_ident = ident(secret);
+    let new_doc = docs::outer(&[
+        format!("A client for `{id}` ({id_title}: {}) and `{secret}` ({secret_title}: {}),", docs::text(id_doc), docs::text(secret_doc)),
+        format!("talking to `{}` with the default options.", p.host),
+    ]);
+    let name = &p.name;
+    let host = &p.host;
+    let token_param = &p.token_param;
+    let t = &p.token;
+    let token_path = &t.path;
+    let token_method = match t.method {
+        Method::Get => quote!(HttpMethod::Get),
+        Method::Post => quote!(HttpMethod::Post),
+    };
+    let params = t.params.iter().map(|(n, v)| {
+        let v = match v {
+            ParamValue::Id => quote!(ParamValue::Id),
+            ParamValue::Secret => quote!(ParamValue::Secret),
+            ParamValue::Literal(s) => quote!(ParamValue::Literal(#s)),
+            ParamValue::Bool(b) => quote!(ParamValue::Bool(#b)),
+        };
+        quote!((#n, #v))
+    });
+    let token_field = &t.token_field;
+    let expires_field = &t.expires_field;
+    let errors = error_infos(&p.errors);
+    let product_doc = format!(
+        " This product as the runtime sees it: host, errcodes and the token endpoint {} (`{} {}`, [{}]({}{})).",
+        t.title,
+        if t.method == Method::Get { "GET" } else { "POST" },
+        t.path,
+        t.doc,
+        p.doc_base,
+        t.doc
+    );
+    let mods = p.domains.iter().map(|d| {
+        let m = ident(&d.name);
+        let f = &d.feature;
+        let doc = docs::outer(&[format!("{}: {}", d.title, docs::text(&d.summary))]);
+        quote!(#doc #[cfg(feature = #f)] pub mod #m;)
+    });
+    let accessors = p.domains.iter().map(|d| {
+        let m = ident(&d.name);
+        let f = &d.feature;
+        let api = api_type(d);
+        let doc = docs::outer(&[format!("{}: {}", d.title, docs::text(&d.summary))]);
+        quote! {
+            #doc
+            #[cfg(feature = #f)]
+            pub fn #m(&self) -> #m::#api<'_> {
+                #m::#api::new(&self.inner)
+            }
+        }
+    });
+    let client_doc = docs::outer(&[
+        format!("Client of the {} ({}) for one app. Cheap to clone; clones share the token cache.", docs::text(&p.summary), p.title),
+        String::new(),
+        "Each domain is reached through an accessor named after it.".into(),
+    ]);
+    let tokens = quote! {
+        #head
+        use wxlive_runtime::meta::{HttpMethod, ParamValue, Product, TokenEndpoint};
+        use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
+
+        #(#mods)*
+
+        /// Errcodes common to every endpoint of this product, with their class and hint.
+        pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = #errors;
+
+        #[doc = #product_doc]
+        pub static PRODUCT: Product = Product {
+            name: #name,
+            host: #host,
+            token_param: #token_param,
+            token: TokenEndpoint {
+                method: #token_method,
+                path: #token_path,
+                params: &[#(#params),*],
+                token_field: #token_field,
+                expires_field: #expires_field,
+            },
+            errors: ERRORS,
+        };
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct #client {
+            inner: Client,
+        }
+
+        impl #client {
+            #new_doc
+            pub fn new(#id_ident: impl Into<String>, #secret_ident: impl Into<Secret>) -> Result<Self, Error> {
+                Self::builder().credentials(#id_ident, #secret_ident).build()
+            }
+
+            /// A builder: base URL, timeouts, retry policy, token provider, request validation.
+            pub fn builder() -> ClientBuilder<Self> {
+                ClientBuilder::new(&PRODUCT)
+            }
+
+            /// The runtime client underneath.
+            pub fn runtime(&self) -> &Client {
+                &self.inner
+            }
+
+            #(#accessors)*
+        }
+
+        impl From<Client> for #client {
+            fn from(inner: Client) -> Self {
+                Self { inner }
+            }
+        }
+    };
+    rust_file(format!("src/{}/mod.rs", p.name), &p.file, tokens)
+}
+
+/// `&[ErrorCodeInfo { .. }, ..]` for `codes`.
+pub fn error_infos(codes: &[ErrorCode]) -> TokenStream {
+    let items = codes.iter().map(|e| {
+        let code = super::enums::lit_int(&crate::ir::Literal::Int(e.code));
+        let name = &e.name;
+        let title = &e.title;
+        let meaning = &e.meaning;
+        let class = match e.class {
+            ErrorClass::TokenInvalid => quote!(TokenInvalid),
+            ErrorClass::Busy => quote!(Busy),
+            ErrorClass::Throttled => quote!(Throttled),
+            ErrorClass::Other => quote!(Other),
+        };
+        let hint = match &e.hint {
+            Some(h) => quote!(Some(#h)),
+            None => quote!(None),
+        };
+        quote! {
+            wxlive_runtime::meta::ErrorCodeInfo {
+                code: #code,
+                name: #name,
+                title: #title,
+                meaning: #meaning,
+                class: wxlive_runtime::meta::ErrorClass::#class,
+                hint: #hint,
+            }
+        }
+    });
+    quote!(&[#(#items),*])
+}
+
+/// `src/<product>/<domain>/mod.rs`.
+pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
+    let d = ctx.domain;
+    let p = ctx.product;
+    let head = docs::inner(&[
+        format!("{}: {}", d.title, docs::text(&d.summary)),
+        String::new(),
+        format!("Overview: [{}]({}{}). Generated from `{}`.", d.doc, p.doc_base, d.doc, d.file),
+        String::new(),
+        format!(
+            "{} endpoints through [`{}`], {} pushed event kinds in [`Event`]{}.",
+            d.endpoints.len(),
+            api_type(d),
+            d.callbacks.len(),
+            if d.callbacks.is_empty() { " (none yet)" } else { "" }
+        ),
+    ]);
+    let api = api_type(d);
+    let mut uses = vec![quote!(pub use client::#api;)];
+    for (m, present) in [
+        ("enums", !d.enums.is_empty()),
+        ("events", true),
+        ("requests", !d.endpoints.is_empty()),
+        ("responses", !d.endpoints.is_empty()),
+        ("types", !d.types.is_empty()),
+    ] {
+        if present {
+            let m = ident(m);
+            uses.push(quote!(pub use #m::*;));
+        }
+    }
+    quote! {
+        #head
+        mod client;
+        mod enums;
+        mod events;
+        mod requests;
+        mod responses;
+        mod types;
+
+        #(#uses)*
+    }
+}

@@ -1,0 +1,261 @@
+//! Request types: builders, generated `Validate` impls and the `ApiRequest` wiring.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::enums::lit_int;
+use super::fields::{field_checks, storage, struct_field, Mode, Storage};
+use super::names::{self, builder_type, ident, request_type, response_type, rust_type, Ctx};
+use super::product::error_infos;
+use crate::ir::{Endpoint, Field, Literal, Location, Method, Rule, TypeRef};
+
+/// `requests.rs` of a domain.
+pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
+    let head = docs::inner(&[format!("Requests of {} ({}).", ctx.domain.summary, ctx.domain.title)]);
+    if ctx.domain.endpoints.is_empty() {
+        return head;
+    }
+    let fields: Vec<&Field> = ctx.domain.endpoints.iter().flat_map(|e| e.request.iter()).collect();
+    let uses = names::imports(fields.iter().copied(), true);
+    let responses = ctx.domain.endpoints.iter().map(response_type);
+    let requests = ctx.domain.endpoints.iter().map(|e| request(ctx, e));
+    quote! {
+        #head
+        use serde::Serialize;
+        use wxlive_runtime::meta::{HttpMethod, Operation};
+        use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
+        #uses
+        use super::{#(#responses),*};
+        #(#requests)*
+    }
+}
+
+fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
+    let name = request_type(e);
+    let builder = builder_type(e);
+    let mut lines = vec![format!("{}: {}", e.title, docs::text(&e.summary)), String::new()];
+    lines.push(format!("`{} {}`. {}", method_str(e.method), e.path, docs::link(ctx.product, &e.doc, &e.docs)));
+    if !e.idempotent {
+        lines.push(String::new());
+        lines.push("Not idempotent: the client never re-sends it after an ambiguous failure.".into());
+    }
+    let doc = docs::outer(&lines);
+    let builder_doc = format!(" Builds a [`{name}`]; see its fields for the rules.");
+    let fields = e.request.iter().map(|f| struct_field(f, Mode::Request));
+    let builder_fields = e.request.iter().map(|f| {
+        let n = ident(&f.rust);
+        let ty = rust_type(&f.ty);
+        match storage(f, Mode::Request) {
+            Storage::List => quote!(#n: #ty,),
+            _ => quote!(#n: Option<#ty>,),
+        }
+    });
+    let setters = e.request.iter().map(setter);
+    let assigns = e.request.iter().map(|f| {
+        let n = ident(&f.rust);
+        match storage(f, Mode::Request) {
+            Storage::Plain => quote!(#n: self.#n.unwrap_or_default(),),
+            _ => quote!(#n: self.#n,),
+        }
+    });
+    let presence = e.request.iter().filter(|f| storage(f, Mode::Request) == Storage::Plain && f.ty != TypeRef::String).map(|f| {
+        let n = ident(&f.rust);
+        let wire = &f.wire;
+        quote!(v.required(#wire, self.#n.is_some());)
+    });
+    let checks: Vec<TokenStream> = e
+        .request
+        .iter()
+        .map(|f| field_checks(f, Mode::Request, &|n| ctx.is_validated(n)))
+        .chain(e.rules.iter().map(|r| rule_checks(e, r)))
+        .collect();
+    let v = if checks.iter().all(TokenStream::is_empty) { quote!(_v) } else { quote!(v) };
+    let op = operation(ctx, e);
+    let response = response_type(e);
+    let query = query_fn(e);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// A builder; `build()` checks every rule and reports all violations.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone, Default)]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// The request, or every violated rule (missing required fields included).
+            pub fn build(self) -> Result<#name, ValidationError> {
+                let mut v = Validator::new();
+                #(#presence)*
+                let request = #name {
+                    #(#assigns)*
+                };
+                request.check(&mut v);
+                v.finish().map(|()| request)
+            }
+        }
+
+        impl Validate for #name {
+            fn check(&self, #v: &mut Validator) {
+                #(#checks)*
+            }
+        }
+
+        impl ApiRequest for #name {
+            type Response = #response;
+            const OPERATION: &'static Operation = &#op;
+            #query
+        }
+    }
+}
+
+fn setter(f: &Field) -> TokenStream {
+    let n = ident(&f.rust);
+    let doc = super::fields::field_doc(f);
+    let ty = rust_type(&f.ty);
+    match (storage(f, Mode::Request), &f.ty) {
+        (Storage::List, TypeRef::List(item)) => {
+            let item = rust_type(item);
+            quote! {
+                #doc
+                pub fn #n(mut self, value: impl IntoIterator<Item = #item>) -> Self {
+                    self.#n = value.into_iter().collect();
+                    self
+                }
+            }
+        }
+        (_, TypeRef::String) => quote! {
+            #doc
+            pub fn #n(mut self, value: impl Into<String>) -> Self {
+                self.#n = Some(value.into());
+                self
+            }
+        },
+        _ => quote! {
+            #doc
+            pub fn #n(mut self, value: #ty) -> Self {
+                self.#n = Some(value);
+                self
+            }
+        },
+    }
+}
+
+fn rule_checks(e: &Endpoint, r: &Rule) -> TokenStream {
+    let c = &r.condition;
+    let cn = ident(&c.rust);
+    let lit = lit_int(&r.equals);
+    let st = storage(c, Mode::Request);
+    let holds = match (&c.ty, st, &r.equals) {
+        (TypeRef::Enum(_), Storage::Optional, Literal::Int(_)) => quote!(self.#cn.map(|x| x.value()) == Some(#lit)),
+        (TypeRef::Enum(_), Storage::Optional, Literal::Str(_)) => quote!(self.#cn.as_ref().map(|x| x.value()) == Some(#lit)),
+        (TypeRef::Enum(_), _, _) => quote!(self.#cn.value() == #lit),
+        (TypeRef::String, Storage::Optional, _) => quote!(self.#cn.as_deref() == Some(#lit)),
+        (_, Storage::Optional, _) => quote!(self.#cn == Some(#lit)),
+        _ => quote!(self.#cn == #lit),
+    };
+    let condition = format!("{} == {}", c.wire, r.equals);
+    let source = match &r.source {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let governed = r.fields.iter().filter_map(|wire| e.request.iter().find(|f| &f.wire == wire)).map(|f| {
+        let n = ident(&f.rust);
+        let wire = &f.wire;
+        let present = match storage(f, Mode::Request) {
+            Storage::List => quote!(!self.#n.is_empty()),
+            _ => quote!(self.#n.is_some()),
+        };
+        quote!(v.only_when(#wire, #present, holds, #condition, #source);)
+    });
+    quote! {
+        let holds = #holds;
+        #(#governed)*
+    }
+}
+
+fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
+    let domain = &ctx.domain.name;
+    let name = &e.name;
+    let path = &e.path;
+    let idempotent = e.idempotent;
+    let method = match e.method {
+        Method::Get => quote!(HttpMethod::Get),
+        Method::Post => quote!(HttpMethod::Post),
+    };
+    let errors = error_infos(&e.errors);
+    quote! {
+        Operation {
+            domain: #domain,
+            name: #name,
+            method: #method,
+            path: #path,
+            idempotent: #idempotent,
+            errors: #errors,
+        }
+    }
+}
+
+fn query_fn(e: &Endpoint) -> TokenStream {
+    let query: Vec<&Field> = e.request.iter().filter(|f| f.location == Location::Query).collect();
+    if query.is_empty() {
+        return quote!();
+    }
+    let always = query.iter().filter(|f| storage(f, Mode::Request) != Storage::Optional).map(|f| {
+        let n = ident(&f.rust);
+        let wire = &f.wire;
+        let conv = to_query(&f.ty, quote!(self.#n));
+        quote!((#wire, #conv))
+    });
+    let optional: Vec<TokenStream> = query
+        .iter()
+        .filter(|f| storage(f, Mode::Request) == Storage::Optional)
+        .map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            let conv = to_query(&f.ty, quote!(*value));
+            quote! {
+                if let Some(value) = &self.#n {
+                    query.push((#wire, #conv));
+                }
+            }
+        })
+        .collect();
+    let binding = if optional.is_empty() { quote!(let query) } else { quote!(let mut query) };
+    quote! {
+        fn query(&self) -> Vec<(&'static str, String)> {
+            #binding = vec![#(#always),*];
+            #(#optional)*
+            query
+        }
+    }
+}
+
+/// `String` of a value for the query string (`place` is the value itself, not a reference).
+fn to_query(ty: &TypeRef, place: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Flag => quote!(u8::from(#place).to_string()),
+        _ => quote!(#place.to_string()),
+    }
+}
+
+fn method_str(m: Method) -> &'static str {
+    match m {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    }
+}

@@ -1,0 +1,325 @@
+//! The resolved spec: every name checked, every type reference resolved. Emitters read only this.
+
+pub use crate::spec::model::{DocCopies, ErrorClass, ErrorCode, Method};
+
+/// All products.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// In directory order.
+    pub products: Vec<Product>,
+}
+
+/// An API family.
+#[derive(Debug, Clone)]
+pub struct Product {
+    /// Display name of its file.
+    pub file: String,
+    /// Module name.
+    pub name: String,
+    /// Official title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Base URL.
+    pub host: String,
+    /// Doc link prefix.
+    pub doc_base: String,
+    /// Client type name.
+    pub client: String,
+    /// Credential names: (rust name, title, doc) of the id and of the secret.
+    pub credentials: [(String, String, String); 2],
+    /// Query parameter with the token.
+    pub token_param: String,
+    /// The token endpoint.
+    pub token: TokenEndpoint,
+    /// Common errcodes.
+    pub errors: Vec<ErrorCode>,
+    /// Domains in file order.
+    pub domains: Vec<Domain>,
+}
+
+/// The id + secret token endpoint.
+#[derive(Debug, Clone)]
+pub struct TokenEndpoint {
+    /// Official title.
+    pub title: String,
+    /// Doc id.
+    pub doc: String,
+    /// Method.
+    pub method: Method,
+    /// Path.
+    pub path: String,
+    /// Parameters.
+    pub params: Vec<(String, ParamValue)>,
+    /// Token field.
+    pub token_field: String,
+    /// Lifetime field.
+    pub expires_field: String,
+}
+
+/// A token endpoint parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamValue {
+    /// The id.
+    Id,
+    /// The secret.
+    Secret,
+    /// A literal.
+    Literal(String),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// One chapter.
+#[derive(Debug, Clone)]
+pub struct Domain {
+    /// Display name of its file.
+    pub file: String,
+    /// Module name.
+    pub name: String,
+    /// Cargo feature.
+    pub feature: String,
+    /// Official title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Overview doc id.
+    pub doc: String,
+    /// Enums.
+    pub enums: Vec<Enum>,
+    /// Object types.
+    pub types: Vec<Object>,
+    /// Endpoints.
+    pub endpoints: Vec<Endpoint>,
+    /// Events.
+    pub callbacks: Vec<Callback>,
+}
+
+/// An enum literal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Literal {
+    /// Integer.
+    Int(i64),
+    /// String.
+    Str(String),
+}
+
+impl std::fmt::Display for Literal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Literal::Int(i) => write!(f, "{i}"),
+            Literal::Str(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// An enumeration.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Rust name.
+    pub name: String,
+    /// Description.
+    pub doc: String,
+    /// Whether the wire values are strings.
+    pub is_string: bool,
+    /// Values.
+    pub values: Vec<EnumVariant>,
+}
+
+/// An enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// Wire value.
+    pub value: Literal,
+    /// Rust variant.
+    pub name: String,
+    /// Official title.
+    pub title: String,
+    /// Description.
+    pub doc: String,
+}
+
+/// An object type.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// Rust name.
+    pub name: String,
+    /// Description.
+    pub doc: String,
+    /// Fields.
+    pub fields: Vec<Field>,
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// UTF-8 string.
+    String,
+    /// 32-bit integer.
+    I32,
+    /// 64-bit integer.
+    I64,
+    /// JSON boolean.
+    Bool,
+    /// 0/1 integer read as bool.
+    Flag,
+    /// A declared enum.
+    Enum(String),
+    /// A declared object.
+    Object(String),
+    /// A list.
+    List(Box<TypeRef>),
+}
+
+/// Where a request field goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// Query string.
+    Query,
+    /// JSON body (also used for fields of types, responses and callbacks).
+    Body,
+}
+
+/// A constraint kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// Characters.
+    MaxChars(u64),
+    /// Characters.
+    MinChars(u64),
+    /// UTF-8 bytes.
+    MaxBytes(u64),
+    /// Value.
+    Min(i64),
+    /// Value.
+    Max(i64),
+    /// Items.
+    MaxItems(u64),
+    /// Items.
+    MinItems(u64),
+    /// After now.
+    Future,
+}
+
+/// A constraint with its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    /// What is checked.
+    pub check: Check,
+    /// Where it comes from.
+    pub source: Option<String>,
+}
+
+/// A field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name (snake_case).
+    pub rust: String,
+    /// Type.
+    pub ty: TypeRef,
+    /// Description.
+    pub doc: String,
+    /// Required in requests.
+    pub required: bool,
+    /// Server default, rendered for docs.
+    pub default: Option<String>,
+    /// Accepted alternative wire names.
+    pub aliases: Vec<String>,
+    /// Constraints.
+    pub constraints: Vec<Constraint>,
+    /// Query or body.
+    pub location: Location,
+}
+
+/// `fields` may be set only when `field == equals`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Condition field (resolved).
+    pub condition: Field,
+    /// Required value.
+    pub equals: Literal,
+    /// Governed fields (wire names).
+    pub fields: Vec<String>,
+    /// Source.
+    pub source: Option<String>,
+}
+
+/// End-of-data signal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageEnd {
+    /// Empty or missing cursor.
+    EmptyCursor,
+    /// A flag field is set.
+    Flag(String),
+}
+
+/// Pagination of an endpoint.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Request cursor field (Rust name).
+    pub request: String,
+    /// Response cursor field (Rust name).
+    pub response: String,
+    /// End signal (Rust name of the flag field).
+    pub end: PageEnd,
+    /// Items list: Rust field name and item type.
+    pub items: Option<(String, TypeRef)>,
+}
+
+/// An endpoint.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// snake_case name.
+    pub name: String,
+    /// Official title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Doc id.
+    pub doc: String,
+    /// Other copies.
+    pub docs: DocCopies,
+    /// Method.
+    pub method: Method,
+    /// Path.
+    pub path: String,
+    /// Idempotent.
+    pub idempotent: bool,
+    /// Query then body fields.
+    pub request: Vec<Field>,
+    /// Response fields.
+    pub response: Vec<Field>,
+    /// Cross-field rules.
+    pub rules: Vec<Rule>,
+    /// Pagination.
+    pub pagination: Option<Pagination>,
+    /// Endpoint errcodes.
+    pub errors: Vec<ErrorCode>,
+    /// Example request (JSON).
+    pub example_request: Option<serde_json::Value>,
+    /// Example response (JSON).
+    pub example_response: Option<serde_json::Value>,
+}
+
+/// An event.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// Event name (`living_status_change`).
+    pub event: String,
+    /// Official title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Doc id.
+    pub doc: String,
+    /// Other copies.
+    pub docs: DocCopies,
+    /// MsgType.
+    pub msg_type: String,
+    /// XML elements.
+    pub fields: Vec<Field>,
+    /// Sample XML.
+    pub example: String,
+}

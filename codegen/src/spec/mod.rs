@@ -1,0 +1,8 @@
+//! The YAML spec: its format, the loader and diagnostics.
+
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod unique_map;
+
+pub use error::{SpecError, SpecErrors};

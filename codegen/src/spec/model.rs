@@ -1,0 +1,412 @@
+//! The spec format, exactly as written in YAML. [`crate::lint`] turns it into the resolved [`crate::ir`].
+//!
+//! Unknown keys are errors (`deny_unknown_fields`), so a misspelt constraint never passes silently.
+
+use serde::{Deserialize, Deserializer};
+
+use super::unique_map::UniqueMap;
+
+/// `spec/<product>/product.yaml`: one API family.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductFile {
+    /// Product name, used as the Rust module name (`wecom`).
+    pub product: String,
+    /// Official Chinese title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Base URL.
+    pub host: String,
+    /// Prefix that turns a doc id into a link.
+    pub doc_base: String,
+    /// Name of the generated client type (`WecomClient`).
+    pub client: String,
+    /// What the id and the secret are called for this product.
+    pub credentials: Credentials,
+    /// How calls are authenticated.
+    pub auth: Auth,
+    /// Errcodes common to every endpoint.
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+}
+
+/// Names of the two credentials.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// The id (corp id, app id).
+    pub id: Credential,
+    /// The secret.
+    pub secret: Credential,
+}
+
+/// One credential.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    /// Rust parameter name.
+    pub name: String,
+    /// Official Chinese title.
+    pub title: String,
+    /// English description.
+    pub doc: String,
+}
+
+/// Authentication of business calls.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// Query parameter carrying the access token.
+    pub token_param: String,
+    /// The id + secret token endpoint.
+    pub token: TokenEndpoint,
+}
+
+/// An endpoint that trades id + secret for an access token.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEndpoint {
+    /// Official title.
+    pub title: String,
+    /// Official doc id.
+    pub doc: String,
+    /// `GET` (query parameters) or `POST` (JSON body).
+    pub method: Method,
+    /// Path below the host.
+    pub path: String,
+    /// Parameter name → `$id`, `$secret`, a literal string or a boolean.
+    pub params: UniqueMap<serde_yaml::Value>,
+    /// Response field with the token.
+    pub token_field: String,
+    /// Response field with the lifetime in seconds.
+    pub expires_field: String,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Method {
+    /// GET.
+    #[serde(rename = "GET")]
+    Get,
+    /// POST.
+    #[serde(rename = "POST")]
+    Post,
+}
+
+/// A documented errcode.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// The errcode.
+    pub code: i64,
+    /// snake_case name.
+    pub name: String,
+    /// Official Chinese title.
+    pub title: String,
+    /// English meaning.
+    pub meaning: String,
+    /// How clients react.
+    pub class: ErrorClass,
+    /// Official doc id.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// What to do.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+/// Errcode classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// Refresh the token and retry once.
+    TokenInvalid,
+    /// Bounded backoff retry.
+    Busy,
+    /// Back off.
+    Throttled,
+    /// Fail.
+    Other,
+}
+
+/// `spec/<product>/<domain>.yaml`: one chapter of the docs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainFile {
+    /// Module name (`living`).
+    pub domain: String,
+    /// Cargo feature that enables the module.
+    pub feature: String,
+    /// Official Chinese title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Official doc id of the chapter overview.
+    pub doc: String,
+    /// Enumerations.
+    #[serde(default)]
+    pub enums: UniqueMap<EnumDef>,
+    /// Object types reused across endpoints.
+    #[serde(default)]
+    pub types: UniqueMap<TypeDef>,
+    /// Endpoints.
+    #[serde(default)]
+    pub endpoints: UniqueMap<Endpoint>,
+    /// Pushed events.
+    #[serde(default)]
+    pub callbacks: UniqueMap<Callback>,
+}
+
+/// An enumeration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    /// English description.
+    pub doc: String,
+    /// The documented values.
+    pub values: Vec<EnumValue>,
+}
+
+/// One documented enum value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// Wire value (integer or string).
+    pub value: serde_yaml::Value,
+    /// Rust variant name (UpperCamelCase).
+    pub name: String,
+    /// Official Chinese title.
+    pub title: String,
+    /// English description.
+    pub doc: String,
+}
+
+/// An object type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// English description.
+    pub doc: String,
+    /// Fields by wire name.
+    pub fields: UniqueMap<Field>,
+}
+
+/// A field of a request, response, type or callback.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// `string`, `i32`, `i64`, `bool`, `flag` (0/1), an enum or type name, or `T[]`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// English description.
+    pub doc: String,
+    /// Rust name when the snake_case of the wire name is not right (`id` → `room_id`).
+    #[serde(default)]
+    pub rust: Option<String>,
+    /// Whether the request must carry it.
+    #[serde(default)]
+    pub required: bool,
+    /// The server's default when it is left out (documentation only; unset fields are never sent).
+    #[serde(default)]
+    pub default: Option<serde_yaml::Value>,
+    /// Other wire spellings accepted when decoding (documented typos).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// At most this many characters (Unicode scalar values).
+    #[serde(default)]
+    pub max_chars: Option<Sourced<u64>>,
+    /// At least this many characters.
+    #[serde(default)]
+    pub min_chars: Option<Sourced<u64>>,
+    /// At most this many UTF-8 bytes.
+    #[serde(default)]
+    pub max_bytes: Option<Sourced<u64>>,
+    /// Smallest allowed value.
+    #[serde(default)]
+    pub min: Option<Sourced<i64>>,
+    /// Largest allowed value.
+    #[serde(default)]
+    pub max: Option<Sourced<i64>>,
+    /// At most this many items.
+    #[serde(default)]
+    pub max_items: Option<Sourced<u64>>,
+    /// At least this many items.
+    #[serde(default)]
+    pub min_items: Option<Sourced<u64>>,
+    /// A Unix timestamp that must be after now.
+    #[serde(default)]
+    pub future: Option<Sourced<bool>>,
+}
+
+/// A constraint value, optionally with where it comes from: `20` or `{value: 20, source: "96837"}`.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    /// The value.
+    pub value: T,
+    /// An official doc id or a product rule.
+    pub source: Option<String>,
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Sourced<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct WithSource<T> {
+            value: T,
+            source: String,
+        }
+        let raw = serde_yaml::Value::deserialize(deserializer)?;
+        if raw.is_mapping() {
+            let w: WithSource<T> = serde_yaml::from_value(raw).map_err(|e| {
+                serde::de::Error::custom(format_args!("expected `{{value: ..., source: \"...\"}}`: {e}"))
+            })?;
+            Ok(Sourced { value: w.value, source: Some(w.source) })
+        } else {
+            let value = serde_yaml::from_value(raw).map_err(serde::de::Error::custom)?;
+            Ok(Sourced { value, source: None })
+        }
+    }
+}
+
+/// Doc ids of the other copies of a page.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocCopies {
+    /// 第三方应用 copy.
+    #[serde(default)]
+    pub third_party: Option<String>,
+    /// 服务商代开发 copy.
+    #[serde(default)]
+    pub agent: Option<String>,
+}
+
+/// An endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// Official Chinese title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Official doc id.
+    pub doc: String,
+    /// Other copies of the page.
+    #[serde(default)]
+    pub docs: DocCopies,
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the host (case-sensitive).
+    pub path: String,
+    /// Whether sending it twice has the effect of once.
+    pub idempotent: bool,
+    /// Query parameters.
+    #[serde(default)]
+    pub query: UniqueMap<Field>,
+    /// JSON body fields.
+    #[serde(default)]
+    pub body: UniqueMap<Field>,
+    /// Response fields (besides errcode and errmsg).
+    #[serde(default)]
+    pub response: UniqueMap<Field>,
+    /// Cross-field rules.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// How to page through results.
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    /// Errcodes specific to this endpoint.
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+    /// Official sample bodies.
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+/// Sample request and response.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Request (body and query fields together).
+    #[serde(default)]
+    pub request: Option<serde_yaml::Value>,
+    /// Response, with errcode/errmsg.
+    #[serde(default)]
+    pub response: Option<serde_yaml::Value>,
+}
+
+/// A cross-field rule: `fields` may be set only when `only_when` holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The condition.
+    pub only_when: Condition,
+    /// Fields governed by it.
+    pub fields: Vec<String>,
+    /// Where the rule comes from.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `field == equals`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Wire name of a field of the same request.
+    pub field: String,
+    /// The value it must have.
+    pub equals: serde_yaml::Value,
+}
+
+/// Pagination.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// Request field carrying the cursor.
+    pub request: String,
+    /// Response field with the next cursor.
+    pub response: String,
+    /// When the last page has been reached.
+    pub end: PageEnd,
+    /// Response list to stream item by item, when there is one.
+    #[serde(default)]
+    pub items: Option<String>,
+}
+
+/// End-of-data signal.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageEnd {
+    /// The response cursor is missing or the empty string.
+    EmptyCursor,
+    /// A flag field of the response is set (wire 1).
+    #[serde(untagged)]
+    Flag {
+        /// The flag field.
+        field: String,
+    },
+}
+
+/// A pushed event.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Callback {
+    /// Official Chinese title.
+    pub title: String,
+    /// English one-liner.
+    pub summary: String,
+    /// Official doc id.
+    pub doc: String,
+    /// Other copies.
+    #[serde(default)]
+    pub docs: DocCopies,
+    /// `MsgType` value.
+    pub msg_type: String,
+    /// XML elements.
+    pub fields: UniqueMap<Field>,
+    /// Official sample (decrypted XML).
+    pub example: String,
+}
+
+/// The fields of a type, request, response or callback.
+pub type UniqueMapField = UniqueMap<Field>;

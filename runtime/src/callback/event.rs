@@ -1,0 +1,20 @@
+//! The trait typed callback events implement.
+
+use super::xml::XmlDoc;
+
+/// A typed view of a decrypted callback document.
+///
+/// Generated event enums implement it. Building an event never fails once the XML is well-formed:
+/// an unrecognised `Event` becomes the enum's `Unknown` variant, and a missing or unparsable field
+/// becomes `None` or a default.
+pub trait CallbackEvent: Sized {
+    /// Builds the event from the decrypted, parsed document.
+    fn from_xml(doc: &XmlDoc) -> Self;
+}
+
+/// The untyped document itself, for receivers that read fields by name.
+impl CallbackEvent for XmlDoc {
+    fn from_xml(doc: &XmlDoc) -> Self {
+        doc.clone()
+    }
+}

@@ -1,0 +1,334 @@
+//! The client every generated domain API calls through.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::Stream;
+use tracing::Instrument;
+
+use crate::error::Error;
+use crate::http::{decode, Transport};
+use crate::meta::{ErrorClass, HttpMethod, Product};
+use crate::request::ApiRequest;
+use crate::secret::Secret;
+use crate::token::{CredentialTokenProvider, TokenCache, TokenProvider};
+
+/// How failed calls are retried.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Retries of an idempotent call after a `busy` errcode (-1). The official advice is at most 3.
+    pub busy_retries: u32,
+    /// First backoff delay; doubled per retry, with jitter.
+    pub base_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            busy_retries: 3,
+            base_delay: Duration::from_millis(200),
+        }
+    }
+}
+
+/// Builds a [`Client`], or a generated product client `C` wrapping one.
+pub struct ClientBuilder<C = Client> {
+    product: &'static Product,
+    base_url: Option<String>,
+    credentials: Option<(String, Secret)>,
+    provider: Option<Arc<dyn TokenProvider>>,
+    validate_requests: bool,
+    connect_timeout: Duration,
+    timeout: Duration,
+    refresh_margin: Duration,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+    output: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("product", &self.product.name)
+            .field("base_url", &self.base_url)
+            .field("id", &self.credentials.as_ref().map(|(id, _)| id))
+            .field("provider", &self.provider)
+            .field("validate_requests", &self.validate_requests)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder for `product`, validating requests before sending, 10 s connect and 30 s call timeouts.
+    pub fn new(product: &'static Product) -> Self {
+        ClientBuilder {
+            product,
+            base_url: None,
+            credentials: None,
+            provider: None,
+            validate_requests: true,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            refresh_margin: Duration::from_secs(300),
+            retry: RetryPolicy::default(),
+            http: None,
+            output: PhantomData,
+        }
+    }
+
+    /// Id (corp id / app id) and secret, for the product's token endpoint.
+    pub fn credentials(mut self, id: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        self.credentials = Some((id.into(), secret.into()));
+        self
+    }
+
+    /// Your own token source instead of id + secret.
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    /// Another base URL (a proxy, a mock server). Defaults to the product's host.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Whether requests are validated before sending (default: yes).
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.validate_requests = on;
+        self
+    }
+
+    /// Connect timeout.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Timeout of one HTTP attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long before expiry the token is refreshed (default 300 s, at most half its lifetime).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// A preconfigured reqwest client (its own timeouts then apply).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The client. Fails when neither credentials nor a token provider were given.
+    pub fn build(self) -> Result<C, Error> {
+        let provider: Arc<dyn TokenProvider> = match (self.provider, self.credentials) {
+            (Some(p), _) => p,
+            (None, Some((id, secret))) => {
+                Arc::new(CredentialTokenProvider::new(self.product, id, secret))
+            }
+            (None, None) => {
+                return Err(Error::Token(Box::new(Error::Transport {
+                    operation: format!("{}.token", self.product.name),
+                    message: "no credentials and no token provider were configured".into(),
+                    maybe_sent: false,
+                })))
+            }
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => Transport::default_http(self.connect_timeout, self.timeout)?,
+        };
+        let base_url = self.base_url.as_deref().unwrap_or(self.product.host);
+        let client = Client {
+            inner: Arc::new(Inner {
+                transport: Transport::new(http, base_url),
+                product: self.product,
+                tokens: TokenCache::new(provider, self.refresh_margin),
+                validate_requests: self.validate_requests,
+                retry: self.retry,
+            }),
+        };
+        Ok(C::from(client))
+    }
+}
+
+struct Inner {
+    transport: Transport,
+    product: &'static Product,
+    tokens: TokenCache,
+    validate_requests: bool,
+    retry: RetryPolicy,
+}
+
+/// A client of one product for one app. Cheap to clone; clones share the token cache.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("product", &self.inner.product.name)
+            .field("base_url", &self.inner.transport.base_url())
+            .field("tokens", &self.inner.tokens)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder for `product`.
+    pub fn builder(product: &'static Product) -> ClientBuilder<Client> {
+        ClientBuilder::new(product)
+    }
+
+    /// The product this client talks to.
+    pub fn product(&self) -> &'static Product {
+        self.inner.product
+    }
+
+    /// Sends `request`: validates it, attaches the token, decodes the answer; refreshes the token and
+    /// retries once on a token errcode, retries idempotent calls on `busy`, and never re-sends a
+    /// non-idempotent call that may have reached the server.
+    pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        let op = R::OPERATION;
+        let span = tracing::info_span!(
+            "wxlive.call",
+            domain = op.domain,
+            endpoint = op.name,
+            attempt = tracing::field::Empty,
+            errcode = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.send_inner(request).instrument(span).await
+    }
+
+    async fn send_inner<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        let op = R::OPERATION;
+        let inner = &*self.inner;
+        let operation = format!("{}.{}", op.domain, op.name);
+        if inner.validate_requests {
+            request.validate().map_err(|source| Error::Validation {
+                operation: operation.clone(),
+                source,
+            })?;
+        }
+        let body = match op.method {
+            HttpMethod::Post => Some(serde_json::to_vec(request).map_err(|e| Error::Decode {
+                operation: operation.clone(),
+                status: 0,
+                message: format!("could not encode the request: {e}"),
+                excerpt: String::new(),
+            })?),
+            HttpMethod::Get => None,
+        };
+        let params = request.query();
+        let started = Instant::now();
+        let mut token_refreshed = false;
+        let mut busy_retries = 0;
+        for attempt in 1.. {
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            let token = inner.tokens.get(&inner.transport).await?;
+            let mut query: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 1);
+            query.push((inner.product.token_param, token.expose()));
+            query.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
+            let raw = match inner
+                .transport
+                .execute(&operation, op.method, op.path, &query, body.clone())
+                .await
+            {
+                Ok(raw) => raw,
+                Err(Error::Transport {
+                    operation,
+                    message,
+                    maybe_sent: true,
+                }) if !op.idempotent => {
+                    return Err(Error::OutcomeUnknown { operation, message });
+                }
+                Err(e) => return Err(e),
+            };
+            let result = decode::<R::Response>(&operation, inner.product, Some(op), &raw, true);
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let Err(Error::Api(api)) = result else {
+                return result;
+            };
+            span.record("errcode", api.errcode);
+            match api.class() {
+                ErrorClass::TokenInvalid if !token_refreshed => {
+                    tracing::debug!(errcode = api.errcode, "token rejected; refreshing once");
+                    inner.tokens.invalidate(&token);
+                    token_refreshed = true;
+                }
+                ErrorClass::Busy if op.idempotent && busy_retries < inner.retry.busy_retries => {
+                    busy_retries += 1;
+                    let delay = backoff(inner.retry.base_delay, busy_retries);
+                    tracing::debug!(errcode = api.errcode, ?delay, "busy; backing off");
+                    tokio::time::sleep(delay).await;
+                }
+                _ => return Err(Error::Api(api)),
+            }
+        }
+        unreachable!("the retry loop only ends by returning")
+    }
+
+    /// Pages through an operation: `next` derives the following request from the current one and its
+    /// answer, `Ok(None)` after the last page, or `Err(why)` when the answer breaks the paging rule.
+    /// A request that would repeat the current one ends the stream with an error instead of looping.
+    pub fn paginate<'a, R, F>(
+        &'a self,
+        first: R,
+        next: F,
+    ) -> impl Stream<Item = Result<R::Response, Error>> + 'a
+    where
+        R: ApiRequest + Clone + PartialEq + 'a,
+        F: Fn(&R, &R::Response) -> Result<Option<R>, String> + 'a,
+    {
+        futures::stream::unfold((Some(first), next), move |(state, next)| async move {
+            let request = state?;
+            match self.send(&request).await {
+                Ok(page) => {
+                    let broken = |message: String| {
+                        let op = R::OPERATION;
+                        Error::Decode {
+                            operation: format!("{}.{}", op.domain, op.name),
+                            status: 200,
+                            message,
+                            excerpt: String::new(),
+                        }
+                    };
+                    match next(&request, &page) {
+                        Ok(Some(following)) if following == request => Some((
+                            Err(broken("pagination stalled: the same cursor came back without an end signal".into())),
+                            (None, next),
+                        )),
+                        Ok(following) => Some((Ok(page), (following, next))),
+                        Err(why) => Some((Err(broken(format!("pagination broken: {why}"))), (None, next))),
+                    }
+                }
+                Err(e) => Some((Err(e), (None, next))),
+            }
+        })
+    }
+}
+
+/// `base × 2^(n−1)`, plus up to 50 % jitter.
+fn backoff(base: Duration, n: u32) -> Duration {
+    let exp = base.saturating_mul(1 << (n - 1).min(10));
+    let nanos = Instant::now().elapsed().subsec_nanos() ^ std::process::id().rotate_left(n);
+    let jitter = exp.mul_f64(f64::from(nanos % 1000) / 2000.0);
+    exp + jitter
+}

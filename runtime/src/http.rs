@@ -1,0 +1,179 @@
+//! HTTP transport and the errcode envelope.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::{ApiError, Error};
+use crate::meta::{HttpMethod, Operation, Product};
+
+/// An HTTP answer, before decoding.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Sends requests to one base URL. Cheap to clone.
+#[derive(Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+    base_url: String,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl Transport {
+    /// A transport over `http` to `base_url` (no trailing slash needed).
+    pub fn new(http: reqwest::Client, base_url: &str) -> Self {
+        Transport {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// A reqwest client with the given timeouts (rustls).
+    pub fn default_http(
+        connect_timeout: Duration,
+        timeout: Duration,
+    ) -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .timeout(timeout)
+            .build()
+            .map_err(|e| Error::Transport {
+                operation: "client".into(),
+                message: e.without_url().to_string(),
+                maybe_sent: false,
+            })
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends one request. `query` may hold the access token: it never reaches an error or a log.
+    pub async fn execute(
+        &self,
+        operation: &str,
+        method: HttpMethod,
+        path: &str,
+        query: &[(&str, &str)],
+        json_body: Option<Vec<u8>>,
+    ) -> Result<RawResponse, Error> {
+        let url = format!("{}{}", self.base_url, path);
+        let mut request = match method {
+            HttpMethod::Get => self.http.get(url),
+            HttpMethod::Post => self.http.post(url),
+        };
+        request = request.query(query);
+        if let Some(body) = json_body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
+        let transport_error = |e: reqwest::Error| Error::Transport {
+            operation: operation.to_owned(),
+            maybe_sent: !(e.is_connect() || e.is_builder()),
+            message: describe(&e),
+        };
+        let response = request.send().await.map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(transport_error)?;
+        Ok(RawResponse {
+            status,
+            body: body.to_vec(),
+        })
+    }
+}
+
+/// A reqwest error without its URL (which carries the access token), with its causes.
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "broken response body"
+    } else {
+        "request failed"
+    };
+    let mut message = kind.to_owned();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.contains("access_token") && !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    errcode: Option<i64>,
+    #[serde(default)]
+    errmsg: Option<String>,
+}
+
+/// Decodes an answer: a non-zero `errcode` becomes [`Error::Api`] (a missing errcode means success),
+/// anything that is not the expected JSON becomes [`Error::Decode`] with a short excerpt of the body
+/// (`show_excerpt = false` for token endpoints, whose bodies are secret).
+pub fn decode<T: DeserializeOwned>(
+    operation: &str,
+    product: &'static Product,
+    op: Option<&Operation>,
+    raw: &RawResponse,
+    show_excerpt: bool,
+) -> Result<T, Error> {
+    let decode_error = |message: String| Error::Decode {
+        operation: operation.to_owned(),
+        status: raw.status,
+        message,
+        excerpt: if show_excerpt {
+            excerpt(&raw.body)
+        } else {
+            String::new()
+        },
+    };
+    let envelope: Envelope =
+        serde_json::from_slice(&raw.body).map_err(|e| decode_error(e.to_string()))?;
+    match envelope.errcode {
+        Some(code) if code != 0 => {
+            let info = match op {
+                Some(op) => product.error_info(op, code),
+                None => product.errors.iter().find(|i| i.code == code),
+            };
+            Err(Error::Api(ApiError {
+                operation: operation.to_owned(),
+                errcode: code,
+                errmsg: envelope.errmsg.unwrap_or_default(),
+                info,
+            }))
+        }
+        _ => serde_json::from_slice(&raw.body).map_err(|e| decode_error(e.to_string())),
+    }
+}
+
+/// The first 200 characters of a body, lossily decoded.
+fn excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(600)])
+        .chars()
+        .take(200)
+        .collect()
+}

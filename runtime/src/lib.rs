@@ -1,0 +1,33 @@
+//! Hand-written runtime for the `wxlive` generated clients.
+//!
+//! The generated crate stays thin: everything that is the same for every endpoint lives here —
+//! HTTP and the errcode envelope, tokens, validation, pagination and callback crypto.
+//! Without the default `client` feature only [`validate`], [`meta`], [`wire`] and [`secret`] remain;
+//! the code generator uses that subset to check the spec's examples with the very same rules.
+
+pub mod meta;
+pub mod secret;
+pub mod validate;
+pub mod wire;
+
+#[cfg(feature = "callback")]
+pub mod callback;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub mod error;
+#[cfg(feature = "client")]
+pub mod http;
+#[cfg(feature = "client")]
+pub mod request;
+#[cfg(feature = "client")]
+pub mod token;
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, RetryPolicy};
+#[cfg(feature = "client")]
+pub use error::{ApiError, Error};
+#[cfg(feature = "client")]
+pub use request::ApiRequest;
+pub use secret::Secret;
+pub use validate::{Validate, ValidationError, Validator, Violation};

@@ -1,0 +1,122 @@
+//! Static descriptions of products, operations and error codes, emitted by the generator from the spec.
+
+/// How the client reacts to an errcode (from the product spec's `class`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// The access token is invalid or expired: invalidate it, refresh, retry once.
+    TokenInvalid,
+    /// The service is busy: bounded, jittered backoff retry (idempotent calls only).
+    Busy,
+    /// Rate or concurrency limit reached: back off.
+    Throttled,
+    /// Anything else: fail.
+    Other,
+}
+
+/// One documented errcode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCodeInfo {
+    /// The errcode.
+    pub code: i64,
+    /// A stable snake_case name (`invalid_access_token`).
+    pub name: &'static str,
+    /// The official Chinese title (`不合法的access_token`).
+    pub title: &'static str,
+    /// What it means, in English.
+    pub meaning: &'static str,
+    /// How the client reacts to it.
+    pub class: ErrorClass,
+    /// What the caller should do, when the spec says.
+    pub hint: Option<&'static str>,
+}
+
+/// HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// GET with query parameters only.
+    Get,
+    /// POST with a JSON body.
+    Post,
+}
+
+impl HttpMethod {
+    /// `GET` or `POST`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+/// One API operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// Domain (module) name, e.g. `living`.
+    pub domain: &'static str,
+    /// Operation name, e.g. `create`.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path below the host, e.g. `/cgi-bin/living/create`.
+    pub path: &'static str,
+    /// Whether sending it twice has the same effect as once. Non-idempotent calls are never re-sent
+    /// after an ambiguous failure.
+    pub idempotent: bool,
+    /// Errcodes documented for this operation only (looked up before the product's).
+    pub errors: &'static [ErrorCodeInfo],
+}
+
+/// A value sent to a token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamValue {
+    /// The credential id (corp id, app id).
+    Id,
+    /// The credential secret.
+    Secret,
+    /// A fixed string.
+    Literal(&'static str),
+    /// A fixed boolean (JSON bodies only).
+    Bool(bool),
+}
+
+/// How a product hands out access tokens for an id + secret pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenEndpoint {
+    /// GET sends `params` as query parameters, POST as a JSON body.
+    pub method: HttpMethod,
+    /// Path below the host.
+    pub path: &'static str,
+    /// Parameter names and values.
+    pub params: &'static [(&'static str, ParamValue)],
+    /// Response field holding the token.
+    pub token_field: &'static str,
+    /// Response field holding the lifetime in seconds.
+    pub expires_field: &'static str,
+}
+
+/// A product (API family): host, authentication and common error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Product {
+    /// Product name, e.g. `wecom`.
+    pub name: &'static str,
+    /// Default base URL, e.g. `https://qyapi.weixin.qq.com`.
+    pub host: &'static str,
+    /// Query parameter carrying the access token.
+    pub token_param: &'static str,
+    /// The id + secret token endpoint.
+    pub token: TokenEndpoint,
+    /// Errcodes common to every operation.
+    pub errors: &'static [ErrorCodeInfo],
+}
+
+impl Product {
+    /// What the spec says about `code` for `operation` (operation-specific entries first).
+    pub fn error_info(&self, operation: &Operation, code: i64) -> Option<&'static ErrorCodeInfo> {
+        operation
+            .errors
+            .iter()
+            .chain(self.errors.iter())
+            .find(|info| info.code == code)
+    }
+}
