@@ -1,1 +1,95 @@
+//! Test support: a loopback HTTP server that records every request and answers from a script.
 
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+
+/// What the server saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// HTTP method.
+    pub method: String,
+    /// Path.
+    pub path: String,
+    /// Query parameters.
+    pub query: BTreeMap<String, String>,
+    /// JSON body, when one was sent.
+    pub body: Option<Value>,
+}
+
+#[derive(Default)]
+struct Script {
+    seen: Vec<Recorded>,
+    answers: HashMap<String, VecDeque<Value>>,
+    tokens_issued: u32,
+}
+
+/// A scripted loopback server. Answers gettoken by itself (token `TOKEN-<n>`); other paths answer the
+/// queued bodies in order, or errcode 404 when nothing is queued.
+#[derive(Clone)]
+pub struct Recorder {
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    script: Arc<Mutex<Script>>,
+}
+
+impl Recorder {
+    /// Starts the server on a free loopback port.
+    pub async fn start() -> Recorder {
+        let script = Arc::new(Mutex::new(Script::default()));
+        let app = Router::new().fallback(handle).with_state(script.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Recorder { base_url: format!("http://{addr}"), script }
+    }
+
+    /// Queues `body` as the next answer on `path`.
+    pub fn answer(&self, path: &str, body: Value) {
+        self.script.lock().unwrap().answers.entry(path.to_owned()).or_default().push_back(body);
+    }
+
+    /// Every request seen, gettoken excluded.
+    pub fn calls(&self) -> Vec<Recorded> {
+        self.script.lock().unwrap().seen.iter().filter(|r| r.path != "/cgi-bin/gettoken").cloned().collect()
+    }
+
+    /// How many tokens gettoken handed out.
+    pub fn tokens_issued(&self) -> u32 {
+        self.script.lock().unwrap().tokens_issued
+    }
+}
+
+async fn handle(
+    State(script): State<Arc<Mutex<Script>>>,
+    method: Method,
+    uri: Uri,
+    Query(query): Query<BTreeMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let body_json = if body.is_empty() { None } else { serde_json::from_slice(&body).ok().or(Some(Value::Null)) };
+    let path = uri.path().to_owned();
+    let mut s = script.lock().unwrap();
+    s.seen.push(Recorded { method: method.to_string(), path: path.clone(), query: query.clone(), body: body_json });
+    if path == "/cgi-bin/gettoken" {
+        if let Some(answer) = s.answers.get_mut(&path).and_then(VecDeque::pop_front) {
+            return axum::Json(answer).into_response();
+        }
+        s.tokens_issued += 1;
+        let n = s.tokens_issued;
+        return axum::Json(json!({"errcode": 0, "errmsg": "ok", "access_token": format!("TOKEN-{n}"), "expires_in": 7200}))
+            .into_response();
+    }
+    match s.answers.get_mut(&path).and_then(VecDeque::pop_front) {
+        Some(answer) => axum::Json(answer).into_response(),
+        None => axum::Json(json!({"errcode": 404, "errmsg": format!("nothing scripted for {path}")})).into_response(),
+    }
+}
