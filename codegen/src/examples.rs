@@ -13,27 +13,44 @@ pub fn check_endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
     for e in &domain.endpoints {
         let base = format!("endpoints.{}.examples", e.name);
         if let Some(req) = &e.example_request {
-            let mut ctx = Ctx { domain, problems: Vec::new(), validator: Validator::timeless(), request: true };
+            let mut ctx = Ctx {
+                domain,
+                problems: Vec::new(),
+                validator: Validator::timeless(),
+                request: true,
+            };
             ctx.object(req, &e.request, "");
             if let Value::Object(map) = req {
                 for rule in &e.rules {
-                    let holds = map.get(&rule.condition.wire).is_some_and(|v| literal_matches(v, &rule.equals));
+                    let holds = map
+                        .get(&rule.condition.wire)
+                        .is_some_and(|v| literal_matches(v, &rule.equals));
                     for wire in &rule.fields {
                         let cond = format!("{} == {}", rule.condition.wire, rule.equals);
-                        ctx.validator.only_when(wire, map.contains_key(wire), holds, &cond, None);
+                        ctx.validator
+                            .only_when(wire, map.contains_key(wire), holds, &cond, None);
                     }
                 }
             }
             ctx.finish(&format!("{base}.request"), &mut problems);
         }
         if let Some(resp) = &e.example_response {
-            let mut ctx = Ctx { domain, problems: Vec::new(), validator: Validator::timeless(), request: false };
+            let mut ctx = Ctx {
+                domain,
+                problems: Vec::new(),
+                validator: Validator::timeless(),
+                request: false,
+            };
             let mut fields = e.response.clone();
             for envelope in ["errcode", "errmsg"] {
                 fields.push(ir::Field {
                     wire: envelope.into(),
                     rust: envelope.into(),
-                    ty: if envelope == "errcode" { TypeRef::I64 } else { TypeRef::String },
+                    ty: if envelope == "errcode" {
+                        TypeRef::I64
+                    } else {
+                        TypeRef::String
+                    },
                     doc: String::new(),
                     required: false,
                     default: None,
@@ -70,18 +87,27 @@ impl Ctx<'_> {
         }
         if let Err(err) = self.validator.finish() {
             for v in err.violations {
-                out.push((join(base, &v.field), format!("the example breaks its own rule {}: {}", v.rule, v.message)));
+                out.push((
+                    join(base, &v.field),
+                    format!("the example breaks its own rule {}: {}", v.rule, v.message),
+                ));
             }
         }
     }
 
     fn object(&mut self, value: &Value, fields: &[ir::Field], path: &str) {
         let Value::Object(map) = value else {
-            self.problems.push((path.to_owned(), format!("expected an object, found {}", kind(value))));
+            self.problems.push((
+                path.to_owned(),
+                format!("expected an object, found {}", kind(value)),
+            ));
             return;
         };
         for (key, v) in map {
-            match fields.iter().find(|f| &f.wire == key || f.aliases.contains(key)) {
+            match fields
+                .iter()
+                .find(|f| &f.wire == key || f.aliases.contains(key))
+            {
                 Some(f) => {
                     let field_path = join(path, key);
                     self.value(v, &f.ty, &field_path);
@@ -89,13 +115,17 @@ impl Ctx<'_> {
                 }
                 None => {
                     let known: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
-                    self.problems.push((join(path, key), format!("not a declared field; expected one of {}", known.join(", "))));
+                    self.problems.push((
+                        join(path, key),
+                        format!("not a declared field; expected one of {}", known.join(", ")),
+                    ));
                 }
             }
         }
         if self.request {
             for f in fields.iter().filter(|f| f.required) {
-                self.validator.required(&join(path, &f.wire), map.contains_key(&f.wire));
+                self.validator
+                    .required(&join(path, &f.wire), map.contains_key(&f.wire));
             }
         }
     }
@@ -107,10 +137,18 @@ impl Ctx<'_> {
                 (Check::MaxChars(n), Value::String(s)) => v_.max_chars(key, s, *n as usize, None),
                 (Check::MinChars(n), Value::String(s)) => v_.min_chars(key, s, *n as usize, None),
                 (Check::MaxBytes(n), Value::String(s)) => v_.max_bytes(key, s, *n as usize, None),
-                (Check::Min(n), Value::Number(x)) => v_.min(key, x.as_i64().unwrap_or(i64::MIN), *n, None),
-                (Check::Max(n), Value::Number(x)) => v_.max(key, x.as_i64().unwrap_or(i64::MAX), *n, None),
-                (Check::MaxItems(n), Value::Array(a)) => v_.max_items(key, a.len(), *n as usize, None),
-                (Check::MinItems(n), Value::Array(a)) => v_.min_items(key, a.len(), *n as usize, None),
+                (Check::Min(n), Value::Number(x)) => {
+                    v_.min(key, x.as_i64().unwrap_or(i64::MIN), *n, None)
+                }
+                (Check::Max(n), Value::Number(x)) => {
+                    v_.max(key, x.as_i64().unwrap_or(i64::MAX), *n, None)
+                }
+                (Check::MaxItems(n), Value::Array(a)) => {
+                    v_.max_items(key, a.len(), *n as usize, None)
+                }
+                (Check::MinItems(n), Value::Array(a)) => {
+                    v_.min_items(key, a.len(), *n as usize, None)
+                }
                 (Check::Future, Value::Number(x)) => v_.future(key, x.as_i64().unwrap_or(0), None),
                 _ => {}
             }
@@ -125,22 +163,32 @@ impl Ctx<'_> {
             TypeRef::Bool => v.is_boolean(),
             TypeRef::Flag => matches!(v.as_i64(), Some(0 | 1)),
             TypeRef::Enum(name) => {
-                let Some(e) = self.domain.enums.iter().find(|e| &e.name == name) else { return };
+                let Some(e) = self.domain.enums.iter().find(|e| &e.name == name) else {
+                    return;
+                };
                 let known = e.values.iter().any(|x| literal_matches(v, &x.value));
                 if !known {
-                    self.problems.push((path.to_owned(), format!("{v} is not a documented value of enum `{name}`")));
+                    self.problems.push((
+                        path.to_owned(),
+                        format!("{v} is not a documented value of enum `{name}`"),
+                    ));
                 }
                 return;
             }
             TypeRef::Object(name) => {
-                let Some(o) = self.domain.types.iter().find(|o| &o.name == name) else { return };
+                let Some(o) = self.domain.types.iter().find(|o| &o.name == name) else {
+                    return;
+                };
                 let fields = o.fields.clone();
                 self.object(v, &fields, path);
                 return;
             }
             TypeRef::List(item) => {
                 let Value::Array(items) = v else {
-                    self.problems.push((path.to_owned(), format!("expected a list, found {}", kind(v))));
+                    self.problems.push((
+                        path.to_owned(),
+                        format!("expected a list, found {}", kind(v)),
+                    ));
                     return;
                 };
                 for (i, x) in items.iter().enumerate() {
@@ -150,7 +198,10 @@ impl Ctx<'_> {
             }
         };
         if !ok {
-            self.problems.push((path.to_owned(), format!("expected {}, found {v}", type_name(ty))));
+            self.problems.push((
+                path.to_owned(),
+                format!("expected {}, found {v}", type_name(ty)),
+            ));
         }
     }
 }
@@ -230,7 +281,9 @@ pub fn check_callback_example(cb: &ir::Callback) -> Vec<String> {
             None => problems.push(format!("element <{name}> is not a declared field")),
             Some(f) => {
                 let ok = match &f.ty {
-                    TypeRef::I32 | TypeRef::I64 | TypeRef::Enum(_) | TypeRef::Flag => text.parse::<i64>().is_ok() || matches!(f.ty, TypeRef::Enum(_)),
+                    TypeRef::I32 | TypeRef::I64 | TypeRef::Enum(_) | TypeRef::Flag => {
+                        text.parse::<i64>().is_ok() || matches!(f.ty, TypeRef::Enum(_))
+                    }
                     _ => true,
                 };
                 if !ok {
@@ -241,10 +294,18 @@ pub fn check_callback_example(cb: &ir::Callback) -> Vec<String> {
     }
     let get = |n: &str| values.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
     if get("Event").is_some_and(|e| e != cb.event) {
-        problems.push(format!("<Event> is {:?}; expected {:?}", get("Event").unwrap_or_default(), cb.event));
+        problems.push(format!(
+            "<Event> is {:?}; expected {:?}",
+            get("Event").unwrap_or_default(),
+            cb.event
+        ));
     }
     if get("MsgType").is_some_and(|m| m != cb.msg_type) {
-        problems.push(format!("<MsgType> is {:?}; expected {:?}", get("MsgType").unwrap_or_default(), cb.msg_type));
+        problems.push(format!(
+            "<MsgType> is {:?}; expected {:?}",
+            get("MsgType").unwrap_or_default(),
+            cb.msg_type
+        ));
     }
     problems
 }

@@ -39,13 +39,29 @@ impl Errors {
     }
 }
 
-fn resolve_product(lp: &LoadedProduct, errs: &mut Errors, features: &mut BTreeMap<String, String>) -> ir::Product {
+fn resolve_product(
+    lp: &LoadedProduct,
+    errs: &mut Errors,
+    features: &mut BTreeMap<String, String>,
+) -> ir::Product {
     let p = &lp.product;
     let file = lp.file.as_str();
     check_ident(errs, file, "product", &p.product, Case::Snake);
     check_ident(errs, file, "client", &p.client, Case::Camel);
-    check_ident(errs, file, "credentials.id.name", &p.credentials.id.name, Case::Snake);
-    check_ident(errs, file, "credentials.secret.name", &p.credentials.secret.name, Case::Snake);
+    check_ident(
+        errs,
+        file,
+        "credentials.id.name",
+        &p.credentials.id.name,
+        Case::Snake,
+    );
+    check_ident(
+        errs,
+        file,
+        "credentials.secret.name",
+        &p.credentials.secret.name,
+        Case::Snake,
+    );
     check_doc_id(errs, file, "auth.token.doc", &p.auth.token.doc);
     let mut params = Vec::new();
     for (name, value) in p.auth.token.params.iter() {
@@ -60,14 +76,22 @@ fn resolve_product(lp: &LoadedProduct, errs: &mut Errors, features: &mut BTreeMa
             serde_yaml::Value::String(s) => ir::ParamValue::Literal(s.clone()),
             serde_yaml::Value::Bool(b) => ir::ParamValue::Bool(*b),
             _ => {
-                errs.at(file, path, "expected `$id`, `$secret`, a literal string or a boolean");
+                errs.at(
+                    file,
+                    path,
+                    "expected `$id`, `$secret`, a literal string or a boolean",
+                );
                 continue;
             }
         };
         params.push((name.clone(), v));
     }
     check_errors(errs, file, "errors", &p.errors);
-    let domains = lp.domains.iter().map(|(file, d)| resolve_domain(file, d, errs, features)).collect();
+    let domains = lp
+        .domains
+        .iter()
+        .map(|(file, d)| resolve_domain(file, d, errs, features))
+        .collect();
     ir::Product {
         file: lp.file.clone(),
         name: p.product.clone(),
@@ -77,8 +101,16 @@ fn resolve_product(lp: &LoadedProduct, errs: &mut Errors, features: &mut BTreeMa
         doc_base: p.doc_base.clone(),
         client: p.client.clone(),
         credentials: [
-            (p.credentials.id.name.clone(), p.credentials.id.title.clone(), p.credentials.id.doc.clone()),
-            (p.credentials.secret.name.clone(), p.credentials.secret.title.clone(), p.credentials.secret.doc.clone()),
+            (
+                p.credentials.id.name.clone(),
+                p.credentials.id.title.clone(),
+                p.credentials.id.doc.clone(),
+            ),
+            (
+                p.credentials.secret.name.clone(),
+                p.credentials.secret.title.clone(),
+                p.credentials.secret.doc.clone(),
+            ),
         ],
         token_param: p.auth.token_param.clone(),
         token: ir::TokenEndpoint {
@@ -100,12 +132,26 @@ fn check_errors(errs: &mut Errors, file: &str, path: &str, codes: &[model::Error
     let mut seen_names = BTreeSet::new();
     for (i, e) in codes.iter().enumerate() {
         if !seen_codes.insert(e.code) {
-            errs.at(file, format!("{path}[{i}].code"), format!("duplicate errcode {}; expected each errcode once", e.code));
+            errs.at(
+                file,
+                format!("{path}[{i}].code"),
+                format!("duplicate errcode {}; expected each errcode once", e.code),
+            );
         }
         if !seen_names.insert(e.name.clone()) {
-            errs.at(file, format!("{path}[{i}].name"), format!("duplicate error name `{}`", e.name));
+            errs.at(
+                file,
+                format!("{path}[{i}].name"),
+                format!("duplicate error name `{}`", e.name),
+            );
         }
-        check_ident(errs, file, &format!("{path}[{i}].name"), &e.name, Case::Snake);
+        check_ident(
+            errs,
+            file,
+            &format!("{path}[{i}].name"),
+            &e.name,
+            Case::Snake,
+        );
         if let Some(doc) = &e.doc {
             check_doc_id(errs, file, &format!("{path}[{i}].doc"), doc);
         }
@@ -152,21 +198,53 @@ impl Scope<'_> {
     }
 }
 
-fn resolve_domain(file: &str, d: &model::DomainFile, errs: &mut Errors, features: &mut BTreeMap<String, String>) -> ir::Domain {
+fn resolve_domain(
+    file: &str,
+    d: &model::DomainFile,
+    errs: &mut Errors,
+    features: &mut BTreeMap<String, String>,
+) -> ir::Domain {
     check_ident(errs, file, "domain", &d.domain, Case::Snake);
     check_doc_id(errs, file, "doc", &d.doc);
-    if !d.feature.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') || d.feature.is_empty() {
-        errs.at(file, "feature", format!("`{}` is not a valid cargo feature name; expected lowercase letters, digits, `-`", d.feature));
+    if !d
+        .feature
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        || d.feature.is_empty()
+    {
+        errs.at(
+            file,
+            "feature",
+            format!(
+                "`{}` is not a valid cargo feature name; expected lowercase letters, digits, `-`",
+                d.feature
+            ),
+        );
     }
     if let Some(other) = features.insert(d.feature.clone(), file.to_owned()) {
-        errs.at(file, "feature", format!("feature `{}` is already used by {other}; expected a unique feature per domain", d.feature));
+        errs.at(
+            file,
+            "feature",
+            format!(
+                "feature `{}` is already used by {other}; expected a unique feature per domain",
+                d.feature
+            ),
+        );
     }
     let scope = Scope { domain: d };
-    let enums = d.enums.iter().map(|(name, e)| resolve_enum(file, name, e, errs)).collect();
+    let enums = d
+        .enums
+        .iter()
+        .map(|(name, e)| resolve_enum(file, name, e, errs))
+        .collect();
     let mut type_names = BTreeSet::new();
     for name in d.enums.keys().chain(d.types.keys()) {
         if !type_names.insert(name) {
-            errs.at(file, format!("types.{name}"), format!("`{name}` is declared both as an enum and as a type"));
+            errs.at(
+                file,
+                format!("types.{name}"),
+                format!("`{name}` is declared both as an enum and as a type"),
+            );
         }
     }
     let types = d
@@ -174,11 +252,26 @@ fn resolve_domain(file: &str, d: &model::DomainFile, errs: &mut Errors, features
         .iter()
         .map(|(name, t)| {
             check_ident(errs, file, &format!("types.{name}"), name, Case::Camel);
-            let fields = resolve_fields(file, &format!("types.{name}.fields"), &t.fields, Location::Body, &scope, errs);
-            ir::Object { name: name.clone(), doc: t.doc.clone(), fields }
+            let fields = resolve_fields(
+                file,
+                &format!("types.{name}.fields"),
+                &t.fields,
+                Location::Body,
+                &scope,
+                errs,
+            );
+            ir::Object {
+                name: name.clone(),
+                doc: t.doc.clone(),
+                fields,
+            }
         })
         .collect::<Vec<_>>();
-    let endpoints = d.endpoints.iter().map(|(name, e)| resolve_endpoint(file, name, e, &scope, errs)).collect::<Vec<_>>();
+    let endpoints = d
+        .endpoints
+        .iter()
+        .map(|(name, e)| resolve_endpoint(file, name, e, &scope, errs))
+        .collect::<Vec<_>>();
     let callbacks = d
         .callbacks
         .iter()
@@ -186,9 +279,23 @@ fn resolve_domain(file: &str, d: &model::DomainFile, errs: &mut Errors, features
             let path = format!("callbacks.{name}");
             check_ident(errs, file, &path, name, Case::Snake);
             check_doc_id(errs, file, &format!("{path}.doc"), &c.doc);
-            let fields = resolve_fields(file, &format!("{path}.fields"), &c.fields, Location::Body, &scope, errs);
-            for f in fields.iter().filter(|f| matches!(f.ty, TypeRef::List(_) | TypeRef::Object(_))) {
-                errs.at(file, format!("{path}.fields.{}.type", f.wire), "callback elements must be scalars (string, integer, enum, flag, bool)");
+            let fields = resolve_fields(
+                file,
+                &format!("{path}.fields"),
+                &c.fields,
+                Location::Body,
+                &scope,
+                errs,
+            );
+            for f in fields
+                .iter()
+                .filter(|f| matches!(f.ty, TypeRef::List(_) | TypeRef::Object(_)))
+            {
+                errs.at(
+                    file,
+                    format!("{path}.fields.{}.type", f.wire),
+                    "callback elements must be scalars (string, integer, enum, flag, bool)",
+                );
             }
             let cb = ir::Callback {
                 event: name.clone(),
@@ -234,35 +341,73 @@ fn resolve_enum(file: &str, name: &str, e: &model::EnumDef, errs: &mut Errors) -
     let mut seen_names = BTreeSet::new();
     let mut kinds = BTreeSet::new();
     if e.values.is_empty() {
-        errs.at(file, format!("{path}.values"), "an enum needs at least one value");
+        errs.at(
+            file,
+            format!("{path}.values"),
+            "an enum needs at least one value",
+        );
     }
     for (i, v) in e.values.iter().enumerate() {
         let vpath = format!("{path}.values[{i}]");
         let value = match &v.value {
-            serde_yaml::Value::Number(n) if n.as_i64().is_some() => Literal::Int(n.as_i64().unwrap_or_default()),
+            serde_yaml::Value::Number(n) if n.as_i64().is_some() => {
+                Literal::Int(n.as_i64().unwrap_or_default())
+            }
             serde_yaml::Value::String(s) => Literal::Str(s.clone()),
             _ => {
-                errs.at(file, format!("{vpath}.value"), "expected an integer or a string");
+                errs.at(
+                    file,
+                    format!("{vpath}.value"),
+                    "expected an integer or a string",
+                );
                 continue;
             }
         };
         kinds.insert(matches!(value, Literal::Str(_)));
         if let Some(first) = seen_values.insert(value.clone(), i) {
-            errs.at(file, format!("{vpath}.value"), format!("duplicate value {value} (already at values[{first}]); expected unique values"));
+            errs.at(
+                file,
+                format!("{vpath}.value"),
+                format!(
+                    "duplicate value {value} (already at values[{first}]); expected unique values"
+                ),
+            );
         }
         if !seen_names.insert(v.name.clone()) {
-            errs.at(file, format!("{vpath}.name"), format!("duplicate variant name `{}`", v.name));
+            errs.at(
+                file,
+                format!("{vpath}.name"),
+                format!("duplicate variant name `{}`", v.name),
+            );
         }
         check_ident(errs, file, &format!("{vpath}.name"), &v.name, Case::Camel);
         if v.name == "Unknown" {
-            errs.at(file, format!("{vpath}.name"), "`Unknown` is reserved for undocumented values");
+            errs.at(
+                file,
+                format!("{vpath}.name"),
+                "`Unknown` is reserved for undocumented values",
+            );
         }
-        values.push(ir::EnumVariant { value, name: v.name.clone(), title: v.title.clone(), doc: v.doc.clone() });
+        values.push(ir::EnumVariant {
+            value,
+            name: v.name.clone(),
+            title: v.title.clone(),
+            doc: v.doc.clone(),
+        });
     }
     if kinds.len() > 1 {
-        errs.at(file, format!("{path}.values"), "mixes integer and string values; expected one kind");
+        errs.at(
+            file,
+            format!("{path}.values"),
+            "mixes integer and string values; expected one kind",
+        );
     }
-    ir::Enum { name: name.to_owned(), doc: e.doc.clone(), is_string: kinds.contains(&true), values }
+    ir::Enum {
+        name: name.to_owned(),
+        doc: e.doc.clone(),
+        is_string: kinds.contains(&true),
+        values,
+    }
 }
 
 fn resolve_fields(
@@ -283,7 +428,10 @@ fn resolve_fields(
                 continue;
             }
         };
-        let rust = f.rust.clone().unwrap_or_else(|| wire.trim().to_snake_case());
+        let rust = f
+            .rust
+            .clone()
+            .unwrap_or_else(|| wire.trim().to_snake_case());
         check_ident(errs, file, &format!("{fpath}.rust"), &rust, Case::Snake);
         let constraints = resolve_constraints(file, &fpath, f, &ty, errs);
         out.push(ir::Field {
@@ -301,32 +449,74 @@ fn resolve_fields(
     let mut seen = BTreeMap::new();
     for f in &out {
         if let Some(other) = seen.insert(f.rust.clone(), f.wire.clone()) {
-            errs.at(file, format!("{path}.{}", f.wire), format!("Rust name `{}` is also used by `{other}`; set `rust:` to tell them apart", f.rust));
+            errs.at(
+                file,
+                format!("{path}.{}", f.wire),
+                format!(
+                    "Rust name `{}` is also used by `{other}`; set `rust:` to tell them apart",
+                    f.rust
+                ),
+            );
         }
     }
     out
 }
 
-fn resolve_constraints(file: &str, fpath: &str, f: &model::Field, ty: &TypeRef, errs: &mut Errors) -> Vec<Constraint> {
+fn resolve_constraints(
+    file: &str,
+    fpath: &str,
+    f: &model::Field,
+    ty: &TypeRef,
+    errs: &mut Errors,
+) -> Vec<Constraint> {
     let is_string = *ty == TypeRef::String;
     let is_int = matches!(ty, TypeRef::I32 | TypeRef::I64);
     let is_list = matches!(ty, TypeRef::List(_));
     let mut out = Vec::new();
-    let mut add = |name: &str, applies: bool, expected: &str, check: Check, source: &Option<String>| {
-        if applies {
-            out.push(Constraint { check, source: source.clone() });
-        } else {
-            errs.at(file, format!("{fpath}.{name}"), format!("`{name}` applies to {expected} fields; this field is `{}`", f.ty));
-        }
-    };
+    let mut add =
+        |name: &str, applies: bool, expected: &str, check: Check, source: &Option<String>| {
+            if applies {
+                out.push(Constraint {
+                    check,
+                    source: source.clone(),
+                });
+            } else {
+                errs.at(
+                    file,
+                    format!("{fpath}.{name}"),
+                    format!(
+                        "`{name}` applies to {expected} fields; this field is `{}`",
+                        f.ty
+                    ),
+                );
+            }
+        };
     if let Some(c) = &f.max_chars {
-        add("max_chars", is_string, "string", Check::MaxChars(c.value), &c.source);
+        add(
+            "max_chars",
+            is_string,
+            "string",
+            Check::MaxChars(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.min_chars {
-        add("min_chars", is_string, "string", Check::MinChars(c.value), &c.source);
+        add(
+            "min_chars",
+            is_string,
+            "string",
+            Check::MinChars(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.max_bytes {
-        add("max_bytes", is_string, "string", Check::MaxBytes(c.value), &c.source);
+        add(
+            "max_bytes",
+            is_string,
+            "string",
+            Check::MaxBytes(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.min {
         add("min", is_int, "integer", Check::Min(c.value), &c.source);
@@ -335,55 +525,127 @@ fn resolve_constraints(file: &str, fpath: &str, f: &model::Field, ty: &TypeRef, 
         add("max", is_int, "integer", Check::Max(c.value), &c.source);
     }
     if let Some(c) = &f.max_items {
-        add("max_items", is_list, "list", Check::MaxItems(c.value), &c.source);
+        add(
+            "max_items",
+            is_list,
+            "list",
+            Check::MaxItems(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.min_items {
-        add("min_items", is_list, "list", Check::MinItems(c.value), &c.source);
+        add(
+            "min_items",
+            is_list,
+            "list",
+            Check::MinItems(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.future {
         if c.value {
-            add("future", *ty == TypeRef::I64, "i64 timestamp", Check::Future, &c.source);
+            add(
+                "future",
+                *ty == TypeRef::I64,
+                "i64 timestamp",
+                Check::Future,
+                &c.source,
+            );
         }
     }
     if let (Some(min), Some(max)) = (&f.min, &f.max) {
         if min.value > max.value {
-            errs.at(file, format!("{fpath}.min"), format!("min {} is above max {}", min.value, max.value));
+            errs.at(
+                file,
+                format!("{fpath}.min"),
+                format!("min {} is above max {}", min.value, max.value),
+            );
         }
     }
     out
 }
 
-fn resolve_endpoint(file: &str, name: &str, e: &model::Endpoint, scope: &Scope<'_>, errs: &mut Errors) -> ir::Endpoint {
+fn resolve_endpoint(
+    file: &str,
+    name: &str,
+    e: &model::Endpoint,
+    scope: &Scope<'_>,
+    errs: &mut Errors,
+) -> ir::Endpoint {
     let path = format!("endpoints.{name}");
     check_ident(errs, file, &path, name, Case::Snake);
     check_doc_id(errs, file, &format!("{path}.doc"), &e.doc);
-    for (key, id) in [("third_party", &e.docs.third_party), ("agent", &e.docs.agent)] {
+    for (key, id) in [
+        ("third_party", &e.docs.third_party),
+        ("agent", &e.docs.agent),
+    ] {
         if let Some(id) = id {
             check_doc_id(errs, file, &format!("{path}.docs.{key}"), id);
         }
     }
     if !e.path.starts_with('/') {
-        errs.at(file, format!("{path}.path"), format!("`{}` must start with `/`", e.path));
+        errs.at(
+            file,
+            format!("{path}.path"),
+            format!("`{}` must start with `/`", e.path),
+        );
     }
     if e.method == Method::Get && !e.body.is_empty() {
-        errs.at(file, format!("{path}.body"), "a GET endpoint has no body; expected its fields under `query`");
+        errs.at(
+            file,
+            format!("{path}.body"),
+            "a GET endpoint has no body; expected its fields under `query`",
+        );
     }
-    let mut request = resolve_fields(file, &format!("{path}.query"), &e.query, Location::Query, scope, errs);
-    request.extend(resolve_fields(file, &format!("{path}.body"), &e.body, Location::Body, scope, errs));
+    let mut request = resolve_fields(
+        file,
+        &format!("{path}.query"),
+        &e.query,
+        Location::Query,
+        scope,
+        errs,
+    );
+    request.extend(resolve_fields(
+        file,
+        &format!("{path}.body"),
+        &e.body,
+        Location::Body,
+        scope,
+        errs,
+    ));
     for f in request.iter().filter(|f| f.location == Location::Query) {
         if matches!(f.ty, TypeRef::List(_) | TypeRef::Object(_)) {
-            errs.at(file, format!("{path}.query.{}.type", f.wire), "query parameters must be scalars (string, integer, enum, flag, bool)");
+            errs.at(
+                file,
+                format!("{path}.query.{}.type", f.wire),
+                "query parameters must be scalars (string, integer, enum, flag, bool)",
+            );
         }
     }
     for wire in e.query.keys() {
         if e.body.contains_key(wire) {
-            errs.at(file, format!("{path}.body.{wire}"), format!("`{wire}` is both a query and a body field"));
+            errs.at(
+                file,
+                format!("{path}.body.{wire}"),
+                format!("`{wire}` is both a query and a body field"),
+            );
         }
     }
-    let response = resolve_fields(file, &format!("{path}.response"), &e.response, Location::Body, scope, errs);
+    let response = resolve_fields(
+        file,
+        &format!("{path}.response"),
+        &e.response,
+        Location::Body,
+        scope,
+        errs,
+    );
     for f in &response {
         if matches!(f.wire.as_str(), "errcode" | "errmsg") {
-            errs.at(file, format!("{path}.response.{}", f.wire), "errcode and errmsg belong to the envelope; leave them out");
+            errs.at(
+                file,
+                format!("{path}.response.{}", f.wire),
+                "errcode and errmsg belong to the envelope; leave them out",
+            );
         }
     }
     let find = |fields: &[ir::Field], wire: &str| fields.iter().find(|f| f.wire == wire).cloned();
@@ -391,16 +653,28 @@ fn resolve_endpoint(file: &str, name: &str, e: &model::Endpoint, scope: &Scope<'
     for (i, r) in e.rules.iter().enumerate() {
         let rpath = format!("{path}.rules[{i}]");
         let Some(condition) = find(&request, &r.only_when.field) else {
-            errs.at(file, format!("{rpath}.only_when.field"), unknown_field(&r.only_when.field, &request));
+            errs.at(
+                file,
+                format!("{rpath}.only_when.field"),
+                unknown_field(&r.only_when.field, &request),
+            );
             continue;
         };
         let equals = match (&r.only_when.equals, &condition.ty) {
-            (serde_yaml::Value::Number(n), TypeRef::I32 | TypeRef::I64 | TypeRef::Enum(_)) if n.as_i64().is_some() => {
+            (serde_yaml::Value::Number(n), TypeRef::I32 | TypeRef::I64 | TypeRef::Enum(_))
+                if n.as_i64().is_some() =>
+            {
                 Literal::Int(n.as_i64().unwrap_or_default())
             }
-            (serde_yaml::Value::String(s), TypeRef::String | TypeRef::Enum(_)) => Literal::Str(s.clone()),
+            (serde_yaml::Value::String(s), TypeRef::String | TypeRef::Enum(_)) => {
+                Literal::Str(s.clone())
+            }
             _ => {
-                errs.at(file, format!("{rpath}.only_when.equals"), format!("expected a value of the type of `{}`", condition.wire));
+                errs.at(
+                    file,
+                    format!("{rpath}.only_when.equals"),
+                    format!("expected a value of the type of `{}`", condition.wire),
+                );
                 continue;
             }
         };
@@ -413,19 +687,34 @@ fn resolve_endpoint(file: &str, name: &str, e: &model::Endpoint, scope: &Scope<'
                 })
             });
             if !known {
-                errs.at(file, format!("{rpath}.only_when.equals"), format!("{equals} is not a value of enum `{en}`"));
+                errs.at(
+                    file,
+                    format!("{rpath}.only_when.equals"),
+                    format!("{equals} is not a value of enum `{en}`"),
+                );
             }
         }
         for (j, wire) in r.fields.iter().enumerate() {
             match find(&request, wire) {
-                None => errs.at(file, format!("{rpath}.fields[{j}]"), unknown_field(wire, &request)),
-                Some(f) if f.required => {
-                    errs.at(file, format!("{rpath}.fields[{j}]"), format!("`{wire}` is required, so it cannot depend on a condition"))
-                }
+                None => errs.at(
+                    file,
+                    format!("{rpath}.fields[{j}]"),
+                    unknown_field(wire, &request),
+                ),
+                Some(f) if f.required => errs.at(
+                    file,
+                    format!("{rpath}.fields[{j}]"),
+                    format!("`{wire}` is required, so it cannot depend on a condition"),
+                ),
                 Some(_) => {}
             }
         }
-        rules.push(ir::Rule { condition, equals, fields: r.fields.clone(), source: r.source.clone() });
+        rules.push(ir::Rule {
+            condition,
+            equals,
+            fields: r.fields.clone(),
+            source: r.source.clone(),
+        });
     }
     let pagination = e.pagination.as_ref().and_then(|p| {
         let ppath = format!("{path}.pagination");
@@ -435,16 +724,31 @@ fn resolve_endpoint(file: &str, name: &str, e: &model::Endpoint, scope: &Scope<'
         match &req {
             Some(f) if f.ty == TypeRef::String && !f.required => {}
             Some(_) => {
-                errs.at(file, format!("{ppath}.request"), "the cursor field must be an optional string");
+                errs.at(
+                    file,
+                    format!("{ppath}.request"),
+                    "the cursor field must be an optional string",
+                );
                 ok = false;
             }
             None => {
-                errs.at(file, format!("{ppath}.request"), unknown_field(&p.request, &request));
+                errs.at(
+                    file,
+                    format!("{ppath}.request"),
+                    unknown_field(&p.request, &request),
+                );
                 ok = false;
             }
         }
         if !resp.as_ref().is_some_and(|f| f.ty == TypeRef::String) {
-            errs.at(file, format!("{ppath}.response"), format!("expected a string field of the response; {}", unknown_field(&p.response, &response)));
+            errs.at(
+                file,
+                format!("{ppath}.response"),
+                format!(
+                    "expected a string field of the response; {}",
+                    unknown_field(&p.response, &response)
+                ),
+            );
             ok = false;
         }
         let end = match &p.end {
@@ -452,7 +756,14 @@ fn resolve_endpoint(file: &str, name: &str, e: &model::Endpoint, scope: &Scope<'
             model::PageEnd::Flag { field } => match find(&response, field) {
                 Some(f) if f.ty == TypeRef::Flag => ir::PageEnd::Flag(f.rust),
                 _ => {
-                    errs.at(file, format!("{ppath}.end.field"), format!("expected a `flag` field of the response; {}", unknown_field(field, &response)));
+                    errs.at(
+                        file,
+                        format!("{ppath}.end.field"),
+                        format!(
+                            "expected a `flag` field of the response; {}",
+                            unknown_field(field, &response)
+                        ),
+                    );
                     ok = false;
                     ir::PageEnd::EmptyCursor
                 }
@@ -461,9 +772,20 @@ fn resolve_endpoint(file: &str, name: &str, e: &model::Endpoint, scope: &Scope<'
         let items = match &p.items {
             None => None,
             Some(wire) => match find(&response, wire) {
-                Some(ir::Field { rust, ty: TypeRef::List(item), .. }) => Some((rust, *item)),
+                Some(ir::Field {
+                    rust,
+                    ty: TypeRef::List(item),
+                    ..
+                }) => Some((rust, *item)),
                 _ => {
-                    errs.at(file, format!("{ppath}.items"), format!("expected a list field of the response; {}", unknown_field(wire, &response)));
+                    errs.at(
+                        file,
+                        format!("{ppath}.items"),
+                        format!(
+                            "expected a list field of the response; {}",
+                            unknown_field(wire, &response)
+                        ),
+                    );
                     ok = false;
                     None
                 }
@@ -481,7 +803,11 @@ fn resolve_endpoint(file: &str, name: &str, e: &model::Endpoint, scope: &Scope<'
         v.as_ref().and_then(|v| match serde_json::to_value(v) {
             Ok(j) => Some(j),
             Err(err) => {
-                errs.at(file, format!("{path}.examples.{which}"), format!("not representable as JSON: {err}"));
+                errs.at(
+                    file,
+                    format!("{path}.examples.{which}"),
+                    format!("not representable as JSON: {err}"),
+                );
                 None
             }
         })
@@ -537,7 +863,10 @@ fn check_ident(errs: &mut Errors, file: &str, path: &str, name: &str, case: Case
         && !name.starts_with(|c: char| c.is_ascii_digit());
     let (expected, right_case) = match case {
         Case::Snake => ("a snake_case identifier", name.to_snake_case() == name),
-        Case::Camel => ("an UpperCamelCase identifier", name.to_upper_camel_case() == name),
+        Case::Camel => (
+            "an UpperCamelCase identifier",
+            name.to_upper_camel_case() == name,
+        ),
     };
     if !valid_ident || !right_case {
         errs.at(file, path, format!("`{name}` is not {expected}"));
@@ -546,6 +875,10 @@ fn check_ident(errs: &mut Errors, file: &str, path: &str, name: &str, case: Case
 
 fn check_doc_id(errs: &mut Errors, file: &str, path: &str, id: &str) {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
-        errs.at(file, path, format!("`{id}` is not an official doc id; expected the digits of /document/path/<id>"));
+        errs.at(
+            file,
+            path,
+            format!("`{id}` is not an official doc id; expected the digits of /document/path/<id>"),
+        );
     }
 }

@@ -49,7 +49,8 @@ pub fn diff(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Change>> 
             Err(e) => return Err(e),
         }
     }
-    let wanted: std::collections::BTreeSet<PathBuf> = files.iter().map(|f| out_dir.join(&f.path)).collect();
+    let wanted: std::collections::BTreeSet<PathBuf> =
+        files.iter().map(|f| out_dir.join(&f.path)).collect();
     let mut existing = Vec::new();
     walk(out_dir, &mut existing)?;
     existing.sort();

@@ -18,4 +18,5 @@ pub use wxlive_runtime as runtime;
 pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 
 #[cfg(feature = "living")]
+#[rustfmt::skip]
 pub mod wecom;

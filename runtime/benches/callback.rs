@@ -45,19 +45,8 @@ fn bench(c: &mut Criterion) {
     group.bench_function("verify_decrypt", |b| {
         b.iter(|| handler.decrypt(black_box(&query), black_box(&body)))
     });
-    group.bench_function("component_xmldoc_parse", |b| b.iter(|| XmlDoc::parse(black_box(EVENT))));
-    group.bench_function("component_raw_quickxml", |b| {
-        b.iter(|| {
-            let mut r = quick_xml::Reader::from_str(black_box(EVENT));
-            let mut n = 0usize;
-            loop {
-                match r.read_event() {
-                    Ok(quick_xml::events::Event::Eof) | Err(_) => break,
-                    Ok(e) => { n += black_box(&e).len(); }
-                }
-            }
-            n
-        })
+    group.bench_function("component_xmldoc_parse", |b| {
+        b.iter(|| XmlDoc::parse(black_box(EVENT)))
     });
     group.bench_function("component_envelope_parse", |b| {
         b.iter(|| wxlive_runtime::callback::Envelope::parse(black_box(&body)))

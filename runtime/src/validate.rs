@@ -291,6 +291,151 @@ impl Validator {
         }
     }
 
+    /// At most `max` display-width units: a wide character (CJK, kana, Hangul, full-width forms; see
+    /// [`display_width`]) counts 2, any other character 1. This is how the WeChat docs count when they
+    /// say "1 个汉字相当于 2 个字符".
+    pub fn max_width(
+        &mut self,
+        field: &str,
+        value: &str,
+        max: usize,
+        source: Option<&'static str>,
+    ) {
+        let n = display_width(value);
+        if n > max {
+            self.violation(
+                field,
+                format!("max_width({max})"),
+                format!("width {n} (a wide character counts 2), at most {max} allowed"),
+                source,
+            );
+        }
+    }
+
+    /// At least `min` display-width units (see [`Validator::max_width`]).
+    pub fn min_width(
+        &mut self,
+        field: &str,
+        value: &str,
+        min: usize,
+        source: Option<&'static str>,
+    ) {
+        let n = display_width(value);
+        if n < min {
+            self.violation(
+                field,
+                format!("min_width({min})"),
+                format!("width {n} (a wide character counts 2), at least {min} required"),
+                source,
+            );
+        }
+    }
+
+    /// A Unix timestamp at least `seconds` after now (`value >= now + seconds`). Skipped by a
+    /// [`Validator::timeless`] validator.
+    pub fn min_from_now(
+        &mut self,
+        field: &str,
+        value: i64,
+        seconds: i64,
+        source: Option<&'static str>,
+    ) {
+        if let Some(now) = self.now {
+            let earliest = now.saturating_add(seconds);
+            if value < earliest {
+                self.violation(
+                    field,
+                    format!("min_from_now({seconds})"),
+                    format!("{value} is before now + {seconds} s ({earliest})"),
+                    source,
+                );
+            }
+        }
+    }
+
+    /// A Unix timestamp at most `seconds` after now (`value <= now + seconds`). Skipped by a
+    /// [`Validator::timeless`] validator.
+    pub fn max_from_now(
+        &mut self,
+        field: &str,
+        value: i64,
+        seconds: i64,
+        source: Option<&'static str>,
+    ) {
+        if let Some(now) = self.now {
+            let latest = now.saturating_add(seconds);
+            if value > latest {
+                self.violation(
+                    field,
+                    format!("max_from_now({seconds})"),
+                    format!("{value} is after now + {seconds} s ({latest})"),
+                    source,
+                );
+            }
+        }
+    }
+
+    /// A decimal number with at most `max` digits after the decimal point, in its shortest exact
+    /// decimal form (`99.5` has 1, `0.1 + 0.2` has 17). Non-finite numbers always fail.
+    pub fn max_decimals(
+        &mut self,
+        field: &str,
+        value: f64,
+        max: u32,
+        source: Option<&'static str>,
+    ) {
+        let n = decimal_places(value);
+        if n.map_or(true, |n| n > max) {
+            let found = match n {
+                Some(n) => format!("{value} has {n} decimal places, at most {max} allowed"),
+                None => format!("{value} is not a finite number"),
+            };
+            self.violation(field, format!("max_decimals({max})"), found, source);
+        }
+    }
+
+    /// A cross-field rule: `value(field) − value(minus)` lies in `min..=max` (each bound optional).
+    /// Checked only when both values are present.
+    pub fn difference(
+        &mut self,
+        field: &str,
+        minus: &str,
+        values: (Option<i64>, Option<i64>),
+        bounds: (Option<i64>, Option<i64>),
+        source: Option<&'static str>,
+    ) {
+        let (Some(a), Some(b)) = values else { return };
+        let diff = a.saturating_sub(b);
+        let (min, max) = bounds;
+        let show = |b: Option<i64>| b.map_or_else(|| "_".to_owned(), |b| b.to_string());
+        let rule = format!("difference({field} - {minus} in {}..={})", show(min), show(max));
+        if let Some(min) = min.filter(|min| diff < *min) {
+            self.violation(field, rule.clone(), format!("{field} - {minus} = {diff}, below {min}"), source);
+        }
+        if let Some(max) = max.filter(|max| diff > *max) {
+            self.violation(field, rule, format!("{field} - {minus} = {diff}, above {max}"), source);
+        }
+    }
+
+    /// A field that must be set when a condition on another field holds.
+    pub fn required_when(
+        &mut self,
+        field: &str,
+        present: bool,
+        condition_holds: bool,
+        condition: &str,
+        source: Option<&'static str>,
+    ) {
+        if !present && condition_holds {
+            self.violation(
+                field,
+                format!("required_when({condition})"),
+                format!("is missing although {condition} holds"),
+                source,
+            );
+        }
+    }
+
     /// An enum value the spec documents (requests must not send `Unknown` values).
     pub fn known_value(&mut self, field: &str, known: bool, raw: &dyn fmt::Display) {
         if !known {
@@ -334,6 +479,56 @@ impl Validator {
     }
 }
 
+/// The display width of `s`: 2 per wide character, 1 per other character.
+///
+/// Wide means East Asian Wide or Fullwidth in Unicode UAX #11, approximated by these ranges: Hangul Jamo
+/// (U+1100–115F), CJK radicals to CJK symbols and punctuation, kana, bopomofo, Hangul compatibility
+/// jamo, CJK strokes and enclosed CJK (U+2E80–U+303E, U+3041–U+33FF), CJK Unified Ideographs and
+/// Extension A (U+3400–U+4DBF, U+4E00–U+9FFF), Yi (U+A000–U+A4CF), Hangul syllables (U+AC00–U+D7A3),
+/// CJK compatibility ideographs (U+F900–U+FAFF), vertical forms and CJK compatibility forms
+/// (U+FE10–U+FE19, U+FE30–U+FE6F), full-width forms (U+FF00–U+FF60, U+FFE0–U+FFE6), emoji
+/// (U+1F300–U+1F64F, U+1F900–U+1F9FF) and the supplementary ideographic planes (U+20000–U+3FFFD).
+/// Everything else (ASCII, Latin, half-width katakana, combining marks) counts 1.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE10..=0xFE19
+            | 0xFE30..=0xFE6F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x1F300..=0x1F64F
+            | 0x1F900..=0x1F9FF
+            | 0x20000..=0x2FFFD
+            | 0x30000..=0x3FFFD
+    )
+}
+
+/// Digits after the decimal point in the shortest representation that reads back as `value`;
+/// `None` for NaN and infinities.
+fn decimal_places(value: f64) -> Option<u32> {
+    if !value.is_finite() {
+        return None;
+    }
+    // `{:e}` prints the shortest round-tripping mantissa: `9.95e1`, `1e-7`, `1.2345e4`.
+    let text = format!("{:e}", value.abs());
+    let (mantissa, exponent) = text.split_once('e')?;
+    let exponent: i64 = exponent.parse().ok()?;
+    let digits = mantissa.split_once('.').map_or(0, |(_, frac)| frac.len()) as i64;
+    Some(u32::try_from((digits - exponent).max(0)).unwrap_or(u32::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,5 +562,98 @@ mod tests {
         let mut v = Validator::timeless();
         v.max_bytes("theme", &twenty, 59, None);
         assert!(v.finish().is_err());
+    }
+    #[test]
+    fn width_counts_wide_characters_twice() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("直播间"), 6);
+        assert_eq!(display_width("直播a"), 5);
+        assert_eq!(display_width("，。"), 4, "full-width punctuation is wide");
+        assert_eq!(display_width("ｶ"), 1, "half-width katakana is narrow");
+        assert_eq!(display_width("é"), 1);
+        // Room names: 3..17 汉字 = width 6..=34.
+        let ok = |s: &str| {
+            let mut v = Validator::timeless();
+            v.min_width("name", s, 6, None);
+            v.max_width("name", s, 34, None);
+            v.finish()
+        };
+        assert!(ok("直播间").is_ok(), "3 汉字 = width 6, the minimum");
+        assert!(ok("abcdef").is_ok(), "6 ASCII = width 6");
+        assert!(ok("直播a").unwrap_err().has("name", "min_width(6)"), "width 5");
+        assert!(ok(&"直".repeat(17)).is_ok(), "width 34, the maximum");
+        let err = ok(&format!("{}a", "直".repeat(17))).unwrap_err();
+        assert!(err.has("name", "max_width(34)"), "{err}");
+        assert!(err.to_string().contains("width 35"), "{err}");
+    }
+
+    #[test]
+    fn from_now_bounds_are_inclusive_and_skipped_when_timeless() {
+        let check = |value: i64| {
+            let mut v = Validator::at(1_000_000);
+            v.min_from_now("startTime", value, 600, Some("api_createroom"));
+            v.max_from_now("startTime", value, 15_552_000, None);
+            v.finish()
+        };
+        assert!(check(1_000_600).is_ok(), "exactly now + 10 min");
+        assert!(check(1_000_599).unwrap_err().has("startTime", "min_from_now(600)"));
+        assert!(check(16_552_000).is_ok(), "exactly now + 180 days");
+        assert!(check(16_552_001).unwrap_err().has("startTime", "max_from_now(15552000)"));
+        let mut v = Validator::timeless();
+        v.min_from_now("startTime", 0, 600, None);
+        v.max_from_now("startTime", i64::MAX, 1, None);
+        assert!(v.finish().is_ok());
+    }
+
+    #[test]
+    fn decimals_are_counted_on_the_shortest_form() {
+        assert_eq!(decimal_places(99.5), Some(1));
+        assert_eq!(decimal_places(100.0), Some(0));
+        assert_eq!(decimal_places(1e21), Some(0));
+        assert_eq!(decimal_places(0.01), Some(2));
+        assert_eq!(decimal_places(-12.345), Some(3));
+        assert_eq!(decimal_places(1e-7), Some(7));
+        assert_eq!(decimal_places(f64::NAN), None);
+        let check = |value: f64| {
+            let mut v = Validator::timeless();
+            v.max_decimals("price", value, 2, None);
+            v.finish()
+        };
+        assert!(check(19.99).is_ok());
+        assert!(check(20.0).is_ok());
+        assert!(check(19.999).unwrap_err().has("price", "max_decimals(2)"));
+        assert!(check(0.1 + 0.2).is_err(), "0.30000000000000004 has 17 decimals");
+        assert!(check(f64::INFINITY).is_err());
+    }
+
+    #[test]
+    fn difference_bounds_are_inclusive() {
+        let check = |end: Option<i64>, start: Option<i64>| {
+            let mut v = Validator::timeless();
+            v.difference("endTime", "startTime", (end, start), (Some(1800), Some(86_400)), None);
+            v.finish()
+        };
+        assert!(check(Some(1800), Some(0)).is_ok());
+        assert!(check(Some(86_400), Some(0)).is_ok());
+        let err = check(Some(1799), Some(0)).unwrap_err();
+        assert!(err.has("endTime", "difference(endTime - startTime in 1800..=86400)"), "{err}");
+        assert!(check(Some(86_401), Some(0)).is_err());
+        assert!(check(None, Some(0)).is_ok(), "a missing operand is the `required` rule's business");
+        let mut v = Validator::timeless();
+        v.difference("b", "a", (Some(5), Some(0)), (None, Some(10)), None);
+        assert!(v.finish().is_ok());
+    }
+
+    #[test]
+    fn required_when_fires_only_if_the_condition_holds() {
+        let check = |present: bool, holds: bool| {
+            let mut v = Validator::timeless();
+            v.required_when("price2", present, holds, "priceType in [2, 3]", None);
+            v.finish()
+        };
+        assert!(check(true, true).is_ok());
+        assert!(check(false, false).is_ok());
+        assert!(check(true, false).is_ok());
+        assert!(check(false, true).unwrap_err().has("price2", "required_when(priceType in [2, 3])"));
     }
 }

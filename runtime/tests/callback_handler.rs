@@ -56,7 +56,7 @@ fn round_trip_reply() {
         .unwrap();
     let doc = XmlDoc::parse(reply.as_str()).unwrap();
     assert_eq!(
-        doc.children().iter().map(|c| c.name()).collect::<Vec<_>>(),
+        doc.children().map(|c| c.name()).collect::<Vec<_>>(),
         ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"]
     );
     let q = CallbackQuery::new(doc.get("MsgSignature").unwrap(), NOW.to_string(), "n0nce");

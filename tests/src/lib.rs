@@ -44,22 +44,40 @@ impl Recorder {
     pub async fn start() -> Recorder {
         let script = Arc::new(Mutex::new(Script::default()));
         let app = Router::new().fallback(handle).with_state(script.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Recorder { base_url: format!("http://{addr}"), script }
+        Recorder {
+            base_url: format!("http://{addr}"),
+            script,
+        }
     }
 
     /// Queues `body` as the next answer on `path`.
     pub fn answer(&self, path: &str, body: Value) {
-        self.script.lock().unwrap().answers.entry(path.to_owned()).or_default().push_back(body);
+        self.script
+            .lock()
+            .unwrap()
+            .answers
+            .entry(path.to_owned())
+            .or_default()
+            .push_back(body);
     }
 
     /// Every request seen, gettoken excluded.
     pub fn calls(&self) -> Vec<Recorded> {
-        self.script.lock().unwrap().seen.iter().filter(|r| r.path != "/cgi-bin/gettoken").cloned().collect()
+        self.script
+            .lock()
+            .unwrap()
+            .seen
+            .iter()
+            .filter(|r| r.path != "/cgi-bin/gettoken")
+            .cloned()
+            .collect()
     }
 
     /// How many tokens gettoken handed out.
@@ -75,10 +93,19 @@ async fn handle(
     Query(query): Query<BTreeMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let body_json = if body.is_empty() { None } else { serde_json::from_slice(&body).ok().or(Some(Value::Null)) };
+    let body_json = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(&body).ok().or(Some(Value::Null))
+    };
     let path = uri.path().to_owned();
     let mut s = script.lock().unwrap();
-    s.seen.push(Recorded { method: method.to_string(), path: path.clone(), query: query.clone(), body: body_json });
+    s.seen.push(Recorded {
+        method: method.to_string(),
+        path: path.clone(),
+        query: query.clone(),
+        body: body_json,
+    });
     if path == "/cgi-bin/gettoken" {
         if let Some(answer) = s.answers.get_mut(&path).and_then(VecDeque::pop_front) {
             return axum::Json(answer).into_response();
@@ -90,6 +117,9 @@ async fn handle(
     }
     match s.answers.get_mut(&path).and_then(VecDeque::pop_front) {
         Some(answer) => axum::Json(answer).into_response(),
-        None => axum::Json(json!({"errcode": 404, "errmsg": format!("nothing scripted for {path}")})).into_response(),
+        None => {
+            axum::Json(json!({"errcode": 404, "errmsg": format!("nothing scripted for {path}")}))
+                .into_response()
+        }
     }
 }

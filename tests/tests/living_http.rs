@@ -17,21 +17,31 @@ async fn setup() -> (Recorder, WecomClient) {
 }
 
 fn in_an_hour() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 + 3600
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 3600
 }
 
 fn only_call(server: &Recorder) -> wxlive_tests::Recorded {
     let calls = server.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     let call = calls.into_iter().next().unwrap();
-    assert_eq!(call.query.get("access_token").map(String::as_str), Some("TOKEN-1"));
+    assert_eq!(
+        call.query.get("access_token").map(String::as_str),
+        Some("TOKEN-1")
+    );
     call
 }
 
 #[tokio::test]
 async fn create_sends_only_set_fields_and_returns_the_livingid() {
     let (server, client) = setup().await;
-    server.answer("/cgi-bin/living/create", json!({"errcode": 0, "errmsg": "ok", "livingid": "LIVING-1"}));
+    server.answer(
+        "/cgi-bin/living/create",
+        json!({"errcode": 0, "errmsg": "ok", "livingid": "LIVING-1"}),
+    );
     let start = in_an_hour();
     let request = CreateRequest::builder()
         .anchor_userid("zhangsan")
@@ -39,13 +49,19 @@ async fn create_sends_only_set_fields_and_returns_the_livingid() {
         .living_start(start)
         .living_duration(3600)
         .r#type(LivingType::Activity)
-        .activity_detail(ActivityDetail { description: Some("活动".into()), image_list: vec!["M1".into()] })
+        .activity_detail(ActivityDetail {
+            description: Some("活动".into()),
+            image_list: vec!["M1".into()],
+        })
         .build()
         .expect("valid");
     let response = client.living().create(&request).await.expect("create");
     assert_eq!(response.livingid.as_deref(), Some("LIVING-1"));
     let call = only_call(&server);
-    assert_eq!((call.method.as_str(), call.path.as_str()), ("POST", "/cgi-bin/living/create"));
+    assert_eq!(
+        (call.method.as_str(), call.path.as_str()),
+        ("POST", "/cgi-bin/living/create")
+    );
     assert_eq!(
         call.body,
         Some(json!({
@@ -63,21 +79,53 @@ async fn create_sends_only_set_fields_and_returns_the_livingid() {
 #[tokio::test]
 async fn modify_sends_livingid_and_changes() {
     let (server, client) = setup().await;
-    server.answer("/cgi-bin/living/modify", json!({"errcode": 0, "errmsg": "ok"}));
-    let request = ModifyRequest::builder().livingid("L1").theme("新标题").remind_time(60).build().unwrap();
+    server.answer(
+        "/cgi-bin/living/modify",
+        json!({"errcode": 0, "errmsg": "ok"}),
+    );
+    let request = ModifyRequest::builder()
+        .livingid("L1")
+        .theme("新标题")
+        .remind_time(60)
+        .build()
+        .unwrap();
     client.living().modify(&request).await.expect("modify");
     let call = only_call(&server);
-    assert_eq!((call.method.as_str(), call.path.as_str()), ("POST", "/cgi-bin/living/modify"));
-    assert_eq!(call.body, Some(json!({"livingid": "L1", "theme": "新标题", "remind_time": 60})));
+    assert_eq!(
+        (call.method.as_str(), call.path.as_str()),
+        ("POST", "/cgi-bin/living/modify")
+    );
+    assert_eq!(
+        call.body,
+        Some(json!({"livingid": "L1", "theme": "新标题", "remind_time": 60}))
+    );
 }
 
 #[tokio::test]
 async fn cancel_and_delete_replay_data_send_the_livingid() {
     let (server, client) = setup().await;
-    server.answer("/cgi-bin/living/cancel", json!({"errcode": 0, "errmsg": "ok"}));
-    server.answer("/cgi-bin/living/delete_replay_data", json!({"errcode": 0, "errmsg": "ok"}));
-    client.living().cancel(&CancelRequest { livingid: "L1".into() }).await.expect("cancel");
-    client.living().delete_replay_data(&DeleteReplayDataRequest { livingid: "L2".into() }).await.expect("delete");
+    server.answer(
+        "/cgi-bin/living/cancel",
+        json!({"errcode": 0, "errmsg": "ok"}),
+    );
+    server.answer(
+        "/cgi-bin/living/delete_replay_data",
+        json!({"errcode": 0, "errmsg": "ok"}),
+    );
+    client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L1".into(),
+        })
+        .await
+        .expect("cancel");
+    client
+        .living()
+        .delete_replay_data(&DeleteReplayDataRequest {
+            livingid: "L2".into(),
+        })
+        .await
+        .expect("delete");
     let calls = server.calls();
     assert_eq!(calls[0].path, "/cgi-bin/living/cancel");
     assert_eq!(calls[0].body, Some(json!({"livingid": "L1"})));
@@ -89,13 +137,22 @@ async fn cancel_and_delete_replay_data_send_the_livingid() {
 #[tokio::test]
 async fn get_living_code_sends_livingid_and_openid() {
     let (server, client) = setup().await;
-    server.answer("/cgi-bin/living/get_living_code", json!({"errcode": 0, "errmsg": "ok", "living_code": "abcdef"}));
-    let request = GetLivingCodeRequest { livingid: "L1".into(), openid: "abcopenid".into() };
+    server.answer(
+        "/cgi-bin/living/get_living_code",
+        json!({"errcode": 0, "errmsg": "ok", "living_code": "abcdef"}),
+    );
+    let request = GetLivingCodeRequest {
+        livingid: "L1".into(),
+        openid: "abcopenid".into(),
+    };
     let response = client.living().get_living_code(&request).await.unwrap();
     assert_eq!(response.living_code.as_deref(), Some("abcdef"));
     let call = only_call(&server);
     assert_eq!(call.path, "/cgi-bin/living/get_living_code");
-    assert_eq!(call.body, Some(json!({"livingid": "L1", "openid": "abcopenid"})));
+    assert_eq!(
+        call.body,
+        Some(json!({"livingid": "L1", "openid": "abcopenid"}))
+    );
 }
 
 #[tokio::test]
@@ -108,17 +165,34 @@ async fn get_living_info_is_a_get_with_the_livingid_in_the_query() {
             "living_start": 1586405229, "brand_new_field": {"x": 1}
         }}),
     );
-    let request = GetLivingInfoRequest { livingid: "id with spaces&=?".into() };
+    let request = GetLivingInfoRequest {
+        livingid: "id with spaces&=?".into(),
+    };
     let response = client.living().get_living_info(&request).await.unwrap();
     let info = response.living_info.expect("living_info");
-    assert_eq!(info.status, Some(LivingStatus::Expired), "the official sample's `status ` typo is accepted");
+    assert_eq!(
+        info.status,
+        Some(LivingStatus::Expired),
+        "the official sample's `status ` typo is accepted"
+    );
     assert_eq!(info.open_replay, Some(true));
     assert_eq!(info.replay_status, Some(ReplayStatus::Deleted));
-    assert_eq!(info.r#type, Some(LivingType::Unknown(9)), "an undocumented value is kept, not rejected");
+    assert_eq!(
+        info.r#type,
+        Some(LivingType::Unknown(9)),
+        "an undocumented value is kept, not rejected"
+    );
     assert_eq!(info.push_stream_url, None);
     let call = only_call(&server);
-    assert_eq!((call.method.as_str(), call.path.as_str()), ("GET", "/cgi-bin/living/get_living_info"));
-    assert_eq!(call.query.get("livingid").map(String::as_str), Some("id with spaces&=?"), "URL-encoded");
+    assert_eq!(
+        (call.method.as_str(), call.path.as_str()),
+        ("GET", "/cgi-bin/living/get_living_info")
+    );
+    assert_eq!(
+        call.query.get("livingid").map(String::as_str),
+        Some("id with spaces&=?"),
+        "URL-encoded"
+    );
     assert_eq!(call.body, None);
 }
 
@@ -129,8 +203,13 @@ async fn get_living_share_info_resolves_a_share_code() {
         "/cgi-bin/living/get_living_share_info",
         json!({"errcode": 0, "errmsg": "ok", "livingid": "L1", "viewer_external_userid": "wm1", "invitor_userid": "lisi"}),
     );
-    let response =
-        client.living().get_living_share_info(&GetLivingShareInfoRequest { ww_share_code: "CODE".into() }).await.unwrap();
+    let response = client
+        .living()
+        .get_living_share_info(&GetLivingShareInfoRequest {
+            ww_share_code: "CODE".into(),
+        })
+        .await
+        .unwrap();
     assert_eq!(response.livingid.as_deref(), Some("L1"));
     assert_eq!(response.viewer_userid, None);
     assert_eq!(response.viewer_external_userid.as_deref(), Some("wm1"));
@@ -144,11 +223,29 @@ async fn get_living_share_info_resolves_a_share_code() {
 async fn get_user_all_livingid_streams_every_page_until_the_cursor_is_empty() {
     let (server, client) = setup().await;
     let path = "/cgi-bin/living/get_user_all_livingid";
-    server.answer(path, json!({"errcode": 0, "errmsg": "ok", "next_cursor": "C2", "livingid_list": ["a", "b"]}));
-    server.answer(path, json!({"errcode": 0, "errmsg": "ok", "next_cursor": "C3", "livingid_list": []}));
-    server.answer(path, json!({"errcode": 0, "errmsg": "ok", "next_cursor": "", "livingid_list": ["c"]}));
-    let first = GetUserAllLivingidRequest::builder().userid("zhangsan").limit(20).build().unwrap();
-    let ids: Vec<String> = client.living().get_user_all_livingid_items(first).try_collect().await.unwrap();
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "next_cursor": "C2", "livingid_list": ["a", "b"]}),
+    );
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "next_cursor": "C3", "livingid_list": []}),
+    );
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "next_cursor": "", "livingid_list": ["c"]}),
+    );
+    let first = GetUserAllLivingidRequest::builder()
+        .userid("zhangsan")
+        .limit(20)
+        .build()
+        .unwrap();
+    let ids: Vec<String> = client
+        .living()
+        .get_user_all_livingid_items(first)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids, ["a", "b", "c"]);
     let bodies: Vec<Value> = server.calls().into_iter().filter_map(|c| c.body).collect();
     assert_eq!(
@@ -174,15 +271,29 @@ async fn get_watch_stat_pages_until_ending_is_1_and_never_before() {
             "external_users": [{"external_userid": "wm1", "type": 2, "name": "n", "watch_time": 5, "is_comment": 0, "is_mic": 1}]
         }}),
     );
-    let first = GetWatchStatRequest { livingid: "L1".into(), next_key: None };
-    let pages: Vec<GetWatchStatResponse> = client.living().get_watch_stat_pages(first).try_collect().await.unwrap();
+    let first = GetWatchStatRequest {
+        livingid: "L1".into(),
+        next_key: None,
+    };
+    let pages: Vec<GetWatchStatResponse> = client
+        .living()
+        .get_watch_stat_pages(first)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 2);
     let stat = pages[1].stat_info.as_ref().unwrap();
     assert_eq!(stat.users[0].invitor_userid.as_deref(), Some("lisi"));
     assert_eq!(stat.users[0].is_comment, Some(true));
     assert_eq!(stat.external_users[0].r#type, Some(ExternalUserType::Wecom));
     let bodies: Vec<Value> = server.calls().into_iter().filter_map(|c| c.body).collect();
-    assert_eq!(bodies, [json!({"livingid": "L1"}), json!({"livingid": "L1", "next_key": "K1"})]);
+    assert_eq!(
+        bodies,
+        [
+            json!({"livingid": "L1"}),
+            json!({"livingid": "L1", "next_key": "K1"})
+        ]
+    );
 }
 
 #[tokio::test]
@@ -190,10 +301,20 @@ async fn a_repeated_cursor_without_an_end_signal_stops_with_an_error() {
     let (server, client) = setup().await;
     let path = "/cgi-bin/living/get_watch_stat";
     for _ in 0..3 {
-        server.answer(path, json!({"errcode": 0, "errmsg": "ok", "ending": 0, "next_key": "SAME"}));
+        server.answer(
+            path,
+            json!({"errcode": 0, "errmsg": "ok", "ending": 0, "next_key": "SAME"}),
+        );
     }
-    let first = GetWatchStatRequest { livingid: "L1".into(), next_key: Some("SAME".into()) };
-    let result: Result<Vec<_>, _> = client.living().get_watch_stat_pages(first).try_collect().await;
+    let first = GetWatchStatRequest {
+        livingid: "L1".into(),
+        next_key: Some("SAME".into()),
+    };
+    let result: Result<Vec<_>, _> = client
+        .living()
+        .get_watch_stat_pages(first)
+        .try_collect()
+        .await;
     let err = result.unwrap_err();
     assert!(err.to_string().contains("pagination stalled"), "{err}");
     assert_eq!(server.calls().len(), 1);
@@ -206,7 +327,13 @@ async fn an_errcode_becomes_a_typed_error_with_name_meaning_and_request_id() {
         "/cgi-bin/living/cancel",
         json!({"errcode": 40058, "errmsg": "invalid parameter, hint: [1600000000_12_abc], from ip: 1.2.3.4"}),
     );
-    let err = client.living().cancel(&CancelRequest { livingid: "L1".into() }).await.unwrap_err();
+    let err = client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L1".into(),
+        })
+        .await
+        .unwrap_err();
     let api = err.as_api().expect("an API error");
     assert_eq!(api.errcode, 40058);
     assert_eq!(api.name(), "invalid_parameter");
@@ -214,7 +341,10 @@ async fn an_errcode_becomes_a_typed_error_with_name_meaning_and_request_id() {
     assert_eq!(api.request_id(), Some("1600000000_12_abc"));
     assert!(!err.is_retryable());
     let text = err.to_string();
-    assert!(text.contains("living.cancel") && text.contains("40058") && text.contains("不合法的参数"), "{text}");
+    assert!(
+        text.contains("living.cancel") && text.contains("40058") && text.contains("不合法的参数"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -237,7 +367,10 @@ async fn an_invalid_request_is_rejected_before_sending_with_every_violation() {
         ("living_duration", "min(60)"),
         ("activity_cover_mediaid", "only_when(type == 4)"),
     ] {
-        assert!(violations.has(field, rule), "missing {field} {rule}: {violations}");
+        assert!(
+            violations.has(field, rule),
+            "missing {field} {rule}: {violations}"
+        );
     }
     assert_eq!(violations.violations.len(), 5);
     assert!(server.calls().is_empty(), "nothing may be sent");
@@ -253,25 +386,58 @@ async fn validation_can_be_turned_off() {
         .validate_requests(false)
         .build()
         .unwrap();
-    server.answer("/cgi-bin/living/create", json!({"errcode": 40058, "errmsg": "invalid parameter"}));
-    let request = CreateRequest { living_duration: 1, ..CreateRequest::default() };
+    server.answer(
+        "/cgi-bin/living/create",
+        json!({"errcode": 40058, "errmsg": "invalid parameter"}),
+    );
+    let request = CreateRequest {
+        living_duration: 1,
+        ..CreateRequest::default()
+    };
     let err = client.living().create(&request).await.unwrap_err();
-    assert_eq!(err.errcode(), Some(40058), "the server, not the client, rejected it");
+    assert_eq!(
+        err.errcode(),
+        Some(40058),
+        "the server, not the client, rejected it"
+    );
 }
 
 #[tokio::test]
 async fn a_token_errcode_refreshes_the_token_and_retries_once() {
     let (server, client) = setup().await;
     let path = "/cgi-bin/living/get_living_code";
-    server.answer(path, json!({"errcode": 42001, "errmsg": "access_token expired"}));
-    server.answer(path, json!({"errcode": 0, "errmsg": "ok", "living_code": "x"}));
-    let request = GetLivingCodeRequest { livingid: "L".into(), openid: "o".into() };
-    client.living().get_living_code(&request).await.expect("retried with a new token");
-    let tokens: Vec<String> = server.calls().iter().map(|c| c.query["access_token"].clone()).collect();
+    server.answer(
+        path,
+        json!({"errcode": 42001, "errmsg": "access_token expired"}),
+    );
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "living_code": "x"}),
+    );
+    let request = GetLivingCodeRequest {
+        livingid: "L".into(),
+        openid: "o".into(),
+    };
+    client
+        .living()
+        .get_living_code(&request)
+        .await
+        .expect("retried with a new token");
+    let tokens: Vec<String> = server
+        .calls()
+        .iter()
+        .map(|c| c.query["access_token"].clone())
+        .collect();
     assert_eq!(tokens, ["TOKEN-1", "TOKEN-2"]);
     // A second token error in a row is not retried again.
-    server.answer(path, json!({"errcode": 40014, "errmsg": "invalid access_token"}));
-    server.answer(path, json!({"errcode": 40014, "errmsg": "invalid access_token"}));
+    server.answer(
+        path,
+        json!({"errcode": 40014, "errmsg": "invalid access_token"}),
+    );
+    server.answer(
+        path,
+        json!({"errcode": 40014, "errmsg": "invalid access_token"}),
+    );
     let err = client.living().get_living_code(&request).await.unwrap_err();
     assert_eq!(err.errcode(), Some(40014));
     assert_eq!(server.calls().len(), 4);
@@ -280,8 +446,17 @@ async fn a_token_errcode_refreshes_the_token_and_retries_once() {
 #[tokio::test]
 async fn a_bad_secret_surfaces_as_a_token_error() {
     let (server, client) = setup().await;
-    server.answer("/cgi-bin/gettoken", json!({"errcode": 40001, "errmsg": "invalid credential"}));
-    let err = client.living().cancel(&CancelRequest { livingid: "L".into() }).await.unwrap_err();
+    server.answer(
+        "/cgi-bin/gettoken",
+        json!({"errcode": 40001, "errmsg": "invalid credential"}),
+    );
+    let err = client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L".into(),
+        })
+        .await
+        .unwrap_err();
     assert!(matches!(err, wxlive::Error::Token(_)), "{err:?}");
     assert_eq!(err.errcode(), Some(40001));
     assert!(!format!("{err} {err:?}").contains("corp-secret"));

@@ -3,18 +3,31 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR]
 
   codegen          regenerate generated/ from spec/ (writes changed files, removes files no longer produced)
-  codegen --check  change nothing; exit 1 and name each stale file if generated/ is out of date";
+  codegen --check  change nothing; exit 1 and name each stale file if generated/ is out of date
+  --spec DIR       read the spec from DIR instead of spec/
+  --out DIR        write to DIR instead of generated/";
+
+/// Parsed `codegen` arguments.
+struct CodegenArgs {
+    check: bool,
+    spec: PathBuf,
+    out: PathBuf,
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
-        ["help" | "--help" | "-h"] => {
+    match args.first().map(String::as_str) {
+        Some("codegen") => match parse_codegen(&args[1..]) {
+            Ok(a) => codegen(&a),
+            Err(e) => {
+                eprintln!("{e}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
@@ -25,47 +38,87 @@ fn main() -> ExitCode {
     }
 }
 
+fn parse_codegen(args: &[String]) -> Result<CodegenArgs, String> {
+    let root = workspace_root();
+    let mut parsed = CodegenArgs {
+        check: false,
+        spec: root.join("spec"),
+        out: root.join("generated"),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--spec" => parsed.spec = it.next().ok_or("--spec needs a directory")?.into(),
+            "--out" => parsed.out = it.next().ok_or("--out needs a directory")?.into(),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(parsed)
+}
+
 fn workspace_root() -> PathBuf {
     let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
 }
 
-fn codegen(check: bool) -> ExitCode {
+fn codegen(args: &CodegenArgs) -> ExitCode {
     let root = workspace_root();
-    let files = match wxlive_codegen::generate(&root.join("spec"), "spec") {
+    let display_root = match args.spec.strip_prefix(&root) {
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => args.spec.display().to_string(),
+    };
+    let files = match wxlive_codegen::generate(&args.spec, &display_root) {
         Ok(files) => files,
         Err(errors) => {
             eprint!("{errors}");
             return ExitCode::FAILURE;
         }
     };
-    let out_dir = root.join("generated");
-    let changes = match wxlive_codegen::sync::diff(&out_dir, &files) {
+    let out_dir = &args.out;
+    let out_shown = out_dir
+        .strip_prefix(&root)
+        .unwrap_or(out_dir)
+        .display()
+        .to_string();
+    let changes = match wxlive_codegen::sync::diff(out_dir, &files) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("cannot read {}: {e}", out_dir.display());
             return ExitCode::FAILURE;
         }
     };
-    let shown = |c: &wxlive_codegen::sync::Change| c.to_string().replace(&format!("{}/", root.display()), "");
-    if check {
+    let shown = |c: &wxlive_codegen::sync::Change| {
+        c.to_string().replace(&format!("{}/", root.display()), "")
+    };
+    if args.check {
         if changes.is_empty() {
-            println!("generated/ is up to date ({} files)", files.len());
+            println!("{out_shown}/ is up to date ({} files)", files.len());
             return ExitCode::SUCCESS;
         }
         for c in &changes {
             eprintln!("{}", shown(c));
         }
-        eprintln!("generated/ is stale: run `cargo xtask codegen`");
+        eprintln!("{out_shown}/ is stale: run `cargo xtask codegen`");
         return ExitCode::FAILURE;
     }
-    if let Err(e) = wxlive_codegen::sync::apply(&out_dir, &files, &changes) {
-        eprintln!("cannot write generated/: {e}");
+    if let Err(e) = wxlive_codegen::sync::apply(out_dir, &files, &changes) {
+        eprintln!("cannot write {out_shown}/: {e}");
         return ExitCode::FAILURE;
     }
     for c in &changes {
-        println!("{}", shown(c).replace("missing: ", "created: ").replace("stale: ", "updated: ").replace("no longer generated: ", "removed: "));
+        println!(
+            "{}",
+            shown(c)
+                .replace("missing: ", "created: ")
+                .replace("stale: ", "updated: ")
+                .replace("no longer generated: ", "removed: ")
+        );
     }
-    println!("generated/: {} files, {} changed", files.len(), changes.len());
+    println!(
+        "{out_shown}/: {} files, {} changed",
+        files.len(),
+        changes.len()
+    );
     ExitCode::SUCCESS
 }

@@ -11,12 +11,19 @@ use crate::ir::{Endpoint, Method, PageEnd, Pagination};
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let d = ctx.domain;
     let api = api_type(d);
-    let head = docs::inner(&[format!("The operations of {} ({}).", docs::text(&d.summary), d.title)]);
+    let head = docs::inner(&[format!(
+        "The operations of {} ({}).",
+        docs::text(&d.summary),
+        d.title
+    )]);
     let client_type = format_ident!("{}", ctx.product.client);
     let api_doc = docs::outer(&[
         format!("{}: {}", d.title, docs::text(&d.summary)),
         String::new(),
-        format!("Get it from [`{}::{}`](super::super::{}::{}).", ctx.product.client, d.name, client_type, d.name),
+        format!(
+            "Get it from [`{}::{}`](super::super::{}::{}).",
+            ctx.product.client, d.name, client_type, d.name
+        ),
     ]);
     let mut types = Vec::new();
     for e in &d.endpoints {
@@ -25,14 +32,33 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     }
     let methods = d.endpoints.iter().map(|e| method(ctx, e));
     let paginated = d.endpoints.iter().any(|e| e.pagination.is_some());
-    let has_items = d.endpoints.iter().any(|e| e.pagination.as_ref().is_some_and(|p| p.items.is_some()));
+    let has_items = d
+        .endpoints
+        .iter()
+        .any(|e| e.pagination.as_ref().is_some_and(|p| p.items.is_some()));
     let futures_use = match (paginated, has_items) {
         (false, _) => quote!(),
-        (true, false) => quote!(use futures::Stream;),
-        (true, true) => quote!(use futures::{Stream, TryStreamExt};),
+        (true, false) => quote!(
+            use futures::Stream;
+        ),
+        (true, true) => quote!(
+            use futures::{Stream, TryStreamExt};
+        ),
     };
-    let type_use = if types.is_empty() { quote!() } else { quote!(use super::{#(#types),*};) };
-    let error_use = if d.endpoints.is_empty() { quote!(use wxlive_runtime::Client;) } else { quote!(use wxlive_runtime::{Client, Error};) };
+    let type_use = if types.is_empty() {
+        quote!()
+    } else {
+        quote!(use super::{#(#types),*};)
+    };
+    let error_use = if d.endpoints.is_empty() {
+        quote!(
+            use wxlive_runtime::Client;
+        )
+    } else {
+        quote!(
+            use wxlive_runtime::{Client, Error};
+        )
+    };
     quote! {
         #head
         #futures_use
@@ -63,15 +89,31 @@ fn method(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let mut lines = vec![
         format!("{}: {}", e.title, docs::text(&e.summary)),
         String::new(),
-        format!("`{} {}`. {}", if e.method == Method::Get { "GET" } else { "POST" }, e.path, docs::link(ctx.product, &e.doc, &e.docs)),
+        format!(
+            "`{} {}`. {}",
+            if e.method == Method::Get {
+                "GET"
+            } else {
+                "POST"
+            },
+            e.path,
+            docs::link(ctx.product, &e.doc, &e.docs)
+        ),
     ];
     if !e.idempotent {
         lines.push(String::new());
-        lines.push("Not idempotent: after an ambiguous failure the call is not re-sent and fails with".into());
+        lines.push(
+            "Not idempotent: after an ambiguous failure the call is not re-sent and fails with"
+                .into(),
+        );
         lines.push("[`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).".into());
     }
     let doc = docs::outer(&lines);
-    let pages = e.pagination.as_ref().map(|p| paginators(e, p)).unwrap_or_default();
+    let pages = e
+        .pagination
+        .as_ref()
+        .map(|p| paginators(e, p))
+        .unwrap_or_default();
     quote! {
         #doc
         pub async fn #name(&self, request: &#req) -> Result<#resp, Error> {
@@ -90,7 +132,10 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
     let cursor_resp = ident(&p.response);
     let (end_doc, next) = match &p.end {
         PageEnd::EmptyCursor => (
-            format!("The stream ends after the page whose `{}` is empty or missing.", p.response),
+            format!(
+                "The stream ends after the page whose `{}` is empty or missing.",
+                p.response
+            ),
             quote! {
                 match page.#cursor_resp.as_deref() {
                     None | Some("") => Ok(None),
@@ -100,7 +145,10 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
         ),
         PageEnd::Flag(flag) => {
             let flag_ident = ident(flag);
-            let missing = format!("a page without the end signal (`{flag}` = 1) carries no `{}`", p.response);
+            let missing = format!(
+                "a page without the end signal (`{flag}` = 1) carries no `{}`",
+                p.response
+            );
             (
                 format!("The stream ends only after a page with `{flag}` = 1, the one end-of-data signal."),
                 quote! {

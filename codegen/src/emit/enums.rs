@@ -9,9 +9,18 @@ use crate::ir::{Enum, Literal};
 
 /// `enums.rs` of a domain.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
-    let head = docs::inner(&[format!("Enumerations of {} ({}).", ctx.domain.summary, ctx.domain.title)]);
+    let head = docs::inner(&[format!(
+        "Enumerations of {} ({}).",
+        ctx.domain.summary, ctx.domain.title
+    )]);
     let enums = ctx.domain.enums.iter().map(emit_enum);
-    let uses = if ctx.domain.enums.is_empty() { quote!() } else { quote!(use serde::{Deserialize, Serialize};) };
+    let uses = if ctx.domain.enums.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    };
     quote! {
         #head
         #uses
@@ -21,7 +30,11 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
 
 fn emit_enum(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
-    let doc = docs::outer(&[docs::text(&e.doc), String::new(), "Values the spec does not document decode to `Unknown` and are kept.".into()]);
+    let doc = docs::outer(&[
+        docs::text(&e.doc),
+        String::new(),
+        "Values the spec does not document decode to `Unknown` and are kept.".into(),
+    ]);
     let variants = e.values.iter().enumerate().map(|(i, v)| {
         let vname = ident(&v.name);
         let vdoc = docs::outer(&[format!("`{}` {}: {}", v.value, v.title, docs::text(&v.doc))]);

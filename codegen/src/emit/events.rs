@@ -13,7 +13,11 @@ use crate::ir::{Callback, Field, TypeRef};
 /// `events.rs` of a domain.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let d = ctx.domain;
-    let head = docs::inner(&[format!("Events pushed by {} ({}) to the callback URL, decrypted.", docs::text(&d.summary), d.title)]);
+    let head = docs::inner(&[format!(
+        "Events pushed by {} ({}) to the callback URL, decrypted.",
+        docs::text(&d.summary),
+        d.title
+    )]);
     let uses = names::imports(d.callbacks.iter().flat_map(|c| c.fields.iter()), true);
     let structs = d.callbacks.iter().map(|c| event_struct(ctx, c));
     let variants = d.callbacks.iter().map(|c| {
@@ -75,7 +79,12 @@ fn event_struct(ctx: &Ctx<'_>, c: &Callback) -> TokenStream {
     let doc = docs::outer(&[
         format!("{}: {}", c.title, docs::text(&c.summary)),
         String::new(),
-        format!("`Event` = `{}`, `MsgType` = `{}`. {}", c.event, c.msg_type, docs::link(ctx.product, &c.doc, &c.docs)),
+        format!(
+            "`Event` = `{}`, `MsgType` = `{}`. {}",
+            c.event,
+            c.msg_type,
+            docs::link(ctx.product, &c.doc, &c.docs)
+        ),
         String::new(),
         "Every element is optional: a missing or unparsable one is `None`, never an error.".into(),
     ]);

@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::names::{ident, rust_type};
 use super::enums::lit_int;
+use super::names::{ident, rust_type};
 use crate::ir::{Check, Constraint, Field, Literal, Location, TypeRef};
 
 /// How a struct stores its fields.
@@ -67,7 +67,9 @@ fn describe(c: &Constraint) -> String {
     let rule = match &c.check {
         Check::MaxChars(n) => format!("At most {n} characters (a Chinese character counts one)."),
         Check::MinChars(n) => format!("At least {n} characters."),
-        Check::MaxBytes(n) => format!("At most {n} bytes of UTF-8 (a Chinese character usually counts three)."),
+        Check::MaxBytes(n) => {
+            format!("At most {n} bytes of UTF-8 (a Chinese character usually counts three).")
+        }
         Check::Min(n) => format!("At least {n}."),
         Check::Max(n) => format!("At most {n}."),
         Check::MaxItems(n) => format!("At most {n} items."),
@@ -101,7 +103,9 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             attrs.push(quote!(default));
         }
         match (st, &f.ty) {
-            (Storage::Plain, TypeRef::Flag) => attrs.push(quote!(with = "wxlive_runtime::wire::flag")),
+            (Storage::Plain, TypeRef::Flag) => {
+                attrs.push(quote!(with = "wxlive_runtime::wire::flag"))
+            }
             (Storage::Optional, TypeRef::Flag) => {
                 attrs.push(quote!(with = "wxlive_runtime::wire::option_flag"));
                 attrs.push(quote!(skip_serializing_if = "Option::is_none"));
@@ -109,7 +113,9 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             (Storage::Optional, _) => attrs.push(quote!(skip_serializing_if = "Option::is_none")),
             (Storage::List, _) => {
                 if mode == Mode::Lenient {
-                    attrs.push(quote!(deserialize_with = "wxlive_runtime::wire::vec_or_null"));
+                    attrs.push(quote!(
+                        deserialize_with = "wxlive_runtime::wire::vec_or_null"
+                    ));
                 }
                 if !f.required || mode == Mode::Lenient {
                     attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
@@ -118,7 +124,11 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             (Storage::Plain, _) => {}
         }
     }
-    let serde = if attrs.is_empty() { quote!() } else { quote!(#[serde(#(#attrs),*)]) };
+    let serde = if attrs.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#attrs),*)])
+    };
     quote! {
         #doc
         #serde
@@ -141,7 +151,11 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
             quote!(#required #checks)
         }
         Storage::Optional => {
-            let required = if f.required { quote!(v.required(#wire, self.#name.is_some());) } else { quote!() };
+            let required = if f.required {
+                quote!(v.required(#wire, self.#name.is_some());)
+            } else {
+                quote!()
+            };
             let checks = value_checks(f, quote!(value), quote!(*value), validated);
             if checks.is_empty() {
                 required
@@ -155,7 +169,11 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
             }
         }
         Storage::List => {
-            let required = if f.required { quote!(v.required(#wire, !self.#name.is_empty());) } else { quote!() };
+            let required = if f.required {
+                quote!(v.required(#wire, !self.#name.is_empty());)
+            } else {
+                quote!()
+            };
             let checks = value_checks(f, quote!(&self.#name), quote!(self.#name), validated);
             quote!(#required #checks)
         }
@@ -163,7 +181,12 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
 }
 
 /// Checks of a value given as a reference (`by_ref`) and as a place (`place`, for `Copy` values).
-fn value_checks(f: &Field, by_ref: TokenStream, place: TokenStream, validated: &dyn Fn(&str) -> bool) -> TokenStream {
+fn value_checks(
+    f: &Field,
+    by_ref: TokenStream,
+    place: TokenStream,
+    validated: &dyn Fn(&str) -> bool,
+) -> TokenStream {
     let value = &by_ref;
     let wire = f.wire.as_str();
     let mut out = Vec::new();
@@ -208,9 +231,13 @@ fn value_checks(f: &Field, by_ref: TokenStream, place: TokenStream, validated: &
     }
     match &f.ty {
         TypeRef::Enum(_) => out.push(quote!(v.known_value(#wire, #value.is_known(), #value);)),
-        TypeRef::Object(name) if validated(name) => out.push(quote!(v.check_nested(#wire, #value);)),
+        TypeRef::Object(name) if validated(name) => {
+            out.push(quote!(v.check_nested(#wire, #value);))
+        }
         TypeRef::List(item) => match item.as_ref() {
-            TypeRef::Object(name) if validated(name) => out.push(quote!(v.check_each(#wire, #value);)),
+            TypeRef::Object(name) if validated(name) => {
+                out.push(quote!(v.check_each(#wire, #value);))
+            }
             TypeRef::Enum(_) => out.push(quote! {
                 for (i, item) in #value.iter().enumerate() {
                     v.known_value(&format!("{}[{}]", #wire, i), item.is_known(), item);

@@ -36,7 +36,10 @@ pub(crate) fn rust_file(path: String, spec_file: &str, tokens: TokenStream) -> G
         // Unreachable for a linted spec; keep the raw tokens so the compiler points at the problem.
         Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
     };
-    GeneratedFile { path, contents: format!("{}\n{}", header(spec_file), space_items(&contents)) }
+    GeneratedFile {
+        path,
+        contents: format!("{}\n{}", header(spec_file), space_items(&contents)),
+    }
 }
 
 /// prettyplease puts items back to back; add the blank lines a person would (after a block closes at
@@ -47,16 +50,37 @@ fn space_items(code: &str) -> String {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { continue };
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
-        let closes_block = matches!(line.trim(), "}" | "};") && indent <= 4 && next_indent == indent;
-        let next_continues = next.trim_start().starts_with(['}', ')', ']', ',']) || next.trim_start().starts_with("else");
-        let ends_imports = line.starts_with("use ") && line.ends_with(';') && !next.starts_with("use ") && !next.is_empty();
+        let closes_block =
+            matches!(line.trim(), "}" | "};") && indent <= 4 && next_indent == indent;
+        let next_continues = next.trim_start().starts_with(['}', ')', ']', ','])
+            || next.trim_start().starts_with("else");
+        let ends_imports = line.starts_with("use ")
+            && line.ends_with(';')
+            && !next.starts_with("use ")
+            && !next.is_empty();
         let ends_inner_docs = line.starts_with("//!") && !next.starts_with("//!");
         let ends_header_attrs = line.starts_with("#![") && !next.starts_with("#![");
-        let after_item = indent == 0 && line.ends_with(';') && !line.starts_with("use ") && !next.starts_with(['}', ' ']) && next_indent == 0 && (next.starts_with("///") || next.starts_with("pub ") || next.starts_with("#[") || next.starts_with("impl"));
-        if ((closes_block && !next_continues) || ends_imports || ends_inner_docs || ends_header_attrs || after_item) && !next.is_empty() {
+        let after_item = indent == 0
+            && line.ends_with(';')
+            && !line.starts_with("use ")
+            && !next.starts_with(['}', ' '])
+            && next_indent == 0
+            && (next.starts_with("///")
+                || next.starts_with("pub ")
+                || next.starts_with("#[")
+                || next.starts_with("impl"));
+        if ((closes_block && !next_continues)
+            || ends_imports
+            || ends_inner_docs
+            || ends_header_attrs
+            || after_item)
+            && !next.is_empty()
+        {
             out.push('\n');
         }
     }
@@ -71,13 +95,41 @@ pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
         for d in &p.domains {
             let dir = format!("src/{}/{}", p.name, d.name);
             let ctx = names::Ctx::new(p, d);
-            files.push(rust_file(format!("{dir}/mod.rs"), &d.file, product::domain_mod(&ctx)));
-            files.push(rust_file(format!("{dir}/enums.rs"), &d.file, enums::emit(&ctx)));
-            files.push(rust_file(format!("{dir}/types.rs"), &d.file, types::emit(&ctx)));
-            files.push(rust_file(format!("{dir}/requests.rs"), &d.file, requests::emit(&ctx)));
-            files.push(rust_file(format!("{dir}/responses.rs"), &d.file, types::emit_responses(&ctx)));
-            files.push(rust_file(format!("{dir}/client.rs"), &d.file, client::emit(&ctx)));
-            files.push(rust_file(format!("{dir}/events.rs"), &d.file, events::emit(&ctx)));
+            files.push(rust_file(
+                format!("{dir}/mod.rs"),
+                &d.file,
+                product::domain_mod(&ctx),
+            ));
+            files.push(rust_file(
+                format!("{dir}/enums.rs"),
+                &d.file,
+                enums::emit(&ctx),
+            ));
+            files.push(rust_file(
+                format!("{dir}/types.rs"),
+                &d.file,
+                types::emit(&ctx),
+            ));
+            files.push(rust_file(
+                format!("{dir}/requests.rs"),
+                &d.file,
+                requests::emit(&ctx),
+            ));
+            files.push(rust_file(
+                format!("{dir}/responses.rs"),
+                &d.file,
+                types::emit_responses(&ctx),
+            ));
+            files.push(rust_file(
+                format!("{dir}/client.rs"),
+                &d.file,
+                client::emit(&ctx),
+            ));
+            files.push(rust_file(
+                format!("{dir}/events.rs"),
+                &d.file,
+                events::emit(&ctx),
+            ));
         }
     }
     files

@@ -33,11 +33,54 @@ pub fn ident(name: &str) -> Ident {
 fn is_keyword(name: &str) -> bool {
     matches!(
         name,
-        "as" | "break" | "const" | "continue" | "crate" | "else" | "enum" | "extern" | "false" | "fn" | "for" | "if"
-            | "impl" | "in" | "let" | "loop" | "match" | "mod" | "move" | "mut" | "pub" | "ref" | "return" | "static"
-            | "struct" | "trait" | "true" | "type" | "unsafe" | "use" | "where" | "while" | "async" | "await" | "dyn"
-            | "abstract" | "become" | "box" | "do" | "final" | "macro" | "override" | "priv" | "typeof" | "unsized"
-            | "virtual" | "yield" | "try" | "gen"
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
     )
 }
 
@@ -83,8 +126,12 @@ impl Ctx<'_> {
     /// Whether object type `name` is reachable from a request (and so implements `Validate`).
     pub fn is_validated(&self, name: &str) -> bool {
         let mut seen = std::collections::BTreeSet::new();
-        let mut stack: Vec<&TypeRef> =
-            self.domain.endpoints.iter().flat_map(|e| e.request.iter().map(|f| &f.ty)).collect();
+        let mut stack: Vec<&TypeRef> = self
+            .domain
+            .endpoints
+            .iter()
+            .flat_map(|e| e.request.iter().map(|f| &f.ty))
+            .collect();
         while let Some(ty) = stack.pop() {
             match ty {
                 TypeRef::List(item) => stack.push(item),
@@ -101,7 +148,10 @@ impl Ctx<'_> {
 }
 
 /// `use super::{A, B};` for the enums (and, with `objects`, the object types) the given fields mention.
-pub fn imports<'a>(fields: impl IntoIterator<Item = &'a crate::ir::Field>, objects: bool) -> TokenStream {
+pub fn imports<'a>(
+    fields: impl IntoIterator<Item = &'a crate::ir::Field>,
+    objects: bool,
+) -> TokenStream {
     let mut names = std::collections::BTreeSet::new();
     for f in fields {
         let mut ty = &f.ty;

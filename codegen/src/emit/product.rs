@@ -20,9 +20,21 @@ pub fn lib_rs(spec: &Spec) -> GeneratedFile {
         String::new(),
     ];
     for p in &spec.products {
-        lines.push(format!("- [`{}`]: {} ({})", p.name, docs::text(&p.summary), p.title));
+        lines.push(format!(
+            "- [`{}`]: {} ({})",
+            p.name,
+            docs::text(&p.summary),
+            p.title
+        ));
         for d in &p.domains {
-            lines.push(format!("  - `{}::{}` (feature `{}`): {} ({})", p.name, d.name, d.feature, docs::text(&d.summary), d.title));
+            lines.push(format!(
+                "  - `{}::{}` (feature `{}`): {} ({})",
+                p.name,
+                d.name,
+                d.feature,
+                docs::text(&d.summary),
+                d.title
+            ));
         }
     }
     let head = docs::inner(&lines);
@@ -33,8 +45,10 @@ pub fn lib_rs(spec: &Spec) -> GeneratedFile {
             [one] => quote!(feature = #one),
             many => quote!(any(#(feature = #many),*)),
         };
+        // prettyplease, not rustfmt, formats generated code: keep `cargo fmt` out of it.
         quote! {
             #[cfg(#cfg)]
+            #[rustfmt::skip]
             pub mod #m;
         }
     });
@@ -56,7 +70,10 @@ pub fn product_mod(p: &Product) -> GeneratedFile {
     let head = docs::inner(&[
         format!("{}: {}", p.title, docs::text(&p.summary)),
         String::new(),
-        format!("Host `{}`; every call carries the `{}` query parameter.", p.host, p.token_param),
+        format!(
+            "Host `{}`; every call carries the `{}` query parameter.",
+            p.host, p.token_param
+        ),
     ]);
     let client = ident(&p.client);
     let (id, id_title, id_doc) = &p.credentials[0];
@@ -64,7 +81,11 @@ pub fn product_mod(p: &Product) -> GeneratedFile {
     let id_ident = ident(id);
     let secret_ident = ident(secret);
     let new_doc = docs::outer(&[
-        format!("A client for `{id}` ({id_title}: {}) and `{secret}` ({secret_title}: {}),", docs::text(id_doc), docs::text(secret_doc)),
+        format!(
+            "A client for `{id}` ({id_title}: {}) and `{secret}` ({secret_title}: {}),",
+            docs::text(id_doc),
+            docs::text(secret_doc)
+        ),
         format!("talking to `{}` with the default options.", p.host),
     ]);
     let name = &p.name;
@@ -117,7 +138,11 @@ pub fn product_mod(p: &Product) -> GeneratedFile {
         }
     });
     let client_doc = docs::outer(&[
-        format!("Client of the {} ({}) for one app. Cheap to clone; clones share the token cache.", docs::text(&p.summary), p.title),
+        format!(
+            "Client of the {} ({}) for one app. Cheap to clone; clones share the token cache.",
+            docs::text(&p.summary),
+            p.title
+        ),
         String::new(),
         "Each domain is reached through an accessor named after it.".into(),
     ]);
@@ -218,14 +243,21 @@ pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
     let head = docs::inner(&[
         format!("{}: {}", d.title, docs::text(&d.summary)),
         String::new(),
-        format!("Overview: [{}]({}{}). Generated from `{}`.", d.doc, p.doc_base, d.doc, d.file),
+        format!(
+            "Overview: [{}]({}{}). Generated from `{}`.",
+            d.doc, p.doc_base, d.doc, d.file
+        ),
         String::new(),
         format!(
             "{} endpoints through [`{}`], {} pushed event kinds in [`Event`]{}.",
             d.endpoints.len(),
             api_type(d),
             d.callbacks.len(),
-            if d.callbacks.is_empty() { " (none yet)" } else { "" }
+            if d.callbacks.is_empty() {
+                " (none yet)"
+            } else {
+                ""
+            }
         ),
     ]);
     let api = api_type(d);

@@ -12,11 +12,19 @@ use crate::ir::{Endpoint, Field, Literal, Location, Method, Rule, TypeRef};
 
 /// `requests.rs` of a domain.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
-    let head = docs::inner(&[format!("Requests of {} ({}).", ctx.domain.summary, ctx.domain.title)]);
+    let head = docs::inner(&[format!(
+        "Requests of {} ({}).",
+        ctx.domain.summary, ctx.domain.title
+    )]);
     if ctx.domain.endpoints.is_empty() {
         return head;
     }
-    let fields: Vec<&Field> = ctx.domain.endpoints.iter().flat_map(|e| e.request.iter()).collect();
+    let fields: Vec<&Field> = ctx
+        .domain
+        .endpoints
+        .iter()
+        .flat_map(|e| e.request.iter())
+        .collect();
     let uses = names::imports(fields.iter().copied(), true);
     let responses = ctx.domain.endpoints.iter().map(response_type);
     let requests = ctx.domain.endpoints.iter().map(|e| request(ctx, e));
@@ -34,11 +42,21 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
 fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let name = request_type(e);
     let builder = builder_type(e);
-    let mut lines = vec![format!("{}: {}", e.title, docs::text(&e.summary)), String::new()];
-    lines.push(format!("`{} {}`. {}", method_str(e.method), e.path, docs::link(ctx.product, &e.doc, &e.docs)));
+    let mut lines = vec![
+        format!("{}: {}", e.title, docs::text(&e.summary)),
+        String::new(),
+    ];
+    lines.push(format!(
+        "`{} {}`. {}",
+        method_str(e.method),
+        e.path,
+        docs::link(ctx.product, &e.doc, &e.docs)
+    ));
     if !e.idempotent {
         lines.push(String::new());
-        lines.push("Not idempotent: the client never re-sends it after an ambiguous failure.".into());
+        lines.push(
+            "Not idempotent: the client never re-sends it after an ambiguous failure.".into(),
+        );
     }
     let doc = docs::outer(&lines);
     let builder_doc = format!(" Builds a [`{name}`]; see its fields for the rules.");
@@ -59,18 +77,26 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
             _ => quote!(#n: self.#n,),
         }
     });
-    let presence = e.request.iter().filter(|f| storage(f, Mode::Request) == Storage::Plain && f.ty != TypeRef::String).map(|f| {
-        let n = ident(&f.rust);
-        let wire = &f.wire;
-        quote!(v.required(#wire, self.#n.is_some());)
-    });
+    let presence = e
+        .request
+        .iter()
+        .filter(|f| storage(f, Mode::Request) == Storage::Plain && f.ty != TypeRef::String)
+        .map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            quote!(v.required(#wire, self.#n.is_some());)
+        });
     let checks: Vec<TokenStream> = e
         .request
         .iter()
         .map(|f| field_checks(f, Mode::Request, &|n| ctx.is_validated(n)))
         .chain(e.rules.iter().map(|r| rule_checks(e, r)))
         .collect();
-    let v = if checks.iter().all(TokenStream::is_empty) { quote!(_v) } else { quote!(v) };
+    let v = if checks.iter().all(TokenStream::is_empty) {
+        quote!(_v)
+    } else {
+        quote!(v)
+    };
     let op = operation(ctx, e);
     let response = response_type(e);
     let query = query_fn(e);
@@ -161,8 +187,12 @@ fn rule_checks(e: &Endpoint, r: &Rule) -> TokenStream {
     let lit = lit_int(&r.equals);
     let st = storage(c, Mode::Request);
     let holds = match (&c.ty, st, &r.equals) {
-        (TypeRef::Enum(_), Storage::Optional, Literal::Int(_)) => quote!(self.#cn.map(|x| x.value()) == Some(#lit)),
-        (TypeRef::Enum(_), Storage::Optional, Literal::Str(_)) => quote!(self.#cn.as_ref().map(|x| x.value()) == Some(#lit)),
+        (TypeRef::Enum(_), Storage::Optional, Literal::Int(_)) => {
+            quote!(self.#cn.map(|x| x.value()) == Some(#lit))
+        }
+        (TypeRef::Enum(_), Storage::Optional, Literal::Str(_)) => {
+            quote!(self.#cn.as_ref().map(|x| x.value()) == Some(#lit))
+        }
         (TypeRef::Enum(_), _, _) => quote!(self.#cn.value() == #lit),
         (TypeRef::String, Storage::Optional, _) => quote!(self.#cn.as_deref() == Some(#lit)),
         (_, Storage::Optional, _) => quote!(self.#cn == Some(#lit)),
@@ -173,15 +203,19 @@ fn rule_checks(e: &Endpoint, r: &Rule) -> TokenStream {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     };
-    let governed = r.fields.iter().filter_map(|wire| e.request.iter().find(|f| &f.wire == wire)).map(|f| {
-        let n = ident(&f.rust);
-        let wire = &f.wire;
-        let present = match storage(f, Mode::Request) {
-            Storage::List => quote!(!self.#n.is_empty()),
-            _ => quote!(self.#n.is_some()),
-        };
-        quote!(v.only_when(#wire, #present, holds, #condition, #source);)
-    });
+    let governed = r
+        .fields
+        .iter()
+        .filter_map(|wire| e.request.iter().find(|f| &f.wire == wire))
+        .map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            let present = match storage(f, Mode::Request) {
+                Storage::List => quote!(!self.#n.is_empty()),
+                _ => quote!(self.#n.is_some()),
+            };
+            quote!(v.only_when(#wire, #present, holds, #condition, #source);)
+        });
     quote! {
         let holds = #holds;
         #(#governed)*
@@ -211,23 +245,33 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
 }
 
 fn query_fn(e: &Endpoint) -> TokenStream {
-    let query: Vec<&Field> = e.request.iter().filter(|f| f.location == Location::Query).collect();
+    let query: Vec<&Field> = e
+        .request
+        .iter()
+        .filter(|f| f.location == Location::Query)
+        .collect();
     if query.is_empty() {
         return quote!();
     }
-    let always = query.iter().filter(|f| storage(f, Mode::Request) != Storage::Optional).map(|f| {
-        let n = ident(&f.rust);
-        let wire = &f.wire;
-        let conv = to_query(&f.ty, quote!(self.#n));
-        quote!((#wire, #conv))
-    });
+    let always = query
+        .iter()
+        .filter(|f| storage(f, Mode::Request) != Storage::Optional)
+        .map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            let conv = to_query(&f.ty, quote!(self.#n));
+            quote!((#wire, #conv))
+        });
     let optional: Vec<TokenStream> = query
         .iter()
         .filter(|f| storage(f, Mode::Request) == Storage::Optional)
         .map(|f| {
             let n = ident(&f.rust);
             let wire = &f.wire;
-            let conv = to_query(&f.ty, quote!(*value));
+            let conv = match f.ty {
+                TypeRef::Flag => to_query(&f.ty, quote!(*value)),
+                _ => to_query(&f.ty, quote!(value)),
+            };
             quote! {
                 if let Some(value) = &self.#n {
                     query.push((#wire, #conv));
@@ -235,7 +279,11 @@ fn query_fn(e: &Endpoint) -> TokenStream {
             }
         })
         .collect();
-    let binding = if optional.is_empty() { quote!(let query) } else { quote!(let mut query) };
+    let binding = if optional.is_empty() {
+        quote!(let query)
+    } else {
+        quote!(let mut query)
+    };
     quote! {
         fn query(&self) -> Vec<(&'static str, String)> {
             #binding = vec![#(#always),*];

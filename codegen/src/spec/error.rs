@@ -16,7 +16,11 @@ pub struct SpecError {
 impl SpecError {
     /// A problem at `path` in `file`.
     pub fn new(file: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        SpecError { file: file.to_owned(), path: path.into(), message: message.into() }
+        SpecError {
+            file: file.to_owned(),
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -37,7 +41,11 @@ pub struct SpecErrors(pub Vec<SpecError>);
 impl fmt::Display for SpecErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        writeln!(f, "the spec has {n} problem{}:", if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "the spec has {n} problem{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in &self.0 {
             writeln!(f, "  {e}")?;
         }
@@ -51,7 +59,12 @@ impl std::error::Error for SpecErrors {}
 pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
-        .map(|k| (strsim::damerau_levenshtein(&unknown.to_lowercase(), &k.to_lowercase()), k))
+        .map(|k| {
+            (
+                strsim::damerau_levenshtein(&unknown.to_lowercase(), &k.to_lowercase()),
+                k,
+            )
+        })
         .filter(|(d, k)| *d <= 2.max(k.len() / 3))
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k)

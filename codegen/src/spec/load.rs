@@ -25,16 +25,32 @@ pub fn load_dir(spec_dir: &Path, display_root: &str) -> Result<Vec<LoadedProduct
     let mut products = Vec::new();
     let dirs = match sorted_entries(spec_dir) {
         Ok(d) => d,
-        Err(e) => return Err(SpecErrors(vec![SpecError::new(display_root, "", format!("cannot read the spec directory: {e}"))])),
+        Err(e) => {
+            return Err(SpecErrors(vec![SpecError::new(
+                display_root,
+                "",
+                format!("cannot read the spec directory: {e}"),
+            )]))
+        }
     };
     for dir in dirs.into_iter().filter(|p| p.is_dir()) {
-        let dir_name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir_name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let display = |file: &Path| {
-            format!("{display_root}/{dir_name}/{}", file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+            format!(
+                "{display_root}/{dir_name}/{}",
+                file.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            )
         };
         let product_path = dir.join("product.yaml");
         let product_file = display(&product_path);
-        let product = match read(&product_path, &product_file).and_then(|text| parse::<ProductFile>(&text, &product_file)) {
+        let product = match read(&product_path, &product_file)
+            .and_then(|text| parse::<ProductFile>(&text, &product_file))
+        {
             Ok(p) => Some(p),
             Err(e) => {
                 errors.push(e);
@@ -43,7 +59,10 @@ pub fn load_dir(spec_dir: &Path, display_root: &str) -> Result<Vec<LoadedProduct
         };
         let mut domains = Vec::new();
         let files = sorted_entries(&dir).unwrap_or_default();
-        for path in files.iter().filter(|p| is_yaml(p) && p.file_name() != Some("product.yaml".as_ref())) {
+        for path in files
+            .iter()
+            .filter(|p| is_yaml(p) && p.file_name() != Some("product.yaml".as_ref()))
+        {
             let file = display(path);
             match read(path, &file).and_then(|text| parse::<DomainFile>(&text, &file)) {
                 Ok(d) => domains.push((file, d)),
@@ -51,7 +70,11 @@ pub fn load_dir(spec_dir: &Path, display_root: &str) -> Result<Vec<LoadedProduct
             }
         }
         if let Some(product) = product {
-            products.push(LoadedProduct { file: product_file, product, domains });
+            products.push(LoadedProduct {
+                file: product_file,
+                product,
+                domains,
+            });
         }
     }
     if errors.is_empty() {
@@ -72,15 +95,22 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, SpecError
 }
 
 fn read(path: &Path, file: &str) -> Result<String, SpecError> {
-    fs::read_to_string(path).map_err(|e| SpecError::new(file, "", format!("cannot read the file: {e}")))
+    fs::read_to_string(path)
+        .map_err(|e| SpecError::new(file, "", format!("cannot read the file: {e}")))
 }
 
 fn is_yaml(path: &Path) -> bool {
-    path.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    path.is_file()
+        && matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        )
 }
 
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     Ok(entries)
 }
@@ -88,7 +118,11 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// serde_yaml prefixes its message with a shorter path of its own; ours is complete, so drop it.
 fn strip_inner_path(message: &str) -> String {
     match message.split_once(": ") {
-        Some((head, rest)) if !head.is_empty() && !head.contains(' ') && head.contains(['.', '[']) => rest.to_owned(),
+        Some((head, rest))
+            if !head.is_empty() && !head.contains(' ') && head.contains(['.', '[']) =>
+        {
+            rest.to_owned()
+        }
         _ => message.to_owned(),
     }
 }

@@ -259,12 +259,20 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Sourced<T> {
         let raw = serde_yaml::Value::deserialize(deserializer)?;
         if raw.is_mapping() {
             let w: WithSource<T> = serde_yaml::from_value(raw).map_err(|e| {
-                serde::de::Error::custom(format_args!("expected `{{value: ..., source: \"...\"}}`: {e}"))
+                serde::de::Error::custom(format_args!(
+                    "expected `{{value: ..., source: \"...\"}}`: {e}"
+                ))
             })?;
-            Ok(Sourced { value: w.value, source: Some(w.source) })
+            Ok(Sourced {
+                value: w.value,
+                source: Some(w.source),
+            })
         } else {
             let value = serde_yaml::from_value(raw).map_err(serde::de::Error::custom)?;
-            Ok(Sourced { value, source: None })
+            Ok(Sourced {
+                value,
+                source: None,
+            })
         }
     }
 }

@@ -103,16 +103,17 @@ fn split_plaintext(plain: &[u8]) -> Result<(std::ops::Range<usize>, &[u8]), Call
     let mut be = [0u8; 4];
     be.copy_from_slice(len_bytes);
     let declared = u32::from_be_bytes(be);
-    let available = plain.len() - HEADER_LEN;
+    let available = plain.len().saturating_sub(HEADER_LEN);
+    let out_of_bounds = CallbackError::LengthPrefixOutOfBounds {
+        declared,
+        available,
+    };
     let end = usize::try_from(declared)
         .ok()
-        .filter(|&len| len <= available)
-        .map(|len| HEADER_LEN + len)
-        .ok_or(CallbackError::LengthPrefixOutOfBounds {
-            declared,
-            available,
-        })?;
-    Ok((HEADER_LEN..end, &plain[end..]))
+        .and_then(|len| HEADER_LEN.checked_add(len))
+        .ok_or(out_of_bounds.clone())?;
+    let receive_id = plain.get(end..).ok_or(out_of_bounds)?;
+    Ok((HEADER_LEN..end, receive_id))
 }
 
 #[cfg(test)]

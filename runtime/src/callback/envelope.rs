@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::error::CallbackError;
-use super::xml::parse_tree;
+use super::xml::Tree;
 
 /// The POST body WeCom sends: `<xml><ToUserName/><Encrypt/><AgentID/></xml>`.
 ///
@@ -24,16 +24,29 @@ impl Envelope {
     /// Parses the POST body. Fails with [`CallbackError::MalformedXml`] if it is not well-formed XML and
     /// with [`CallbackError::MissingEncrypt`] if the root has no `Encrypt` child.
     pub fn parse(body: &str) -> Result<Self, CallbackError> {
-        let mut root = parse_tree(body)?;
-        let encrypt = root
-            .take_text("Encrypt")
+        let mut tree = Tree::parse(body)?;
+        let encrypt = tree
+            .take_root_child_text(body, "Encrypt")
             .ok_or(CallbackError::MissingEncrypt)?;
         Ok(Envelope {
-            to_user_name: root.take_text("ToUserName"),
-            agent_id: root.take_text("AgentID"),
+            to_user_name: tree.take_root_child_text(body, "ToUserName"),
+            agent_id: tree.take_root_child_text(body, "AgentID"),
             encrypt,
         })
     }
+}
+
+/// Runs `then` on the `Encrypt` text of a POST body, borrowed from the body when possible.
+pub(crate) fn with_encrypt<T>(
+    body: &str,
+    then: impl FnOnce(&str) -> Result<T, CallbackError>,
+) -> Result<T, CallbackError> {
+    let tree = Tree::parse(body)?;
+    let encrypt = tree
+        .root(body)
+        .get("Encrypt")
+        .ok_or(CallbackError::MissingEncrypt)?;
+    then(encrypt)
 }
 
 /// The encrypted passive reply document, in WeCom's element order.

@@ -10,11 +10,21 @@ use super::xml::XmlDoc;
 pub trait CallbackEvent: Sized {
     /// Builds the event from the decrypted, parsed document.
     fn from_xml(doc: &XmlDoc) -> Self;
+
+    /// Builds the event from a document it may keep. The handler calls this one; the default borrows
+    /// and calls [`CallbackEvent::from_xml`]. Override it to avoid a copy when the event stores the document.
+    fn from_xml_doc(doc: XmlDoc) -> Self {
+        Self::from_xml(&doc)
+    }
 }
 
 /// The untyped document itself, for receivers that read fields by name.
 impl CallbackEvent for XmlDoc {
     fn from_xml(doc: &XmlDoc) -> Self {
         doc.clone()
+    }
+
+    fn from_xml_doc(doc: XmlDoc) -> Self {
+        doc
     }
 }

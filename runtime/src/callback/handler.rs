@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::clock::{self, Clock, SystemClock};
 use super::crypto::{MsgCipher, RANDOM_LEN};
-use super::envelope::{self, Envelope};
+use super::envelope;
 use super::error::CallbackError;
 use super::event::CallbackEvent;
 use super::key;
@@ -124,8 +124,7 @@ impl CallbackHandler {
 
     /// Verifies and decrypts a POST body (`<xml><Encrypt>…</Encrypt>…</xml>`), returning the inner XML.
     pub fn decrypt(&self, query: &CallbackQuery, body: &str) -> Result<String, CallbackError> {
-        let envelope = Envelope::parse(body)?;
-        self.decrypt_payload(query, &envelope.encrypt)
+        envelope::with_encrypt(body, |encrypted| self.decrypt_payload(query, encrypted))
     }
 
     /// Verifies and decrypts a ciphertext taken out of the body by the caller (the `Encrypt` text).
@@ -149,8 +148,7 @@ impl CallbackHandler {
         query: &CallbackQuery,
         body: &str,
     ) -> Result<E, CallbackError> {
-        let doc = self.parse_xml(query, body)?;
-        Ok(E::from_xml(&doc))
+        Ok(E::from_xml_doc(self.parse_xml(query, body)?))
     }
 
     /// Encrypts a passive reply with a fresh random prefix from the operating system and wraps it in the

@@ -48,4 +48,4 @@ pub use handler::CallbackHandler;
 pub use query::CallbackQuery;
 pub use receive_id::ReceiveId;
 pub use replay::ReplayGuard;
-pub use xml::{XmlDoc, XmlNode};
+pub use xml::{Children, XmlDoc, XmlNode};

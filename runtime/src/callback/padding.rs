@@ -25,11 +25,15 @@ pub(crate) fn unpadded_len(buf: &[u8]) -> Result<usize, CallbackError> {
     if k > PAD_BLOCK {
         return Err(CallbackError::BadPadding("pad value larger than 32"));
     }
-    if k > buf.len() {
+    let Some(start) = buf.len().checked_sub(k) else {
         return Err(CallbackError::BadPadding("pad longer than the plaintext"));
-    }
-    let start = buf.len() - k;
-    if buf[start..].iter().any(|&b| b != last) {
+    };
+    if buf
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .any(|&b| b != last)
+    {
         return Err(CallbackError::BadPadding("inconsistent pad bytes"));
     }
     Ok(start)
