@@ -148,6 +148,8 @@ pub struct Object {
     pub doc: String,
     /// Fields.
     pub fields: Vec<Field>,
+    /// Cross-field rules between its fields.
+    pub rules: Vec<Rule>,
 }
 
 /// A resolved type.
@@ -159,6 +161,8 @@ pub enum TypeRef {
     I32,
     /// 64-bit integer.
     I64,
+    /// A JSON number that may have a fraction (`wxlive_runtime::wire::Decimal`).
+    Decimal,
     /// JSON boolean.
     Bool,
     /// 0/1 integer read as bool.
@@ -199,6 +203,16 @@ pub enum Check {
     MinItems(u64),
     /// After now.
     Future,
+    /// Display width (wide characters count 2).
+    MaxWidth(u64),
+    /// Display width (wide characters count 2).
+    MinWidth(u64),
+    /// At least now + seconds.
+    MinFromNow(i64),
+    /// At most now + seconds.
+    MaxFromNow(i64),
+    /// Digits after the decimal point.
+    MaxDecimals(u32),
 }
 
 /// A constraint with its source.
@@ -231,19 +245,103 @@ pub struct Field {
     pub constraints: Vec<Constraint>,
     /// Query or body.
     pub location: Location,
+    /// A string decoded from any scalar (responses and types only).
+    pub lenient: bool,
 }
 
-/// `fields` may be set only when `field == equals`.
+/// A cross-field rule of a request or a type.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    /// Condition field (resolved).
-    pub condition: Field,
-    /// Required value.
-    pub equals: Literal,
-    /// Governed fields (wire names).
-    pub fields: Vec<String>,
+    /// What is checked.
+    pub kind: RuleKind,
     /// Source.
     pub source: Option<String>,
+}
+
+/// Kinds of cross-field rules.
+#[derive(Debug, Clone)]
+pub enum RuleKind {
+    /// `fields` (wire names) may be set only when the condition holds.
+    OnlyWhen {
+        /// The condition.
+        condition: Condition,
+        /// Governed fields (wire names).
+        fields: Vec<String>,
+    },
+    /// `fields` (wire names) must be set when the condition holds.
+    RequiredWhen {
+        /// The condition.
+        condition: Condition,
+        /// Governed fields (wire names).
+        fields: Vec<String>,
+    },
+    /// `field − minus` lies in `min..=max`; checked when both are set.
+    Difference {
+        /// Minuend (integer field).
+        field: Field,
+        /// Subtrahend (integer field).
+        minus: Field,
+        /// Smallest difference.
+        min: Option<i64>,
+        /// Largest difference.
+        max: Option<i64>,
+    },
+}
+
+/// `field` has one of `values`.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Condition field (resolved).
+    pub field: Field,
+    /// Accepted values (at least one).
+    pub values: Vec<Literal>,
+}
+
+impl std::fmt::Display for Condition {
+    /// `type == 4`, `priceType in [2, 3]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.values.as_slice() {
+            [one] => write!(f, "{} == {one}", self.field.wire),
+            many => {
+                let list: Vec<String> = many.iter().map(ToString::to_string).collect();
+                write!(f, "{} in [{}]", self.field.wire, list.join(", "))
+            }
+        }
+    }
+}
+
+/// A request field with a fixed value (`const:`), sent by the client and absent from the request type.
+#[derive(Debug, Clone)]
+pub struct Constant {
+    /// Wire name.
+    pub wire: String,
+    /// Description.
+    pub doc: String,
+    /// Query or body.
+    pub location: Location,
+    /// The value.
+    pub value: ConstValue,
+}
+
+/// The value of a constant field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstValue {
+    /// A string.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl std::fmt::Display for ConstValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConstValue::Str(s) => write!(f, "{s:?}"),
+            ConstValue::Int(i) => write!(f, "{i}"),
+            ConstValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
 }
 
 /// End-of-data signal.
@@ -289,6 +387,8 @@ pub struct Endpoint {
     pub idempotent: bool,
     /// Query then body fields.
     pub request: Vec<Field>,
+    /// Fields with a fixed value, sent on every call.
+    pub constants: Vec<Constant>,
     /// Response fields.
     pub response: Vec<Field>,
     /// Cross-field rules.

@@ -12,7 +12,7 @@ use crate::spec::load::LoadedProduct;
 use crate::spec::model::{self, Method};
 use crate::spec::{SpecError, SpecErrors};
 
-const BUILTINS: [&str; 5] = ["string", "i32", "i64", "bool", "flag"];
+const BUILTINS: [&str; 6] = ["string", "i32", "i64", "decimal", "bool", "flag"];
 
 /// Resolves and lints every product; returns all problems found.
 pub fn resolve(loaded: &[LoadedProduct]) -> Result<ir::Spec, SpecErrors> {
@@ -180,6 +180,7 @@ impl Scope<'_> {
             "string" => TypeRef::String,
             "i32" => TypeRef::I32,
             "i64" => TypeRef::I64,
+            "decimal" => TypeRef::Decimal,
             "bool" => TypeRef::Bool,
             "flag" => TypeRef::Flag,
             name if self.domain.enums.contains_key(name) => TypeRef::Enum(name.to_owned()),
@@ -260,10 +261,19 @@ fn resolve_domain(
                 &scope,
                 errs,
             );
+            let rules = resolve_rules(
+                file,
+                &format!("types.{name}"),
+                &t.rules,
+                &fields,
+                &scope,
+                errs,
+            );
             ir::Object {
                 name: name.clone(),
                 doc: t.doc.clone(),
                 fields,
+                rules,
             }
         })
         .collect::<Vec<_>>();
@@ -287,15 +297,10 @@ fn resolve_domain(
                 &scope,
                 errs,
             );
-            for f in fields
-                .iter()
-                .filter(|f| matches!(f.ty, TypeRef::List(_) | TypeRef::Object(_)))
-            {
-                errs.at(
-                    file,
-                    format!("{path}.fields.{}.type", f.wire),
-                    "callback elements must be scalars (string, integer, enum, flag, bool)",
-                );
+            for f in &fields {
+                if let Err(message) = callback_element(&f.ty, &types, &mut BTreeSet::new()) {
+                    errs.at(file, format!("{path}.fields.{}.type", f.wire), message);
+                }
             }
             let cb = ir::Callback {
                 event: name.clone(),
@@ -307,7 +312,7 @@ fn resolve_domain(
                 fields,
                 example: c.example.clone(),
             };
-            for problem in examples::check_callback_example(&cb) {
+            for problem in examples::check_callback_example_with_types(&cb, &types) {
                 errs.at(file, format!("{path}.example"), problem);
             }
             cb
@@ -421,6 +426,17 @@ fn resolve_fields(
     let mut out = Vec::new();
     for (wire, f) in fields.iter() {
         let fpath = format!("{path}.{wire}");
+        if f.constant.is_some() {
+            // Constants are resolved by `resolve_constants`; anywhere else they make no sense.
+            if location != Location::Query && !path.contains(".body") {
+                errs.at(
+                    file,
+                    format!("{fpath}.const"),
+                    "`const` applies to request fields (under `query` or `body`) only",
+                );
+            }
+            continue;
+        }
         let ty = match scope.resolve(&f.ty) {
             Ok(t) => t,
             Err(message) => {
@@ -433,7 +449,21 @@ fn resolve_fields(
             .clone()
             .unwrap_or_else(|| wire.trim().to_snake_case());
         check_ident(errs, file, &format!("{fpath}.rust"), &rust, Case::Snake);
-        let constraints = resolve_constraints(file, &fpath, f, &ty, errs);
+        let constraints = resolve_constraints(file, &fpath, f, &ty, scope, errs);
+        if f.lenient && ty != TypeRef::String {
+            errs.at(
+                file,
+                format!("{fpath}.lenient"),
+                format!("`lenient` applies to string fields; this field is `{}`", f.ty),
+            );
+        }
+        if f.lenient && (location == Location::Query || path.contains(".body")) {
+            errs.at(
+                file,
+                format!("{fpath}.lenient"),
+                "`lenient` applies to fields that are decoded (responses, types, callbacks), not to request fields",
+            );
+        }
         out.push(ir::Field {
             wire: wire.clone(),
             rust,
@@ -444,6 +474,7 @@ fn resolve_fields(
             aliases: f.aliases.clone(),
             constraints,
             location,
+            lenient: f.lenient,
         });
     }
     let mut seen = BTreeMap::new();
@@ -467,10 +498,20 @@ fn resolve_constraints(
     fpath: &str,
     f: &model::Field,
     ty: &TypeRef,
+    scope: &Scope<'_>,
     errs: &mut Errors,
 ) -> Vec<Constraint> {
     let is_string = *ty == TypeRef::String;
-    let is_int = matches!(ty, TypeRef::I32 | TypeRef::I64);
+    // Integer enums count as integers: `min`/`max` then restrict the documented values a request may use.
+    let is_int = match ty {
+        TypeRef::I32 | TypeRef::I64 => true,
+        TypeRef::Enum(name) => scope.domain.enums.get(name).is_some_and(|e| {
+            e.values
+                .iter()
+                .all(|v| matches!(&v.value, serde_yaml::Value::Number(_)))
+        }),
+        _ => false,
+    };
     let is_list = matches!(ty, TypeRef::List(_));
     let mut out = Vec::new();
     let mut add =
@@ -553,16 +594,77 @@ fn resolve_constraints(
             );
         }
     }
-    if let (Some(min), Some(max)) = (&f.min, &f.max) {
-        if min.value > max.value {
-            errs.at(
-                file,
-                format!("{fpath}.min"),
-                format!("min {} is above max {}", min.value, max.value),
-            );
-        }
+    if let Some(c) = &f.max_width {
+        add("max_width", is_string, "string", Check::MaxWidth(c.value), &c.source);
     }
+    if let Some(c) = &f.min_width {
+        add("min_width", is_string, "string", Check::MinWidth(c.value), &c.source);
+    }
+    let is_timestamp = *ty == TypeRef::I64;
+    if let Some(c) = &f.min_from_now {
+        add("min_from_now", is_timestamp, "i64 timestamp", Check::MinFromNow(c.value), &c.source);
+    }
+    if let Some(c) = &f.max_from_now {
+        add("max_from_now", is_timestamp, "i64 timestamp", Check::MaxFromNow(c.value), &c.source);
+    }
+    if let Some(c) = &f.max_decimals {
+        let is_decimal = *ty == TypeRef::Decimal;
+        add("max_decimals", is_decimal, "decimal", Check::MaxDecimals(c.value), &c.source);
+    }
+    let mut ordered = |low: &str, lv: Option<i64>, high: &str, hv: Option<i64>| {
+        if let (Some(l), Some(h)) = (lv, hv) {
+            if l > h {
+                errs.at(
+                    file,
+                    format!("{fpath}.{low}"),
+                    format!("{low} {l} is above {high} {h}; expected {low} <= {high}"),
+                );
+            }
+        }
+    };
+    let signed = |c: &Option<model::Sourced<u64>>| c.as_ref().map(|c| c.value as i64);
+    ordered("min", f.min.as_ref().map(|c| c.value), "max", f.max.as_ref().map(|c| c.value));
+    ordered("min_chars", signed(&f.min_chars), "max_chars", signed(&f.max_chars));
+    ordered("min_items", signed(&f.min_items), "max_items", signed(&f.max_items));
+    ordered("min_width", signed(&f.min_width), "max_width", signed(&f.max_width));
+    ordered(
+        "min_from_now",
+        f.min_from_now.as_ref().map(|c| c.value),
+        "max_from_now",
+        f.max_from_now.as_ref().map(|c| c.value),
+    );
     out
+}
+
+/// Whether `ty` can be read from a callback's XML: a scalar, or a declared type whose fields are
+/// (recursively) scalars or such types, read from a nested element.
+fn callback_element(
+    ty: &TypeRef,
+    types: &[ir::Object],
+    seen: &mut BTreeSet<String>,
+) -> Result<(), String> {
+    match ty {
+        TypeRef::List(_) => Err(
+            "callback elements must be scalars (string, integer, enum, flag, bool) or a declared type \
+             read from a nested element; lists are not supported"
+                .into(),
+        ),
+        TypeRef::Object(name) => {
+            if !seen.insert(name.clone()) {
+                return Err(format!("type `{name}` contains itself; expected a finite nesting"));
+            }
+            let Some(o) = types.iter().find(|o| &o.name == name) else {
+                return Ok(());
+            };
+            for f in &o.fields {
+                callback_element(&f.ty, types, seen)
+                    .map_err(|m| format!("field `{}` of type `{name}`: {m}", f.wire))?;
+            }
+            seen.remove(name);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn resolve_endpoint(

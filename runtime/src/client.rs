@@ -10,7 +10,7 @@ use tracing::Instrument;
 
 use crate::error::Error;
 use crate::http::{decode, Transport};
-use crate::meta::{ErrorClass, HttpMethod, Product};
+use crate::meta::{ErrorClass, HttpMethod, Location, Product};
 use crate::request::ApiRequest;
 use crate::secret::Secret;
 use crate::token::{CredentialTokenProvider, TokenCache, TokenProvider};
@@ -227,7 +227,7 @@ impl Client {
             })?;
         }
         let body = match op.method {
-            HttpMethod::Post => Some(serde_json::to_vec(request).map_err(|e| Error::Decode {
+            HttpMethod::Post => Some(encode_body(request).map_err(|e| Error::Decode {
                 operation: operation.clone(),
                 status: 0,
                 message: format!("could not encode the request: {e}"),
@@ -235,7 +235,13 @@ impl Client {
             })?),
             HttpMethod::Get => None,
         };
-        let params = request.query();
+        let mut params = request.query();
+        params.extend(
+            R::CONSTANTS
+                .iter()
+                .filter(|c| c.location == Location::Query)
+                .map(|c| (c.name, c.value.to_query())),
+        );
         let started = Instant::now();
         let mut token_refreshed = false;
         let mut busy_retries = 0;
@@ -323,6 +329,24 @@ impl Client {
             }
         })
     }
+}
+
+/// The JSON body of `request`, with the spec's body constants added.
+fn encode_body<R: ApiRequest>(request: &R) -> Result<Vec<u8>, serde_json::Error> {
+    let mut constants = R::CONSTANTS
+        .iter()
+        .filter(|c| c.location == Location::Body)
+        .peekable();
+    if constants.peek().is_none() {
+        return serde_json::to_vec(request);
+    }
+    let mut value = serde_json::to_value(request)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        for c in constants {
+            map.insert(c.name.to_owned(), c.value.to_json());
+        }
+    }
+    serde_json::to_vec(&value)
 }
 
 /// `base × 2^(n−1)`, plus up to 50 % jitter.

@@ -67,6 +67,57 @@ pub struct Operation {
     pub errors: &'static [ErrorCodeInfo],
 }
 
+/// Where a request parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// The query string.
+    Query,
+    /// The JSON body.
+    Body,
+}
+
+/// A fixed value of a constant request field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstValue {
+    /// A string.
+    Str(&'static str),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl ConstValue {
+    /// As JSON.
+    pub fn to_json(self) -> serde_json::Value {
+        match self {
+            ConstValue::Str(s) => s.into(),
+            ConstValue::Int(i) => i.into(),
+            ConstValue::Bool(b) => b.into(),
+        }
+    }
+
+    /// As query-string text.
+    pub fn to_query(self) -> String {
+        match self {
+            ConstValue::Str(s) => s.to_owned(),
+            ConstValue::Int(i) => i.to_string(),
+            ConstValue::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// A request field the spec fixes (`const:`): always sent with this value, not part of the request type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Constant {
+    /// Wire name.
+    pub name: &'static str,
+    /// Query string or body.
+    pub location: Location,
+    /// The value.
+    pub value: ConstValue,
+}
+
 /// A value sent to a token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamValue {

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::meta::Operation;
+use crate::meta::{Constant, Operation};
 use crate::validate::Validate;
 
 /// A request of one operation. The JSON body is its `Serialize` output (POST only; query-located fields
@@ -15,7 +15,11 @@ pub trait ApiRequest: Serialize + Validate + Send + Sync {
     /// What and where to call.
     const OPERATION: &'static Operation;
 
-    /// Query parameters other than the access token.
+    /// Fields the spec fixes (`const:`), sent by the client with every call: body constants are added
+    /// to the JSON object, query constants to the query string.
+    const CONSTANTS: &'static [Constant] = &[];
+
+    /// Query parameters other than the access token (constants excluded).
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }

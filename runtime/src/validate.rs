@@ -563,6 +563,7 @@ mod tests {
         v.max_bytes("theme", &twenty, 59, None);
         assert!(v.finish().is_err());
     }
+
     #[test]
     fn width_counts_wide_characters_twice() {
         assert_eq!(display_width("abc"), 3);

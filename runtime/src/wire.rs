@@ -55,6 +55,112 @@ where
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A decimal number on the wire (a price in yuan such as `99.5`), kept as the `f64` JSON gives.
+///
+/// Unlike a bare `f64` it is `Eq` (two values are equal when their bits are, so `-0.0 != 0.0` and the
+/// never-decoded NaN equals itself), which lets the generated types stay `Eq`. It decodes from a JSON
+/// number or a numeric string and encodes as a JSON number.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Decimal(pub f64);
+
+impl Decimal {
+    /// The value.
+    pub const fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Decimal {}
+
+impl std::hash::Hash for Decimal {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state);
+    }
+}
+
+impl From<f64> for Decimal {
+    fn from(value: f64) -> Self {
+        Decimal(value)
+    }
+}
+
+impl From<i32> for Decimal {
+    fn from(value: i32) -> Self {
+        Decimal(f64::from(value))
+    }
+}
+
+impl From<Decimal> for f64 {
+    fn from(value: Decimal) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl serde::Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Whole numbers go out as integers (`100`, not `100.0`), as the API's own samples write them.
+        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_f64(self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .map(Decimal)
+                .ok_or_else(|| serde::de::Error::custom("number out of range")),
+            serde_json::Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .map(Decimal)
+                .map_err(|_| serde::de::Error::custom(format_args!("`{s}` is not a number"))),
+            other => Err(serde::de::Error::custom(format_args!(
+                "expected a number, found {other}"
+            ))),
+        }
+    }
+}
+
+/// An optional string that some sources send as a number or a boolean: any scalar is kept as its
+/// JSON text (`1700000000` becomes `"1700000000"`); objects and lists read as `None`. Never rejects.
+pub mod lenient_string {
+    use super::*;
+
+    /// Writes the string (callers skip `None`).
+    pub fn serialize<S: Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.serialize_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads a string, a number or a boolean as text.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Option::<serde_json::Value>::deserialize(d)? {
+            Some(serde_json::Value::String(s)) => Some(s),
+            Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => Some(v.to_string()),
+            _ => None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -76,5 +182,29 @@ mod tests {
         assert_eq!(s.f, Some(false));
         let s: Sample = serde_json::from_str(r#"{}"#).unwrap();
         assert_eq!(s.f, None);
+    }
+
+    #[derive(Deserialize, serde::Serialize)]
+    struct Loose {
+        #[serde(default, with = "super::lenient_string", skip_serializing_if = "Option::is_none")]
+        t: Option<String>,
+        #[serde(default)]
+        p: Option<super::Decimal>,
+    }
+
+    #[test]
+    fn lenient_strings_and_decimals_accept_both_spellings() {
+        let l: Loose = serde_json::from_str(r#"{"t":1700000000,"p":"99.50"}"#).unwrap();
+        assert_eq!(l.t.as_deref(), Some("1700000000"));
+        assert_eq!(l.p, Some(super::Decimal(99.5)));
+        let l: Loose = serde_json::from_str(r#"{"t":"2020-01-01","p":211200}"#).unwrap();
+        assert_eq!(l.t.as_deref(), Some("2020-01-01"));
+        assert_eq!(l.p.map(super::Decimal::get), Some(211200.0));
+        let l: Loose = serde_json::from_str(r#"{"t":{"x":1}}"#).unwrap();
+        assert_eq!(l.t, None);
+        let out = serde_json::to_string(&Loose { t: None, p: Some(super::Decimal(100.0)) }).unwrap();
+        assert_eq!(out, r#"{"p":100}"#);
+        let out = serde_json::to_string(&Loose { t: Some("x".into()), p: Some(super::Decimal(19.99)) }).unwrap();
+        assert_eq!(out, r#"{"t":"x","p":19.99}"#);
     }
 }

@@ -190,13 +190,17 @@ pub struct TypeDef {
     pub doc: String,
     /// Fields by wire name.
     pub fields: UniqueMap<Field>,
+    /// Cross-field rules between its fields (checked wherever the type is sent).
+    #[serde(default)]
+    pub rules: Vec<Rule>,
 }
 
 /// A field of a request, response, type or callback.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
-    /// `string`, `i32`, `i64`, `bool`, `flag` (0/1), an enum or type name, or `T[]`.
+    /// `string`, `i32`, `i64`, `decimal` (a JSON number with a fraction), `bool`, `flag` (0/1), an enum or
+    /// type name, or `T[]`.
     #[serde(rename = "type")]
     pub ty: String,
     /// English description.
@@ -237,6 +241,27 @@ pub struct Field {
     /// A Unix timestamp that must be after now.
     #[serde(default)]
     pub future: Option<Sourced<bool>>,
+    /// At most this display width: a wide (CJK, full-width) character counts 2, any other 1.
+    #[serde(default)]
+    pub max_width: Option<Sourced<u64>>,
+    /// At least this display width (see `max_width`).
+    #[serde(default)]
+    pub min_width: Option<Sourced<u64>>,
+    /// A Unix timestamp at least this many seconds after now.
+    #[serde(default)]
+    pub min_from_now: Option<Sourced<i64>>,
+    /// A Unix timestamp at most this many seconds after now.
+    #[serde(default)]
+    pub max_from_now: Option<Sourced<i64>>,
+    /// A `decimal` with at most this many digits after the decimal point.
+    #[serde(default)]
+    pub max_decimals: Option<Sourced<u32>>,
+    /// A request field always sent with this value: it is not part of the request type.
+    #[serde(default, rename = "const")]
+    pub constant: Option<serde_yaml::Value>,
+    /// A `string` that some sources send as a number or boolean: decoded from any scalar.
+    #[serde(default)]
+    pub lenient: bool,
 }
 
 /// A constraint value, optionally with where it comes from: `20` or `{value: 20, source: "96837"}`.
@@ -343,27 +368,59 @@ pub struct Examples {
     pub response: Option<serde_yaml::Value>,
 }
 
-/// A cross-field rule: `fields` may be set only when `only_when` holds.
+/// A cross-field rule. Exactly one kind is given:
+///
+/// - `only_when: {field, equals | in}` + `fields`: the fields may be set only when the condition holds;
+/// - `required_when: {field, equals | in}` + `fields`: the fields must be set when it holds;
+/// - `difference: {field, minus, min?, max?}`: `field − minus` lies in `min..=max` (integers).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
-    /// The condition.
-    pub only_when: Condition,
-    /// Fields governed by it.
+    /// Fields allowed only under a condition.
+    #[serde(default)]
+    pub only_when: Option<Condition>,
+    /// Fields required under a condition.
+    #[serde(default)]
+    pub required_when: Option<Condition>,
+    /// Bounds on the difference of two integer fields.
+    #[serde(default)]
+    pub difference: Option<Difference>,
+    /// Fields governed by a condition (`only_when`, `required_when`).
+    #[serde(default)]
     pub fields: Vec<String>,
     /// Where the rule comes from.
     #[serde(default)]
     pub source: Option<String>,
 }
 
-/// `field == equals`.
+/// `field == equals`, or `field` is one of `in`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
-    /// Wire name of a field of the same request.
+    /// Wire name of a field of the same request (or type).
     pub field: String,
     /// The value it must have.
-    pub equals: serde_yaml::Value,
+    #[serde(default)]
+    pub equals: Option<serde_yaml::Value>,
+    /// The values it may have.
+    #[serde(default, rename = "in")]
+    pub one_of: Option<Vec<serde_yaml::Value>>,
+}
+
+/// `field − minus` within `min..=max`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Difference {
+    /// Wire name of the minuend (an integer field).
+    pub field: String,
+    /// Wire name of the subtrahend (an integer field).
+    pub minus: String,
+    /// Smallest allowed difference.
+    #[serde(default)]
+    pub min: Option<i64>,
+    /// Largest allowed difference.
+    #[serde(default)]
+    pub max: Option<i64>,
 }
 
 /// Pagination.

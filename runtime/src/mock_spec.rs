@@ -1,0 +1,139 @@
+//! How the mock server answers an endpoint statefully, as declared in the spec (`mock:` on an endpoint).
+//! Plain serde data: the generator parses and lints it from YAML, the mock server interprets it.
+//!
+//! Records live in named stores as JSON objects; field names are wire names.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// What an endpoint does to the mock's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum MockBehaviour {
+    /// Stores the request as a new record and answers its new id in response field `id`.
+    Create {
+        /// Store name.
+        store: String,
+        /// Field holding the id, in the record and in the response.
+        id: String,
+        /// Fields set on the new record.
+        #[serde(default)]
+        set: Map<String, Value>,
+        /// Record fields copied from other request fields (`reserve_start: living_start`).
+        #[serde(default)]
+        copy: BTreeMap<String, String>,
+    },
+    /// Answers the record whose id is the request's `key` field, as response field `into`.
+    Get {
+        /// Store name.
+        store: String,
+        /// Request field with the id.
+        key: String,
+        /// Response field that receives the record.
+        into: String,
+    },
+    /// Changes the record whose id is the request's `key` field.
+    Update {
+        /// Store name.
+        store: String,
+        /// Request field with the id.
+        key: String,
+        /// Preconditions: record fields and the values they must have.
+        #[serde(default)]
+        when: Map<String, Value>,
+        /// Fields set on the record.
+        #[serde(default)]
+        set: Map<String, Value>,
+        /// Whether the request's other fields are merged into the record.
+        #[serde(default)]
+        merge: bool,
+    },
+    /// Pages through records.
+    List {
+        /// Store name.
+        store: String,
+        /// Record field → request field that must be equal.
+        #[serde(default)]
+        filter: BTreeMap<String, String>,
+        /// Response field (dotted path) that receives the page's items.
+        items: String,
+        /// Whether items are record ids instead of records.
+        #[serde(default)]
+        ids: bool,
+        /// Request field with the cursor (absent or empty = first page).
+        cursor: String,
+        /// Response field with the next cursor.
+        next: String,
+        /// Response flag set to 1 on the last page (when the API ends on a flag, not an empty cursor).
+        #[serde(default)]
+        end_flag: Option<String>,
+        /// Request field with the page size, if the API has one.
+        #[serde(default)]
+        limit: Option<String>,
+        /// Page size when the request has none.
+        page_size: usize,
+    },
+}
+
+impl MockBehaviour {
+    /// The store it works on.
+    pub fn store(&self) -> &str {
+        match self {
+            MockBehaviour::Create { store, .. }
+            | MockBehaviour::Get { store, .. }
+            | MockBehaviour::Update { store, .. }
+            | MockBehaviour::List { store, .. } => store,
+        }
+    }
+}
+
+/// Errcodes the mock answers with for protocol-level problems (per product; see each default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MockErrors {
+    /// No access token (41001).
+    pub missing_token: i64,
+    /// Unknown access token (40014).
+    pub invalid_token: i64,
+    /// Expired access token (42001).
+    pub expired_token: i64,
+    /// Wrong secret at the token endpoint (40001).
+    pub invalid_secret: i64,
+    /// Wrong id at the token endpoint (40013).
+    pub invalid_id: i64,
+    /// A request that breaks the spec's rules (40058).
+    pub invalid_parameter: i64,
+    /// A body that is not a JSON object (47001).
+    pub malformed_body: i64,
+    /// GET where POST is expected (43002).
+    pub require_post: i64,
+    /// POST where GET is expected (43001).
+    pub require_get: i64,
+    /// No such record (40058: the official docs name no code).
+    pub not_found: i64,
+    /// The record's state does not allow the call (40058: the official docs name no code).
+    pub precondition_failed: i64,
+    /// No such API path (404).
+    pub unknown_path: i64,
+}
+
+impl Default for MockErrors {
+    fn default() -> Self {
+        MockErrors {
+            missing_token: 41001,
+            invalid_token: 40014,
+            expired_token: 42001,
+            invalid_secret: 40001,
+            invalid_id: 40013,
+            invalid_parameter: 40058,
+            malformed_body: 47001,
+            require_post: 43002,
+            require_get: 43001,
+            not_found: 40058,
+            precondition_failed: 40058,
+            unknown_path: 404,
+        }
+    }
+}
