@@ -34,6 +34,8 @@ pub struct Product {
     pub token: TokenEndpoint,
     /// Common errcodes.
     pub errors: Vec<ErrorCode>,
+    /// Mock protocol errcodes.
+    pub mock_errors: wxlive_runtime::mock_spec::MockErrors,
     /// Domains in file order.
     pub domains: Vec<Domain>,
 }
@@ -401,6 +403,8 @@ pub struct Endpoint {
     pub example_request: Option<serde_json::Value>,
     /// Example response (JSON).
     pub example_response: Option<serde_json::Value>,
+    /// Mock behaviour.
+    pub mock: Option<wxlive_runtime::mock_spec::MockBehaviour>,
 }
 
 /// An event.

@@ -11,6 +11,7 @@ use crate::spec::error::closest;
 use crate::spec::load::LoadedProduct;
 use crate::spec::model::{self, Method};
 use crate::spec::{SpecError, SpecErrors};
+use wxlive_runtime::mock_spec::MockBehaviour;
 
 const BUILTINS: [&str; 6] = ["string", "i32", "i64", "decimal", "bool", "flag"];
 
@@ -123,6 +124,7 @@ fn resolve_product(
             expires_field: p.auth.token.expires_field.clone(),
         },
         errors: p.errors.clone(),
+        mock_errors: p.mock.clone().unwrap_or_default(),
         domains,
     }
 }
@@ -257,7 +259,7 @@ fn resolve_domain(
                 file,
                 &format!("types.{name}.fields"),
                 &t.fields,
-                Location::Body,
+                (Location::Body, false),
                 &scope,
                 errs,
             );
@@ -293,7 +295,7 @@ fn resolve_domain(
                 file,
                 &format!("{path}.fields"),
                 &c.fields,
-                Location::Body,
+                (Location::Body, false),
                 &scope,
                 errs,
             );
@@ -419,7 +421,7 @@ fn resolve_fields(
     file: &str,
     path: &str,
     fields: &model::UniqueMapField,
-    location: Location,
+    (location, request): (Location, bool),
     scope: &Scope<'_>,
     errs: &mut Errors,
 ) -> Vec<ir::Field> {
@@ -428,7 +430,7 @@ fn resolve_fields(
         let fpath = format!("{path}.{wire}");
         if f.constant.is_some() {
             // Constants are resolved by `resolve_constants`; anywhere else they make no sense.
-            if location != Location::Query && !path.contains(".body") {
+            if !request {
                 errs.at(
                     file,
                     format!("{fpath}.const"),
@@ -454,10 +456,13 @@ fn resolve_fields(
             errs.at(
                 file,
                 format!("{fpath}.lenient"),
-                format!("`lenient` applies to string fields; this field is `{}`", f.ty),
+                format!(
+                    "`lenient` applies to string fields; this field is `{}`",
+                    f.ty
+                ),
             );
         }
-        if f.lenient && (location == Location::Query || path.contains(".body")) {
+        if f.lenient && request {
             errs.at(
                 file,
                 format!("{fpath}.lenient"),
@@ -595,21 +600,51 @@ fn resolve_constraints(
         }
     }
     if let Some(c) = &f.max_width {
-        add("max_width", is_string, "string", Check::MaxWidth(c.value), &c.source);
+        add(
+            "max_width",
+            is_string,
+            "string",
+            Check::MaxWidth(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.min_width {
-        add("min_width", is_string, "string", Check::MinWidth(c.value), &c.source);
+        add(
+            "min_width",
+            is_string,
+            "string",
+            Check::MinWidth(c.value),
+            &c.source,
+        );
     }
     let is_timestamp = *ty == TypeRef::I64;
     if let Some(c) = &f.min_from_now {
-        add("min_from_now", is_timestamp, "i64 timestamp", Check::MinFromNow(c.value), &c.source);
+        add(
+            "min_from_now",
+            is_timestamp,
+            "i64 timestamp",
+            Check::MinFromNow(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.max_from_now {
-        add("max_from_now", is_timestamp, "i64 timestamp", Check::MaxFromNow(c.value), &c.source);
+        add(
+            "max_from_now",
+            is_timestamp,
+            "i64 timestamp",
+            Check::MaxFromNow(c.value),
+            &c.source,
+        );
     }
     if let Some(c) = &f.max_decimals {
         let is_decimal = *ty == TypeRef::Decimal;
-        add("max_decimals", is_decimal, "decimal", Check::MaxDecimals(c.value), &c.source);
+        add(
+            "max_decimals",
+            is_decimal,
+            "decimal",
+            Check::MaxDecimals(c.value),
+            &c.source,
+        );
     }
     let mut ordered = |low: &str, lv: Option<i64>, high: &str, hv: Option<i64>| {
         if let (Some(l), Some(h)) = (lv, hv) {
@@ -623,10 +658,30 @@ fn resolve_constraints(
         }
     };
     let signed = |c: &Option<model::Sourced<u64>>| c.as_ref().map(|c| c.value as i64);
-    ordered("min", f.min.as_ref().map(|c| c.value), "max", f.max.as_ref().map(|c| c.value));
-    ordered("min_chars", signed(&f.min_chars), "max_chars", signed(&f.max_chars));
-    ordered("min_items", signed(&f.min_items), "max_items", signed(&f.max_items));
-    ordered("min_width", signed(&f.min_width), "max_width", signed(&f.max_width));
+    ordered(
+        "min",
+        f.min.as_ref().map(|c| c.value),
+        "max",
+        f.max.as_ref().map(|c| c.value),
+    );
+    ordered(
+        "min_chars",
+        signed(&f.min_chars),
+        "max_chars",
+        signed(&f.max_chars),
+    );
+    ordered(
+        "min_items",
+        signed(&f.min_items),
+        "max_items",
+        signed(&f.max_items),
+    );
+    ordered(
+        "min_width",
+        signed(&f.min_width),
+        "max_width",
+        signed(&f.max_width),
+    );
     ordered(
         "min_from_now",
         f.min_from_now.as_ref().map(|c| c.value),
@@ -703,7 +758,7 @@ fn resolve_endpoint(
         file,
         &format!("{path}.query"),
         &e.query,
-        Location::Query,
+        (Location::Query, true),
         scope,
         errs,
     );
@@ -711,7 +766,7 @@ fn resolve_endpoint(
         file,
         &format!("{path}.body"),
         &e.body,
-        Location::Body,
+        (Location::Body, true),
         scope,
         errs,
     ));
@@ -737,7 +792,7 @@ fn resolve_endpoint(
         file,
         &format!("{path}.response"),
         &e.response,
-        Location::Body,
+        (Location::Body, false),
         scope,
         errs,
     );
@@ -751,73 +806,23 @@ fn resolve_endpoint(
         }
     }
     let find = |fields: &[ir::Field], wire: &str| fields.iter().find(|f| f.wire == wire).cloned();
-    let mut rules = Vec::new();
-    for (i, r) in e.rules.iter().enumerate() {
-        let rpath = format!("{path}.rules[{i}]");
-        let Some(condition) = find(&request, &r.only_when.field) else {
-            errs.at(
-                file,
-                format!("{rpath}.only_when.field"),
-                unknown_field(&r.only_when.field, &request),
-            );
-            continue;
-        };
-        let equals = match (&r.only_when.equals, &condition.ty) {
-            (serde_yaml::Value::Number(n), TypeRef::I32 | TypeRef::I64 | TypeRef::Enum(_))
-                if n.as_i64().is_some() =>
-            {
-                Literal::Int(n.as_i64().unwrap_or_default())
-            }
-            (serde_yaml::Value::String(s), TypeRef::String | TypeRef::Enum(_)) => {
-                Literal::Str(s.clone())
-            }
-            _ => {
-                errs.at(
-                    file,
-                    format!("{rpath}.only_when.equals"),
-                    format!("expected a value of the type of `{}`", condition.wire),
-                );
-                continue;
-            }
-        };
-        if let TypeRef::Enum(en) = &condition.ty {
-            let known = scope.domain.enums.get(en).is_some_and(|d| {
-                d.values.iter().any(|v| match (&v.value, &equals) {
-                    (serde_yaml::Value::Number(n), Literal::Int(i)) => n.as_i64() == Some(*i),
-                    (serde_yaml::Value::String(s), Literal::Str(t)) => s == t,
-                    _ => false,
-                })
-            });
-            if !known {
-                errs.at(
-                    file,
-                    format!("{rpath}.only_when.equals"),
-                    format!("{equals} is not a value of enum `{en}`"),
-                );
-            }
-        }
-        for (j, wire) in r.fields.iter().enumerate() {
-            match find(&request, wire) {
-                None => errs.at(
-                    file,
-                    format!("{rpath}.fields[{j}]"),
-                    unknown_field(wire, &request),
-                ),
-                Some(f) if f.required => errs.at(
-                    file,
-                    format!("{rpath}.fields[{j}]"),
-                    format!("`{wire}` is required, so it cannot depend on a condition"),
-                ),
-                Some(_) => {}
-            }
-        }
-        rules.push(ir::Rule {
-            condition,
-            equals,
-            fields: r.fields.clone(),
-            source: r.source.clone(),
-        });
-    }
+    let rules = resolve_rules(file, &path, &e.rules, &request, scope, errs);
+    let mut constants = resolve_constants(
+        file,
+        &format!("{path}.query"),
+        &e.query,
+        Location::Query,
+        scope,
+        errs,
+    );
+    constants.extend(resolve_constants(
+        file,
+        &format!("{path}.body"),
+        &e.body,
+        Location::Body,
+        scope,
+        errs,
+    ));
     let pagination = e.pagination.as_ref().and_then(|p| {
         let ppath = format!("{path}.pagination");
         let req = find(&request, &p.request);
@@ -916,6 +921,31 @@ fn resolve_endpoint(
     };
     let example_request = to_json(&e.examples.request, "request", errs);
     let example_response = to_json(&e.examples.response, "response", errs);
+    let mock = e.mock.as_ref().and_then(|raw| {
+        let parsed = serde_json::to_value(raw)
+            .map_err(|err| err.to_string())
+            .and_then(|json| {
+                serde_json::from_value::<MockBehaviour>(json).map_err(|err| err.to_string())
+            });
+        match parsed {
+            Ok(rule) => Some(rule),
+            Err(err) => {
+                errs.at(
+                    file,
+                    format!("{path}.mock"),
+                    format!(
+                        "{err}; expected one of `create`, `get`, `update`, `list` with its fields"
+                    ),
+                );
+                None
+            }
+        }
+    });
+    if let Some(rule) = &mock {
+        for (field, problem) in check_mock(rule, &request, &response) {
+            errs.at(file, format!("{path}.mock.{field}"), problem);
+        }
+    }
     ir::Endpoint {
         name: name.to_owned(),
         title: e.title.clone(),
@@ -926,12 +956,412 @@ fn resolve_endpoint(
         path: e.path.clone(),
         idempotent: e.idempotent,
         request,
+        constants,
         response,
         rules,
         pagination,
         errors: e.errors.clone(),
         example_request,
         example_response,
+        mock,
+    }
+}
+
+/// Problems of a `mock:` rule: every field it names must exist where it is used.
+fn check_mock(
+    rule: &MockBehaviour,
+    request: &[ir::Field],
+    response: &[ir::Field],
+) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let mut need = |key: &str, wire: &str, fields: &[ir::Field], side: &str| {
+        let head = wire.split('.').next().unwrap_or(wire);
+        if !fields.iter().any(|f| f.wire == head) {
+            problems.push((
+                key.to_owned(),
+                format!("{} ({side} field expected)", unknown_field(head, fields)),
+            ));
+        }
+    };
+    match rule {
+        MockBehaviour::Create { id, copy, .. } => {
+            need("create.id", id, response, "response");
+            for (to, from) in copy {
+                need(&format!("create.copy.{to}"), from, request, "request");
+            }
+        }
+        MockBehaviour::Get { key, into, .. } => {
+            need("get.key", key, request, "request");
+            need("get.into", into, response, "response");
+        }
+        MockBehaviour::Update { key, .. } => need("update.key", key, request, "request"),
+        MockBehaviour::List {
+            filter,
+            items,
+            cursor,
+            next,
+            end_flag,
+            limit,
+            page_size,
+            ..
+        } => {
+            for (record_field, req) in filter {
+                need(
+                    &format!("list.filter.{record_field}"),
+                    req,
+                    request,
+                    "request",
+                );
+            }
+            need("list.items", items, response, "response");
+            need("list.cursor", cursor, request, "request");
+            need("list.next", next, response, "response");
+            if let Some(flag) = end_flag {
+                need("list.end_flag", flag, response, "response");
+            }
+            if let Some(limit) = limit {
+                need("list.limit", limit, request, "request");
+            }
+            if *page_size == 0 {
+                problems.push((
+                    "list.page_size".into(),
+                    "expected a page size of at least 1".into(),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The `const:` fields of a request's `query` or `body`.
+fn resolve_constants(
+    file: &str,
+    path: &str,
+    fields: &model::UniqueMapField,
+    location: Location,
+    scope: &Scope<'_>,
+    errs: &mut Errors,
+) -> Vec<ir::Constant> {
+    let mut out = Vec::new();
+    for (wire, f) in fields.iter() {
+        let Some(value) = &f.constant else { continue };
+        let cpath = format!("{path}.{wire}.const");
+        let has_rules = f.required
+            || f.default.is_some()
+            || f.rust.is_some()
+            || !f.aliases.is_empty()
+            || f.lenient
+            || f.max_chars.is_some()
+            || f.min_chars.is_some()
+            || f.max_bytes.is_some()
+            || f.min.is_some()
+            || f.max.is_some()
+            || f.max_items.is_some()
+            || f.min_items.is_some()
+            || f.future.is_some()
+            || f.max_width.is_some()
+            || f.min_width.is_some()
+            || f.min_from_now.is_some()
+            || f.max_from_now.is_some()
+            || f.max_decimals.is_some();
+        if has_rules {
+            errs.at(
+                file,
+                format!("{path}.{wire}"),
+                "a `const` field is always sent with its value; expected only `type`, `doc` and `const` \
+                 (no required, default, rust, aliases, lenient or constraints)",
+            );
+        }
+        let ty = match scope.resolve(&f.ty) {
+            Ok(t) => t,
+            Err(message) => {
+                errs.at(file, format!("{path}.{wire}.type"), message);
+                continue;
+            }
+        };
+        let resolved = match (&ty, value) {
+            (TypeRef::String, serde_yaml::Value::String(v)) => Some(ir::ConstValue::Str(v.clone())),
+            (TypeRef::I32 | TypeRef::I64, serde_yaml::Value::Number(n)) => {
+                n.as_i64().map(ir::ConstValue::Int)
+            }
+            (TypeRef::Bool, serde_yaml::Value::Bool(b)) => Some(ir::ConstValue::Bool(*b)),
+            (TypeRef::Enum(name), v) => {
+                let known = scope
+                    .domain
+                    .enums
+                    .get(name)
+                    .is_some_and(|d| d.values.iter().any(|x| &x.value == v));
+                match v {
+                    serde_yaml::Value::String(v) if known => Some(ir::ConstValue::Str(v.clone())),
+                    serde_yaml::Value::Number(n) if known => n.as_i64().map(ir::ConstValue::Int),
+                    _ => {
+                        errs.at(
+                            file,
+                            &cpath,
+                            format!("{} is not a value of enum `{name}`", render_yaml(v)),
+                        );
+                        continue;
+                    }
+                }
+            }
+            _ => None,
+        };
+        let Some(resolved) = resolved else {
+            errs.at(
+                file,
+                &cpath,
+                format!(
+                    "{} is not a `{}`; a constant is a string, an integer (i32, i64), a bool or an enum value",
+                    render_yaml(value),
+                    f.ty
+                ),
+            );
+            continue;
+        };
+        out.push(ir::Constant {
+            wire: wire.clone(),
+            doc: f.doc.clone(),
+            location,
+            value: resolved,
+        });
+    }
+    out
+}
+
+/// Resolves the cross-field rules of a request or type against its `fields`.
+fn resolve_rules(
+    file: &str,
+    path: &str,
+    rules: &[model::Rule],
+    fields: &[ir::Field],
+    scope: &Scope<'_>,
+    errs: &mut Errors,
+) -> Vec<ir::Rule> {
+    let find = |wire: &str| fields.iter().find(|f| f.wire == wire).cloned();
+    let mut out = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let rpath = format!("{path}.rules[{i}]");
+        let kinds = [
+            r.only_when.is_some(),
+            r.required_when.is_some(),
+            r.difference.is_some(),
+        ];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            errs.at(
+                file,
+                &rpath,
+                "expected exactly one rule kind: `only_when`, `required_when` or `difference`",
+            );
+            continue;
+        }
+        let kind = if let Some(d) = &r.difference {
+            if !r.fields.is_empty() {
+                errs.at(
+                    file,
+                    format!("{rpath}.fields"),
+                    "a `difference` rule governs no `fields`; leave it out",
+                );
+            }
+            let mut operand = |key: &str, wire: &str| match find(wire) {
+                Some(f) if matches!(f.ty, TypeRef::I32 | TypeRef::I64) => Some(f),
+                Some(f) => {
+                    errs.at(
+                        file,
+                        format!("{rpath}.difference.{key}"),
+                        format!(
+                            "`{wire}` is `{}`; expected an integer field (i32 or i64)",
+                            type_label(&f.ty)
+                        ),
+                    );
+                    None
+                }
+                None => {
+                    errs.at(
+                        file,
+                        format!("{rpath}.difference.{key}"),
+                        unknown_field(wire, fields),
+                    );
+                    None
+                }
+            };
+            let (field, minus) = (operand("field", &d.field), operand("minus", &d.minus));
+            match (d.min, d.max) {
+                (None, None) => {
+                    errs.at(
+                        file,
+                        format!("{rpath}.difference"),
+                        "expected `min`, `max` or both",
+                    );
+                    continue;
+                }
+                (Some(min), Some(max)) if min > max => {
+                    errs.at(
+                        file,
+                        format!("{rpath}.difference.min"),
+                        format!("min {min} is above max {max}; expected min <= max"),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+            let (Some(field), Some(minus)) = (field, minus) else {
+                continue;
+            };
+            ir::RuleKind::Difference {
+                field,
+                minus,
+                min: d.min,
+                max: d.max,
+            }
+        } else {
+            let (key, c, required_when) = match (&r.only_when, &r.required_when) {
+                (Some(c), _) => ("only_when", c, false),
+                (_, Some(c)) => ("required_when", c, true),
+                _ => continue,
+            };
+            let Some(condition) =
+                resolve_condition(file, &format!("{rpath}.{key}"), c, fields, scope, errs)
+            else {
+                continue;
+            };
+            if r.fields.is_empty() {
+                errs.at(
+                    file,
+                    format!("{rpath}.fields"),
+                    format!("`{key}` needs the `fields` it governs"),
+                );
+            }
+            for (j, wire) in r.fields.iter().enumerate() {
+                match find(wire) {
+                    None => errs.at(
+                        file,
+                        format!("{rpath}.fields[{j}]"),
+                        unknown_field(wire, fields),
+                    ),
+                    Some(f) if f.required && !required_when => errs.at(
+                        file,
+                        format!("{rpath}.fields[{j}]"),
+                        format!("`{wire}` is required, so it cannot depend on a condition"),
+                    ),
+                    Some(f) if f.required => errs.at(
+                        file,
+                        format!("{rpath}.fields[{j}]"),
+                        format!(
+                            "`{wire}` is always required; `required_when` governs optional fields"
+                        ),
+                    ),
+                    Some(_) if *wire == condition.field.wire => errs.at(
+                        file,
+                        format!("{rpath}.fields[{j}]"),
+                        format!("`{wire}` is the condition's own field"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            let fields = r.fields.clone();
+            if required_when {
+                ir::RuleKind::RequiredWhen { condition, fields }
+            } else {
+                ir::RuleKind::OnlyWhen { condition, fields }
+            }
+        };
+        out.push(ir::Rule {
+            kind,
+            source: r.source.clone(),
+        });
+    }
+    out
+}
+
+/// `{field, equals}` or `{field, in: [...]}` resolved against `fields`.
+fn resolve_condition(
+    file: &str,
+    cpath: &str,
+    c: &model::Condition,
+    fields: &[ir::Field],
+    scope: &Scope<'_>,
+    errs: &mut Errors,
+) -> Option<ir::Condition> {
+    let Some(field) = fields.iter().find(|f| f.wire == c.field).cloned() else {
+        errs.at(
+            file,
+            format!("{cpath}.field"),
+            unknown_field(&c.field, fields),
+        );
+        return None;
+    };
+    let (key, raw): (&str, Vec<&serde_yaml::Value>) = match (&c.equals, &c.one_of) {
+        (Some(v), None) => ("equals", vec![v]),
+        (None, Some(list)) if !list.is_empty() => ("in", list.iter().collect()),
+        (None, Some(_)) => {
+            errs.at(file, format!("{cpath}.in"), "expected at least one value");
+            return None;
+        }
+        _ => {
+            errs.at(
+                file,
+                cpath,
+                "expected exactly one of `equals: value` and `in: [values]`",
+            );
+            return None;
+        }
+    };
+    let mut values = Vec::new();
+    for (k, v) in raw.into_iter().enumerate() {
+        let vpath = if key == "in" {
+            format!("{cpath}.in[{k}]")
+        } else {
+            format!("{cpath}.equals")
+        };
+        let literal = match (v, &field.ty) {
+            (serde_yaml::Value::Number(n), TypeRef::I32 | TypeRef::I64 | TypeRef::Enum(_))
+                if n.as_i64().is_some() =>
+            {
+                Literal::Int(n.as_i64().unwrap_or_default())
+            }
+            (serde_yaml::Value::String(s), TypeRef::String | TypeRef::Enum(_)) => {
+                Literal::Str(s.clone())
+            }
+            _ => {
+                errs.at(
+                    file,
+                    vpath,
+                    format!("expected a value of the type of `{}`", field.wire),
+                );
+                return None;
+            }
+        };
+        if let TypeRef::Enum(en) = &field.ty {
+            let known = scope.domain.enums.get(en).is_some_and(|d| {
+                d.values.iter().any(|v| match (&v.value, &literal) {
+                    (serde_yaml::Value::Number(n), Literal::Int(i)) => n.as_i64() == Some(*i),
+                    (serde_yaml::Value::String(s), Literal::Str(t)) => s == t,
+                    _ => false,
+                })
+            });
+            if !known {
+                errs.at(
+                    file,
+                    vpath,
+                    format!("{literal} is not a value of enum `{en}`"),
+                );
+            }
+        }
+        values.push(literal);
+    }
+    Some(ir::Condition { field, values })
+}
+
+fn type_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "string".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::Decimal => "decimal".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::Flag => "flag".into(),
+        TypeRef::Enum(n) | TypeRef::Object(n) => n.clone(),
+        TypeRef::List(t) => format!("{}[]", type_label(t)),
     }
 }
 
@@ -975,12 +1405,24 @@ fn check_ident(errs: &mut Errors, file: &str, path: &str, name: &str, case: Case
     }
 }
 
+/// A doc id is appended to the product's `doc_base`: the digits of a WeCom `/document/path/<id>` page,
+/// or a relative page path such as `server/API/livebroadcast/studio-management/api_createroom`.
 fn check_doc_id(errs: &mut Errors, file: &str, path: &str, id: &str) {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+    let path_like = id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && !id.starts_with('/')
+        && !id.ends_with('/')
+        && !id.contains("//")
+        && !id.split('/').any(|seg| seg == "." || seg == "..");
+    if id.is_empty() || !path_like {
         errs.at(
             file,
             path,
-            format!("`{id}` is not an official doc id; expected the digits of /document/path/<id>"),
+            format!(
+                "`{id}` is not an official doc id; expected the digits of /document/path/<id> or a relative page \
+                 path below `doc_base` (letters, digits, `-`, `_`, `.`, `/`; no leading `/`, no `..`)"
+            ),
         );
     }
 }

@@ -9,6 +9,8 @@
 //!
 //! - [`wecom`]: WeCom (WeChat Work) server API. (企业微信服务端API)
 //!   - `wecom::living` (feature `living`): WeCom living (live streaming) server API. (直播)
+//! - [`wxa`]: WeChat mini-program server API. (微信小程序服务端API)
+//!   - `wxa::broadcast` (feature `wxa-broadcast`): WeChat mini-program live broadcast server API. (小程序直播)
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -20,3 +22,7 @@ pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 #[cfg(feature = "living")]
 #[rustfmt::skip]
 pub mod wecom;
+
+#[cfg(feature = "wxa-broadcast")]
+#[rustfmt::skip]
+pub mod wxa;

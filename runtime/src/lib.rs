@@ -6,6 +6,7 @@
 //! the code generator uses that subset to check the spec's examples with the very same rules.
 
 pub mod meta;
+pub mod mock_spec;
 pub mod secret;
 pub mod validate;
 pub mod wire;
@@ -18,6 +19,8 @@ pub mod client;
 pub mod error;
 #[cfg(feature = "client")]
 pub mod http;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]

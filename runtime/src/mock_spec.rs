@@ -21,6 +21,9 @@ pub enum MockBehaviour {
         /// Fields set on the new record.
         #[serde(default)]
         set: Map<String, Value>,
+        /// Fields set on the new record when the request leaves them out (documented server defaults).
+        #[serde(default)]
+        defaults: Map<String, Value>,
         /// Record fields copied from other request fields (`reserve_start: living_start`).
         #[serde(default)]
         copy: BTreeMap<String, String>,

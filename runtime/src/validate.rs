@@ -385,7 +385,7 @@ impl Validator {
         source: Option<&'static str>,
     ) {
         let n = decimal_places(value);
-        if n.map_or(true, |n| n > max) {
+        if n.is_none_or(|n| n > max) {
             let found = match n {
                 Some(n) => format!("{value} has {n} decimal places, at most {max} allowed"),
                 None => format!("{value} is not a finite number"),
@@ -408,12 +408,26 @@ impl Validator {
         let diff = a.saturating_sub(b);
         let (min, max) = bounds;
         let show = |b: Option<i64>| b.map_or_else(|| "_".to_owned(), |b| b.to_string());
-        let rule = format!("difference({field} - {minus} in {}..={})", show(min), show(max));
+        let rule = format!(
+            "difference({field} - {minus} in {}..={})",
+            show(min),
+            show(max)
+        );
         if let Some(min) = min.filter(|min| diff < *min) {
-            self.violation(field, rule.clone(), format!("{field} - {minus} = {diff}, below {min}"), source);
+            self.violation(
+                field,
+                rule.clone(),
+                format!("{field} - {minus} = {diff}, below {min}"),
+                source,
+            );
         }
         if let Some(max) = max.filter(|max| diff > *max) {
-            self.violation(field, rule, format!("{field} - {minus} = {diff}, above {max}"), source);
+            self.violation(
+                field,
+                rule,
+                format!("{field} - {minus} = {diff}, above {max}"),
+                source,
+            );
         }
     }
 
@@ -581,7 +595,10 @@ mod tests {
         };
         assert!(ok("直播间").is_ok(), "3 汉字 = width 6, the minimum");
         assert!(ok("abcdef").is_ok(), "6 ASCII = width 6");
-        assert!(ok("直播a").unwrap_err().has("name", "min_width(6)"), "width 5");
+        assert!(
+            ok("直播a").unwrap_err().has("name", "min_width(6)"),
+            "width 5"
+        );
         assert!(ok(&"直".repeat(17)).is_ok(), "width 34, the maximum");
         let err = ok(&format!("{}a", "直".repeat(17))).unwrap_err();
         assert!(err.has("name", "max_width(34)"), "{err}");
@@ -597,9 +614,13 @@ mod tests {
             v.finish()
         };
         assert!(check(1_000_600).is_ok(), "exactly now + 10 min");
-        assert!(check(1_000_599).unwrap_err().has("startTime", "min_from_now(600)"));
+        assert!(check(1_000_599)
+            .unwrap_err()
+            .has("startTime", "min_from_now(600)"));
         assert!(check(16_552_000).is_ok(), "exactly now + 180 days");
-        assert!(check(16_552_001).unwrap_err().has("startTime", "max_from_now(15552000)"));
+        assert!(check(16_552_001)
+            .unwrap_err()
+            .has("startTime", "max_from_now(15552000)"));
         let mut v = Validator::timeless();
         v.min_from_now("startTime", 0, 600, None);
         v.max_from_now("startTime", i64::MAX, 1, None);
@@ -623,7 +644,10 @@ mod tests {
         assert!(check(19.99).is_ok());
         assert!(check(20.0).is_ok());
         assert!(check(19.999).unwrap_err().has("price", "max_decimals(2)"));
-        assert!(check(0.1 + 0.2).is_err(), "0.30000000000000004 has 17 decimals");
+        assert!(
+            check(0.1 + 0.2).is_err(),
+            "0.30000000000000004 has 17 decimals"
+        );
         assert!(check(f64::INFINITY).is_err());
     }
 
@@ -631,15 +655,27 @@ mod tests {
     fn difference_bounds_are_inclusive() {
         let check = |end: Option<i64>, start: Option<i64>| {
             let mut v = Validator::timeless();
-            v.difference("endTime", "startTime", (end, start), (Some(1800), Some(86_400)), None);
+            v.difference(
+                "endTime",
+                "startTime",
+                (end, start),
+                (Some(1800), Some(86_400)),
+                None,
+            );
             v.finish()
         };
         assert!(check(Some(1800), Some(0)).is_ok());
         assert!(check(Some(86_400), Some(0)).is_ok());
         let err = check(Some(1799), Some(0)).unwrap_err();
-        assert!(err.has("endTime", "difference(endTime - startTime in 1800..=86400)"), "{err}");
+        assert!(
+            err.has("endTime", "difference(endTime - startTime in 1800..=86400)"),
+            "{err}"
+        );
         assert!(check(Some(86_401), Some(0)).is_err());
-        assert!(check(None, Some(0)).is_ok(), "a missing operand is the `required` rule's business");
+        assert!(
+            check(None, Some(0)).is_ok(),
+            "a missing operand is the `required` rule's business"
+        );
         let mut v = Validator::timeless();
         v.difference("b", "a", (Some(5), Some(0)), (None, Some(10)), None);
         assert!(v.finish().is_ok());
@@ -655,6 +691,8 @@ mod tests {
         assert!(check(true, true).is_ok());
         assert!(check(false, false).is_ok());
         assert!(check(true, false).is_ok());
-        assert!(check(false, true).unwrap_err().has("price2", "required_when(priceType in [2, 3])"));
+        assert!(check(false, true)
+            .unwrap_err()
+            .has("price2", "required_when(priceType in [2, 3])"));
     }
 }

@@ -155,7 +155,9 @@ pub mod lenient_string {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Ok(match Option::<serde_json::Value>::deserialize(d)? {
             Some(serde_json::Value::String(s)) => Some(s),
-            Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => Some(v.to_string()),
+            Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                Some(v.to_string())
+            }
             _ => None,
         })
     }
@@ -186,7 +188,11 @@ mod tests {
 
     #[derive(Deserialize, serde::Serialize)]
     struct Loose {
-        #[serde(default, with = "super::lenient_string", skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            with = "super::lenient_string",
+            skip_serializing_if = "Option::is_none"
+        )]
         t: Option<String>,
         #[serde(default)]
         p: Option<super::Decimal>,
@@ -202,9 +208,17 @@ mod tests {
         assert_eq!(l.p.map(super::Decimal::get), Some(211200.0));
         let l: Loose = serde_json::from_str(r#"{"t":{"x":1}}"#).unwrap();
         assert_eq!(l.t, None);
-        let out = serde_json::to_string(&Loose { t: None, p: Some(super::Decimal(100.0)) }).unwrap();
+        let out = serde_json::to_string(&Loose {
+            t: None,
+            p: Some(super::Decimal(100.0)),
+        })
+        .unwrap();
         assert_eq!(out, r#"{"p":100}"#);
-        let out = serde_json::to_string(&Loose { t: Some("x".into()), p: Some(super::Decimal(19.99)) }).unwrap();
+        let out = serde_json::to_string(&Loose {
+            t: Some("x".into()),
+            p: Some(super::Decimal(19.99)),
+        })
+        .unwrap();
         assert_eq!(out, r#"{"t":"x","p":19.99}"#);
     }
 }

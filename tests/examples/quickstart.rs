@@ -1,7 +1,7 @@
 //! Book a live, read it back and list the anchor's lives.
 //!
-//! Run with `WECOM_CORP_ID=... WECOM_SECRET=... cargo run -p wxlive-tests --example quickstart`
-//! (`WECOM_BASE_URL` points it at another server, such as a mock).
+//! Run it against the mock server (`cargo xtask mock` prints the values to use) or WeCom itself:
+//! `WECOM_CORP_ID=... WECOM_SECRET=... [WECOM_BASE_URL=...] cargo run -p wxlive-tests --example quickstart`
 
 use futures::TryStreamExt;
 use wxlive::wecom::living::{
@@ -18,25 +18,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("set WECOM_CORP_ID and WECOM_SECRET (and optionally WECOM_BASE_URL)");
         return Ok(());
     };
-    // README example start
+    // README client start
     let mut builder = WecomClient::builder().credentials(corp_id, secret);
     if let Ok(url) = std::env::var("WECOM_BASE_URL") {
-        builder = builder.base_url(url);
+        builder = builder.base_url(url); // the mock server, a proxy...
     }
     let client = builder.build()?;
+    // README client end
+    let (livingid, lives) = book_and_list(&client).await?;
+    println!("booked {livingid}; zhangsan has {lives} lives");
+    Ok(())
+}
 
+// README example start
+/// Books a live in an hour, reads it back and counts the anchor's lives.
+pub async fn book_and_list(client: &WecomClient) -> Result<(String, usize), wxlive::Error> {
     // Requests are validated before they are sent: every broken rule is reported at once.
     let start = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64
-        + 3600;
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
     let create = CreateRequest::builder()
         .anchor_userid("zhangsan")
         .theme("季度复盘")
-        .living_start(start)
+        .living_start(start + 3600)
         .living_duration(3600)
         .r#type(LivingType::CorporateTraining)
-        .build()?;
+        .build()
+        .map_err(|source| wxlive::Error::Validation {
+            operation: "living.create".into(),
+            source,
+        })?;
     let livingid = client
         .living()
         .create(&create)
@@ -50,19 +61,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             livingid: livingid.clone(),
         })
         .await?;
-    println!("{livingid}: {:?}", info.living_info.and_then(|i| i.status));
+    println!(
+        "{livingid}: status {:?}",
+        info.living_info.and_then(|i| i.status)
+    );
 
     // Paginated endpoints are streams; this one follows next_cursor until it is empty.
     let first = GetUserAllLivingidRequest::builder()
         .userid("zhangsan")
         .limit(20)
-        .build()?;
+        .build()
+        .expect("a valid request");
     let all: Vec<String> = client
         .living()
         .get_user_all_livingid_items(first)
         .try_collect()
         .await?;
-    println!("zhangsan has {} lives", all.len());
-    // README example end
-    Ok(())
+    Ok((livingid, all.len()))
 }
+// README example end

@@ -30,8 +30,11 @@ struct Script {
     tokens_issued: u32,
 }
 
-/// A scripted loopback server. Answers gettoken by itself (token `TOKEN-<n>`); other paths answer the
-/// queued bodies in order, or errcode 404 when nothing is queued.
+/// Paths of the token endpoints the server answers by itself: WeCom `gettoken`, WeChat `cgi-bin/token`.
+pub const TOKEN_PATHS: [&str; 2] = ["/cgi-bin/gettoken", "/cgi-bin/token"];
+
+/// A scripted loopback server. Answers the token endpoints ([`TOKEN_PATHS`]) by itself (token
+/// `TOKEN-<n>`); other paths answer the queued bodies in order, or errcode 404 when nothing is queued.
 #[derive(Clone)]
 pub struct Recorder {
     /// `http://127.0.0.1:<port>`.
@@ -68,19 +71,31 @@ impl Recorder {
             .push_back(body);
     }
 
-    /// Every request seen, gettoken excluded.
+    /// Every request seen, token requests excluded.
     pub fn calls(&self) -> Vec<Recorded> {
         self.script
             .lock()
             .unwrap()
             .seen
             .iter()
-            .filter(|r| r.path != "/cgi-bin/gettoken")
+            .filter(|r| !TOKEN_PATHS.contains(&r.path.as_str()))
             .cloned()
             .collect()
     }
 
-    /// How many tokens gettoken handed out.
+    /// The token requests seen.
+    pub fn token_calls(&self) -> Vec<Recorded> {
+        self.script
+            .lock()
+            .unwrap()
+            .seen
+            .iter()
+            .filter(|r| TOKEN_PATHS.contains(&r.path.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    /// How many tokens the token endpoints handed out.
     pub fn tokens_issued(&self) -> u32 {
         self.script.lock().unwrap().tokens_issued
     }
@@ -106,7 +121,7 @@ async fn handle(
         query: query.clone(),
         body: body_json,
     });
-    if path == "/cgi-bin/gettoken" {
+    if TOKEN_PATHS.contains(&path.as_str()) {
         if let Some(answer) = s.answers.get_mut(&path).and_then(VecDeque::pop_front) {
             return axum::Json(answer).into_response();
         }

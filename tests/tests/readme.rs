@@ -1,31 +1,96 @@
-//! The README's client example is the compiled `tests/examples/quickstart.rs`, word for word.
+//! The README's code is the compiled `tests/examples/quickstart.rs`, word for word, and its
+//! mock-server walkthrough works: the standalone mock starts, and the example runs against it.
 
 mod support;
 
-#[test]
-fn readme_example_is_the_compiled_example() {
-    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
-    let example =
-        std::fs::read_to_string(support::root().join("tests/examples/quickstart.rs")).unwrap();
-    let body = example
-        .split("// README example start\n")
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[allow(dead_code)]
+#[path = "../examples/quickstart.rs"]
+mod quickstart;
+
+fn between(text: &str, start: &str, end: &str) -> String {
+    let body = text
+        .split(start)
         .nth(1)
-        .and_then(|rest| rest.split("    // README example end").next())
-        .expect("markers in the example");
-    let dedented: String = body
-        .lines()
-        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .and_then(|rest| rest.split(end).next())
+        .expect("markers");
+    let lines: Vec<&str> = body.lines().filter(|l| !l.trim().is_empty()).collect();
+    let indent = lines
+        .iter()
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| &l[indent..])
         .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        readme.contains(dedented.trim()),
-        "README.md must contain the example between the markers:\n{dedented}"
-    );
+        .join("\n")
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(support::root().join("README.md")).unwrap()
 }
 
 #[test]
-fn readme_names_the_two_commands() {
-    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
-    assert!(readme.contains("cargo xtask codegen"));
-    assert!(readme.contains("cargo test --workspace"));
+fn readme_code_is_the_compiled_example() {
+    let example =
+        std::fs::read_to_string(support::root().join("tests/examples/quickstart.rs")).unwrap();
+    let readme: String = readme()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (start, end) in [
+        ("// README client start", "// README client end"),
+        ("// README example start", "// README example end"),
+    ] {
+        let block = between(&example, start, end);
+        assert!(
+            readme.contains(&block),
+            "README.md must contain, verbatim:\n{block}"
+        );
+    }
+}
+
+#[test]
+fn readme_names_the_commands() {
+    let readme = readme();
+    for command in [
+        "cargo xtask codegen",
+        "cargo test --workspace",
+        "cargo xtask mock",
+    ] {
+        assert!(readme.contains(command), "{command}");
+    }
+}
+
+#[tokio::test]
+async fn the_mock_walkthrough_works() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wxlive-mock"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the mock binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut value_after = |prefix: &str| loop {
+        let line = lines.next().expect("mock output").unwrap();
+        if let Some(rest) = line.split(prefix).nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    let base_url = value_after("listening on ");
+    let corp_id = value_after("corp id:");
+    let secret = value_after("secret:");
+    let client = wxlive::wecom::WecomClient::builder()
+        .credentials(corp_id, secret)
+        .base_url(base_url)
+        .build()
+        .unwrap();
+    let result = quickstart::book_and_list(&client).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let (livingid, lives) = result.expect("the example runs against the mock");
+    assert!(!livingid.is_empty());
+    assert_eq!(lives, 1);
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR]
+       cargo xtask mock [--help | mock server options]
 
   codegen          regenerate generated/ from spec/ (writes changed files, removes files no longer produced)
   codegen --check  change nothing; exit 1 and name each stale file if generated/ is out of date
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("mock") => mock(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -121,4 +123,30 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         changes.len()
     );
     ExitCode::SUCCESS
+}
+
+/// Starts the standalone mock server (`wxlive-mock`), passing the arguments through.
+fn mock(args: &[String]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "wxlive-tests",
+            "--bin",
+            "wxlive-mock",
+            "--",
+        ])
+        .args(args)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -28,6 +28,7 @@ description = "Typed async clients for the WeCom and WeChat mini-program live-st
     for f in &features {
         s.push_str(&format!("{f} = []\n"));
     }
+    s.push_str("# The loopback mock server's route tables and fixtures.\nmock = [\"wxlive-runtime/mock\"]\n");
     s.push_str(
         r#"
 [dependencies]

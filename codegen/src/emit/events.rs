@@ -18,7 +18,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         docs::text(&d.summary),
         d.title
     )]);
-    let uses = names::imports(d.callbacks.iter().flat_map(|c| c.fields.iter()), true);
+    let uses = names::imports(callback_fields(ctx), true);
     let structs = d.callbacks.iter().map(|c| event_struct(ctx, c));
     let variants = d.callbacks.iter().map(|c| {
         let v = variant(c);
@@ -30,7 +30,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         let event = &c.event;
         let fields = c.fields.iter().map(|f| {
             let n = ident(&f.rust);
-            let value = from_text(f);
+            let value = from_text(ctx, f, quote!(doc));
             quote!(#n: #value,)
         });
         quote!(Some(#event) => Self::#v(#v { #(#fields)* }),)
@@ -68,6 +68,25 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             }
         }
     }
+}
+
+/// The fields of every callback and of the types nested in them (for the imports).
+fn callback_fields<'a>(ctx: &Ctx<'a>) -> Vec<&'a Field> {
+    let d = ctx.domain;
+    let mut out: Vec<&Field> = d.callbacks.iter().flat_map(|c| c.fields.iter()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut i = 0;
+    while i < out.len() {
+        if let TypeRef::Object(name) = &out[i].ty {
+            if seen.insert(name.clone()) {
+                if let Some(o) = d.types.iter().find(|o| &o.name == name) {
+                    out.extend(o.fields.iter());
+                }
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
 fn variant(c: &Callback) -> proc_macro2::Ident {
@@ -109,20 +128,45 @@ fn event_struct(ctx: &Ctx<'_>, c: &Callback) -> TokenStream {
     }
 }
 
-/// The value of `f` from its element text.
-fn from_text(f: &Field) -> TokenStream {
+/// The value of `f` read from the element of that name under `src` (`doc` or a nested `node`):
+/// scalars from the element text, declared types from the element's own children.
+fn from_text(ctx: &Ctx<'_>, f: &Field, src: TokenStream) -> TokenStream {
     let wire = &f.wire;
-    let text = quote!(doc.get(#wire));
+    let text = quote!(#src.get(#wire));
     match &f.ty {
         TypeRef::String => quote!(#text.map(str::to_owned)),
         TypeRef::I32 | TypeRef::I64 => quote!(#text.and_then(|t| t.trim().parse().ok())),
+        TypeRef::Decimal => quote! {
+            #text.and_then(|t| t.trim().parse::<f64>().ok()).map(wxlive_runtime::wire::Decimal)
+        },
         TypeRef::Flag => quote!(#text.map(|t| t.trim() == "1")),
         TypeRef::Bool => quote!(#text.map(|t| matches!(t.trim(), "1" | "true"))),
         TypeRef::Enum(n) => {
+            let is_string = ctx.domain.enums.iter().any(|e| &e.name == n && e.is_string);
             let n = ident(n);
-            quote!(#text.and_then(|t| t.trim().parse::<i64>().ok()).map(#n::from_value))
+            if is_string {
+                quote!(#text.map(|t| #n::from(t.trim().to_owned())))
+            } else {
+                quote!(#text.and_then(|t| t.trim().parse::<i64>().ok()).map(#n::from_value))
+            }
         }
-        // The linter only admits scalar callback fields.
-        TypeRef::Object(_) | TypeRef::List(_) => quote!(None),
+        TypeRef::Object(name) => {
+            let Some(object) = ctx.domain.types.iter().find(|o| &o.name == name) else {
+                return quote!(None);
+            };
+            let ty = ident(name);
+            let fields = object.fields.iter().map(|inner| {
+                let n = ident(&inner.rust);
+                let value = match inner.ty {
+                    // The linter admits no lists in callbacks; keep the type complete anyway.
+                    TypeRef::List(_) => quote!(Vec::new()),
+                    _ => from_text(ctx, inner, quote!(node)),
+                };
+                quote!(#n: #value,)
+            });
+            quote!(#src.child(#wire).map(|node| #ty { #(#fields)* }))
+        }
+        // The linter admits no lists in callbacks.
+        TypeRef::List(_) => quote!(None),
     }
 }

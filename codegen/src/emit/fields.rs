@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs;
 use super::enums::lit_int;
 use super::names::{ident, rust_type};
-use crate::ir::{Check, Constraint, Field, Literal, Location, TypeRef};
+use crate::ir::{Check, Condition, Constraint, Field, Literal, Location, Rule, RuleKind, TypeRef};
 
 /// How a struct stores its fields.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -75,6 +75,15 @@ fn describe(c: &Constraint) -> String {
         Check::MaxItems(n) => format!("At most {n} items."),
         Check::MinItems(n) => format!("At least {n} items."),
         Check::Future => "Must be later than now (Unix seconds).".into(),
+        Check::MaxWidth(n) => {
+            format!("At most width {n}, where a Chinese (wide or full-width) character counts 2 and any other 1.")
+        }
+        Check::MinWidth(n) => {
+            format!("At least width {n}, where a Chinese (wide or full-width) character counts 2 and any other 1.")
+        }
+        Check::MinFromNow(n) => format!("At least now + {n} s (Unix seconds)."),
+        Check::MaxFromNow(n) => format!("At most now + {n} s (Unix seconds)."),
+        Check::MaxDecimals(n) => format!("At most {n} digits after the decimal point."),
     };
     match &c.source {
         Some(s) => format!("{rule} Rule source: {}.", docs::text(s)),
@@ -97,7 +106,8 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     }
     let st = storage(f, mode);
     if mode == Mode::Request && f.location == Location::Query {
-        attrs.push(quote!(skip));
+        // Sent in the query string; still read from JSON (the mock server merges the query into it).
+        attrs.push(quote!(skip_serializing));
     } else {
         if mode == Mode::Lenient {
             attrs.push(quote!(default));
@@ -108,6 +118,10 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             }
             (Storage::Optional, TypeRef::Flag) => {
                 attrs.push(quote!(with = "wxlive_runtime::wire::option_flag"));
+                attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+            (Storage::Optional, TypeRef::String) if f.lenient => {
+                attrs.push(quote!(with = "wxlive_runtime::wire::lenient_string"));
                 attrs.push(quote!(skip_serializing_if = "Option::is_none"));
             }
             (Storage::Optional, _) => attrs.push(quote!(skip_serializing_if = "Option::is_none")),
@@ -147,7 +161,12 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
                 TypeRef::String => quote!(v.required(#wire, !self.#name.is_empty());),
                 _ => quote!(),
             };
-            let checks = value_checks(f, quote!(&self.#name), quote!(self.#name), validated);
+            let checks = value_checks(
+                f,
+                (quote!(&self.#name), quote!(self.#name)),
+                quote!(self.#name),
+                validated,
+            );
             quote!(#required #checks)
         }
         Storage::Optional => {
@@ -156,7 +175,7 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
             } else {
                 quote!()
             };
-            let checks = value_checks(f, quote!(value), quote!(*value), validated);
+            let checks = value_checks(f, (quote!(value), quote!(value)), quote!(*value), validated);
             if checks.is_empty() {
                 required
             } else {
@@ -174,16 +193,22 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
             } else {
                 quote!()
             };
-            let checks = value_checks(f, quote!(&self.#name), quote!(self.#name), validated);
+            let checks = value_checks(
+                f,
+                (quote!(&self.#name), quote!(self.#name)),
+                quote!(self.#name),
+                validated,
+            );
             quote!(#required #checks)
         }
     }
 }
 
-/// Checks of a value given as a reference (`by_ref`) and as a place (`place`, for `Copy` values).
+/// Checks of a value given as a reference (`by_ref`, with `receiver` to call its methods on) and as a
+/// place (`place`, for `Copy` values).
 fn value_checks(
     f: &Field,
-    by_ref: TokenStream,
+    (by_ref, receiver): (TokenStream, TokenStream),
     place: TokenStream,
     validated: &dyn Fn(&str) -> bool,
 ) -> TokenStream {
@@ -227,10 +252,30 @@ fn value_checks(
                 quote!(v.min_items(#wire, #place.len(), #n, #source);)
             }
             Check::Future => quote!(v.future(#wire, #place, #source);),
+            Check::MaxWidth(n) => {
+                let n = count(n);
+                quote!(v.max_width(#wire, #value, #n, #source);)
+            }
+            Check::MinWidth(n) => {
+                let n = count(n);
+                quote!(v.min_width(#wire, #value, #n, #source);)
+            }
+            Check::MinFromNow(n) => {
+                let n = int(n);
+                quote!(v.min_from_now(#wire, #place, #n, #source);)
+            }
+            Check::MaxFromNow(n) => {
+                let n = int(n);
+                quote!(v.max_from_now(#wire, #place, #n, #source);)
+            }
+            Check::MaxDecimals(n) => {
+                let n = proc_macro2::Literal::u32_unsuffixed(*n);
+                quote!(v.max_decimals(#wire, f64::from(#place), #n, #source);)
+            }
         });
     }
     match &f.ty {
-        TypeRef::Enum(_) => out.push(quote!(v.known_value(#wire, #value.is_known(), #value);)),
+        TypeRef::Enum(_) => out.push(quote!(v.known_value(#wire, #receiver.is_known(), #value);)),
         TypeRef::Object(name) if validated(name) => {
             out.push(quote!(v.check_nested(#wire, #value);))
         }
@@ -239,7 +284,7 @@ fn value_checks(
                 out.push(quote!(v.check_each(#wire, #value);))
             }
             TypeRef::Enum(_) => out.push(quote! {
-                for (i, item) in #value.iter().enumerate() {
+                for (i, item) in #receiver.iter().enumerate() {
                     v.known_value(&format!("{}[{}]", #wire, i), item.is_known(), item);
                 }
             }),
@@ -248,4 +293,120 @@ fn value_checks(
         _ => {}
     }
     quote!(#(#out)*)
+}
+
+/// Validation statements of a cross-field rule over `fields` (the request's or the type's) in `mode`.
+pub fn rule_checks(fields: &[Field], r: &Rule, mode: Mode) -> TokenStream {
+    let source = match &r.source {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let present = |f: &Field| {
+        let n = ident(&f.rust);
+        match storage(f, mode) {
+            Storage::List => quote!(!self.#n.is_empty()),
+            Storage::Optional => quote!(self.#n.is_some()),
+            Storage::Plain => quote!(true),
+        }
+    };
+    let governed = |wires: &[String]| -> Vec<&Field> {
+        wires
+            .iter()
+            .filter_map(|wire| fields.iter().find(|f| &f.wire == wire))
+            .collect()
+    };
+    match &r.kind {
+        RuleKind::OnlyWhen {
+            condition,
+            fields: wires,
+        }
+        | RuleKind::RequiredWhen {
+            condition,
+            fields: wires,
+        } => {
+            let holds = condition_holds(condition, mode);
+            let text = condition.to_string();
+            let method = match &r.kind {
+                RuleKind::OnlyWhen { .. } => quote!(only_when),
+                _ => quote!(required_when),
+            };
+            let calls = governed(wires).into_iter().map(|f| {
+                let wire = &f.wire;
+                let present = present(f);
+                quote!(v.#method(#wire, #present, holds, #text, #source);)
+            });
+            quote! {
+                let holds = #holds;
+                #(#calls)*
+            }
+        }
+        RuleKind::Difference {
+            field,
+            minus,
+            min,
+            max,
+        } => {
+            let value = |f: &Field| {
+                let n = ident(&f.rust);
+                match (storage(f, mode), &f.ty) {
+                    (Storage::Plain, TypeRef::I64) => quote!(Some(self.#n)),
+                    (Storage::Plain, _) => quote!(Some(i64::from(self.#n))),
+                    (_, TypeRef::I64) => quote!(self.#n),
+                    _ => quote!(self.#n.map(i64::from)),
+                }
+            };
+            let bound = |b: &Option<i64>| match b {
+                Some(b) => {
+                    let b = lit_int(&Literal::Int(*b));
+                    quote!(Some(#b))
+                }
+                None => quote!(None),
+            };
+            let (a, b) = (value(field), value(minus));
+            let (fw, mw) = (&field.wire, &minus.wire);
+            let (lo, hi) = (bound(min), bound(max));
+            quote!(v.difference(#fw, #mw, (#a, #b), (#lo, #hi), #source);)
+        }
+    }
+}
+
+/// Whether `condition` holds, as an expression over `self`.
+fn condition_holds(c: &Condition, mode: Mode) -> TokenStream {
+    let f = &c.field;
+    let cn = ident(&f.rust);
+    let st = storage(f, mode);
+    if let [one] = c.values.as_slice() {
+        let lit = lit_int(one);
+        return match (&f.ty, st, one) {
+            (TypeRef::Enum(_), Storage::Optional, Literal::Int(_)) => {
+                quote!(self.#cn.map(|x| x.value()) == Some(#lit))
+            }
+            (TypeRef::Enum(_), Storage::Optional, Literal::Str(_)) => {
+                quote!(self.#cn.as_ref().map(|x| x.value()) == Some(#lit))
+            }
+            (TypeRef::Enum(_), _, _) => quote!(self.#cn.value() == #lit),
+            (TypeRef::String, Storage::Optional, _) => quote!(self.#cn.as_deref() == Some(#lit)),
+            (_, Storage::Optional, _) => quote!(self.#cn == Some(#lit)),
+            _ => quote!(self.#cn == #lit),
+        };
+    }
+    let lits = c.values.iter().map(lit_int);
+    let pattern = quote!(#(#lits)|*);
+    match (&f.ty, st) {
+        (TypeRef::Enum(_), Storage::Optional)
+            if c.values.iter().all(|v| matches!(v, Literal::Int(_))) =>
+        {
+            quote!(matches!(self.#cn.map(|x| x.value()), Some(#pattern)))
+        }
+        (TypeRef::Enum(_), Storage::Optional) => {
+            quote!(matches!(self.#cn.as_ref().map(|x| x.value()), Some(#pattern)))
+        }
+        (TypeRef::Enum(_), _) => quote!(matches!(self.#cn.value(), #pattern)),
+        (TypeRef::String, Storage::Optional) => {
+            quote!(matches!(self.#cn.as_deref(), Some(#pattern)))
+        }
+        (TypeRef::String, _) => quote!(matches!(self.#cn.as_str(), #pattern)),
+        (_, Storage::Optional) => quote!(matches!(self.#cn, Some(#pattern))),
+        _ => quote!(matches!(self.#cn, #pattern)),
+    }
 }

@@ -6,6 +6,7 @@ mod docs;
 mod enums;
 mod events;
 mod fields;
+mod fixtures;
 mod names;
 mod product;
 mod requests;
@@ -130,6 +131,21 @@ pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
                 &d.file,
                 events::emit(&ctx),
             ));
+            files.push(rust_file(
+                format!("{dir}/mock.rs"),
+                &d.file,
+                fixtures::mock_routes(&ctx),
+            ));
+            files.extend(
+                d.endpoints
+                    .iter()
+                    .map(|e| fixtures::endpoint_fixture(&ctx, e)),
+            );
+            files.extend(
+                d.callbacks
+                    .iter()
+                    .map(|c| fixtures::callback_fixture(&ctx, c)),
+            );
         }
     }
     files

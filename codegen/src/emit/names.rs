@@ -110,6 +110,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::Decimal => quote!(wxlive_runtime::wire::Decimal),
         TypeRef::Bool | TypeRef::Flag => quote!(bool),
         TypeRef::Enum(n) | TypeRef::Object(n) => {
             let n = ident(n);

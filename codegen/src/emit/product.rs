@@ -137,6 +137,15 @@ pub fn product_mod(p: &Product) -> GeneratedFile {
             }
         }
     });
+    let mock_extends = p.domains.iter().map(|d| {
+        let m = ident(&d.name);
+        let f = &d.feature;
+        quote! {
+            #[cfg(feature = #f)]
+            routes.extend(#m::mock::routes());
+        }
+    });
+    let mock_errors = serde_json::to_string(&p.mock_errors).unwrap_or_default();
     let client_doc = docs::outer(&[
         format!(
             "Client of the {} ({}) for one app. Cheap to clone; clones share the token cache.",
@@ -194,6 +203,22 @@ pub fn product_mod(p: &Product) -> GeneratedFile {
             }
 
             #(#accessors)*
+        }
+
+        /// The mock server's routes for every enabled domain of this product.
+        #[cfg(feature = "mock")]
+        pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
+            #[allow(unused_mut)]
+            let mut routes = Vec::new();
+            #(#mock_extends)*
+            routes
+        }
+
+        /// A mock server configuration serving every enabled domain of this product, with the product's
+        /// mock errcodes. Start it with [`MockServer::start`](wxlive_runtime::mock::MockServer::start).
+        #[cfg(feature = "mock")]
+        pub fn mock_config() -> wxlive_runtime::mock::MockConfig {
+            wxlive_runtime::mock::MockConfig::new(&PRODUCT, mock_routes(), Some(#mock_errors))
         }
 
         impl From<Client> for #client {
@@ -282,6 +307,10 @@ pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
         mod requests;
         mod responses;
         mod types;
+
+        /// Routes of the mock server for this domain (feature `mock`).
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #(#uses)*
     }

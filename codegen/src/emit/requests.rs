@@ -4,11 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::enums::lit_int;
-use super::fields::{field_checks, storage, struct_field, Mode, Storage};
+use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
 use super::names::{self, builder_type, ident, request_type, response_type, rust_type, Ctx};
 use super::product::error_infos;
-use crate::ir::{Endpoint, Field, Literal, Location, Method, Rule, TypeRef};
+use crate::ir::{ConstValue, Endpoint, Field, Location, Method, TypeRef};
 
 /// `requests.rs` of a domain.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
@@ -30,7 +29,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let requests = ctx.domain.endpoints.iter().map(|e| request(ctx, e));
     quote! {
         #head
-        use serde::Serialize;
+        use serde::{Deserialize, Serialize};
         use wxlive_runtime::meta::{HttpMethod, Operation};
         use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
         #uses
@@ -57,6 +56,20 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         lines.push(
             "Not idempotent: the client never re-sends it after an ambiguous failure.".into(),
         );
+    }
+    for c in &e.constants {
+        let place = if c.location == Location::Query {
+            "query string"
+        } else {
+            "body"
+        };
+        lines.push(String::new());
+        lines.push(format!(
+            "Always sends `{}` = `{}` in the {place} (added by the client; not a field): {}",
+            c.wire,
+            c.value,
+            docs::text(&c.doc)
+        ));
     }
     let doc = docs::outer(&lines);
     let builder_doc = format!(" Builds a [`{name}`]; see its fields for the rules.");
@@ -90,7 +103,11 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         .request
         .iter()
         .map(|f| field_checks(f, Mode::Request, &|n| ctx.is_validated(n)))
-        .chain(e.rules.iter().map(|r| rule_checks(e, r)))
+        .chain(
+            e.rules
+                .iter()
+                .map(|r| rule_checks(&e.request, r, Mode::Request)),
+        )
         .collect();
     let v = if checks.iter().all(TokenStream::is_empty) {
         quote!(_v)
@@ -100,9 +117,10 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let op = operation(ctx, e);
     let response = response_type(e);
     let query = query_fn(e);
+    let constants = constants(e);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
         }
@@ -144,6 +162,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         impl ApiRequest for #name {
             type Response = #response;
             const OPERATION: &'static Operation = &#op;
+            #constants
             #query
         }
     }
@@ -164,6 +183,13 @@ fn setter(f: &Field) -> TokenStream {
                 }
             }
         }
+        (_, TypeRef::Decimal) => quote! {
+            #doc
+            pub fn #n(mut self, value: impl Into<wxlive_runtime::wire::Decimal>) -> Self {
+                self.#n = Some(value.into());
+                self
+            }
+        },
         (_, TypeRef::String) => quote! {
             #doc
             pub fn #n(mut self, value: impl Into<String>) -> Self {
@@ -181,44 +207,29 @@ fn setter(f: &Field) -> TokenStream {
     }
 }
 
-fn rule_checks(e: &Endpoint, r: &Rule) -> TokenStream {
-    let c = &r.condition;
-    let cn = ident(&c.rust);
-    let lit = lit_int(&r.equals);
-    let st = storage(c, Mode::Request);
-    let holds = match (&c.ty, st, &r.equals) {
-        (TypeRef::Enum(_), Storage::Optional, Literal::Int(_)) => {
-            quote!(self.#cn.map(|x| x.value()) == Some(#lit))
-        }
-        (TypeRef::Enum(_), Storage::Optional, Literal::Str(_)) => {
-            quote!(self.#cn.as_ref().map(|x| x.value()) == Some(#lit))
-        }
-        (TypeRef::Enum(_), _, _) => quote!(self.#cn.value() == #lit),
-        (TypeRef::String, Storage::Optional, _) => quote!(self.#cn.as_deref() == Some(#lit)),
-        (_, Storage::Optional, _) => quote!(self.#cn == Some(#lit)),
-        _ => quote!(self.#cn == #lit),
-    };
-    let condition = format!("{} == {}", c.wire, r.equals);
-    let source = match &r.source {
-        Some(s) => quote!(Some(#s)),
-        None => quote!(None),
-    };
-    let governed = r
-        .fields
-        .iter()
-        .filter_map(|wire| e.request.iter().find(|f| &f.wire == wire))
-        .map(|f| {
-            let n = ident(&f.rust);
-            let wire = &f.wire;
-            let present = match storage(f, Mode::Request) {
-                Storage::List => quote!(!self.#n.is_empty()),
-                _ => quote!(self.#n.is_some()),
-            };
-            quote!(v.only_when(#wire, #present, holds, #condition, #source);)
-        });
+/// `const CONSTANTS` of the `ApiRequest` impl, when the spec fixes some fields.
+fn constants(e: &Endpoint) -> TokenStream {
+    if e.constants.is_empty() {
+        return quote!();
+    }
+    let items = e.constants.iter().map(|c| {
+        let name = &c.wire;
+        let location = match c.location {
+            Location::Query => quote!(wxlive_runtime::meta::Location::Query),
+            Location::Body => quote!(wxlive_runtime::meta::Location::Body),
+        };
+        let value = match &c.value {
+            ConstValue::Str(s) => quote!(wxlive_runtime::meta::ConstValue::Str(#s)),
+            ConstValue::Int(i) => {
+                let i = super::enums::lit_int(&crate::ir::Literal::Int(*i));
+                quote!(wxlive_runtime::meta::ConstValue::Int(#i))
+            }
+            ConstValue::Bool(b) => quote!(wxlive_runtime::meta::ConstValue::Bool(#b)),
+        };
+        quote!(wxlive_runtime::meta::Constant { name: #name, location: #location, value: #value })
+    });
     quote! {
-        let holds = #holds;
-        #(#governed)*
+        const CONSTANTS: &'static [wxlive_runtime::meta::Constant] = &[#(#items),*];
     }
 }
 

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, struct_field, Mode};
+use super::fields::{field_checks, rule_checks, struct_field, Mode};
 use super::names::{self, ident, response_type, Ctx};
 use crate::ir::{Field, Object};
 
@@ -44,15 +44,17 @@ fn object(ctx: &Ctx<'_>, t: &Object) -> TokenStream {
     let doc = docs::outer(&[docs::text(&t.doc)]);
     let fields = t.fields.iter().map(|f| struct_field(f, Mode::Lenient));
     let validate = if ctx.is_validated(&t.name) {
-        let checks = t
+        let checks: Vec<TokenStream> = t
             .fields
             .iter()
-            .map(|f| field_checks(f, Mode::Lenient, &|n| ctx.is_validated(n)));
-        let v = if t
-            .fields
-            .iter()
-            .any(|f| !field_checks(f, Mode::Lenient, &|n| ctx.is_validated(n)).is_empty())
-        {
+            .map(|f| field_checks(f, Mode::Lenient, &|n| ctx.is_validated(n)))
+            .chain(
+                t.rules
+                    .iter()
+                    .map(|r| rule_checks(&t.fields, r, Mode::Lenient)),
+            )
+            .collect();
+        let v = if checks.iter().any(|c| !c.is_empty()) {
             quote!(v)
         } else {
             quote!(_v)

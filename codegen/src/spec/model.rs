@@ -29,6 +29,9 @@ pub struct ProductFile {
     /// Errcodes common to every endpoint.
     #[serde(default)]
     pub errors: Vec<ErrorCode>,
+    /// Errcodes the mock server answers protocol problems with (defaults: WeCom's).
+    #[serde(default)]
+    pub mock: Option<wxlive_runtime::mock_spec::MockErrors>,
 }
 
 /// Names of the two credentials.
@@ -354,6 +357,10 @@ pub struct Endpoint {
     /// Official sample bodies.
     #[serde(default)]
     pub examples: Examples,
+    /// How the mock server answers it statefully (otherwise it answers the response fixture): one of
+    /// `create`, `get`, `update`, `list` (see `wxlive_runtime::mock_spec::MockBehaviour`).
+    #[serde(default)]
+    pub mock: Option<serde_yaml::Value>,
 }
 
 /// Sample request and response.

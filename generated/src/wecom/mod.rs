@@ -225,6 +225,28 @@ impl WecomClient {
     }
 }
 
+/// The mock server's routes for every enabled domain of this product.
+#[cfg(feature = "mock")]
+pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
+    #[allow(unused_mut)]
+    let mut routes = Vec::new();
+    #[cfg(feature = "living")] routes.extend(living::mock::routes());
+    routes
+}
+
+/// A mock server configuration serving every enabled domain of this product, with the product's
+/// mock errcodes. Start it with [`MockServer::start`](wxlive_runtime::mock::MockServer::start).
+#[cfg(feature = "mock")]
+pub fn mock_config() -> wxlive_runtime::mock::MockConfig {
+    wxlive_runtime::mock::MockConfig::new(
+        &PRODUCT,
+        mock_routes(),
+        Some(
+            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":40058,\"precondition_failed\":40058,\"unknown_path\":404}",
+        ),
+    )
+}
+
 impl From<Client> for WecomClient {
     fn from(inner: Client) -> Self {
         Self { inner }

@@ -13,6 +13,10 @@ mod requests;
 mod responses;
 mod types;
 
+/// Routes of the mock server for this domain (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use client::LivingApi;
 
 pub use enums::*;

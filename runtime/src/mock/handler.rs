@@ -1,0 +1,284 @@
+//! The mock's one HTTP handler: token endpoint, routing, faults, token check, validation, state.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+use super::faults::Fault;
+use super::state::Refusal;
+use super::tokens::TokenCheck;
+use super::{QueryKind, Shared};
+use crate::meta::{HttpMethod, ParamValue};
+
+pub(crate) async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    body: Bytes,
+) -> Response {
+    let Ok(Query(pairs)) = query else {
+        return errcode(
+            &shared,
+            shared.config.errors.invalid_parameter,
+            "invalid parameter: malformed query string",
+        );
+    };
+    let query: BTreeMap<String, String> = pairs.into_iter().collect();
+    let product = shared.config.product;
+    if uri.path() == product.token.path {
+        return token_endpoint(&shared, &method, &query, &body).await;
+    }
+    let Some(index) = shared
+        .routes
+        .iter()
+        .position(|(r, _, _)| r.operation.path == uri.path())
+    else {
+        let errors = &shared.config.errors;
+        return json_error(
+            StatusCode::NOT_FOUND,
+            errors.unknown_path,
+            &format!("unknown API path {}", uri.path()),
+        );
+    };
+    let (route, behaviour, fixture) = &shared.routes[index];
+    let op = route.operation;
+    let name = format!("{}.{}", op.domain, op.name);
+    lock(&shared.log).push(name.clone());
+    let (latency, fault) = lock(&shared.faults).take(Some(&name));
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match &fault {
+        Some(Fault::DropBefore) => return dropped(),
+        Some(Fault::Html502) => return html_502(),
+        Some(Fault::Errcode(code)) => return errcode(&shared, *code, "injected fault"),
+        _ => {}
+    }
+    let errors = &shared.config.errors;
+    match (op.method, &method) {
+        (HttpMethod::Post, m) if m != Method::POST => {
+            return errcode(&shared, errors.require_post, "require POST method")
+        }
+        (HttpMethod::Get, m) if m != Method::GET => {
+            return errcode(&shared, errors.require_get, "require GET method")
+        }
+        _ => {}
+    }
+    match lock(&shared.tokens).check(query.get(product.token_param).map(String::as_str)) {
+        TokenCheck::Valid => {}
+        TokenCheck::Missing => {
+            return errcode(
+                &shared,
+                errors.missing_token,
+                &format!("{} missing", product.token_param),
+            )
+        }
+        TokenCheck::Unknown => {
+            return errcode(
+                &shared,
+                errors.invalid_token,
+                &format!("invalid {}", product.token_param),
+            )
+        }
+        TokenCheck::Expired => {
+            return errcode(
+                &shared,
+                errors.expired_token,
+                &format!("{} expired", product.token_param),
+            )
+        }
+    }
+    let mut request = Map::new();
+    for (name, kind) in route.query {
+        if let Some(v) = query.get(*name) {
+            let value = match kind {
+                QueryKind::Integer => v
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(v.clone())),
+                QueryKind::String => Value::String(v.clone()),
+            };
+            request.insert((*name).to_owned(), value);
+        }
+    }
+    if op.method == HttpMethod::Post {
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Object(fields)) => request.extend(fields),
+            Ok(_) | Err(_) => {
+                return errcode(
+                    &shared,
+                    errors.malformed_body,
+                    "data format error, hint: Warning: wrong json format.",
+                )
+            }
+        }
+    }
+    if let Err(why) = (route.check)(Value::Object(request.clone())) {
+        return errcode(
+            &shared,
+            errors.invalid_parameter,
+            &format!("invalid parameter: {why}"),
+        );
+    }
+    let answer = match behaviour {
+        Some(rule) => match lock(&shared.state).apply(rule, &request) {
+            Ok(fields) => success(fields),
+            Err(Refusal::NotFound(why)) => return errcode(&shared, errors.not_found, &why),
+            Err(Refusal::Precondition(why)) => {
+                return errcode(&shared, errors.precondition_failed, &why)
+            }
+            Err(Refusal::BadParameter(why)) => {
+                return errcode(&shared, errors.invalid_parameter, &why)
+            }
+        },
+        None => fixture
+            .get("response")
+            .cloned()
+            .unwrap_or_else(|| success(Map::new())),
+    };
+    match fault {
+        Some(Fault::DropAfter) => dropped(),
+        Some(Fault::TruncatedJson) => {
+            let text = answer.to_string();
+            let cut: String = text.chars().take(text.chars().count() / 2).collect();
+            ([(header::CONTENT_TYPE, "application/json")], cut).into_response()
+        }
+        _ => axum::Json(answer).into_response(),
+    }
+}
+
+async fn token_endpoint(
+    shared: &Shared,
+    method: &Method,
+    query: &BTreeMap<String, String>,
+    body: &Bytes,
+) -> Response {
+    let config = &shared.config;
+    let errors = &config.errors;
+    let token = &config.product.token;
+    let (latency, fault) = lock(&shared.faults).take(None);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        Some(Fault::DropBefore | Fault::DropAfter) => return dropped(),
+        Some(Fault::Html502) => return html_502(),
+        Some(Fault::Errcode(code)) => return errcode(shared, code, "injected fault"),
+        _ => {}
+    }
+    let params: Map<String, Value> = match token.method {
+        HttpMethod::Get if method == Method::GET => query
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+        HttpMethod::Post if method == Method::POST => match serde_json::from_slice(body) {
+            Ok(Value::Object(map)) => map,
+            _ => return errcode(shared, errors.malformed_body, "data format error"),
+        },
+        HttpMethod::Get => return errcode(shared, errors.require_get, "require GET method"),
+        HttpMethod::Post => return errcode(shared, errors.require_post, "require POST method"),
+    };
+    for (name, expected) in token.params {
+        let given = params.get(*name).and_then(Value::as_str);
+        let problem = match expected {
+            ParamValue::Id if given != Some(config.id.as_str()) => {
+                Some((errors.invalid_id, format!("invalid {name}")))
+            }
+            ParamValue::Secret if given != Some(config.secret.as_str()) => Some((
+                errors.invalid_secret,
+                format!("invalid credential: wrong {name}"),
+            )),
+            ParamValue::Literal(value) if given != Some(*value) => Some((
+                errors.invalid_parameter,
+                format!("invalid parameter: {name} must be {value}"),
+            )),
+            _ => None,
+        };
+        if let Some((code, message)) = problem {
+            return errcode(shared, code, &message);
+        }
+    }
+    let issued = lock(&shared.tokens).issue(config.token_lifetime);
+    let mut answer = Map::new();
+    answer.insert("errcode".into(), json!(0));
+    answer.insert("errmsg".into(), json!("ok"));
+    answer.insert(token.token_field.into(), json!(issued));
+    answer.insert(
+        token.expires_field.into(),
+        json!(config.token_lifetime.as_secs()),
+    );
+    let answer = Value::Object(answer);
+    if fault == Some(Fault::TruncatedJson) {
+        let text = answer.to_string();
+        return (
+            [(header::CONTENT_TYPE, "application/json")],
+            text[..text.len() / 2].to_owned(),
+        )
+            .into_response();
+    }
+    axum::Json(answer).into_response()
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn success(fields: Map<String, Value>) -> Value {
+    let mut answer = Map::new();
+    answer.insert("errcode".into(), json!(0));
+    answer.insert("errmsg".into(), json!("ok"));
+    answer.extend(fields);
+    Value::Object(answer)
+}
+
+/// An errcode answer, its errmsg prefixed with the spec's meaning when the product documents it.
+fn errcode(shared: &Shared, code: i64, detail: &str) -> Response {
+    let meaning = shared
+        .config
+        .product
+        .errors
+        .iter()
+        .find(|e| e.code == code)
+        .map(|e| e.meaning);
+    let message = match meaning {
+        Some(m) => format!("{m}: {detail}"),
+        None => detail.to_owned(),
+    };
+    json_error(StatusCode::OK, code, &message)
+}
+
+fn json_error(status: StatusCode, code: i64, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"errcode": code, "errmsg": message})),
+    )
+        .into_response()
+}
+
+fn html_502() -> Response {
+    let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+    (
+        StatusCode::BAD_GATEWAY,
+        [(header::CONTENT_TYPE, "text/html")],
+        page,
+    )
+        .into_response()
+}
+
+/// A response whose body fails at once: the connection is cut before an answer is complete.
+fn dropped() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "mock: connection dropped",
+        ))
+    });
+    Response::new(Body::from_stream(failing))
+}

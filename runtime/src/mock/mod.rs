@@ -1,0 +1,291 @@
+//! A mock WeCom / WeChat server on loopback, driven by the generated route tables and fixtures.
+//!
+//! It issues tokens for the configured credentials, checks the access token, runs the generated
+//! validators on every request, keeps state as the spec's `mock:` rules say (create / get / update /
+//! list), and injects faults on demand. Bad requests get the product's JSON errors, never a crash.
+
+mod faults;
+mod handler;
+mod state;
+mod tokens;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use faults::{Fault, Target};
+pub use state::Store;
+
+use crate::meta::{Operation, Product};
+use crate::mock_spec::{MockBehaviour, MockErrors};
+use crate::validate::Validate;
+
+/// How a query parameter is read into the request's JSON form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryKind {
+    /// Kept as a string.
+    String,
+    /// Parsed as an integer (a non-number is kept as a string, so validation reports it).
+    Integer,
+}
+
+/// One endpoint the mock serves (emitted by the generator for every endpoint).
+#[derive(Clone)]
+pub struct MockRoute {
+    /// The operation.
+    pub operation: &'static Operation,
+    /// Query parameters of the request type and how to read them.
+    pub query: &'static [(&'static str, QueryKind)],
+    /// Decodes the request into its generated type and validates it; `Err` names the fields.
+    pub check: fn(Value) -> Result<(), String>,
+    /// Decodes an answer into the generated response type (used to check fixtures).
+    pub decode_response: fn(Value) -> Result<(), String>,
+    /// The generated fixture file of the endpoint (`{"request": .., "response": ..}`).
+    pub fixture: &'static str,
+    /// The spec's `mock:` rule, as JSON, if any.
+    pub behaviour: Option<&'static str>,
+}
+
+impl std::fmt::Debug for MockRoute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockRoute")
+            .field("operation", &self.operation.name)
+            .field("path", &self.operation.path)
+            .finish()
+    }
+}
+
+/// Decodes `value` into `R` and runs its validators: the `check` of every generated route.
+pub fn check<R: DeserializeOwned + Validate>(value: Value) -> Result<(), String> {
+    let request: R = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    request.validate().map_err(|e| e.to_string())
+}
+
+/// Decodes `value` into `T`: the `decode_response` of every generated route.
+pub fn decodes<T: DeserializeOwned>(value: Value) -> Result<(), String> {
+    serde_json::from_value::<T>(value)
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+/// What the mock serves and to whom.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// The product (token endpoint, token parameter, errcodes).
+    pub product: &'static Product,
+    /// Its routes (`wxlive::<product>::mock_routes()`).
+    pub routes: Vec<MockRoute>,
+    /// The product's `mock:` errcodes as JSON, or the defaults.
+    pub errors: MockErrors,
+    /// The id (corp id / app id) the token endpoint accepts.
+    pub id: String,
+    /// The secret the token endpoint accepts.
+    pub secret: String,
+    /// Lifetime of issued tokens.
+    pub token_lifetime: Duration,
+}
+
+impl MockConfig {
+    /// A config for `product` with credentials `mock-corp` / `mock-secret` and 7200 s tokens.
+    pub fn new(
+        product: &'static Product,
+        routes: Vec<MockRoute>,
+        errors_json: Option<&str>,
+    ) -> Self {
+        MockConfig {
+            product,
+            routes,
+            errors: errors_json
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default(),
+            id: "mock-corp".into(),
+            secret: "mock-secret".into(),
+            token_lifetime: Duration::from_secs(7200),
+        }
+    }
+
+    /// Other credentials.
+    pub fn credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.id = id.into();
+        self.secret = secret.into();
+        self
+    }
+
+    /// Another token lifetime.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+}
+
+pub(crate) struct Shared {
+    pub(crate) config: MockConfig,
+    pub(crate) routes: Vec<(MockRoute, Option<MockBehaviour>, Value)>,
+    pub(crate) state: Mutex<state::State>,
+    pub(crate) tokens: Mutex<tokens::Tokens>,
+    pub(crate) faults: Mutex<faults::Faults>,
+    pub(crate) log: Mutex<Vec<String>>,
+}
+
+/// A running mock server. Dropping it stops the server.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .field("product", &self.shared.config.product.name)
+            .finish()
+    }
+}
+
+impl MockServer {
+    /// Starts serving on a free port of 127.0.0.1 (needs a Tokio runtime).
+    pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        Self::start_on(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts serving on `addr`.
+    pub async fn start_on(config: MockConfig, addr: SocketAddr) -> std::io::Result<MockServer> {
+        let routes = config
+            .routes
+            .iter()
+            .map(|r| {
+                let behaviour = r.behaviour.and_then(|b| serde_json::from_str(b).ok());
+                let fixture: Value = serde_json::from_str(r.fixture).unwrap_or(Value::Null);
+                (r.clone(), behaviour, fixture)
+            })
+            .collect();
+        let shared = Arc::new(Shared {
+            config,
+            routes,
+            state: Mutex::new(state::State::default()),
+            tokens: Mutex::new(tokens::Tokens::default()),
+            faults: Mutex::new(faults::Faults::default()),
+            log: Mutex::new(Vec::new()),
+        });
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let app = axum::Router::new()
+            .fallback(handler::handle)
+            .with_state(shared.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(MockServer {
+            addr,
+            shared,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL to give the client.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The accepted id and secret.
+    pub fn credentials(&self) -> (&str, &str) {
+        (&self.shared.config.id, &self.shared.config.secret)
+    }
+
+    /// Injects `fault` into the next `times` calls matching `target`.
+    pub fn inject(&self, target: Target, fault: Fault, times: usize) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(target, fault, times);
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// Expires every token issued so far: the next call with one gets the expired-token errcode.
+    pub fn expire_tokens(&self) {
+        self.shared
+            .tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .expire_all();
+    }
+
+    /// How many tokens the token endpoint issued.
+    pub fn tokens_issued(&self) -> usize {
+        self.shared
+            .tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .issued()
+    }
+
+    /// How many calls reached `domain.operation` (`living.create`), faults and rejections included.
+    pub fn calls(&self, operation: &str) -> usize {
+        self.shared
+            .log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|o| *o == operation)
+            .count()
+    }
+
+    /// A copy of the records of `store`.
+    pub fn records(&self, store: &str) -> Vec<Value> {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .records(store)
+    }
+
+    /// Adds a record to `store` (for data no endpoint creates, such as viewers); returns its id.
+    pub fn seed(&self, store: &str, record: Value) -> String {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(store, record)
+    }
+
+    /// Merges `fields` into the record `id` of `store` (to move a live to another status, say).
+    /// Returns whether the record exists.
+    pub fn update_record(&self, store: &str, id: &str, fields: Value) -> bool {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .merge(store, id, fields)
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Client benchmarks against a loopback axum server that answers `gettoken` and `get_living_info`:
+//!
+//! - `client_overhead`: sequential `get_living_info` calls through the generated client, next to the
+//!   same call written by hand with reqwest + serde_json (the baseline, same server, same run);
+//! - `token_refresh`: 1,000 concurrent calls that all find the cached token expired: the time until
+//!   all complete, and how many `gettoken` calls they caused (the goal is exactly one per burst).
+//!
+//! Run: `cargo bench -p wxlive-tests --bench client` (`cargo xtask bench` runs it and fills in
+//! BENCHMARKS.md). When `WXLIVE_BENCH_EXTRAS` names a file, the gettoken counts of every burst are
+//! appended to it as one JSON line.
+
+use std::hint::black_box;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use serde::Deserialize;
+use wxlive::wecom::living::GetLivingInfoRequest;
+use wxlive::wecom::WecomClient;
+
+/// How many calls find the token expired at once.
+const CONCURRENT_CALLS: usize = 1_000;
+
+/// The official sample answer of get_living_info (with the `"status "` typo).
+const LIVING_INFO: &str = r#"{"errcode":0,"errmsg":"ok","living_info":{"theme":"直角三角形讲解","living_start":1586405229,"living_duration":1800,"status ":3,"reserve_start":1586405239,"reserve_living_duration":1600,"description":"小学数学精选课程","anchor_userid":"zhangsan","main_department":1,"viewer_num":100,"comment_num":110,"mic_num":120,"open_replay":1,"replay_status":2,"type":0,"push_stream_url":"https://www.qq.test.com","online_count":1,"subscribe_count":1}}"#;
+
+/// What the server counts and how it answers gettoken.
+#[derive(Default)]
+struct ServerState {
+    gettoken_calls: AtomicU64,
+    /// When set, gettoken hands out tokens that expire at once (`expires_in: 0`).
+    expired_tokens: AtomicBool,
+}
+
+/// The loopback server, on a runtime of its own in a background thread.
+struct Server {
+    base_url: String,
+    state: Arc<ServerState>,
+}
+
+fn start_server() -> Server {
+    let state = Arc::new(ServerState::default());
+    let app = Router::new()
+        .route("/cgi-bin/gettoken", get(gettoken))
+        .route("/cgi-bin/living/get_living_info", get(living_info))
+        .with_state(state.clone());
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    std_listener.set_nonblocking(true).expect("non-blocking");
+    let addr = std_listener.local_addr().expect("local address");
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    Server {
+        base_url: format!("http://{addr}"),
+        state,
+    }
+}
+
+async fn gettoken(State(state): State<Arc<ServerState>>) -> impl IntoResponse {
+    let n = state.gettoken_calls.fetch_add(1, Ordering::SeqCst) + 1;
+    let expires_in = if state.expired_tokens.load(Ordering::SeqCst) {
+        0
+    } else {
+        7200
+    };
+    (
+        [(CONTENT_TYPE, "application/json")],
+        format!(
+            r#"{{"errcode":0,"errmsg":"ok","access_token":"TOKEN-{n}","expires_in":{expires_in}}}"#
+        ),
+    )
+}
+
+async fn living_info() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], LIVING_INFO)
+}
+
+/// The hand-written baseline's answer type: what a person would declare for this endpoint.
+#[derive(Debug, Deserialize)]
+struct HandAnswer {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    #[serde(default)]
+    living_info: Option<HandLivingInfo>,
+}
+
+// Every field is decoded, as the generated type does, even though the benchmark reads only one.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+struct HandLivingInfo {
+    theme: Option<String>,
+    living_start: Option<i64>,
+    living_duration: Option<i32>,
+    #[serde(alias = "status ")]
+    status: Option<i64>,
+    reserve_start: Option<i64>,
+    reserve_living_duration: Option<i32>,
+    description: Option<String>,
+    anchor_userid: Option<String>,
+    main_department: Option<i32>,
+    viewer_num: Option<i32>,
+    comment_num: Option<i32>,
+    mic_num: Option<i32>,
+    open_replay: Option<i32>,
+    replay_status: Option<i32>,
+    #[serde(rename = "type")]
+    living_type: Option<i32>,
+    push_stream_url: Option<String>,
+    online_count: Option<i32>,
+    subscribe_count: Option<i32>,
+}
+
+/// One get_living_info call written by hand: reqwest, the token in the query, serde_json, errcode check.
+async fn hand_written_call(
+    http: &reqwest::Client,
+    base_url: &str,
+    token: &str,
+    livingid: &str,
+) -> Result<HandAnswer, String> {
+    let body = http
+        .get(format!("{base_url}/cgi-bin/living/get_living_info"))
+        .query(&[("access_token", token), ("livingid", livingid)])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .bytes()
+        .await
+        .map_err(|e| e.to_string())?;
+    let answer: HandAnswer = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+    if answer.errcode != 0 {
+        return Err(format!("errcode {}: {}", answer.errcode, answer.errmsg));
+    }
+    Ok(answer)
+}
+
+/// The same reqwest settings as the generated client's defaults.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("reqwest client")
+}
+
+fn client_overhead(c: &mut Criterion) {
+    let server = start_server();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let client = WecomClient::builder()
+        .credentials("ww-corp", "corp-secret")
+        .base_url(&server.base_url)
+        .build()
+        .expect("generated client");
+    let request = GetLivingInfoRequest {
+        livingid: "LIVING-1".into(),
+    };
+    let http = http_client();
+    let token = runtime.block_on(async {
+        let first = client.living().get_living_info(&request).await;
+        let info = first.expect("generated call").living_info;
+        assert_eq!(info.and_then(|i| i.viewer_num), Some(100));
+        let answer = hand_written_call(&http, &server.base_url, "TOKEN-1", "LIVING-1").await;
+        let info = answer.expect("hand-written call").living_info;
+        assert_eq!(info.and_then(|i| i.viewer_num), Some(100));
+        "TOKEN-1".to_owned()
+    });
+
+    let mut group = c.benchmark_group("client_overhead");
+    group.bench_function("generated_get_living_info", |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let answer = client.living().get_living_info(black_box(&request)).await;
+                    black_box(answer.expect("generated call"));
+                }
+                start.elapsed()
+            })
+        })
+    });
+    group.bench_function("baseline_hand_written_reqwest", |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let answer =
+                        hand_written_call(&http, &server.base_url, &token, black_box("LIVING-1"))
+                            .await;
+                    black_box(answer.expect("hand-written call"));
+                }
+                start.elapsed()
+            })
+        })
+    });
+    group.finish();
+}
+
+/// One burst: a fresh client whose cached token has just expired, then `CONCURRENT_CALLS` calls at
+/// once. Returns the time until all completed, the gettoken calls they caused, and failed calls.
+fn burst(
+    runtime: &tokio::runtime::Runtime,
+    server: &Server,
+    http: &reqwest::Client,
+) -> (Duration, u64, usize) {
+    runtime.block_on(async {
+        let client = WecomClient::builder()
+            .credentials("ww-corp", "corp-secret")
+            .base_url(&server.base_url)
+            .http_client(http.clone())
+            .build()
+            .expect("generated client");
+        let request = GetLivingInfoRequest {
+            livingid: "LIVING-1".into(),
+        };
+        // The first call caches a token that expires at once.
+        server.state.expired_tokens.store(true, Ordering::SeqCst);
+        let warm = client.living().get_living_info(&request).await;
+        server.state.expired_tokens.store(false, Ordering::SeqCst);
+        warm.expect("warm-up call");
+        let before = server.state.gettoken_calls.load(Ordering::SeqCst);
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..CONCURRENT_CALLS)
+            .map(|_| {
+                let client = client.clone();
+                let request = request.clone();
+                tokio::spawn(async move { client.living().get_living_info(&request).await })
+            })
+            .collect();
+        let mut failed = 0;
+        for task in tasks {
+            if !matches!(task.await, Ok(Ok(_))) {
+                failed += 1;
+            }
+        }
+        let elapsed = start.elapsed();
+        let refreshes = server.state.gettoken_calls.load(Ordering::SeqCst) - before;
+        (elapsed, refreshes, failed)
+    })
+}
+
+fn token_refresh(c: &mut Criterion) {
+    let server = start_server();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    // One connection pool for every burst, as in a long-running service; each burst gets a fresh
+    // token cache through a fresh client.
+    let http = http_client();
+    let counts = Mutex::new(Vec::new());
+    let failures = Mutex::new(0usize);
+
+    let mut group = c.benchmark_group("token_refresh");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.bench_function("1000_concurrent_calls_at_expiry", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (elapsed, refreshes, failed) = burst(&runtime, &server, &http);
+                total += elapsed;
+                counts.lock().expect("not poisoned").push(refreshes);
+                *failures.lock().expect("not poisoned") += failed;
+            }
+            total
+        })
+    });
+    group.finish();
+
+    let counts = counts.into_inner().unwrap_or_else(|e| e.into_inner());
+    let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    report_counts(&counts, failures);
+}
+
+/// Prints the gettoken counts and appends them to `$WXLIVE_BENCH_EXTRAS` when set.
+fn report_counts(counts: &[u64], failures: usize) {
+    let min = counts.iter().min().copied().unwrap_or(0);
+    let max = counts.iter().max().copied().unwrap_or(0);
+    println!(
+        "token_refresh: {} bursts of {CONCURRENT_CALLS} calls, gettoken calls per burst min {min} max {max}, failed calls {failures}",
+        counts.len()
+    );
+    let Ok(path) = std::env::var("WXLIVE_BENCH_EXTRAS") else {
+        return;
+    };
+    let line = serde_json::json!({
+        "id": "token_refresh/gettoken_calls_per_burst",
+        "bursts": counts.len(),
+        "concurrent_calls": CONCURRENT_CALLS,
+        "min": min,
+        "max": max,
+        "failed_calls": failures,
+    });
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| writeln!(file, "{line}"));
+    if let Err(err) = written {
+        eprintln!("cannot append to {path}: {err}");
+    }
+}
+
+criterion_group!(benches, client_overhead, token_refresh);
+criterion_main!(benches);

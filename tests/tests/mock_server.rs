@@ -1,0 +1,619 @@
+//! The generated client against the mock server over loopback: the stateful living lifecycle, every
+//! fault kind, validator rejections, and bad requests that must get WeCom-shaped errors.
+
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use serde_json::{json, Value};
+use wxlive::runtime::mock::{Fault, MockServer, Target};
+use wxlive::runtime::RetryPolicy;
+use wxlive::wecom::living::*;
+use wxlive::wecom::WecomClient;
+use wxlive::Error;
+
+async fn mock() -> MockServer {
+    MockServer::start(wxlive::wecom::mock_config())
+        .await
+        .expect("mock starts")
+}
+
+fn client_for(server: &MockServer) -> WecomClient {
+    let (id, secret) = server.credentials();
+    WecomClient::builder()
+        .credentials(id, secret.to_owned())
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy {
+            busy_retries: 3,
+            base_delay: Duration::from_millis(1),
+        })
+        .build()
+        .unwrap()
+}
+
+fn soon() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 600
+}
+
+fn create_request(anchor: &str, theme: &str) -> CreateRequest {
+    CreateRequest::builder()
+        .anchor_userid(anchor)
+        .theme(theme)
+        .living_start(soon())
+        .living_duration(1800)
+        .build()
+        .unwrap()
+}
+
+async fn create(client: &WecomClient, anchor: &str) -> String {
+    client
+        .living()
+        .create(&create_request(anchor, "周会"))
+        .await
+        .unwrap()
+        .livingid
+        .unwrap()
+}
+
+async fn info(client: &WecomClient, livingid: &str) -> LivingInfo {
+    let r = client
+        .living()
+        .get_living_info(&GetLivingInfoRequest {
+            livingid: livingid.into(),
+        })
+        .await
+        .unwrap();
+    r.living_info.unwrap()
+}
+
+#[tokio::test]
+async fn create_get_modify_cancel_lifecycle() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let id = create(&client, "zhangsan").await;
+    let live = info(&client, &id).await;
+    assert_eq!(live.status, Some(LivingStatus::Booked));
+    assert_eq!(live.theme.as_deref(), Some("周会"));
+    assert_eq!(
+        live.r#type,
+        Some(LivingType::General),
+        "the documented default type"
+    );
+    assert_eq!(live.reserve_living_duration, Some(1800));
+
+    let modify = ModifyRequest::builder()
+        .livingid(id.clone())
+        .theme("周会（改）")
+        .build()
+        .unwrap();
+    client.living().modify(&modify).await.unwrap();
+    assert_eq!(
+        info(&client, &id).await.theme.as_deref(),
+        Some("周会（改）")
+    );
+
+    client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: id.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        info(&client, &id).await.status,
+        Some(LivingStatus::Cancelled)
+    );
+
+    let err = client.living().modify(&modify).await.unwrap_err();
+    assert_eq!(err.errcode(), Some(40058));
+    assert!(err.to_string().contains("status is 4"), "{err}");
+    let err = client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: id.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.errcode(), Some(40058));
+
+    let err = client
+        .living()
+        .get_living_info(&GetLivingInfoRequest {
+            livingid: "nope".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+}
+
+#[tokio::test]
+async fn get_user_all_livingid_pages_through_the_anchors_lives() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let mut mine = Vec::new();
+    for _ in 0..5 {
+        mine.push(create(&client, "zhangsan").await);
+    }
+    create(&client, "lisi").await;
+    let first = GetUserAllLivingidRequest::builder()
+        .userid("zhangsan")
+        .limit(2)
+        .build()
+        .unwrap();
+    let pages: Vec<GetUserAllLivingidResponse> = client
+        .living()
+        .get_user_all_livingid_pages(first.clone())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 3);
+    assert_eq!(pages[2].next_cursor.as_deref(), Some(""));
+    let ids: Vec<String> = client
+        .living()
+        .get_user_all_livingid_items(first)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, mine);
+}
+
+#[tokio::test]
+async fn get_watch_stat_pages_until_ending() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let id = create(&client, "zhangsan").await;
+    for n in 0..5 {
+        server.seed("watchers", json!({"livingid": id, "userid": format!("u{n}"), "watch_time": 30 + n, "is_comment": 1, "is_mic": 0}));
+    }
+    server.seed("watchers", json!({"livingid": "another", "userid": "x"}));
+    let pages: Vec<GetWatchStatResponse> = client
+        .living()
+        .get_watch_stat_pages(GetWatchStatRequest {
+            livingid: id,
+            next_key: None,
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 3);
+    assert_eq!(
+        pages.iter().map(|p| p.ending).collect::<Vec<_>>(),
+        [Some(false), Some(false), Some(true)]
+    );
+    let users: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.stat_info.clone().unwrap().users)
+        .map(|u| u.userid.unwrap())
+        .collect();
+    assert_eq!(users, ["u0", "u1", "u2", "u3", "u4"]);
+}
+
+#[tokio::test]
+async fn delete_replay_data_only_for_an_ended_live_with_replay() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let id = create(&client, "zhangsan").await;
+    let request = DeleteReplayDataRequest {
+        livingid: id.clone(),
+    };
+    let err = client
+        .living()
+        .delete_replay_data(&request)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("status is 0"), "{err}");
+    assert!(server.update_record(
+        "lives",
+        &id,
+        json!({"status": 2, "open_replay": 1, "replay_status": 0})
+    ));
+    client.living().delete_replay_data(&request).await.unwrap();
+    assert_eq!(
+        info(&client, &id).await.replay_status,
+        Some(ReplayStatus::Deleted)
+    );
+}
+
+#[tokio::test]
+async fn stateless_endpoints_answer_their_fixtures() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let code = client
+        .living()
+        .get_living_code(&GetLivingCodeRequest {
+            livingid: "L".into(),
+            openid: "o".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(code.living_code.as_deref(), Some("abcdef"));
+    let share = client
+        .living()
+        .get_living_share_info(&GetLivingShareInfoRequest {
+            ww_share_code: "C".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(share.livingid.as_deref(), Some("livingid"));
+}
+
+#[tokio::test]
+async fn the_mocks_validators_reject_what_the_client_would_have() {
+    let server = mock().await;
+    let (id, secret) = server.credentials();
+    let client = WecomClient::builder()
+        .credentials(id, secret.to_owned())
+        .base_url(server.base_url())
+        .validate_requests(false)
+        .build()
+        .unwrap();
+    let mut request = create_request("zhangsan", "t");
+    request.theme = "标".repeat(21);
+    let err = client.living().create(&request).await.unwrap_err();
+    let api = err.as_api().expect("typed API error");
+    assert_eq!(api.errcode, 40058);
+    assert_eq!(api.name(), "invalid_parameter");
+    assert!(
+        api.errmsg.contains("theme: max_chars(20)"),
+        "{}",
+        api.errmsg
+    );
+    assert!(server.records("lives").is_empty());
+}
+
+#[tokio::test]
+async fn a_wrong_secret_gets_the_real_errcode() {
+    let server = mock().await;
+    let client = WecomClient::builder()
+        .credentials("mock-corp", "wrong")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let err = client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Token(_)));
+    assert_eq!(err.errcode(), Some(40001));
+    let client = WecomClient::builder()
+        .credentials("other-corp", "mock-secret")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let err = client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.errcode(), Some(40013));
+}
+
+mod faults {
+    use super::*;
+
+    fn get(id: &str) -> GetLivingInfoRequest {
+        GetLivingInfoRequest {
+            livingid: id.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn busy_burst_is_retried_and_succeeds() {
+        let server = mock().await;
+        let client = client_for(&server);
+        let id = create(&client, "a").await;
+        server.inject(
+            Target::Operation("living.get_living_info".into()),
+            Fault::Errcode(-1),
+            2,
+        );
+        client
+            .living()
+            .get_living_info(&get(&id))
+            .await
+            .expect("succeeds after two retries");
+        assert_eq!(server.calls("living.get_living_info"), 3);
+    }
+
+    #[tokio::test]
+    async fn busy_past_the_bound_fails_cleanly() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(Target::All, Fault::Errcode(-1), 10);
+        let err = client
+            .living()
+            .get_living_info(&get("x"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.errcode(), Some(-1));
+        assert!(err.is_retryable());
+        assert_eq!(
+            server.calls("living.get_living_info"),
+            4,
+            "1 try + 3 retries"
+        );
+    }
+
+    #[tokio::test]
+    async fn busy_create_is_not_retried() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(
+            Target::Operation("living.create".into()),
+            Fault::Errcode(-1),
+            1,
+        );
+        let err = client
+            .living()
+            .create(&create_request("a", "t"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.errcode(), Some(-1));
+        assert_eq!(server.calls("living.create"), 1);
+    }
+
+    #[tokio::test]
+    async fn expired_token_mid_flight_is_refreshed_once() {
+        let server = mock().await;
+        let client = client_for(&server);
+        let id = create(&client, "a").await;
+        server.expire_tokens();
+        client
+            .living()
+            .get_living_info(&get(&id))
+            .await
+            .expect("refreshed and retried");
+        assert_eq!(server.tokens_issued(), 2);
+    }
+
+    #[tokio::test]
+    async fn injected_token_errcodes_refresh_and_retry() {
+        for code in [42001, 40014] {
+            let server = mock().await;
+            let client = client_for(&server);
+            let id = create(&client, "a").await;
+            server.inject(Target::All, Fault::Errcode(code), 1);
+            client
+                .living()
+                .get_living_info(&get(&id))
+                .await
+                .expect("retried once");
+            assert_eq!(server.tokens_issued(), 2, "errcode {code}");
+        }
+    }
+
+    #[tokio::test]
+    async fn throttling_surfaces_as_retryable() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(Target::All, Fault::Errcode(45009), 1);
+        let err = client
+            .living()
+            .get_living_info(&get("x"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.as_api().unwrap().name(), "api_freq_out_of_limit");
+        assert!(err.is_retryable());
+    }
+
+    #[tokio::test]
+    async fn latency_past_the_timeout_is_a_transport_error() {
+        let server = mock().await;
+        let (id, secret) = server.credentials();
+        let client = WecomClient::builder()
+            .credentials(id, secret.to_owned())
+            .base_url(server.base_url())
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        server.inject(Target::All, Fault::Latency(Duration::from_millis(600)), 1);
+        let err = client
+            .living()
+            .get_living_info(&get("x"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+        assert!(err.to_string().contains("timed out"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn dropped_connection_on_a_read_is_a_transport_error() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(Target::All, Fault::DropBefore, 1);
+        let err = client
+            .living()
+            .get_living_info(&get("x"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn dropped_after_create_is_outcome_unknown_and_exactly_one_live_exists() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(
+            Target::Operation("living.create".into()),
+            Fault::DropAfter,
+            1,
+        );
+        let err = client
+            .living()
+            .create(&create_request("zhangsan", "t"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+        assert!(err.to_string().contains("outcome unknown"), "{err}");
+        assert_eq!(server.calls("living.create"), 1, "never re-sent");
+        assert_eq!(
+            server.records("lives").len(),
+            1,
+            "the live was created exactly once"
+        );
+    }
+
+    #[tokio::test]
+    async fn truncated_json_is_a_decode_error_with_an_excerpt() {
+        let server = mock().await;
+        let client = client_for(&server);
+        let id = create(&client, "a").await;
+        server.inject(Target::All, Fault::TruncatedJson, 1);
+        let err = client
+            .living()
+            .get_living_info(&get(&id))
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Decode {
+                excerpt, status, ..
+            } => {
+                assert_eq!(*status, 200);
+                assert!(excerpt.starts_with("{\"errcode\":0"), "{excerpt}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_html_502_is_a_decode_error_naming_the_status() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(Target::All, Fault::Html502, 1);
+        let err = client
+            .living()
+            .get_living_info(&get("x"))
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("HTTP 502") && text.contains("502 Bad Gateway"),
+            "{text}"
+        );
+    }
+}
+
+mod bad_requests {
+    use super::*;
+
+    async fn raw(
+        server: &MockServer,
+        method: reqwest::Method,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> (u16, Value) {
+        let http = reqwest::Client::new();
+        let mut request = http.request(method, format!("{}{path_and_query}", server.base_url()));
+        if let Some(body) = body {
+            request = request.body(body.to_owned());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("always JSON"))
+    }
+
+    async fn token(server: &MockServer) -> String {
+        let (status, body) = raw(
+            server,
+            reqwest::Method::GET,
+            "/cgi-bin/gettoken?corpid=mock-corp&corpsecret=mock-secret",
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn bad_requests_get_wecom_shaped_errors_and_the_server_keeps_serving() {
+        let server = mock().await;
+        let t = token(&server).await;
+        let post = reqwest::Method::POST;
+        let cases = [
+            (
+                reqwest::Method::GET,
+                format!("/cgi-bin/living/create?access_token={t}"),
+                None,
+                43002,
+            ),
+            (
+                post.clone(),
+                format!("/cgi-bin/living/get_living_info?access_token={t}"),
+                None,
+                43001,
+            ),
+            (
+                post.clone(),
+                format!("/cgi-bin/living/cancel?access_token={t}"),
+                Some("not json"),
+                47001,
+            ),
+            (
+                post.clone(),
+                format!("/cgi-bin/living/cancel?access_token={t}"),
+                Some("[1,2]"),
+                47001,
+            ),
+            (
+                post.clone(),
+                "/cgi-bin/living/cancel".to_owned(),
+                Some("{}"),
+                41001,
+            ),
+            (
+                post.clone(),
+                "/cgi-bin/living/cancel?access_token=forged".to_owned(),
+                Some("{}"),
+                40014,
+            ),
+            (
+                post.clone(),
+                format!("/cgi-bin/living/cancel?access_token={t}"),
+                Some("{}"),
+                40058,
+            ),
+            (
+                post.clone(),
+                format!("/cgi-bin/living/create?access_token={t}"),
+                Some(r#"{"theme": 5}"#),
+                40058,
+            ),
+            (
+                reqwest::Method::GET,
+                "/cgi-bin/gettoken?corpid=mock-corp".to_owned(),
+                None,
+                40001,
+            ),
+        ];
+        for (method, path, body, errcode) in cases {
+            let (status, answer) = raw(&server, method.clone(), &path, body).await;
+            assert_eq!(status, 200, "{method} {path}");
+            assert_eq!(answer["errcode"], errcode, "{method} {path}: {answer}");
+            assert!(answer["errmsg"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+        let (status, answer) = raw(&server, post.clone(), "/cgi-bin/living/nope", Some("{}")).await;
+        assert_eq!((status, answer["errcode"].as_i64()), (404, Some(404)));
+        let (_, answer) = raw(
+            &server,
+            post,
+            &format!("/cgi-bin/living/cancel?access_token={t}"),
+            Some("{}"),
+        )
+        .await;
+        assert!(
+            answer["errmsg"].as_str().unwrap().contains("livingid"),
+            "the errmsg names the field: {answer}"
+        );
+        // Still serving.
+        let client = client_for(&server);
+        create(&client, "a").await;
+    }
+}

@@ -1,0 +1,27 @@
+//! Tests of the synthetic spec writers.
+
+use super::synth::*;
+
+#[test]
+fn both_documents_have_n_operations_of_the_same_shape() {
+    let doc = openapi(3);
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 3);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    assert_eq!(schemas.len(), 15);
+    let request = &schemas["Op00002Request"]["properties"];
+    assert_eq!(request.as_object().unwrap().len(), 6);
+    assert_eq!(request["image_list"]["maxItems"], 5);
+    let response = &schemas["Op00002Response"]["properties"];
+    assert_eq!(
+        response.as_object().unwrap().len(),
+        12,
+        "10 fields + errcode + errmsg"
+    );
+
+    let yaml = domain_yaml(3);
+    assert_eq!(yaml.matches("    method: POST\n").count(), 3);
+    assert!(yaml.contains("  op_00003:\n"));
+    assert!(yaml.contains("image_list: {type: \"string[]\""));
+    assert!(yaml.contains("users: {type: \"Op00001Item[]\""));
+}
