@@ -13,15 +13,22 @@ use crate::http::{decode, Transport};
 use crate::meta::{ErrorClass, HttpMethod, Location, Product};
 use crate::request::ApiRequest;
 use crate::secret::Secret;
-use crate::token::{CredentialTokenProvider, TokenCache, TokenProvider};
+use crate::token::{CredentialTokenProvider, TokenCache, TokenProvider, TokenStore};
 
-/// How failed calls are retried.
+/// How failed calls are retried. Which errcodes are `busy`, `throttled` or `token_invalid` comes from
+/// the product spec; a token errcode always refreshes the token and retries exactly once.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Retries of an idempotent call after a `busy` errcode (-1). The official advice is at most 3.
     pub busy_retries: u32,
-    /// First backoff delay; doubled per retry, with jitter.
+    /// First backoff delay after `busy`; doubled per retry, plus up to 50 % jitter.
     pub base_delay: Duration,
+    /// Retries of an idempotent call after a `throttled` errcode (45009, 45033).
+    pub throttled_retries: u32,
+    /// First backoff delay after `throttled`; doubled per retry, plus jitter.
+    pub throttled_delay: Duration,
+    /// Total time for a call, retries and token refresh included.
+    pub deadline: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -29,7 +36,27 @@ impl Default for RetryPolicy {
         RetryPolicy {
             busy_retries: 3,
             base_delay: Duration::from_millis(200),
+            throttled_retries: 2,
+            throttled_delay: Duration::from_secs(1),
+            deadline: Duration::from_secs(60),
         }
+    }
+}
+
+/// Per-call options, set with [`Client::with_options`] (or the generated client's `with_options`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Timeout of one HTTP attempt (default: the client's).
+    pub attempt_timeout: Option<Duration>,
+    /// Total time of a call, retries included (default: the retry policy's deadline).
+    pub deadline: Option<Duration>,
+}
+
+fn deadline_exceeded(operation: &str, maybe_sent: bool) -> Error {
+    Error::Transport {
+        operation: operation.to_owned(),
+        message: "timed out: the call deadline passed".into(),
+        maybe_sent,
     }
 }
 
@@ -45,6 +72,9 @@ pub struct ClientBuilder<C = Client> {
     refresh_margin: Duration,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    store: Option<Arc<dyn TokenStore>>,
+    app: String,
+    token_key: Option<String>,
     output: PhantomData<fn() -> C>,
 }
 
@@ -74,6 +104,9 @@ impl<C: From<Client>> ClientBuilder<C> {
             refresh_margin: Duration::from_secs(300),
             retry: RetryPolicy::default(),
             http: None,
+            store: None,
+            app: "default".into(),
+            token_key: None,
             output: PhantomData,
         }
     }
@@ -126,6 +159,26 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Shares tokens through `store` (a [`MemoryStore`](crate::token::MemoryStore) for clients of one
+    /// process, a `RedisStore` across processes): one refresh between all of them.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Names the app, so that several apps of one corp keep separate tokens in a shared store
+    /// (default `default`). The store key is `token:<product>:<id>:<app>`.
+    pub fn app(mut self, label: impl Into<String>) -> Self {
+        self.app = label.into();
+        self
+    }
+
+    /// Sets the store key outright (for a custom token provider).
+    pub fn token_key(mut self, key: impl Into<String>) -> Self {
+        self.token_key = Some(key.into());
+        self
+    }
+
     /// A preconfigured reqwest client (its own timeouts then apply).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -134,6 +187,7 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// The client. Fails when neither credentials nor a token provider were given.
     pub fn build(self) -> Result<C, Error> {
+        let id_for_key = self.credentials.as_ref().map(|(id, _)| id.clone());
         let provider: Arc<dyn TokenProvider> = match (self.provider, self.credentials) {
             (Some(p), _) => p,
             (None, Some((id, secret))) => {
@@ -152,14 +206,28 @@ impl<C: From<Client>> ClientBuilder<C> {
             None => Transport::default_http(self.connect_timeout, self.timeout)?,
         };
         let base_url = self.base_url.as_deref().unwrap_or(self.product.host);
+        let token_key = self.token_key.unwrap_or_else(|| {
+            format!(
+                "token:{}:{}:{}",
+                self.product.name,
+                id_for_key.as_deref().unwrap_or("custom"),
+                self.app
+            )
+        });
         let client = Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(http, base_url),
                 product: self.product,
-                tokens: TokenCache::new(provider, self.refresh_margin),
+                tokens: match self.store {
+                    Some(store) => {
+                        TokenCache::new(provider, self.refresh_margin).with_store(store, token_key)
+                    }
+                    None => TokenCache::new(provider, self.refresh_margin),
+                },
                 validate_requests: self.validate_requests,
                 retry: self.retry,
             }),
+            options: CallOptions::default(),
         };
         Ok(C::from(client))
     }
@@ -177,6 +245,7 @@ struct Inner {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    options: CallOptions,
 }
 
 impl fmt::Debug for Client {
@@ -185,6 +254,7 @@ impl fmt::Debug for Client {
             .field("product", &self.inner.product.name)
             .field("base_url", &self.inner.transport.base_url())
             .field("tokens", &self.inner.tokens)
+            .field("options", &self.options)
             .finish()
     }
 }
@@ -243,20 +313,42 @@ impl Client {
                 .map(|c| (c.name, c.value.to_query())),
         );
         let started = Instant::now();
+        let deadline = started + self.options.deadline.unwrap_or(inner.retry.deadline);
+        let attempt_timeout = self.options.attempt_timeout;
         let mut token_refreshed = false;
-        let mut busy_retries = 0;
-        for attempt in 1.. {
+        let (mut busy_retries, mut throttled_retries) = (0, 0);
+        for attempt in 1u32.. {
             let span = tracing::Span::current();
             span.record("attempt", attempt);
-            let token = inner.tokens.get(&inner.transport).await?;
+            let token =
+                match tokio::time::timeout_at(deadline.into(), inner.tokens.get(&inner.transport))
+                    .await
+                {
+                    Ok(token) => token?,
+                    Err(_) => return Err(deadline_exceeded(&operation, false)),
+                };
             let mut query: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 1);
             query.push((inner.product.token_param, token.expose()));
             query.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
-            let raw = match inner
-                .transport
-                .execute(&operation, op.method, op.path, &query, body.clone())
-                .await
-            {
+            let call = inner.transport.execute_with_timeout(
+                &operation,
+                op.method,
+                op.path,
+                &query,
+                body.clone(),
+                attempt_timeout,
+            );
+            let outcome = match tokio::time::timeout_at(deadline.into(), call).await {
+                Ok(outcome) => outcome,
+                Err(_) if !op.idempotent => {
+                    return Err(Error::OutcomeUnknown {
+                        operation,
+                        message: "the call deadline passed before an answer came".into(),
+                    })
+                }
+                Err(_) => return Err(deadline_exceeded(&operation, true)),
+            };
+            let raw = match outcome {
                 Ok(raw) => raw,
                 Err(Error::Transport {
                     operation,
@@ -273,22 +365,41 @@ impl Client {
                 return result;
             };
             span.record("errcode", api.errcode);
-            match api.class() {
+            let delay = match api.class() {
                 ErrorClass::TokenInvalid if !token_refreshed => {
                     tracing::debug!(errcode = api.errcode, "token rejected; refreshing once");
-                    inner.tokens.invalidate(&token);
+                    inner.tokens.invalidate(&token).await;
                     token_refreshed = true;
+                    continue;
                 }
                 ErrorClass::Busy if op.idempotent && busy_retries < inner.retry.busy_retries => {
                     busy_retries += 1;
-                    let delay = backoff(inner.retry.base_delay, busy_retries);
-                    tracing::debug!(errcode = api.errcode, ?delay, "busy; backing off");
-                    tokio::time::sleep(delay).await;
+                    backoff(inner.retry.base_delay, busy_retries)
+                }
+                ErrorClass::Throttled
+                    if op.idempotent && throttled_retries < inner.retry.throttled_retries =>
+                {
+                    throttled_retries += 1;
+                    backoff(inner.retry.throttled_delay, throttled_retries)
                 }
                 _ => return Err(Error::Api(api)),
+            };
+            if Instant::now() + delay >= deadline {
+                tracing::debug!(errcode = api.errcode, "no time left for another attempt");
+                return Err(Error::Api(api));
             }
+            tracing::debug!(errcode = api.errcode, ?delay, "backing off before retrying");
+            tokio::time::sleep(delay).await;
         }
         unreachable!("the retry loop only ends by returning")
+    }
+
+    /// A client sharing this one's token cache and connections, with other per-call options.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            options,
+        }
     }
 
     /// Pages through an operation: `next` derives the following request from the current one and its

@@ -108,6 +108,10 @@ pub struct ApiError {
     pub errmsg: String,
     /// The spec's entry for this errcode, when it documents it.
     pub info: Option<&'static ErrorCodeInfo>,
+    /// The answer's other fields, when it has any: some errcodes come with data the caller needs
+    /// (mini-program live 300036 carries the anchor's verification `qrcode_url`). Empty for token
+    /// endpoints, whose answers are never kept.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {

@@ -72,12 +72,29 @@ impl Transport {
         query: &[(&str, &str)],
         json_body: Option<Vec<u8>>,
     ) -> Result<RawResponse, Error> {
+        self.execute_with_timeout(operation, method, path, query, json_body, None)
+            .await
+    }
+
+    /// [`Transport::execute`] with a timeout for this attempt instead of the client's.
+    pub async fn execute_with_timeout(
+        &self,
+        operation: &str,
+        method: HttpMethod,
+        path: &str,
+        query: &[(&str, &str)],
+        json_body: Option<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<RawResponse, Error> {
         let url = format!("{}{}", self.base_url, path);
         let mut request = match method {
             HttpMethod::Get => self.http.get(url),
             HttpMethod::Post => self.http.post(url),
         };
         request = request.query(query);
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
         if let Some(body) = json_body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -164,10 +181,24 @@ pub fn decode<T: DeserializeOwned>(
                 errcode: code,
                 errmsg: envelope.errmsg.unwrap_or_default(),
                 info,
+                extra: if show_excerpt {
+                    extra_fields(&raw.body)
+                } else {
+                    serde_json::Map::new()
+                },
             }))
         }
         _ => serde_json::from_slice(&raw.body).map_err(|e| decode_error(e.to_string())),
     }
+}
+
+/// The fields of an error answer besides errcode and errmsg (parsed only when there is an error).
+fn extra_fields(body: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).unwrap_or_default();
+    fields.remove("errcode");
+    fields.remove("errmsg");
+    fields
 }
 
 /// The first 200 characters of a body, lossily decoded.

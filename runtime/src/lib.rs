@@ -22,14 +22,18 @@ pub mod http;
 #[cfg(feature = "mock")]
 pub mod mock;
 #[cfg(feature = "client")]
+pub mod registry;
+#[cfg(feature = "client")]
 pub mod request;
 #[cfg(feature = "client")]
 pub mod token;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, RetryPolicy};
+pub use client::{CallOptions, Client, ClientBuilder, RetryPolicy};
 #[cfg(feature = "client")]
 pub use error::{ApiError, Error};
+#[cfg(feature = "client")]
+pub use registry::ClientRegistry;
 #[cfg(feature = "client")]
 pub use request::ApiRequest;
 pub use secret::Secret;

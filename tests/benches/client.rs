@@ -1,13 +1,14 @@
 //! Client benchmarks against a loopback axum server that answers `gettoken` and `get_living_info`:
 //!
 //! - `client_overhead`: sequential `get_living_info` calls through the generated client, next to the
-//!   same call written by hand with reqwest + serde_json (the baseline, same server, same run);
+//!   same call written by hand with reqwest + serde_json (the baseline, same server, same run), and
+//!   a paired ratio of the two from interleaved batches, robust to load that drifts between runs;
 //! - `token_refresh`: 1,000 concurrent calls that all find the cached token expired: the time until
 //!   all complete, and how many `gettoken` calls they caused (the goal is exactly one per burst).
 //!
 //! Run: `cargo bench -p wxlive-tests --bench client` (`cargo xtask bench` runs it and fills in
-//! BENCHMARKS.md). When `WXLIVE_BENCH_EXTRAS` names a file, the gettoken counts of every burst are
-//! appended to it as one JSON line.
+//! BENCHMARKS.md). When `WXLIVE_BENCH_EXTRAS` names a file, the paired ratios and the gettoken
+//! counts of every burst are appended to it as JSON lines.
 
 use std::hint::black_box;
 use std::io::Write as _;
@@ -211,6 +212,78 @@ fn client_overhead(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    let ratios = runtime.block_on(paired_ratios(
+        &client,
+        &request,
+        &http,
+        &server.base_url,
+        &token,
+    ));
+    report_ratios(&ratios);
+}
+
+/// Rounds of the paired comparison, and calls per side in each round.
+const PAIRED_ROUNDS: usize = 200;
+const CALLS_PER_ROUND: u32 = 50;
+
+/// The generated client's time over the hand-written call's, per round of interleaved batches (the
+/// order alternates). Both sides share each round's machine load, so the ratio stays meaningful on a
+/// busy machine where two separate criterion runs drift apart.
+async fn paired_ratios(
+    client: &WecomClient,
+    request: &GetLivingInfoRequest,
+    http: &reqwest::Client,
+    base_url: &str,
+    token: &str,
+) -> Vec<f64> {
+    let mut ratios = Vec::with_capacity(PAIRED_ROUNDS);
+    for round in 0..PAIRED_ROUNDS {
+        let mut generated = Duration::ZERO;
+        let mut hand = Duration::ZERO;
+        for side in [round % 2, 1 - round % 2] {
+            let start = Instant::now();
+            for _ in 0..CALLS_PER_ROUND {
+                if side == 0 {
+                    let answer = client.living().get_living_info(black_box(request)).await;
+                    black_box(answer.expect("generated call"));
+                } else {
+                    let answer =
+                        hand_written_call(http, base_url, token, black_box("LIVING-1")).await;
+                    black_box(answer.expect("hand-written call"));
+                }
+            }
+            if side == 0 {
+                generated = start.elapsed();
+            } else {
+                hand = start.elapsed();
+            }
+        }
+        ratios.push(generated.as_secs_f64() / hand.as_secs_f64());
+    }
+    ratios
+}
+
+/// Prints the paired ratios and appends their spread to `$WXLIVE_BENCH_EXTRAS` when set.
+fn report_ratios(ratios: &[f64]) {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
+        return;
+    };
+    let median = sorted[sorted.len() / 2];
+    println!(
+        "client_overhead: paired generated / hand-written ratio over {} rounds of {CALLS_PER_ROUND} + {CALLS_PER_ROUND} calls: min {min:.3} median {median:.3} max {max:.3}",
+        sorted.len()
+    );
+    append_extras(serde_json::json!({
+        "id": "client_overhead/paired_ratio",
+        "rounds": sorted.len(),
+        "calls_per_side": CALLS_PER_ROUND,
+        "min": min,
+        "median": median,
+        "max": max,
+    }));
 }
 
 /// One burst: a fresh client whose cached token has just expired, then `CONCURRENT_CALLS` calls at
@@ -299,17 +372,21 @@ fn report_counts(counts: &[u64], failures: usize) {
         "token_refresh: {} bursts of {CONCURRENT_CALLS} calls, gettoken calls per burst min {min} max {max}, failed calls {failures}",
         counts.len()
     );
-    let Ok(path) = std::env::var("WXLIVE_BENCH_EXTRAS") else {
-        return;
-    };
-    let line = serde_json::json!({
+    append_extras(serde_json::json!({
         "id": "token_refresh/gettoken_calls_per_burst",
         "bursts": counts.len(),
         "concurrent_calls": CONCURRENT_CALLS,
         "min": min,
         "max": max,
         "failed_calls": failures,
-    });
+    }));
+}
+
+/// Appends `line` to the file named by `$WXLIVE_BENCH_EXTRAS`, if set.
+fn append_extras(line: serde_json::Value) {
+    let Ok(path) = std::env::var("WXLIVE_BENCH_EXTRAS") else {
+        return;
+    };
     let written = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

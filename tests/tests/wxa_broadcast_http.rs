@@ -185,7 +185,7 @@ async fn create_room_sends_camel_case_keys_and_only_set_optionals() {
 }
 
 #[tokio::test]
-async fn create_room_with_an_unverified_anchor_fails_with_300036() {
+async fn create_room_with_an_unverified_anchor_fails_with_300036_and_its_qrcode_url() {
     let (server, client) = setup().await;
     server.answer(
         "/wxaapi/broadcast/room/create",
@@ -206,6 +206,11 @@ async fn create_room_with_an_unverified_anchor_fails_with_300036() {
     let err = client.broadcast().create_room(&request).await.unwrap_err();
     let api = err.as_api().unwrap();
     assert_eq!((api.errcode, api.name()), (300036, "anchor_not_verified"));
+    assert_eq!(
+        api.extra.get("qrcode_url").and_then(|v| v.as_str()),
+        Some("https://x/qr"),
+        "the verification QR code reaches the caller"
+    );
 }
 
 #[tokio::test]

@@ -1,10 +1,13 @@
 //! Developer commands: `cargo xtask codegen [--check]`.
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR]
        cargo xtask mock [--help | mock server options]
+       cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
 
   codegen          regenerate generated/ from spec/ (writes changed files, removes files no longer produced)
   codegen --check  change nothing; exit 1 and name each stale file if generated/ is out of date
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
             }
         },
         Some("mock") => mock(&args[1..]),
+        Some("bench") => bench::main(&args[1..], &workspace_root()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -202,6 +202,12 @@ pub fn product_mod(p: &Product) -> GeneratedFile {
                 &self.inner
             }
 
+            /// A client sharing this one's token cache and connections, with other per-call options
+            /// (attempt timeout, total deadline).
+            pub fn with_options(&self, options: wxlive_runtime::CallOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
+            }
+
             #(#accessors)*
         }
 

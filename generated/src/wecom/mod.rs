@@ -218,6 +218,14 @@ impl WecomClient {
         &self.inner
     }
 
+    /// A client sharing this one's token cache and connections, with other per-call options
+    /// (attempt timeout, total deadline).
+    pub fn with_options(&self, options: wxlive_runtime::CallOptions) -> Self {
+        Self {
+            inner: self.inner.with_options(options),
+        }
+    }
+
     /// 直播: WeCom living (live streaming) server API.
     #[cfg(feature = "living")]
     pub fn living(&self) -> living::LivingApi<'_> {

@@ -166,6 +166,14 @@ impl WxaClient {
         &self.inner
     }
 
+    /// A client sharing this one's token cache and connections, with other per-call options
+    /// (attempt timeout, total deadline).
+    pub fn with_options(&self, options: wxlive_runtime::CallOptions) -> Self {
+        Self {
+            inner: self.inner.with_options(options),
+        }
+    }
+
     /// 小程序直播: WeChat mini-program live broadcast server API.
     #[cfg(feature = "wxa-broadcast")]
     pub fn broadcast(&self) -> broadcast::BroadcastApi<'_> {

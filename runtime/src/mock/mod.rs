@@ -72,7 +72,7 @@ pub fn decodes<T: DeserializeOwned>(value: Value) -> Result<(), String> {
 }
 
 /// What the mock serves and to whom.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MockConfig {
     /// The product (token endpoint, token parameter, errcodes).
     pub product: &'static Product,
@@ -86,6 +86,18 @@ pub struct MockConfig {
     pub secret: String,
     /// Lifetime of issued tokens.
     pub token_lifetime: Duration,
+}
+
+impl std::fmt::Debug for MockConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockConfig")
+            .field("product", &self.product.name)
+            .field("routes", &self.routes.len())
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .field("token_lifetime", &self.token_lifetime)
+            .finish()
+    }
 }
 
 impl MockConfig {

@@ -25,3 +25,17 @@ fn both_documents_have_n_operations_of_the_same_shape() {
     assert!(yaml.contains("image_list: {type: \"string[]\""));
     assert!(yaml.contains("users: {type: \"Op00001Item[]\""));
 }
+
+#[test]
+fn the_yaml_spec_loads_lints_and_generates() {
+    let dir = std::env::temp_dir().join(format!("xtask-synth-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    write_yaml_spec(&dir, 2).unwrap();
+    let files = wxlive_codegen::generate(&dir, "spec").unwrap_or_else(|e| panic!("{e}"));
+    let requests = files
+        .iter()
+        .find(|f| f.path == "src/synth/ops/requests.rs")
+        .expect("requests.rs");
+    assert!(requests.contents.contains("pub struct Op00002Request"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

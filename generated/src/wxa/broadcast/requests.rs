@@ -492,7 +492,7 @@ impl ApiRequest for CreateRoomRequest {
                 meaning: "The anchor is not real-name verified; the response carries qrcode_url",
                 class: wxlive_runtime::meta::ErrorClass::Other,
                 hint: Some(
-                    "Show qrcode_url to the anchor so they can verify, then create the room again.",
+                    "Show qrcode_url (in ApiError::extra) to the anchor so they can verify, then create the room again.",
                 ),
             },
             wxlive_runtime::meta::ErrorCodeInfo {
@@ -3863,7 +3863,7 @@ impl ApiRequest for AddRoleRequest {
                 title: "微信号需要实名认证",
                 meaning: "Real-name verification needed (only when setting an anchor)",
                 class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: Some("Show codeurl to the user."),
+                hint: Some("Show codeurl (in ApiError::extra) to the user."),
             },
             wxlive_runtime::meta::ErrorCodeInfo {
                 code: 400003,

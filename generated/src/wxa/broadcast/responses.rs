@@ -13,7 +13,7 @@ pub struct CreateRoomResponse {
     /// The new room's id.
     #[serde(rename = "roomId", default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<i64>,
-    /// Only with errcode 300036: a QR code for the anchor's real-name verification.
+    /// Only with errcode 300036: a QR code for the anchor's real-name verification. The client reports 300036 as an error: read it from `ApiError::extra`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qrcode_url: Option<String>,
 }

@@ -1,8 +1,22 @@
-//! Access tokens: providers that fetch them and a cache that refreshes them once for all callers.
+//! Access tokens: providers that fetch them, a cache that refreshes them once for all callers, and
+//! stores that let several processes share one token.
+
+mod cache;
+mod memory;
+#[cfg(feature = "redis")]
+mod redis_store;
+mod store;
+mod suite;
+
+pub use cache::TokenCache;
+pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisStore;
+pub use store::{StoreError, StoredToken, TokenStore};
+pub use suite::{SuiteCredentials, SuiteTokenProvider};
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 
@@ -127,91 +141,5 @@ impl TokenProvider for CredentialTokenProvider {
                 expires_in: Duration::from_secs(expires_in),
             })
         })
-    }
-}
-
-#[derive(Clone)]
-struct CachedToken {
-    token: Secret,
-    refresh_at: Instant,
-    expires_at: Instant,
-}
-
-/// Caches one token. Callers that find it missing or due for refresh wait for a single fetch
-/// (single flight); a failed proactive refresh keeps serving the old token while it is still valid.
-pub struct TokenCache {
-    provider: Arc<dyn TokenProvider>,
-    current: RwLock<Option<CachedToken>>,
-    refresh: tokio::sync::Mutex<()>,
-    margin: Duration,
-}
-
-impl fmt::Debug for TokenCache {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenCache")
-            .field("provider", &self.provider)
-            .field("margin", &self.margin)
-            .finish()
-    }
-}
-
-impl TokenCache {
-    /// A cache that refreshes `margin` before expiry (at most half of the token's lifetime).
-    pub fn new(provider: Arc<dyn TokenProvider>, margin: Duration) -> Self {
-        TokenCache {
-            provider,
-            current: RwLock::new(None),
-            refresh: tokio::sync::Mutex::new(()),
-            margin,
-        }
-    }
-
-    fn cached(&self, now: Instant) -> Option<CachedToken> {
-        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
-        guard.as_ref().filter(|t| now < t.expires_at).cloned()
-    }
-
-    /// A valid token, fetching one when needed.
-    pub async fn get(&self, transport: &Transport) -> Result<Secret, Error> {
-        if let Some(t) = self
-            .cached(Instant::now())
-            .filter(|t| Instant::now() < t.refresh_at)
-        {
-            return Ok(t.token);
-        }
-        let _single_flight = self.refresh.lock().await;
-        let now = Instant::now();
-        let old = self.cached(now);
-        if let Some(t) = old.as_ref().filter(|t| now < t.refresh_at) {
-            return Ok(t.token.clone());
-        }
-        match self.provider.fetch(transport).await {
-            Ok(fetched) => {
-                let now = Instant::now();
-                let margin = self.margin.min(fetched.expires_in / 2);
-                let entry = CachedToken {
-                    token: fetched.token.clone(),
-                    refresh_at: now + fetched.expires_in - margin,
-                    expires_at: now + fetched.expires_in,
-                };
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(entry);
-                Ok(fetched.token)
-            }
-            Err(err) => match old {
-                Some(still_valid) => {
-                    tracing::warn!(error = %err, "proactive token refresh failed; serving the old token");
-                    Ok(still_valid.token)
-                }
-                None => Err(Error::Token(Box::new(err))),
-            },
-        }
-    }
-
-    /// Drops the cached token if it is still `failed` (a token another caller already replaced stays).
-    pub fn invalidate(&self, failed: &Secret) {
-        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if guard.as_ref().is_some_and(|t| &t.token == failed) {
-            *guard = None;
-        }
     }
 }

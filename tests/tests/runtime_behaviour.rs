@@ -1,0 +1,380 @@
+//! The runtime under pressure, against the mock server over loopback: single-flight tokens, shared
+//! stores, retry bounds, deadlines, per-call options, third-party tokens, many tenants.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use wxlive::runtime::mock::{Fault, MockServer, Target};
+use wxlive::runtime::token::{MemoryStore, SuiteCredentials, SuiteTokenProvider};
+use wxlive::runtime::{CallOptions, ClientRegistry, RetryPolicy};
+use wxlive::wecom::living::*;
+use wxlive::wecom::WecomClient;
+use wxlive::Error;
+use wxlive_tests::Recorder;
+
+async fn mock() -> MockServer {
+    MockServer::start(wxlive::wecom::mock_config())
+        .await
+        .unwrap()
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(1),
+        throttled_delay: Duration::from_millis(1),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client_for(server: &MockServer) -> WecomClient {
+    WecomClient::builder()
+        .credentials("mock-corp", "mock-secret")
+        .base_url(server.base_url())
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap()
+}
+
+async fn a_live(client: &WecomClient) -> String {
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 600;
+    let request = CreateRequest::builder()
+        .anchor_userid("a")
+        .theme("t")
+        .living_start(start)
+        .living_duration(600)
+        .build()
+        .unwrap();
+    client
+        .living()
+        .create(&request)
+        .await
+        .unwrap()
+        .livingid
+        .unwrap()
+}
+
+async fn many_reads(
+    client: &WecomClient,
+    livingid: &str,
+    n: usize,
+) -> Vec<Result<GetLivingInfoResponse, Error>> {
+    let request = GetLivingInfoRequest {
+        livingid: livingid.into(),
+    };
+    let api = client.living();
+    futures::future::join_all((0..n).map(|_| api.get_living_info(&request))).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousand_concurrent_calls_on_a_cold_cache_fetch_one_token() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let request = GetLivingCodeRequest {
+        livingid: "L".into(),
+        openid: "o".into(),
+    };
+    let api = client.living();
+    let results = futures::future::join_all((0..1000).map(|_| api.get_living_code(&request))).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(server.tokens_issued(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousand_concurrent_calls_with_an_expired_token_refresh_once() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let id = a_live(&client).await;
+    assert_eq!(server.tokens_issued(), 1);
+    server.expire_tokens();
+    let results = many_reads(&client, &id, 1000).await;
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} failed, first: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    assert_eq!(
+        server.tokens_issued(),
+        2,
+        "exactly one gettoken for the refresh"
+    );
+}
+
+#[tokio::test]
+async fn two_clients_sharing_a_store_fetch_one_token() {
+    let server = mock().await;
+    let store = Arc::new(MemoryStore::new());
+    let make = || {
+        WecomClient::builder()
+            .credentials("mock-corp", "mock-secret")
+            .base_url(server.base_url())
+            .token_store(store.clone())
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (make(), make());
+    let id = a_live(&a).await;
+    many_reads(&b, &id, 10)
+        .await
+        .into_iter()
+        .for_each(|r| assert!(r.is_ok()));
+    assert_eq!(server.tokens_issued(), 1);
+    // A token rejected for one is replaced once for both.
+    server.expire_tokens();
+    let (ra, rb) = tokio::join!(many_reads(&a, &id, 20), many_reads(&b, &id, 20));
+    assert!(ra.iter().chain(rb.iter()).all(Result::is_ok));
+    assert_eq!(server.tokens_issued(), 2);
+}
+
+#[tokio::test]
+async fn throttled_calls_are_retried_within_the_bound() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let id = a_live(&client).await;
+    server.inject(
+        Target::Operation("living.get_living_info".into()),
+        Fault::Errcode(45009),
+        2,
+    );
+    client
+        .living()
+        .get_living_info(&GetLivingInfoRequest {
+            livingid: id.clone(),
+        })
+        .await
+        .expect("retried");
+    assert_eq!(server.calls("living.get_living_info"), 3);
+    server.inject(
+        Target::Operation("living.get_living_info".into()),
+        Fault::Errcode(45033),
+        5,
+    );
+    let err = client
+        .living()
+        .get_living_info(&GetLivingInfoRequest { livingid: id })
+        .await
+        .unwrap_err();
+    assert_eq!(err.errcode(), Some(45033));
+    assert_eq!(
+        server.calls("living.get_living_info"),
+        3 + 3,
+        "1 try + 2 retries"
+    );
+}
+
+#[tokio::test]
+async fn the_total_deadline_bounds_retries() {
+    let server = mock().await;
+    let client = WecomClient::builder()
+        .credentials("mock-corp", "mock-secret")
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy {
+            base_delay: Duration::from_secs(5),
+            deadline: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    server.inject(Target::All, Fault::Errcode(-1), 10);
+    let started = std::time::Instant::now();
+    let err = client
+        .living()
+        .get_living_info(&GetLivingInfoRequest {
+            livingid: "x".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.errcode(), Some(-1));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "did not wait 5 s past the deadline"
+    );
+}
+
+#[tokio::test]
+async fn per_call_options_override_the_timeouts() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let id = a_live(&client).await;
+    server.inject(Target::All, Fault::Latency(Duration::from_millis(400)), 2);
+    let hurried = client.with_options(CallOptions {
+        attempt_timeout: Some(Duration::from_millis(100)),
+        deadline: None,
+    });
+    let err = hurried
+        .living()
+        .get_living_info(&GetLivingInfoRequest {
+            livingid: id.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("timed out"), "{err}");
+    // The original client keeps its defaults and shares the token.
+    client
+        .living()
+        .get_living_info(&GetLivingInfoRequest { livingid: id })
+        .await
+        .expect("patient client");
+    assert_eq!(server.tokens_issued(), 1);
+}
+
+#[tokio::test]
+async fn a_deadline_passing_during_create_is_outcome_unknown() {
+    let server = mock().await;
+    let client = client_for(&server);
+    a_live(&client).await;
+    server.inject(
+        Target::Operation("living.create".into()),
+        Fault::Latency(Duration::from_millis(500)),
+        1,
+    );
+    let hurried = client.with_options(CallOptions {
+        attempt_timeout: None,
+        deadline: Some(Duration::from_millis(100)),
+    });
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 600;
+    let request = CreateRequest::builder()
+        .anchor_userid("a")
+        .theme("t")
+        .living_start(start)
+        .living_duration(600)
+        .build()
+        .unwrap();
+    let err = hurried.living().create(&request).await.unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn third_party_apps_use_the_corp_token_never_the_suite_token() {
+    let server = Recorder::start().await;
+    server.answer(
+        "/cgi-bin/service/get_suite_token",
+        json!({"suite_access_token": "SUITE-1", "expires_in": 7200}),
+    );
+    server.answer(
+        "/cgi-bin/service/get_corp_token",
+        json!({"access_token": "CORP-1", "expires_in": 7200}),
+    );
+    server.answer(
+        "/cgi-bin/living/cancel",
+        json!({"errcode": 0, "errmsg": "ok"}),
+    );
+    let provider = Arc::new(SuiteTokenProvider::new(
+        &wxlive::wecom::PRODUCT,
+        SuiteCredentials {
+            suite_id: "ww-suite".into(),
+            suite_secret: "suite-secret".into(),
+            auth_corpid: "ww-auth-corp".into(),
+            permanent_code: "permanent-code".into(),
+        },
+    ));
+    provider.set_suite_ticket("TICKET");
+    let client = WecomClient::builder()
+        .token_provider(provider)
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L".into(),
+        })
+        .await
+        .unwrap();
+    let calls = server.calls();
+    assert_eq!(calls[0].path, "/cgi-bin/service/get_suite_token");
+    assert_eq!(
+        calls[0].body,
+        Some(
+            json!({"suite_id": "ww-suite", "suite_secret": "suite-secret", "suite_ticket": "TICKET"})
+        )
+    );
+    assert_eq!(calls[1].path, "/cgi-bin/service/get_corp_token");
+    assert_eq!(calls[1].query["suite_access_token"], "SUITE-1");
+    assert_eq!(
+        calls[1].body,
+        Some(json!({"auth_corpid": "ww-auth-corp", "permanent_code": "permanent-code"}))
+    );
+    assert_eq!(calls[2].path, "/cgi-bin/living/cancel");
+    assert_eq!(calls[2].query["access_token"], "CORP-1");
+    assert!(!calls[2].query.contains_key("suite_access_token"));
+}
+
+#[tokio::test]
+async fn third_party_without_a_ticket_says_so() {
+    let server = Recorder::start().await;
+    let provider = Arc::new(SuiteTokenProvider::new(
+        &wxlive::wecom::PRODUCT,
+        SuiteCredentials {
+            suite_id: "s".into(),
+            suite_secret: "x".into(),
+            auth_corpid: "c".into(),
+            permanent_code: "p".into(),
+        },
+    ));
+    let client = WecomClient::builder()
+        .token_provider(provider)
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    let err = client
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Token(_)) && err.to_string().contains("suite_ticket"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_registry_keeps_one_client_per_corp_and_app() {
+    let server = mock().await;
+    let base = server.base_url();
+    let registry = ClientRegistry::new(move |corp: &str, app: &str| {
+        // Look the app's secret up in your configuration; the mock accepts only its own credentials.
+        let secret = if corp == "mock-corp" {
+            "mock-secret"
+        } else {
+            "unknown"
+        };
+        WecomClient::builder()
+            .credentials(corp, secret)
+            .app(app)
+            .base_url(base.clone())
+            .build()
+    });
+    let a = registry.get("mock-corp", "living").unwrap();
+    let again = registry.get("mock-corp", "living").unwrap();
+    a_live(&a).await;
+    a_live(&again).await;
+    assert_eq!(
+        server.tokens_issued(),
+        1,
+        "the same client, the same token cache"
+    );
+    let other = registry.get("other-corp", "living").unwrap();
+    let err = other
+        .living()
+        .cancel(&CancelRequest {
+            livingid: "L".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.errcode(), Some(40013));
+    assert_eq!(registry.len(), 2);
+    assert!(registry.remove("other-corp", "living").is_some());
+}
