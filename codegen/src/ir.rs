@@ -353,6 +353,15 @@ pub enum PageEnd {
     EmptyCursor,
     /// A flag field is set.
     Flag(String),
+    /// Offset paging: the request field is an item offset, the response field the total.
+    Offset {
+        /// Type of the request offset (`I32` or `I64`).
+        offset: TypeRef,
+        /// Whether the offset field is optional (absent = 0).
+        optional: bool,
+        /// Type of the response total (`I32` or `I64`).
+        total: TypeRef,
+    },
 }
 
 /// Pagination of an endpoint.

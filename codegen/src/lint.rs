@@ -828,7 +828,18 @@ fn resolve_endpoint(
         let req = find(&request, &p.request);
         let resp = find(&response, &p.response);
         let mut ok = true;
+        let offset_paging = matches!(p.end, model::PageEnd::Offset);
+        let is_int = |f: &ir::Field| matches!(f.ty, TypeRef::I32 | TypeRef::I64);
         match &req {
+            Some(f) if offset_paging && is_int(f) => {}
+            Some(_) if offset_paging => {
+                errs.at(
+                    file,
+                    format!("{ppath}.request"),
+                    "with `end: offset` the request field must be an integer offset (i32 or i64)",
+                );
+                ok = false;
+            }
             Some(f) if f.ty == TypeRef::String && !f.required => {}
             Some(_) => {
                 errs.at(
@@ -847,7 +858,27 @@ fn resolve_endpoint(
                 ok = false;
             }
         }
-        if !resp.as_ref().is_some_and(|f| f.ty == TypeRef::String) {
+        if offset_paging {
+            if !resp.as_ref().is_some_and(is_int) {
+                errs.at(
+                    file,
+                    format!("{ppath}.response"),
+                    format!(
+                        "with `end: offset` expected the integer total of the response; {}",
+                        unknown_field(&p.response, &response)
+                    ),
+                );
+                ok = false;
+            }
+            if p.items.is_none() {
+                errs.at(
+                    file,
+                    format!("{ppath}.items"),
+                    "`end: offset` needs `items`: the response list whose length advances the offset",
+                );
+                ok = false;
+            }
+        } else if !resp.as_ref().is_some_and(|f| f.ty == TypeRef::String) {
             errs.at(
                 file,
                 format!("{ppath}.response"),
@@ -860,6 +891,11 @@ fn resolve_endpoint(
         }
         let end = match &p.end {
             model::PageEnd::EmptyCursor => ir::PageEnd::EmptyCursor,
+            model::PageEnd::Offset => ir::PageEnd::Offset {
+                offset: req.as_ref().map_or(TypeRef::I64, |f| f.ty.clone()),
+                optional: req.as_ref().is_some_and(|f| !f.required),
+                total: resp.as_ref().map_or(TypeRef::I64, |f| f.ty.clone()),
+            },
             model::PageEnd::Flag { field } => match find(&response, field) {
                 Some(f) if f.ty == TypeRef::Flag => ir::PageEnd::Flag(f.rust),
                 _ => {

@@ -138,3 +138,31 @@ async fn handle(
         }
     }
 }
+
+/// Retries without waiting, for tests.
+pub fn fast_retries() -> wxlive_runtime::RetryPolicy {
+    wxlive_runtime::RetryPolicy {
+        base_delay: std::time::Duration::from_millis(1),
+        throttled_delay: std::time::Duration::from_millis(1),
+        ..wxlive_runtime::RetryPolicy::default()
+    }
+}
+
+/// A WeCom client for `server` with its credentials and fast retries.
+pub fn mock_client(server: &wxlive_runtime::mock::MockServer) -> wxlive::wecom::WecomClient {
+    let (id, secret) = server.credentials();
+    wxlive::wecom::WecomClient::builder()
+        .credentials(id, secret.to_owned())
+        .base_url(server.base_url())
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a client for the mock")
+}
+
+/// Unix seconds `secs` from now.
+pub fn unix_in(secs: i64) -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+        + secs
+}

@@ -6,7 +6,6 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use wxlive::runtime::mock::{Fault, MockServer, Target};
-use wxlive::runtime::RetryPolicy;
 use wxlive::wecom::living::*;
 use wxlive::wecom::WecomClient;
 use wxlive::Error;
@@ -18,24 +17,11 @@ async fn mock() -> MockServer {
 }
 
 fn client_for(server: &MockServer) -> WecomClient {
-    let (id, secret) = server.credentials();
-    WecomClient::builder()
-        .credentials(id, secret.to_owned())
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy {
-            busy_retries: 3,
-            base_delay: Duration::from_millis(1),
-        })
-        .build()
-        .unwrap()
+    wxlive_tests::mock_client(server)
 }
 
 fn soon() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        + 600
+    wxlive_tests::unix_in(600)
 }
 
 fn create_request(anchor: &str, theme: &str) -> CreateRequest {
@@ -394,7 +380,7 @@ mod faults {
     async fn throttling_surfaces_as_retryable() {
         let server = mock().await;
         let client = client_for(&server);
-        server.inject(Target::All, Fault::Errcode(45009), 1);
+        server.inject(Target::All, Fault::Errcode(45009), 10);
         let err = client
             .living()
             .get_living_info(&get("x"))
@@ -402,6 +388,11 @@ mod faults {
             .unwrap_err();
         assert_eq!(err.as_api().unwrap().name(), "api_freq_out_of_limit");
         assert!(err.is_retryable());
+        assert_eq!(
+            server.calls("living.get_living_info"),
+            3,
+            "1 try + 2 bounded retries"
+        );
     }
 
     #[tokio::test]
@@ -615,5 +606,134 @@ mod bad_requests {
         // Still serving.
         let client = client_for(&server);
         create(&client, "a").await;
+    }
+}
+
+mod control_api {
+    use super::*;
+
+    #[tokio::test]
+    async fn faults_tokens_and_records_are_driven_over_http() {
+        let server = mock().await;
+        let client = client_for(&server);
+        let http = reqwest::Client::new();
+        let control = |path: &str| format!("{}/__mock/{path}", server.base_url());
+        let id = create(&client, "a").await;
+
+        let fault = json!({"fault": "errcode", "errcode": 48002, "target": "living.get_living_info", "times": 1});
+        let r: Value = http
+            .post(control("faults"))
+            .json(&fault)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["errcode"], 0);
+        let err = client
+            .living()
+            .get_living_info(&GetLivingInfoRequest {
+                livingid: id.clone(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.errcode(), Some(48002));
+
+        http.post(control("expire_tokens")).send().await.unwrap();
+        client
+            .living()
+            .get_living_info(&GetLivingInfoRequest {
+                livingid: id.clone(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(server.tokens_issued(), 2);
+
+        let seeded: Value = http
+            .post(control("records/watchers"))
+            .json(&json!({"livingid": id, "userid": "u"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(seeded["id"].as_str().is_some());
+        let lives: Value = http
+            .get(control("records/lives"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(lives["records"].as_array().unwrap().len(), 1);
+
+        let bad = http
+            .post(control("faults"))
+            .json(&json!({"fault": "gremlins"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status().as_u16(), 400);
+        let text = bad.text().await.unwrap();
+        assert!(text.contains("unknown fault `gremlins`"), "{text}");
+    }
+}
+
+mod wxa {
+    use super::*;
+    use wxlive::wxa::broadcast::{GetLiveInfoRequest, GetReplayRequest};
+    use wxlive::wxa::WxaClient;
+
+    #[tokio::test]
+    async fn the_mini_program_product_is_served_from_its_spec_alone() {
+        let server = MockServer::start(wxlive::wxa::mock_config()).await.unwrap();
+        let (id, secret) = server.credentials();
+        let client = WxaClient::builder()
+            .credentials(id, secret.to_owned())
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        // Two operations share /wxa/business/getliveinfo; the `action` constant tells them apart.
+        let rooms = client
+            .broadcast()
+            .get_live_info(&GetLiveInfoRequest {
+                start: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert!(!rooms.room_info.is_empty(), "{rooms:?}");
+        let replays = client
+            .broadcast()
+            .get_replay(&GetReplayRequest {
+                room_id: 1,
+                start: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert!(!replays.live_replay.is_empty(), "{replays:?}");
+        assert_eq!(
+            server.tokens_issued(),
+            1,
+            "its own token endpoint (cgi-bin/token)"
+        );
+        let wrong = WxaClient::builder()
+            .credentials(id, "nope")
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        let err = wrong
+            .broadcast()
+            .get_live_info(&GetLiveInfoRequest {
+                start: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Token(_)), "{err:?}");
     }
 }

@@ -74,14 +74,23 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number)),
         "\\PC{0,10}".prop_map(serde_json::Value::from),
     ];
     leaf.prop_recursive(4, 64, 8, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
             prop::collection::btree_map(
-                prop_oneof![Just("living_info".to_owned()), Just("status".to_owned()), Just("stat_info".to_owned()), Just("users".to_owned()), Just("ending".to_owned()), Just("livingid_list".to_owned()), "[a-z]{1,8}"],
+                prop_oneof![
+                    Just("living_info".to_owned()),
+                    Just("status".to_owned()),
+                    Just("stat_info".to_owned()),
+                    Just("users".to_owned()),
+                    Just("ending".to_owned()),
+                    Just("livingid_list".to_owned()),
+                    "[a-z]{1,8}"
+                ],
                 inner,
                 0..6
             )

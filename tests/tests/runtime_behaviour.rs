@@ -19,21 +19,8 @@ async fn mock() -> MockServer {
         .unwrap()
 }
 
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        base_delay: Duration::from_millis(1),
-        throttled_delay: Duration::from_millis(1),
-        ..RetryPolicy::default()
-    }
-}
-
 fn client_for(server: &MockServer) -> WecomClient {
-    WecomClient::builder()
-        .credentials("mock-corp", "mock-secret")
-        .base_url(server.base_url())
-        .retry_policy(fast_retries())
-        .build()
-        .unwrap()
+    wxlive_tests::mock_client(server)
 }
 
 async fn a_live(client: &WecomClient) -> String {

@@ -1057,3 +1057,193 @@ async fn an_invalid_request_is_rejected_before_anything_is_sent() {
     assert!(server.calls().is_empty());
     assert_eq!(server.tokens_issued(), 0);
 }
+
+// ------------------------------------------------------------------------------------------ docs
+
+/// The function of `docs/adding-a-domain.md`, word for word (checked below).
+mod walkthrough {
+    // BEGIN walkthrough
+    use wxlive::wxa::broadcast::{CreateRoomRequest, RoomType};
+    use wxlive::wxa::WxaClient;
+
+    /// Creates a two-hour push-stream room starting at `start` (Unix seconds) and returns its id.
+    pub async fn create_room(
+        client: &WxaClient,
+        start: i64,
+    ) -> Result<Option<i64>, Box<dyn std::error::Error>> {
+        let request = CreateRoomRequest::builder()
+            .name("测试直播间")
+            .cover_img("MEDIA_ID")
+            .start_time(start)
+            .end_time(start + 7200)
+            .anchor_name("主播小王")
+            .anchor_wechat("anchor_wechat_id")
+            .share_img("MEDIA_ID")
+            .feeds_img("MEDIA_ID")
+            .live_type(RoomType::PushStream)
+            .close_like(false)
+            .close_goods(false)
+            .close_comment(false)
+            .build()?; // every violated rule at once, before anything is sent
+        let response = client.broadcast().create_room(&request).await?;
+        Ok(response.room_id)
+    }
+    // END walkthrough
+}
+
+#[tokio::test]
+async fn the_adding_a_domain_walkthrough_code_runs_as_documented() {
+    let source = include_str!("wxa_broadcast_http.rs");
+    let code = source
+        .split("// BEGIN walkthrough\n")
+        .nth(1)
+        .and_then(|r| r.split("    // END walkthrough").next())
+        .unwrap();
+    let unindented: String = code
+        .lines()
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/adding-a-domain.md"
+    ))
+    .unwrap();
+    assert!(
+        docs.contains(&unindented),
+        "docs/adding-a-domain.md no longer shows the tested code:\n{unindented}"
+    );
+
+    let (server, client) = setup().await;
+    server.answer(
+        "/wxaapi/broadcast/room/create",
+        json!({"errcode": 0, "errmsg": "ok", "roomId": 34}),
+    );
+    let room_id = walkthrough::create_room(&client, now() + 3600)
+        .await
+        .unwrap();
+    assert_eq!(room_id, Some(34));
+    assert_eq!(only_call(&server).body.unwrap()["type"], 1);
+    // Too early: the builder refuses, nothing is sent.
+    let err = walkthrough::create_room(&client, now()).await.unwrap_err();
+    assert!(err.to_string().contains("min_from_now(600)"), "{err}");
+    assert_eq!(server.calls().len(), 1);
+}
+
+// ------------------------------------------------------------------------------------------ paging
+
+#[tokio::test]
+async fn room_list_items_stream_by_offset_until_the_total_is_reached() {
+    use futures::TryStreamExt;
+    let (server, client) = setup().await;
+    let path = "/wxa/business/getliveinfo";
+    server.answer(path, json!({"errcode": 0, "errmsg": "ok", "total": 3, "room_info": [{"roomid": 1}, {"roomid": 2}]}));
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "total": 3, "room_info": [{"roomid": 3}]}),
+    );
+    let rooms: Vec<RoomInfo> = client
+        .broadcast()
+        .get_live_info_items(GetLiveInfoRequest { start: 0, limit: 2 })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        rooms.iter().map(|r| r.room_id.unwrap()).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    let bodies: Vec<Value> = server.calls().into_iter().filter_map(|c| c.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"start": 0, "limit": 2}),
+            json!({"start": 2, "limit": 2})
+        ],
+        "no call past the total"
+    );
+}
+
+#[tokio::test]
+async fn replay_pages_keep_the_constant_and_stop_on_an_empty_page() {
+    use futures::TryStreamExt;
+    let (server, client) = setup().await;
+    let path = "/wxa/business/getliveinfo";
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "live_replay": [{"media_url": "a"}]}),
+    );
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "live_replay": []}),
+    );
+    let first = GetReplayRequest {
+        room_id: 7,
+        start: 0,
+        limit: 1,
+    };
+    let pages: Vec<GetReplayResponse> = client
+        .broadcast()
+        .get_replay_pages(first)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages.len(),
+        2,
+        "without a total, an empty page ends the stream"
+    );
+    let bodies: Vec<Value> = server.calls().into_iter().filter_map(|c| c.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"action": "get_replay", "room_id": 7, "start": 0, "limit": 1}),
+            json!({"action": "get_replay", "room_id": 7, "start": 1, "limit": 1}),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn role_list_pages_start_at_an_absent_offset_and_send_it_on_later_pages() {
+    use futures::TryStreamExt;
+    let (server, client) = setup().await;
+    let path = "/wxaapi/broadcast/role/getrolelist";
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "total": 2, "list": [{"openid": "o1"}]}),
+    );
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "total": 2, "list": [{"openid": "o2"}]}),
+    );
+    let first = GetRoleListRequest {
+        limit: Some(1),
+        ..Default::default()
+    };
+    let members: Vec<RoleMember> = client
+        .broadcast()
+        .get_role_list_items(first)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 2);
+    let calls = server.calls();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].query.get("offset"), None);
+    assert_eq!(calls[1].query.get("offset").map(String::as_str), Some("1"));
+    server.answer(
+        "/wxaapi/broadcast/goods/getapproved",
+        json!({"errcode": 0, "errmsg": "ok", "total": 1, "goods": [{"goodsId": 1}]}),
+    );
+    let first = GetApprovedGoodsRequest {
+        offset: 0,
+        limit: None,
+        status: AuditStatus::Approved,
+    };
+    let goods: Vec<ApprovedGoods> = client
+        .broadcast()
+        .get_approved_goods_items(first)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(goods.len(), 1);
+}

@@ -1001,3 +1001,36 @@ fn path_like_doc_ids_must_stay_below_doc_base() {
         &["not an official doc id", "relative page path"],
     );
 }
+
+#[test]
+fn offset_paging_needs_an_integer_offset_a_total_and_items() {
+    let p = problems_after(
+        "offset-paging",
+        &[(
+            "pagination: {request: start, response: total, end: offset, items: room_info}",
+            "pagination: {request: limit, response: room_info, end: offset}",
+        )],
+    );
+    reports(
+        &p,
+        "endpoints.get_live_info.pagination.response",
+        &["integer total"],
+    );
+    reports(
+        &p,
+        "endpoints.get_live_info.pagination.items",
+        &["`end: offset` needs `items`"],
+    );
+    let p = problems_after(
+        "offset-paging-string",
+        &[(
+            "pagination: {request: offset, response: total, end: offset, items: list}",
+            "pagination: {request: keyword, response: total, end: offset, items: list}",
+        )],
+    );
+    reports(
+        &p,
+        "endpoints.get_role_list.pagination.request",
+        &["integer offset"],
+    );
+}

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::names::{api_type, ident, request_type, response_type, rust_type, Ctx};
-use crate::ir::{Endpoint, Method, PageEnd, Pagination};
+use crate::ir::{Endpoint, Method, PageEnd, Pagination, TypeRef};
 
 /// `client.rs` of a domain.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
@@ -30,6 +30,14 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         types.push(request_type(e));
         types.push(response_type(e));
     }
+    // Item types of the `_items` streams, when they are declared enums or types.
+    let mut item_types = std::collections::BTreeSet::new();
+    for p in d.endpoints.iter().filter_map(|e| e.pagination.as_ref()) {
+        if let Some((_, TypeRef::Object(name) | TypeRef::Enum(name))) = &p.items {
+            item_types.insert(name.clone());
+        }
+    }
+    types.extend(item_types.iter().map(|n| ident(n)));
     let methods = d.endpoints.iter().map(|e| method(ctx, e));
     let paginated = d.endpoints.iter().any(|e| e.pagination.is_some());
     let has_items = d
@@ -159,6 +167,48 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
                         Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), ..request.clone() })),
                         None => Err(#missing.to_owned()),
                     }
+                },
+            )
+        }
+        PageEnd::Offset {
+            offset,
+            optional,
+            total,
+        } => {
+            let items = ident(p.items.as_ref().map_or("", |(field, _)| field.as_str()));
+            let current = match (optional, offset) {
+                (true, TypeRef::I64) => quote!(request.#cursor_req.unwrap_or(0)),
+                (true, _) => quote!(i64::from(request.#cursor_req.unwrap_or(0))),
+                (false, TypeRef::I64) => quote!(request.#cursor_req),
+                (false, _) => quote!(i64::from(request.#cursor_req)),
+            };
+            let total = match total {
+                TypeRef::I64 => quote!(page.#cursor_resp),
+                _ => quote!(page.#cursor_resp.map(i64::from)),
+            };
+            let converted = match offset {
+                TypeRef::I64 => quote!(next),
+                _ => {
+                    quote!(i32::try_from(next).map_err(|_| "the next offset overflows".to_owned())?)
+                }
+            };
+            let wrapped = if *optional {
+                quote!(Some(next))
+            } else {
+                quote!(next)
+            };
+            (
+                format!(
+                    "`{}` advances by the items of each page; the stream ends after the page that reaches `{}` or has no items.",
+                    p.request, p.response
+                ),
+                quote! {
+                    let next = #current + page.#items.len() as i64;
+                    if page.#items.is_empty() || #total.is_some_and(|total| next >= total) {
+                        return Ok(None);
+                    }
+                    let next = #converted;
+                    Ok(Some(#req { #cursor_req: #wrapped, ..request.clone() }))
                 },
             )
         }

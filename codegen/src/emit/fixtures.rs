@@ -215,6 +215,7 @@ pub fn mock_routes(ctx: &Ctx<'_>) -> TokenStream {
         quote! {
             MockRoute {
                 operation: <#req as ApiRequest>::OPERATION,
+                constants: <#req as ApiRequest>::CONSTANTS,
                 query: &[#(#query),*],
                 check: check::<#req>,
                 decode_response: decodes::<#resp>,
@@ -250,7 +251,7 @@ pub fn mock_routes(ctx: &Ctx<'_>) -> TokenStream {
 
         /// Every endpoint of this domain, as the mock server serves it.
         pub fn routes() -> Vec<MockRoute> {
-            vec![#(#routes),*]
+            Vec::from([#(#routes),*])
         }
     }
 }

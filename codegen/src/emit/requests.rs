@@ -290,14 +290,16 @@ fn query_fn(e: &Endpoint) -> TokenStream {
             }
         })
         .collect();
-    let binding = if optional.is_empty() {
-        quote!(let query)
-    } else {
-        quote!(let mut query)
-    };
+    if optional.is_empty() {
+        return quote! {
+            fn query(&self) -> Vec<(&'static str, String)> {
+                Vec::from([#(#always),*])
+            }
+        };
+    }
     quote! {
         fn query(&self) -> Vec<(&'static str, String)> {
-            #binding = vec![#(#always),*];
+            let mut query = Vec::from([#(#always),*]);
             #(#optional)*
             query
         }

@@ -451,6 +451,10 @@ pub struct Pagination {
 pub enum PageEnd {
     /// The response cursor is missing or the empty string.
     EmptyCursor,
+    /// Offset paging: `request` is an integer item offset and `response` the integer total. The next
+    /// page starts at offset + items on this page; the last page is the one that reaches the total or
+    /// has no items (`items` is required).
+    Offset,
     /// A flag field of the response is set (wire 1).
     #[serde(untagged)]
     Flag {

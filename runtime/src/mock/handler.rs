@@ -14,7 +14,7 @@ use super::faults::Fault;
 use super::state::Refusal;
 use super::tokens::TokenCheck;
 use super::{QueryKind, Shared};
-use crate::meta::{HttpMethod, ParamValue};
+use crate::meta::{Constant, HttpMethod, Location, ParamValue};
 
 pub(crate) async fn handle(
     State(shared): State<Arc<Shared>>,
@@ -32,14 +32,13 @@ pub(crate) async fn handle(
     };
     let query: BTreeMap<String, String> = pairs.into_iter().collect();
     let product = shared.config.product;
+    if uri.path().starts_with(super::control::PREFIX) {
+        return super::control::handle(&shared, &method, uri.path(), &body);
+    }
     if uri.path() == product.token.path {
         return token_endpoint(&shared, &method, &query, &body).await;
     }
-    let Some(index) = shared
-        .routes
-        .iter()
-        .position(|(r, _, _)| r.operation.path == uri.path())
-    else {
+    let Some(index) = select_route(&shared, uri.path(), &query, &body) else {
         let errors = &shared.config.errors;
         return json_error(
             StatusCode::NOT_FOUND,
@@ -120,7 +119,7 @@ pub(crate) async fn handle(
             }
         }
     }
-    if let Err(why) = (route.check)(Value::Object(request.clone())) {
+    if let Err(why) = (route.check)(Value::Object(request.clone()), super::TimeRules::Enforce) {
         return errcode(
             &shared,
             errors.invalid_parameter,
@@ -281,4 +280,38 @@ fn dropped() -> Response {
         ))
     });
     Response::new(Body::from_stream(failing))
+}
+
+/// The route for `path`: among operations sharing it, the one whose constants the request carries
+/// (the most of them), else the first.
+fn select_route(
+    shared: &Shared,
+    path: &str,
+    query: &BTreeMap<String, String>,
+    body: &Bytes,
+) -> Option<usize> {
+    let candidates: Vec<usize> = shared
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, (r, _, _))| r.operation.path == path)
+        .map(|(i, _)| i)
+        .collect();
+    if candidates.len() <= 1 {
+        return candidates.first().copied();
+    }
+    let body: Map<String, Value> = match serde_json::from_slice(body) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    let carries = |c: &Constant| match c.location {
+        Location::Query => query.get(c.name).is_some_and(|v| *v == c.value.to_query()),
+        Location::Body => body.get(c.name).is_some_and(|v| *v == c.value.to_json()),
+    };
+    candidates
+        .iter()
+        .copied()
+        .filter(|i| shared.routes[*i].0.constants.iter().all(carries))
+        .max_by_key(|i| shared.routes[*i].0.constants.len())
+        .or_else(|| candidates.first().copied())
 }

@@ -3,7 +3,12 @@
 //! It issues tokens for the configured credentials, checks the access token, runs the generated
 //! validators on every request, keeps state as the spec's `mock:` rules say (create / get / update /
 //! list), and injects faults on demand. Bad requests get the product's JSON errors, never a crash.
+//!
+//! Besides the Rust API ([`MockServer::inject`] and friends) a control API serves tools in other
+//! languages: `POST /__mock/faults` (`{"fault": "errcode", "errcode": -1, "target": "living.create",
+//! "times": 2}`), `DELETE /__mock/faults`, `POST /__mock/expire_tokens`, `GET|POST /__mock/records/<store>`.
 
+mod control;
 mod faults;
 mod handler;
 mod state;
@@ -37,10 +42,12 @@ pub enum QueryKind {
 pub struct MockRoute {
     /// The operation.
     pub operation: &'static Operation,
+    /// Fields the spec fixes for it (`const:`); they tell apart operations sharing one path.
+    pub constants: &'static [crate::meta::Constant],
     /// Query parameters of the request type and how to read them.
     pub query: &'static [(&'static str, QueryKind)],
     /// Decodes the request into its generated type and validates it; `Err` names the fields.
-    pub check: fn(Value) -> Result<(), String>,
+    pub check: fn(Value, TimeRules) -> Result<(), String>,
     /// Decodes an answer into the generated response type (used to check fixtures).
     pub decode_response: fn(Value) -> Result<(), String>,
     /// The generated fixture file of the endpoint (`{"request": .., "response": ..}`).
@@ -59,9 +66,26 @@ impl std::fmt::Debug for MockRoute {
 }
 
 /// Decodes `value` into `R` and runs its validators: the `check` of every generated route.
-pub fn check<R: DeserializeOwned + Validate>(value: Value) -> Result<(), String> {
+pub fn check<R: DeserializeOwned + Validate>(
+    value: Value,
+    time_rules: TimeRules,
+) -> Result<(), String> {
     let request: R = serde_json::from_value(value).map_err(|e| e.to_string())?;
-    request.validate().map_err(|e| e.to_string())
+    let mut validator = match time_rules {
+        TimeRules::Enforce => crate::validate::Validator::new(),
+        TimeRules::Skip => crate::validate::Validator::timeless(),
+    };
+    request.check(&mut validator);
+    validator.finish().map_err(|e| e.to_string())
+}
+
+/// Whether rules relative to the current time (`future`, `min_from_now`, ...) are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeRules {
+    /// Check them against the clock (what the server does).
+    Enforce,
+    /// Skip them (static data such as fixtures, which cannot stay "10 minutes from now").
+    Skip,
 }
 
 /// Decodes `value` into `T`: the `decode_response` of every generated route.

@@ -778,8 +778,7 @@ impl ApiRequest for GetLivingInfoRequest {
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let query = vec![("livingid", self.livingid.to_string())];
-        query
+        Vec::from([("livingid", self.livingid.to_string())])
     }
 }
 

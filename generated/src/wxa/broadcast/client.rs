@@ -2,6 +2,7 @@
 
 //! The operations of WeChat mini-program live broadcast server API. (小程序直播).
 
+use futures::{Stream, TryStreamExt};
 use wxlive_runtime::{Client, Error};
 use super::{
     CreateRoomRequest, CreateRoomResponse, GetLiveInfoRequest, GetLiveInfoResponse,
@@ -24,7 +25,8 @@ use super::{
     GetGoodsWarehouseRequest, GetGoodsWarehouseResponse, GetApprovedGoodsRequest,
     GetApprovedGoodsResponse, AddRoleRequest, AddRoleResponse, DeleteRoleRequest,
     DeleteRoleResponse, GetRoleListRequest, GetRoleListResponse, GetFollowersRequest,
-    GetFollowersResponse, PushMessageRequest, PushMessageResponse,
+    GetFollowersResponse, PushMessageRequest, PushMessageResponse, ApprovedGoods,
+    LiveReplay, RoleMember, RoomInfo,
 };
 
 /// 小程序直播: WeChat mini-program live broadcast server API.
@@ -64,6 +66,46 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
+    /// Every page of [`get_live_info`](Self::get_live_info), starting with `first`.
+    ///
+    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn get_live_info_pages(
+        &self,
+        first: GetLiveInfoRequest,
+    ) -> impl Stream<Item = Result<GetLiveInfoResponse, Error>> + 'a {
+        self.client
+            .paginate(
+                first,
+                |request, page| {
+                    let next = i64::from(request.start) + page.room_info.len() as i64;
+                    if page.room_info.is_empty()
+                        || page.total.map(i64::from).is_some_and(|total| next >= total)
+                    {
+                        return Ok(None);
+                    }
+                    let next = i32::try_from(next)
+                        .map_err(|_| "the next offset overflows".to_owned())?;
+                    Ok(
+                        Some(GetLiveInfoRequest {
+                            start: next,
+                            ..request.clone()
+                        }),
+                    )
+                },
+            )
+    }
+
+    /// Every item of `room_info` across all pages of [`get_live_info`](Self::get_live_info), in order.
+    pub fn get_live_info_items(
+        &self,
+        first: GetLiveInfoRequest,
+    ) -> impl Stream<Item = Result<RoomInfo, Error>> + 'a {
+        self.get_live_info_pages(first)
+            .map_ok(|page| futures::stream::iter(page.room_info.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     /// 获取直播间回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
     ///
     /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
@@ -72,6 +114,46 @@ impl<'a> BroadcastApi<'a> {
         request: &GetReplayRequest,
     ) -> Result<GetReplayResponse, Error> {
         self.client.send(request).await
+    }
+
+    /// Every page of [`get_replay`](Self::get_replay), starting with `first`.
+    ///
+    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn get_replay_pages(
+        &self,
+        first: GetReplayRequest,
+    ) -> impl Stream<Item = Result<GetReplayResponse, Error>> + 'a {
+        self.client
+            .paginate(
+                first,
+                |request, page| {
+                    let next = i64::from(request.start) + page.live_replay.len() as i64;
+                    if page.live_replay.is_empty()
+                        || page.total.map(i64::from).is_some_and(|total| next >= total)
+                    {
+                        return Ok(None);
+                    }
+                    let next = i32::try_from(next)
+                        .map_err(|_| "the next offset overflows".to_owned())?;
+                    Ok(
+                        Some(GetReplayRequest {
+                            start: next,
+                            ..request.clone()
+                        }),
+                    )
+                },
+            )
+    }
+
+    /// Every item of `live_replay` across all pages of [`get_replay`](Self::get_replay), in order.
+    pub fn get_replay_items(
+        &self,
+        first: GetReplayRequest,
+    ) -> impl Stream<Item = Result<LiveReplay, Error>> + 'a {
+        self.get_replay_pages(first)
+            .map_ok(|page| futures::stream::iter(page.live_replay.into_iter().map(Ok)))
+            .try_flatten()
     }
 
     /// 直播间导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
@@ -373,6 +455,46 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
+    /// Every page of [`get_approved_goods`](Self::get_approved_goods), starting with `first`.
+    ///
+    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn get_approved_goods_pages(
+        &self,
+        first: GetApprovedGoodsRequest,
+    ) -> impl Stream<Item = Result<GetApprovedGoodsResponse, Error>> + 'a {
+        self.client
+            .paginate(
+                first,
+                |request, page| {
+                    let next = i64::from(request.offset) + page.goods.len() as i64;
+                    if page.goods.is_empty()
+                        || page.total.map(i64::from).is_some_and(|total| next >= total)
+                    {
+                        return Ok(None);
+                    }
+                    let next = i32::try_from(next)
+                        .map_err(|_| "the next offset overflows".to_owned())?;
+                    Ok(
+                        Some(GetApprovedGoodsRequest {
+                            offset: next,
+                            ..request.clone()
+                        }),
+                    )
+                },
+            )
+    }
+
+    /// Every item of `goods` across all pages of [`get_approved_goods`](Self::get_approved_goods), in order.
+    pub fn get_approved_goods_items(
+        &self,
+        first: GetApprovedGoodsRequest,
+    ) -> impl Stream<Item = Result<ApprovedGoods, Error>> + 'a {
+        self.get_approved_goods_pages(first)
+            .map_ok(|page| futures::stream::iter(page.goods.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
@@ -401,6 +523,47 @@ impl<'a> BroadcastApi<'a> {
         request: &GetRoleListRequest,
     ) -> Result<GetRoleListResponse, Error> {
         self.client.send(request).await
+    }
+
+    /// Every page of [`get_role_list`](Self::get_role_list), starting with `first`.
+    ///
+    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn get_role_list_pages(
+        &self,
+        first: GetRoleListRequest,
+    ) -> impl Stream<Item = Result<GetRoleListResponse, Error>> + 'a {
+        self.client
+            .paginate(
+                first,
+                |request, page| {
+                    let next = i64::from(request.offset.unwrap_or(0))
+                        + page.list.len() as i64;
+                    if page.list.is_empty()
+                        || page.total.map(i64::from).is_some_and(|total| next >= total)
+                    {
+                        return Ok(None);
+                    }
+                    let next = i32::try_from(next)
+                        .map_err(|_| "the next offset overflows".to_owned())?;
+                    Ok(
+                        Some(GetRoleListRequest {
+                            offset: Some(next),
+                            ..request.clone()
+                        }),
+                    )
+                },
+            )
+    }
+
+    /// Every item of `list` across all pages of [`get_role_list`](Self::get_role_list), in order.
+    pub fn get_role_list_items(
+        &self,
+        first: GetRoleListRequest,
+    ) -> impl Stream<Item = Result<RoleMember, Error>> + 'a {
+        self.get_role_list_pages(first)
+            .map_ok(|page| futures::stream::iter(page.list.into_iter().map(Ok)))
+            .try_flatten()
     }
 
     /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.

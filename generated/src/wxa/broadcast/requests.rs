@@ -1480,8 +1480,7 @@ impl ApiRequest for GetPushUrlRequest {
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let query = vec![("roomId", self.room_id.to_string())];
-        query
+        Vec::from([("roomId", self.room_id.to_string())])
     }
 }
 
@@ -1558,7 +1557,7 @@ impl ApiRequest for GetSharedCodeRequest {
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = vec![("roomId", self.room_id.to_string())];
+        let mut query = Vec::from([("roomId", self.room_id.to_string())]);
         if let Some(value) = &self.params {
             query.push(("params", value.to_string()));
         }
@@ -1878,8 +1877,7 @@ impl ApiRequest for GetAssistantListRequest {
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let query = vec![("roomId", self.room_id.to_string())];
-        query
+        Vec::from([("roomId", self.room_id.to_string())])
     }
 }
 
@@ -2197,8 +2195,7 @@ impl ApiRequest for GetSubAnchorRequest {
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let query = vec![("roomId", self.room_id.to_string())];
-        query
+        Vec::from([("roomId", self.room_id.to_string())])
     }
 }
 
@@ -3746,9 +3743,10 @@ impl ApiRequest for GetApprovedGoodsRequest {
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = vec![
-            ("offset", self.offset.to_string()), ("status", self.status.to_string())
-        ];
+        let mut query = Vec::from([
+            ("offset", self.offset.to_string()),
+            ("status", self.status.to_string()),
+        ]);
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
@@ -4115,7 +4113,7 @@ impl ApiRequest for GetRoleListRequest {
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = vec![];
+        let mut query = Vec::from([]);
         if let Some(value) = &self.role {
             query.push(("role", value.to_string()));
         }
