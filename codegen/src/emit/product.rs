@@ -271,6 +271,7 @@ pub fn error_infos(codes: &[ErrorCode]) -> TokenStream {
 pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
     let d = ctx.domain;
     let p = ctx.product;
+    let (api, product, domain) = (api_type(d), &p.name, &d.name);
     let head = docs::inner(&[
         format!("{}: {}", d.title, docs::text(&d.summary)),
         String::new(),
@@ -280,9 +281,8 @@ pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
         ),
         String::new(),
         format!(
-            "{} endpoints through [`{}`], {} pushed event kinds in [`Event`]{}.",
+            "{} endpoints through [`{api}`](crate::{product}::{domain}::{api}), {} pushed event kinds in [`Event`](crate::{product}::{domain}::Event){}.",
             d.endpoints.len(),
-            api_type(d),
             d.callbacks.len(),
             if d.callbacks.is_empty() {
                 " (none yet)"

@@ -4,7 +4,7 @@
 //!
 //! Overview: [93633](https://developer.work.weixin.qq.com/document/path/93633). Generated from `spec/wecom/living.yaml`.
 //!
-//! 9 endpoints through [`LivingApi`], 1 pushed event kinds in [`Event`].
+//! 9 endpoints through [`LivingApi`](crate::wecom::living::LivingApi), 1 pushed event kinds in [`Event`](crate::wecom::living::Event).
 
 mod client;
 mod enums;
