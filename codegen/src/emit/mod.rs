@@ -10,6 +10,7 @@ mod fixtures;
 mod names;
 mod product;
 mod requests;
+mod schema;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -91,6 +92,7 @@ fn space_items(code: &str) -> String {
 /// Every file of the generated crate, in a fixed order.
 pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
     let mut files = vec![cargo::manifest(spec), product::lib_rs(spec)];
+    files.extend(schema::schemas());
     for p in &spec.products {
         files.push(product::product_mod(p));
         for d in &p.domains {

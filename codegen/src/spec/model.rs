@@ -2,12 +2,13 @@
 //!
 //! Unknown keys are errors (`deny_unknown_fields`), so a misspelt constraint never passes silently.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
 use super::unique_map::UniqueMap;
 
 /// `spec/<product>/product.yaml`: one API family.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductFile {
     /// Product name, used as the Rust module name (`wecom`).
@@ -31,11 +32,12 @@ pub struct ProductFile {
     pub errors: Vec<ErrorCode>,
     /// Errcodes the mock server answers protocol problems with (defaults: WeCom's).
     #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, i64>>")]
     pub mock: Option<wxlive_runtime::mock_spec::MockErrors>,
 }
 
 /// Names of the two credentials.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     /// The id (corp id, app id).
@@ -45,7 +47,7 @@ pub struct Credentials {
 }
 
 /// One credential.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
     /// Rust parameter name.
@@ -57,7 +59,7 @@ pub struct Credential {
 }
 
 /// Authentication of business calls.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
     /// Query parameter carrying the access token.
@@ -67,7 +69,7 @@ pub struct Auth {
 }
 
 /// An endpoint that trades id + secret for an access token.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenEndpoint {
     /// Official title.
@@ -79,6 +81,7 @@ pub struct TokenEndpoint {
     /// Path below the host.
     pub path: String,
     /// Parameter name → `$id`, `$secret`, a literal string or a boolean.
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub params: UniqueMap<serde_yaml::Value>,
     /// Response field with the token.
     pub token_field: String,
@@ -87,7 +90,7 @@ pub struct TokenEndpoint {
 }
 
 /// HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 pub enum Method {
     /// GET.
     #[serde(rename = "GET")]
@@ -98,7 +101,7 @@ pub enum Method {
 }
 
 /// A documented errcode.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
     /// The errcode.
@@ -120,7 +123,7 @@ pub struct ErrorCode {
 }
 
 /// Errcode classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     /// Refresh the token and retry once.
@@ -134,7 +137,7 @@ pub enum ErrorClass {
 }
 
 /// `spec/<product>/<domain>.yaml`: one chapter of the docs.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DomainFile {
     /// Module name (`living`).
@@ -162,7 +165,7 @@ pub struct DomainFile {
 }
 
 /// An enumeration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
     /// English description.
@@ -172,10 +175,11 @@ pub struct EnumDef {
 }
 
 /// One documented enum value.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// Wire value (integer or string).
+    #[schemars(with = "serde_json::Value")]
     pub value: serde_yaml::Value,
     /// Rust variant name (UpperCamelCase).
     pub name: String,
@@ -186,7 +190,7 @@ pub struct EnumValue {
 }
 
 /// An object type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
     /// English description.
@@ -199,7 +203,7 @@ pub struct TypeDef {
 }
 
 /// A field of a request, response, type or callback.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// `string`, `i32`, `i64`, `decimal` (a JSON number with a fraction), `bool`, `flag` (0/1), an enum or
@@ -216,6 +220,7 @@ pub struct Field {
     pub required: bool,
     /// The server's default when it is left out (documentation only; unset fields are never sent).
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub default: Option<serde_yaml::Value>,
     /// Other wire spellings accepted when decoding (documented typos).
     #[serde(default)]
@@ -261,6 +266,7 @@ pub struct Field {
     pub max_decimals: Option<Sourced<u32>>,
     /// A request field always sent with this value: it is not part of the request type.
     #[serde(default, rename = "const")]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub constant: Option<serde_yaml::Value>,
     /// A `string` that some sources send as a number or boolean: decoded from any scalar.
     #[serde(default)]
@@ -278,7 +284,7 @@ pub struct Sourced<T> {
 
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Sourced<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
         struct WithSource<T> {
             value: T,
@@ -306,7 +312,7 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Sourced<T> {
 }
 
 /// Doc ids of the other copies of a page.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocCopies {
     /// 第三方应用 copy.
@@ -318,7 +324,7 @@ pub struct DocCopies {
 }
 
 /// An endpoint.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     /// Official Chinese title.
@@ -360,18 +366,21 @@ pub struct Endpoint {
     /// How the mock server answers it statefully (otherwise it answers the response fixture): one of
     /// `create`, `get`, `update`, `list` (see `wxlive_runtime::mock_spec::MockBehaviour`).
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub mock: Option<serde_yaml::Value>,
 }
 
 /// Sample request and response.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
     /// Request (body and query fields together).
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub request: Option<serde_yaml::Value>,
     /// Response, with errcode/errmsg.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub response: Option<serde_yaml::Value>,
 }
 
@@ -380,7 +389,7 @@ pub struct Examples {
 /// - `only_when: {field, equals | in}` + `fields`: the fields may be set only when the condition holds;
 /// - `required_when: {field, equals | in}` + `fields`: the fields must be set when it holds;
 /// - `difference: {field, minus, min?, max?}`: `field − minus` lies in `min..=max` (integers).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Fields allowed only under a condition.
@@ -401,21 +410,23 @@ pub struct Rule {
 }
 
 /// `field == equals`, or `field` is one of `in`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// Wire name of a field of the same request (or type).
     pub field: String,
     /// The value it must have.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     pub equals: Option<serde_yaml::Value>,
     /// The values it may have.
     #[serde(default, rename = "in")]
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
     pub one_of: Option<Vec<serde_yaml::Value>>,
 }
 
 /// `field − minus` within `min..=max`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Difference {
     /// Wire name of the minuend (an integer field).
@@ -431,7 +442,7 @@ pub struct Difference {
 }
 
 /// Pagination.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
     /// Request field carrying the cursor.
@@ -446,7 +457,7 @@ pub struct Pagination {
 }
 
 /// End-of-data signal.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PageEnd {
     /// The response cursor is missing or the empty string.
@@ -464,7 +475,7 @@ pub enum PageEnd {
 }
 
 /// A pushed event.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Callback {
     /// Official Chinese title.
@@ -486,3 +497,25 @@ pub struct Callback {
 
 /// The fields of a type, request, response or callback.
 pub type UniqueMapField = UniqueMap<Field>;
+
+impl<T: JsonSchema> JsonSchema for Sourced<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Sourced_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let plain = generator.subschema_for::<T>();
+        schemars::json_schema!({
+            "description": "A value, or `{value, source}` citing an official doc id or a product rule.",
+            "anyOf": [
+                plain,
+                {
+                    "type": "object",
+                    "properties": {"value": plain, "source": {"type": "string"}},
+                    "required": ["value", "source"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
