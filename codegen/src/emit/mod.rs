@@ -93,62 +93,81 @@ fn space_items(code: &str) -> String {
 pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
     let mut files = vec![cargo::manifest(spec), product::lib_rs(spec)];
     files.extend(schema::schemas());
+    let contexts: Vec<names::Ctx<'_>> = spec
+        .products
+        .iter()
+        .flat_map(|p| p.domains.iter().map(move |d| names::Ctx::new(p, d)))
+        .collect();
     for p in &spec.products {
         files.push(product::product_mod(p));
-        for d in &p.domains {
-            let dir = format!("src/{}/{}", p.name, d.name);
-            let ctx = names::Ctx::new(p, d);
-            files.push(rust_file(
-                format!("{dir}/mod.rs"),
-                &d.file,
-                product::domain_mod(&ctx),
-            ));
-            files.push(rust_file(
-                format!("{dir}/enums.rs"),
-                &d.file,
-                enums::emit(&ctx),
-            ));
-            files.push(rust_file(
-                format!("{dir}/types.rs"),
-                &d.file,
-                types::emit(&ctx),
-            ));
-            files.push(rust_file(
-                format!("{dir}/requests.rs"),
-                &d.file,
-                requests::emit(&ctx),
-            ));
-            files.push(rust_file(
-                format!("{dir}/responses.rs"),
-                &d.file,
-                types::emit_responses(&ctx),
-            ));
-            files.push(rust_file(
-                format!("{dir}/client.rs"),
-                &d.file,
-                client::emit(&ctx),
-            ));
-            files.push(rust_file(
-                format!("{dir}/events.rs"),
-                &d.file,
-                events::emit(&ctx),
-            ));
-            files.push(rust_file(
-                format!("{dir}/mock.rs"),
-                &d.file,
-                fixtures::mock_routes(&ctx),
-            ));
-            files.extend(
-                d.endpoints
-                    .iter()
-                    .map(|e| fixtures::endpoint_fixture(&ctx, e)),
-            );
-            files.extend(
-                d.callbacks
-                    .iter()
-                    .map(|c| fixtures::callback_fixture(&ctx, c)),
-            );
-        }
+    }
+    // The Rust files of every domain, biggest first, formatted on all cores: parsing and printing
+    // them is most of the generator's time. The order of the output does not depend on the threads.
+    type Emitter = fn(&names::Ctx<'_>) -> TokenStream;
+    const RUST_FILES: [(&str, Emitter); 8] = [
+        ("requests.rs", requests::emit),
+        ("responses.rs", types::emit_responses),
+        ("enums.rs", enums::emit),
+        ("types.rs", types::emit),
+        ("client.rs", client::emit),
+        ("mock.rs", fixtures::mock_routes),
+        ("events.rs", events::emit),
+        ("mod.rs", product::domain_mod),
+    ];
+    let jobs: Vec<(&names::Ctx<'_>, &str, Emitter)> = RUST_FILES
+        .iter()
+        .flat_map(|(name, emitter)| contexts.iter().map(move |ctx| (ctx, *name, *emitter)))
+        .collect();
+    let rendered = parallel_map(&jobs, |(ctx, name, emitter)| {
+        let path = format!("src/{}/{}/{name}", ctx.product.name, ctx.domain.name);
+        rust_file(path, &ctx.domain.file, emitter(ctx))
+    });
+    let mut domain_files: Vec<GeneratedFile> = rendered;
+    domain_files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.extend(domain_files);
+    for ctx in &contexts {
+        files.extend(
+            ctx.domain
+                .endpoints
+                .iter()
+                .map(|e| fixtures::endpoint_fixture(ctx, e)),
+        );
+        files.extend(
+            ctx.domain
+                .callbacks
+                .iter()
+                .map(|c| fixtures::callback_fixture(ctx, c)),
+        );
     }
     files
+}
+
+/// `f` over `items` on every available core, results in the order of `items`.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break done };
+                        done.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }

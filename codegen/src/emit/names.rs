@@ -12,12 +12,18 @@ pub struct Ctx<'a> {
     pub product: &'a Product,
     /// Domain.
     pub domain: &'a Domain,
+    /// Object types reachable from a request (they implement `Validate`).
+    validated: std::collections::BTreeSet<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
     /// For `domain` of `product`.
     pub fn new(product: &'a Product, domain: &'a Domain) -> Self {
-        Ctx { product, domain }
+        Ctx {
+            product,
+            domain,
+            validated: reachable_from_requests(domain),
+        }
     }
 }
 
@@ -126,26 +132,32 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
 impl Ctx<'_> {
     /// Whether object type `name` is reachable from a request (and so implements `Validate`).
     pub fn is_validated(&self, name: &str) -> bool {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack: Vec<&TypeRef> = self
-            .domain
-            .endpoints
-            .iter()
-            .flat_map(|e| e.request.iter().map(|f| &f.ty))
-            .collect();
-        while let Some(ty) = stack.pop() {
-            match ty {
-                TypeRef::List(item) => stack.push(item),
-                TypeRef::Object(n) if seen.insert(n.as_str()) => {
-                    if let Some(o) = self.domain.types.iter().find(|o| &o.name == n) {
-                        stack.extend(o.fields.iter().map(|f| &f.ty));
-                    }
-                }
-                _ => {}
-            }
-        }
-        seen.contains(name)
+        self.validated.contains(name)
     }
+}
+
+/// Object types reachable from the request fields of `domain`'s endpoints.
+fn reachable_from_requests(domain: &Domain) -> std::collections::BTreeSet<&str> {
+    let types: std::collections::HashMap<&str, &crate::ir::Object> =
+        domain.types.iter().map(|o| (o.name.as_str(), o)).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack: Vec<&TypeRef> = domain
+        .endpoints
+        .iter()
+        .flat_map(|e| e.request.iter().map(|f| &f.ty))
+        .collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::List(item) => stack.push(item),
+            TypeRef::Object(n) if seen.insert(n.as_str()) => {
+                if let Some(o) = types.get(n.as_str()) {
+                    stack.extend(o.fields.iter().map(|f| &f.ty));
+                }
+            }
+            _ => {}
+        }
+    }
+    seen
 }
 
 /// `use super::{A, B};` for the enums (and, with `objects`, the object types) the given fields mention.

@@ -29,7 +29,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let requests = ctx.domain.endpoints.iter().map(|e| request(ctx, e));
     quote! {
         #head
-        use serde::{Deserialize, Serialize};
+        use serde::Serialize;
         use wxlive_runtime::meta::{HttpMethod, Operation};
         use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
         #uses
@@ -120,7 +120,8 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let constants = constants(e);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+        #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
         pub struct #name {
             #(#fields)*
         }

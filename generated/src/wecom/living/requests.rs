@@ -2,7 +2,7 @@
 
 //! Requests of WeCom living (live streaming) server API. (直播).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{ActivityDetail, LivingType};
@@ -17,7 +17,8 @@ use super::{
 /// `POST /cgi-bin/living/create`. Official documentation: [93637](https://developer.work.weixin.qq.com/document/path/93637), third-party apps: [93717](https://developer.work.weixin.qq.com/document/path/93717), 代开发 apps: [96837](https://developer.work.weixin.qq.com/document/path/96837).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRequest {
     /// userid of the anchor.
     ///
@@ -269,7 +270,8 @@ impl ApiRequest for CreateRequest {
 /// 修改预约直播: Change a booked live. Only lives in status 0 (booked) created by the calling app.
 ///
 /// `POST /cgi-bin/living/modify`. Official documentation: [93640](https://developer.work.weixin.qq.com/document/path/93640), third-party apps: [93720](https://developer.work.weixin.qq.com/document/path/93720).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyRequest {
     /// Live id.
     ///
@@ -421,7 +423,8 @@ impl ApiRequest for ModifyRequest {
 /// 取消预约直播: Cancel a booked live. Only lives in status 0 (booked) created by the calling app.
 ///
 /// `POST /cgi-bin/living/cancel`. Official documentation: [93638](https://developer.work.weixin.qq.com/document/path/93638), third-party apps: [93718](https://developer.work.weixin.qq.com/document/path/93718), 代开发 apps: [96838](https://developer.work.weixin.qq.com/document/path/96838).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CancelRequest {
     /// Live id.
     ///
@@ -483,7 +486,8 @@ impl ApiRequest for CancelRequest {
 /// 删除直播回放: Delete the replay of a live created by the calling app.
 ///
 /// `POST /cgi-bin/living/delete_replay_data`. Official documentation: [93874](https://developer.work.weixin.qq.com/document/path/93874), third-party apps: [93719](https://developer.work.weixin.qq.com/document/path/93719).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteReplayDataRequest {
     /// Live id.
     ///
@@ -545,7 +549,8 @@ impl ApiRequest for DeleteReplayDataRequest {
 /// 获取微信观看直播凭证: Get a credential that lets a WeChat user watch a live or its replay inside WeChat.
 ///
 /// `POST /cgi-bin/living/get_living_code`. Official documentation: [93641](https://developer.work.weixin.qq.com/document/path/93641), third-party apps: [93721](https://developer.work.weixin.qq.com/document/path/93721), 代开发 apps: [96840](https://developer.work.weixin.qq.com/document/path/96840).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingCodeRequest {
     /// Live id.
     ///
@@ -622,7 +627,8 @@ impl ApiRequest for GetLivingCodeRequest {
 /// 获取成员直播ID列表: List the ids of a member's lives created by the calling app, a page at a time.
 ///
 /// `POST /cgi-bin/living/get_user_all_livingid`. Official documentation: [93634](https://developer.work.weixin.qq.com/document/path/93634), third-party apps: [93714](https://developer.work.weixin.qq.com/document/path/93714), 代开发 apps: [96834](https://developer.work.weixin.qq.com/document/path/96834).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetUserAllLivingidRequest {
     /// userid of a corp member.
     ///
@@ -718,7 +724,8 @@ impl ApiRequest for GetUserAllLivingidRequest {
 /// 获取直播详情: Get the details of a live created by the calling app.
 ///
 /// `GET /cgi-bin/living/get_living_info`. Official documentation: [93635](https://developer.work.weixin.qq.com/document/path/93635), third-party apps: [93715](https://developer.work.weixin.qq.com/document/path/93715), 代开发 apps: [96835](https://developer.work.weixin.qq.com/document/path/96835).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingInfoRequest {
     /// Live id.
     ///
@@ -785,7 +792,8 @@ impl ApiRequest for GetLivingInfoRequest {
 /// 获取直播观看明细: Get who watched a live created by the calling app, a page at a time.
 ///
 /// `POST /cgi-bin/living/get_watch_stat`. Official documentation: [93636](https://developer.work.weixin.qq.com/document/path/93636), third-party apps: [93716](https://developer.work.weixin.qq.com/document/path/93716), 代开发 apps: [96836](https://developer.work.weixin.qq.com/document/path/96836).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetWatchStatRequest {
     /// Live id.
     ///
@@ -858,7 +866,8 @@ impl ApiRequest for GetWatchStatRequest {
 /// 获取跳转小程序商城的直播观众信息: Resolve the ww_share_code of a viewer who jumped from a 推广产品 live to the mini-program mall.
 ///
 /// `POST /cgi-bin/living/get_living_share_info`. Official documentation: [94442](https://developer.work.weixin.qq.com/document/path/94442), third-party apps: [94578](https://developer.work.weixin.qq.com/document/path/94578).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingShareInfoRequest {
     /// The ww_share_code from the mini-program path. Valid for 5 minutes.
     ///

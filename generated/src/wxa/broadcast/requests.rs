@@ -2,7 +2,7 @@
 
 //! Requests of WeChat mini-program live broadcast server API. (小程序直播).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{
@@ -29,7 +29,8 @@ use super::{
 /// `POST /wxaapi/broadcast/room/create`. Official documentation: [server/API/livebroadcast/studio-management/api_createroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRoomRequest {
     /// Room name.
     ///
@@ -510,7 +511,8 @@ impl ApiRequest for CreateRoomRequest {
 /// 获取直播间列表: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
 ///
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLiveInfoRequest {
     /// Offset: 0 starts with the first room.
     ///
@@ -640,7 +642,8 @@ impl ApiRequest for GetLiveInfoRequest {
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
 ///
 /// Always sends `action` = `"get_replay"` in the body (added by the client; not a field): Selects the replay operation of getliveinfo.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetReplayRequest {
     /// Room id (snake_case `room_id` here).
     ///
@@ -783,7 +786,8 @@ impl ApiRequest for GetReplayRequest {
 /// 直播间导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addgoods`. Official documentation: [server/API/livebroadcast/studio-management/api_importgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ImportGoodsRequest {
     /// Ids of approved goods of the warehouse.
     ///
@@ -903,7 +907,8 @@ impl ApiRequest for ImportGoodsRequest {
 /// 删除直播间: Delete a room. The body key is `id`. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoomRequest {
     /// Room id (the key is `id`).
     ///
@@ -965,7 +970,8 @@ impl ApiRequest for DeleteRoomRequest {
 /// 编辑直播间: Edit a room: same rules as create_room, without type, subAnchorWechat and createrWechat. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct EditRoomRequest {
     /// Room id (the key is `id`).
     ///
@@ -1421,7 +1427,8 @@ impl ApiRequest for EditRoomRequest {
 /// 获取直播间推流地址: Get the RTMP push address of a push-stream room.
 ///
 /// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetPushUrlRequest {
     /// Room id.
     ///
@@ -1487,7 +1494,8 @@ impl ApiRequest for GetPushUrlRequest {
 /// 获取直播间分享二维码: Get the share QR code, page path and poster of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSharedCodeRequest {
     /// Room id.
     ///
@@ -1568,7 +1576,8 @@ impl ApiRequest for GetSharedCodeRequest {
 /// 添加管理直播间小助手: Add assistants to a room. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddAssistantRequest {
     /// Room id.
     ///
@@ -1647,7 +1656,8 @@ impl ApiRequest for AddAssistantRequest {
 /// 修改直播间小助手: Change an assistant's nickname.
 ///
 /// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyAssistantRequest {
     /// Room id.
     ///
@@ -1740,7 +1750,8 @@ impl ApiRequest for ModifyAssistantRequest {
 /// 删除直播间小助手: Remove an assistant from a room.
 ///
 /// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RemoveAssistantRequest {
     /// Room id.
     ///
@@ -1818,7 +1829,8 @@ impl ApiRequest for RemoveAssistantRequest {
 /// 查询直播间小助手: List the assistants of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetAssistantListRequest {
     /// Room id.
     ///
@@ -1884,7 +1896,8 @@ impl ApiRequest for GetAssistantListRequest {
 /// 添加主播副号: Set the sub-anchor of a room. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddSubAnchorRequest {
     /// Room id.
     ///
@@ -1979,7 +1992,8 @@ impl ApiRequest for AddSubAnchorRequest {
 /// 修改主播副号: Change the sub-anchor of a room.
 ///
 /// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifySubAnchorRequest {
     /// Room id.
     ///
@@ -2074,7 +2088,8 @@ impl ApiRequest for ModifySubAnchorRequest {
 /// 删除主播副号: Remove the sub-anchor of a room.
 ///
 /// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteSubAnchorRequest {
     /// Room id.
     ///
@@ -2136,7 +2151,8 @@ impl ApiRequest for DeleteSubAnchorRequest {
 /// 获取主播副号: Get the sub-anchor of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSubAnchorRequest {
     /// Room id.
     ///
@@ -2202,7 +2218,8 @@ impl ApiRequest for GetSubAnchorRequest {
 /// 开启/关闭直播间官方收录: Turn the room's official listing (官方收录) on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateFeedPublicRequest {
     /// Room id.
     ///
@@ -2280,7 +2297,8 @@ impl ApiRequest for UpdateFeedPublicRequest {
 /// 开启/关闭回放功能: Turn replay on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateReplayRequest {
     /// Room id.
     ///
@@ -2358,7 +2376,8 @@ impl ApiRequest for UpdateReplayRequest {
 /// 开启/关闭客服功能: Turn customer service on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateKfRequest {
     /// Room id.
     ///
@@ -2436,7 +2455,8 @@ impl ApiRequest for UpdateKfRequest {
 /// 开启/关闭直播间全局禁言: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
 ///
 /// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateCommentRequest {
     /// Room id.
     ///
@@ -2514,7 +2534,8 @@ impl ApiRequest for UpdateCommentRequest {
 /// 上下架商品: Put a room's goods on or off the shelf.
 ///
 /// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GoodsOnSaleRequest {
     /// Room id.
     ///
@@ -2633,7 +2654,8 @@ impl ApiRequest for GoodsOnSaleRequest {
 /// 删除直播间商品: Remove goods from a room only; the warehouse keeps them.
 ///
 /// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsInRoomRequest {
     /// Room id.
     ///
@@ -2722,7 +2744,8 @@ impl ApiRequest for DeleteGoodsInRoomRequest {
 /// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushGoodsRequest {
     /// Room id.
     ///
@@ -2833,7 +2856,8 @@ impl ApiRequest for PushGoodsRequest {
 /// 直播间商品排序: Set the order of a room's goods.
 ///
 /// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SortGoodsRequest {
     /// Room id.
     ///
@@ -2921,7 +2945,8 @@ impl ApiRequest for SortGoodsRequest {
 /// 下载商品讲解视频: Get the link to a goods explanation video recorded in a room.
 ///
 /// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsVideoRequest {
     /// Room id.
     ///
@@ -3034,7 +3059,8 @@ impl ApiRequest for GetGoodsVideoRequest {
 /// `POST /wxaapi/broadcast/goods/add`. Official documentation: [server/API/livebroadcast/commodity-management/api_addgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddGoodsRequest {
     /// The goods item.
     ///
@@ -3187,7 +3213,8 @@ impl ApiRequest for AddGoodsRequest {
 /// 撤回商品审核: Withdraw a goods review. The used review quota is not refunded.
 ///
 /// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ResetGoodsAuditRequest {
     /// Review id (from add_goods or audit_goods).
     ///
@@ -3284,7 +3311,8 @@ impl ApiRequest for ResetGoodsAuditRequest {
 /// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AuditGoodsRequest {
     /// Goods id.
     ///
@@ -3379,7 +3407,8 @@ impl ApiRequest for AuditGoodsRequest {
 /// 删除商品: Delete goods from the warehouse and from every room. Cannot be undone. Quota 1,000/day.
 ///
 /// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsRequest {
     /// Goods id.
     ///
@@ -3458,7 +3487,8 @@ impl ApiRequest for DeleteGoodsRequest {
 /// 更新商品: Update goods: goodsId plus only the fields being changed. Approved goods accept only the price fields; goods under review nothing. Quota 1,000/day.
 ///
 /// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateGoodsRequest {
     /// The goods id and the changes.
     ///
@@ -3555,7 +3585,8 @@ impl ApiRequest for UpdateGoodsRequest {
 /// 获取商品状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
 ///
 /// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsWarehouseRequest {
     /// Goods ids (a JSON array of numbers; a stringified array returns an empty list).
     ///
@@ -3625,7 +3656,8 @@ impl ApiRequest for GetGoodsWarehouseRequest {
 /// 获取商品列表: List warehouse goods in one review status, a page at a time by offset (page until offset ≥ total). Must be GET. Quota 10,000/day.
 ///
 /// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetApprovedGoodsRequest {
     /// Start offset.
     ///
@@ -3757,7 +3789,8 @@ impl ApiRequest for GetApprovedGoodsRequest {
 /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddRoleRequest {
     /// The user's WeChat ID.
     ///
@@ -3886,7 +3919,8 @@ impl ApiRequest for AddRoleRequest {
 /// 解除成员角色: Take a role away from a user. Removing the super admin has no effect.
 ///
 /// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoleRequest {
     /// The user's WeChat ID.
     ///
@@ -3982,7 +4016,8 @@ impl ApiRequest for DeleteRoleRequest {
 /// 查询成员列表: List members, a page at a time by offset (page until offset ≥ total).
 ///
 /// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetRoleListRequest {
     /// Role filter (listed by the older doc page only; unconfirmed).
     ///
@@ -4133,7 +4168,8 @@ impl ApiRequest for GetRoleListRequest {
 /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.
 ///
 /// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetFollowersRequest {
     /// Page size.
     ///
@@ -4226,7 +4262,8 @@ impl ApiRequest for GetFollowersRequest {
 /// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushMessageRequest {
     /// The room that is now live.
     ///
