@@ -64,18 +64,21 @@ pub fn diff(out_dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Change>> 
 
 /// Applies `changes`, writing the contents from `files`; removes directories left empty.
 pub fn apply(out_dir: &Path, files: &[GeneratedFile], changes: &[Change]) -> io::Result<()> {
+    let contents: std::collections::HashMap<PathBuf, &str> = files
+        .iter()
+        .map(|f| (out_dir.join(&f.path), f.contents.as_str()))
+        .collect();
+    let mut made_dirs = std::collections::HashSet::new();
     for change in changes {
         match change {
             Change::Create(path) | Change::Update(path) => {
-                let contents = files
-                    .iter()
-                    .find(|f| &out_dir.join(&f.path) == path)
-                    .map(|f| f.contents.as_bytes())
-                    .unwrap_or_default();
+                let text = contents.get(path).copied().unwrap_or_default();
                 if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
+                    if made_dirs.insert(parent.to_path_buf()) {
+                        fs::create_dir_all(parent)?;
+                    }
                 }
-                fs::write(path, contents)?;
+                fs::write(path, text)?;
             }
             Change::Delete(path) => {
                 fs::remove_file(path)?;

@@ -9,8 +9,8 @@ use futures::Stream;
 use tracing::Instrument;
 
 use crate::error::Error;
-use crate::http::{decode, Transport};
-use crate::meta::{ErrorClass, HttpMethod, Location, Product};
+use crate::http::{check_envelope, Transport};
+use crate::meta::{ErrorClass, HttpMethod, Location, Operation, Product};
 use crate::request::ApiRequest;
 use crate::secret::Secret;
 use crate::token::{CredentialTokenProvider, TokenCache, TokenProvider, TokenStore};
@@ -274,23 +274,10 @@ impl Client {
     /// retries once on a token errcode, retries idempotent calls on `busy`, and never re-sends a
     /// non-idempotent call that may have reached the server.
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        // Only this thin part is generic; the retry loop below is compiled once for all requests.
         let op = R::OPERATION;
-        let span = tracing::info_span!(
-            "wxlive.call",
-            domain = op.domain,
-            endpoint = op.name,
-            attempt = tracing::field::Empty,
-            errcode = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        self.send_inner(request).instrument(span).await
-    }
-
-    async fn send_inner<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
-        let op = R::OPERATION;
-        let inner = &*self.inner;
         let operation = format!("{}.{}", op.domain, op.name);
-        if inner.validate_requests {
+        if self.inner.validate_requests {
             request.validate().map_err(|source| Error::Validation {
                 operation: operation.clone(),
                 source,
@@ -312,6 +299,40 @@ impl Client {
                 .filter(|c| c.location == Location::Query)
                 .map(|c| (c.name, c.value.to_query())),
         );
+        let raw = self.execute(op, &operation, params, body).await?;
+        crate::http::decode_body(&operation, &raw, true)
+    }
+
+    /// Sends one operation with retries and answers the raw body of a successful (errcode 0) answer.
+    async fn execute(
+        &self,
+        op: &'static Operation,
+        operation: &str,
+        params: Vec<(&'static str, String)>,
+        body: Option<Vec<u8>>,
+    ) -> Result<crate::http::RawResponse, Error> {
+        let span = tracing::info_span!(
+            "wxlive.call",
+            domain = op.domain,
+            endpoint = op.name,
+            attempt = tracing::field::Empty,
+            errcode = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.execute_with_retries(op, operation, params, body)
+            .instrument(span)
+            .await
+    }
+
+    async fn execute_with_retries(
+        &self,
+        op: &'static Operation,
+        operation: &str,
+        params: Vec<(&'static str, String)>,
+        body: Option<Vec<u8>>,
+    ) -> Result<crate::http::RawResponse, Error> {
+        let inner = &*self.inner;
+        let operation = operation.to_owned();
         let started = Instant::now();
         let deadline = started + self.options.deadline.unwrap_or(inner.retry.deadline);
         let attempt_timeout = self.options.attempt_timeout;
@@ -359,10 +380,12 @@ impl Client {
                 }
                 Err(e) => return Err(e),
             };
-            let result = decode::<R::Response>(&operation, inner.product, Some(op), &raw, true);
+            let result = check_envelope(&operation, inner.product, Some(op), &raw, true);
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let Err(Error::Api(api)) = result else {
-                return result;
+            let api = match result {
+                Ok(()) => return Ok(raw),
+                Err(Error::Api(api)) => api,
+                Err(other) => return Err(other),
             };
             span.record("errcode", api.errcode);
             let delay = match api.class() {

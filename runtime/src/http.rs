@@ -158,18 +158,20 @@ pub fn decode<T: DeserializeOwned>(
     raw: &RawResponse,
     show_excerpt: bool,
 ) -> Result<T, Error> {
-    let decode_error = |message: String| Error::Decode {
-        operation: operation.to_owned(),
-        status: raw.status,
-        message,
-        excerpt: if show_excerpt {
-            excerpt(&raw.body)
-        } else {
-            String::new()
-        },
-    };
-    let envelope: Envelope =
-        serde_json::from_slice(&raw.body).map_err(|e| decode_error(e.to_string()))?;
+    check_envelope(operation, product, op, raw, show_excerpt)?;
+    decode_body(operation, raw, show_excerpt)
+}
+
+/// The errcode envelope alone (not generic, so it is compiled once): `Ok` when errcode is 0 or absent.
+pub fn check_envelope(
+    operation: &str,
+    product: &'static Product,
+    op: Option<&Operation>,
+    raw: &RawResponse,
+    show_excerpt: bool,
+) -> Result<(), Error> {
+    let envelope: Envelope = serde_json::from_slice(&raw.body)
+        .map_err(|e| decode_error(operation, raw, show_excerpt, e.to_string()))?;
     match envelope.errcode {
         Some(code) if code != 0 => {
             let info = match op {
@@ -188,7 +190,30 @@ pub fn decode<T: DeserializeOwned>(
                 },
             }))
         }
-        _ => serde_json::from_slice(&raw.body).map_err(|e| decode_error(e.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// The typed body of an answer whose envelope said success.
+pub fn decode_body<T: DeserializeOwned>(
+    operation: &str,
+    raw: &RawResponse,
+    show_excerpt: bool,
+) -> Result<T, Error> {
+    serde_json::from_slice(&raw.body)
+        .map_err(|e| decode_error(operation, raw, show_excerpt, e.to_string()))
+}
+
+fn decode_error(operation: &str, raw: &RawResponse, show_excerpt: bool, message: String) -> Error {
+    Error::Decode {
+        operation: operation.to_owned(),
+        status: raw.status,
+        message,
+        excerpt: if show_excerpt {
+            excerpt(&raw.body)
+        } else {
+            String::new()
+        },
     }
 }
 

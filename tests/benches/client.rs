@@ -2,7 +2,8 @@
 //!
 //! - `client_overhead`: sequential `get_living_info` calls through the generated client, next to the
 //!   same call written by hand with reqwest + serde_json (the baseline, same server, same run), and
-//!   a paired ratio of the two from interleaved batches, robust to load that drifts between runs;
+//!   a paired ratio of the two from interleaved batches, robust to load that drifts between runs,
+//!   and the client-side steps that differ (decoding, validation) without HTTP;
 //! - `token_refresh`: 1,000 concurrent calls that all find the cached token expired: the time until
 //!   all complete, and how many `gettoken` calls they caused (the goal is exactly one per burst).
 //!
@@ -23,8 +24,10 @@ use axum::routing::get;
 use axum::Router;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use serde::Deserialize;
-use wxlive::wecom::living::GetLivingInfoRequest;
-use wxlive::wecom::WecomClient;
+use wxlive::wecom::living::{GetLivingInfoRequest, GetLivingInfoResponse};
+use wxlive::wecom::{WecomClient, PRODUCT};
+use wxlive_runtime::http::{decode, RawResponse};
+use wxlive_runtime::Validate as _;
 
 /// How many calls find the token expired at once.
 const CONCURRENT_CALLS: usize = 1_000;
@@ -213,6 +216,8 @@ fn client_overhead(c: &mut Criterion) {
     });
     group.finish();
 
+    components(c, &request);
+
     let ratios = runtime.block_on(paired_ratios(
         &client,
         &request,
@@ -223,9 +228,39 @@ fn client_overhead(c: &mut Criterion) {
     report_ratios(&ratios);
 }
 
+/// The client-side steps that differ between the two calls, without HTTP: decoding the answer
+/// (the runtime reads the errcode envelope, then the typed response) against the hand-written
+/// single `serde_json` pass, and validating the request.
+fn components(c: &mut Criterion, request: &GetLivingInfoRequest) {
+    let raw = RawResponse {
+        status: 200,
+        body: LIVING_INFO.as_bytes().to_vec(),
+    };
+    let mut group = c.benchmark_group("client_components");
+    group.bench_function("generated_decode", |b| {
+        b.iter(|| {
+            decode::<GetLivingInfoResponse>(
+                "living.get_living_info",
+                &PRODUCT,
+                None,
+                black_box(&raw),
+                true,
+            )
+            .is_ok()
+        })
+    });
+    group.bench_function("hand_written_decode", |b| {
+        b.iter(|| serde_json::from_slice::<HandAnswer>(black_box(LIVING_INFO.as_bytes())).is_ok())
+    });
+    group.bench_function("generated_validate", |b| {
+        b.iter(|| black_box(request).validate().is_ok())
+    });
+    group.finish();
+}
+
 /// Rounds of the paired comparison, and calls per side in each round.
-const PAIRED_ROUNDS: usize = 200;
-const CALLS_PER_ROUND: u32 = 50;
+const PAIRED_ROUNDS: usize = 1_000;
+const CALLS_PER_ROUND: u32 = 10;
 
 /// The generated client's time over the hand-written call's, per round of interleaved batches (the
 /// order alternates). Both sides share each round's machine load, so the ratio stays meaningful on a

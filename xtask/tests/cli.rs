@@ -134,15 +134,26 @@ fn unknown_arguments_are_usage_errors() {
 fn adding_one_yaml_file_adds_a_module_and_a_feature() {
     let spec = scratch("new-domain-spec");
     copy_spec(&spec);
-    let widgets = fs::read_to_string(root().join("tests/fixtures/mini-spec/demo/widgets.yaml")).unwrap();
+    let widgets =
+        fs::read_to_string(root().join("tests/fixtures/mini-spec/demo/widgets.yaml")).unwrap();
     fs::write(spec.join("wecom/widgets.yaml"), widgets).unwrap();
     let out = scratch("new-domain-out");
-    let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let run = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(run.status.success(), "{}", text(&run));
     let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("demo-widgets = []"), "{manifest}");
     let product = fs::read_to_string(out.join("src/wecom/mod.rs")).unwrap();
-    assert!(product.contains("#[cfg(feature = \"demo-widgets\")]") && product.contains("pub mod widgets;"), "{product}");
+    assert!(
+        product.contains("#[cfg(feature = \"demo-widgets\")]")
+            && product.contains("pub mod widgets;"),
+        "{product}"
+    );
     for file in ["mod.rs", "requests.rs", "client.rs", "events.rs", "mock.rs"] {
         assert!(out.join("src/wecom/widgets").join(file).exists(), "{file}");
     }

@@ -33,15 +33,24 @@ pub fn header(spec_file: &str) -> String {
 
 /// Formats `tokens` as a Rust file with the generated-file header.
 pub(crate) fn rust_file(path: String, spec_file: &str, tokens: TokenStream) -> GeneratedFile {
-    let contents = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        // Unreachable for a linted spec; keep the raw tokens so the compiler points at the problem.
-        Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
-    };
     GeneratedFile {
         path,
-        contents: format!("{}\n{}", header(spec_file), space_items(&contents)),
+        contents: format!("{}\n{}", header(spec_file), format_rust(tokens)),
     }
+}
+
+/// Formats `tokens` with prettyplease, with the blank lines a person would add.
+fn format_rust(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => space_items(&prettyplease::unparse(&file)),
+        // Unreachable for a linted spec; the compiler then points at the file.
+        Err(e) => format!("compile_error!({:?});\n", e.to_string()),
+    }
+}
+
+/// `src/<product>/<domain>/<name>`.
+fn domain_path(ctx: &names::Ctx<'_>, name: &str) -> String {
+    format!("src/{}/{}/{name}", ctx.product.name, ctx.domain.name)
 }
 
 /// prettyplease puts items back to back; add the blank lines a person would (after a block closes at
@@ -101,11 +110,11 @@ pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
     for p in &spec.products {
         files.push(product::product_mod(p));
     }
-    // The Rust files of every domain, biggest first, formatted on all cores: parsing and printing
-    // them is most of the generator's time. The order of the output does not depend on the threads.
+    // The Rust files of every domain, formatted on all cores: parsing and printing them is most of the
+    // generator's time. `requests.rs`, the biggest, is formatted a request at a time so that no one job
+    // holds the others up. The output does not depend on the threads.
     type Emitter = fn(&names::Ctx<'_>) -> TokenStream;
-    const RUST_FILES: [(&str, Emitter); 8] = [
-        ("requests.rs", requests::emit),
+    const WHOLE_FILES: [(&str, Emitter); 7] = [
         ("responses.rs", types::emit_responses),
         ("enums.rs", enums::emit),
         ("types.rs", types::emit),
@@ -114,17 +123,42 @@ pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
         ("events.rs", events::emit),
         ("mod.rs", product::domain_mod),
     ];
-    let jobs: Vec<(&names::Ctx<'_>, &str, Emitter)> = RUST_FILES
-        .iter()
-        .flat_map(|(name, emitter)| contexts.iter().map(move |ctx| (ctx, *name, *emitter)))
-        .collect();
-    let rendered = parallel_map(&jobs, |(ctx, name, emitter)| {
-        let path = format!("src/{}/{}/{name}", ctx.product.name, ctx.domain.name);
-        rust_file(path, &ctx.domain.file, emitter(ctx))
+    enum Job<'a> {
+        Whole(&'a names::Ctx<'a>, &'static str, Emitter),
+        RequestsPart(&'a names::Ctx<'a>, usize),
+    }
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for ctx in &contexts {
+        jobs.extend((0..=ctx.domain.endpoints.len()).map(|part| Job::RequestsPart(ctx, part)));
+    }
+    for (name, emitter) in WHOLE_FILES {
+        jobs.extend(contexts.iter().map(|ctx| Job::Whole(ctx, name, emitter)));
+    }
+    let rendered = parallel_map(&jobs, |job| match job {
+        Job::Whole(ctx, name, emitter) => (domain_path(ctx, name), 0, format_rust(emitter(ctx))),
+        Job::RequestsPart(ctx, part) => (
+            domain_path(ctx, "requests.rs"),
+            *part,
+            format_rust(requests::part(ctx, *part)),
+        ),
     });
-    let mut domain_files: Vec<GeneratedFile> = rendered;
-    domain_files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.extend(domain_files);
+    let mut by_path: std::collections::BTreeMap<String, Vec<(usize, String)>> =
+        std::collections::BTreeMap::new();
+    for (path, part, text) in rendered {
+        by_path.entry(path).or_default().push((part, text));
+    }
+    for (path, mut parts) in by_path {
+        parts.sort_by_key(|(part, _)| *part);
+        let spec_file = contexts
+            .iter()
+            .find(|ctx| path.starts_with(&format!("src/{}/{}/", ctx.product.name, ctx.domain.name)))
+            .map_or("spec/", |ctx| ctx.domain.file.as_str());
+        let body: Vec<String> = parts.into_iter().map(|(_, text)| text).collect();
+        files.push(GeneratedFile {
+            path,
+            contents: format!("{}\n{}", header(spec_file), body.join("\n")),
+        });
+    }
     for ctx in &contexts {
         files.extend(
             ctx.domain

@@ -9,8 +9,19 @@ use super::names::{self, builder_type, ident, request_type, response_type, rust_
 use super::product::error_infos;
 use crate::ir::{ConstValue, Endpoint, Field, Location, Method, TypeRef};
 
-/// `requests.rs` of a domain.
-pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
+/// Part `part` of `requests.rs`: 0 is the module head and imports, `n` the request of the n-th endpoint.
+/// The parts are formatted separately (in parallel) and joined.
+pub fn part(ctx: &Ctx<'_>, part: usize) -> TokenStream {
+    match part
+        .checked_sub(1)
+        .and_then(|i| ctx.domain.endpoints.get(i))
+    {
+        Some(e) => request(ctx, e),
+        None => head(ctx),
+    }
+}
+
+fn head(ctx: &Ctx<'_>) -> TokenStream {
     let head = docs::inner(&[format!(
         "Requests of {} ({}).",
         ctx.domain.summary, ctx.domain.title
@@ -26,7 +37,6 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .collect();
     let uses = names::imports(fields.iter().copied(), true);
     let responses = ctx.domain.endpoints.iter().map(response_type);
-    let requests = ctx.domain.endpoints.iter().map(|e| request(ctx, e));
     quote! {
         #head
         use serde::Serialize;
@@ -34,7 +44,6 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
         #uses
         use super::{#(#responses),*};
-        #(#requests)*
     }
 }
 

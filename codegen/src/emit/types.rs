@@ -26,7 +26,8 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
-            use serde::{Deserialize, Serialize};
+            use serde::{Deserialize, Deserializer, Serialize};
+            use wxlive_runtime::wire::Fields;
         )
     };
     let types = ctx.domain.types.iter().map(|t| object(ctx, t));
@@ -69,13 +70,46 @@ fn object(ctx: &Ctx<'_>, t: &Object) -> TokenStream {
     } else {
         quote!()
     };
+    let deserialize = lenient_deserialize(&name, &t.fields);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
         pub struct #name {
             #(#fields)*
         }
+        #deserialize
         #validate
+    }
+}
+
+/// A compact `Deserialize` for a lenient struct (every field optional, unknown fields ignored): a few
+/// lines per type where serde's derive expands to hundreds, which is most of the crate's compile time.
+fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let binding = if fields.is_empty() {
+        quote!(_fields)
+    } else {
+        quote!(mut fields)
+    };
+    let takes = fields.iter().map(|f| {
+        let n = ident(&f.rust);
+        let wire = &f.wire;
+        let aliases = &f.aliases;
+        let names = quote!(&[#wire #(, #aliases)*]);
+        let value = match &f.ty {
+            crate::ir::TypeRef::List(_) => quote!(fields.list(#names)?),
+            crate::ir::TypeRef::Flag => quote!(fields.flag(#names)),
+            crate::ir::TypeRef::String if f.lenient => quote!(fields.lenient_string(#names)),
+            _ => quote!(fields.take(#names)?),
+        };
+        quote!(#n: #value,)
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let #binding = Fields::deserialize(deserializer)?;
+                Ok(Self { #(#takes)* })
+            }
+        }
     }
 }
 
@@ -96,19 +130,22 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
-            use serde::{Deserialize, Serialize};
+            use serde::{Deserialize, Deserializer, Serialize};
+            use wxlive_runtime::wire::Fields;
         )
     };
     let responses = ctx.domain.endpoints.iter().map(|e| {
         let name = response_type(e);
         let doc = docs::outer(&[format!("Response of `{}` ({}).", e.name, e.title)]);
         let fields = e.response.iter().map(|f| struct_field(f, Mode::Lenient));
+        let deserialize = lenient_deserialize(&name, &e.response);
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
             pub struct #name {
                 #(#fields)*
             }
+            #deserialize
         }
     });
     quote! {

@@ -7,14 +7,18 @@
 //!   directory and one lock file, so only the generated crate is compiled (the log is checked).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use super::quick::CRITERION_ARGS;
+use super::results::Results;
 use super::run::{cargo, Job};
 use super::stats::Summary;
 use super::synth;
 
 /// The cargo-progenitor release compared against (the one issue 7 quotes).
 pub const PROGENITOR_VERSION: &str = "0.15.1";
+/// Sizes of the in-process codegen benchmark in the full pass.
+const LARGE_OPS: &str = "1000,5000";
 /// Sizes whose generation is timed.
 const GENERATE_OPS: [usize; 4] = [10, 100, 1_000, 5_000];
 /// Sizes whose generated crate is compiled.
@@ -49,6 +53,8 @@ pub struct CompileRow {
 /// What the full pass measured.
 #[derive(Debug, Default)]
 pub struct Full {
+    /// The in-process codegen benchmark at 1,000 and 5,000 operations.
+    pub codegen: Results,
     /// Generation rows.
     pub generate: Vec<GenerateRow>,
     /// Compilation rows.
@@ -60,6 +66,7 @@ pub struct Full {
 /// Runs the full pass; `work` holds inputs, outputs and logs, `target` is the cargo target dir.
 pub fn run(root: &Path, work: &Path, target: &Path) -> Result<Full, String> {
     let mut full = Full::default();
+    codegen_large(root, work, target, &mut full)?;
     let progenitor = install_progenitor(root, target, &mut full)?;
     let xtask = build_xtask(root, target, &mut full)?;
     let base = work.join("full");
@@ -110,6 +117,29 @@ pub fn run(root: &Path, work: &Path, target: &Path) -> Result<Full, String> {
     }
     compile_all(root, &base, &mut full)?;
     Ok(full)
+}
+
+/// The codegen criterion benchmark at 1,000 and 5,000 operations (same run, for the growth ratio).
+fn codegen_large(root: &Path, work: &Path, target: &Path, full: &mut Full) -> Result<(), String> {
+    let mut args: Vec<String> = ["bench", "-p", "wxlive-codegen", "--bench", "codegen", "--"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(CRITERION_ARGS.iter().map(|s| s.to_string()));
+    args.push("codegen_synthetic".into());
+    let job = Job {
+        program: cargo(),
+        args,
+        dir: root,
+        env: vec![("WXLIVE_BENCH_OPS", LARGE_OPS.to_owned())],
+        log: work.join("logs/bench-codegen-large.log"),
+    };
+    eprintln!("running:   {}", job.shown());
+    let since = SystemTime::now();
+    let took = job.run()?;
+    full.commands.push((job.shown(), took));
+    full.codegen = Results::read(&target.join("criterion"), since);
+    Ok(())
 }
 
 /// `runs` timed runs of the job `make(out)`, each into a freshly emptied `out`.

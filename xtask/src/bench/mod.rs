@@ -119,14 +119,16 @@ fn bench(args: &Args, root: &Path) -> Result<(), String> {
     eprintln!("machine: {machine}");
     let mut blocks = Vec::new();
     if args.quick || !args.full {
-        let quick = quick::run(root, &work, &target.join("criterion"))?;
+        let mut quick = quick::run(root, &work, &target.join("criterion"))?;
+        relative_commands(&mut quick.commands, root);
         blocks.push((
             report::QUICK,
             report::quick_tables(&quick, &machine, &machine::today()),
         ));
     }
     if args.full {
-        let full = full::run(root, &work, &target)?;
+        let mut full = full::run(root, &work, &target)?;
+        relative_commands(&mut full.commands, root);
         blocks.push((
             report::FULL,
             report::full_tables(&full, &machine, &machine::today()),
@@ -142,6 +144,14 @@ fn bench(args: &Args, root: &Path) -> Result<(), String> {
     report::rewrite(&path, &blocks)?;
     println!("rewrote {}", path.display());
     Ok(())
+}
+
+/// Shows the commands with paths relative to the workspace root, as a reader would type them.
+fn relative_commands(commands: &mut [(String, std::time::Duration)], root: &Path) {
+    let prefix = format!("{}/", root.display());
+    for (command, _) in commands {
+        *command = command.replace(&prefix, "");
+    }
 }
 
 #[cfg(test)]

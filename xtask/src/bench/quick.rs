@@ -9,8 +9,12 @@ use serde_json::Value;
 use super::results::{read_extras, Results};
 use super::run::{cargo, Job};
 
-/// The criterion options of the quick pass.
-const CRITERION_ARGS: [&str; 5] = ["--warm-up-time", "1", "--measurement-time", "3", "--noplot"];
+/// The criterion options of the quick pass (and of the full pass's codegen run).
+pub const CRITERION_ARGS: [&str; 5] =
+    ["--warm-up-time", "1", "--measurement-time", "3", "--noplot"];
+
+/// The synthetic sizes of the codegen benchmark in the quick pass.
+const QUICK_OPS: &str = "10,100,1000";
 
 /// The benchmark targets: (cargo arguments selecting the target, short name).
 const TARGETS: [(&[&str], &str); 3] = [
@@ -65,10 +69,11 @@ pub fn run(root: &Path, work: &Path, criterion_dir: &Path) -> Result<Quick, Stri
         run_args.extend(select.iter().map(|s| s.to_string()));
         run_args.push("--".into());
         run_args.extend(CRITERION_ARGS.iter().map(|s| s.to_string()));
-        let env = if name == "client" {
-            vec![("WXLIVE_BENCH_EXTRAS", extras_path.display().to_string())]
-        } else {
-            Vec::new()
+        let env = match name {
+            "client" => vec![("WXLIVE_BENCH_EXTRAS", extras_path.display().to_string())],
+            // 5,000 operations take minutes at criterion's minimum of 10 samples: the full pass.
+            "codegen" => vec![("WXLIVE_BENCH_OPS", QUICK_OPS.to_owned())],
+            _ => Vec::new(),
         };
         let bench = Job {
             program: cargo.clone(),
@@ -79,8 +84,7 @@ pub fn run(root: &Path, work: &Path, criterion_dir: &Path) -> Result<Quick, Stri
         };
         eprintln!("running:  {}", bench.shown());
         let took = bench.run()?;
-        let shown = bench.shown().replace(&format!("{}/", root.display()), "");
-        quick.commands.push((shown, took));
+        quick.commands.push((bench.shown(), took));
     }
     quick.results = Results::read(criterion_dir, since);
     quick.extras = read_extras(&extras_path);

@@ -2,36 +2,76 @@
 
 //! Responses of WeCom living (live streaming) server API. (直播). Every field is optional and unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use wxlive_runtime::wire::Fields;
 use super::{LivingInfo, WatchStatInfo};
 
 /// Response of `create` (创建预约直播).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CreateResponse {
     /// Id of the new live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livingid: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for CreateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            livingid: fields.take(&["livingid"])?,
+        })
+    }
+}
+
 /// Response of `modify` (修改预约直播).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifyResponse {}
+impl<'de> Deserialize<'de> for ModifyResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `cancel` (取消预约直播).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CancelResponse {}
+impl<'de> Deserialize<'de> for CancelResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `delete_replay_data` (删除直播回放).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteReplayDataResponse {}
+impl<'de> Deserialize<'de> for DeleteReplayDataResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `get_living_code` (获取微信观看直播凭证).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLivingCodeResponse {
     /// Credential for watching in WeChat. Reusable within 5 minutes; works only inside WeChat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub living_code: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for GetLivingCodeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            living_code: fields.take(&["living_code"])?,
+        })
+    }
+}
+
 /// Response of `get_user_all_livingid` (获取成员直播ID列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetUserAllLivingidResponse {
     /// Cursor of the next page. The empty string means this was the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,16 +85,35 @@ pub struct GetUserAllLivingidResponse {
     pub livingid_list: Vec<String>,
 }
 
+impl<'de> Deserialize<'de> for GetUserAllLivingidResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            next_cursor: fields.take(&["next_cursor"])?,
+            livingid_list: fields.list(&["livingid_list"])?,
+        })
+    }
+}
+
 /// Response of `get_living_info` (获取直播详情).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLivingInfoResponse {
     /// The live's details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub living_info: Option<LivingInfo>,
 }
 
+impl<'de> Deserialize<'de> for GetLivingInfoResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            living_info: fields.take(&["living_info"])?,
+        })
+    }
+}
+
 /// Response of `get_watch_stat` (获取直播观看明细).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetWatchStatResponse {
     /// Whether everything has been pulled (wire 1). The only valid end-of-data signal.
     #[serde(
@@ -71,8 +130,19 @@ pub struct GetWatchStatResponse {
     pub stat_info: Option<WatchStatInfo>,
 }
 
+impl<'de> Deserialize<'de> for GetWatchStatResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ending: fields.flag(&["ending"]),
+            next_key: fields.take(&["next_key"])?,
+            stat_info: fields.take(&["stat_info"])?,
+        })
+    }
+}
+
 /// Response of `get_living_share_info` (获取跳转小程序商城的直播观众信息).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLivingShareInfoResponse {
     /// Live id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,4 +159,17 @@ pub struct GetLivingShareInfoResponse {
     /// The inviter's external_userid, when the inviter is not a corp member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for GetLivingShareInfoResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            livingid: fields.take(&["livingid"])?,
+            viewer_userid: fields.take(&["viewer_userid"])?,
+            viewer_external_userid: fields.take(&["viewer_external_userid"])?,
+            invitor_userid: fields.take(&["invitor_userid"])?,
+            invitor_external_userid: fields.take(&["invitor_external_userid"])?,
+        })
+    }
 }

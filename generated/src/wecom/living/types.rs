@@ -2,12 +2,13 @@
 
 //! Object types of WeCom living (live streaming) server API. (直播), shared by requests and responses.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use wxlive_runtime::wire::Fields;
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 
 /// Details of an activity live (type 4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ActivityDetail {
     /// Activity introduction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,6 +24,16 @@ pub struct ActivityDetail {
     pub image_list: Vec<String>,
 }
 
+impl<'de> Deserialize<'de> for ActivityDetail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            description: fields.take(&["description"])?,
+            image_list: fields.list(&["image_list"])?,
+        })
+    }
+}
+
 impl Validate for ActivityDetail {
     fn check(&self, v: &mut Validator) {
         v.max_items("image_list", self.image_list.len(), 5, Some("96837"));
@@ -30,7 +41,7 @@ impl Validate for ActivityDetail {
 }
 
 /// Details of one live, as returned by get_living_info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LivingInfo {
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,8 +103,34 @@ pub struct LivingInfo {
     pub subscribe_count: Option<i32>,
 }
 
+impl<'de> Deserialize<'de> for LivingInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            theme: fields.take(&["theme"])?,
+            living_start: fields.take(&["living_start"])?,
+            living_duration: fields.take(&["living_duration"])?,
+            status: fields.take(&["status", "status "])?,
+            reserve_start: fields.take(&["reserve_start"])?,
+            reserve_living_duration: fields.take(&["reserve_living_duration"])?,
+            description: fields.take(&["description"])?,
+            anchor_userid: fields.take(&["anchor_userid"])?,
+            main_department: fields.take(&["main_department"])?,
+            viewer_num: fields.take(&["viewer_num"])?,
+            comment_num: fields.take(&["comment_num"])?,
+            mic_num: fields.take(&["mic_num"])?,
+            open_replay: fields.flag(&["open_replay"]),
+            replay_status: fields.take(&["replay_status"])?,
+            r#type: fields.take(&["type"])?,
+            push_stream_url: fields.take(&["push_stream_url"])?,
+            online_count: fields.take(&["online_count"])?,
+            subscribe_count: fields.take(&["subscribe_count"])?,
+        })
+    }
+}
+
 /// Viewers of a live, one page of get_watch_stat.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WatchStatInfo {
     /// Corp members who watched.
     #[serde(
@@ -111,8 +148,18 @@ pub struct WatchStatInfo {
     pub external_users: Vec<ExternalWatchUser>,
 }
 
+impl<'de> Deserialize<'de> for WatchStatInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            users: fields.list(&["users"])?,
+            external_users: fields.list(&["external_users"])?,
+        })
+    }
+}
+
 /// A corp member who watched a live.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WatchUser {
     /// Member userid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,8 +189,22 @@ pub struct WatchUser {
     pub invitor_external_userid: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for WatchUser {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            userid: fields.take(&["userid"])?,
+            watch_time: fields.take(&["watch_time"])?,
+            is_comment: fields.flag(&["is_comment"]),
+            is_mic: fields.flag(&["is_mic"]),
+            invitor_userid: fields.take(&["invitor_userid"])?,
+            invitor_external_userid: fields.take(&["invitor_external_userid"])?,
+        })
+    }
+}
+
 /// An external viewer of a live.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ExternalWatchUser {
     /// External viewer id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,4 +238,20 @@ pub struct ExternalWatchUser {
     /// Inviter's external_userid, when the inviter is not a corp member (推广产品 lives only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ExternalWatchUser {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            external_userid: fields.take(&["external_userid"])?,
+            r#type: fields.take(&["type"])?,
+            name: fields.take(&["name"])?,
+            watch_time: fields.take(&["watch_time"])?,
+            is_comment: fields.flag(&["is_comment"]),
+            is_mic: fields.flag(&["is_mic"]),
+            invitor_userid: fields.take(&["invitor_userid"])?,
+            invitor_external_userid: fields.take(&["invitor_external_userid"])?,
+        })
+    }
 }

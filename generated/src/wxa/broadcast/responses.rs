@@ -2,13 +2,14 @@
 
 //! Responses of WeChat mini-program live broadcast server API. (小程序直播). Every field is optional and unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use wxlive_runtime::wire::Fields;
 use super::{
     ApprovedGoods, Assistant, Follower, LiveReplay, RoleMember, RoomInfo, WarehouseGoods,
 };
 
 /// Response of `create_room` (创建直播间).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CreateRoomResponse {
     /// The new room's id.
     #[serde(rename = "roomId", default, skip_serializing_if = "Option::is_none")]
@@ -18,8 +19,18 @@ pub struct CreateRoomResponse {
     pub qrcode_url: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for CreateRoomResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            room_id: fields.take(&["roomId"])?,
+            qrcode_url: fields.take(&["qrcode_url"])?,
+        })
+    }
+}
+
 /// Response of `get_live_info` (获取直播间列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLiveInfoResponse {
     /// Total number of rooms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,8 +44,18 @@ pub struct GetLiveInfoResponse {
     pub room_info: Vec<RoomInfo>,
 }
 
+impl<'de> Deserialize<'de> for GetLiveInfoResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            total: fields.take(&["total"])?,
+            room_info: fields.list(&["room_info"])?,
+        })
+    }
+}
+
 /// Response of `get_replay` (获取直播间回放).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetReplayResponse {
     /// Number of segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,25 +69,65 @@ pub struct GetReplayResponse {
     pub live_replay: Vec<LiveReplay>,
 }
 
+impl<'de> Deserialize<'de> for GetReplayResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            total: fields.take(&["total"])?,
+            live_replay: fields.list(&["live_replay"])?,
+        })
+    }
+}
+
 /// Response of `import_goods` (直播间导入商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ImportGoodsResponse {}
+impl<'de> Deserialize<'de> for ImportGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `delete_room` (删除直播间).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteRoomResponse {}
+impl<'de> Deserialize<'de> for DeleteRoomResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `edit_room` (编辑直播间).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct EditRoomResponse {}
+impl<'de> Deserialize<'de> for EditRoomResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `get_push_url` (获取直播间推流地址).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetPushUrlResponse {
     /// RTMP push address.
     #[serde(rename = "pushAddr", default, skip_serializing_if = "Option::is_none")]
     pub push_addr: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for GetPushUrlResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            push_addr: fields.take(&["pushAddr"])?,
+        })
+    }
+}
+
 /// Response of `get_shared_code` (获取直播间分享二维码).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetSharedCodeResponse {
     /// Share QR code image URL.
     #[serde(rename = "cdnUrl", default, skip_serializing_if = "Option::is_none")]
@@ -79,17 +140,49 @@ pub struct GetSharedCodeResponse {
     pub poster_url: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for GetSharedCodeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            cdn_url: fields.take(&["cdnUrl"])?,
+            page_path: fields.take(&["pagePath"])?,
+            poster_url: fields.take(&["posterUrl"])?,
+        })
+    }
+}
+
 /// Response of `add_assistant` (添加管理直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddAssistantResponse {}
+impl<'de> Deserialize<'de> for AddAssistantResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `modify_assistant` (修改直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifyAssistantResponse {}
+impl<'de> Deserialize<'de> for ModifyAssistantResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `remove_assistant` (删除直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RemoveAssistantResponse {}
+impl<'de> Deserialize<'de> for RemoveAssistantResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `get_assistant_list` (查询直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetAssistantListResponse {
     /// The assistants.
     #[serde(
@@ -106,57 +199,163 @@ pub struct GetAssistantListResponse {
     pub max_count: Option<i32>,
 }
 
+impl<'de> Deserialize<'de> for GetAssistantListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            list: fields.list(&["list"])?,
+            count: fields.take(&["count"])?,
+            max_count: fields.take(&["maxCount"])?,
+        })
+    }
+}
+
 /// Response of `add_sub_anchor` (添加主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddSubAnchorResponse {}
+impl<'de> Deserialize<'de> for AddSubAnchorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `modify_sub_anchor` (修改主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifySubAnchorResponse {}
+impl<'de> Deserialize<'de> for ModifySubAnchorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `delete_sub_anchor` (删除主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteSubAnchorResponse {}
+impl<'de> Deserialize<'de> for DeleteSubAnchorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `get_sub_anchor` (获取主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetSubAnchorResponse {
     /// The sub-anchor's WeChat ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for GetSubAnchorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            username: fields.take(&["username"])?,
+        })
+    }
+}
+
 /// Response of `update_feed_public` (开启/关闭直播间官方收录).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateFeedPublicResponse {}
+impl<'de> Deserialize<'de> for UpdateFeedPublicResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `update_replay` (开启/关闭回放功能).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateReplayResponse {}
+impl<'de> Deserialize<'de> for UpdateReplayResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `update_kf` (开启/关闭客服功能).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateKfResponse {}
+impl<'de> Deserialize<'de> for UpdateKfResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `update_comment` (开启/关闭直播间全局禁言).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateCommentResponse {}
+impl<'de> Deserialize<'de> for UpdateCommentResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `goods_on_sale` (上下架商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GoodsOnSaleResponse {}
+impl<'de> Deserialize<'de> for GoodsOnSaleResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `delete_goods_in_room` (删除直播间商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteGoodsInRoomResponse {}
+impl<'de> Deserialize<'de> for DeleteGoodsInRoomResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `push_goods` (推送商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushGoodsResponse {}
+impl<'de> Deserialize<'de> for PushGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `sort_goods` (直播间商品排序).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SortGoodsResponse {}
+impl<'de> Deserialize<'de> for SortGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `get_goods_video` (下载商品讲解视频).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetGoodsVideoResponse {
     /// Link to the explanation video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for GetGoodsVideoResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            url: fields.take(&["url"])?,
+        })
+    }
+}
+
 /// Response of `add_goods` (商品添加并提审).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddGoodsResponse {
     /// New goods id.
     #[serde(rename = "goodsId", default, skip_serializing_if = "Option::is_none")]
@@ -166,25 +365,65 @@ pub struct AddGoodsResponse {
     pub audit_id: Option<i64>,
 }
 
+impl<'de> Deserialize<'de> for AddGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            goods_id: fields.take(&["goodsId"])?,
+            audit_id: fields.take(&["auditId"])?,
+        })
+    }
+}
+
 /// Response of `reset_goods_audit` (撤回商品审核).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ResetGoodsAuditResponse {}
+impl<'de> Deserialize<'de> for ResetGoodsAuditResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `audit_goods` (重新提交审核).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AuditGoodsResponse {
     /// New review id.
     #[serde(rename = "auditId", default, skip_serializing_if = "Option::is_none")]
     pub audit_id: Option<i64>,
 }
 
+impl<'de> Deserialize<'de> for AuditGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            audit_id: fields.take(&["auditId"])?,
+        })
+    }
+}
+
 /// Response of `delete_goods` (删除商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteGoodsResponse {}
+impl<'de> Deserialize<'de> for DeleteGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `update_goods` (更新商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateGoodsResponse {}
+impl<'de> Deserialize<'de> for UpdateGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `get_goods_warehouse` (获取商品状态).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetGoodsWarehouseResponse {
     /// Number of goods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,8 +437,18 @@ pub struct GetGoodsWarehouseResponse {
     pub goods: Vec<WarehouseGoods>,
 }
 
+impl<'de> Deserialize<'de> for GetGoodsWarehouseResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            total: fields.take(&["total"])?,
+            goods: fields.list(&["goods"])?,
+        })
+    }
+}
+
 /// Response of `get_approved_goods` (获取商品列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetApprovedGoodsResponse {
     /// Number of goods in that status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,19 +462,45 @@ pub struct GetApprovedGoodsResponse {
     pub goods: Vec<ApprovedGoods>,
 }
 
+impl<'de> Deserialize<'de> for GetApprovedGoodsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            total: fields.take(&["total"])?,
+            goods: fields.list(&["goods"])?,
+        })
+    }
+}
+
 /// Response of `add_role` (设置成员角色).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddRoleResponse {
     /// When an anchor still needs real-name verification: the verification QR code URL.
     #[serde(rename = "codeurl", default, skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for AddRoleResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            code_url: fields.take(&["codeurl"])?,
+        })
+    }
+}
+
 /// Response of `delete_role` (解除成员角色).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteRoleResponse {}
+impl<'de> Deserialize<'de> for DeleteRoleResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let _fields = Fields::deserialize(deserializer)?;
+        Ok(Self {})
+    }
+}
+
 /// Response of `get_role_list` (查询成员列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetRoleListResponse {
     /// Number of matching members.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,8 +514,18 @@ pub struct GetRoleListResponse {
     pub list: Vec<RoleMember>,
 }
 
+impl<'de> Deserialize<'de> for GetRoleListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            total: fields.take(&["total"])?,
+            list: fields.list(&["list"])?,
+        })
+    }
+}
+
 /// Response of `get_followers` (获取长期订阅用户).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetFollowersResponse {
     /// Subscribers on this page.
     #[serde(
@@ -254,10 +539,29 @@ pub struct GetFollowersResponse {
     pub page_break: Option<i64>,
 }
 
+impl<'de> Deserialize<'de> for GetFollowersResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            followers: fields.list(&["followers"])?,
+            page_break: fields.take(&["page_break"])?,
+        })
+    }
+}
+
 /// Response of `push_message` (长期订阅群发).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushMessageResponse {
     /// Matches message_id in the wxalive_push_message_notify event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PushMessageResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            message_id: fields.take(&["message_id"])?,
+        })
+    }
 }

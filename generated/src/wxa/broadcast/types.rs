@@ -2,12 +2,13 @@
 
 //! Object types of WeChat mini-program live broadcast server API. (小程序直播), shared by requests and responses.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use wxlive_runtime::wire::Fields;
 use wxlive_runtime::{Validate, Validator};
 use super::{AuditStatus, FollowAction, LiveStatus, PriceType, Role, RoomType};
 
 /// A goods item of a room, as getliveinfo lists it (snake_case keys).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoomGoods {
     /// Goods id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,8 +36,24 @@ pub struct RoomGoods {
     pub third_party_appid: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for RoomGoods {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            goods_id: fields.take(&["goods_id"])?,
+            name: fields.take(&["name"])?,
+            cover_img_url: fields.take(&["cover_img"])?,
+            url: fields.take(&["url"])?,
+            price: fields.take(&["price"])?,
+            price2: fields.take(&["price2"])?,
+            price_type: fields.take(&["price_type", "priceType"])?,
+            third_party_appid: fields.take(&["third_party_appid"])?,
+        })
+    }
+}
+
 /// One room of getliveinfo's `room_info`, sorted by start_time descending.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoomInfo {
     /// Room name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,8 +142,35 @@ pub struct RoomInfo {
     pub goods: Vec<RoomGoods>,
 }
 
+impl<'de> Deserialize<'de> for RoomInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            name: fields.take(&["name"])?,
+            room_id: fields.take(&["roomid"])?,
+            cover_img: fields.take(&["cover_img"])?,
+            share_img: fields.take(&["share_img"])?,
+            live_status: fields.take(&["live_status", "live_satus"])?,
+            start_time: fields.take(&["start_time"])?,
+            end_time: fields.take(&["end_time"])?,
+            anchor_name: fields.take(&["anchor_name"])?,
+            anchor_img: fields.take(&["anchor_img"])?,
+            live_type: fields.take(&["live_type"])?,
+            close_like: fields.flag(&["close_like"]),
+            close_goods: fields.flag(&["close_goods"]),
+            close_comment: fields.flag(&["close_comment"]),
+            close_kf: fields.flag(&["close_kf"]),
+            close_replay: fields.flag(&["close_replay"]),
+            is_feeds_public: fields.flag(&["is_feeds_public"]),
+            creater_openid: fields.take(&["creater_openid"])?,
+            feeds_img: fields.take(&["feeds_img"])?,
+            goods: fields.list(&["goods"])?,
+        })
+    }
+}
+
 /// One replay segment of getliveinfo in replay mode. Generated about 10 minutes after the live ends; contains no comments.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LiveReplay {
     /// Creation time. Typed string by the docs, an integer by one SDK: both are read, as text.
     #[serde(
@@ -147,8 +191,19 @@ pub struct LiveReplay {
     pub media_url: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for LiveReplay {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            create_time: fields.lenient_string(&["create_time"]),
+            expire_time: fields.lenient_string(&["expire_time"]),
+            media_url: fields.take(&["media_url"])?,
+        })
+    }
+}
+
 /// An assistant to add to a room.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AssistantUser {
     /// The user's WeChat ID (微信号).
     ///
@@ -162,6 +217,16 @@ pub struct AssistantUser {
     pub nickname: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for AssistantUser {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            username: fields.take(&["username"])?,
+            nickname: fields.take(&["nickname"])?,
+        })
+    }
+}
+
 impl Validate for AssistantUser {
     fn check(&self, v: &mut Validator) {
         v.required("username", self.username.is_some());
@@ -170,7 +235,7 @@ impl Validate for AssistantUser {
 }
 
 /// A room assistant, as getassistantlist returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Assistant {
     /// Last modified, Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,14 +254,36 @@ pub struct Assistant {
     pub openid: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for Assistant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            timestamp: fields.take(&["timestamp"])?,
+            headimg: fields.take(&["headimg"])?,
+            nickname: fields.take(&["nickname"])?,
+            username: fields.take(&["alias"])?,
+            openid: fields.take(&["openid"])?,
+        })
+    }
+}
+
 /// One position in goods/sort. The docs' table types goodsId as a number, their example as a string; the number is sent (unconfirmed).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SortGoods {
     /// Goods id.
     ///
     /// Required.
     #[serde(rename = "goodsId", default, skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for SortGoods {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            goods_id: fields.take(&["goodsId"])?,
+        })
+    }
 }
 
 impl Validate for SortGoods {
@@ -206,7 +293,7 @@ impl Validate for SortGoods {
 }
 
 /// A goods item to add and submit for review (goods/add `goodsInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GoodsInfo {
     /// mediaID of the goods image (temporary material, valid 3 days). At most 300×300 px, else 300018 (community-reported).
     ///
@@ -247,6 +334,21 @@ pub struct GoodsInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub third_party_appid: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for GoodsInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            cover_img_url: fields.take(&["coverImgUrl"])?,
+            name: fields.take(&["name"])?,
+            price_type: fields.take(&["priceType"])?,
+            price: fields.take(&["price"])?,
+            price2: fields.take(&["price2"])?,
+            url: fields.take(&["url"])?,
+            third_party_appid: fields.take(&["thirdPartyAppid"])?,
+        })
+    }
 }
 
 impl Validate for GoodsInfo {
@@ -307,7 +409,7 @@ impl Validate for GoodsInfo {
 }
 
 /// Changes to a goods item (goods/update `goodsInfo`): goodsId plus only the fields being changed. Approved goods accept only priceType, price and price2; goods under review accept nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GoodsUpdateInfo {
     /// Goods id.
     ///
@@ -345,6 +447,22 @@ pub struct GoodsUpdateInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub third_party_appid: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for GoodsUpdateInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            goods_id: fields.take(&["goodsId"])?,
+            cover_img_url: fields.take(&["coverImgUrl"])?,
+            name: fields.take(&["name"])?,
+            price_type: fields.take(&["priceType"])?,
+            price: fields.take(&["price"])?,
+            price2: fields.take(&["price2"])?,
+            url: fields.take(&["url"])?,
+            third_party_appid: fields.take(&["thirdPartyAppid"])?,
+        })
+    }
 }
 
 impl Validate for GoodsUpdateInfo {
@@ -391,7 +509,7 @@ impl Validate for GoodsUpdateInfo {
 }
 
 /// A goods item of getgoodswarehouse (snake_case, except thirdPartyAppid).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WarehouseGoods {
     /// Goods id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -429,8 +547,26 @@ pub struct WarehouseGoods {
     pub third_party_appid: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for WarehouseGoods {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            goods_id: fields.take(&["goods_id"])?,
+            name: fields.take(&["name"])?,
+            cover_img_url: fields.take(&["cover_img_url"])?,
+            url: fields.take(&["url"])?,
+            price_type: fields.take(&["price_type", "priceType"])?,
+            price: fields.take(&["price"])?,
+            price2: fields.take(&["price2"])?,
+            audit_status: fields.take(&["audit_status"])?,
+            third_party_tag: fields.take(&["third_party_tag"])?,
+            third_party_appid: fields.take(&["thirdPartyAppid"])?,
+        })
+    }
+}
+
 /// A goods item of getapproved (camelCase keys). There is no audit status: it is the one asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ApprovedGoods {
     /// Goods id.
     #[serde(rename = "goodsId", default, skip_serializing_if = "Option::is_none")]
@@ -465,8 +601,25 @@ pub struct ApprovedGoods {
     pub third_party_appid: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for ApprovedGoods {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            goods_id: fields.take(&["goodsId"])?,
+            name: fields.take(&["name"])?,
+            cover_img_url: fields.take(&["coverImgUrl"])?,
+            url: fields.take(&["url"])?,
+            price_type: fields.take(&["priceType"])?,
+            price: fields.take(&["price"])?,
+            price2: fields.take(&["price2"])?,
+            third_party_tag: fields.take(&["thirdPartyTag"])?,
+            third_party_appid: fields.take(&["thirdPartyAppid"])?,
+        })
+    }
+}
+
 /// A member of getrolelist.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoleMember {
     /// Avatar URL (`headingimg` here, `headimg` in getassistantlist).
     #[serde(rename = "headingimg", default, skip_serializing_if = "Option::is_none")]
@@ -498,8 +651,22 @@ pub struct RoleMember {
     pub username: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for RoleMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            headimg: fields.take(&["headingimg"])?,
+            nickname: fields.take(&["nickname"])?,
+            openid: fields.take(&["openid"])?,
+            role_list: fields.list(&["roleList"])?,
+            update_timestamp: fields.lenient_string(&["updateTimestamp"]),
+            username: fields.take(&["username"])?,
+        })
+    }
+}
+
 /// A long-term subscriber of get_wxa_followers.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Follower {
     /// The subscriber's openid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -515,8 +682,20 @@ pub struct Follower {
     pub live_status: Option<LiveStatus>,
 }
 
+impl<'de> Deserialize<'de> for Follower {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            openid: fields.take(&["openid"])?,
+            subscribe_time: fields.take(&["subscribe_time"])?,
+            room_id: fields.take(&["room_id"])?,
+            live_status: fields.take(&["room_status"])?,
+        })
+    }
+}
+
 /// The &lt;FollowNotify&gt; element of the wxalive_follow_notify event.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct FollowNotify {
     /// Room id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -535,8 +714,21 @@ pub struct FollowNotify {
     pub action: Option<FollowAction>,
 }
 
+impl<'de> Deserialize<'de> for FollowNotify {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            room_id: fields.take(&["room_id"])?,
+            user_openid: fields.take(&["user_openid"])?,
+            time: fields.take(&["time"])?,
+            live_status: fields.take(&["live_status"])?,
+            action: fields.take(&["action"])?,
+        })
+    }
+}
+
 /// The &lt;PushMessageApiNotify&gt; element of the wxalive_push_message_notify event.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushMessageApiNotify {
     /// The push_message call's message_id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -562,4 +754,20 @@ pub struct PushMessageApiNotify {
     /// Other errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_error_count: Option<i32>,
+}
+
+impl<'de> Deserialize<'de> for PushMessageApiNotify {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Self {
+            message_id: fields.take(&["message_id"])?,
+            room_id: fields.take(&["room_id"])?,
+            total_count: fields.take(&["total_count"])?,
+            success_count: fields.take(&["success_count"])?,
+            openid_error_count: fields.take(&["openid_error_count"])?,
+            relation_error_count: fields.take(&["relation_error_count"])?,
+            user_recv_limit_count: fields.take(&["user_recv_limit_count"])?,
+            internal_error_count: fields.take(&["internal_error_count"])?,
+        })
+    }
 }
