@@ -163,69 +163,66 @@ pub mod lenient_string {
     }
 }
 
-/// The fields of a JSON object being decoded into a generated response or object type, taken out one
-/// by one. Generated `Deserialize` impls use it instead of serde's derive: a few lines per type instead of
-/// a few hundred, so the generated crate compiles fast. Unknown fields are ignored, absent or `null`
-/// fields are `None` (empty for lists), and a field of the wrong type is an error naming the field.
-#[derive(Debug, Default)]
-pub struct Fields(serde_json::Map<String, serde_json::Value>);
+/// An object key, borrowed from the input when it can be (generated `Deserialize` impls match on it).
+#[derive(Debug)]
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
 
-impl<'de> Deserialize<'de> for Fields {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match serde_json::Value::deserialize(d)? {
-            serde_json::Value::Object(map) => Ok(Fields(map)),
-            serde_json::Value::Null => Ok(Fields::default()),
-            other => Err(serde::de::Error::custom(format_args!(
-                "expected an object, found {other}"
-            ))),
-        }
+impl Key<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-impl Fields {
-    /// The first of `names` present and not `null` (the wire name, then documented aliases).
-    fn remove(&mut self, names: &[&str]) -> Option<serde_json::Value> {
-        names
-            .iter()
-            .find_map(|n| self.0.remove(*n).filter(|v| !v.is_null()))
-    }
-
-    /// An optional field.
-    pub fn take<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-        &mut self,
-        names: &[&str],
-    ) -> Result<Option<T>, E> {
-        match self.remove(names) {
-            None => Ok(None),
-            Some(v) => T::deserialize(v).map(Some).map_err(|e| {
-                E::custom(format_args!(
-                    "field `{}`: {e}",
-                    names.first().copied().unwrap_or_default()
-                ))
-            }),
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
         }
+        d.deserialize_str(KeyVisitor)
     }
+}
 
-    /// A list field: absent or `null` is empty.
-    pub fn list<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-        &mut self,
-        names: &[&str],
-    ) -> Result<Vec<T>, E> {
-        Ok(self.take(names)?.unwrap_or_default())
+/// An optional 0/1 flag as a map value (see [`flag`]): never an error.
+#[derive(Debug, Default)]
+pub struct OptionFlag(pub Option<bool>);
+
+impl<'de> Deserialize<'de> for OptionFlag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        option_flag::deserialize(d).map(OptionFlag)
     }
+}
 
-    /// A 0/1 flag (see [`flag`]): never an error.
-    pub fn flag(&mut self, names: &[&str]) -> Option<bool> {
-        self.remove(names).map(|v| flag::is_set(&v))
+/// An optional string that may arrive as a number or a boolean, as a map value (see [`lenient_string`]).
+#[derive(Debug, Default)]
+pub struct LenientString(pub Option<String>);
+
+impl<'de> Deserialize<'de> for LenientString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_string::deserialize(d).map(LenientString)
     }
+}
 
-    /// A string that may arrive as a number or a boolean (see [`lenient_string`]): never an error.
-    pub fn lenient_string(&mut self, names: &[&str]) -> Option<String> {
-        match self.remove(names)? {
-            serde_json::Value::String(s) => Some(s),
-            v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => Some(v.to_string()),
-            _ => None,
-        }
+/// A list that may be `null` or absent, as a map value: read as empty.
+#[derive(Debug)]
+pub struct List<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        vec_or_null(d).map(List)
     }
 }
 

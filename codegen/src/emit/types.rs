@@ -26,8 +26,8 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
+            use serde::de::{IgnoredAny, MapAccess, Visitor};
             use serde::{Deserialize, Deserializer, Serialize};
-            use wxlive_runtime::wire::Fields;
         )
     };
     let types = ctx.domain.types.iter().map(|t| object(ctx, t));
@@ -82,32 +82,64 @@ fn object(ctx: &Ctx<'_>, t: &Object) -> TokenStream {
     }
 }
 
-/// A compact `Deserialize` for a lenient struct (every field optional, unknown fields ignored): a few
-/// lines per type where serde's derive expands to hundreds, which is most of the crate's compile time.
+/// A compact `Deserialize` for a lenient struct (every field optional, unknown fields ignored): one map
+/// visitor matching on the keys, where serde's derive expands to several hundred lines per type (most of
+/// the generated crate's compile time).
 fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let binding = if fields.is_empty() {
-        quote!(_fields)
-    } else {
-        quote!(mut fields)
-    };
-    let takes = fields.iter().map(|f| {
+    let expecting = format!("a `{name}` object");
+    let arms = fields.iter().map(|f| {
         let n = ident(&f.rust);
         let wire = &f.wire;
         let aliases = &f.aliases;
-        let names = quote!(&[#wire #(, #aliases)*]);
-        let value = match &f.ty {
-            crate::ir::TypeRef::List(_) => quote!(fields.list(#names)?),
-            crate::ir::TypeRef::Flag => quote!(fields.flag(#names)),
-            crate::ir::TypeRef::String if f.lenient => quote!(fields.lenient_string(#names)),
-            _ => quote!(fields.take(#names)?),
+        let read = match &f.ty {
+            crate::ir::TypeRef::List(_) => {
+                quote!(map.next_value::<wxlive_runtime::wire::List<_>>()?.0)
+            }
+            crate::ir::TypeRef::Flag => {
+                quote!(map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0)
+            }
+            crate::ir::TypeRef::String if f.lenient => {
+                quote!(map.next_value::<wxlive_runtime::wire::LenientString>()?.0)
+            }
+            _ => quote!(map.next_value()?),
         };
-        quote!(#n: #value,)
+        quote!(#wire #(| #aliases)* => value.#n = #read,)
     });
+    let body = if fields.is_empty() {
+        quote! {
+            while map.next_key::<IgnoredAny>()?.is_some() {
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(#name {})
+        }
+    } else {
+        quote! {
+            let mut value = #name::default();
+            while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(value)
+        }
+    };
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let #binding = Fields::deserialize(deserializer)?;
-                Ok(Self { #(#takes)* })
+                struct ObjectVisitor;
+                impl<'de> Visitor<'de> for ObjectVisitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #body
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
             }
         }
     }
@@ -130,8 +162,8 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
+            use serde::de::{IgnoredAny, MapAccess, Visitor};
             use serde::{Deserialize, Deserializer, Serialize};
-            use wxlive_runtime::wire::Fields;
         )
     };
     let responses = ctx.domain.endpoints.iter().map(|e| {

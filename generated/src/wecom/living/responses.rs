@@ -2,8 +2,8 @@
 
 //! Responses of WeCom living (live streaming) server API. (直播). Every field is optional and unknown fields are ignored, so a new or missing field never fails a call.
 
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::wire::Fields;
 use super::{LivingInfo, WatchStatInfo};
 
 /// Response of `create` (创建预约直播).
@@ -16,10 +16,29 @@ pub struct CreateResponse {
 
 impl<'de> Deserialize<'de> for CreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            livingid: fields.take(&["livingid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = CreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateResponse, A::Error> {
+                let mut value = CreateResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "livingid" => value.livingid = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -28,8 +47,23 @@ impl<'de> Deserialize<'de> for CreateResponse {
 pub struct ModifyResponse {}
 impl<'de> Deserialize<'de> for ModifyResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ModifyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ModifyResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(ModifyResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -38,8 +72,23 @@ impl<'de> Deserialize<'de> for ModifyResponse {
 pub struct CancelResponse {}
 impl<'de> Deserialize<'de> for CancelResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = CancelResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CancelResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(CancelResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -48,8 +97,23 @@ impl<'de> Deserialize<'de> for CancelResponse {
 pub struct DeleteReplayDataResponse {}
 impl<'de> Deserialize<'de> for DeleteReplayDataResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = DeleteReplayDataResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteReplayDataResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteReplayDataResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(DeleteReplayDataResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -63,10 +127,29 @@ pub struct GetLivingCodeResponse {
 
 impl<'de> Deserialize<'de> for GetLivingCodeResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            living_code: fields.take(&["living_code"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetLivingCodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetLivingCodeResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetLivingCodeResponse, A::Error> {
+                let mut value = GetLivingCodeResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "living_code" => value.living_code = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -87,11 +170,34 @@ pub struct GetUserAllLivingidResponse {
 
 impl<'de> Deserialize<'de> for GetUserAllLivingidResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            next_cursor: fields.take(&["next_cursor"])?,
-            livingid_list: fields.list(&["livingid_list"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetUserAllLivingidResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetUserAllLivingidResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserAllLivingidResponse, A::Error> {
+                let mut value = GetUserAllLivingidResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_cursor" => value.next_cursor = map.next_value()?,
+                        "livingid_list" => {
+                            value.livingid_list = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -105,10 +211,29 @@ pub struct GetLivingInfoResponse {
 
 impl<'de> Deserialize<'de> for GetLivingInfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            living_info: fields.take(&["living_info"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetLivingInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetLivingInfoResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetLivingInfoResponse, A::Error> {
+                let mut value = GetLivingInfoResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "living_info" => value.living_info = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -132,12 +257,35 @@ pub struct GetWatchStatResponse {
 
 impl<'de> Deserialize<'de> for GetWatchStatResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            ending: fields.flag(&["ending"]),
-            next_key: fields.take(&["next_key"])?,
-            stat_info: fields.take(&["stat_info"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetWatchStatResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetWatchStatResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetWatchStatResponse, A::Error> {
+                let mut value = GetWatchStatResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "ending" => {
+                            value.ending = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "next_key" => value.next_key = map.next_value()?,
+                        "stat_info" => value.stat_info = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -163,13 +311,36 @@ pub struct GetLivingShareInfoResponse {
 
 impl<'de> Deserialize<'de> for GetLivingShareInfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            livingid: fields.take(&["livingid"])?,
-            viewer_userid: fields.take(&["viewer_userid"])?,
-            viewer_external_userid: fields.take(&["viewer_external_userid"])?,
-            invitor_userid: fields.take(&["invitor_userid"])?,
-            invitor_external_userid: fields.take(&["invitor_external_userid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetLivingShareInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetLivingShareInfoResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetLivingShareInfoResponse, A::Error> {
+                let mut value = GetLivingShareInfoResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "livingid" => value.livingid = map.next_value()?,
+                        "viewer_userid" => value.viewer_userid = map.next_value()?,
+                        "viewer_external_userid" => {
+                            value.viewer_external_userid = map.next_value()?;
+                        }
+                        "invitor_userid" => value.invitor_userid = map.next_value()?,
+                        "invitor_external_userid" => {
+                            value.invitor_external_userid = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }

@@ -2,8 +2,8 @@
 
 //! Object types of WeCom living (live streaming) server API. (直播), shared by requests and responses.
 
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::wire::Fields;
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 
@@ -26,11 +26,34 @@ pub struct ActivityDetail {
 
 impl<'de> Deserialize<'de> for ActivityDetail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            description: fields.take(&["description"])?,
-            image_list: fields.list(&["image_list"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ActivityDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ActivityDetail` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActivityDetail, A::Error> {
+                let mut value = ActivityDetail::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => value.description = map.next_value()?,
+                        "image_list" => {
+                            value.image_list = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -105,27 +128,52 @@ pub struct LivingInfo {
 
 impl<'de> Deserialize<'de> for LivingInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            theme: fields.take(&["theme"])?,
-            living_start: fields.take(&["living_start"])?,
-            living_duration: fields.take(&["living_duration"])?,
-            status: fields.take(&["status", "status "])?,
-            reserve_start: fields.take(&["reserve_start"])?,
-            reserve_living_duration: fields.take(&["reserve_living_duration"])?,
-            description: fields.take(&["description"])?,
-            anchor_userid: fields.take(&["anchor_userid"])?,
-            main_department: fields.take(&["main_department"])?,
-            viewer_num: fields.take(&["viewer_num"])?,
-            comment_num: fields.take(&["comment_num"])?,
-            mic_num: fields.take(&["mic_num"])?,
-            open_replay: fields.flag(&["open_replay"]),
-            replay_status: fields.take(&["replay_status"])?,
-            r#type: fields.take(&["type"])?,
-            push_stream_url: fields.take(&["push_stream_url"])?,
-            online_count: fields.take(&["online_count"])?,
-            subscribe_count: fields.take(&["subscribe_count"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = LivingInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LivingInfo` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LivingInfo, A::Error> {
+                let mut value = LivingInfo::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "theme" => value.theme = map.next_value()?,
+                        "living_start" => value.living_start = map.next_value()?,
+                        "living_duration" => value.living_duration = map.next_value()?,
+                        "status" | "status " => value.status = map.next_value()?,
+                        "reserve_start" => value.reserve_start = map.next_value()?,
+                        "reserve_living_duration" => {
+                            value.reserve_living_duration = map.next_value()?;
+                        }
+                        "description" => value.description = map.next_value()?,
+                        "anchor_userid" => value.anchor_userid = map.next_value()?,
+                        "main_department" => value.main_department = map.next_value()?,
+                        "viewer_num" => value.viewer_num = map.next_value()?,
+                        "comment_num" => value.comment_num = map.next_value()?,
+                        "mic_num" => value.mic_num = map.next_value()?,
+                        "open_replay" => {
+                            value.open_replay = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "replay_status" => value.replay_status = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "push_stream_url" => value.push_stream_url = map.next_value()?,
+                        "online_count" => value.online_count = map.next_value()?,
+                        "subscribe_count" => value.subscribe_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -150,11 +198,38 @@ pub struct WatchStatInfo {
 
 impl<'de> Deserialize<'de> for WatchStatInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            users: fields.list(&["users"])?,
-            external_users: fields.list(&["external_users"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = WatchStatInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `WatchStatInfo` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WatchStatInfo, A::Error> {
+                let mut value = WatchStatInfo::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "users" => {
+                            value.users = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        "external_users" => {
+                            value.external_users = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -191,15 +266,44 @@ pub struct WatchUser {
 
 impl<'de> Deserialize<'de> for WatchUser {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            userid: fields.take(&["userid"])?,
-            watch_time: fields.take(&["watch_time"])?,
-            is_comment: fields.flag(&["is_comment"]),
-            is_mic: fields.flag(&["is_mic"]),
-            invitor_userid: fields.take(&["invitor_userid"])?,
-            invitor_external_userid: fields.take(&["invitor_external_userid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = WatchUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `WatchUser` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WatchUser, A::Error> {
+                let mut value = WatchUser::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "userid" => value.userid = map.next_value()?,
+                        "watch_time" => value.watch_time = map.next_value()?,
+                        "is_comment" => {
+                            value.is_comment = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "is_mic" => {
+                            value.is_mic = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "invitor_userid" => value.invitor_userid = map.next_value()?,
+                        "invitor_external_userid" => {
+                            value.invitor_external_userid = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -242,16 +346,45 @@ pub struct ExternalWatchUser {
 
 impl<'de> Deserialize<'de> for ExternalWatchUser {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            external_userid: fields.take(&["external_userid"])?,
-            r#type: fields.take(&["type"])?,
-            name: fields.take(&["name"])?,
-            watch_time: fields.take(&["watch_time"])?,
-            is_comment: fields.flag(&["is_comment"]),
-            is_mic: fields.flag(&["is_mic"]),
-            invitor_userid: fields.take(&["invitor_userid"])?,
-            invitor_external_userid: fields.take(&["invitor_external_userid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ExternalWatchUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ExternalWatchUser` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalWatchUser, A::Error> {
+                let mut value = ExternalWatchUser::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_userid" => value.external_userid = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "watch_time" => value.watch_time = map.next_value()?,
+                        "is_comment" => {
+                            value.is_comment = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "is_mic" => {
+                            value.is_mic = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "invitor_userid" => value.invitor_userid = map.next_value()?,
+                        "invitor_external_userid" => {
+                            value.invitor_external_userid = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }

@@ -2,8 +2,8 @@
 
 //! Responses of WeChat mini-program live broadcast server API. (小程序直播). Every field is optional and unknown fields are ignored, so a new or missing field never fails a call.
 
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::wire::Fields;
 use super::{
     ApprovedGoods, Assistant, Follower, LiveReplay, RoleMember, RoomInfo, WarehouseGoods,
 };
@@ -21,11 +21,30 @@ pub struct CreateRoomResponse {
 
 impl<'de> Deserialize<'de> for CreateRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            room_id: fields.take(&["roomId"])?,
-            qrcode_url: fields.take(&["qrcode_url"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = CreateRoomResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateRoomResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRoomResponse, A::Error> {
+                let mut value = CreateRoomResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "roomId" => value.room_id = map.next_value()?,
+                        "qrcode_url" => value.qrcode_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -46,11 +65,34 @@ pub struct GetLiveInfoResponse {
 
 impl<'de> Deserialize<'de> for GetLiveInfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            total: fields.take(&["total"])?,
-            room_info: fields.list(&["room_info"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetLiveInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetLiveInfoResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetLiveInfoResponse, A::Error> {
+                let mut value = GetLiveInfoResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => value.total = map.next_value()?,
+                        "room_info" => {
+                            value.room_info = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -71,11 +113,34 @@ pub struct GetReplayResponse {
 
 impl<'de> Deserialize<'de> for GetReplayResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            total: fields.take(&["total"])?,
-            live_replay: fields.list(&["live_replay"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetReplayResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetReplayResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetReplayResponse, A::Error> {
+                let mut value = GetReplayResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => value.total = map.next_value()?,
+                        "live_replay" => {
+                            value.live_replay = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -84,8 +149,23 @@ impl<'de> Deserialize<'de> for GetReplayResponse {
 pub struct ImportGoodsResponse {}
 impl<'de> Deserialize<'de> for ImportGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ImportGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ImportGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ImportGoodsResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(ImportGoodsResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -94,8 +174,23 @@ impl<'de> Deserialize<'de> for ImportGoodsResponse {
 pub struct DeleteRoomResponse {}
 impl<'de> Deserialize<'de> for DeleteRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = DeleteRoomResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteRoomResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteRoomResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(DeleteRoomResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -104,8 +199,23 @@ impl<'de> Deserialize<'de> for DeleteRoomResponse {
 pub struct EditRoomResponse {}
 impl<'de> Deserialize<'de> for EditRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = EditRoomResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `EditRoomResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EditRoomResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(EditRoomResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -119,10 +229,29 @@ pub struct GetPushUrlResponse {
 
 impl<'de> Deserialize<'de> for GetPushUrlResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            push_addr: fields.take(&["pushAddr"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetPushUrlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetPushUrlResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPushUrlResponse, A::Error> {
+                let mut value = GetPushUrlResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "pushAddr" => value.push_addr = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -142,12 +271,31 @@ pub struct GetSharedCodeResponse {
 
 impl<'de> Deserialize<'de> for GetSharedCodeResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            cdn_url: fields.take(&["cdnUrl"])?,
-            page_path: fields.take(&["pagePath"])?,
-            poster_url: fields.take(&["posterUrl"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetSharedCodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetSharedCodeResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedCodeResponse, A::Error> {
+                let mut value = GetSharedCodeResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "cdnUrl" => value.cdn_url = map.next_value()?,
+                        "pagePath" => value.page_path = map.next_value()?,
+                        "posterUrl" => value.poster_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -156,8 +304,23 @@ impl<'de> Deserialize<'de> for GetSharedCodeResponse {
 pub struct AddAssistantResponse {}
 impl<'de> Deserialize<'de> for AddAssistantResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = AddAssistantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddAssistantResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAssistantResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(AddAssistantResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -166,8 +329,23 @@ impl<'de> Deserialize<'de> for AddAssistantResponse {
 pub struct ModifyAssistantResponse {}
 impl<'de> Deserialize<'de> for ModifyAssistantResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ModifyAssistantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ModifyAssistantResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifyAssistantResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(ModifyAssistantResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -176,8 +354,23 @@ impl<'de> Deserialize<'de> for ModifyAssistantResponse {
 pub struct RemoveAssistantResponse {}
 impl<'de> Deserialize<'de> for RemoveAssistantResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = RemoveAssistantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RemoveAssistantResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveAssistantResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(RemoveAssistantResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -201,12 +394,35 @@ pub struct GetAssistantListResponse {
 
 impl<'de> Deserialize<'de> for GetAssistantListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            list: fields.list(&["list"])?,
-            count: fields.take(&["count"])?,
-            max_count: fields.take(&["maxCount"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetAssistantListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetAssistantListResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAssistantListResponse, A::Error> {
+                let mut value = GetAssistantListResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "list" => {
+                            value.list = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        "count" => value.count = map.next_value()?,
+                        "maxCount" => value.max_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -215,8 +431,23 @@ impl<'de> Deserialize<'de> for GetAssistantListResponse {
 pub struct AddSubAnchorResponse {}
 impl<'de> Deserialize<'de> for AddSubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = AddSubAnchorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddSubAnchorResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSubAnchorResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(AddSubAnchorResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -225,8 +456,23 @@ impl<'de> Deserialize<'de> for AddSubAnchorResponse {
 pub struct ModifySubAnchorResponse {}
 impl<'de> Deserialize<'de> for ModifySubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ModifySubAnchorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ModifySubAnchorResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModifySubAnchorResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(ModifySubAnchorResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -235,8 +481,23 @@ impl<'de> Deserialize<'de> for ModifySubAnchorResponse {
 pub struct DeleteSubAnchorResponse {}
 impl<'de> Deserialize<'de> for DeleteSubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = DeleteSubAnchorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteSubAnchorResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteSubAnchorResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(DeleteSubAnchorResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -250,10 +511,29 @@ pub struct GetSubAnchorResponse {
 
 impl<'de> Deserialize<'de> for GetSubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            username: fields.take(&["username"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetSubAnchorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetSubAnchorResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSubAnchorResponse, A::Error> {
+                let mut value = GetSubAnchorResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -262,8 +542,23 @@ impl<'de> Deserialize<'de> for GetSubAnchorResponse {
 pub struct UpdateFeedPublicResponse {}
 impl<'de> Deserialize<'de> for UpdateFeedPublicResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = UpdateFeedPublicResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateFeedPublicResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateFeedPublicResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(UpdateFeedPublicResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -272,8 +567,23 @@ impl<'de> Deserialize<'de> for UpdateFeedPublicResponse {
 pub struct UpdateReplayResponse {}
 impl<'de> Deserialize<'de> for UpdateReplayResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = UpdateReplayResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateReplayResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateReplayResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(UpdateReplayResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -282,8 +592,23 @@ impl<'de> Deserialize<'de> for UpdateReplayResponse {
 pub struct UpdateKfResponse {}
 impl<'de> Deserialize<'de> for UpdateKfResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = UpdateKfResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateKfResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateKfResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(UpdateKfResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -292,8 +617,23 @@ impl<'de> Deserialize<'de> for UpdateKfResponse {
 pub struct UpdateCommentResponse {}
 impl<'de> Deserialize<'de> for UpdateCommentResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = UpdateCommentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateCommentResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateCommentResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(UpdateCommentResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -302,8 +642,23 @@ impl<'de> Deserialize<'de> for UpdateCommentResponse {
 pub struct GoodsOnSaleResponse {}
 impl<'de> Deserialize<'de> for GoodsOnSaleResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GoodsOnSaleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GoodsOnSaleResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GoodsOnSaleResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(GoodsOnSaleResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -312,8 +667,23 @@ impl<'de> Deserialize<'de> for GoodsOnSaleResponse {
 pub struct DeleteGoodsInRoomResponse {}
 impl<'de> Deserialize<'de> for DeleteGoodsInRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = DeleteGoodsInRoomResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteGoodsInRoomResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteGoodsInRoomResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(DeleteGoodsInRoomResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -322,8 +692,23 @@ impl<'de> Deserialize<'de> for DeleteGoodsInRoomResponse {
 pub struct PushGoodsResponse {}
 impl<'de> Deserialize<'de> for PushGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = PushGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PushGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PushGoodsResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(PushGoodsResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -332,8 +717,23 @@ impl<'de> Deserialize<'de> for PushGoodsResponse {
 pub struct SortGoodsResponse {}
 impl<'de> Deserialize<'de> for SortGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = SortGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SortGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SortGoodsResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(SortGoodsResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -347,10 +747,29 @@ pub struct GetGoodsVideoResponse {
 
 impl<'de> Deserialize<'de> for GetGoodsVideoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            url: fields.take(&["url"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetGoodsVideoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetGoodsVideoResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGoodsVideoResponse, A::Error> {
+                let mut value = GetGoodsVideoResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => value.url = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -367,11 +786,30 @@ pub struct AddGoodsResponse {
 
 impl<'de> Deserialize<'de> for AddGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            goods_id: fields.take(&["goodsId"])?,
-            audit_id: fields.take(&["auditId"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = AddGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddGoodsResponse, A::Error> {
+                let mut value = AddGoodsResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "goodsId" => value.goods_id = map.next_value()?,
+                        "auditId" => value.audit_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -380,8 +818,23 @@ impl<'de> Deserialize<'de> for AddGoodsResponse {
 pub struct ResetGoodsAuditResponse {}
 impl<'de> Deserialize<'de> for ResetGoodsAuditResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ResetGoodsAuditResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ResetGoodsAuditResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResetGoodsAuditResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(ResetGoodsAuditResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -395,10 +848,29 @@ pub struct AuditGoodsResponse {
 
 impl<'de> Deserialize<'de> for AuditGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            audit_id: fields.take(&["auditId"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = AuditGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AuditGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditGoodsResponse, A::Error> {
+                let mut value = AuditGoodsResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "auditId" => value.audit_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -407,8 +879,23 @@ impl<'de> Deserialize<'de> for AuditGoodsResponse {
 pub struct DeleteGoodsResponse {}
 impl<'de> Deserialize<'de> for DeleteGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = DeleteGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteGoodsResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(DeleteGoodsResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -417,8 +904,23 @@ impl<'de> Deserialize<'de> for DeleteGoodsResponse {
 pub struct UpdateGoodsResponse {}
 impl<'de> Deserialize<'de> for UpdateGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = UpdateGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateGoodsResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(UpdateGoodsResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -439,11 +941,34 @@ pub struct GetGoodsWarehouseResponse {
 
 impl<'de> Deserialize<'de> for GetGoodsWarehouseResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            total: fields.take(&["total"])?,
-            goods: fields.list(&["goods"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetGoodsWarehouseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetGoodsWarehouseResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGoodsWarehouseResponse, A::Error> {
+                let mut value = GetGoodsWarehouseResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => value.total = map.next_value()?,
+                        "goods" => {
+                            value.goods = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -464,11 +989,34 @@ pub struct GetApprovedGoodsResponse {
 
 impl<'de> Deserialize<'de> for GetApprovedGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            total: fields.take(&["total"])?,
-            goods: fields.list(&["goods"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetApprovedGoodsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetApprovedGoodsResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetApprovedGoodsResponse, A::Error> {
+                let mut value = GetApprovedGoodsResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => value.total = map.next_value()?,
+                        "goods" => {
+                            value.goods = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -482,10 +1030,29 @@ pub struct AddRoleResponse {
 
 impl<'de> Deserialize<'de> for AddRoleResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            code_url: fields.take(&["codeurl"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = AddRoleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AddRoleResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddRoleResponse, A::Error> {
+                let mut value = AddRoleResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "codeurl" => value.code_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -494,8 +1061,23 @@ impl<'de> Deserialize<'de> for AddRoleResponse {
 pub struct DeleteRoleResponse {}
 impl<'de> Deserialize<'de> for DeleteRoleResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let _fields = Fields::deserialize(deserializer)?;
-        Ok(Self {})
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = DeleteRoleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteRoleResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteRoleResponse, A::Error> {
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(DeleteRoleResponse {})
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -516,11 +1098,34 @@ pub struct GetRoleListResponse {
 
 impl<'de> Deserialize<'de> for GetRoleListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            total: fields.take(&["total"])?,
-            list: fields.list(&["list"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetRoleListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetRoleListResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetRoleListResponse, A::Error> {
+                let mut value = GetRoleListResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => value.total = map.next_value()?,
+                        "list" => {
+                            value.list = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -541,11 +1146,34 @@ pub struct GetFollowersResponse {
 
 impl<'de> Deserialize<'de> for GetFollowersResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            followers: fields.list(&["followers"])?,
-            page_break: fields.take(&["page_break"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GetFollowersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetFollowersResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetFollowersResponse, A::Error> {
+                let mut value = GetFollowersResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "followers" => {
+                            value.followers = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        "page_break" => value.page_break = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -559,9 +1187,28 @@ pub struct PushMessageResponse {
 
 impl<'de> Deserialize<'de> for PushMessageResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            message_id: fields.take(&["message_id"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = PushMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PushMessageResponse` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PushMessageResponse, A::Error> {
+                let mut value = PushMessageResponse::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "message_id" => value.message_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }

@@ -2,8 +2,8 @@
 
 //! Object types of WeChat mini-program live broadcast server API. (小程序直播), shared by requests and responses.
 
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::wire::Fields;
 use wxlive_runtime::{Validate, Validator};
 use super::{AuditStatus, FollowAction, LiveStatus, PriceType, Role, RoomType};
 
@@ -38,17 +38,40 @@ pub struct RoomGoods {
 
 impl<'de> Deserialize<'de> for RoomGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            goods_id: fields.take(&["goods_id"])?,
-            name: fields.take(&["name"])?,
-            cover_img_url: fields.take(&["cover_img"])?,
-            url: fields.take(&["url"])?,
-            price: fields.take(&["price"])?,
-            price2: fields.take(&["price2"])?,
-            price_type: fields.take(&["price_type", "priceType"])?,
-            third_party_appid: fields.take(&["third_party_appid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = RoomGoods;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RoomGoods` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomGoods, A::Error> {
+                let mut value = RoomGoods::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "goods_id" => value.goods_id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "cover_img" => value.cover_img_url = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "price" => value.price = map.next_value()?,
+                        "price2" => value.price2 = map.next_value()?,
+                        "price_type" | "priceType" => {
+                            value.price_type = map.next_value()?;
+                        }
+                        "third_party_appid" => {
+                            value.third_party_appid = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -144,28 +167,77 @@ pub struct RoomInfo {
 
 impl<'de> Deserialize<'de> for RoomInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            name: fields.take(&["name"])?,
-            room_id: fields.take(&["roomid"])?,
-            cover_img: fields.take(&["cover_img"])?,
-            share_img: fields.take(&["share_img"])?,
-            live_status: fields.take(&["live_status", "live_satus"])?,
-            start_time: fields.take(&["start_time"])?,
-            end_time: fields.take(&["end_time"])?,
-            anchor_name: fields.take(&["anchor_name"])?,
-            anchor_img: fields.take(&["anchor_img"])?,
-            live_type: fields.take(&["live_type"])?,
-            close_like: fields.flag(&["close_like"]),
-            close_goods: fields.flag(&["close_goods"]),
-            close_comment: fields.flag(&["close_comment"]),
-            close_kf: fields.flag(&["close_kf"]),
-            close_replay: fields.flag(&["close_replay"]),
-            is_feeds_public: fields.flag(&["is_feeds_public"]),
-            creater_openid: fields.take(&["creater_openid"])?,
-            feeds_img: fields.take(&["feeds_img"])?,
-            goods: fields.list(&["goods"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = RoomInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RoomInfo` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoomInfo, A::Error> {
+                let mut value = RoomInfo::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "roomid" => value.room_id = map.next_value()?,
+                        "cover_img" => value.cover_img = map.next_value()?,
+                        "share_img" => value.share_img = map.next_value()?,
+                        "live_status" | "live_satus" => {
+                            value.live_status = map.next_value()?;
+                        }
+                        "start_time" => value.start_time = map.next_value()?,
+                        "end_time" => value.end_time = map.next_value()?,
+                        "anchor_name" => value.anchor_name = map.next_value()?,
+                        "anchor_img" => value.anchor_img = map.next_value()?,
+                        "live_type" => value.live_type = map.next_value()?,
+                        "close_like" => {
+                            value.close_like = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "close_goods" => {
+                            value.close_goods = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "close_comment" => {
+                            value.close_comment = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "close_kf" => {
+                            value.close_kf = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "close_replay" => {
+                            value.close_replay = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "is_feeds_public" => {
+                            value.is_feeds_public = map
+                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                                .0;
+                        }
+                        "creater_openid" => value.creater_openid = map.next_value()?,
+                        "feeds_img" => value.feeds_img = map.next_value()?,
+                        "goods" => {
+                            value.goods = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -193,12 +265,39 @@ pub struct LiveReplay {
 
 impl<'de> Deserialize<'de> for LiveReplay {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            create_time: fields.lenient_string(&["create_time"]),
-            expire_time: fields.lenient_string(&["expire_time"]),
-            media_url: fields.take(&["media_url"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = LiveReplay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LiveReplay` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LiveReplay, A::Error> {
+                let mut value = LiveReplay::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "create_time" => {
+                            value.create_time = map
+                                .next_value::<wxlive_runtime::wire::LenientString>()?
+                                .0;
+                        }
+                        "expire_time" => {
+                            value.expire_time = map
+                                .next_value::<wxlive_runtime::wire::LenientString>()?
+                                .0;
+                        }
+                        "media_url" => value.media_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -219,11 +318,30 @@ pub struct AssistantUser {
 
 impl<'de> Deserialize<'de> for AssistantUser {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            username: fields.take(&["username"])?,
-            nickname: fields.take(&["nickname"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = AssistantUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `AssistantUser` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssistantUser, A::Error> {
+                let mut value = AssistantUser::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "username" => value.username = map.next_value()?,
+                        "nickname" => value.nickname = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -256,14 +374,33 @@ pub struct Assistant {
 
 impl<'de> Deserialize<'de> for Assistant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            timestamp: fields.take(&["timestamp"])?,
-            headimg: fields.take(&["headimg"])?,
-            nickname: fields.take(&["nickname"])?,
-            username: fields.take(&["alias"])?,
-            openid: fields.take(&["openid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = Assistant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Assistant` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Assistant, A::Error> {
+                let mut value = Assistant::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "headimg" => value.headimg = map.next_value()?,
+                        "nickname" => value.nickname = map.next_value()?,
+                        "alias" => value.username = map.next_value()?,
+                        "openid" => value.openid = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -279,10 +416,29 @@ pub struct SortGoods {
 
 impl<'de> Deserialize<'de> for SortGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            goods_id: fields.take(&["goodsId"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = SortGoods;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SortGoods` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SortGoods, A::Error> {
+                let mut value = SortGoods::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "goodsId" => value.goods_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -338,16 +494,35 @@ pub struct GoodsInfo {
 
 impl<'de> Deserialize<'de> for GoodsInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            cover_img_url: fields.take(&["coverImgUrl"])?,
-            name: fields.take(&["name"])?,
-            price_type: fields.take(&["priceType"])?,
-            price: fields.take(&["price"])?,
-            price2: fields.take(&["price2"])?,
-            url: fields.take(&["url"])?,
-            third_party_appid: fields.take(&["thirdPartyAppid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GoodsInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GoodsInfo` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GoodsInfo, A::Error> {
+                let mut value = GoodsInfo::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "coverImgUrl" => value.cover_img_url = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "priceType" => value.price_type = map.next_value()?,
+                        "price" => value.price = map.next_value()?,
+                        "price2" => value.price2 = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -451,17 +626,36 @@ pub struct GoodsUpdateInfo {
 
 impl<'de> Deserialize<'de> for GoodsUpdateInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            goods_id: fields.take(&["goodsId"])?,
-            cover_img_url: fields.take(&["coverImgUrl"])?,
-            name: fields.take(&["name"])?,
-            price_type: fields.take(&["priceType"])?,
-            price: fields.take(&["price"])?,
-            price2: fields.take(&["price2"])?,
-            url: fields.take(&["url"])?,
-            third_party_appid: fields.take(&["thirdPartyAppid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = GoodsUpdateInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GoodsUpdateInfo` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GoodsUpdateInfo, A::Error> {
+                let mut value = GoodsUpdateInfo::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "goodsId" => value.goods_id = map.next_value()?,
+                        "coverImgUrl" => value.cover_img_url = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "priceType" => value.price_type = map.next_value()?,
+                        "price" => value.price = map.next_value()?,
+                        "price2" => value.price2 = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -549,19 +743,40 @@ pub struct WarehouseGoods {
 
 impl<'de> Deserialize<'de> for WarehouseGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            goods_id: fields.take(&["goods_id"])?,
-            name: fields.take(&["name"])?,
-            cover_img_url: fields.take(&["cover_img_url"])?,
-            url: fields.take(&["url"])?,
-            price_type: fields.take(&["price_type", "priceType"])?,
-            price: fields.take(&["price"])?,
-            price2: fields.take(&["price2"])?,
-            audit_status: fields.take(&["audit_status"])?,
-            third_party_tag: fields.take(&["third_party_tag"])?,
-            third_party_appid: fields.take(&["thirdPartyAppid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = WarehouseGoods;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `WarehouseGoods` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WarehouseGoods, A::Error> {
+                let mut value = WarehouseGoods::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "goods_id" => value.goods_id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "cover_img_url" => value.cover_img_url = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "price_type" | "priceType" => {
+                            value.price_type = map.next_value()?;
+                        }
+                        "price" => value.price = map.next_value()?,
+                        "price2" => value.price2 = map.next_value()?,
+                        "audit_status" => value.audit_status = map.next_value()?,
+                        "third_party_tag" => value.third_party_tag = map.next_value()?,
+                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -603,18 +818,37 @@ pub struct ApprovedGoods {
 
 impl<'de> Deserialize<'de> for ApprovedGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            goods_id: fields.take(&["goodsId"])?,
-            name: fields.take(&["name"])?,
-            cover_img_url: fields.take(&["coverImgUrl"])?,
-            url: fields.take(&["url"])?,
-            price_type: fields.take(&["priceType"])?,
-            price: fields.take(&["price"])?,
-            price2: fields.take(&["price2"])?,
-            third_party_tag: fields.take(&["thirdPartyTag"])?,
-            third_party_appid: fields.take(&["thirdPartyAppid"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = ApprovedGoods;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApprovedGoods` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApprovedGoods, A::Error> {
+                let mut value = ApprovedGoods::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "goodsId" => value.goods_id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "coverImgUrl" => value.cover_img_url = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "priceType" => value.price_type = map.next_value()?,
+                        "price" => value.price = map.next_value()?,
+                        "price2" => value.price2 = map.next_value()?,
+                        "thirdPartyTag" => value.third_party_tag = map.next_value()?,
+                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -653,15 +887,42 @@ pub struct RoleMember {
 
 impl<'de> Deserialize<'de> for RoleMember {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            headimg: fields.take(&["headingimg"])?,
-            nickname: fields.take(&["nickname"])?,
-            openid: fields.take(&["openid"])?,
-            role_list: fields.list(&["roleList"])?,
-            update_timestamp: fields.lenient_string(&["updateTimestamp"]),
-            username: fields.take(&["username"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = RoleMember;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RoleMember` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoleMember, A::Error> {
+                let mut value = RoleMember::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "headingimg" => value.headimg = map.next_value()?,
+                        "nickname" => value.nickname = map.next_value()?,
+                        "openid" => value.openid = map.next_value()?,
+                        "roleList" => {
+                            value.role_list = map
+                                .next_value::<wxlive_runtime::wire::List<_>>()?
+                                .0;
+                        }
+                        "updateTimestamp" => {
+                            value.update_timestamp = map
+                                .next_value::<wxlive_runtime::wire::LenientString>()?
+                                .0;
+                        }
+                        "username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -684,13 +945,32 @@ pub struct Follower {
 
 impl<'de> Deserialize<'de> for Follower {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            openid: fields.take(&["openid"])?,
-            subscribe_time: fields.take(&["subscribe_time"])?,
-            room_id: fields.take(&["room_id"])?,
-            live_status: fields.take(&["room_status"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = Follower;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Follower` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Follower, A::Error> {
+                let mut value = Follower::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "openid" => value.openid = map.next_value()?,
+                        "subscribe_time" => value.subscribe_time = map.next_value()?,
+                        "room_id" => value.room_id = map.next_value()?,
+                        "room_status" => value.live_status = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -716,14 +996,33 @@ pub struct FollowNotify {
 
 impl<'de> Deserialize<'de> for FollowNotify {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            room_id: fields.take(&["room_id"])?,
-            user_openid: fields.take(&["user_openid"])?,
-            time: fields.take(&["time"])?,
-            live_status: fields.take(&["live_status"])?,
-            action: fields.take(&["action"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = FollowNotify;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FollowNotify` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FollowNotify, A::Error> {
+                let mut value = FollowNotify::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "room_id" => value.room_id = map.next_value()?,
+                        "user_openid" => value.user_openid = map.next_value()?,
+                        "time" => value.time = map.next_value()?,
+                        "live_status" => value.live_status = map.next_value()?,
+                        "action" => value.action = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -758,16 +1057,43 @@ pub struct PushMessageApiNotify {
 
 impl<'de> Deserialize<'de> for PushMessageApiNotify {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Self {
-            message_id: fields.take(&["message_id"])?,
-            room_id: fields.take(&["room_id"])?,
-            total_count: fields.take(&["total_count"])?,
-            success_count: fields.take(&["success_count"])?,
-            openid_error_count: fields.take(&["openid_error_count"])?,
-            relation_error_count: fields.take(&["relation_error_count"])?,
-            user_recv_limit_count: fields.take(&["user_recv_limit_count"])?,
-            internal_error_count: fields.take(&["internal_error_count"])?,
-        })
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = PushMessageApiNotify;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PushMessageApiNotify` object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PushMessageApiNotify, A::Error> {
+                let mut value = PushMessageApiNotify::default();
+                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
+                    match key.as_str() {
+                        "message_id" => value.message_id = map.next_value()?,
+                        "room_id" => value.room_id = map.next_value()?,
+                        "total_count" => value.total_count = map.next_value()?,
+                        "success_count" => value.success_count = map.next_value()?,
+                        "openid_error_count" => {
+                            value.openid_error_count = map.next_value()?;
+                        }
+                        "relation_error_count" => {
+                            value.relation_error_count = map.next_value()?;
+                        }
+                        "user_recv_limit_count" => {
+                            value.user_recv_limit_count = map.next_value()?;
+                        }
+                        "internal_error_count" => {
+                            value.internal_error_count = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
