@@ -163,6 +163,43 @@ pub mod lenient_string {
     }
 }
 
+/// A lenient object the generated code fills field by field (every field optional, unknown fields
+/// ignored). Its `Deserialize` impl is one line: [`deserialize_object`]; the only per-type code is the
+/// match on keys in [`FromFields::field`].
+pub trait FromFields: Default {
+    /// What a decode error says was expected (`a \`LivingInfo\` object`).
+    const EXPECTING: &'static str;
+
+    /// Reads the value of `key` from `map` into `self`; `Ok(false)` for a key the type does not know
+    /// (its value is then skipped).
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+}
+
+/// Deserializes a [`FromFields`] type from a map.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromFields>(d: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: FromFields> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                if !value.field(key.as_str(), &mut map)? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(value)
+        }
+    }
+    d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
 /// An object key, borrowed from the input when it can be (generated `Deserialize` impls match on it).
 #[derive(Debug)]
 pub struct Key<'de>(std::borrow::Cow<'de, str>);

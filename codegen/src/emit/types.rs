@@ -26,7 +26,8 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
-            use serde::de::{IgnoredAny, MapAccess, Visitor};
+            use serde::de::MapAccess;
+            use wxlive_runtime::wire::{deserialize_object, FromFields};
             use serde::{Deserialize, Deserializer, Serialize};
         )
     };
@@ -82,9 +83,9 @@ fn object(ctx: &Ctx<'_>, t: &Object) -> TokenStream {
     }
 }
 
-/// A compact `Deserialize` for a lenient struct (every field optional, unknown fields ignored): one map
-/// visitor matching on the keys, where serde's derive expands to several hundred lines per type (most of
-/// the generated crate's compile time).
+/// A compact `Deserialize` for a lenient struct (every field optional, unknown fields ignored): the match
+/// on keys of [`FromFields`](wxlive_runtime::wire::FromFields), where serde's derive expands to several
+/// hundred lines per type (most of the generated crate's compile time).
 fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let expecting = format!("a `{name}` object");
     let arms = fields.iter().map(|f| {
@@ -103,43 +104,36 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStre
             }
             _ => quote!(map.next_value()?),
         };
-        quote!(#wire #(| #aliases)* => value.#n = #read,)
+        quote!(#wire #(| #aliases)* => self.#n = #read,)
     });
+    let (key, map) = if fields.is_empty() {
+        (quote!(_key), quote!(_map))
+    } else {
+        (quote!(key), quote!(map))
+    };
     let body = if fields.is_empty() {
-        quote! {
-            while map.next_key::<IgnoredAny>()?.is_some() {
-                map.next_value::<IgnoredAny>()?;
-            }
-            Ok(#name {})
-        }
+        quote!(Ok(false))
     } else {
         quote! {
-            let mut value = #name::default();
-            while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                match key.as_str() {
-                    #(#arms)*
-                    _ => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
+            match key {
+                #(#arms)*
+                _ => return Ok(false),
             }
-            Ok(value)
+            Ok(true)
         }
     };
     quote! {
+        impl FromFields for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn field<'de, A: MapAccess<'de>>(&mut self, #key: &str, #map: &mut A) -> Result<bool, A::Error> {
+                #body
+            }
+        }
+
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> Visitor<'de> for ObjectVisitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #body
-                    }
-                }
-                deserializer.deserialize_map(ObjectVisitor)
+                deserialize_object(deserializer)
             }
         }
     }
@@ -162,7 +156,8 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
-            use serde::de::{IgnoredAny, MapAccess, Visitor};
+            use serde::de::MapAccess;
+            use wxlive_runtime::wire::{deserialize_object, FromFields};
             use serde::{Deserialize, Deserializer, Serialize};
         )
     };

@@ -2,7 +2,8 @@
 
 //! Responses of WeCom living (live streaming) server API. (直播). Every field is optional and unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::MapAccess;
+use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
 use super::{LivingInfo, WatchStatInfo};
 
@@ -14,106 +15,84 @@ pub struct CreateResponse {
     pub livingid: Option<String>,
 }
 
+impl FromFields for CreateResponse {
+    const EXPECTING: &'static str = "a `CreateResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "livingid" => self.livingid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for CreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = CreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateResponse, A::Error> {
-                let mut value = CreateResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "livingid" => value.livingid = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `modify` (修改预约直播).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifyResponse {}
+impl FromFields for ModifyResponse {
+    const EXPECTING: &'static str = "a `ModifyResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for ModifyResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ModifyResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModifyResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModifyResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(ModifyResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `cancel` (取消预约直播).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CancelResponse {}
+impl FromFields for CancelResponse {
+    const EXPECTING: &'static str = "a `CancelResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for CancelResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = CancelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CancelResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(CancelResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `delete_replay_data` (删除直播回放).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteReplayDataResponse {}
+impl FromFields for DeleteReplayDataResponse {
+    const EXPECTING: &'static str = "a `DeleteReplayDataResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeleteReplayDataResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = DeleteReplayDataResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteReplayDataResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteReplayDataResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(DeleteReplayDataResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -125,31 +104,24 @@ pub struct GetLivingCodeResponse {
     pub living_code: Option<String>,
 }
 
+impl FromFields for GetLivingCodeResponse {
+    const EXPECTING: &'static str = "a `GetLivingCodeResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "living_code" => self.living_code = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetLivingCodeResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetLivingCodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetLivingCodeResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetLivingCodeResponse, A::Error> {
-                let mut value = GetLivingCodeResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "living_code" => value.living_code = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -168,36 +140,27 @@ pub struct GetUserAllLivingidResponse {
     pub livingid_list: Vec<String>,
 }
 
+impl FromFields for GetUserAllLivingidResponse {
+    const EXPECTING: &'static str = "a `GetUserAllLivingidResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "next_cursor" => self.next_cursor = map.next_value()?,
+            "livingid_list" => {
+                self.livingid_list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetUserAllLivingidResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetUserAllLivingidResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetUserAllLivingidResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetUserAllLivingidResponse, A::Error> {
-                let mut value = GetUserAllLivingidResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "next_cursor" => value.next_cursor = map.next_value()?,
-                        "livingid_list" => {
-                            value.livingid_list = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -209,31 +172,24 @@ pub struct GetLivingInfoResponse {
     pub living_info: Option<LivingInfo>,
 }
 
+impl FromFields for GetLivingInfoResponse {
+    const EXPECTING: &'static str = "a `GetLivingInfoResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "living_info" => self.living_info = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetLivingInfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetLivingInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetLivingInfoResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetLivingInfoResponse, A::Error> {
-                let mut value = GetLivingInfoResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "living_info" => value.living_info = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -255,37 +211,28 @@ pub struct GetWatchStatResponse {
     pub stat_info: Option<WatchStatInfo>,
 }
 
+impl FromFields for GetWatchStatResponse {
+    const EXPECTING: &'static str = "a `GetWatchStatResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ending" => {
+                self.ending = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+            }
+            "next_key" => self.next_key = map.next_value()?,
+            "stat_info" => self.stat_info = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetWatchStatResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetWatchStatResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetWatchStatResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetWatchStatResponse, A::Error> {
-                let mut value = GetWatchStatResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "ending" => {
-                            value.ending = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "next_key" => value.next_key = map.next_value()?,
-                        "stat_info" => value.stat_info = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -309,38 +256,27 @@ pub struct GetLivingShareInfoResponse {
     pub invitor_external_userid: Option<String>,
 }
 
+impl FromFields for GetLivingShareInfoResponse {
+    const EXPECTING: &'static str = "a `GetLivingShareInfoResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "livingid" => self.livingid = map.next_value()?,
+            "viewer_userid" => self.viewer_userid = map.next_value()?,
+            "viewer_external_userid" => self.viewer_external_userid = map.next_value()?,
+            "invitor_userid" => self.invitor_userid = map.next_value()?,
+            "invitor_external_userid" => self.invitor_external_userid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetLivingShareInfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetLivingShareInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetLivingShareInfoResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetLivingShareInfoResponse, A::Error> {
-                let mut value = GetLivingShareInfoResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "livingid" => value.livingid = map.next_value()?,
-                        "viewer_userid" => value.viewer_userid = map.next_value()?,
-                        "viewer_external_userid" => {
-                            value.viewer_external_userid = map.next_value()?;
-                        }
-                        "invitor_userid" => value.invitor_userid = map.next_value()?,
-                        "invitor_external_userid" => {
-                            value.invitor_external_userid = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }

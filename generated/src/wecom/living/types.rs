@@ -2,7 +2,8 @@
 
 //! Object types of WeCom living (live streaming) server API. (直播), shared by requests and responses.
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::MapAccess;
+use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
@@ -24,36 +25,27 @@ pub struct ActivityDetail {
     pub image_list: Vec<String>,
 }
 
+impl FromFields for ActivityDetail {
+    const EXPECTING: &'static str = "a `ActivityDetail` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            "image_list" => {
+                self.image_list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for ActivityDetail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ActivityDetail;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ActivityDetail` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ActivityDetail, A::Error> {
-                let mut value = ActivityDetail::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "description" => value.description = map.next_value()?,
-                        "image_list" => {
-                            value.image_list = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -126,54 +118,45 @@ pub struct LivingInfo {
     pub subscribe_count: Option<i32>,
 }
 
+impl FromFields for LivingInfo {
+    const EXPECTING: &'static str = "a `LivingInfo` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "theme" => self.theme = map.next_value()?,
+            "living_start" => self.living_start = map.next_value()?,
+            "living_duration" => self.living_duration = map.next_value()?,
+            "status" | "status " => self.status = map.next_value()?,
+            "reserve_start" => self.reserve_start = map.next_value()?,
+            "reserve_living_duration" => self.reserve_living_duration = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "anchor_userid" => self.anchor_userid = map.next_value()?,
+            "main_department" => self.main_department = map.next_value()?,
+            "viewer_num" => self.viewer_num = map.next_value()?,
+            "comment_num" => self.comment_num = map.next_value()?,
+            "mic_num" => self.mic_num = map.next_value()?,
+            "open_replay" => {
+                self.open_replay = map
+                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                    .0;
+            }
+            "replay_status" => self.replay_status = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "push_stream_url" => self.push_stream_url = map.next_value()?,
+            "online_count" => self.online_count = map.next_value()?,
+            "subscribe_count" => self.subscribe_count = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for LivingInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = LivingInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LivingInfo` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LivingInfo, A::Error> {
-                let mut value = LivingInfo::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "theme" => value.theme = map.next_value()?,
-                        "living_start" => value.living_start = map.next_value()?,
-                        "living_duration" => value.living_duration = map.next_value()?,
-                        "status" | "status " => value.status = map.next_value()?,
-                        "reserve_start" => value.reserve_start = map.next_value()?,
-                        "reserve_living_duration" => {
-                            value.reserve_living_duration = map.next_value()?;
-                        }
-                        "description" => value.description = map.next_value()?,
-                        "anchor_userid" => value.anchor_userid = map.next_value()?,
-                        "main_department" => value.main_department = map.next_value()?,
-                        "viewer_num" => value.viewer_num = map.next_value()?,
-                        "comment_num" => value.comment_num = map.next_value()?,
-                        "mic_num" => value.mic_num = map.next_value()?,
-                        "open_replay" => {
-                            value.open_replay = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "replay_status" => value.replay_status = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "push_stream_url" => value.push_stream_url = map.next_value()?,
-                        "online_count" => value.online_count = map.next_value()?,
-                        "subscribe_count" => value.subscribe_count = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -196,40 +179,29 @@ pub struct WatchStatInfo {
     pub external_users: Vec<ExternalWatchUser>,
 }
 
+impl FromFields for WatchStatInfo {
+    const EXPECTING: &'static str = "a `WatchStatInfo` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "users" => self.users = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            "external_users" => {
+                self.external_users = map
+                    .next_value::<wxlive_runtime::wire::List<_>>()?
+                    .0;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for WatchStatInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = WatchStatInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WatchStatInfo` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WatchStatInfo, A::Error> {
-                let mut value = WatchStatInfo::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "users" => {
-                            value.users = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        "external_users" => {
-                            value.external_users = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -264,46 +236,33 @@ pub struct WatchUser {
     pub invitor_external_userid: Option<String>,
 }
 
+impl FromFields for WatchUser {
+    const EXPECTING: &'static str = "a `WatchUser` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "userid" => self.userid = map.next_value()?,
+            "watch_time" => self.watch_time = map.next_value()?,
+            "is_comment" => {
+                self.is_comment = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+            }
+            "is_mic" => {
+                self.is_mic = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+            }
+            "invitor_userid" => self.invitor_userid = map.next_value()?,
+            "invitor_external_userid" => self.invitor_external_userid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for WatchUser {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = WatchUser;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WatchUser` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WatchUser, A::Error> {
-                let mut value = WatchUser::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "userid" => value.userid = map.next_value()?,
-                        "watch_time" => value.watch_time = map.next_value()?,
-                        "is_comment" => {
-                            value.is_comment = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "is_mic" => {
-                            value.is_mic = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "invitor_userid" => value.invitor_userid = map.next_value()?,
-                        "invitor_external_userid" => {
-                            value.invitor_external_userid = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -344,47 +303,34 @@ pub struct ExternalWatchUser {
     pub invitor_external_userid: Option<String>,
 }
 
+impl FromFields for ExternalWatchUser {
+    const EXPECTING: &'static str = "a `ExternalWatchUser` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "external_userid" => self.external_userid = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "watch_time" => self.watch_time = map.next_value()?,
+            "is_comment" => {
+                self.is_comment = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+            }
+            "is_mic" => {
+                self.is_mic = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+            }
+            "invitor_userid" => self.invitor_userid = map.next_value()?,
+            "invitor_external_userid" => self.invitor_external_userid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for ExternalWatchUser {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ExternalWatchUser;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExternalWatchUser` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalWatchUser, A::Error> {
-                let mut value = ExternalWatchUser::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "external_userid" => value.external_userid = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "watch_time" => value.watch_time = map.next_value()?,
-                        "is_comment" => {
-                            value.is_comment = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "is_mic" => {
-                            value.is_mic = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "invitor_userid" => value.invitor_userid = map.next_value()?,
-                        "invitor_external_userid" => {
-                            value.invitor_external_userid = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }

@@ -2,7 +2,8 @@
 
 //! Responses of WeChat mini-program live broadcast server API. (小程序直播). Every field is optional and unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::MapAccess;
+use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
 use super::{
     ApprovedGoods, Assistant, Follower, LiveReplay, RoleMember, RoomInfo, WarehouseGoods,
@@ -19,32 +20,25 @@ pub struct CreateRoomResponse {
     pub qrcode_url: Option<String>,
 }
 
+impl FromFields for CreateRoomResponse {
+    const EXPECTING: &'static str = "a `CreateRoomResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "roomId" => self.room_id = map.next_value()?,
+            "qrcode_url" => self.qrcode_url = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for CreateRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = CreateRoomResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateRoomResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRoomResponse, A::Error> {
-                let mut value = CreateRoomResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "roomId" => value.room_id = map.next_value()?,
-                        "qrcode_url" => value.qrcode_url = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -63,36 +57,27 @@ pub struct GetLiveInfoResponse {
     pub room_info: Vec<RoomInfo>,
 }
 
+impl FromFields for GetLiveInfoResponse {
+    const EXPECTING: &'static str = "a `GetLiveInfoResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "total" => self.total = map.next_value()?,
+            "room_info" => {
+                self.room_info = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetLiveInfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetLiveInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetLiveInfoResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetLiveInfoResponse, A::Error> {
-                let mut value = GetLiveInfoResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "total" => value.total = map.next_value()?,
-                        "room_info" => {
-                            value.room_info = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -111,111 +96,87 @@ pub struct GetReplayResponse {
     pub live_replay: Vec<LiveReplay>,
 }
 
+impl FromFields for GetReplayResponse {
+    const EXPECTING: &'static str = "a `GetReplayResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "total" => self.total = map.next_value()?,
+            "live_replay" => {
+                self.live_replay = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetReplayResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetReplayResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetReplayResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetReplayResponse, A::Error> {
-                let mut value = GetReplayResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "total" => value.total = map.next_value()?,
-                        "live_replay" => {
-                            value.live_replay = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `import_goods` (直播间导入商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ImportGoodsResponse {}
+impl FromFields for ImportGoodsResponse {
+    const EXPECTING: &'static str = "a `ImportGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for ImportGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ImportGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImportGoodsResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(ImportGoodsResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `delete_room` (删除直播间).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteRoomResponse {}
+impl FromFields for DeleteRoomResponse {
+    const EXPECTING: &'static str = "a `DeleteRoomResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeleteRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = DeleteRoomResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteRoomResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteRoomResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(DeleteRoomResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `edit_room` (编辑直播间).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct EditRoomResponse {}
+impl FromFields for EditRoomResponse {
+    const EXPECTING: &'static str = "a `EditRoomResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for EditRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = EditRoomResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EditRoomResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EditRoomResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(EditRoomResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -227,31 +188,24 @@ pub struct GetPushUrlResponse {
     pub push_addr: Option<String>,
 }
 
+impl FromFields for GetPushUrlResponse {
+    const EXPECTING: &'static str = "a `GetPushUrlResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "pushAddr" => self.push_addr = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetPushUrlResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetPushUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetPushUrlResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetPushUrlResponse, A::Error> {
-                let mut value = GetPushUrlResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "pushAddr" => value.push_addr = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -269,108 +223,86 @@ pub struct GetSharedCodeResponse {
     pub poster_url: Option<String>,
 }
 
+impl FromFields for GetSharedCodeResponse {
+    const EXPECTING: &'static str = "a `GetSharedCodeResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "cdnUrl" => self.cdn_url = map.next_value()?,
+            "pagePath" => self.page_path = map.next_value()?,
+            "posterUrl" => self.poster_url = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetSharedCodeResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetSharedCodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetSharedCodeResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSharedCodeResponse, A::Error> {
-                let mut value = GetSharedCodeResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "cdnUrl" => value.cdn_url = map.next_value()?,
-                        "pagePath" => value.page_path = map.next_value()?,
-                        "posterUrl" => value.poster_url = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `add_assistant` (添加管理直播间小助手).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddAssistantResponse {}
+impl FromFields for AddAssistantResponse {
+    const EXPECTING: &'static str = "a `AddAssistantResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for AddAssistantResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = AddAssistantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddAssistantResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddAssistantResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(AddAssistantResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `modify_assistant` (修改直播间小助手).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifyAssistantResponse {}
+impl FromFields for ModifyAssistantResponse {
+    const EXPECTING: &'static str = "a `ModifyAssistantResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for ModifyAssistantResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ModifyAssistantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModifyAssistantResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModifyAssistantResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(ModifyAssistantResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `remove_assistant` (删除直播间小助手).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RemoveAssistantResponse {}
+impl FromFields for RemoveAssistantResponse {
+    const EXPECTING: &'static str = "a `RemoveAssistantResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for RemoveAssistantResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = RemoveAssistantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RemoveAssistantResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemoveAssistantResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(RemoveAssistantResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -392,112 +324,86 @@ pub struct GetAssistantListResponse {
     pub max_count: Option<i32>,
 }
 
+impl FromFields for GetAssistantListResponse {
+    const EXPECTING: &'static str = "a `GetAssistantListResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "list" => self.list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            "count" => self.count = map.next_value()?,
+            "maxCount" => self.max_count = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetAssistantListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetAssistantListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetAssistantListResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetAssistantListResponse, A::Error> {
-                let mut value = GetAssistantListResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "list" => {
-                            value.list = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        "count" => value.count = map.next_value()?,
-                        "maxCount" => value.max_count = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `add_sub_anchor` (添加主播副号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddSubAnchorResponse {}
+impl FromFields for AddSubAnchorResponse {
+    const EXPECTING: &'static str = "a `AddSubAnchorResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for AddSubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = AddSubAnchorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddSubAnchorResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddSubAnchorResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(AddSubAnchorResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `modify_sub_anchor` (修改主播副号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifySubAnchorResponse {}
+impl FromFields for ModifySubAnchorResponse {
+    const EXPECTING: &'static str = "a `ModifySubAnchorResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for ModifySubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ModifySubAnchorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModifySubAnchorResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModifySubAnchorResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(ModifySubAnchorResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `delete_sub_anchor` (删除主播副号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteSubAnchorResponse {}
+impl FromFields for DeleteSubAnchorResponse {
+    const EXPECTING: &'static str = "a `DeleteSubAnchorResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeleteSubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = DeleteSubAnchorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteSubAnchorResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteSubAnchorResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(DeleteSubAnchorResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -509,231 +415,184 @@ pub struct GetSubAnchorResponse {
     pub username: Option<String>,
 }
 
+impl FromFields for GetSubAnchorResponse {
+    const EXPECTING: &'static str = "a `GetSubAnchorResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "username" => self.username = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetSubAnchorResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetSubAnchorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetSubAnchorResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetSubAnchorResponse, A::Error> {
-                let mut value = GetSubAnchorResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `update_feed_public` (开启/关闭直播间官方收录).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateFeedPublicResponse {}
+impl FromFields for UpdateFeedPublicResponse {
+    const EXPECTING: &'static str = "a `UpdateFeedPublicResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for UpdateFeedPublicResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = UpdateFeedPublicResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateFeedPublicResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateFeedPublicResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(UpdateFeedPublicResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `update_replay` (开启/关闭回放功能).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateReplayResponse {}
+impl FromFields for UpdateReplayResponse {
+    const EXPECTING: &'static str = "a `UpdateReplayResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for UpdateReplayResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = UpdateReplayResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateReplayResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateReplayResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(UpdateReplayResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `update_kf` (开启/关闭客服功能).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateKfResponse {}
+impl FromFields for UpdateKfResponse {
+    const EXPECTING: &'static str = "a `UpdateKfResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for UpdateKfResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = UpdateKfResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateKfResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateKfResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(UpdateKfResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `update_comment` (开启/关闭直播间全局禁言).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateCommentResponse {}
+impl FromFields for UpdateCommentResponse {
+    const EXPECTING: &'static str = "a `UpdateCommentResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for UpdateCommentResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = UpdateCommentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateCommentResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateCommentResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(UpdateCommentResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `goods_on_sale` (上下架商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GoodsOnSaleResponse {}
+impl FromFields for GoodsOnSaleResponse {
+    const EXPECTING: &'static str = "a `GoodsOnSaleResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for GoodsOnSaleResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GoodsOnSaleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GoodsOnSaleResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GoodsOnSaleResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(GoodsOnSaleResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `delete_goods_in_room` (删除直播间商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteGoodsInRoomResponse {}
+impl FromFields for DeleteGoodsInRoomResponse {
+    const EXPECTING: &'static str = "a `DeleteGoodsInRoomResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeleteGoodsInRoomResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = DeleteGoodsInRoomResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteGoodsInRoomResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteGoodsInRoomResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(DeleteGoodsInRoomResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `push_goods` (推送商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushGoodsResponse {}
+impl FromFields for PushGoodsResponse {
+    const EXPECTING: &'static str = "a `PushGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for PushGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = PushGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PushGoodsResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(PushGoodsResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `sort_goods` (直播间商品排序).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SortGoodsResponse {}
+impl FromFields for SortGoodsResponse {
+    const EXPECTING: &'static str = "a `SortGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for SortGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = SortGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SortGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SortGoodsResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(SortGoodsResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -745,31 +604,24 @@ pub struct GetGoodsVideoResponse {
     pub url: Option<String>,
 }
 
+impl FromFields for GetGoodsVideoResponse {
+    const EXPECTING: &'static str = "a `GetGoodsVideoResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "url" => self.url = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetGoodsVideoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetGoodsVideoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetGoodsVideoResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetGoodsVideoResponse, A::Error> {
-                let mut value = GetGoodsVideoResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "url" => value.url = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -784,57 +636,45 @@ pub struct AddGoodsResponse {
     pub audit_id: Option<i64>,
 }
 
+impl FromFields for AddGoodsResponse {
+    const EXPECTING: &'static str = "a `AddGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "goodsId" => self.goods_id = map.next_value()?,
+            "auditId" => self.audit_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for AddGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = AddGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddGoodsResponse, A::Error> {
-                let mut value = AddGoodsResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "goodsId" => value.goods_id = map.next_value()?,
-                        "auditId" => value.audit_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `reset_goods_audit` (撤回商品审核).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ResetGoodsAuditResponse {}
+impl FromFields for ResetGoodsAuditResponse {
+    const EXPECTING: &'static str = "a `ResetGoodsAuditResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for ResetGoodsAuditResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ResetGoodsAuditResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ResetGoodsAuditResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResetGoodsAuditResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(ResetGoodsAuditResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -846,81 +686,64 @@ pub struct AuditGoodsResponse {
     pub audit_id: Option<i64>,
 }
 
+impl FromFields for AuditGoodsResponse {
+    const EXPECTING: &'static str = "a `AuditGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "auditId" => self.audit_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for AuditGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = AuditGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AuditGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AuditGoodsResponse, A::Error> {
-                let mut value = AuditGoodsResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "auditId" => value.audit_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `delete_goods` (删除商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteGoodsResponse {}
+impl FromFields for DeleteGoodsResponse {
+    const EXPECTING: &'static str = "a `DeleteGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeleteGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = DeleteGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteGoodsResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(DeleteGoodsResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `update_goods` (更新商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateGoodsResponse {}
+impl FromFields for UpdateGoodsResponse {
+    const EXPECTING: &'static str = "a `UpdateGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for UpdateGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = UpdateGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateGoodsResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(UpdateGoodsResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -939,36 +762,25 @@ pub struct GetGoodsWarehouseResponse {
     pub goods: Vec<WarehouseGoods>,
 }
 
+impl FromFields for GetGoodsWarehouseResponse {
+    const EXPECTING: &'static str = "a `GetGoodsWarehouseResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "total" => self.total = map.next_value()?,
+            "goods" => self.goods = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetGoodsWarehouseResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetGoodsWarehouseResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetGoodsWarehouseResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetGoodsWarehouseResponse, A::Error> {
-                let mut value = GetGoodsWarehouseResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "total" => value.total = map.next_value()?,
-                        "goods" => {
-                            value.goods = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -987,36 +799,25 @@ pub struct GetApprovedGoodsResponse {
     pub goods: Vec<ApprovedGoods>,
 }
 
+impl FromFields for GetApprovedGoodsResponse {
+    const EXPECTING: &'static str = "a `GetApprovedGoodsResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "total" => self.total = map.next_value()?,
+            "goods" => self.goods = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetApprovedGoodsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetApprovedGoodsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetApprovedGoodsResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetApprovedGoodsResponse, A::Error> {
-                let mut value = GetApprovedGoodsResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "total" => value.total = map.next_value()?,
-                        "goods" => {
-                            value.goods = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -1028,56 +829,44 @@ pub struct AddRoleResponse {
     pub code_url: Option<String>,
 }
 
+impl FromFields for AddRoleResponse {
+    const EXPECTING: &'static str = "a `AddRoleResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "codeurl" => self.code_url = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for AddRoleResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = AddRoleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddRoleResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddRoleResponse, A::Error> {
-                let mut value = AddRoleResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "codeurl" => value.code_url = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
 /// Response of `delete_role` (解除成员角色).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteRoleResponse {}
+impl FromFields for DeleteRoleResponse {
+    const EXPECTING: &'static str = "a `DeleteRoleResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeleteRoleResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = DeleteRoleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteRoleResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteRoleResponse, A::Error> {
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Ok(DeleteRoleResponse {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -1096,36 +885,25 @@ pub struct GetRoleListResponse {
     pub list: Vec<RoleMember>,
 }
 
+impl FromFields for GetRoleListResponse {
+    const EXPECTING: &'static str = "a `GetRoleListResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "total" => self.total = map.next_value()?,
+            "list" => self.list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetRoleListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetRoleListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRoleListResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetRoleListResponse, A::Error> {
-                let mut value = GetRoleListResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "total" => value.total = map.next_value()?,
-                        "list" => {
-                            value.list = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -1144,36 +922,27 @@ pub struct GetFollowersResponse {
     pub page_break: Option<i64>,
 }
 
+impl FromFields for GetFollowersResponse {
+    const EXPECTING: &'static str = "a `GetFollowersResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "followers" => {
+                self.followers = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
+            "page_break" => self.page_break = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetFollowersResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GetFollowersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetFollowersResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetFollowersResponse, A::Error> {
-                let mut value = GetFollowersResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "followers" => {
-                            value.followers = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        "page_break" => value.page_break = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -1185,30 +954,23 @@ pub struct PushMessageResponse {
     pub message_id: Option<String>,
 }
 
+impl FromFields for PushMessageResponse {
+    const EXPECTING: &'static str = "a `PushMessageResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "message_id" => self.message_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for PushMessageResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = PushMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushMessageResponse` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PushMessageResponse, A::Error> {
-                let mut value = PushMessageResponse::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "message_id" => value.message_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }

@@ -2,7 +2,8 @@
 
 //! Object types of WeChat mini-program live broadcast server API. (小程序直播), shared by requests and responses.
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::MapAccess;
+use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
 use wxlive_runtime::{Validate, Validator};
 use super::{AuditStatus, FollowAction, LiveStatus, PriceType, Role, RoomType};
@@ -36,42 +37,31 @@ pub struct RoomGoods {
     pub third_party_appid: Option<String>,
 }
 
+impl FromFields for RoomGoods {
+    const EXPECTING: &'static str = "a `RoomGoods` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "goods_id" => self.goods_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "cover_img" => self.cover_img_url = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "price2" => self.price2 = map.next_value()?,
+            "price_type" | "priceType" => self.price_type = map.next_value()?,
+            "third_party_appid" => self.third_party_appid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for RoomGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = RoomGoods;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RoomGoods` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomGoods, A::Error> {
-                let mut value = RoomGoods::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "goods_id" => value.goods_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "cover_img" => value.cover_img_url = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "price" => value.price = map.next_value()?,
-                        "price2" => value.price2 = map.next_value()?,
-                        "price_type" | "priceType" => {
-                            value.price_type = map.next_value()?;
-                        }
-                        "third_party_appid" => {
-                            value.third_party_appid = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -165,79 +155,62 @@ pub struct RoomInfo {
     pub goods: Vec<RoomGoods>,
 }
 
+impl FromFields for RoomInfo {
+    const EXPECTING: &'static str = "a `RoomInfo` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "roomid" => self.room_id = map.next_value()?,
+            "cover_img" => self.cover_img = map.next_value()?,
+            "share_img" => self.share_img = map.next_value()?,
+            "live_status" | "live_satus" => self.live_status = map.next_value()?,
+            "start_time" => self.start_time = map.next_value()?,
+            "end_time" => self.end_time = map.next_value()?,
+            "anchor_name" => self.anchor_name = map.next_value()?,
+            "anchor_img" => self.anchor_img = map.next_value()?,
+            "live_type" => self.live_type = map.next_value()?,
+            "close_like" => {
+                self.close_like = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+            }
+            "close_goods" => {
+                self.close_goods = map
+                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                    .0;
+            }
+            "close_comment" => {
+                self.close_comment = map
+                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                    .0;
+            }
+            "close_kf" => {
+                self.close_kf = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+            }
+            "close_replay" => {
+                self.close_replay = map
+                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                    .0;
+            }
+            "is_feeds_public" => {
+                self.is_feeds_public = map
+                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
+                    .0;
+            }
+            "creater_openid" => self.creater_openid = map.next_value()?,
+            "feeds_img" => self.feeds_img = map.next_value()?,
+            "goods" => self.goods = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for RoomInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = RoomInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RoomInfo` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomInfo, A::Error> {
-                let mut value = RoomInfo::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "roomid" => value.room_id = map.next_value()?,
-                        "cover_img" => value.cover_img = map.next_value()?,
-                        "share_img" => value.share_img = map.next_value()?,
-                        "live_status" | "live_satus" => {
-                            value.live_status = map.next_value()?;
-                        }
-                        "start_time" => value.start_time = map.next_value()?,
-                        "end_time" => value.end_time = map.next_value()?,
-                        "anchor_name" => value.anchor_name = map.next_value()?,
-                        "anchor_img" => value.anchor_img = map.next_value()?,
-                        "live_type" => value.live_type = map.next_value()?,
-                        "close_like" => {
-                            value.close_like = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "close_goods" => {
-                            value.close_goods = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "close_comment" => {
-                            value.close_comment = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "close_kf" => {
-                            value.close_kf = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "close_replay" => {
-                            value.close_replay = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "is_feeds_public" => {
-                            value.is_feeds_public = map
-                                .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                                .0;
-                        }
-                        "creater_openid" => value.creater_openid = map.next_value()?,
-                        "feeds_img" => value.feeds_img = map.next_value()?,
-                        "goods" => {
-                            value.goods = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -263,41 +236,34 @@ pub struct LiveReplay {
     pub media_url: Option<String>,
 }
 
+impl FromFields for LiveReplay {
+    const EXPECTING: &'static str = "a `LiveReplay` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "create_time" => {
+                self.create_time = map
+                    .next_value::<wxlive_runtime::wire::LenientString>()?
+                    .0;
+            }
+            "expire_time" => {
+                self.expire_time = map
+                    .next_value::<wxlive_runtime::wire::LenientString>()?
+                    .0;
+            }
+            "media_url" => self.media_url = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for LiveReplay {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = LiveReplay;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LiveReplay` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LiveReplay, A::Error> {
-                let mut value = LiveReplay::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "create_time" => {
-                            value.create_time = map
-                                .next_value::<wxlive_runtime::wire::LenientString>()?
-                                .0;
-                        }
-                        "expire_time" => {
-                            value.expire_time = map
-                                .next_value::<wxlive_runtime::wire::LenientString>()?
-                                .0;
-                        }
-                        "media_url" => value.media_url = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -316,32 +282,25 @@ pub struct AssistantUser {
     pub nickname: Option<String>,
 }
 
+impl FromFields for AssistantUser {
+    const EXPECTING: &'static str = "a `AssistantUser` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "username" => self.username = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for AssistantUser {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = AssistantUser;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AssistantUser` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantUser, A::Error> {
-                let mut value = AssistantUser::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "username" => value.username = map.next_value()?,
-                        "nickname" => value.nickname = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -372,35 +331,28 @@ pub struct Assistant {
     pub openid: Option<String>,
 }
 
+impl FromFields for Assistant {
+    const EXPECTING: &'static str = "a `Assistant` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "timestamp" => self.timestamp = map.next_value()?,
+            "headimg" => self.headimg = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "alias" => self.username = map.next_value()?,
+            "openid" => self.openid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for Assistant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = Assistant;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Assistant` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Assistant, A::Error> {
-                let mut value = Assistant::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "headimg" => value.headimg = map.next_value()?,
-                        "nickname" => value.nickname = map.next_value()?,
-                        "alias" => value.username = map.next_value()?,
-                        "openid" => value.openid = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -414,31 +366,24 @@ pub struct SortGoods {
     pub goods_id: Option<i64>,
 }
 
+impl FromFields for SortGoods {
+    const EXPECTING: &'static str = "a `SortGoods` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "goodsId" => self.goods_id = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for SortGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = SortGoods;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SortGoods` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SortGoods, A::Error> {
-                let mut value = SortGoods::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "goodsId" => value.goods_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -492,37 +437,30 @@ pub struct GoodsInfo {
     pub third_party_appid: Option<String>,
 }
 
+impl FromFields for GoodsInfo {
+    const EXPECTING: &'static str = "a `GoodsInfo` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "coverImgUrl" => self.cover_img_url = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "priceType" => self.price_type = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "price2" => self.price2 = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GoodsInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GoodsInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GoodsInfo` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GoodsInfo, A::Error> {
-                let mut value = GoodsInfo::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "coverImgUrl" => value.cover_img_url = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "priceType" => value.price_type = map.next_value()?,
-                        "price" => value.price = map.next_value()?,
-                        "price2" => value.price2 = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -624,38 +562,31 @@ pub struct GoodsUpdateInfo {
     pub third_party_appid: Option<String>,
 }
 
+impl FromFields for GoodsUpdateInfo {
+    const EXPECTING: &'static str = "a `GoodsUpdateInfo` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "goodsId" => self.goods_id = map.next_value()?,
+            "coverImgUrl" => self.cover_img_url = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "priceType" => self.price_type = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "price2" => self.price2 = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for GoodsUpdateInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = GoodsUpdateInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GoodsUpdateInfo` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GoodsUpdateInfo, A::Error> {
-                let mut value = GoodsUpdateInfo::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "goodsId" => value.goods_id = map.next_value()?,
-                        "coverImgUrl" => value.cover_img_url = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "priceType" => value.price_type = map.next_value()?,
-                        "price" => value.price = map.next_value()?,
-                        "price2" => value.price2 = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -741,42 +672,33 @@ pub struct WarehouseGoods {
     pub third_party_appid: Option<String>,
 }
 
+impl FromFields for WarehouseGoods {
+    const EXPECTING: &'static str = "a `WarehouseGoods` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "goods_id" => self.goods_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "cover_img_url" => self.cover_img_url = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "price_type" | "priceType" => self.price_type = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "price2" => self.price2 = map.next_value()?,
+            "audit_status" => self.audit_status = map.next_value()?,
+            "third_party_tag" => self.third_party_tag = map.next_value()?,
+            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for WarehouseGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = WarehouseGoods;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WarehouseGoods` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WarehouseGoods, A::Error> {
-                let mut value = WarehouseGoods::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "goods_id" => value.goods_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "cover_img_url" => value.cover_img_url = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "price_type" | "priceType" => {
-                            value.price_type = map.next_value()?;
-                        }
-                        "price" => value.price = map.next_value()?,
-                        "price2" => value.price2 = map.next_value()?,
-                        "audit_status" => value.audit_status = map.next_value()?,
-                        "third_party_tag" => value.third_party_tag = map.next_value()?,
-                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -816,39 +738,32 @@ pub struct ApprovedGoods {
     pub third_party_appid: Option<String>,
 }
 
+impl FromFields for ApprovedGoods {
+    const EXPECTING: &'static str = "a `ApprovedGoods` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "goodsId" => self.goods_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "coverImgUrl" => self.cover_img_url = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "priceType" => self.price_type = map.next_value()?,
+            "price" => self.price = map.next_value()?,
+            "price2" => self.price2 = map.next_value()?,
+            "thirdPartyTag" => self.third_party_tag = map.next_value()?,
+            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for ApprovedGoods {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = ApprovedGoods;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ApprovedGoods` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApprovedGoods, A::Error> {
-                let mut value = ApprovedGoods::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "goodsId" => value.goods_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "coverImgUrl" => value.cover_img_url = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "priceType" => value.price_type = map.next_value()?,
-                        "price" => value.price = map.next_value()?,
-                        "price2" => value.price2 = map.next_value()?,
-                        "thirdPartyTag" => value.third_party_tag = map.next_value()?,
-                        "thirdPartyAppid" => value.third_party_appid = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -885,44 +800,35 @@ pub struct RoleMember {
     pub username: Option<String>,
 }
 
+impl FromFields for RoleMember {
+    const EXPECTING: &'static str = "a `RoleMember` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "headingimg" => self.headimg = map.next_value()?,
+            "nickname" => self.nickname = map.next_value()?,
+            "openid" => self.openid = map.next_value()?,
+            "roleList" => {
+                self.role_list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
+            "updateTimestamp" => {
+                self.update_timestamp = map
+                    .next_value::<wxlive_runtime::wire::LenientString>()?
+                    .0;
+            }
+            "username" => self.username = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for RoleMember {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = RoleMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RoleMember` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoleMember, A::Error> {
-                let mut value = RoleMember::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "headingimg" => value.headimg = map.next_value()?,
-                        "nickname" => value.nickname = map.next_value()?,
-                        "openid" => value.openid = map.next_value()?,
-                        "roleList" => {
-                            value.role_list = map
-                                .next_value::<wxlive_runtime::wire::List<_>>()?
-                                .0;
-                        }
-                        "updateTimestamp" => {
-                            value.update_timestamp = map
-                                .next_value::<wxlive_runtime::wire::LenientString>()?
-                                .0;
-                        }
-                        "username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -943,34 +849,27 @@ pub struct Follower {
     pub live_status: Option<LiveStatus>,
 }
 
+impl FromFields for Follower {
+    const EXPECTING: &'static str = "a `Follower` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "openid" => self.openid = map.next_value()?,
+            "subscribe_time" => self.subscribe_time = map.next_value()?,
+            "room_id" => self.room_id = map.next_value()?,
+            "room_status" => self.live_status = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for Follower {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = Follower;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Follower` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Follower, A::Error> {
-                let mut value = Follower::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "openid" => value.openid = map.next_value()?,
-                        "subscribe_time" => value.subscribe_time = map.next_value()?,
-                        "room_id" => value.room_id = map.next_value()?,
-                        "room_status" => value.live_status = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -994,35 +893,28 @@ pub struct FollowNotify {
     pub action: Option<FollowAction>,
 }
 
+impl FromFields for FollowNotify {
+    const EXPECTING: &'static str = "a `FollowNotify` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "room_id" => self.room_id = map.next_value()?,
+            "user_openid" => self.user_openid = map.next_value()?,
+            "time" => self.time = map.next_value()?,
+            "live_status" => self.live_status = map.next_value()?,
+            "action" => self.action = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for FollowNotify {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = FollowNotify;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FollowNotify` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FollowNotify, A::Error> {
-                let mut value = FollowNotify::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "room_id" => value.room_id = map.next_value()?,
-                        "user_openid" => value.user_openid = map.next_value()?,
-                        "time" => value.time = map.next_value()?,
-                        "live_status" => value.live_status = map.next_value()?,
-                        "action" => value.action = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
 
@@ -1055,45 +947,30 @@ pub struct PushMessageApiNotify {
     pub internal_error_count: Option<i32>,
 }
 
+impl FromFields for PushMessageApiNotify {
+    const EXPECTING: &'static str = "a `PushMessageApiNotify` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "message_id" => self.message_id = map.next_value()?,
+            "room_id" => self.room_id = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            "success_count" => self.success_count = map.next_value()?,
+            "openid_error_count" => self.openid_error_count = map.next_value()?,
+            "relation_error_count" => self.relation_error_count = map.next_value()?,
+            "user_recv_limit_count" => self.user_recv_limit_count = map.next_value()?,
+            "internal_error_count" => self.internal_error_count = map.next_value()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 impl<'de> Deserialize<'de> for PushMessageApiNotify {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = PushMessageApiNotify;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushMessageApiNotify` object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PushMessageApiNotify, A::Error> {
-                let mut value = PushMessageApiNotify::default();
-                while let Some(key) = map.next_key::<wxlive_runtime::wire::Key<'de>>()? {
-                    match key.as_str() {
-                        "message_id" => value.message_id = map.next_value()?,
-                        "room_id" => value.room_id = map.next_value()?,
-                        "total_count" => value.total_count = map.next_value()?,
-                        "success_count" => value.success_count = map.next_value()?,
-                        "openid_error_count" => {
-                            value.openid_error_count = map.next_value()?;
-                        }
-                        "relation_error_count" => {
-                            value.relation_error_count = map.next_value()?;
-                        }
-                        "user_recv_limit_count" => {
-                            value.user_recv_limit_count = map.next_value()?;
-                        }
-                        "internal_error_count" => {
-                            value.internal_error_count = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+        deserialize_object(deserializer)
     }
 }
