@@ -17,11 +17,7 @@ async fn setup() -> (Recorder, WecomClient) {
 }
 
 fn in_an_hour() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        + 3600
+    wxlive_tests::unix_in(3600)
 }
 
 fn only_call(server: &Recorder) -> wxlive_tests::Recorded {

@@ -5,10 +5,7 @@ use wxlive::wecom::living::*;
 use wxlive::ValidationError;
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    wxlive_tests::unix_in(0)
 }
 
 fn create() -> CreateRequest {

@@ -18,10 +18,7 @@ async fn setup() -> (Recorder, WxaClient) {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    wxlive_tests::unix_in(0)
 }
 
 /// The one business call the server saw, made with the first token.
