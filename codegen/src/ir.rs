@@ -1,6 +1,19 @@
-//! The resolved spec: every name checked, every type reference resolved. Emitters read only this.
+//! The resolved spec: every name checked, every type reference resolved to an id that carries what
+//! emitters need, every Rust identifier assigned and checked for collisions. Emitters read only this and
+//! never look a name up.
 
-pub use crate::spec::model::{DocCopies, ErrorClass, ErrorCode, Method};
+pub use crate::spec::model::{DocCopies, ErrorCode};
+pub use wxlive_runtime::constraint::FieldKind;
+pub use wxlive_runtime::meta::{ErrorClass, HttpMethod as Method, Location};
+
+/// A constraint of a field, from the runtime's vocabulary ([`wxlive_runtime::constraint`]).
+pub type Constraint = wxlive_runtime::constraint::Constraint<String>;
+/// A constraint kind with its parameter.
+pub type Check = wxlive_runtime::constraint::Check<String>;
+/// A token endpoint parameter.
+pub type ParamValue = wxlive_runtime::meta::ParamValue<String>;
+/// The value of a constant request field.
+pub type ConstValue = wxlive_runtime::meta::ConstValue<String>;
 
 /// All products.
 #[derive(Debug, Clone)]
@@ -59,19 +72,6 @@ pub struct TokenEndpoint {
     pub expires_field: String,
 }
 
-/// A token endpoint parameter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParamValue {
-    /// The id.
-    Id,
-    /// The secret.
-    Secret,
-    /// A literal.
-    Literal(String),
-    /// A boolean.
-    Bool(bool),
-}
-
 /// One chapter.
 #[derive(Debug, Clone)]
 pub struct Domain {
@@ -95,6 +95,20 @@ pub struct Domain {
     pub endpoints: Vec<Endpoint>,
     /// Events.
     pub callbacks: Vec<Callback>,
+    /// Rust name of the domain's API type (`LivingApi`).
+    pub api: String,
+}
+
+impl Domain {
+    /// The enum `id` refers to.
+    pub fn enum_(&self, id: &EnumRef) -> &Enum {
+        &self.enums[id.id]
+    }
+
+    /// The object type `id` refers to.
+    pub fn object(&self, id: &ObjectRef) -> &Object {
+        &self.types[id.id]
+    }
 }
 
 /// An enum literal.
@@ -118,7 +132,7 @@ impl std::fmt::Display for Literal {
 /// An enumeration.
 #[derive(Debug, Clone)]
 pub struct Enum {
-    /// Rust name.
+    /// Rust name (the spec name, checked to be UpperCamelCase).
     pub name: String,
     /// Description.
     pub doc: String,
@@ -152,6 +166,30 @@ pub struct Object {
     pub fields: Vec<Field>,
     /// Cross-field rules between its fields.
     pub rules: Vec<Rule>,
+    /// Whether a request can contain it (then it implements `Validate`).
+    pub validated: bool,
+}
+
+/// A reference to an enum of the same domain: its index in [`Domain::enums`] and what emitters need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumRef {
+    /// Index in [`Domain::enums`].
+    pub id: usize,
+    /// Rust name.
+    pub rust: String,
+    /// Whether the wire values are strings.
+    pub is_string: bool,
+}
+
+/// A reference to an object type of the same domain: its index in [`Domain::types`] and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRef {
+    /// Index in [`Domain::types`].
+    pub id: usize,
+    /// Rust name.
+    pub rust: String,
+    /// Whether it implements `Validate`.
+    pub validated: bool,
 }
 
 /// A resolved type.
@@ -170,60 +208,59 @@ pub enum TypeRef {
     /// 0/1 integer read as bool.
     Flag,
     /// A declared enum.
-    Enum(String),
+    Enum(EnumRef),
     /// A declared object.
-    Object(String),
+    Object(ObjectRef),
     /// A list.
     List(Box<TypeRef>),
 }
 
-/// Where a request field goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Location {
-    /// Query string.
-    Query,
-    /// JSON body (also used for fields of types, responses and callbacks).
-    Body,
+impl TypeRef {
+    /// The kind of field, as the constraint vocabulary sees it.
+    pub fn kind(&self) -> FieldKind {
+        match self {
+            TypeRef::String => FieldKind::String,
+            TypeRef::I32 => FieldKind::I32,
+            TypeRef::I64 => FieldKind::I64,
+            TypeRef::Decimal => FieldKind::Decimal,
+            TypeRef::Bool => FieldKind::Bool,
+            TypeRef::Flag => FieldKind::Flag,
+            TypeRef::Enum(e) if e.is_string => FieldKind::StrEnum,
+            TypeRef::Enum(_) => FieldKind::IntEnum,
+            TypeRef::Object(_) => FieldKind::Object,
+            TypeRef::List(_) => FieldKind::List,
+        }
+    }
+
+    /// Whether it is `i32` or `i64`.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, TypeRef::I32 | TypeRef::I64)
+    }
+
+    /// The innermost item type of a list (the type itself otherwise).
+    pub fn innermost(&self) -> &TypeRef {
+        match self {
+            TypeRef::List(item) => item.innermost(),
+            other => other,
+        }
+    }
 }
 
-/// A constraint kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
-    /// Characters.
-    MaxChars(u64),
-    /// Characters.
-    MinChars(u64),
-    /// UTF-8 bytes.
-    MaxBytes(u64),
-    /// Value.
-    Min(i64),
-    /// Value.
-    Max(i64),
-    /// Items.
-    MaxItems(u64),
-    /// Items.
-    MinItems(u64),
-    /// After now.
-    Future,
-    /// Display width (wide characters count 2).
-    MaxWidth(u64),
-    /// Display width (wide characters count 2).
-    MinWidth(u64),
-    /// At least now + seconds.
-    MinFromNow(i64),
-    /// At most now + seconds.
-    MaxFromNow(i64),
-    /// Digits after the decimal point.
-    MaxDecimals(u32),
-}
-
-/// A constraint with its source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Constraint {
-    /// What is checked.
-    pub check: Check,
-    /// Where it comes from.
-    pub source: Option<String>,
+impl std::fmt::Display for TypeRef {
+    /// As the spec writes it: `string`, `LivingType`, `WatchUser[]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("string"),
+            TypeRef::I32 => f.write_str("i32"),
+            TypeRef::I64 => f.write_str("i64"),
+            TypeRef::Decimal => f.write_str("decimal"),
+            TypeRef::Bool => f.write_str("bool"),
+            TypeRef::Flag => f.write_str("flag"),
+            TypeRef::Enum(e) => f.write_str(&e.rust),
+            TypeRef::Object(o) => f.write_str(&o.rust),
+            TypeRef::List(item) => write!(f, "{item}[]"),
+        }
+    }
 }
 
 /// A field.
@@ -231,7 +268,7 @@ pub struct Constraint {
 pub struct Field {
     /// Wire name.
     pub wire: String,
-    /// Rust name (snake_case).
+    /// Rust name (snake_case), unique among its siblings.
     pub rust: String,
     /// Type.
     pub ty: TypeRef,
@@ -325,27 +362,6 @@ pub struct Constant {
     pub value: ConstValue,
 }
 
-/// The value of a constant field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConstValue {
-    /// A string.
-    Str(String),
-    /// An integer.
-    Int(i64),
-    /// A boolean.
-    Bool(bool),
-}
-
-impl std::fmt::Display for ConstValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConstValue::Str(s) => write!(f, "{s:?}"),
-            ConstValue::Int(i) => write!(f, "{i}"),
-            ConstValue::Bool(b) => write!(f, "{b}"),
-        }
-    }
-}
-
 /// End-of-data signal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageEnd {
@@ -375,6 +391,17 @@ pub struct Pagination {
     pub end: PageEnd,
     /// Items list: Rust field name and item type.
     pub items: Option<(String, TypeRef)>,
+}
+
+/// The Rust names of an endpoint's generated types, assigned (and checked for collisions) in lowering.
+#[derive(Debug, Clone)]
+pub struct EndpointNames {
+    /// `CreateRequest`.
+    pub request: String,
+    /// `CreateRequestBuilder`.
+    pub builder: String,
+    /// `CreateResponse`.
+    pub response: String,
 }
 
 /// An endpoint.
@@ -414,6 +441,8 @@ pub struct Endpoint {
     pub example_response: Option<serde_json::Value>,
     /// Mock behaviour.
     pub mock: Option<wxlive_runtime::mock_spec::MockBehaviour>,
+    /// Rust names of its generated types.
+    pub names: EndpointNames,
 }
 
 /// An event.
@@ -435,4 +464,6 @@ pub struct Callback {
     pub fields: Vec<Field>,
     /// Sample XML.
     pub example: String,
+    /// Rust name of its event struct (`LivingStatusChange`).
+    pub rust: String,
 }

@@ -2,9 +2,11 @@
 //!
 //! The generated crate stays thin: everything that is the same for every endpoint lives here —
 //! HTTP and the errcode envelope, tokens, validation, pagination and callback crypto.
-//! Without the default `client` feature only [`validate`], [`meta`], [`wire`] and [`secret`] remain;
+//! Without the default `client` feature only [`constraint`], [`validate`], [`meta`], [`wire`] and
+//! [`secret`] remain;
 //! the code generator uses that subset to check the spec's examples with the very same rules.
 
+pub mod constraint;
 pub mod meta;
 pub mod mock_spec;
 pub mod secret;

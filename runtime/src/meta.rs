@@ -1,7 +1,15 @@
 //! Static descriptions of products, operations and error codes, emitted by the generator from the spec.
+//!
+//! The code generator reads the same types from the spec (the enums deserialize from their spec
+//! spelling), so a method, a location or an errcode class is defined once for both.
+
+use std::fmt;
+
+use serde::Deserialize;
 
 /// How the client reacts to an errcode (from the product spec's `class`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     /// The access token is invalid or expired: invalidate it, refresh, retry once.
     TokenInvalid,
@@ -11,6 +19,16 @@ pub enum ErrorClass {
     Throttled,
     /// Anything else: fail.
     Other,
+}
+
+impl ErrorClass {
+    /// Every class, as the spec spells it.
+    pub const ALL: [(ErrorClass, &'static str); 4] = [
+        (ErrorClass::TokenInvalid, "token_invalid"),
+        (ErrorClass::Busy, "busy"),
+        (ErrorClass::Throttled, "throttled"),
+        (ErrorClass::Other, "other"),
+    ];
 }
 
 /// One documented errcode.
@@ -31,15 +49,20 @@ pub struct ErrorCodeInfo {
 }
 
 /// HTTP method of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 pub enum HttpMethod {
     /// GET with query parameters only.
+    #[serde(rename = "GET")]
     Get,
     /// POST with a JSON body.
+    #[serde(rename = "POST")]
     Post,
 }
 
 impl HttpMethod {
+    /// Every method.
+    pub const ALL: [HttpMethod; 2] = [HttpMethod::Get, HttpMethod::Post];
+
     /// `GET` or `POST`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -76,57 +99,75 @@ pub enum Location {
     Body,
 }
 
-/// A fixed value of a constant request field.
+/// A fixed value of a constant request field. `S` is `&'static str` in generated code, `String` in
+/// the code generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConstValue {
+pub enum ConstValue<S = &'static str> {
     /// A string.
-    Str(&'static str),
+    Str(S),
     /// An integer.
     Int(i64),
     /// A boolean.
     Bool(bool),
 }
 
-impl ConstValue {
+impl<S: AsRef<str>> ConstValue<S> {
     /// As JSON.
-    pub fn to_json(self) -> serde_json::Value {
+    pub fn to_json(&self) -> serde_json::Value {
         match self {
-            ConstValue::Str(s) => s.into(),
-            ConstValue::Int(i) => i.into(),
-            ConstValue::Bool(b) => b.into(),
+            ConstValue::Str(s) => s.as_ref().into(),
+            ConstValue::Int(i) => (*i).into(),
+            ConstValue::Bool(b) => (*b).into(),
         }
     }
 
     /// As query-string text.
-    pub fn to_query(self) -> String {
+    pub fn to_query(&self) -> String {
         match self {
-            ConstValue::Str(s) => s.to_owned(),
+            ConstValue::Str(s) => s.as_ref().to_owned(),
             ConstValue::Int(i) => i.to_string(),
             ConstValue::Bool(b) => b.to_string(),
+        }
+    }
+
+    /// Whether the JSON `value` is this constant.
+    pub fn matches_json(&self, value: &serde_json::Value) -> bool {
+        value == &self.to_json()
+    }
+}
+
+impl<S: AsRef<str>> fmt::Display for ConstValue<S> {
+    /// `"text"`, `3`, `true`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConstValue::Str(s) => write!(f, "{:?}", s.as_ref()),
+            ConstValue::Int(i) => write!(f, "{i}"),
+            ConstValue::Bool(b) => write!(f, "{b}"),
         }
     }
 }
 
 /// A request field the spec fixes (`const:`): always sent with this value, not part of the request type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Constant {
+pub struct Constant<S = &'static str> {
     /// Wire name.
-    pub name: &'static str,
+    pub name: S,
     /// Query string or body.
     pub location: Location,
     /// The value.
-    pub value: ConstValue,
+    pub value: ConstValue<S>,
 }
 
-/// A value sent to a token endpoint.
+/// A value sent to a token endpoint. `S` is `&'static str` in generated code, `String` in the code
+/// generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamValue {
+pub enum ParamValue<S = &'static str> {
     /// The credential id (corp id, app id).
     Id,
     /// The credential secret.
     Secret,
     /// A fixed string.
-    Literal(&'static str),
+    Literal(S),
     /// A fixed boolean (JSON bodies only).
     Bool(bool),
 }

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::constraint::{Constraint, Measure, Subject};
+
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -172,225 +174,37 @@ impl Validator {
         }
     }
 
-    /// At most `max` Unicode scalar values (a Chinese character counts one).
-    pub fn max_chars(
+    /// Checks `value` against a field's constraints (see [`crate::constraint`]), recording a violation
+    /// for each one broken.
+    pub fn check<T: Measure + ?Sized>(
         &mut self,
         field: &str,
-        value: &str,
-        max: usize,
-        source: Option<&'static str>,
+        value: &T,
+        constraints: &[Constraint],
     ) {
-        let n = value.chars().count();
-        if n > max {
-            self.violation(
-                field,
-                format!("max_chars({max})"),
-                format!("{n} characters, at most {max} allowed"),
-                source,
-            );
-        }
-    }
-
-    /// At least `min` Unicode scalar values.
-    pub fn min_chars(
-        &mut self,
-        field: &str,
-        value: &str,
-        min: usize,
-        source: Option<&'static str>,
-    ) {
-        let n = value.chars().count();
-        if n < min {
-            self.violation(
-                field,
-                format!("min_chars({min})"),
-                format!("{n} characters, at least {min} required"),
-                source,
-            );
-        }
-    }
-
-    /// At most `max` UTF-8 bytes (a Chinese character usually counts three).
-    pub fn max_bytes(
-        &mut self,
-        field: &str,
-        value: &str,
-        max: usize,
-        source: Option<&'static str>,
-    ) {
-        let n = value.len();
-        if n > max {
-            self.violation(
-                field,
-                format!("max_bytes({max})"),
-                format!("{n} bytes in UTF-8, at most {max} allowed"),
-                source,
-            );
-        }
-    }
-
-    /// At least `min`.
-    pub fn min(&mut self, field: &str, value: i64, min: i64, source: Option<&'static str>) {
-        if value < min {
-            self.violation(
-                field,
-                format!("min({min})"),
-                format!("{value} is below {min}"),
-                source,
-            );
-        }
-    }
-
-    /// At most `max`.
-    pub fn max(&mut self, field: &str, value: i64, max: i64, source: Option<&'static str>) {
-        if value > max {
-            self.violation(
-                field,
-                format!("max({max})"),
-                format!("{value} is above {max}"),
-                source,
-            );
-        }
-    }
-
-    /// At most `max` list items.
-    pub fn max_items(&mut self, field: &str, len: usize, max: usize, source: Option<&'static str>) {
-        if len > max {
-            self.violation(
-                field,
-                format!("max_items({max})"),
-                format!("{len} items, at most {max} allowed"),
-                source,
-            );
-        }
-    }
-
-    /// At least `min` list items.
-    pub fn min_items(&mut self, field: &str, len: usize, min: usize, source: Option<&'static str>) {
-        if len < min {
-            self.violation(
-                field,
-                format!("min_items({min})"),
-                format!("{len} items, at least {min} required"),
-                source,
-            );
-        }
-    }
-
-    /// A Unix timestamp later than now. Skipped by a [`Validator::timeless`] validator.
-    pub fn future(&mut self, field: &str, value: i64, source: Option<&'static str>) {
-        if let Some(now) = self.now {
-            if value <= now {
-                self.violation(
-                    field,
-                    "future".into(),
-                    format!("{value} is not after the current time {now}"),
-                    source,
-                );
+        let subject = value.subject();
+        for c in constraints {
+            if let Some(message) = c.check.violation(subject, self.now) {
+                self.violation(field, c.check.to_string(), message, c.source);
             }
         }
     }
 
-    /// At most `max` display-width units: a wide character (CJK, kana, Hangul, full-width forms; see
-    /// [`display_width`]) counts 2, any other character 1. This is how the WeChat docs count when they
-    /// say "1 个汉字相当于 2 个字符".
-    pub fn max_width(
+    /// [`Validator::check`] on a JSON value (the code generator checks the spec's examples this way).
+    /// Violations carry no source: the caller names the spec path itself.
+    pub fn check_json<S: AsRef<str>>(
         &mut self,
         field: &str,
-        value: &str,
-        max: usize,
-        source: Option<&'static str>,
+        value: &serde_json::Value,
+        constraints: &[Constraint<S>],
     ) {
-        let n = display_width(value);
-        if n > max {
-            self.violation(
-                field,
-                format!("max_width({max})"),
-                format!("width {n} (a wide character counts 2), at most {max} allowed"),
-                source,
-            );
-        }
-    }
-
-    /// At least `min` display-width units (see [`Validator::max_width`]).
-    pub fn min_width(
-        &mut self,
-        field: &str,
-        value: &str,
-        min: usize,
-        source: Option<&'static str>,
-    ) {
-        let n = display_width(value);
-        if n < min {
-            self.violation(
-                field,
-                format!("min_width({min})"),
-                format!("width {n} (a wide character counts 2), at least {min} required"),
-                source,
-            );
-        }
-    }
-
-    /// A Unix timestamp at least `seconds` after now (`value >= now + seconds`). Skipped by a
-    /// [`Validator::timeless`] validator.
-    pub fn min_from_now(
-        &mut self,
-        field: &str,
-        value: i64,
-        seconds: i64,
-        source: Option<&'static str>,
-    ) {
-        if let Some(now) = self.now {
-            let earliest = now.saturating_add(seconds);
-            if value < earliest {
-                self.violation(
-                    field,
-                    format!("min_from_now({seconds})"),
-                    format!("{value} is before now + {seconds} s ({earliest})"),
-                    source,
-                );
+        let Some(subject) = Subject::from_json(value) else {
+            return;
+        };
+        for c in constraints {
+            if let Some(message) = c.check.violation(subject, self.now) {
+                self.violation(field, c.check.to_string(), message, None);
             }
-        }
-    }
-
-    /// A Unix timestamp at most `seconds` after now (`value <= now + seconds`). Skipped by a
-    /// [`Validator::timeless`] validator.
-    pub fn max_from_now(
-        &mut self,
-        field: &str,
-        value: i64,
-        seconds: i64,
-        source: Option<&'static str>,
-    ) {
-        if let Some(now) = self.now {
-            let latest = now.saturating_add(seconds);
-            if value > latest {
-                self.violation(
-                    field,
-                    format!("max_from_now({seconds})"),
-                    format!("{value} is after now + {seconds} s ({latest})"),
-                    source,
-                );
-            }
-        }
-    }
-
-    /// A decimal number with at most `max` digits after the decimal point, in its shortest exact
-    /// decimal form (`99.5` has 1, `0.1 + 0.2` has 17). Non-finite numbers always fail.
-    pub fn max_decimals(
-        &mut self,
-        field: &str,
-        value: f64,
-        max: u32,
-        source: Option<&'static str>,
-    ) {
-        let n = decimal_places(value);
-        if n.is_none_or(|n| n > max) {
-            let found = match n {
-                Some(n) => format!("{value} has {n} decimal places, at most {max} allowed"),
-                None => format!("{value} is not a finite number"),
-            };
-            self.violation(field, format!("max_decimals({max})"), found, source);
         }
     }
 
@@ -493,66 +307,26 @@ impl Validator {
     }
 }
 
-/// The display width of `s`: 2 per wide character, 1 per other character.
-///
-/// Wide means East Asian Wide or Fullwidth in Unicode UAX #11, approximated by these ranges: Hangul Jamo
-/// (U+1100–115F), CJK radicals to CJK symbols and punctuation, kana, bopomofo, Hangul compatibility
-/// jamo, CJK strokes and enclosed CJK (U+2E80–U+303E, U+3041–U+33FF), CJK Unified Ideographs and
-/// Extension A (U+3400–U+4DBF, U+4E00–U+9FFF), Yi (U+A000–U+A4CF), Hangul syllables (U+AC00–U+D7A3),
-/// CJK compatibility ideographs (U+F900–U+FAFF), vertical forms and CJK compatibility forms
-/// (U+FE10–U+FE19, U+FE30–U+FE6F), full-width forms (U+FF00–U+FF60, U+FFE0–U+FFE6), emoji
-/// (U+1F300–U+1F64F, U+1F900–U+1F9FF) and the supplementary ideographic planes (U+20000–U+3FFFD).
-/// Everything else (ASCII, Latin, half-width katakana, combining marks) counts 1.
-pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE10..=0xFE19
-            | 0xFE30..=0xFE6F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6
-            | 0x1F300..=0x1F64F
-            | 0x1F900..=0x1F9FF
-            | 0x20000..=0x2FFFD
-            | 0x30000..=0x3FFFD
-    )
-}
-
-/// Digits after the decimal point in the shortest representation that reads back as `value`;
-/// `None` for NaN and infinities.
-fn decimal_places(value: f64) -> Option<u32> {
-    if !value.is_finite() {
-        return None;
-    }
-    // `{:e}` prints the shortest round-tripping mantissa: `9.95e1`, `1e-7`, `1.2345e4`.
-    let text = format!("{:e}", value.abs());
-    let (mantissa, exponent) = text.split_once('e')?;
-    let exponent: i64 = exponent.parse().ok()?;
-    let digits = mantissa.split_once('.').map_or(0, |(_, frac)| frac.len()) as i64;
-    Some(u32::try_from((digits - exponent).max(0)).unwrap_or(u32::MAX))
-}
+pub use crate::constraint::display_width;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::constraint::{decimal_places, Check};
+
+    /// One constraint with an optional source.
+    fn rule(check: Check, source: Option<&'static str>) -> [Constraint; 1] {
+        [Constraint { check, source }]
+    }
 
     #[test]
     fn collects_every_violation_with_paths() {
         let mut v = Validator::at(1_000);
-        v.max_chars("theme", &"直".repeat(21), 20, Some("96837"));
-        v.nested("activity_detail", |v| v.max_items("image_list", 6, 5, None));
-        v.future("living_start", 999, None);
+        v.check("theme", &"直".repeat(21), &rule(Check::MaxChars(20), Some("96837")));
+        v.nested("activity_detail", |v| {
+            v.check("image_list", &[0; 6][..], &rule(Check::MaxItems(5), None))
+        });
+        v.check("living_start", &999i64, &rule(Check::Future, None));
         let err = v.finish().unwrap_err();
         assert_eq!(err.violations.len(), 3);
         assert!(err.has("theme", "max_chars(20)"));
@@ -563,7 +337,7 @@ mod tests {
     #[test]
     fn timeless_validator_skips_future() {
         let mut v = Validator::timeless();
-        v.future("living_start", 0, None);
+        v.check("living_start", &0i64, &rule(Check::Future, None));
         assert!(v.finish().is_ok());
     }
 
@@ -571,10 +345,10 @@ mod tests {
     fn chars_and_bytes_differ_for_cjk() {
         let twenty = "直".repeat(20);
         let mut v = Validator::timeless();
-        v.max_chars("theme", &twenty, 20, None);
+        v.check("theme", &twenty, &rule(Check::MaxChars(20), None));
         assert!(v.finish().is_ok());
         let mut v = Validator::timeless();
-        v.max_bytes("theme", &twenty, 59, None);
+        v.check("theme", &twenty, &rule(Check::MaxBytes(59), None));
         assert!(v.finish().is_err());
     }
 
@@ -589,8 +363,8 @@ mod tests {
         // Room names: 3..17 汉字 = width 6..=34.
         let ok = |s: &str| {
             let mut v = Validator::timeless();
-            v.min_width("name", s, 6, None);
-            v.max_width("name", s, 34, None);
+            v.check("name", s, &rule(Check::MinWidth(6), None));
+            v.check("name", s, &rule(Check::MaxWidth(34), None));
             v.finish()
         };
         assert!(ok("直播间").is_ok(), "3 汉字 = width 6, the minimum");
@@ -609,8 +383,12 @@ mod tests {
     fn from_now_bounds_are_inclusive_and_skipped_when_timeless() {
         let check = |value: i64| {
             let mut v = Validator::at(1_000_000);
-            v.min_from_now("startTime", value, 600, Some("api_createroom"));
-            v.max_from_now("startTime", value, 15_552_000, None);
+            v.check(
+                "startTime",
+                &value,
+                &rule(Check::MinFromNow(600), Some("api_createroom")),
+            );
+            v.check("startTime", &value, &rule(Check::MaxFromNow(15_552_000), None));
             v.finish()
         };
         assert!(check(1_000_600).is_ok(), "exactly now + 10 min");
@@ -622,8 +400,8 @@ mod tests {
             .unwrap_err()
             .has("startTime", "max_from_now(15552000)"));
         let mut v = Validator::timeless();
-        v.min_from_now("startTime", 0, 600, None);
-        v.max_from_now("startTime", i64::MAX, 1, None);
+        v.check("startTime", &0i64, &rule(Check::MinFromNow(600), None));
+        v.check("startTime", &i64::MAX, &rule(Check::MaxFromNow(1), None));
         assert!(v.finish().is_ok());
     }
 
@@ -638,7 +416,11 @@ mod tests {
         assert_eq!(decimal_places(f64::NAN), None);
         let check = |value: f64| {
             let mut v = Validator::timeless();
-            v.max_decimals("price", value, 2, None);
+            v.check(
+                "price",
+                &crate::wire::Decimal(value),
+                &rule(Check::MaxDecimals(2), None),
+            );
             v.finish()
         };
         assert!(check(19.99).is_ok());

@@ -144,7 +144,7 @@ fn misspelt_constraint_lists_the_expected_keys() {
     assert_reports(
         &problems(&dir),
         "endpoints.create.body.theme",
-        &["unknown field `max_char`", "max_chars"],
+        &["unknown key `max_char`", "did you mean `max_chars`?"],
     );
 }
 

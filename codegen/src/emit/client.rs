@@ -33,8 +33,14 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     // Item types of the `_items` streams, when they are declared enums or types.
     let mut item_types = std::collections::BTreeSet::new();
     for p in d.endpoints.iter().filter_map(|e| e.pagination.as_ref()) {
-        if let Some((_, TypeRef::Object(name) | TypeRef::Enum(name))) = &p.items {
-            item_types.insert(name.clone());
+        match &p.items {
+            Some((_, TypeRef::Object(o))) => {
+                item_types.insert(o.rust.clone());
+            }
+            Some((_, TypeRef::Enum(e))) => {
+                item_types.insert(e.rust.clone());
+            }
+            _ => {}
         }
     }
     types.extend(item_types.iter().map(|n| ident(n)));

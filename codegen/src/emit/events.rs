@@ -1,7 +1,6 @@
 //! Typed callback events: one struct per event and an `Event` enum whose `Unknown` variant keeps
 //! anything else, so a receiver never fails on a new event.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -77,11 +76,9 @@ fn callback_fields<'a>(ctx: &Ctx<'a>) -> Vec<&'a Field> {
     let mut seen = std::collections::BTreeSet::new();
     let mut i = 0;
     while i < out.len() {
-        if let TypeRef::Object(name) = &out[i].ty {
-            if seen.insert(name.clone()) {
-                if let Some(o) = d.types.iter().find(|o| &o.name == name) {
-                    out.extend(o.fields.iter());
-                }
+        if let TypeRef::Object(o) = &out[i].ty {
+            if seen.insert(o.id) {
+                out.extend(d.object(o).fields.iter());
             }
         }
         i += 1;
@@ -90,7 +87,7 @@ fn callback_fields<'a>(ctx: &Ctx<'a>) -> Vec<&'a Field> {
 }
 
 fn variant(c: &Callback) -> proc_macro2::Ident {
-    ident(&c.event.to_upper_camel_case())
+    ident(&c.rust)
 }
 
 fn event_struct(ctx: &Ctx<'_>, c: &Callback) -> TokenStream {
@@ -141,20 +138,17 @@ fn from_text(ctx: &Ctx<'_>, f: &Field, src: TokenStream) -> TokenStream {
         },
         TypeRef::Flag => quote!(#text.map(|t| t.trim() == "1")),
         TypeRef::Bool => quote!(#text.map(|t| matches!(t.trim(), "1" | "true"))),
-        TypeRef::Enum(n) => {
-            let is_string = ctx.domain.enums.iter().any(|e| &e.name == n && e.is_string);
-            let n = ident(n);
-            if is_string {
+        TypeRef::Enum(e) => {
+            let n = ident(&e.rust);
+            if e.is_string {
                 quote!(#text.map(|t| #n::from(t.trim().to_owned())))
             } else {
                 quote!(#text.and_then(|t| t.trim().parse::<i64>().ok()).map(#n::from_value))
             }
         }
-        TypeRef::Object(name) => {
-            let Some(object) = ctx.domain.types.iter().find(|o| &o.name == name) else {
-                return quote!(None);
-            };
-            let ty = ident(name);
+        TypeRef::Object(o) => {
+            let object = ctx.domain.object(o);
+            let ty = ident(&o.rust);
             let fields = object.fields.iter().map(|inner| {
                 let n = ident(&inner.rust);
                 let value = match inner.ty {

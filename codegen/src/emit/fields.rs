@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs;
 use super::enums::lit_int;
 use super::names::{ident, rust_type};
-use crate::ir::{Check, Condition, Constraint, Field, Literal, Location, Rule, RuleKind, TypeRef};
+use crate::ir::{Condition, Constraint, Field, Literal, Location, Rule, RuleKind, TypeRef};
 
 /// How a struct stores its fields.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,27 +64,7 @@ pub fn field_doc(f: &Field) -> TokenStream {
 }
 
 fn describe(c: &Constraint) -> String {
-    let rule = match &c.check {
-        Check::MaxChars(n) => format!("At most {n} characters (a Chinese character counts one)."),
-        Check::MinChars(n) => format!("At least {n} characters."),
-        Check::MaxBytes(n) => {
-            format!("At most {n} bytes of UTF-8 (a Chinese character usually counts three).")
-        }
-        Check::Min(n) => format!("At least {n}."),
-        Check::Max(n) => format!("At most {n}."),
-        Check::MaxItems(n) => format!("At most {n} items."),
-        Check::MinItems(n) => format!("At least {n} items."),
-        Check::Future => "Must be later than now (Unix seconds).".into(),
-        Check::MaxWidth(n) => {
-            format!("At most width {n}, where a Chinese (wide or full-width) character counts 2 and any other 1.")
-        }
-        Check::MinWidth(n) => {
-            format!("At least width {n}, where a Chinese (wide or full-width) character counts 2 and any other 1.")
-        }
-        Check::MinFromNow(n) => format!("At least now + {n} s (Unix seconds)."),
-        Check::MaxFromNow(n) => format!("At most now + {n} s (Unix seconds)."),
-        Check::MaxDecimals(n) => format!("At most {n} digits after the decimal point."),
-    };
+    let rule = c.check.describe();
     match &c.source {
         Some(s) => format!("{rule} Rule source: {}.", docs::text(s)),
         None => rule,
@@ -150,9 +130,8 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     }
 }
 
-/// Validation statements for `self.<field>` in `mode`; `validated` says which object types implement
-/// `Validate`.
-pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> TokenStream {
+/// Validation statements for `self.<field>` in `mode`.
+pub fn field_checks(f: &Field, mode: Mode) -> TokenStream {
     let name = ident(&f.rust);
     let wire = f.wire.as_str();
     match storage(f, mode) {
@@ -161,12 +140,7 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
                 TypeRef::String => quote!(v.required(#wire, !self.#name.is_empty());),
                 _ => quote!(),
             };
-            let checks = value_checks(
-                f,
-                (quote!(&self.#name), quote!(self.#name)),
-                quote!(self.#name),
-                validated,
-            );
+            let checks = value_checks(f, quote!(&self.#name), quote!(self.#name));
             quote!(#required #checks)
         }
         Storage::Optional => {
@@ -175,7 +149,7 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
             } else {
                 quote!()
             };
-            let checks = value_checks(f, (quote!(value), quote!(value)), quote!(*value), validated);
+            let checks = value_checks(f, quote!(value), quote!(value));
             if checks.is_empty() {
                 required
             } else {
@@ -193,96 +167,43 @@ pub fn field_checks(f: &Field, mode: Mode, validated: &dyn Fn(&str) -> bool) -> 
             } else {
                 quote!()
             };
-            let checks = value_checks(
-                f,
-                (quote!(&self.#name), quote!(self.#name)),
-                quote!(self.#name),
-                validated,
-            );
+            let checks = value_checks(f, quote!(&self.#name), quote!(self.#name));
             quote!(#required #checks)
         }
     }
 }
 
-/// Checks of a value given as a reference (`by_ref`, with `receiver` to call its methods on) and as a
-/// place (`place`, for `Copy` values).
-fn value_checks(
-    f: &Field,
-    (by_ref, receiver): (TokenStream, TokenStream),
-    place: TokenStream,
-    validated: &dyn Fn(&str) -> bool,
-) -> TokenStream {
-    let value = &by_ref;
+/// Whether validating `f` uses the constraint vocabulary's types (for the imports).
+pub fn has_constraints(f: &Field) -> bool {
+    !f.constraints.is_empty()
+}
+
+/// Checks of a value given as a reference (`by_ref`) and as a place to call methods on (`receiver`).
+fn value_checks(f: &Field, by_ref: TokenStream, receiver: TokenStream) -> TokenStream {
     let wire = f.wire.as_str();
     let mut out = Vec::new();
-    for c in &f.constraints {
-        let source = match &c.source {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        let count = |n: &u64| proc_macro2::Literal::u64_unsuffixed(*n);
-        let int = |n: &i64| lit_int(&Literal::Int(*n));
-        out.push(match &c.check {
-            Check::MaxChars(n) => {
-                let n = count(n);
-                quote!(v.max_chars(#wire, #value, #n, #source);)
-            }
-            Check::MinChars(n) => {
-                let n = count(n);
-                quote!(v.min_chars(#wire, #value, #n, #source);)
-            }
-            Check::MaxBytes(n) => {
-                let n = count(n);
-                quote!(v.max_bytes(#wire, #value, #n, #source);)
-            }
-            Check::Min(n) => {
-                let n = int(n);
-                quote!(v.min(#wire, i64::from(#place), #n, #source);)
-            }
-            Check::Max(n) => {
-                let n = int(n);
-                quote!(v.max(#wire, i64::from(#place), #n, #source);)
-            }
-            Check::MaxItems(n) => {
-                let n = count(n);
-                quote!(v.max_items(#wire, #place.len(), #n, #source);)
-            }
-            Check::MinItems(n) => {
-                let n = count(n);
-                quote!(v.min_items(#wire, #place.len(), #n, #source);)
-            }
-            Check::Future => quote!(v.future(#wire, #place, #source);),
-            Check::MaxWidth(n) => {
-                let n = count(n);
-                quote!(v.max_width(#wire, #value, #n, #source);)
-            }
-            Check::MinWidth(n) => {
-                let n = count(n);
-                quote!(v.min_width(#wire, #value, #n, #source);)
-            }
-            Check::MinFromNow(n) => {
-                let n = int(n);
-                quote!(v.min_from_now(#wire, #place, #n, #source);)
-            }
-            Check::MaxFromNow(n) => {
-                let n = int(n);
-                quote!(v.max_from_now(#wire, #place, #n, #source);)
-            }
-            Check::MaxDecimals(n) => {
-                let n = proc_macro2::Literal::u32_unsuffixed(*n);
-                quote!(v.max_decimals(#wire, f64::from(#place), #n, #source);)
-            }
+    if !f.constraints.is_empty() {
+        let constraints = f.constraints.iter().map(|c| {
+            // `Check`'s Debug is the Rust expression that builds it (`MaxChars(20)`).
+            let check: TokenStream = format!("Check::{:?}", c.check).parse().unwrap_or_default();
+            let source = match &c.source {
+                Some(s) => quote!(Some(#s)),
+                None => quote!(None),
+            };
+            quote!(#check.source(#source))
         });
+        // An integer enum is measured by its wire value.
+        let subject = match &f.ty {
+            TypeRef::Enum(_) => quote!(&#receiver.value()),
+            _ => by_ref.clone(),
+        };
+        out.push(quote!(v.check(#wire, #subject, &[#(#constraints),*]);));
     }
     match &f.ty {
-        TypeRef::Enum(_) => out.push(quote!(v.known_value(#wire, #receiver.is_known(), #value);)),
-        TypeRef::Object(name) if validated(name) => {
-            out.push(quote!(v.check_nested(#wire, #value);))
-        }
+        TypeRef::Enum(_) => out.push(quote!(v.known_value(#wire, #receiver.is_known(), #by_ref);)),
+        TypeRef::Object(o) if o.validated => out.push(quote!(v.check_nested(#wire, #by_ref);)),
         TypeRef::List(item) => match item.as_ref() {
-            TypeRef::Object(name) if validated(name) => {
-                out.push(quote!(v.check_each(#wire, #value);))
-            }
+            TypeRef::Object(o) if o.validated => out.push(quote!(v.check_each(#wire, #by_ref);)),
             TypeRef::Enum(_) => out.push(quote! {
                 for (i, item) in #receiver.iter().enumerate() {
                     v.known_value(&format!("{}[{}]", #wire, i), item.is_known(), item);

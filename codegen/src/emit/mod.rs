@@ -98,9 +98,32 @@ fn space_items(code: &str) -> String {
     out
 }
 
-/// Every file of the generated crate, in a fixed order.
+/// What the generated `Cargo.toml` names: the package and where the runtime crate is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateOptions {
+    /// Package name (`wxlive`).
+    pub name: String,
+    /// Path of the runtime crate, relative to the generated crate (`../runtime`).
+    pub runtime_path: String,
+}
+
+impl Default for CrateOptions {
+    fn default() -> Self {
+        CrateOptions {
+            name: "wxlive".into(),
+            runtime_path: "../runtime".into(),
+        }
+    }
+}
+
+/// Every file of the `wxlive` crate, in a fixed order.
 pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
-    let mut files = vec![cargo::manifest(spec), product::lib_rs(spec)];
+    emit_crate(spec, &CrateOptions::default())
+}
+
+/// Every file of a generated crate named by `options`, in a fixed order.
+pub fn emit_crate(spec: &ir::Spec, options: &CrateOptions) -> Vec<GeneratedFile> {
+    let mut files = vec![cargo::manifest(spec, options), product::lib_rs(spec)];
     files.extend(schema::schemas());
     let contexts: Vec<names::Ctx<'_>> = spec
         .products

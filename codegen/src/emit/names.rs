@@ -1,6 +1,5 @@
 //! Rust names for spec names.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -12,18 +11,12 @@ pub struct Ctx<'a> {
     pub product: &'a Product,
     /// Domain.
     pub domain: &'a Domain,
-    /// Object types reachable from a request (they implement `Validate`).
-    validated: std::collections::BTreeSet<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
     /// For `domain` of `product`.
     pub fn new(product: &'a Product, domain: &'a Domain) -> Self {
-        Ctx {
-            product,
-            domain,
-            validated: reachable_from_requests(domain),
-        }
+        Ctx { product, domain }
     }
 }
 
@@ -92,22 +85,22 @@ fn is_keyword(name: &str) -> bool {
 
 /// `CreateRequest`.
 pub fn request_type(e: &Endpoint) -> Ident {
-    ident(&format!("{}Request", e.name.to_upper_camel_case()))
+    ident(&e.names.request)
 }
 
 /// `CreateRequestBuilder`.
 pub fn builder_type(e: &Endpoint) -> Ident {
-    ident(&format!("{}RequestBuilder", e.name.to_upper_camel_case()))
+    ident(&e.names.builder)
 }
 
 /// `CreateResponse`.
 pub fn response_type(e: &Endpoint) -> Ident {
-    ident(&format!("{}Response", e.name.to_upper_camel_case()))
+    ident(&e.names.response)
 }
 
 /// `LivingApi`.
 pub fn api_type(d: &Domain) -> Ident {
-    ident(&format!("{}Api", d.name.to_upper_camel_case()))
+    ident(&d.api)
 }
 
 /// The Rust type of a value (not wrapped in `Option`).
@@ -118,8 +111,12 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(i64),
         TypeRef::Decimal => quote!(wxlive_runtime::wire::Decimal),
         TypeRef::Bool | TypeRef::Flag => quote!(bool),
-        TypeRef::Enum(n) | TypeRef::Object(n) => {
-            let n = ident(n);
+        TypeRef::Enum(e) => {
+            let n = ident(&e.rust);
+            quote!(#n)
+        }
+        TypeRef::Object(o) => {
+            let n = ident(&o.rust);
             quote!(#n)
         }
         TypeRef::List(item) => {
@@ -129,37 +126,6 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-impl Ctx<'_> {
-    /// Whether object type `name` is reachable from a request (and so implements `Validate`).
-    pub fn is_validated(&self, name: &str) -> bool {
-        self.validated.contains(name)
-    }
-}
-
-/// Object types reachable from the request fields of `domain`'s endpoints.
-fn reachable_from_requests(domain: &Domain) -> std::collections::BTreeSet<&str> {
-    let types: std::collections::HashMap<&str, &crate::ir::Object> =
-        domain.types.iter().map(|o| (o.name.as_str(), o)).collect();
-    let mut seen = std::collections::BTreeSet::new();
-    let mut stack: Vec<&TypeRef> = domain
-        .endpoints
-        .iter()
-        .flat_map(|e| e.request.iter().map(|f| &f.ty))
-        .collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::List(item) => stack.push(item),
-            TypeRef::Object(n) if seen.insert(n.as_str()) => {
-                if let Some(o) = types.get(n.as_str()) {
-                    stack.extend(o.fields.iter().map(|f| &f.ty));
-                }
-            }
-            _ => {}
-        }
-    }
-    seen
-}
-
 /// `use super::{A, B};` for the enums (and, with `objects`, the object types) the given fields mention.
 pub fn imports<'a>(
     fields: impl IntoIterator<Item = &'a crate::ir::Field>,
@@ -167,16 +133,12 @@ pub fn imports<'a>(
 ) -> TokenStream {
     let mut names = std::collections::BTreeSet::new();
     for f in fields {
-        let mut ty = &f.ty;
-        while let TypeRef::List(item) = ty {
-            ty = item;
-        }
-        match ty {
-            TypeRef::Enum(n) => {
-                names.insert(n.clone());
+        match f.ty.innermost() {
+            TypeRef::Enum(e) => {
+                names.insert(e.rust.clone());
             }
-            TypeRef::Object(n) if objects => {
-                names.insert(n.clone());
+            TypeRef::Object(o) if objects => {
+                names.insert(o.rust.clone());
             }
             _ => {}
         }

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
+use super::fields::{
+    field_checks, has_constraints, rule_checks, storage, struct_field, Mode, Storage,
+};
 use super::names::{self, builder_type, ident, request_type, response_type, rust_type, Ctx};
 use super::product::error_infos;
 use crate::ir::{ConstValue, Endpoint, Field, Location, Method, TypeRef};
@@ -36,10 +38,18 @@ fn head(ctx: &Ctx<'_>) -> TokenStream {
         .flat_map(|e| e.request.iter())
         .collect();
     let uses = names::imports(fields.iter().copied(), true);
+    let constraint_use = if fields.iter().any(|f| has_constraints(f)) {
+        quote!(
+            use wxlive_runtime::constraint::Check;
+        )
+    } else {
+        quote!()
+    };
     let responses = ctx.domain.endpoints.iter().map(response_type);
     quote! {
         #head
         use serde::Serialize;
+        #constraint_use
         use wxlive_runtime::meta::{HttpMethod, Operation};
         use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
         #uses
@@ -111,7 +121,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let checks: Vec<TokenStream> = e
         .request
         .iter()
-        .map(|f| field_checks(f, Mode::Request, &|n| ctx.is_validated(n)))
+        .map(|f| field_checks(f, Mode::Request))
         .chain(
             e.rules
                 .iter()

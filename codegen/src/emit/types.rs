@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, rule_checks, struct_field, Mode};
+use super::fields::{field_checks, has_constraints, rule_checks, struct_field, Mode};
 use super::names::{self, ident, response_type, Ctx};
 use crate::ir::{Field, Object};
 
@@ -15,9 +15,20 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         ctx.domain.summary, ctx.domain.title
     )]);
     let uses = names::imports(ctx.domain.types.iter().flat_map(|t| t.fields.iter()), false);
-    let validate = if ctx.domain.types.iter().any(|t| ctx.is_validated(&t.name)) {
+    let validated: Vec<&Object> = ctx.domain.types.iter().filter(|t| t.validated).collect();
+    let validate = if validated.is_empty() {
+        quote!()
+    } else {
         quote!(
             use wxlive_runtime::{Validate, Validator};
+        )
+    };
+    let constraint_use = if validated
+        .iter()
+        .any(|t| t.fields.iter().any(has_constraints))
+    {
+        quote!(
+            use wxlive_runtime::constraint::Check;
         )
     } else {
         quote!()
@@ -31,25 +42,26 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             use serde::{Deserialize, Deserializer, Serialize};
         )
     };
-    let types = ctx.domain.types.iter().map(|t| object(ctx, t));
+    let types = ctx.domain.types.iter().map(object);
     quote! {
         #head
         #serde
+        #constraint_use
         #validate
         #uses
         #(#types)*
     }
 }
 
-fn object(ctx: &Ctx<'_>, t: &Object) -> TokenStream {
+fn object(t: &Object) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs::outer(&[docs::text(&t.doc)]);
     let fields = t.fields.iter().map(|f| struct_field(f, Mode::Lenient));
-    let validate = if ctx.is_validated(&t.name) {
+    let validate = if t.validated {
         let checks: Vec<TokenStream> = t
             .fields
             .iter()
-            .map(|f| field_checks(f, Mode::Lenient, &|n| ctx.is_validated(n)))
+            .map(|f| field_checks(f, Mode::Lenient))
             .chain(
                 t.rules
                     .iter()

@@ -1,6 +1,7 @@
 //! The YAML spec: its format, the loader and diagnostics.
 
 pub mod error;
+pub mod field;
 pub mod load;
 pub mod model;
 pub mod unique_map;

@@ -77,6 +77,7 @@ pub struct TokenEndpoint {
     /// Official doc id.
     pub doc: String,
     /// `GET` (query parameters) or `POST` (JSON body).
+    #[schemars(schema_with = "method_schema")]
     pub method: Method,
     /// Path below the host.
     pub path: String,
@@ -89,15 +90,22 @@ pub struct TokenEndpoint {
     pub expires_field: String,
 }
 
-/// HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-pub enum Method {
-    /// GET.
-    #[serde(rename = "GET")]
-    Get,
-    /// POST.
-    #[serde(rename = "POST")]
-    Post,
+pub use wxlive_runtime::meta::{ErrorClass, HttpMethod as Method};
+
+/// The JSON Schema of [`Method`], from the runtime's own list of methods.
+fn method_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let methods: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+    schemars::json_schema!({"description": "HTTP method.", "type": "string", "enum": methods})
+}
+
+/// The JSON Schema of [`ErrorClass`], from the runtime's own list of classes.
+fn error_class_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let classes: Vec<&str> = ErrorClass::ALL.iter().map(|(_, name)| *name).collect();
+    schemars::json_schema!({
+        "description": "How clients react: token_invalid (refresh the token, retry once), busy (bounded backoff retry), throttled (back off), other (fail).",
+        "type": "string",
+        "enum": classes
+    })
 }
 
 /// A documented errcode.
@@ -113,6 +121,7 @@ pub struct ErrorCode {
     /// English meaning.
     pub meaning: String,
     /// How clients react.
+    #[schemars(schema_with = "error_class_schema")]
     pub class: ErrorClass,
     /// Official doc id.
     #[serde(default)]
@@ -120,20 +129,6 @@ pub struct ErrorCode {
     /// What to do.
     #[serde(default)]
     pub hint: Option<String>,
-}
-
-/// Errcode classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorClass {
-    /// Refresh the token and retry once.
-    TokenInvalid,
-    /// Bounded backoff retry.
-    Busy,
-    /// Back off.
-    Throttled,
-    /// Fail.
-    Other,
 }
 
 /// `spec/<product>/<domain>.yaml`: one chapter of the docs.
@@ -202,76 +197,7 @@ pub struct TypeDef {
     pub rules: Vec<Rule>,
 }
 
-/// A field of a request, response, type or callback.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Field {
-    /// `string`, `i32`, `i64`, `decimal` (a JSON number with a fraction), `bool`, `flag` (0/1), an enum or
-    /// type name, or `T[]`.
-    #[serde(rename = "type")]
-    pub ty: String,
-    /// English description.
-    pub doc: String,
-    /// Rust name when the snake_case of the wire name is not right (`id` → `room_id`).
-    #[serde(default)]
-    pub rust: Option<String>,
-    /// Whether the request must carry it.
-    #[serde(default)]
-    pub required: bool,
-    /// The server's default when it is left out (documentation only; unset fields are never sent).
-    #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub default: Option<serde_yaml::Value>,
-    /// Other wire spellings accepted when decoding (documented typos).
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    /// At most this many characters (Unicode scalar values).
-    #[serde(default)]
-    pub max_chars: Option<Sourced<u64>>,
-    /// At least this many characters.
-    #[serde(default)]
-    pub min_chars: Option<Sourced<u64>>,
-    /// At most this many UTF-8 bytes.
-    #[serde(default)]
-    pub max_bytes: Option<Sourced<u64>>,
-    /// Smallest allowed value.
-    #[serde(default)]
-    pub min: Option<Sourced<i64>>,
-    /// Largest allowed value.
-    #[serde(default)]
-    pub max: Option<Sourced<i64>>,
-    /// At most this many items.
-    #[serde(default)]
-    pub max_items: Option<Sourced<u64>>,
-    /// At least this many items.
-    #[serde(default)]
-    pub min_items: Option<Sourced<u64>>,
-    /// A Unix timestamp that must be after now.
-    #[serde(default)]
-    pub future: Option<Sourced<bool>>,
-    /// At most this display width: a wide (CJK, full-width) character counts 2, any other 1.
-    #[serde(default)]
-    pub max_width: Option<Sourced<u64>>,
-    /// At least this display width (see `max_width`).
-    #[serde(default)]
-    pub min_width: Option<Sourced<u64>>,
-    /// A Unix timestamp at least this many seconds after now.
-    #[serde(default)]
-    pub min_from_now: Option<Sourced<i64>>,
-    /// A Unix timestamp at most this many seconds after now.
-    #[serde(default)]
-    pub max_from_now: Option<Sourced<i64>>,
-    /// A `decimal` with at most this many digits after the decimal point.
-    #[serde(default)]
-    pub max_decimals: Option<Sourced<u32>>,
-    /// A request field always sent with this value: it is not part of the request type.
-    #[serde(default, rename = "const")]
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub constant: Option<serde_yaml::Value>,
-    /// A `string` that some sources send as a number or boolean: decoded from any scalar.
-    #[serde(default)]
-    pub lenient: bool,
-}
+pub use super::field::{Field, SpecConstraint};
 
 /// A constraint value, optionally with where it comes from: `20` or `{value: 20, source: "96837"}`.
 #[derive(Debug, Clone)]
@@ -337,6 +263,7 @@ pub struct Endpoint {
     #[serde(default)]
     pub docs: DocCopies,
     /// HTTP method.
+    #[schemars(schema_with = "method_schema")]
     pub method: Method,
     /// Path below the host (case-sensitive).
     pub path: String,

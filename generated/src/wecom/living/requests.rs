@@ -3,6 +3,7 @@
 //! Requests of WeCom living (live streaming) server API. (直播).
 
 use serde::Serialize;
+use wxlive_runtime::constraint::Check;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{ActivityDetail, LivingType};
@@ -204,28 +205,39 @@ impl Validate for CreateRequest {
     fn check(&self, v: &mut Validator) {
         v.required("anchor_userid", !self.anchor_userid.is_empty());
         v.required("theme", !self.theme.is_empty());
-        v.max_chars("theme", &self.theme, 20, Some("96837"));
-        v.future(
+        v.check("theme", &self.theme, &[Check::MaxChars(20).source(Some("96837"))]);
+        v.check(
             "living_start",
-            self.living_start,
-            Some("seed 002 product rule; the official page states no such rule"),
+            &self.living_start,
+            &[
+                Check::Future
+                    .source(
+                        Some(
+                            "seed 002 product rule; the official page states no such rule",
+                        ),
+                    ),
+            ],
         );
-        v.min(
+        v.check(
             "living_duration",
-            i64::from(self.living_duration),
-            60,
-            Some(
-                "seed 002 product rule (at least 1 minute); the official page gives no minimum",
-            ),
+            &self.living_duration,
+            &[
+                Check::Min(60)
+                    .source(
+                        Some(
+                            "seed 002 product rule (at least 1 minute); the official page gives no minimum",
+                        ),
+                    ),
+            ],
         );
         if let Some(value) = &self.r#type {
             v.known_value("type", value.is_known(), value);
         }
         if let Some(value) = &self.description {
-            v.max_chars("description", value, 100, Some("96837"));
+            v.check("description", value, &[Check::MaxChars(100).source(Some("96837"))]);
         }
         if let Some(value) = &self.remind_time {
-            v.min("remind_time", i64::from(*value), 0, Some("96837"));
+            v.check("remind_time", value, &[Check::Min(0).source(Some("96837"))]);
         }
         if let Some(value) = &self.activity_detail {
             v.check_nested("activity_detail", value);
@@ -394,16 +406,16 @@ impl Validate for ModifyRequest {
     fn check(&self, v: &mut Validator) {
         v.required("livingid", !self.livingid.is_empty());
         if let Some(value) = &self.theme {
-            v.max_bytes("theme", value, 60, Some("93640"));
+            v.check("theme", value, &[Check::MaxBytes(60).source(Some("93640"))]);
         }
         if let Some(value) = &self.r#type {
             v.known_value("type", value.is_known(), value);
         }
         if let Some(value) = &self.description {
-            v.max_bytes("description", value, 300, Some("93640"));
+            v.check("description", value, &[Check::MaxBytes(300).source(Some("93640"))]);
         }
         if let Some(value) = &self.remind_time {
-            v.min("remind_time", i64::from(*value), 0, Some("93640"));
+            v.check("remind_time", value, &[Check::Min(0).source(Some("93640"))]);
         }
     }
 }
@@ -703,8 +715,14 @@ impl Validate for GetUserAllLivingidRequest {
     fn check(&self, v: &mut Validator) {
         v.required("userid", !self.userid.is_empty());
         if let Some(value) = &self.limit {
-            v.min("limit", i64::from(*value), 1, Some("93634"));
-            v.max("limit", i64::from(*value), 100, Some("93634"));
+            v.check(
+                "limit",
+                value,
+                &[
+                    Check::Min(1).source(Some("93634")),
+                    Check::Max(100).source(Some("93634")),
+                ],
+            );
         }
     }
 }

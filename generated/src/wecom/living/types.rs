@@ -5,6 +5,7 @@
 use serde::de::MapAccess;
 use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
+use wxlive_runtime::constraint::Check;
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 
@@ -51,7 +52,11 @@ impl<'de> Deserialize<'de> for ActivityDetail {
 
 impl Validate for ActivityDetail {
     fn check(&self, v: &mut Validator) {
-        v.max_items("image_list", self.image_list.len(), 5, Some("96837"));
+        v.check(
+            "image_list",
+            &self.image_list,
+            &[Check::MaxItems(5).source(Some("96837"))],
+        );
     }
 }
 

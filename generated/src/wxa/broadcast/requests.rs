@@ -3,6 +3,7 @@
 //! Requests of WeChat mini-program live broadcast server API. (小程序直播).
 
 use serde::Serialize;
+use wxlive_runtime::constraint::Check;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{
@@ -35,8 +36,8 @@ pub struct CreateRoomRequest {
     /// Room name.
     ///
     /// Required.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     pub name: String,
     /// mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
     ///
@@ -58,8 +59,8 @@ pub struct CreateRoomRequest {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     #[serde(rename = "anchorName")]
     pub anchor_name: String,
     /// The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
@@ -175,8 +176,8 @@ impl CreateRoomRequestBuilder {
     /// Room name.
     ///
     /// Required.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -211,8 +212,8 @@ impl CreateRoomRequestBuilder {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
@@ -355,55 +356,61 @@ impl CreateRoomRequestBuilder {
 impl Validate for CreateRoomRequest {
     fn check(&self, v: &mut Validator) {
         v.required("name", !self.name.is_empty());
-        v.max_width(
+        v.check(
             "name",
             &self.name,
-            34,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符",
-            ),
-        );
-        v.min_width(
-            "name",
-            &self.name,
-            6,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符",
-            ),
+            &[
+                Check::MinWidth(6)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+                Check::MaxWidth(34)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+            ],
         );
         v.required("coverImg", !self.cover_img.is_empty());
-        v.min_from_now(
+        v.check(
             "startTime",
-            self.start_time,
-            600,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now",
-            ),
-        );
-        v.max_from_now(
-            "startTime",
-            self.start_time,
-            15552000,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days)",
-            ),
+            &self.start_time,
+            &[
+                Check::MinFromNow(600)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now",
+                        ),
+                    ),
+                Check::MaxFromNow(15552000)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days)",
+                        ),
+                    ),
+            ],
         );
         v.required("anchorName", !self.anchor_name.is_empty());
-        v.max_width(
+        v.check(
             "anchorName",
             &self.anchor_name,
-            30,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符",
-            ),
-        );
-        v.min_width(
-            "anchorName",
-            &self.anchor_name,
-            4,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符",
-            ),
+            &[
+                Check::MinWidth(4)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+                Check::MaxWidth(30)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+            ],
         );
         v.required("anchorWechat", !self.anchor_wechat.is_empty());
         v.required("shareImg", !self.share_img.is_empty());
@@ -577,25 +584,35 @@ impl GetLiveInfoRequestBuilder {
 
 impl Validate for GetLiveInfoRequest {
     fn check(&self, v: &mut Validator) {
-        v.min(
+        v.check(
             "start",
-            i64::from(self.start),
-            0,
-            Some("server/API/livebroadcast/studio-management/api_getliveinfo"),
+            &self.start,
+            &[
+                Check::Min(0)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                        ),
+                    ),
+            ],
         );
-        v.min(
+        v.check(
             "limit",
-            i64::from(self.limit),
-            1,
-            Some("server/API/livebroadcast/studio-management/api_getliveinfo"),
-        );
-        v.max(
-            "limit",
-            i64::from(self.limit),
-            100,
-            Some(
-                "server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内",
-            ),
+            &self.limit,
+            &[
+                Check::Min(1)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                        ),
+                    ),
+                Check::Max(100)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内",
+                        ),
+                    ),
+            ],
         );
     }
 }
@@ -723,25 +740,35 @@ impl GetReplayRequestBuilder {
 
 impl Validate for GetReplayRequest {
     fn check(&self, v: &mut Validator) {
-        v.min(
+        v.check(
             "start",
-            i64::from(self.start),
-            0,
-            Some("server/API/livebroadcast/studio-management/api_getliveinfo"),
+            &self.start,
+            &[
+                Check::Min(0)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                        ),
+                    ),
+            ],
         );
-        v.min(
+        v.check(
             "limit",
-            i64::from(self.limit),
-            1,
-            Some("server/API/livebroadcast/studio-management/api_getliveinfo"),
-        );
-        v.max(
-            "limit",
-            i64::from(self.limit),
-            100,
-            Some(
-                "server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内",
-            ),
+            &self.limit,
+            &[
+                Check::Min(1)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                        ),
+                    ),
+                Check::Max(100)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内",
+                        ),
+                    ),
+            ],
         );
     }
 }
@@ -981,8 +1008,8 @@ pub struct EditRoomRequest {
     /// Room name.
     ///
     /// Required.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     pub name: String,
     /// mediaID of the background image (valid 3 days).
     ///
@@ -1004,8 +1031,8 @@ pub struct EditRoomRequest {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     #[serde(rename = "anchorName")]
     pub anchor_name: String,
     /// The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
@@ -1116,8 +1143,8 @@ impl EditRoomRequestBuilder {
     /// Room name.
     ///
     /// Required.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1152,8 +1179,8 @@ impl EditRoomRequestBuilder {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
@@ -1274,55 +1301,61 @@ impl EditRoomRequestBuilder {
 impl Validate for EditRoomRequest {
     fn check(&self, v: &mut Validator) {
         v.required("name", !self.name.is_empty());
-        v.max_width(
+        v.check(
             "name",
             &self.name,
-            34,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符",
-            ),
-        );
-        v.min_width(
-            "name",
-            &self.name,
-            6,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符",
-            ),
+            &[
+                Check::MinWidth(6)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+                Check::MaxWidth(34)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+            ],
         );
         v.required("coverImg", !self.cover_img.is_empty());
-        v.min_from_now(
+        v.check(
             "startTime",
-            self.start_time,
-            600,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now",
-            ),
-        );
-        v.max_from_now(
-            "startTime",
-            self.start_time,
-            15552000,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days)",
-            ),
+            &self.start_time,
+            &[
+                Check::MinFromNow(600)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now",
+                        ),
+                    ),
+                Check::MaxFromNow(15552000)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days)",
+                        ),
+                    ),
+            ],
         );
         v.required("anchorName", !self.anchor_name.is_empty());
-        v.max_width(
+        v.check(
             "anchorName",
             &self.anchor_name,
-            30,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符",
-            ),
-        );
-        v.min_width(
-            "anchorName",
-            &self.anchor_name,
-            4,
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符",
-            ),
+            &[
+                Check::MinWidth(4)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+                Check::MaxWidth(30)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符",
+                        ),
+                    ),
+            ],
         );
         v.required("anchorWechat", !self.anchor_wechat.is_empty());
         v.required("shareImg", !self.share_img.is_empty());
@@ -3632,11 +3665,13 @@ impl GetGoodsWarehouseRequestBuilder {
 impl Validate for GetGoodsWarehouseRequest {
     fn check(&self, v: &mut Validator) {
         v.required("goods_ids", !self.goods_ids.is_empty());
-        v.max_items(
+        v.check(
             "goods_ids",
-            self.goods_ids.len(),
-            20,
-            Some("server/API/livebroadcast/commodity-management"),
+            &self.goods_ids,
+            &[
+                Check::MaxItems(20)
+                    .source(Some("server/API/livebroadcast/commodity-management")),
+            ],
         );
     }
 }
@@ -3739,24 +3774,24 @@ impl GetApprovedGoodsRequestBuilder {
 
 impl Validate for GetApprovedGoodsRequest {
     fn check(&self, v: &mut Validator) {
-        v.min(
+        v.check(
             "offset",
-            i64::from(self.offset),
-            0,
-            Some("server/API/livebroadcast/commodity-management"),
+            &self.offset,
+            &[
+                Check::Min(0)
+                    .source(Some("server/API/livebroadcast/commodity-management")),
+            ],
         );
         if let Some(value) = &self.limit {
-            v.min(
+            v.check(
                 "limit",
-                i64::from(*value),
-                1,
-                Some("server/API/livebroadcast/commodity-management"),
-            );
-            v.max(
-                "limit",
-                i64::from(*value),
-                100,
-                Some("server/API/livebroadcast/commodity-management"),
+                value,
+                &[
+                    Check::Min(1)
+                        .source(Some("server/API/livebroadcast/commodity-management")),
+                    Check::Max(100)
+                        .source(Some("server/API/livebroadcast/commodity-management")),
+                ],
             );
         }
         v.known_value("status", self.status.is_known(), &self.status);
@@ -3853,19 +3888,18 @@ impl AddRoleRequestBuilder {
 impl Validate for AddRoleRequest {
     fn check(&self, v: &mut Validator) {
         v.required("username", !self.username.is_empty());
-        v.min(
+        v.check(
             "role",
-            i64::from(self.role),
-            1,
-            Some(
-                "server/API/livebroadcast/role-management: setting 0 (super admin) has no effect",
-            ),
-        );
-        v.max(
-            "role",
-            i64::from(self.role),
-            3,
-            Some("server/API/livebroadcast/role-management"),
+            &self.role.value(),
+            &[
+                Check::Min(1)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/role-management: setting 0 (super admin) has no effect",
+                        ),
+                    ),
+                Check::Max(3).source(Some("server/API/livebroadcast/role-management")),
+            ],
         );
         v.known_value("role", self.role.is_known(), &self.role);
     }
@@ -3983,19 +4017,18 @@ impl DeleteRoleRequestBuilder {
 impl Validate for DeleteRoleRequest {
     fn check(&self, v: &mut Validator) {
         v.required("username", !self.username.is_empty());
-        v.min(
+        v.check(
             "role",
-            i64::from(self.role),
-            1,
-            Some(
-                "server/API/livebroadcast/role-management: removing the super admin has no effect",
-            ),
-        );
-        v.max(
-            "role",
-            i64::from(self.role),
-            3,
-            Some("server/API/livebroadcast/role-management"),
+            &self.role.value(),
+            &[
+                Check::Min(1)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/role-management: removing the super admin has no effect",
+                        ),
+                    ),
+                Check::Max(3).source(Some("server/API/livebroadcast/role-management")),
+            ],
         );
         v.known_value("role", self.role.is_known(), &self.role);
     }
@@ -4112,25 +4145,22 @@ impl Validate for GetRoleListRequest {
             v.known_value("role", value.is_known(), value);
         }
         if let Some(value) = &self.offset {
-            v.min(
+            v.check(
                 "offset",
-                i64::from(*value),
-                0,
-                Some("server/API/livebroadcast/role-management"),
+                value,
+                &[Check::Min(0).source(Some("server/API/livebroadcast/role-management"))],
             );
         }
         if let Some(value) = &self.limit {
-            v.min(
+            v.check(
                 "limit",
-                i64::from(*value),
-                1,
-                Some("server/API/livebroadcast/role-management"),
-            );
-            v.max(
-                "limit",
-                i64::from(*value),
-                30,
-                Some("server/API/livebroadcast/role-management"),
+                value,
+                &[
+                    Check::Min(1)
+                        .source(Some("server/API/livebroadcast/role-management")),
+                    Check::Max(30)
+                        .source(Some("server/API/livebroadcast/role-management")),
+                ],
             );
         }
     }
@@ -4229,17 +4259,15 @@ impl GetFollowersRequestBuilder {
 impl Validate for GetFollowersRequest {
     fn check(&self, v: &mut Validator) {
         if let Some(value) = &self.limit {
-            v.min(
+            v.check(
                 "limit",
-                i64::from(*value),
-                1,
-                Some("server/API/livebroadcast/subscribe-management"),
-            );
-            v.max(
-                "limit",
-                i64::from(*value),
-                2000,
-                Some("server/API/livebroadcast/subscribe-management"),
+                value,
+                &[
+                    Check::Min(1)
+                        .source(Some("server/API/livebroadcast/subscribe-management")),
+                    Check::Max(2000)
+                        .source(Some("server/API/livebroadcast/subscribe-management")),
+                ],
             );
         }
     }
@@ -4324,11 +4352,13 @@ impl PushMessageRequestBuilder {
 impl Validate for PushMessageRequest {
     fn check(&self, v: &mut Validator) {
         v.required("user_openid", !self.user_openid.is_empty());
-        v.max_items(
+        v.check(
             "user_openid",
-            self.user_openid.len(),
-            2000,
-            Some("server/API/livebroadcast/subscribe-management"),
+            &self.user_openid,
+            &[
+                Check::MaxItems(2000)
+                    .source(Some("server/API/livebroadcast/subscribe-management")),
+            ],
         );
     }
 }

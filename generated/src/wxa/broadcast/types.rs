@@ -5,6 +5,7 @@
 use serde::de::MapAccess;
 use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
+use wxlive_runtime::constraint::Check;
 use wxlive_runtime::{Validate, Validator};
 use super::{AuditStatus, FollowAction, LiveStatus, PriceType, Role, RoomType};
 
@@ -469,13 +470,17 @@ impl Validate for GoodsInfo {
         v.required("coverImgUrl", self.cover_img_url.is_some());
         v.required("name", self.name.is_some());
         if let Some(value) = &self.name {
-            v.max_width(
+            v.check(
                 "name",
                 value,
-                28,
-                Some(
-                    "server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符",
-                ),
+                &[
+                    Check::MaxWidth(28)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符",
+                            ),
+                        ),
+                ],
             );
         }
         v.required("priceType", self.price_type.is_some());
@@ -484,19 +489,31 @@ impl Validate for GoodsInfo {
         }
         v.required("price", self.price.is_some());
         if let Some(value) = &self.price {
-            v.max_decimals(
+            v.check(
                 "price",
-                f64::from(*value),
-                2,
-                Some("server/API/livebroadcast/commodity-management/api_addgoods"),
+                value,
+                &[
+                    Check::MaxDecimals(2)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                            ),
+                        ),
+                ],
             );
         }
         if let Some(value) = &self.price2 {
-            v.max_decimals(
+            v.check(
                 "price2",
-                f64::from(*value),
-                2,
-                Some("server/API/livebroadcast/commodity-management/api_addgoods"),
+                value,
+                &[
+                    Check::MaxDecimals(2)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                            ),
+                        ),
+                ],
             );
         }
         v.required("url", self.url.is_some());
@@ -594,32 +611,48 @@ impl Validate for GoodsUpdateInfo {
     fn check(&self, v: &mut Validator) {
         v.required("goodsId", self.goods_id.is_some());
         if let Some(value) = &self.name {
-            v.max_width(
+            v.check(
                 "name",
                 value,
-                28,
-                Some(
-                    "server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符",
-                ),
+                &[
+                    Check::MaxWidth(28)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符",
+                            ),
+                        ),
+                ],
             );
         }
         if let Some(value) = &self.price_type {
             v.known_value("priceType", value.is_known(), value);
         }
         if let Some(value) = &self.price {
-            v.max_decimals(
+            v.check(
                 "price",
-                f64::from(*value),
-                2,
-                Some("server/API/livebroadcast/commodity-management/api_addgoods"),
+                value,
+                &[
+                    Check::MaxDecimals(2)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                            ),
+                        ),
+                ],
             );
         }
         if let Some(value) = &self.price2 {
-            v.max_decimals(
+            v.check(
                 "price2",
-                f64::from(*value),
-                2,
-                Some("server/API/livebroadcast/commodity-management/api_addgoods"),
+                value,
+                &[
+                    Check::MaxDecimals(2)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                            ),
+                        ),
+                ],
             );
         }
         let holds = matches!(self.price_type.map(| x | x.value()), Some(2 | 3));

@@ -1,14 +1,29 @@
-//! Checks the spec's examples against its own types and rules, with the runtime's validator (so a rule
-//! means the same thing here and in the generated `validate()`).
+//! The example pass over the IR: the spec's examples checked against its own types and rules, with the
+//! runtime's validator and constraint vocabulary (so a rule means the same thing here, in the mock server
+//! and in the generated `validate()`).
 
-use quick_xml::events::Event;
+mod callback;
+
 use serde_json::Value;
 use wxlive_runtime::Validator;
 
-use crate::ir::{self, Check, ConstValue, Literal, RuleKind, TypeRef};
+use crate::diag::Diag;
+use crate::ir::{self, Literal, RuleKind, TypeRef};
+
+/// Reports at `d` (the domain file) every problem of the domain's endpoint and callback examples.
+pub fn check_domain(domain: &ir::Domain, d: &mut Diag<'_>) {
+    for (path, message) in endpoint_examples(domain) {
+        d.error_at(path, message);
+    }
+    for c in &domain.callbacks {
+        for message in callback::check(c, &domain.types) {
+            d.error_at(format!("callbacks.{}.example", c.event), message);
+        }
+    }
+}
 
 /// Problems of every endpoint example of `domain`, as (path, message).
-pub fn check_endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
+fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for e in &domain.endpoints {
         let base = format!("endpoints.{}.examples", e.name);
@@ -24,7 +39,7 @@ pub fn check_endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
             if let Value::Object(map) = &mut request {
                 for c in &e.constants {
                     if let Some(found) = map.remove(&c.wire) {
-                        if !const_matches(&found, &c.value) {
+                        if !c.value.matches_json(&found) {
                             ctx.problems.push((
                                 c.wire.clone(),
                                 format!("`{}` is a constant {}; found {found}", c.wire, c.value),
@@ -67,14 +82,6 @@ pub fn check_endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
         }
     }
     problems
-}
-
-fn const_matches(v: &Value, c: &ConstValue) -> bool {
-    match c {
-        ConstValue::Str(s) => v.as_str() == Some(s),
-        ConstValue::Int(i) => v.as_i64() == Some(*i),
-        ConstValue::Bool(b) => v.as_bool() == Some(*b),
-    }
 }
 
 fn literal_matches(v: &Value, lit: &Literal) -> bool {
@@ -195,39 +202,7 @@ impl Ctx<'_> {
     }
 
     fn constraints(&mut self, v: &Value, f: &ir::Field, key: &str) {
-        for c in &f.constraints {
-            let v_ = &mut self.validator;
-            match (&c.check, v) {
-                (Check::MaxChars(n), Value::String(s)) => v_.max_chars(key, s, *n as usize, None),
-                (Check::MinChars(n), Value::String(s)) => v_.min_chars(key, s, *n as usize, None),
-                (Check::MaxBytes(n), Value::String(s)) => v_.max_bytes(key, s, *n as usize, None),
-                (Check::Min(n), Value::Number(x)) => {
-                    v_.min(key, x.as_i64().unwrap_or(i64::MIN), *n, None)
-                }
-                (Check::Max(n), Value::Number(x)) => {
-                    v_.max(key, x.as_i64().unwrap_or(i64::MAX), *n, None)
-                }
-                (Check::MaxItems(n), Value::Array(a)) => {
-                    v_.max_items(key, a.len(), *n as usize, None)
-                }
-                (Check::MinItems(n), Value::Array(a)) => {
-                    v_.min_items(key, a.len(), *n as usize, None)
-                }
-                (Check::Future, Value::Number(x)) => v_.future(key, x.as_i64().unwrap_or(0), None),
-                (Check::MaxWidth(n), Value::String(s)) => v_.max_width(key, s, *n as usize, None),
-                (Check::MinWidth(n), Value::String(s)) => v_.min_width(key, s, *n as usize, None),
-                (Check::MinFromNow(n), Value::Number(x)) => {
-                    v_.min_from_now(key, x.as_i64().unwrap_or(i64::MIN), *n, None)
-                }
-                (Check::MaxFromNow(n), Value::Number(x)) => {
-                    v_.max_from_now(key, x.as_i64().unwrap_or(i64::MAX), *n, None)
-                }
-                (Check::MaxDecimals(n), Value::Number(x)) => {
-                    v_.max_decimals(key, x.as_f64().unwrap_or(f64::NAN), *n, None)
-                }
-                _ => {}
-            }
-        }
+        self.validator.check_json(key, v, &f.constraints);
     }
 
     fn value(&mut self, v: &Value, ty: &TypeRef, path: &str) {
@@ -242,25 +217,25 @@ impl Ctx<'_> {
             }
             TypeRef::Bool => v.is_boolean(),
             TypeRef::Flag => matches!(v.as_i64(), Some(0 | 1)),
-            TypeRef::Enum(name) => {
-                let Some(e) = self.domain.enums.iter().find(|e| &e.name == name) else {
-                    return;
-                };
-                let known = e.values.iter().any(|x| literal_matches(v, &x.value));
+            TypeRef::Enum(e) => {
+                let domain = self.domain;
+                let known = domain
+                    .enum_(e)
+                    .values
+                    .iter()
+                    .any(|x| literal_matches(v, &x.value));
                 if !known {
                     self.problems.push((
                         path.to_owned(),
-                        format!("{v} is not a documented value of enum `{name}`"),
+                        format!("{v} is not a documented value of enum `{}`", e.rust),
                     ));
                 }
                 return;
             }
-            TypeRef::Object(name) => {
-                let Some(o) = self.domain.types.iter().find(|o| &o.name == name) else {
-                    return;
-                };
-                let (fields, rules) = (o.fields.clone(), o.rules.clone());
-                self.object(v, &fields, &rules, path);
+            TypeRef::Object(o) => {
+                let domain = self.domain;
+                let object = domain.object(o);
+                self.object(v, &object.fields, &object.rules, path);
                 return;
             }
             TypeRef::List(item) => {
@@ -313,132 +288,8 @@ fn type_name(ty: &TypeRef) -> String {
         TypeRef::Decimal => "a number".into(),
         TypeRef::Bool => "a boolean".into(),
         TypeRef::Flag => "0 or 1".into(),
-        TypeRef::Enum(n) | TypeRef::Object(n) => format!("a `{n}`"),
+        TypeRef::Enum(_) | TypeRef::Object(_) => format!("a `{ty}`"),
         TypeRef::List(t) => format!("a list of {}", type_name(t)),
     }
 }
 
-/// Problems of a callback's example XML: well-formed, every element declared, Event and MsgType right.
-/// Elements nested in an element whose field has an object type are checked against that type only
-/// when the type is known: see [`check_callback_example_with_types`].
-pub fn check_callback_example(cb: &ir::Callback) -> Vec<String> {
-    check_callback_example_with_types(cb, &[])
-}
-
-/// [`check_callback_example`], resolving fields of object type (nested elements) with `types`.
-pub fn check_callback_example_with_types(cb: &ir::Callback, types: &[ir::Object]) -> Vec<String> {
-    let mut problems = Vec::new();
-    let mut reader = quick_xml::Reader::from_str(&cb.example);
-    // Open elements below the root, and the text gathered for each element (path, text).
-    let mut stack: Vec<String> = Vec::new();
-    let mut depth = 0usize;
-    let mut elements: Vec<(Vec<String>, String)> = Vec::new();
-    let open = |stack: &Vec<String>, elements: &mut Vec<(Vec<String>, String)>| {
-        elements.push((stack.clone(), String::new()));
-    };
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(s)) => {
-                depth += 1;
-                if depth >= 2 {
-                    stack.push(String::from_utf8_lossy(s.name().as_ref()).into_owned());
-                    open(&stack, &mut elements);
-                }
-            }
-            Ok(Event::Empty(s)) => {
-                if depth >= 1 {
-                    stack.push(String::from_utf8_lossy(s.name().as_ref()).into_owned());
-                    open(&stack, &mut elements);
-                    stack.pop();
-                }
-            }
-            Ok(Event::End(_)) => {
-                if depth >= 2 {
-                    stack.pop();
-                }
-                depth = depth.saturating_sub(1);
-            }
-            Ok(Event::Text(t)) => {
-                if let (false, Ok(text)) = (stack.is_empty(), t.unescape()) {
-                    if let Some(last) = elements.iter_mut().rev().find(|(p, _)| *p == stack) {
-                        last.1.push_str(text.trim());
-                    }
-                }
-            }
-            Ok(Event::CData(t)) => {
-                if !stack.is_empty() {
-                    if let Some(last) = elements.iter_mut().rev().find(|(p, _)| *p == stack) {
-                        last.1.push_str(&String::from_utf8_lossy(&t));
-                    }
-                }
-            }
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => {
-                problems.push(format!("malformed XML: {e}"));
-                return problems;
-            }
-        }
-    }
-    for (path, text) in &elements {
-        let shown = path.join("/");
-        let mut fields: &[ir::Field] = &cb.fields;
-        let mut field: Option<&ir::Field> = None;
-        for (i, segment) in path.iter().enumerate() {
-            if i > 0 {
-                match field.map(|f| &f.ty) {
-                    Some(TypeRef::Object(name)) => match types.iter().find(|o| &o.name == name) {
-                        Some(o) => fields = &o.fields,
-                        None => {
-                            field = None;
-                            break;
-                        }
-                    },
-                    _ => {
-                        problems.push(format!(
-                            "element <{shown}> is nested in an element that is not of an object type"
-                        ));
-                        field = None;
-                        break;
-                    }
-                }
-            }
-            field = fields.iter().find(|f| &f.wire == segment);
-            if field.is_none() {
-                let known: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
-                problems.push(format!(
-                    "element <{shown}> is not a declared field; expected one of {}",
-                    known.join(", ")
-                ));
-                break;
-            }
-        }
-        let Some(f) = field else { continue };
-        let expected = match &f.ty {
-            TypeRef::I32 | TypeRef::I64 | TypeRef::Flag if text.trim().parse::<i64>().is_err() => {
-                Some("an integer")
-            }
-            TypeRef::Decimal if text.trim().parse::<f64>().is_err() => Some("a number"),
-            _ => None,
-        };
-        if let Some(expected) = expected {
-            problems.push(format!("<{shown}> should be {expected}, found {text:?}"));
-        }
-    }
-    let get = |n: &str| {
-        elements
-            .iter()
-            .find(|(p, _)| p.len() == 1 && p[0] == n)
-            .map(|(_, v)| v.as_str())
-    };
-    if let Some(event) = get("Event").filter(|e| *e != cb.event) {
-        problems.push(format!("<Event> is {event:?}; expected {:?}", cb.event));
-    }
-    if let Some(msg_type) = get("MsgType").filter(|m| *m != cb.msg_type) {
-        problems.push(format!(
-            "<MsgType> is {msg_type:?}; expected {:?}",
-            cb.msg_type
-        ));
-    }
-    problems
-}

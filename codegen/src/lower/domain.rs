@@ -1,0 +1,142 @@
+//! One domain file: its names and feature, then enums, types, endpoints and callbacks, and the Rust
+//! names its module declares (checked for collisions).
+
+use std::collections::BTreeMap;
+
+use super::names::{self, check_doc_id, check_ident, Case, Namespace};
+use super::types::{lower_enum, lower_object, Scope};
+use crate::diag::Diag;
+use crate::ir;
+use crate::spec::model::DomainFile;
+use crate::spec::SpecError;
+
+/// Lowers `domain` (file `file`); `features` maps each cargo feature to the file that declared it.
+pub fn lower_domain(
+    file: &str,
+    domain: &DomainFile,
+    out: &mut Vec<SpecError>,
+    features: &mut BTreeMap<String, String>,
+) -> ir::Domain {
+    let mut d = Diag::new(file, out);
+    check_ident(&mut d.at("domain"), &domain.domain, Case::Snake);
+    check_doc_id(&mut d.at("doc"), &domain.doc);
+    check_feature(&mut d.at("feature"), &domain.feature, file, features);
+    let enums: Vec<ir::Enum> = domain
+        .enums
+        .iter()
+        .map(|(name, e)| lower_enum(&mut d.at(format!("enums.{name}")), name, e))
+        .collect();
+    for name in domain.types.keys() {
+        if domain.enums.contains_key(name) {
+            d.error_at(
+                format!("types.{name}"),
+                format!("`{name}` is declared both as an enum and as a type"),
+            );
+        }
+    }
+    let scope = Scope::new(&enums, domain);
+    let types: Vec<ir::Object> = domain
+        .types
+        .iter()
+        .map(|(name, t)| lower_object(&mut d.at(format!("types.{name}")), name, t, &scope))
+        .collect();
+    let endpoints: Vec<ir::Endpoint> = domain
+        .endpoints
+        .iter()
+        .map(|(name, e)| super::endpoints::lower(&mut d.at(format!("endpoints.{name}")), name, e, &scope))
+        .collect();
+    let callbacks: Vec<ir::Callback> = domain
+        .callbacks
+        .iter()
+        .map(|(name, c)| {
+            super::callbacks::lower(&mut d.at(format!("callbacks.{name}")), name, c, &scope, &types)
+        })
+        .collect();
+    let api = names::api_name(&domain.domain);
+    claim_names(&mut d, &api, &enums, &types, &endpoints, &callbacks);
+    ir::Domain {
+        file: file.to_owned(),
+        name: domain.domain.clone(),
+        feature: domain.feature.clone(),
+        title: domain.title.clone(),
+        summary: domain.summary.clone(),
+        doc: domain.doc.clone(),
+        enums,
+        types,
+        endpoints,
+        callbacks,
+        api,
+    }
+}
+
+fn check_feature(
+    d: &mut Diag<'_>,
+    feature: &str,
+    file: &str,
+    features: &mut BTreeMap<String, String>,
+) {
+    let valid = !feature.is_empty()
+        && feature
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !valid {
+        d.error(format!(
+            "`{feature}` is not a valid cargo feature name; expected lowercase letters, digits, `-`"
+        ));
+    }
+    if feature == "mock" || feature == "default" {
+        d.error(format!(
+            "`{feature}` is a feature of the generated crate itself; expected another name"
+        ));
+    }
+    if let Some(other) = features.insert(feature.to_owned(), file.to_owned()) {
+        d.error(format!(
+            "feature `{feature}` is already used by {other}; expected a unique feature per domain"
+        ));
+    }
+}
+
+/// Claims every Rust type name the domain module declares, generated ones first, so that a declared
+/// enum or type that clashes with one is reported at its own path; and the method names of the API
+/// type.
+fn claim_names(
+    d: &mut Diag<'_>,
+    api: &str,
+    enums: &[ir::Enum],
+    types: &[ir::Object],
+    endpoints: &[ir::Endpoint],
+    callbacks: &[ir::Callback],
+) {
+    let mut module = Namespace::domain_types();
+    module.claim(&mut d.at("domain"), api, "the domain's API type");
+    module.claim(&mut d.at("callbacks"), "Event", "the domain's event enum");
+    let mut methods = Namespace::empty();
+    methods.claim(&mut d.at("domain"), "new", "the API type's constructor");
+    for e in endpoints {
+        let mut ed = d.at(format!("endpoints.{}", e.name));
+        let n = &e.names;
+        module.claim(&mut ed, &n.request, &format!("the request type of endpoint `{}`", e.name));
+        module.claim(&mut ed, &n.builder, &format!("the request builder of endpoint `{}`", e.name));
+        module.claim(&mut ed, &n.response, &format!("the response type of endpoint `{}`", e.name));
+        methods.claim(&mut ed, &e.name, &format!("the method of endpoint `{}`", e.name));
+        if let Some(p) = &e.pagination {
+            methods.claim(&mut ed, &format!("{}_pages", e.name), &format!("the page stream of endpoint `{}`", e.name));
+            if p.items.is_some() {
+                methods.claim(&mut ed, &format!("{}_items", e.name), &format!("the item stream of endpoint `{}`", e.name));
+            }
+        }
+    }
+    for c in callbacks {
+        module.claim(
+            &mut d.at(format!("callbacks.{}", c.event)),
+            &c.rust,
+            &format!("the struct of event `{}`", c.event),
+        );
+    }
+    for e in enums {
+        module.claim(&mut d.at(format!("enums.{}", e.name)), &e.name, "a declared enum");
+    }
+    for t in types.iter().filter(|t| enums.iter().all(|e| e.name != t.name)) {
+        module.claim(&mut d.at(format!("types.{}", t.name)), &t.name, "a declared type");
+    }
+}

@@ -1,0 +1,123 @@
+//! The product file: names, credentials, the token endpoint and the common errcodes; then its domains.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::names::{check_doc_id, check_ident, Case};
+use crate::diag::Diag;
+use crate::ir;
+use crate::spec::load::LoadedProduct;
+use crate::spec::model::ErrorCode;
+use crate::spec::SpecError;
+
+/// Lowers `lp` and its domains; `features` maps each cargo feature to the file that declared it.
+pub fn lower(
+    lp: &LoadedProduct,
+    out: &mut Vec<SpecError>,
+    features: &mut BTreeMap<String, String>,
+) -> ir::Product {
+    let p = &lp.product;
+    let mut d = Diag::new(&lp.file, out);
+    check_ident(&mut d.at("product"), &p.product, Case::Snake);
+    check_ident(&mut d.at("client"), &p.client, Case::Camel);
+    check_ident(
+        &mut d.at("credentials.id.name"),
+        &p.credentials.id.name,
+        Case::Snake,
+    );
+    check_ident(
+        &mut d.at("credentials.secret.name"),
+        &p.credentials.secret.name,
+        Case::Snake,
+    );
+    check_doc_id(&mut d.at("auth.token.doc"), &p.auth.token.doc);
+    let params = token_params(&mut d.at("auth.token.params"), p);
+    check_errors(&mut d.at("errors"), &p.errors);
+    let domains = lp
+        .domains
+        .iter()
+        .map(|(file, domain)| super::domain::lower_domain(file, domain, out, features))
+        .collect();
+    ir::Product {
+        file: lp.file.clone(),
+        name: p.product.clone(),
+        title: p.title.clone(),
+        summary: p.summary.clone(),
+        host: p.host.clone(),
+        doc_base: p.doc_base.clone(),
+        client: p.client.clone(),
+        credentials: [
+            (
+                p.credentials.id.name.clone(),
+                p.credentials.id.title.clone(),
+                p.credentials.id.doc.clone(),
+            ),
+            (
+                p.credentials.secret.name.clone(),
+                p.credentials.secret.title.clone(),
+                p.credentials.secret.doc.clone(),
+            ),
+        ],
+        token_param: p.auth.token_param.clone(),
+        token: ir::TokenEndpoint {
+            title: p.auth.token.title.clone(),
+            doc: p.auth.token.doc.clone(),
+            method: p.auth.token.method,
+            path: p.auth.token.path.clone(),
+            params,
+            token_field: p.auth.token.token_field.clone(),
+            expires_field: p.auth.token.expires_field.clone(),
+        },
+        errors: p.errors.clone(),
+        mock_errors: p.mock.clone().unwrap_or_default(),
+        domains,
+    }
+}
+
+/// `$id`, `$secret`, literal strings and booleans.
+fn token_params(
+    d: &mut Diag<'_>,
+    p: &crate::spec::model::ProductFile,
+) -> Vec<(String, ir::ParamValue)> {
+    const EXPECTED: &str = "expected `$id`, `$secret`, a literal string or a boolean";
+    let mut params = Vec::new();
+    for (name, value) in p.auth.token.params.iter() {
+        let v = match value {
+            serde_yaml::Value::String(s) if s == "$id" => ir::ParamValue::Id,
+            serde_yaml::Value::String(s) if s == "$secret" => ir::ParamValue::Secret,
+            serde_yaml::Value::String(s) if s.starts_with('$') => {
+                d.error_at(name, format!("unknown variable `{s}`; {EXPECTED}"));
+                continue;
+            }
+            serde_yaml::Value::String(s) => ir::ParamValue::Literal(s.clone()),
+            serde_yaml::Value::Bool(b) => ir::ParamValue::Bool(*b),
+            _ => {
+                d.error_at(name, EXPECTED);
+                continue;
+            }
+        };
+        params.push((name.clone(), v));
+    }
+    params
+}
+
+/// Unique codes and names, snake_case names, valid doc ids.
+pub fn check_errors(d: &mut Diag<'_>, codes: &[ErrorCode]) {
+    let mut seen_codes = BTreeSet::new();
+    let mut seen_names = BTreeSet::new();
+    for (i, e) in codes.iter().enumerate() {
+        let mut d = d.at(format!("[{i}]"));
+        if !seen_codes.insert(e.code) {
+            d.error_at(
+                "code",
+                format!("duplicate errcode {}; expected each errcode once", e.code),
+            );
+        }
+        if !seen_names.insert(e.name.clone()) {
+            d.error_at("name", format!("duplicate error name `{}`", e.name));
+        }
+        check_ident(&mut d.at("name"), &e.name, Case::Snake);
+        if let Some(doc) = &e.doc {
+            check_doc_id(&mut d.at("doc"), doc);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Enums and object types, and the resolution of type names (`string`, `LivingType`, `WatchUser[]`) to
+//! typed references that carry the id and what emitters need.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::fields;
+use super::names::{check_ident, Case};
+use crate::diag::Diag;
+use crate::ir::{self, EnumRef, Literal, ObjectRef, TypeRef};
+use crate::spec::error::closest;
+use crate::spec::model::{self, DomainFile};
+
+/// The built-in type names.
+pub const BUILTINS: [&str; 6] = ["string", "i32", "i64", "decimal", "bool", "flag"];
+
+/// The type names of one domain, resolved to references.
+pub struct Scope {
+    enums: HashMap<String, EnumRef>,
+    enum_values: Vec<Vec<Literal>>,
+    objects: HashMap<String, ObjectRef>,
+    names: Vec<String>,
+}
+
+impl Scope {
+    /// The declared `enums` (already lowered) and the object types of `domain`, with which of them a
+    /// request can reach (they get a `Validate` impl).
+    pub fn new(enums: &[ir::Enum], domain: &DomainFile) -> Self {
+        let validated = reachable_from_requests(domain);
+        let enum_refs = enums.iter().enumerate().map(|(id, e)| {
+            let r = EnumRef {
+                id,
+                rust: e.name.clone(),
+                is_string: e.is_string,
+            };
+            (e.name.clone(), r)
+        });
+        let objects = domain.types.keys().enumerate().map(|(id, name)| {
+            let r = ObjectRef {
+                id,
+                rust: name.clone(),
+                validated: validated.contains(name.as_str()),
+            };
+            (name.clone(), r)
+        });
+        let names = BUILTINS
+            .iter()
+            .map(|b| (*b).to_owned())
+            .chain(domain.enums.keys().cloned())
+            .chain(domain.types.keys().cloned())
+            .collect();
+        Scope {
+            enums: enum_refs.collect(),
+            enum_values: enums
+                .iter()
+                .map(|e| e.values.iter().map(|v| v.value.clone()).collect())
+                .collect(),
+            objects: objects.collect(),
+            names,
+        }
+    }
+
+    /// The documented values of enum `e`.
+    pub fn enum_values(&self, e: &EnumRef) -> &[Literal] {
+        self.enum_values.get(e.id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The type `ty` names, or what is wrong with it.
+    pub fn resolve(&self, ty: &str) -> Result<TypeRef, String> {
+        let ty = ty.trim();
+        if let Some(inner) = ty.strip_suffix("[]") {
+            return Ok(TypeRef::List(Box::new(self.resolve(inner)?)));
+        }
+        Ok(match ty {
+            "string" => TypeRef::String,
+            "i32" => TypeRef::I32,
+            "i64" => TypeRef::I64,
+            "decimal" => TypeRef::Decimal,
+            "bool" => TypeRef::Bool,
+            "flag" => TypeRef::Flag,
+            name => match (self.enums.get(name), self.objects.get(name)) {
+                (Some(e), _) => TypeRef::Enum(e.clone()),
+                (_, Some(o)) => TypeRef::Object(o.clone()),
+                _ => {
+                    let mut message = format!(
+                        "unknown type `{name}`; expected one of {}, a declared enum or type, or `T[]`",
+                        BUILTINS.join(", ")
+                    );
+                    if let Some(best) = closest(name, self.names.iter().map(String::as_str)) {
+                        message.push_str(&format!(" (did you mean `{best}`?)"));
+                    }
+                    return Err(message);
+                }
+            },
+        })
+    }
+}
+
+/// Object types reachable from the request fields (`query`, `body`) of `domain`'s endpoints, by name.
+fn reachable_from_requests(domain: &DomainFile) -> BTreeSet<&str> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = domain
+        .endpoints
+        .values()
+        .flat_map(|e| e.query.values().chain(e.body.values()))
+        .map(|f| f.ty.as_str())
+        .collect();
+    while let Some(ty) = stack.pop() {
+        let name = ty.trim().trim_end_matches("[]").trim();
+        if let Some((key, t)) = domain.types.get_key_value(name) {
+            if seen.insert(key.as_str()) {
+                stack.extend(t.fields.values().map(|f| f.ty.as_str()));
+            }
+        }
+    }
+    seen
+}
+
+/// Lowers one enum at `d` (`enums.<name>`).
+pub fn lower_enum(d: &mut Diag<'_>, name: &str, e: &model::EnumDef) -> ir::Enum {
+    check_ident(d, name, Case::Camel);
+    let mut values = Vec::new();
+    let mut seen_values = BTreeMap::new();
+    let mut seen_names = BTreeSet::new();
+    let mut kinds = BTreeSet::new();
+    if e.values.is_empty() {
+        d.error_at("values", "an enum needs at least one value");
+    }
+    for (i, v) in e.values.iter().enumerate() {
+        let mut vd = d.at(format!("values[{i}]"));
+        let value = match &v.value {
+            serde_yaml::Value::Number(n) if n.as_i64().is_some() => {
+                Literal::Int(n.as_i64().unwrap_or_default())
+            }
+            serde_yaml::Value::String(s) => Literal::Str(s.clone()),
+            _ => {
+                vd.error_at("value", "expected an integer or a string");
+                continue;
+            }
+        };
+        kinds.insert(matches!(value, Literal::Str(_)));
+        if let Some(first) = seen_values.insert(value.clone(), i) {
+            vd.error_at(
+                "value",
+                format!(
+                    "duplicate value {value} (already at values[{first}]); expected unique values"
+                ),
+            );
+        }
+        if !seen_names.insert(v.name.clone()) {
+            vd.error_at("name", format!("duplicate variant name `{}`", v.name));
+        }
+        check_ident(&mut vd.at("name"), &v.name, Case::Camel);
+        if v.name == "Unknown" {
+            vd.error_at("name", "`Unknown` is reserved for undocumented values");
+        }
+        values.push(ir::EnumVariant {
+            value,
+            name: v.name.clone(),
+            title: v.title.clone(),
+            doc: v.doc.clone(),
+        });
+    }
+    if kinds.len() > 1 {
+        d.error_at("values", "mixes integer and string values; expected one kind");
+    }
+    ir::Enum {
+        name: name.to_owned(),
+        doc: e.doc.clone(),
+        is_string: kinds.contains(&true),
+        values,
+    }
+}
+
+/// Lowers one object type at `d` (`types.<name>`).
+pub fn lower_object(d: &mut Diag<'_>, name: &str, t: &model::TypeDef, scope: &Scope) -> ir::Object {
+    check_ident(d, name, Case::Camel);
+    let fields = fields::lower_fields(&mut d.at("fields"), &t.fields, fields::Side::Decoded, scope);
+    let rules = super::rules::lower_rules(d, &t.rules, &fields, scope);
+    let validated = scope
+        .objects
+        .get(name)
+        .is_some_and(|o| o.validated);
+    ir::Object {
+        name: name.to_owned(),
+        doc: t.doc.clone(),
+        fields,
+        rules,
+        validated,
+    }
+}
