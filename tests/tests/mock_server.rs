@@ -737,3 +737,35 @@ mod wxa {
         assert!(matches!(err, Error::Token(_)), "{err:?}");
     }
 }
+
+#[tokio::test]
+async fn unreadable_mock_rules_stop_the_server_from_starting() {
+    let mut config = wxlive::wecom::mock_config();
+    let route = config
+        .routes
+        .iter_mut()
+        .find(|r| r.behaviour.is_some())
+        .expect("the living spec has mock rules");
+    let operation = format!("{}.{}", route.operation.domain, route.operation.name);
+    route.behaviour = Some(r#"{"create": {"store": 1}}"#);
+    let err = MockServer::start(config)
+        .await
+        .expect_err("a broken mock rule is never dropped");
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert!(
+        err.to_string()
+            .contains(&format!("the mock rule of `{operation}`")),
+        "{err}"
+    );
+
+    let base = wxlive::wecom::mock_config();
+    let config = wxlive::runtime::mock::MockConfig::new(
+        base.product,
+        base.routes.clone(),
+        Some(r#"{"not_an_errcode_name": 1}"#),
+    );
+    let err = MockServer::start(config)
+        .await
+        .expect_err("a broken errcode table is never replaced by defaults");
+    assert!(err.to_string().contains("mock errcodes"), "{err}");
+}

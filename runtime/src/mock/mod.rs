@@ -110,6 +110,8 @@ pub struct MockConfig {
     pub secret: String,
     /// Lifetime of issued tokens.
     pub token_lifetime: Duration,
+    /// What could not be read when the config was made (reported by [`MockServer::start`]).
+    problems: Vec<String>,
 }
 
 impl std::fmt::Debug for MockConfig {
@@ -131,15 +133,26 @@ impl MockConfig {
         routes: Vec<MockRoute>,
         errors_json: Option<&str>,
     ) -> Self {
+        let mut problems = Vec::new();
+        let errors = match errors_json.map(serde_json::from_str::<MockErrors>) {
+            None => MockErrors::default(),
+            Some(Ok(errors)) => errors,
+            Some(Err(e)) => {
+                problems.push(format!(
+                    "the mock errcodes of product `{}` cannot be read: {e}",
+                    product.name
+                ));
+                MockErrors::default()
+            }
+        };
         MockConfig {
             product,
             routes,
-            errors: errors_json
-                .and_then(|j| serde_json::from_str(j).ok())
-                .unwrap_or_default(),
+            errors,
             id: "mock-corp".into(),
             secret: "mock-secret".into(),
             token_lifetime: Duration::from_secs(7200),
+            problems,
         }
     }
 
@@ -188,17 +201,36 @@ impl MockServer {
         Self::start_on(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
-    /// Starts serving on `addr`.
+    /// Starts serving on `addr`. A mock rule, fixture or errcode table that cannot be read is an
+    /// `InvalidData` error naming it: nothing is dropped silently.
     pub async fn start_on(config: MockConfig, addr: SocketAddr) -> std::io::Result<MockServer> {
-        let routes = config
-            .routes
-            .iter()
-            .map(|r| {
-                let behaviour = r.behaviour.and_then(|b| serde_json::from_str(b).ok());
-                let fixture: Value = serde_json::from_str(r.fixture).unwrap_or(Value::Null);
-                (r.clone(), behaviour, fixture)
-            })
-            .collect();
+        let mut problems = config.problems.clone();
+        let mut routes = Vec::new();
+        for r in &config.routes {
+            let op = format!("{}.{}", r.operation.domain, r.operation.name);
+            let behaviour = match r.behaviour.map(serde_json::from_str::<MockBehaviour>) {
+                None => None,
+                Some(Ok(rule)) => Some(rule),
+                Some(Err(e)) => {
+                    problems.push(format!("the mock rule of `{op}` cannot be read: {e}"));
+                    None
+                }
+            };
+            let fixture: Value = match serde_json::from_str(r.fixture) {
+                Ok(fixture) => fixture,
+                Err(e) => {
+                    problems.push(format!("the fixture of `{op}` is not JSON: {e}"));
+                    Value::Null
+                }
+            };
+            routes.push((r.clone(), behaviour, fixture));
+        }
+        if !problems.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                problems.join("; "),
+            ));
+        }
         let shared = Arc::new(Shared {
             config,
             routes,
