@@ -80,7 +80,9 @@ mod tests {
     fn paths_nest_and_indices_join_without_a_dot() {
         let mut out = Vec::new();
         let mut root = Diag::new("spec/x.yaml", &mut out);
-        root.at("endpoints").at("create").error_at("rules[0]", "bad");
+        root.at("endpoints")
+            .at("create")
+            .error_at("rules[0]", "bad");
         root.at("endpoints").at("rules").error_at("[2]", "worse");
         root.error("whole file");
         let shown: Vec<String> = out.iter().map(ToString::to_string).collect();

@@ -92,7 +92,10 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
         TypeRef::Object(o) if depth < 4 => {
             let mut map = Map::new();
             for field in &domain.object(o).fields {
-                map.insert(field.wire.clone(), value(domain, field, &field.ty, depth + 1));
+                map.insert(
+                    field.wire.clone(),
+                    value(domain, field, &field.ty, depth + 1),
+                );
             }
             Value::Object(map)
         }

@@ -193,7 +193,8 @@ pub static KINDS: &[KindInfo] = &[
     KindInfo {
         key: "max_width",
         param: ParamType::Count,
-        spec_doc: "At most this display width: a wide (CJK, full-width) character counts 2, any other 1.",
+        spec_doc:
+            "At most this display width: a wide (CJK, full-width) character counts 2, any other 1.",
         applies: &TEXT,
         bounds: Some(("width", End::Upper)),
     },
@@ -228,7 +229,8 @@ pub static KINDS: &[KindInfo] = &[
     KindInfo {
         key: "pattern",
         param: ParamType::Regex,
-        spec_doc: "A regular expression the string must match (anchor it with `^…$` to match the whole \
+        spec_doc:
+            "A regular expression the string must match (anchor it with `^…$` to match the whole \
                    value; syntax of the `regex-lite` crate).",
         applies: &TEXT,
         bounds: None,
@@ -393,10 +395,12 @@ impl<S: AsRef<str>> Check<S> {
             (Check::Max(max), Subject::Integer(value)) => {
                 (value > *max).then(|| format!("{value} is above {max}"))
             }
-            (Check::MaxItems(max), Subject::Items(n)) => (n as u64 > *max)
-                .then(|| format!("{n} items, at most {max} allowed")),
-            (Check::MinItems(min), Subject::Items(n)) => (( n as u64) < *min)
-                .then(|| format!("{n} items, at least {min} required")),
+            (Check::MaxItems(max), Subject::Items(n)) => {
+                (n as u64 > *max).then(|| format!("{n} items, at most {max} allowed"))
+            }
+            (Check::MinItems(min), Subject::Items(n)) => {
+                ((n as u64) < *min).then(|| format!("{n} items, at least {min} required"))
+            }
             (Check::Future, Subject::Integer(value)) => {
                 let now = now?;
                 (value <= now).then(|| format!("{value} is not after the current time {now}"))
@@ -595,7 +599,9 @@ impl<T> Measure for [T] {
 fn matches(pattern: &str, text: &str) -> Option<bool> {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<regex_lite::Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let regex = cache
         .entry(pattern.to_owned())
         .or_insert_with(|| regex_lite::Regex::new(pattern).ok());

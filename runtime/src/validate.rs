@@ -322,7 +322,11 @@ mod tests {
     #[test]
     fn collects_every_violation_with_paths() {
         let mut v = Validator::at(1_000);
-        v.check("theme", &"直".repeat(21), &rule(Check::MaxChars(20), Some("96837")));
+        v.check(
+            "theme",
+            &"直".repeat(21),
+            &rule(Check::MaxChars(20), Some("96837")),
+        );
         v.nested("activity_detail", |v| {
             v.check("image_list", &[0; 6][..], &rule(Check::MaxItems(5), None))
         });
@@ -388,7 +392,11 @@ mod tests {
                 &value,
                 &rule(Check::MinFromNow(600), Some("api_createroom")),
             );
-            v.check("startTime", &value, &rule(Check::MaxFromNow(15_552_000), None));
+            v.check(
+                "startTime",
+                &value,
+                &rule(Check::MaxFromNow(15_552_000), None),
+            );
             v.finish()
         };
         assert!(check(1_000_600).is_ok(), "exactly now + 10 min");

@@ -11,7 +11,6 @@ use super::GeneratedFile;
 use crate::ir::{Callback, Endpoint, Location, TypeRef};
 use crate::synth;
 
-
 /// Path of an endpoint's fixture, relative to the generated crate.
 pub fn endpoint_path(ctx: &Ctx<'_>, e: &Endpoint) -> String {
     format!(

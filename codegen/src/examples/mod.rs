@@ -50,6 +50,26 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
             }
             ctx.object(&request, &e.request, &e.rules, "");
             ctx.finish(&format!("{base}.request"), &mut problems);
+        } else {
+            // The fixture made up from the types must satisfy the rules like an example would.
+            let mut ctx = Ctx {
+                domain,
+                problems: Vec::new(),
+                validator: Validator::timeless(),
+                request: true,
+            };
+            ctx.object(&crate::synth::request(domain, e), &e.request, &e.rules, "");
+            let mut found = Vec::new();
+            ctx.finish("", &mut found);
+            for (path, message) in found {
+                problems.push((
+                    format!("endpoints.{}", e.name),
+                    format!(
+                        "no valid request fixture can be made up from the types (`{path}`: {message}); \
+                         add `examples.request`"
+                    ),
+                ));
+            }
         }
         if let Some(resp) = &e.example_response {
             let mut ctx = Ctx {
@@ -292,4 +312,3 @@ fn type_name(ty: &TypeRef) -> String {
         TypeRef::List(t) => format!("a list of {}", type_name(t)),
     }
 }
-

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::names::{self, check_doc_id, check_ident, Case, Namespace};
-use super::types::{lower_enum, lower_object, Scope};
+use super::types::{check_finite, lower_enum, lower_object, Scope};
 use crate::diag::Diag;
 use crate::ir;
 use crate::spec::model::DomainFile;
@@ -40,16 +40,25 @@ pub fn lower_domain(
         .iter()
         .map(|(name, t)| lower_object(&mut d.at(format!("types.{name}")), name, t, &scope))
         .collect();
+    check_finite(&mut d, &types);
     let endpoints: Vec<ir::Endpoint> = domain
         .endpoints
         .iter()
-        .map(|(name, e)| super::endpoints::lower(&mut d.at(format!("endpoints.{name}")), name, e, &scope))
+        .map(|(name, e)| {
+            super::endpoints::lower(&mut d.at(format!("endpoints.{name}")), name, e, &scope)
+        })
         .collect();
     let callbacks: Vec<ir::Callback> = domain
         .callbacks
         .iter()
         .map(|(name, c)| {
-            super::callbacks::lower(&mut d.at(format!("callbacks.{name}")), name, c, &scope, &types)
+            super::callbacks::lower(
+                &mut d.at(format!("callbacks.{name}")),
+                name,
+                c,
+                &scope,
+                &types,
+            )
         })
         .collect();
     let api = names::api_name(&domain.domain);
@@ -115,14 +124,38 @@ fn claim_names(
     for e in endpoints {
         let mut ed = d.at(format!("endpoints.{}", e.name));
         let n = &e.names;
-        module.claim(&mut ed, &n.request, &format!("the request type of endpoint `{}`", e.name));
-        module.claim(&mut ed, &n.builder, &format!("the request builder of endpoint `{}`", e.name));
-        module.claim(&mut ed, &n.response, &format!("the response type of endpoint `{}`", e.name));
-        methods.claim(&mut ed, &e.name, &format!("the method of endpoint `{}`", e.name));
+        module.claim(
+            &mut ed,
+            &n.request,
+            &format!("the request type of endpoint `{}`", e.name),
+        );
+        module.claim(
+            &mut ed,
+            &n.builder,
+            &format!("the request builder of endpoint `{}`", e.name),
+        );
+        module.claim(
+            &mut ed,
+            &n.response,
+            &format!("the response type of endpoint `{}`", e.name),
+        );
+        methods.claim(
+            &mut ed,
+            &e.name,
+            &format!("the method of endpoint `{}`", e.name),
+        );
         if let Some(p) = &e.pagination {
-            methods.claim(&mut ed, &format!("{}_pages", e.name), &format!("the page stream of endpoint `{}`", e.name));
+            methods.claim(
+                &mut ed,
+                &format!("{}_pages", e.name),
+                &format!("the page stream of endpoint `{}`", e.name),
+            );
             if p.items.is_some() {
-                methods.claim(&mut ed, &format!("{}_items", e.name), &format!("the item stream of endpoint `{}`", e.name));
+                methods.claim(
+                    &mut ed,
+                    &format!("{}_items", e.name),
+                    &format!("the item stream of endpoint `{}`", e.name),
+                );
             }
         }
     }
@@ -134,9 +167,20 @@ fn claim_names(
         );
     }
     for e in enums {
-        module.claim(&mut d.at(format!("enums.{}", e.name)), &e.name, "a declared enum");
+        module.claim(
+            &mut d.at(format!("enums.{}", e.name)),
+            &e.name,
+            "a declared enum",
+        );
     }
-    for t in types.iter().filter(|t| enums.iter().all(|e| e.name != t.name)) {
-        module.claim(&mut d.at(format!("types.{}", t.name)), &t.name, "a declared type");
+    for t in types
+        .iter()
+        .filter(|t| enums.iter().all(|e| e.name != t.name))
+    {
+        module.claim(
+            &mut d.at(format!("types.{}", t.name)),
+            &t.name,
+            "a declared type",
+        );
     }
 }

@@ -12,7 +12,10 @@ use crate::spec::model;
 pub fn lower(d: &mut Diag<'_>, name: &str, e: &model::Endpoint, scope: &Scope) -> ir::Endpoint {
     check_ident(d, name, Case::Snake);
     check_doc_id(&mut d.at("doc"), &e.doc);
-    for (key, id) in [("third_party", &e.docs.third_party), ("agent", &e.docs.agent)] {
+    for (key, id) in [
+        ("third_party", &e.docs.third_party),
+        ("agent", &e.docs.agent),
+    ] {
         if let Some(id) = id {
             check_doc_id(&mut d.at(format!("docs.{key}")), id);
         }
@@ -55,7 +58,12 @@ pub fn lower(d: &mut Diag<'_>, name: &str, e: &model::Endpoint, scope: &Scope) -
     }
     let rules = super::rules::lower_rules(d, &e.rules, &request, scope);
     let mut constants = lower_constants(&mut d.at("query"), &e.query, Side::Query, scope);
-    constants.extend(lower_constants(&mut d.at("body"), &e.body, Side::Body, scope));
+    constants.extend(lower_constants(
+        &mut d.at("body"),
+        &e.body,
+        Side::Body,
+        scope,
+    ));
     let pagination = e
         .pagination
         .as_ref()

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use wxlive_runtime::constraint::End;
 
 use super::names::{check_ident, field_name, Case};
-use super::types::Scope;
 use super::render_yaml;
+use super::types::Scope;
 use crate::diag::Diag;
 use crate::ir::{self, ConstValue, Constraint, Literal, Location, TypeRef};
 use crate::spec::model::{Field, UniqueMapField};
@@ -68,7 +68,10 @@ pub fn lower_fields(
         if f.lenient && ty != TypeRef::String {
             fd.error_at(
                 "lenient",
-                format!("`lenient` applies to string fields; this field is `{}`", f.ty),
+                format!(
+                    "`lenient` applies to string fields; this field is `{}`",
+                    f.ty
+                ),
             );
         }
         if f.lenient && side.is_request() {

@@ -17,7 +17,9 @@ pub fn lower(
 ) -> Option<MockBehaviour> {
     let parsed = serde_json::to_value(raw)
         .map_err(|err| err.to_string())
-        .and_then(|json| serde_json::from_value::<MockBehaviour>(json).map_err(|err| err.to_string()));
+        .and_then(|json| {
+            serde_json::from_value::<MockBehaviour>(json).map_err(|err| err.to_string())
+        });
     let rule = match parsed {
         Ok(rule) => rule,
         Err(err) => {
@@ -66,7 +68,12 @@ fn check(d: &mut Diag<'_>, rule: &MockBehaviour, request: &[ir::Field], response
             ..
         } => {
             for (record_field, req) in filter {
-                need(&format!("list.filter.{record_field}"), req, request, "request");
+                need(
+                    &format!("list.filter.{record_field}"),
+                    req,
+                    request,
+                    "request",
+                );
             }
             need("list.items", items, response, "response");
             need("list.cursor", cursor, request, "request");

@@ -71,3 +71,6 @@ pub(crate) fn render_yaml(v: &serde_yaml::Value) -> String {
         other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests;

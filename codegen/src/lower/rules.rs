@@ -23,7 +23,9 @@ pub fn lower_rules(
             r.difference.is_some(),
         ];
         if kinds.iter().filter(|k| **k).count() != 1 {
-            rd.error("expected exactly one rule kind: `only_when`, `required_when` or `difference`");
+            rd.error(
+                "expected exactly one rule kind: `only_when`, `required_when` or `difference`",
+            );
             continue;
         }
         let kind = match (&r.difference, &r.only_when, &r.required_when) {
@@ -49,14 +51,20 @@ fn difference(
     fields: &[ir::Field],
 ) -> Option<ir::RuleKind> {
     if !r.fields.is_empty() {
-        d.error_at("fields", "a `difference` rule governs no `fields`; leave it out");
+        d.error_at(
+            "fields",
+            "a `difference` rule governs no `fields`; leave it out",
+        );
     }
     let mut operand = |key: &str, wire: &str| match fields.iter().find(|f| f.wire == wire) {
         Some(f) if f.ty.is_integer() => Some(f.clone()),
         Some(f) => {
             d.error_at(
                 format!("difference.{key}"),
-                format!("`{wire}` is `{}`; expected an integer field (i32 or i64)", f.ty),
+                format!(
+                    "`{wire}` is `{}`; expected an integer field (i32 or i64)",
+                    f.ty
+                ),
             );
             None
         }
@@ -104,9 +112,9 @@ fn conditional(
         let mut fd = d.at(format!("fields[{j}]"));
         match fields.iter().find(|f| &f.wire == wire) {
             None => fd.error(unknown_field(wire, fields)),
-            Some(f) if f.required && !required_when => {
-                fd.error(format!("`{wire}` is required, so it cannot depend on a condition"))
-            }
+            Some(f) if f.required && !required_when => fd.error(format!(
+                "`{wire}` is required, so it cannot depend on a condition"
+            )),
             Some(f) if f.required => fd.error(format!(
                 "`{wire}` is always required; `required_when` governs optional fields"
             )),

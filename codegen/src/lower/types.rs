@@ -161,7 +161,10 @@ pub fn lower_enum(d: &mut Diag<'_>, name: &str, e: &model::EnumDef) -> ir::Enum 
         });
     }
     if kinds.len() > 1 {
-        d.error_at("values", "mixes integer and string values; expected one kind");
+        d.error_at(
+            "values",
+            "mixes integer and string values; expected one kind",
+        );
     }
     ir::Enum {
         name: name.to_owned(),
@@ -176,10 +179,7 @@ pub fn lower_object(d: &mut Diag<'_>, name: &str, t: &model::TypeDef, scope: &Sc
     check_ident(d, name, Case::Camel);
     let fields = fields::lower_fields(&mut d.at("fields"), &t.fields, fields::Side::Decoded, scope);
     let rules = super::rules::lower_rules(d, &t.rules, &fields, scope);
-    let validated = scope
-        .objects
-        .get(name)
-        .is_some_and(|o| o.validated);
+    let validated = scope.objects.get(name).is_some_and(|o| o.validated);
     ir::Object {
         name: name.to_owned(),
         doc: t.doc.clone(),
@@ -187,4 +187,40 @@ pub fn lower_object(d: &mut Diag<'_>, name: &str, t: &model::TypeDef, scope: &Sc
         rules,
         validated,
     }
+}
+
+/// Reports every declared type that contains itself other than through a list: the struct would have
+/// infinite size (`Option` does not help), so rustc would reject the generated code.
+pub fn check_finite(d: &mut Diag<'_>, types: &[ir::Object]) {
+    for (id, t) in types.iter().enumerate() {
+        for f in &t.fields {
+            let TypeRef::Object(o) = &f.ty else { continue };
+            if reaches(types, o.id, id, &mut BTreeSet::new()) {
+                d.error_at(
+                    format!("types.{}.fields.{}.type", t.name, f.wire),
+                    format!(
+                        "type `{}` contains itself through `{}`; a struct cannot contain itself except \
+                         through a list (`{}[]`)",
+                        t.name, f.wire, o.rust
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether object `from` contains object `target` through fields that are not lists.
+fn reaches(types: &[ir::Object], from: usize, target: usize, seen: &mut BTreeSet<usize>) -> bool {
+    if from == target {
+        return true;
+    }
+    if !seen.insert(from) {
+        return false;
+    }
+    types.get(from).is_some_and(|t| {
+        t.fields.iter().any(|f| match &f.ty {
+            TypeRef::Object(o) => reaches(types, o.id, target, seen),
+            _ => false,
+        })
+    })
 }

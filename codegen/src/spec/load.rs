@@ -90,8 +90,29 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, SpecError
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        SpecError::new(file, path, strip_inner_path(&e.into_inner().to_string()))
+        let message = strip_inner_path(&e.into_inner().to_string());
+        if is_syntax_error(text) {
+            SpecError::new(
+                file,
+                "",
+                format!(
+                    "YAML syntax error: {message}; the YAML parser stops at the first syntax error, so \
+                     problems after it in this file show once it is fixed"
+                ),
+            )
+        } else {
+            SpecError::new(file, path, message)
+        }
     })
+}
+
+/// Whether `text` is not YAML at all (as opposed to YAML that does not fit the format).
+fn is_syntax_error(text: &str) -> bool {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(_) => false,
+        // Repeated keys are valid YAML syntax; the format's own maps name them.
+        Err(e) => !e.to_string().contains("duplicate entry"),
+    }
 }
 
 fn read(path: &Path, file: &str) -> Result<String, SpecError> {

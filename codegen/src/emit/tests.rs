@@ -1,0 +1,88 @@
+//! Emitters on hand-made IR: the code they write for a field, without a spec around it.
+
+use super::fields::{field_checks, field_doc, Mode};
+use crate::ir::{Check, Constraint, EnumRef, Field, Location, TypeRef};
+
+fn field(ty: TypeRef, required: bool, constraints: Vec<Constraint>) -> Field {
+    Field {
+        wire: "n".into(),
+        rust: "n".into(),
+        ty,
+        doc: "A number.".into(),
+        required,
+        default: None,
+        aliases: Vec::new(),
+        constraints,
+        location: Location::Body,
+        lenient: false,
+    }
+}
+
+fn constraint(check: Check, source: Option<&str>) -> Constraint {
+    Constraint {
+        check,
+        source: source.map(str::to_owned),
+    }
+}
+
+fn text(tokens: proc_macro2::TokenStream) -> String {
+    tokens
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn integer_checks_measure_the_value_itself_whatever_its_width() {
+    for ty in [TypeRef::I32, TypeRef::I64] {
+        let f = field(ty, true, vec![constraint(Check::Min(1), Some("9"))]);
+        let code = text(field_checks(&f, Mode::Request));
+        assert!(
+            code.contains(
+                r#"v . check ("n" , & self . n , & [Check :: Min (1) . source (Some ("9"))]) ;"#
+            ),
+            "{code}"
+        );
+        assert!(
+            !code.contains("from"),
+            "no conversion to rot under clippy: {code}"
+        );
+    }
+}
+
+#[test]
+fn integer_enums_are_measured_by_their_wire_value() {
+    let ty = TypeRef::Enum(EnumRef {
+        id: 0,
+        rust: "Kind".into(),
+        is_string: false,
+    });
+    let f = field(ty, false, vec![constraint(Check::Max(3), None)]);
+    let code = text(field_checks(&f, Mode::Request));
+    assert!(code.contains("if let Some (value) = & self . n"), "{code}");
+    assert!(code.contains("& value . value ()"), "{code}");
+    assert!(code.contains("v . known_value (\"n\""), "{code}");
+}
+
+#[test]
+fn patterns_are_emitted_as_string_literals_and_documented() {
+    let f = field(
+        TypeRef::String,
+        false,
+        vec![constraint(Check::Pattern("^[0-9]{6}$\\\"".into()), None)],
+    );
+    let code = text(field_checks(&f, Mode::Request));
+    assert!(
+        code.contains(r#"Check :: Pattern ("^[0-9]{6}$\\\"")"#),
+        "the Debug form is a valid, escaped literal: {code}"
+    );
+    let doc = text(field_doc(&f));
+    assert!(doc.contains("Matches the regular expression"), "{doc}");
+}
+
+#[test]
+fn a_field_without_constraints_emits_no_check() {
+    let f = field(TypeRef::I64, false, Vec::new());
+    assert!(field_checks(&f, Mode::Lenient).is_empty());
+}
