@@ -18,6 +18,8 @@ pub type ConstValue = wxlive_runtime::meta::ConstValue<String>;
 /// All products.
 #[derive(Debug, Clone)]
 pub struct Spec {
+    /// The spec directory as diagnostics and headers name it (`spec`).
+    pub root: String,
     /// In directory order.
     pub products: Vec<Product>,
 }

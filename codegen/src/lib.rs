@@ -20,7 +20,7 @@ pub use spec::{SpecError, SpecErrors};
 /// included). `display_root` prefixes file names in diagnostics (normally `spec`).
 pub fn load(spec_dir: &Path, display_root: &str) -> Result<ir::Spec, SpecErrors> {
     let loaded = spec::load::load_dir(spec_dir, display_root)?;
-    lower::lower(&loaded)
+    lower::lower(display_root, &loaded)
 }
 
 /// Loads the spec and renders every file of the `wxlive` crate (`generated/`), paths relative to the

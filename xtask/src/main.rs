@@ -12,16 +12,50 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DI
        cargo xtask mock [--help | mock server options]
        cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
 
-  codegen          regenerate generated/ from spec/ (writes changed files, removes files no longer produced)
-  codegen --check  change nothing; exit 1 and name each stale file if generated/ is out of date
-  --spec DIR       read the spec from DIR instead of spec/
-  --out DIR        write to DIR instead of generated/";
+  codegen          regenerate generated/ from spec/ and tests/mini-crate/ from tests/fixtures/mini-spec/
+                   (writes changed files, removes files no longer produced)
+  codegen --check  change nothing; exit 1 and name each stale file if either crate is out of date
+  --spec DIR       read the spec from DIR instead of spec/ (only this crate is generated)
+  --out DIR        write to DIR instead of generated/ (only this crate is generated)";
 
 /// Parsed `codegen` arguments.
 struct CodegenArgs {
     check: bool,
     spec: PathBuf,
     out: PathBuf,
+    /// Whether `--spec` or `--out` was given: then only that crate is generated, not the mini crate.
+    custom: bool,
+}
+
+/// One crate `codegen` writes or checks.
+struct Target {
+    spec: PathBuf,
+    out: PathBuf,
+    options: wxlive_codegen::CrateOptions,
+    /// Whether the JSON Schemas of the spec format (`schema/`) are part of the crate.
+    schemas: bool,
+}
+
+/// The crates `codegen` handles: `generated/` (or the `--spec`/`--out` pair) and, by default, the
+/// mini-spec's compiled snapshot crate `tests/mini-crate/` (package `wxlive-mini`).
+fn targets(args: &CodegenArgs) -> Vec<Target> {
+    let mut targets = vec![Target {
+        spec: args.spec.clone(),
+        out: args.out.clone(),
+        options: wxlive_codegen::CrateOptions::default(),
+        schemas: true,
+    }];
+    if !args.custom {
+        let root = workspace_root();
+        targets.push(Target {
+            spec: root.join("tests/fixtures/mini-spec"),
+            out: root.join("tests/mini-crate"),
+            options: wxlive_codegen::CrateOptions::mini_spec(),
+            // The schemas do not depend on the spec; generated/ carries them.
+            schemas: false,
+        });
+    }
+    targets
 }
 
 fn main() -> ExitCode {
@@ -53,13 +87,20 @@ fn parse_codegen(args: &[String]) -> Result<CodegenArgs, String> {
         check: false,
         spec: root.join("spec"),
         out: root.join("generated"),
+        custom: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--check" => parsed.check = true,
-            "--spec" => parsed.spec = it.next().ok_or("--spec needs a directory")?.into(),
-            "--out" => parsed.out = it.next().ok_or("--out needs a directory")?.into(),
+            "--spec" => {
+                parsed.spec = it.next().ok_or("--spec needs a directory")?.into();
+                parsed.custom = true;
+            }
+            "--out" => {
+                parsed.out = it.next().ok_or("--out needs a directory")?.into();
+                parsed.custom = true;
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -72,48 +113,68 @@ fn workspace_root() -> PathBuf {
 }
 
 fn codegen(args: &CodegenArgs) -> ExitCode {
+    // Every crate is handled even when an earlier one fails, so one run reports everything.
+    let mut ok = true;
+    for target in targets(args) {
+        ok &= codegen_one(&target, args.check);
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Writes (or with `check`, checks) one generated crate; whether it is (now) up to date.
+fn codegen_one(target: &Target, check: bool) -> bool {
     let root = workspace_root();
-    let display_root = match args.spec.strip_prefix(&root) {
+    let display_root = match target.spec.strip_prefix(&root) {
         Ok(relative) => relative.display().to_string(),
-        Err(_) => args.spec.display().to_string(),
+        Err(_) => target.spec.display().to_string(),
     };
-    let files = match wxlive_codegen::generate(&args.spec, &display_root) {
-        Ok(files) => files,
-        Err(errors) => {
-            eprint!("{errors}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let out_dir = &args.out;
+    let out_dir = &target.out;
     let out_shown = out_dir
         .strip_prefix(&root)
         .unwrap_or(out_dir)
         .display()
         .to_string();
+    let files = match wxlive_codegen::generate_crate(&target.spec, &display_root, &target.options) {
+        Ok(files) => files,
+        Err(errors) => {
+            eprint!("{errors}");
+            let not = if check { "checked" } else { "written" };
+            eprintln!("{out_shown}/ not {not}: {display_root} has errors");
+            return false;
+        }
+    };
+    let files: Vec<_> = files
+        .into_iter()
+        .filter(|f| target.schemas || !f.path.starts_with("schema/"))
+        .collect();
     let changes = match wxlive_codegen::sync::diff(out_dir, &files) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("cannot read {}: {e}", out_dir.display());
-            return ExitCode::FAILURE;
+            return false;
         }
     };
     let shown = |c: &wxlive_codegen::sync::Change| {
         c.to_string().replace(&format!("{}/", root.display()), "")
     };
-    if args.check {
+    if check {
         if changes.is_empty() {
             println!("{out_shown}/ is up to date ({} files)", files.len());
-            return ExitCode::SUCCESS;
+            return true;
         }
         for c in &changes {
             eprintln!("{}", shown(c));
         }
         eprintln!("{out_shown}/ is stale: run `cargo xtask codegen`");
-        return ExitCode::FAILURE;
+        return false;
     }
     if let Err(e) = wxlive_codegen::sync::apply(out_dir, &files, &changes) {
         eprintln!("cannot write {out_shown}/: {e}");
-        return ExitCode::FAILURE;
+        return false;
     }
     for c in &changes {
         println!(
@@ -129,7 +190,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         files.len(),
         changes.len()
     );
-    ExitCode::SUCCESS
+    true
 }
 
 /// Starts the standalone mock server (`wxlive-mock`), passing the arguments through.

@@ -53,6 +53,11 @@ fn check_fails_and_names_stale_files_without_changing_them() {
     let first = xtask(&["codegen", "--spec", spec_s, "--out", out_s]);
     assert!(first.status.success(), "{}", text(&first));
     assert!(
+        !text(&first).contains("mini-crate"),
+        "with --spec/--out only that crate is generated: {}",
+        text(&first)
+    );
+    assert!(
         xtask(&["codegen", "--check", "--spec", spec_s, "--out", out_s])
             .status
             .success()
@@ -121,6 +126,15 @@ fn a_broken_spec_exits_non_zero_naming_file_and_path() {
         fs::read_dir(&out).unwrap().next().is_none(),
         "nothing is written from a broken spec"
     );
+}
+
+#[test]
+fn check_by_default_covers_generated_and_the_mini_crate() {
+    // Changes nothing; whether it passes depends on the checkout, what it looks at does not.
+    let run = xtask(&["codegen", "--check"]);
+    let message = text(&run);
+    assert!(message.contains("generated/"), "{message}");
+    assert!(message.contains("tests/mini-crate/"), "{message}");
 }
 
 #[test]

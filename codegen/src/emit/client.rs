@@ -144,6 +144,12 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
     let resp = response_type(e);
     let cursor_req = ident(&p.request);
     let cursor_resp = ident(&p.response);
+    // The rest of the request, unless the cursor is its only field.
+    let rest = if e.request.len() > 1 {
+        quote!(..request.clone())
+    } else {
+        quote!()
+    };
     let (end_doc, next) = match &p.end {
         PageEnd::EmptyCursor => (
             format!(
@@ -153,7 +159,7 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
             quote! {
                 match page.#cursor_resp.as_deref() {
                     None | Some("") => Ok(None),
-                    Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), ..request.clone() })),
+                    Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), #rest })),
                 }
             },
         ),
@@ -170,7 +176,7 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
                         return Ok(None);
                     }
                     match page.#cursor_resp.as_deref() {
-                        Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), ..request.clone() })),
+                        Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), #rest })),
                         None => Err(#missing.to_owned()),
                     }
                 },
@@ -192,11 +198,11 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
                 TypeRef::I64 => quote!(page.#cursor_resp),
                 _ => quote!(page.#cursor_resp.map(i64::from)),
             };
-            let converted = match offset {
-                TypeRef::I64 => quote!(next),
-                _ => {
-                    quote!(i32::try_from(next).map_err(|_| "the next offset overflows".to_owned())?)
-                }
+            let convert = match offset {
+                TypeRef::I64 => quote!(),
+                _ => quote! {
+                    let next = i32::try_from(next).map_err(|_| "the next offset overflows".to_owned())?;
+                },
             };
             let wrapped = if *optional {
                 quote!(Some(next))
@@ -213,8 +219,8 @@ fn paginators(e: &Endpoint, p: &Pagination) -> TokenStream {
                     if page.#items.is_empty() || #total.is_some_and(|total| next >= total) {
                         return Ok(None);
                     }
-                    let next = #converted;
-                    Ok(Some(#req { #cursor_req: #wrapped, ..request.clone() }))
+                    #convert
+                    Ok(Some(#req { #cursor_req: #wrapped, #rest }))
                 },
             )
         }

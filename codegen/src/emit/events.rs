@@ -34,6 +34,25 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         });
         quote!(Some(#event) => Self::#v(#v { #(#fields)* }),)
     });
+    let unknown = quote! {
+        Self::Unknown {
+            event: event.map(str::to_owned),
+            raw_xml: doc.raw().to_owned(),
+        }
+    };
+    let from_xml = if d.callbacks.is_empty() {
+        quote! {
+            let event = doc.get("Event");
+            #unknown
+        }
+    } else {
+        quote! {
+            match doc.get("Event") {
+                #(#arms)*
+                event => #unknown,
+            }
+        }
+    };
     quote! {
         #head
         use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
@@ -57,13 +76,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
 
         impl CallbackEvent for Event {
             fn from_xml(doc: &XmlDoc) -> Self {
-                match doc.get("Event") {
-                    #(#arms)*
-                    event => Self::Unknown {
-                        event: event.map(str::to_owned),
-                        raw_xml: doc.raw().to_owned(),
-                    },
-                }
+                #from_xml
             }
         }
     }

@@ -98,20 +98,35 @@ fn space_items(code: &str) -> String {
     out
 }
 
-/// What the generated `Cargo.toml` names: the package and where the runtime crate is.
+/// What the generated `Cargo.toml` says: the package, its description and where the runtime crate is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateOptions {
     /// Package name (`wxlive`).
     pub name: String,
+    /// Package description.
+    pub description: String,
     /// Path of the runtime crate, relative to the generated crate (`../runtime`).
     pub runtime_path: String,
 }
 
 impl Default for CrateOptions {
+    /// The `wxlive` crate in `generated/`.
     fn default() -> Self {
         CrateOptions {
             name: "wxlive".into(),
+            description: "Typed async clients for the WeCom and WeChat mini-program live-streaming APIs, generated from a YAML spec.".into(),
             runtime_path: "../runtime".into(),
+        }
+    }
+}
+
+impl CrateOptions {
+    /// The mini-spec's compiled snapshot crate, `tests/mini-crate` (package `wxlive-mini`).
+    pub fn mini_spec() -> Self {
+        CrateOptions {
+            name: "wxlive-mini".into(),
+            description: "The generator's output for tests/fixtures/mini-spec, built and linted with the workspace.".into(),
+            runtime_path: "../../runtime".into(),
         }
     }
 }

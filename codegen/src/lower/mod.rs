@@ -29,15 +29,19 @@ use crate::ir;
 use crate::spec::load::LoadedProduct;
 use crate::spec::{SpecError, SpecErrors};
 
-/// Lowers every product, then checks the examples; returns every problem found.
-pub fn lower(loaded: &[LoadedProduct]) -> Result<ir::Spec, SpecErrors> {
+/// Lowers every product of the spec directory `root` (as diagnostics name it), then checks the
+/// examples; returns every problem found.
+pub fn lower(root: &str, loaded: &[LoadedProduct]) -> Result<ir::Spec, SpecErrors> {
     let mut out: Vec<SpecError> = Vec::new();
     let mut features = BTreeMap::<String, String>::new();
     let products = loaded
         .iter()
         .map(|lp| product::lower(lp, &mut out, &mut features))
         .collect();
-    let spec = ir::Spec { products };
+    let spec = ir::Spec {
+        root: root.to_owned(),
+        products,
+    };
     for domain in spec.products.iter().flat_map(|p| &p.domains) {
         // A file with problems lowers partially: its examples would report noise.
         if out.iter().all(|e| e.file != domain.file) {

@@ -31,7 +31,7 @@ fn lower(domain: &str) -> Result<ir::Spec, Vec<String>> {
         product,
         domains: vec![(file.into(), domain)],
     };
-    super::lower(std::slice::from_ref(&loaded))
+    super::lower("spec", std::slice::from_ref(&loaded))
         .map_err(|e| e.0.iter().map(ToString::to_string).collect())
 }
 
