@@ -7,6 +7,10 @@
 //! Run: `cargo bench -p wxlive-codegen --bench codegen` (`cargo xtask bench` runs it and fills in
 //! BENCHMARKS.md). `WXLIVE_BENCH_OPS=10,100` limits the synthetic sizes.
 
+// The allocator of `cargo xtask codegen` (xtask/src/main.rs): figures are those of the real command.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[allow(dead_code)]
 #[path = "../../xtask/src/bench/synth.rs"]
 mod synth;

@@ -7,6 +7,7 @@ pub mod emit;
 pub mod examples;
 pub mod ir;
 pub mod lower;
+mod par;
 pub mod spec;
 pub mod sync;
 pub mod synth;

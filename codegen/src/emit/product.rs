@@ -5,11 +5,10 @@ use quote::quote;
 
 use super::docs;
 use super::names::{api_type, ident, Ctx};
-use super::{rust_file, GeneratedFile};
 use crate::ir::{ErrorClass, ErrorCode, Method, ParamValue, Product, Spec};
 
 /// `src/lib.rs`.
-pub fn lib_rs(spec: &Spec) -> GeneratedFile {
+pub fn lib_rs(spec: &Spec) -> TokenStream {
     let mut lines = vec![
         "Typed async clients for the WeCom (企业微信) and WeChat mini-program live-streaming APIs.".to_owned(),
         String::new(),
@@ -62,11 +61,11 @@ pub fn lib_rs(spec: &Spec) -> GeneratedFile {
 
         #(#mods)*
     };
-    rust_file("src/lib.rs".into(), "spec/ (every product)", tokens)
+    tokens
 }
 
 /// `src/<product>/mod.rs`.
-pub fn product_mod(p: &Product) -> GeneratedFile {
+pub fn product_mod(p: &Product) -> TokenStream {
     let head = docs::inner(&[
         format!("{}: {}", p.title, docs::text(&p.summary)),
         String::new(),
@@ -233,7 +232,7 @@ pub fn product_mod(p: &Product) -> GeneratedFile {
             }
         }
     };
-    rust_file(format!("src/{}/mod.rs", p.name), &p.file, tokens)
+    tokens
 }
 
 /// `&[ErrorCodeInfo { .. }, ..]` for `codes`.

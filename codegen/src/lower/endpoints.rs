@@ -1,7 +1,7 @@
 //! An endpoint: method, path and docs, request (query then body) and response fields, constants, and
 //! its rules, pagination, errcodes, examples and mock rule.
 
-use super::fields::{lower_constants, lower_fields, Side};
+use super::fields::{check_unique_rust_names, lower_constants, lower_fields, Side};
 use super::names::{self, check_doc_id, check_ident, Case};
 use super::types::Scope;
 use crate::diag::Diag;
@@ -30,7 +30,10 @@ pub fn lower(d: &mut Diag<'_>, name: &str, e: &model::Endpoint, scope: &Scope) -
         );
     }
     let mut request = lower_fields(&mut d.at("query"), &e.query, Side::Query, scope);
-    request.extend(lower_fields(&mut d.at("body"), &e.body, Side::Body, scope));
+    let body = lower_fields(&mut d.at("body"), &e.body, Side::Body, scope);
+    // Query and body fields share one request struct.
+    check_unique_rust_names(&mut d.at("body"), &body, &request);
+    request.extend(body);
     for f in request.iter().filter(|f| f.location == ir::Location::Query) {
         if matches!(f.ty, TypeRef::List(_) | TypeRef::Object(_)) {
             d.error_at(

@@ -64,7 +64,7 @@ pub fn lower_fields(
         };
         let rust = field_name(wire, f.rust.as_deref());
         check_ident(&mut fd.at("rust"), &rust, Case::Snake);
-        let constraints = lower_constraints(&mut fd, f, &ty);
+        let constraints = lower_constraints(&mut fd, f, &ty, scope);
         if f.lenient && ty != TypeRef::String {
             fd.error_at(
                 "lenient",
@@ -79,6 +79,17 @@ pub fn lower_fields(
                 "lenient",
                 "`lenient` applies to fields that are decoded (responses, types, callbacks), not to request fields",
             );
+        }
+        if side.is_request() && !f.aliases.is_empty() {
+            fd.error_at(
+                "aliases",
+                "`aliases` apply to fields that are decoded (responses, types, callbacks), not to request fields",
+            );
+        }
+        if let Some(default) = &f.default {
+            if let Some(problem) = default_problem(default, &ty, scope) {
+                fd.error_at("default", problem);
+            }
         }
         if side.is_request() && rust == "build" {
             fd.error_at(
@@ -99,24 +110,102 @@ pub fn lower_fields(
             lenient: f.lenient,
         });
     }
-    let mut seen = BTreeMap::new();
-    for f in &out {
-        if let Some(other) = seen.insert(f.rust.clone(), f.wire.clone()) {
+    check_unique_rust_names(d, &out, &[]);
+    check_unique_wire_names(d, &out);
+    out
+}
+
+/// Reports fields of `fields` whose Rust name is taken by an earlier one of `fields` or by one of
+/// `others` (the query fields, when `fields` are a request's body fields).
+pub fn check_unique_rust_names(d: &mut Diag<'_>, fields: &[ir::Field], others: &[ir::Field]) {
+    let mut seen: BTreeMap<&str, (String, &str)> = others
+        .iter()
+        .map(|f| {
+            (
+                f.rust.as_str(),
+                (format!("query field `{}`", f.wire), f.wire.as_str()),
+            )
+        })
+        .collect();
+    for f in fields {
+        if let Some((other, wire)) = seen.insert(&f.rust, (format!("`{}`", f.wire), &f.wire)) {
+            if wire == f.wire {
+                // The same wire name twice is reported as such (a query and a body field).
+                continue;
+            }
             d.error_at(
                 &f.wire,
                 format!(
-                    "Rust name `{}` is also used by `{other}`; set `rust:` to tell them apart",
+                    "Rust name `{}` is also used by {other}; set `rust:` to tell them apart",
                     f.rust
                 ),
             );
         }
     }
-    out
+}
+
+/// Reports aliases that are another field's wire name or alias: decoding could not tell them apart.
+fn check_unique_wire_names(d: &mut Diag<'_>, fields: &[ir::Field]) {
+    let mut seen: BTreeMap<&str, &str> = fields
+        .iter()
+        .map(|f| (f.wire.as_str(), f.wire.as_str()))
+        .collect();
+    for f in fields {
+        for (i, alias) in f.aliases.iter().enumerate() {
+            if let Some(owner) = seen.insert(alias, &f.wire) {
+                if owner != f.wire {
+                    d.error_at(
+                        format!("{}.aliases[{i}]", f.wire),
+                        format!(
+                            "`{alias}` is already the wire name or an alias of field `{owner}`; expected \
+                             each wire spelling to mean one field"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// What is wrong with `default` as a value of a field of type `ty`, if anything.
+fn default_problem(default: &serde_yaml::Value, ty: &TypeRef, scope: &Scope) -> Option<String> {
+    use serde_yaml::Value;
+    let fits = match (ty, default) {
+        (TypeRef::String, Value::String(_)) => true,
+        (TypeRef::I32, Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
+        (TypeRef::I64, Value::Number(n)) => n.as_i64().is_some(),
+        (TypeRef::Decimal, Value::Number(_)) => true,
+        (TypeRef::Bool, Value::Bool(_)) => true,
+        (TypeRef::Flag, Value::Number(n)) => matches!(n.as_i64(), Some(0 | 1)),
+        (TypeRef::Flag, Value::Bool(_)) => true,
+        (TypeRef::Enum(e), v) => {
+            let literal = match v {
+                Value::String(s) => Some(Literal::Str(s.clone())),
+                Value::Number(n) => n.as_i64().map(Literal::Int),
+                _ => None,
+            };
+            let known = literal
+                .as_ref()
+                .is_some_and(|l| scope.enum_values(e).contains(l));
+            if !known {
+                return Some(format!(
+                    "{} is not a value of enum `{}`",
+                    render_yaml(v),
+                    e.rust
+                ));
+            }
+            true
+        }
+        // Lists and objects document their default in words (`doc`), not as a value.
+        (TypeRef::List(_) | TypeRef::Object(_), _) => true,
+        _ => false,
+    };
+    (!fits).then(|| format!("{} is not a `{ty}` value", render_yaml(default)))
 }
 
 /// The constraints of `f` (of type `ty`): each must apply to the field's kind, have a valid parameter,
 /// and the two ends of a range must be in order.
-fn lower_constraints(d: &mut Diag<'_>, f: &Field, ty: &TypeRef) -> Vec<Constraint> {
+fn lower_constraints(d: &mut Diag<'_>, f: &Field, ty: &TypeRef, scope: &Scope) -> Vec<Constraint> {
     let mut out = Vec::new();
     let mut ranges: BTreeMap<&str, [Option<(&str, i64)>; 2]> = BTreeMap::new();
     for c in &f.constraints {
@@ -144,6 +233,34 @@ fn lower_constraints(d: &mut Diag<'_>, f: &Field, ty: &TypeRef) -> Vec<Constrain
             check: check.clone(),
             source: c.source.clone(),
         });
+    }
+    if let TypeRef::Enum(e) = ty {
+        let values = scope.enum_values(e);
+        let allowed = |v: &i64| {
+            out.iter().all(|c| {
+                c.check
+                    .violation(wxlive_runtime::constraint::Subject::Integer(*v), None)
+                    .is_none()
+            })
+        };
+        let ints: Vec<i64> = values
+            .iter()
+            .filter_map(|l| match l {
+                Literal::Int(i) => Some(*i),
+                Literal::Str(_) => None,
+            })
+            .collect();
+        if !out.is_empty() && !ints.is_empty() && !ints.iter().any(allowed) {
+            d.error(format!(
+                "no documented value of enum `{}` satisfies the constraints; expected bounds that \
+                 admit at least one of {}",
+                e.rust,
+                ints.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
     }
     for [low, high] in ranges.into_values() {
         if let (Some((low, l)), Some((high, h))) = (low, high) {

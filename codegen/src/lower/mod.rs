@@ -34,10 +34,22 @@ use crate::spec::{SpecError, SpecErrors};
 pub fn lower(root: &str, loaded: &[LoadedProduct]) -> Result<ir::Spec, SpecErrors> {
     let mut out: Vec<SpecError> = Vec::new();
     let mut features = BTreeMap::<String, String>::new();
-    let products = loaded
+    let products: Vec<ir::Product> = loaded
         .iter()
         .map(|lp| product::lower(lp, &mut out, &mut features))
         .collect();
+    let mut names = BTreeMap::new();
+    for p in &products {
+        if let Some(other) = names.insert(p.name.clone(), p.file.clone()) {
+            Diag::new(&p.file, &mut out).error_at(
+                "product",
+                format!(
+                    "product `{}` is also declared by {other}; expected one module name per product",
+                    p.name
+                ),
+            );
+        }
+    }
     let spec = ir::Spec {
         root: root.to_owned(),
         products,

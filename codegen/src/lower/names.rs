@@ -31,6 +31,10 @@ pub fn check_ident(d: &mut Diag<'_>, name: &str, case: Case) {
     };
     if !valid_ident || !right_case {
         d.error(format!("`{name}` is not {expected}"));
+    } else if matches!(name, "crate" | "self" | "super" | "Self" | "_") {
+        d.error(format!(
+            "`{name}` is a Rust keyword that cannot be an identifier, not even a raw one; expected another name"
+        ));
     }
 }
 
@@ -114,8 +118,7 @@ impl Namespace {
     pub fn claim(&mut self, d: &mut Diag<'_>, name: &str, what: &str) {
         if let Some(owner) = self.taken.get(name) {
             d.error(format!(
-                "the Rust name `{name}` ({what}) is already {owner}; expected a unique name (rename it, or \
-                 set `rust:` on a field)"
+                "the Rust name `{name}` ({what}) is already {owner}; expected a unique name"
             ));
         } else {
             self.taken.insert(name.to_owned(), what.to_owned());

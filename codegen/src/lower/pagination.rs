@@ -14,6 +14,11 @@ pub fn lower(
     response: &[ir::Field],
 ) -> Option<ir::Pagination> {
     let find = |fields: &[ir::Field], wire: &str| fields.iter().find(|f| f.wire == wire).cloned();
+    // What is wrong with a named field: missing, or present with another type.
+    let wrong = |fields: &[ir::Field], wire: &str, expected: &str| match find(fields, wire) {
+        Some(f) => format!("`{wire}` is `{}`; expected {expected}", f.ty),
+        None => format!("{}; expected {expected}", unknown_field(wire, fields)),
+    };
     let req = find(request, &p.request);
     let resp = find(response, &p.response);
     let mut ok = true;
@@ -21,16 +26,35 @@ pub fn lower(
     let is_int = |f: &ir::Field| f.ty.is_integer();
     match &req {
         Some(f) if offset_paging && is_int(f) => {}
-        Some(_) if offset_paging => {
+        Some(f) if offset_paging => {
             d.error_at(
                 "request",
-                "with `end: offset` the request field must be an integer offset (i32 or i64)",
+                format!(
+                    "`{}` is `{}`; with `end: offset` the request field must be an integer offset (i32 or i64)",
+                    f.wire, f.ty
+                ),
             );
             ok = false;
         }
         Some(f) if f.ty == TypeRef::String && !f.required => {}
-        Some(_) => {
-            d.error_at("request", "the cursor field must be an optional string");
+        Some(f) if f.ty == TypeRef::String => {
+            d.error_at(
+                "request",
+                format!(
+                    "`{}` is required; the cursor field must be optional (the first page has none)",
+                    f.wire
+                ),
+            );
+            ok = false;
+        }
+        Some(f) => {
+            d.error_at(
+                "request",
+                format!(
+                    "`{}` is `{}`; the cursor field must be an optional string",
+                    f.wire, f.ty
+                ),
+            );
             ok = false;
         }
         None => {
@@ -42,9 +66,10 @@ pub fn lower(
         if !resp.as_ref().is_some_and(is_int) {
             d.error_at(
                 "response",
-                format!(
-                    "with `end: offset` expected the integer total of the response; {}",
-                    unknown_field(&p.response, response)
+                wrong(
+                    response,
+                    &p.response,
+                    "with `end: offset`, the integer total of the response",
                 ),
             );
             ok = false;
@@ -59,10 +84,7 @@ pub fn lower(
     } else if !resp.as_ref().is_some_and(|f| f.ty == TypeRef::String) {
         d.error_at(
             "response",
-            format!(
-                "expected a string field of the response; {}",
-                unknown_field(&p.response, response)
-            ),
+            wrong(response, &p.response, "a string field of the response"),
         );
         ok = false;
     }
@@ -78,10 +100,7 @@ pub fn lower(
             _ => {
                 d.error_at(
                     "end.field",
-                    format!(
-                        "expected a `flag` field of the response; {}",
-                        unknown_field(field, response)
-                    ),
+                    wrong(response, field, "a `flag` field of the response"),
                 );
                 ok = false;
                 ir::PageEnd::EmptyCursor
@@ -99,10 +118,7 @@ pub fn lower(
             _ => {
                 d.error_at(
                     "items",
-                    format!(
-                        "expected a list field of the response; {}",
-                        unknown_field(wire, response)
-                    ),
+                    wrong(response, wire, "a list field of the response"),
                 );
                 ok = false;
                 None

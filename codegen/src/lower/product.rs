@@ -30,13 +30,25 @@ pub fn lower(
         Case::Snake,
     );
     check_doc_id(&mut d.at("auth.token.doc"), &p.auth.token.doc);
+    if !p.auth.token.path.starts_with('/') {
+        d.error_at(
+            "auth.token.path",
+            format!("`{}` must start with `/`", p.auth.token.path),
+        );
+    }
+    for (key, url) in [("host", &p.host), ("doc_base", &p.doc_base)] {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
+            d.error_at(key, format!("`{url}` is not an http(s) URL"));
+        }
+    }
     let params = token_params(&mut d.at("auth.token.params"), p);
     check_errors(&mut d.at("errors"), &p.errors);
-    let domains = lp
+    let domains: Vec<ir::Domain> = lp
         .domains
         .iter()
         .map(|(file, domain)| super::domain::lower_domain(file, domain, out, features))
         .collect();
+    check_domains(out, &domains);
     ir::Product {
         file: lp.file.clone(),
         name: p.product.clone(),
@@ -118,6 +130,46 @@ pub fn check_errors(d: &mut Diag<'_>, codes: &[ErrorCode]) {
         check_ident(&mut d.at("name"), &e.name, Case::Snake);
         if let Some(doc) = &e.doc {
             check_doc_id(&mut d.at("doc"), doc);
+        }
+    }
+}
+
+/// Domains of one product need distinct module names, and two operations of the product must not
+/// share a path unless their constants tell them apart (the mock routes by them).
+fn check_domains(out: &mut Vec<SpecError>, domains: &[ir::Domain]) {
+    let mut modules: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut routes: BTreeMap<String, String> = BTreeMap::new();
+    for domain in domains {
+        let mut d = Diag::new(&domain.file, out);
+        if let Some(other) = modules.insert(&domain.name, &domain.file) {
+            d.error_at(
+                "domain",
+                format!(
+                    "domain `{}` is also declared by {other}; expected one module name per domain",
+                    domain.name
+                ),
+            );
+        }
+        for e in &domain.endpoints {
+            let mut constants: Vec<String> = e
+                .constants
+                .iter()
+                .map(|c| format!("{}={}", c.wire, c.value))
+                .collect();
+            constants.sort();
+            // The mock (like the API) tells operations apart by path and constants, not by method.
+            let key = format!("{} [{}]", e.path, constants.join(", "));
+            let here = format!("`{}.{}`", domain.name, e.name);
+            if let Some(other) = routes.insert(key, here) {
+                d.error_at(
+                    format!("endpoints.{}.path", e.name),
+                    format!(
+                        "`{}` is also the path of {other} with the same constants; expected a `const:` \
+                         field that tells the operations apart",
+                        e.path
+                    ),
+                );
+            }
         }
     }
 }

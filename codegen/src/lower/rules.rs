@@ -74,6 +74,16 @@ fn difference(
         }
     };
     let (field, minus) = (operand("field", &diff.field), operand("minus", &diff.minus));
+    if diff.field == diff.minus {
+        d.error_at(
+            "difference.minus",
+            format!(
+                "`{}` minus itself is always 0; expected two different fields",
+                diff.field
+            ),
+        );
+        return None;
+    }
     match (diff.min, diff.max) {
         (None, None) => {
             d.error_at("difference", "expected `min`, `max` or both");
@@ -179,7 +189,13 @@ fn condition(
             _ => {
                 d.error_at(
                     segment,
-                    format!("expected a value of the type of `{}`", field.wire),
+                    format!(
+                        "{} is not a value of `{}`, the type of `{}`; conditions compare integers, strings \
+                         and enum values",
+                        super::render_yaml(v),
+                        field.ty,
+                        field.wire
+                    ),
                 );
                 return None;
             }

@@ -19,59 +19,99 @@ pub struct LoadedProduct {
     pub domains: Vec<(String, DomainFile)>,
 }
 
+/// One spec file to read: where it is, how diagnostics name it, and what it holds.
+struct Source {
+    path: PathBuf,
+    file: String,
+    product: bool,
+}
+
+/// A file as parsed.
+enum Parsed {
+    Product(Box<ProductFile>),
+    Domain(Box<DomainFile>),
+}
+
 /// Loads every product under `spec_dir`; `display_root` is prefixed to file names in diagnostics.
+/// The files are parsed on every core; every problem of every file is reported.
 pub fn load_dir(spec_dir: &Path, display_root: &str) -> Result<Vec<LoadedProduct>, SpecErrors> {
+    let entries = sorted_entries(spec_dir).map_err(|e| {
+        SpecErrors(vec![SpecError::new(
+            display_root,
+            "",
+            format!("cannot read the spec directory: {e}"),
+        )])
+    })?;
     let mut errors = Vec::new();
-    let mut products = Vec::new();
-    let dirs = match sorted_entries(spec_dir) {
-        Ok(d) => d,
-        Err(e) => {
-            return Err(SpecErrors(vec![SpecError::new(
-                display_root,
-                "",
-                format!("cannot read the spec directory: {e}"),
-            )]))
-        }
-    };
-    for dir in dirs.into_iter().filter(|p| p.is_dir()) {
-        let dir_name = dir
+    // Per product directory, its sources: product.yaml first, then the domain files by name.
+    let mut sources: Vec<Vec<Source>> = Vec::new();
+    for entry in entries {
+        let name = entry
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if !entry.is_dir() {
+            if !name.starts_with('.') {
+                errors.push(SpecError::new(
+                    &format!("{display_root}/{name}"),
+                    "",
+                    "a file directly in the spec directory is never read; expected one directory per \
+                     product holding product.yaml and its domain files",
+                ));
+            }
+            continue;
+        }
         let display = |file: &Path| {
             format!(
-                "{display_root}/{dir_name}/{}",
+                "{display_root}/{name}/{}",
                 file.file_name()
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default()
             )
         };
-        let product_path = dir.join("product.yaml");
-        let product_file = display(&product_path);
-        let product = match read(&product_path, &product_file)
-            .and_then(|text| parse::<ProductFile>(&text, &product_file))
-        {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+        let product_path = entry.join("product.yaml");
+        let mut product = vec![Source {
+            file: display(&product_path),
+            path: product_path,
+            product: true,
+        }];
+        let files = sorted_entries(&entry).unwrap_or_default();
+        product.extend(
+            files
+                .into_iter()
+                .filter(|p| is_yaml(p) && p.file_name() != Some("product.yaml".as_ref()))
+                .map(|path| Source {
+                    file: display(&path),
+                    path,
+                    product: false,
+                }),
+        );
+        sources.push(product);
+    }
+    let all: Vec<&Source> = sources.iter().flatten().collect();
+    let parsed = crate::par::map(&all, |source| {
+        let text = read(&source.path, &source.file)?;
+        if source.product {
+            parse::<ProductFile>(&text, &source.file).map(|p| Parsed::Product(Box::new(p)))
+        } else {
+            parse::<DomainFile>(&text, &source.file).map(|d| Parsed::Domain(Box::new(d)))
+        }
+    });
+    let mut parsed = all.iter().zip(parsed);
+    let mut products = Vec::new();
+    for product_sources in &sources {
+        let mut product = None;
         let mut domains = Vec::new();
-        let files = sorted_entries(&dir).unwrap_or_default();
-        for path in files
-            .iter()
-            .filter(|p| is_yaml(p) && p.file_name() != Some("product.yaml".as_ref()))
-        {
-            let file = display(path);
-            match read(path, &file).and_then(|text| parse::<DomainFile>(&text, &file)) {
-                Ok(d) => domains.push((file, d)),
+        for (source, result) in parsed.by_ref().take(product_sources.len()) {
+            match result {
+                Ok(Parsed::Product(p)) => product = Some(*p),
+                Ok(Parsed::Domain(d)) => domains.push((source.file.clone(), *d)),
                 Err(e) => errors.push(e),
             }
         }
         if let Some(product) = product {
             products.push(LoadedProduct {
-                file: product_file,
+                file: product_sources[0].file.clone(),
                 product,
                 domains,
             });
@@ -136,14 +176,20 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-/// serde_yaml prefixes its message with a shorter path of its own; ours is complete, so drop it.
+/// serde_yaml prefixes its message with a shorter path of its own (`endpoints: duplicate entry`,
+/// `mock.missing_tokn: mock: unknown field`); ours is complete, so drop any such prefix.
 fn strip_inner_path(message: &str) -> String {
-    match message.split_once(": ") {
-        Some((head, rest))
-            if !head.is_empty() && !head.contains(' ') && head.contains(['.', '[']) =>
-        {
-            rest.to_owned()
+    let mut rest = message;
+    while let Some((head, tail)) = rest.split_once(": ") {
+        let is_path = !head.is_empty()
+            && !head.contains(' ')
+            && head
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '-'));
+        if !is_path {
+            break;
         }
-        _ => message.to_owned(),
+        rest = tail;
     }
+    rest.to_owned()
 }

@@ -384,7 +384,7 @@ pub struct Pagination {
 }
 
 /// End-of-data signal.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PageEnd {
     /// The response cursor is missing or the empty string.
@@ -399,6 +399,28 @@ pub enum PageEnd {
         /// The flag field.
         field: String,
     },
+}
+
+impl<'de> Deserialize<'de> for PageEnd {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde_yaml::Value;
+        let raw = Value::deserialize(deserializer)?;
+        let flag = match &raw {
+            Value::String(s) if s == "empty_cursor" => return Ok(PageEnd::EmptyCursor),
+            Value::String(s) if s == "offset" => return Ok(PageEnd::Offset),
+            Value::Mapping(m) if m.len() == 1 => m.get("field").and_then(Value::as_str),
+            _ => None,
+        };
+        match flag {
+            Some(field) => Ok(PageEnd::Flag {
+                field: field.to_owned(),
+            }),
+            None => Err(serde::de::Error::custom(format_args!(
+                "found {}; expected `empty_cursor`, `offset` or `{{field: <a flag field of the response>}}`",
+                serde_json::to_string(&raw).unwrap_or_default()
+            ))),
+        }
+    }
 }
 
 /// A pushed event.
