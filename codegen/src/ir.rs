@@ -3,7 +3,7 @@
 //! never look a name up.
 
 pub use crate::spec::model::{DocCopies, ErrorCode};
-pub use wxlive_runtime::constraint::FieldKind;
+pub use wxlive_runtime::constraint::{FieldKind, Level};
 pub use wxlive_runtime::meta::{ErrorClass, HttpMethod as Method, Location};
 
 /// A constraint of a field, from the runtime's vocabulary ([`wxlive_runtime::constraint`]).
@@ -297,6 +297,8 @@ pub struct Rule {
     pub kind: RuleKind,
     /// Source.
     pub source: Option<String>,
+    /// How binding it is.
+    pub level: Level,
 }
 
 /// Kinds of cross-field rules.

@@ -14,6 +14,7 @@ use crate::meta::{ErrorClass, HttpMethod, Location, Operation, Product};
 use crate::request::ApiRequest;
 use crate::secret::Secret;
 use crate::token::{CredentialTokenProvider, TokenCache, TokenProvider, TokenStore};
+use crate::validate::Profile;
 
 /// How failed calls are retried. Which errcodes are `busy`, `throttled` or `token_invalid` comes from
 /// the product spec; a token errcode always refreshes the token and retries exactly once.
@@ -66,7 +67,7 @@ pub struct ClientBuilder<C = Client> {
     base_url: Option<String>,
     credentials: Option<(String, Secret)>,
     provider: Option<Arc<dyn TokenProvider>>,
-    validate_requests: bool,
+    validation: Profile,
     connect_timeout: Duration,
     timeout: Duration,
     refresh_margin: Duration,
@@ -85,7 +86,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("base_url", &self.base_url)
             .field("id", &self.credentials.as_ref().map(|(id, _)| id))
             .field("provider", &self.provider)
-            .field("validate_requests", &self.validate_requests)
+            .field("validation", &self.validation)
             .finish_non_exhaustive()
     }
 }
@@ -98,7 +99,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             base_url: None,
             credentials: None,
             provider: None,
-            validate_requests: true,
+            validation: Profile::Official,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             refresh_margin: Duration::from_secs(300),
@@ -129,9 +130,18 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Whether requests are validated before sending (default: yes).
+    /// Whether requests are validated before sending (default: yes, official rules only).
     pub fn validate_requests(mut self, on: bool) -> Self {
-        self.validate_requests = on;
+        self.validation = if on { Profile::Official } else { Profile::Off };
+        self
+    }
+
+    /// Which rules requests must pass before they are sent: [`Profile::Official`] (the default: the
+    /// client never rejects what the official server accepts), [`Profile::Strict`] (product rules too,
+    /// such as a component's policies the spec records) or [`Profile::Off`]. Broken advice is logged as
+    /// a `tracing` warning under either of the first two and never fails a call.
+    pub fn validation(mut self, profile: Profile) -> Self {
+        self.validation = profile;
         self
     }
 
@@ -224,7 +234,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                     }
                     None => TokenCache::new(provider, self.refresh_margin),
                 },
-                validate_requests: self.validate_requests,
+                validation: self.validation,
                 retry: self.retry,
             }),
             options: CallOptions::default(),
@@ -237,7 +247,7 @@ struct Inner {
     transport: Transport,
     product: &'static Product,
     tokens: TokenCache,
-    validate_requests: bool,
+    validation: Profile,
     retry: RetryPolicy,
 }
 
@@ -277,11 +287,23 @@ impl Client {
         // Only this thin part is generic; the retry loop below is compiled once for all requests.
         let op = R::OPERATION;
         let operation = format!("{}.{}", op.domain, op.name);
-        if self.inner.validate_requests {
-            request.validate().map_err(|source| Error::Validation {
-                operation: operation.clone(),
-                source,
-            })?;
+        if self.inner.validation != Profile::Off {
+            let warnings = request
+                .validate_with(self.inner.validation)
+                .map_err(|source| Error::Validation {
+                    operation: operation.clone(),
+                    source,
+                })?;
+            for w in &warnings {
+                tracing::warn!(
+                    operation = %operation,
+                    field = %w.field,
+                    rule = %w.rule,
+                    source = w.source.unwrap_or(""),
+                    "the request does not follow advice: {}",
+                    w.message
+                );
+            }
         }
         let body = match op.method {
             HttpMethod::Post => Some(encode_body(request).map_err(|e| Error::Decode {

@@ -15,6 +15,50 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
+use serde::Deserialize;
+
+/// How binding a rule is: the spec names where each rule comes from, and that decides what a client
+/// does with a broken one (see [`crate::validate::Profile`]). The client never rejects by default what
+/// the official server accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// An official page states it: enforced by default.
+    #[default]
+    Official,
+    /// A product's policy (a component or platform built on the API): enforced by the strict profile.
+    Product,
+    /// The docs recommend it: reported as a warning, never an error.
+    Advice,
+}
+
+impl Level {
+    /// Every level, as the spec spells it.
+    pub const ALL: [(Level, &'static str); 3] = [
+        (Level::Official, "official"),
+        (Level::Product, "product"),
+        (Level::Advice, "advice"),
+    ];
+
+    /// As the spec spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Official => "official",
+            Level::Product => "product",
+            Level::Advice => "advice",
+        }
+    }
+
+    /// How rustdoc introduces a rule of this level (nothing for official rules).
+    pub fn doc_prefix(self) -> &'static str {
+        match self {
+            Level::Official => "",
+            Level::Product => "Product rule (enforced by the strict profile only): ",
+            Level::Advice => "Advice (reported as a warning, never an error): ",
+        }
+    }
+}
+
 /// The kinds of field the spec format has, as far as constraints care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldKind {
@@ -275,12 +319,28 @@ pub enum Check<S = &'static str> {
 }
 
 impl<S> Check<S> {
-    /// This check with where it comes from (what generated code writes:
+    /// This check as an official rule, with where it comes from (what generated code writes:
     /// `Check::MaxChars(20).source(Some("96837"))`).
     pub const fn source(self, source: Option<S>) -> Constraint<S> {
+        self.rule(Level::Official, source)
+    }
+
+    /// This check as a product rule (enforced by the strict profile only).
+    pub const fn product(self, source: Option<S>) -> Constraint<S> {
+        self.rule(Level::Product, source)
+    }
+
+    /// This check as advice (a warning, never an error).
+    pub const fn advice(self, source: Option<S>) -> Constraint<S> {
+        self.rule(Level::Advice, source)
+    }
+
+    /// This check at `level`, with where it comes from.
+    pub const fn rule(self, level: Level, source: Option<S>) -> Constraint<S> {
         Constraint {
             check: self,
             source,
+            level,
         }
     }
 }
@@ -494,13 +554,15 @@ impl<S: AsRef<str>> fmt::Display for Check<S> {
     }
 }
 
-/// A constraint of a field with where it comes from.
+/// A constraint of a field with where it comes from and how binding it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Constraint<S = &'static str> {
     /// What is checked.
     pub check: Check<S>,
     /// An official doc id or a product's documentation, when the spec says.
     pub source: Option<S>,
+    /// How binding it is.
+    pub level: Level,
 }
 
 /// What a check reads from a value.

@@ -39,4 +39,4 @@ pub use registry::ClientRegistry;
 #[cfg(feature = "client")]
 pub use request::ApiRequest;
 pub use secret::Secret;
-pub use validate::{Validate, ValidationError, Validator, Violation};
+pub use validate::{Level, Profile, Validate, ValidationError, Validator, Violation};

@@ -1,13 +1,49 @@
 //! Request validation: the checks behind every generated `validate()`.
 //!
 //! A [`Validator`] collects *every* violation (not just the first), each naming the field path (wire
-//! names, e.g. `activity_detail.image_list`), the rule (`max_chars(20)`) and where the rule comes from.
+//! names, e.g. `activity_detail.image_list`), the rule (`max_chars(20)`), where the rule comes from and
+//! its [`Level`]. Its [`Profile`] decides what a broken rule is: the default enforces official rules
+//! only (the client never rejects what the official server accepts), `Strict` adds product rules,
+//! advice is a warning under both, and `Off` checks nothing.
 //! The code generator runs the same checks on the spec's examples, so the two can never disagree.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub use crate::constraint::Level;
 use crate::constraint::{Constraint, Measure, Subject};
+
+/// Where a cross-field rule comes from and how binding it is: `(source, level)`.
+pub type Origin = (Option<&'static str>, Level);
+
+/// Which rules a validator enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Profile {
+    /// Official rules are errors, advice is a warning, product rules are not checked.
+    #[default]
+    Official,
+    /// Official and product rules are errors, advice is a warning.
+    Strict,
+    /// Nothing is checked.
+    Off,
+}
+
+impl Profile {
+    /// Whether a broken rule of `level` is an error under this profile.
+    pub fn enforces(self, level: Level) -> bool {
+        match (self, level) {
+            (Profile::Off, _) | (_, Level::Advice) => false,
+            (_, Level::Official) => true,
+            (Profile::Strict, Level::Product) => true,
+            (Profile::Official, Level::Product) => false,
+        }
+    }
+
+    /// Whether a broken rule of `level` is a warning under this profile.
+    pub fn warns(self, level: Level) -> bool {
+        self != Profile::Off && level == Level::Advice
+    }
+}
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,25 +54,31 @@ pub struct Violation {
     pub rule: String,
     /// What was found.
     pub message: String,
-    /// Where the rule comes from (an official doc id or a product rule), when the spec says.
+    /// Where the rule comes from (an official doc id or a product's documentation), when the spec says.
     pub source: Option<&'static str>,
+    /// How binding the rule is.
+    pub level: Level,
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}: {}", self.field, self.rule, self.message)?;
-        if let Some(source) = self.source {
-            write!(f, " (rule source: {source})")?;
+        match (self.level, self.source) {
+            (Level::Official, Some(source)) => write!(f, " (rule source: {source})"),
+            (Level::Official, None) => Ok(()),
+            (level, Some(source)) => write!(f, " ({} rule; source: {source})", level.as_str()),
+            (level, None) => write!(f, " ({} rule)", level.as_str()),
         }
-        Ok(())
     }
 }
 
-/// All the violations of one request.
+/// All the violations of one request, and the advice it does not follow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
     /// Every violation found, in field order.
     pub violations: Vec<Violation>,
+    /// Broken advice (never a reason to fail).
+    pub warnings: Vec<Violation>,
 }
 
 impl ValidationError {
@@ -73,9 +115,15 @@ pub trait Validate {
     /// Checks `self`, recording every violation in `v` under the validator's current path.
     fn check(&self, v: &mut Validator);
 
-    /// Checks `self` and returns every violation.
-    fn validate(&self) -> Result<(), ValidationError> {
-        let mut v = Validator::new();
+    /// Checks `self` under the default [`Profile`]: every broken official rule is an error; `Ok`
+    /// carries the advice it does not follow (warnings).
+    fn validate(&self) -> Result<Vec<Violation>, ValidationError> {
+        self.validate_with(Profile::Official)
+    }
+
+    /// Checks `self` under `profile`.
+    fn validate_with(&self, profile: Profile) -> Result<Vec<Violation>, ValidationError> {
+        let mut v = Validator::new().profile(profile);
         self.check(&mut v);
         v.finish()
     }
@@ -85,8 +133,10 @@ pub trait Validate {
 #[derive(Debug)]
 pub struct Validator {
     violations: Vec<Violation>,
+    warnings: Vec<Violation>,
     prefix: Vec<String>,
     now: Option<i64>,
+    profile: Profile,
 }
 
 impl Default for Validator {
@@ -102,29 +152,32 @@ impl Validator {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        Validator {
-            violations: Vec::new(),
-            prefix: Vec::new(),
-            now: Some(now),
-        }
+        Self::at(now)
     }
 
     /// A validator fixed at `now` (Unix seconds), for reproducible checks.
     pub fn at(now: i64) -> Self {
         Validator {
             violations: Vec::new(),
+            warnings: Vec::new(),
             prefix: Vec::new(),
             now: Some(now),
+            profile: Profile::Official,
         }
     }
 
     /// A validator that skips time-dependent rules (used for static examples in the spec).
     pub fn timeless() -> Self {
         Validator {
-            violations: Vec::new(),
-            prefix: Vec::new(),
             now: None,
+            ..Self::at(0)
         }
+    }
+
+    /// The same validator under `profile` (the default is [`Profile::Official`]).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
     }
 
     /// Runs `f` with `segment` appended to the field path (`activity_detail`, `users[3]`).
@@ -146,7 +199,7 @@ impl Validator {
         }
     }
 
-    /// Records a violation of `rule` on `field`.
+    /// Records a violation of official `rule` on `field`.
     pub fn violation(
         &mut self,
         field: &str,
@@ -154,17 +207,36 @@ impl Validator {
         message: String,
         source: Option<&'static str>,
     ) {
+        self.broken(field, rule, message, (source, Level::Official));
+    }
+
+    /// Records a broken rule of `level` on `field`: an error, a warning or nothing, as the profile
+    /// says.
+    pub fn broken(&mut self, field: &str, rule: String, message: String, (source, level): Origin) {
+        let list = if self.profile.enforces(level) {
+            &mut self.violations
+        } else if self.profile.warns(level) {
+            &mut self.warnings
+        } else {
+            return;
+        };
         let mut path = self.prefix.join(".");
         if !path.is_empty() {
             path.push('.');
         }
         path.push_str(field);
-        self.violations.push(Violation {
+        list.push(Violation {
             field: path,
             rule,
             message,
             source,
+            level,
         });
+    }
+
+    /// Whether a broken rule of `level` would be recorded at all (so callers can skip the check).
+    fn records(&self, level: Level) -> bool {
+        self.profile.enforces(level) || self.profile.warns(level)
     }
 
     /// A required field is present.
@@ -184,8 +256,11 @@ impl Validator {
     ) {
         let subject = value.subject();
         for c in constraints {
+            if !self.records(c.level) {
+                continue;
+            }
             if let Some(message) = c.check.violation(subject, self.now) {
-                self.violation(field, c.check.to_string(), message, c.source);
+                self.broken(field, c.check.to_string(), message, (c.source, c.level));
             }
         }
     }
@@ -202,8 +277,11 @@ impl Validator {
             return;
         };
         for c in constraints {
+            if !self.records(c.level) {
+                continue;
+            }
             if let Some(message) = c.check.violation(subject, self.now) {
-                self.violation(field, c.check.to_string(), message, None);
+                self.broken(field, c.check.to_string(), message, (None, c.level));
             }
         }
     }
@@ -216,7 +294,7 @@ impl Validator {
         minus: &str,
         values: (Option<i64>, Option<i64>),
         bounds: (Option<i64>, Option<i64>),
-        source: Option<&'static str>,
+        origin: Origin,
     ) {
         let (Some(a), Some(b)) = values else { return };
         let diff = a.saturating_sub(b);
@@ -228,19 +306,19 @@ impl Validator {
             show(max)
         );
         if let Some(min) = min.filter(|min| diff < *min) {
-            self.violation(
+            self.broken(
                 field,
                 rule.clone(),
                 format!("{field} - {minus} = {diff}, below {min}"),
-                source,
+                origin,
             );
         }
         if let Some(max) = max.filter(|max| diff > *max) {
-            self.violation(
+            self.broken(
                 field,
                 rule,
                 format!("{field} - {minus} = {diff}, above {max}"),
-                source,
+                origin,
             );
         }
     }
@@ -252,14 +330,14 @@ impl Validator {
         present: bool,
         condition_holds: bool,
         condition: &str,
-        source: Option<&'static str>,
+        origin: Origin,
     ) {
         if !present && condition_holds {
-            self.violation(
+            self.broken(
                 field,
                 format!("required_when({condition})"),
                 format!("is missing although {condition} holds"),
-                source,
+                origin,
             );
         }
     }
@@ -283,25 +361,26 @@ impl Validator {
         present: bool,
         condition_holds: bool,
         condition: &str,
-        source: Option<&'static str>,
+        origin: Origin,
     ) {
         if present && !condition_holds {
-            self.violation(
+            self.broken(
                 field,
                 format!("only_when({condition})"),
                 format!("is set but {condition} does not hold"),
-                source,
+                origin,
             );
         }
     }
 
-    /// Every violation so far, or `Ok` when there is none.
-    pub fn finish(self) -> Result<(), ValidationError> {
+    /// Every violation so far, or `Ok` with the warnings (broken advice) when there is none.
+    pub fn finish(self) -> Result<Vec<Violation>, ValidationError> {
         if self.violations.is_empty() {
-            Ok(())
+            Ok(self.warnings)
         } else {
             Err(ValidationError {
                 violations: self.violations,
+                warnings: self.warnings,
             })
         }
     }
@@ -316,7 +395,7 @@ mod tests {
 
     /// One constraint with an optional source.
     fn rule(check: Check, source: Option<&'static str>) -> [Constraint; 1] {
-        [Constraint { check, source }]
+        [check.source(source)]
     }
 
     #[test]
@@ -450,7 +529,7 @@ mod tests {
                 "startTime",
                 (end, start),
                 (Some(1800), Some(86_400)),
-                None,
+                (None, Level::Official),
             );
             v.finish()
         };
@@ -467,7 +546,13 @@ mod tests {
             "a missing operand is the `required` rule's business"
         );
         let mut v = Validator::timeless();
-        v.difference("b", "a", (Some(5), Some(0)), (None, Some(10)), None);
+        v.difference(
+            "b",
+            "a",
+            (Some(5), Some(0)),
+            (None, Some(10)),
+            (None, Level::Official),
+        );
         assert!(v.finish().is_ok());
     }
 
@@ -475,7 +560,13 @@ mod tests {
     fn required_when_fires_only_if_the_condition_holds() {
         let check = |present: bool, holds: bool| {
             let mut v = Validator::timeless();
-            v.required_when("price2", present, holds, "priceType in [2, 3]", None);
+            v.required_when(
+                "price2",
+                present,
+                holds,
+                "priceType in [2, 3]",
+                (None, Level::Official),
+            );
             v.finish()
         };
         assert!(check(true, true).is_ok());
@@ -484,5 +575,51 @@ mod tests {
         assert!(check(false, true)
             .unwrap_err()
             .has("price2", "required_when(priceType in [2, 3])"));
+    }
+
+    #[test]
+    fn profiles_decide_what_a_broken_rule_is() {
+        let rules = [
+            Check::Min(60).source(Some("official page")),
+            Check::Min(100).product(Some("a component's documentation")),
+            Check::Min(1000).advice(None),
+        ];
+        let run = |value: i64, profile: Profile| {
+            let mut v = Validator::timeless().profile(profile);
+            v.check("n", &value, &rules);
+            v.finish()
+        };
+        // Breaks the product rule and the advice only: sent under the default profile, with a warning.
+        let warnings = run(80, Profile::Official).expect("only official rules are errors");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].level, Level::Advice);
+        assert_eq!(warnings[0].rule, "min(1000)");
+        let err = run(80, Profile::Strict).unwrap_err();
+        assert_eq!(err.violations.len(), 1);
+        assert_eq!(err.violations[0].level, Level::Product);
+        assert!(
+            err.to_string()
+                .contains("(product rule; source: a component's documentation)"),
+            "{err}"
+        );
+        assert_eq!(err.warnings.len(), 1, "advice is still a warning");
+        assert!(run(10, Profile::Official).unwrap_err().has("n", "min(60)"));
+        assert_eq!(run(10, Profile::Off), Ok(Vec::new()), "off checks nothing");
+        assert_eq!(run(5000, Profile::Strict), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn cross_field_rules_follow_the_profile_too() {
+        let run = |profile: Profile| {
+            let mut v = Validator::timeless().profile(profile);
+            v.only_when("extra", true, false, "type == 4", (None, Level::Advice));
+            v.required_when("other", false, true, "type == 4", (None, Level::Product));
+            v.finish()
+        };
+        let warnings = run(Profile::Official).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].rule.starts_with("only_when"));
+        let err = run(Profile::Strict).unwrap_err();
+        assert!(err.has("other", "required_when"));
     }
 }

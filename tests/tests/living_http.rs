@@ -343,34 +343,115 @@ async fn an_errcode_becomes_a_typed_error_with_name_meaning_and_request_id() {
     );
 }
 
-#[tokio::test]
-async fn an_invalid_request_is_rejected_before_sending_with_every_violation() {
-    let (server, client) = setup().await;
-    let request = CreateRequest {
+/// A create that breaks official rules (anchor, theme), product rules (start, duration) and advice
+/// (an activity field on a non-activity live).
+fn create_breaking_every_level() -> CreateRequest {
+    CreateRequest {
         anchor_userid: String::new(),
         theme: "标".repeat(21),
         living_start: 1,
         living_duration: 10,
         activity_cover_mediaid: Some("M".into()),
         ..CreateRequest::default()
-    };
-    let err = client.living().create(&request).await.unwrap_err();
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_request_is_rejected_before_sending_with_every_official_violation() {
+    let (server, client) = setup().await;
+    let err = client
+        .living()
+        .create(&create_breaking_every_level())
+        .await
+        .unwrap_err();
+    let violations = err.as_validation().expect("validation error");
+    assert!(violations.has("anchor_userid", "required"), "{violations}");
+    assert!(violations.has("theme", "max_chars(20)"), "{violations}");
+    assert_eq!(
+        violations.violations.len(),
+        2,
+        "product rules and advice are not errors by default: {violations}"
+    );
+    assert_eq!(violations.warnings.len(), 1, "{violations:?}");
+    assert!(server.calls().is_empty(), "nothing may be sent");
+    assert_eq!(server.tokens_issued(), 0, "not even a token request");
+}
+
+#[tokio::test]
+async fn the_strict_profile_rejects_product_rules_too() {
+    let server = Recorder::start().await;
+    let client = WecomClient::builder()
+        .credentials("ww-corp", "corp-secret")
+        .base_url(&server.base_url)
+        .validation(wxlive::runtime::Profile::Strict)
+        .build()
+        .unwrap();
+    let err = client
+        .living()
+        .create(&create_breaking_every_level())
+        .await
+        .unwrap_err();
     let violations = err.as_validation().expect("validation error");
     for (field, rule) in [
         ("anchor_userid", "required"),
         ("theme", "max_chars(20)"),
         ("living_start", "future"),
         ("living_duration", "min(60)"),
-        ("activity_cover_mediaid", "only_when(type == 4)"),
     ] {
         assert!(
             violations.has(field, rule),
             "missing {field} {rule}: {violations}"
         );
     }
-    assert_eq!(violations.violations.len(), 5);
-    assert!(server.calls().is_empty(), "nothing may be sent");
-    assert_eq!(server.tokens_issued(), 0, "not even a token request");
+    assert_eq!(violations.violations.len(), 4, "advice is never an error");
+    assert!(server.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_request_breaking_only_product_rules_and_advice_is_sent_with_a_warning() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (server, client) = setup().await;
+    server.answer(
+        "/cgi-bin/living/create",
+        json!({"errcode": 0, "errmsg": "ok", "livingid": "L1"}),
+    );
+    let request = CreateRequest {
+        anchor_userid: "zhangsan".into(),
+        theme: "周会".into(),
+        living_start: 1,
+        living_duration: 10,
+        activity_cover_mediaid: Some("M".into()),
+        ..CreateRequest::default()
+    };
+    let created = client.living().create(&request).await.unwrap();
+    assert_eq!(created.livingid.as_deref(), Some("L1"));
+    assert_eq!(only_call(&server).body.unwrap()["living_duration"], 10);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("WARN") && logs.contains("does not follow advice"),
+        "{logs}"
+    );
+    assert!(logs.contains("activity_cover_mediaid"), "{logs}");
 }
 
 #[tokio::test]

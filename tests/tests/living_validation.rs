@@ -1,6 +1,6 @@
 //! Every rule of the living spec, at its boundary, through the generated `validate()` and builders.
 
-use wxlive::runtime::Validate;
+use wxlive::runtime::{Level, Profile, Validate};
 use wxlive::wecom::living::*;
 use wxlive::ValidationError;
 
@@ -21,6 +21,15 @@ fn create() -> CreateRequest {
 fn violations(r: &impl Validate) -> ValidationError {
     r.validate().expect_err("should be invalid")
 }
+
+/// Violations under the strict profile (official and product rules).
+fn strict_violations(r: &impl Validate) -> ValidationError {
+    r.validate_with(Profile::Strict)
+        .expect_err("should be invalid under the strict profile")
+}
+
+/// The source the spec gives the living rules of the ESB中心 component.
+const ESB: &str = "ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播";
 
 fn only(err: &ValidationError, field: &str, rule: &str) {
     assert_eq!(err.violations.len(), 1, "{err}");
@@ -124,38 +133,46 @@ fn modify_description_is_at_most_300_bytes() {
 }
 
 #[test]
-fn living_start_must_be_in_the_future_and_cites_its_source() {
-    let err = violations(&CreateRequest {
+fn living_start_in_the_future_is_a_product_rule_enforced_only_when_strict() {
+    let past = CreateRequest {
         living_start: now() - 1,
         ..create()
-    });
+    };
+    // The official page states no such rule: the default profile sends it, with no warning.
+    assert_eq!(past.validate(), Ok(Vec::new()));
+    let err = strict_violations(&past);
     only(&err, "living_start", "future");
+    assert_eq!(err.violations[0].level, Level::Product);
     assert!(
-        err.violations[0].source.unwrap().contains("seed 002"),
-        "the rule is marked as a product rule"
+        err.violations[0].source.unwrap().contains(ESB),
+        "the rule names the document it comes from"
     );
+    assert!(err.to_string().contains("(product rule; source: "), "{err}");
     CreateRequest {
         living_start: now() + 60,
         ..create()
     }
-    .validate()
+    .validate_with(Profile::Strict)
     .unwrap();
 }
 
 #[test]
-fn living_duration_is_at_least_60_seconds() {
+fn living_duration_of_at_least_60_seconds_is_a_product_rule() {
+    let short = CreateRequest {
+        living_duration: 59,
+        ..create()
+    };
+    assert_eq!(short.validate(), Ok(Vec::new()));
     CreateRequest {
         living_duration: 60,
         ..create()
     }
-    .validate()
+    .validate_with(Profile::Strict)
     .unwrap();
-    let err = violations(&CreateRequest {
-        living_duration: 59,
-        ..create()
-    });
+    let err = strict_violations(&short);
     only(&err, "living_duration", "min(60)");
-    assert!(err.violations[0].source.unwrap().contains("seed 002"));
+    assert!(err.violations[0].source.unwrap().contains(ESB));
+    assert_eq!(short.validate_with(Profile::Off), Ok(Vec::new()));
 }
 
 #[test]
@@ -183,41 +200,49 @@ fn remind_time_is_not_negative() {
 }
 
 #[test]
-fn activity_fields_only_for_activity_lives() {
+fn activity_fields_outside_activity_lives_are_advice() {
     let activity = CreateRequest {
         activity_cover_mediaid: Some("C".into()),
         activity_share_mediaid: Some("S".into()),
         activity_detail: Some(ActivityDetail::default()),
         ..create()
     };
-    CreateRequest {
+    let warnings = CreateRequest {
         r#type: Some(LivingType::Activity),
         ..activity.clone()
     }
     .validate()
     .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
     for living_type in [
         None,
         Some(LivingType::General),
         Some(LivingType::CorporateTraining),
     ] {
-        let err = violations(&CreateRequest {
+        let request = CreateRequest {
             r#type: living_type,
             ..activity.clone()
-        });
-        assert_eq!(err.violations.len(), 3, "{err}");
-        for field in [
-            "activity_cover_mediaid",
-            "activity_share_mediaid",
-            "activity_detail",
-        ] {
-            assert!(err.has(field, "only_when(type == 4)"), "{field}: {err}");
+        };
+        // The page says other lives need not send them, not that they must not: a warning each, under
+        // every profile that checks, never an error.
+        for profile in [Profile::Official, Profile::Strict] {
+            let warnings = request.validate_with(profile).expect("advice never fails");
+            assert_eq!(warnings.len(), 3, "{warnings:?}");
+            for (w, field) in warnings.iter().zip([
+                "activity_cover_mediaid",
+                "activity_share_mediaid",
+                "activity_detail",
+            ]) {
+                assert_eq!(w.field, field);
+                assert_eq!(w.rule, "only_when(type == 4)");
+                assert_eq!(w.level, Level::Advice);
+            }
         }
     }
 }
 
 #[test]
-fn activity_image_list_has_at_most_5_items() {
+fn more_than_5_activity_images_is_advice_the_server_keeps_the_first_five() {
     let with_images = |n: usize| CreateRequest {
         r#type: Some(LivingType::Activity),
         activity_detail: Some(ActivityDetail {
@@ -226,12 +251,14 @@ fn activity_image_list_has_at_most_5_items() {
         }),
         ..create()
     };
-    with_images(5).validate().unwrap();
-    only(
-        &violations(&with_images(6)),
-        "activity_detail.image_list",
-        "max_items(5)",
-    );
+    assert_eq!(with_images(5).validate(), Ok(Vec::new()));
+    let warnings = with_images(6)
+        .validate_with(Profile::Strict)
+        .expect("sent even under the strict profile");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].field, "activity_detail.image_list");
+    assert_eq!(warnings[0].rule, "max_items(5)");
+    assert!(warnings[0].source.unwrap().contains("first five"));
 }
 
 #[test]
@@ -281,7 +308,7 @@ fn all_violations_are_reported_with_field_and_rule() {
         description: Some("x".repeat(101)),
         ..create()
     };
-    let err = violations(&bad);
+    let err = strict_violations(&bad);
     assert_eq!(err.violations.len(), 4, "{err}");
     let text = err.to_string();
     for needle in [

@@ -7,12 +7,12 @@ use serde_json::{json, Value};
 use wxlive_mini::demo::checks::{CodesRequest, TextsRequest};
 use wxlive_mini::demo::DemoClient;
 use wxlive_runtime::mock::MockServer;
-use wxlive_runtime::Validate;
+use wxlive_runtime::{Level, Profile, Validate};
 
 fn codes(code: &str) -> CodesRequest {
     CodesRequest {
         code: code.into(),
-        tag: None,
+        ..CodesRequest::default()
     }
 }
 
@@ -45,6 +45,11 @@ fn patterns_in_query_fields_and_nested_types_are_checked_too() {
     }
     let err = request.validate().unwrap_err();
     assert!(err.has("q_code", "pattern("), "{err}");
+    assert!(
+        !err.has("label.code", "pattern("),
+        "the type's pattern is a product rule"
+    );
+    let err = request.validate_with(Profile::Strict).unwrap_err();
     assert!(err.has("label.code", "pattern("), "{err}");
 }
 
@@ -116,4 +121,57 @@ async fn the_mock_server_rejects_a_value_that_breaks_the_pattern() {
     );
     assert_eq!(server.calls("checks.codes"), before);
     client.checks().codes(&codes("654321")).await.unwrap();
+}
+
+#[test]
+fn levels_of_constraints_and_rules_follow_the_profile() {
+    let request = CodesRequest {
+        code: "000000".into(),
+        tag: Some("abcdefg12".into()),
+        note: Some("ab".into()),
+    };
+    // A 9-character tag breaks advice; code "000000" makes the note required by a product rule (it
+    // is there); the tag outside code "999999" breaks an advice rule.
+    let warnings = request.validate().unwrap();
+    let rules: Vec<&str> = warnings.iter().map(|w| w.rule.as_str()).collect();
+    assert_eq!(rules, ["max_chars(8)", "only_when(code == \"999999\")"]);
+    assert!(warnings.iter().all(|w| w.level == Level::Advice));
+
+    let without_note = CodesRequest {
+        note: None,
+        ..request.clone()
+    };
+    assert!(
+        without_note.validate().is_ok(),
+        "product rules are not errors by default"
+    );
+    let err = without_note.validate_with(Profile::Strict).unwrap_err();
+    assert!(
+        err.has("note", "required_when(code == \"000000\")"),
+        "{err}"
+    );
+    assert_eq!(err.violations[0].level, Level::Product);
+    assert_eq!(err.warnings.len(), 2, "advice stays a warning");
+
+    let long_note = CodesRequest {
+        note: Some("x".repeat(13)),
+        ..request
+    };
+    assert!(long_note.validate().is_ok());
+    assert!(long_note
+        .validate_with(Profile::Strict)
+        .unwrap_err()
+        .has("note", "max_bytes(12)"));
+    assert_eq!(long_note.validate_with(Profile::Off), Ok(Vec::new()));
+}
+
+#[test]
+fn rustdoc_states_each_rule_level() {
+    let source = include_str!("../mini-crate/src/demo/checks/requests.rs");
+    assert!(source.contains(
+        "/// Advice (reported as a warning, never an error): At most 8 characters (a Chinese character counts one). Rule source: 11."
+    ));
+    assert!(source.contains(
+        "/// Product rule (enforced by the strict profile only): At most 12 bytes of UTF-8"
+    ));
 }

@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs;
 use super::enums::lit_int;
 use super::names::{ident, rust_type};
-use crate::ir::{Condition, Constraint, Field, Literal, Location, Rule, RuleKind, TypeRef};
+use crate::ir::{Condition, Constraint, Field, Level, Literal, Location, Rule, RuleKind, TypeRef};
 
 /// How a struct stores its fields.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub fn field_doc(f: &Field) -> TokenStream {
 }
 
 fn describe(c: &Constraint) -> String {
-    let rule = c.check.describe();
+    let rule = format!("{}{}", c.level.doc_prefix(), c.check.describe());
     match &c.source {
         Some(s) => format!("{rule} Rule source: {}.", docs::text(s)),
         None => rule,
@@ -185,12 +185,18 @@ fn value_checks(f: &Field, by_ref: TokenStream, receiver: TokenStream) -> TokenS
     if !f.constraints.is_empty() {
         let constraints = f.constraints.iter().map(|c| {
             // `Check`'s Debug is the Rust expression that builds it (`MaxChars(20)`).
-            let check: TokenStream = format!("Check::{:?}", c.check).parse().unwrap_or_default();
+            let check: TokenStream = format!("rule::Check::{:?}", c.check)
+                .parse()
+                .unwrap_or_default();
             let source = match &c.source {
                 Some(s) => quote!(Some(#s)),
                 None => quote!(None),
             };
-            quote!(#check.source(#source))
+            match c.level {
+                Level::Official => quote!(#check.source(#source)),
+                Level::Product => quote!(#check.product(#source)),
+                Level::Advice => quote!(#check.advice(#source)),
+            }
         });
         // An integer enum is measured by its wire value.
         let subject = match &f.ty {
@@ -222,6 +228,12 @@ pub fn rule_checks(fields: &[Field], r: &Rule, mode: Mode) -> TokenStream {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     };
+    let level = match r.level {
+        Level::Official => quote!(rule::Level::Official),
+        Level::Product => quote!(rule::Level::Product),
+        Level::Advice => quote!(rule::Level::Advice),
+    };
+    let source = quote!((#source, #level));
     let present = |f: &Field| {
         let n = ident(&f.rust);
         match storage(f, mode) {

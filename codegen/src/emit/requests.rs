@@ -38,9 +38,12 @@ fn head(ctx: &Ctx<'_>) -> TokenStream {
         .flat_map(|e| e.request.iter())
         .collect();
     let uses = names::imports(fields.iter().copied(), true);
-    let constraint_use = if fields.iter().any(|f| has_constraints(f)) {
+    // The constraint vocabulary, as a lowercase module alias: no spec type name can clash with it.
+    let constraint_use = if (fields.iter().any(|f| has_constraints(f)))
+        || (ctx.domain.endpoints.iter().any(|e| !e.rules.is_empty()))
+    {
         quote!(
-            use wxlive_runtime::constraint::Check;
+            use wxlive_runtime::constraint as rule;
         )
     } else {
         quote!()
@@ -161,7 +164,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         impl #builder {
             #(#setters)*
 
-            /// The request, or every violated rule (missing required fields included).
+            /// The request, or every violated official rule (missing required fields included).
             pub fn build(self) -> Result<#name, ValidationError> {
                 let mut v = Validator::new();
                 #(#presence)*
@@ -169,7 +172,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
                     #(#assigns)*
                 };
                 request.check(&mut v);
-                v.finish().map(|()| request)
+                v.finish().map(|_warnings| request)
             }
         }
 

@@ -1,7 +1,7 @@
 //! Emitters on hand-made IR: the code they write for a field, without a spec around it.
 
 use super::fields::{field_checks, field_doc, Mode};
-use crate::ir::{Check, Constraint, EnumRef, Field, Location, TypeRef};
+use crate::ir::{Check, Constraint, EnumRef, Field, Level, Location, TypeRef};
 
 fn field(ty: TypeRef, required: bool, constraints: Vec<Constraint>) -> Field {
     Field {
@@ -19,10 +19,7 @@ fn field(ty: TypeRef, required: bool, constraints: Vec<Constraint>) -> Field {
 }
 
 fn constraint(check: Check, source: Option<&str>) -> Constraint {
-    Constraint {
-        check,
-        source: source.map(str::to_owned),
-    }
+    check.rule(Level::Official, source.map(str::to_owned))
 }
 
 fn text(tokens: proc_macro2::TokenStream) -> String {
@@ -40,7 +37,7 @@ fn integer_checks_measure_the_value_itself_whatever_its_width() {
         let code = text(field_checks(&f, Mode::Request));
         assert!(
             code.contains(
-                r#"v . check ("n" , & self . n , & [Check :: Min (1) . source (Some ("9"))]) ;"#
+                r#"v . check ("n" , & self . n , & [rule :: Check :: Min (1) . source (Some ("9"))]) ;"#
             ),
             "{code}"
         );
@@ -74,7 +71,7 @@ fn patterns_are_emitted_as_string_literals_and_documented() {
     );
     let code = text(field_checks(&f, Mode::Request));
     assert!(
-        code.contains(r#"Check :: Pattern ("^[0-9]{6}$\\\"")"#),
+        code.contains(r#"rule :: Check :: Pattern ("^[0-9]{6}$\\\"")"#),
         "the Debug form is a valid, escaped literal: {code}"
     );
     let doc = text(field_doc(&f));
@@ -85,4 +82,34 @@ fn patterns_are_emitted_as_string_literals_and_documented() {
 fn a_field_without_constraints_emits_no_check() {
     let f = field(TypeRef::I64, false, Vec::new());
     assert!(field_checks(&f, Mode::Lenient).is_empty());
+}
+
+#[test]
+fn levels_show_in_the_call_and_in_rustdoc() {
+    let f = field(
+        TypeRef::I64,
+        true,
+        vec![
+            Check::Min(60).rule(Level::Product, Some("a component's documentation".into())),
+            Check::Max(100).rule(Level::Advice, None),
+        ],
+    );
+    let code = text(field_checks(&f, Mode::Request));
+    assert!(
+        code.contains("rule :: Check :: Min (60) . product (Some"),
+        "{code}"
+    );
+    assert!(
+        code.contains("rule :: Check :: Max (100) . advice (None)"),
+        "{code}"
+    );
+    let doc = text(field_doc(&f));
+    assert!(
+        doc.contains("Product rule (enforced by the strict profile only): At least 60."),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("Advice (reported as a warning, never an error): At most 100."),
+        "{doc}"
+    );
 }

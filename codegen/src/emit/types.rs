@@ -23,12 +23,14 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
             use wxlive_runtime::{Validate, Validator};
         )
     };
-    let constraint_use = if validated
+    // The constraint vocabulary, as a lowercase module alias: no spec type name can clash with it.
+    let constraint_use = if (validated
         .iter()
-        .any(|t| t.fields.iter().any(has_constraints))
+        .any(|t| t.fields.iter().any(has_constraints)))
+        || (validated.iter().any(|t| !t.rules.is_empty()))
     {
         quote!(
-            use wxlive_runtime::constraint::Check;
+            use wxlive_runtime::constraint as rule;
         )
     } else {
         quote!()

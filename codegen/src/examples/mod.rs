@@ -5,6 +5,7 @@
 mod callback;
 
 use serde_json::Value;
+use wxlive_runtime::validate::Profile;
 use wxlive_runtime::Validator;
 
 use crate::diag::Diag;
@@ -31,7 +32,7 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
             let mut ctx = Ctx {
                 domain,
                 problems: Vec::new(),
-                validator: Validator::timeless(),
+                validator: Validator::timeless().profile(Profile::Strict),
                 request: true,
             };
             // Constants may appear in the example (the official samples show them); they must match.
@@ -55,7 +56,7 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
             let mut ctx = Ctx {
                 domain,
                 problems: Vec::new(),
-                validator: Validator::timeless(),
+                validator: Validator::timeless().profile(Profile::Strict),
                 request: true,
             };
             ctx.object(&crate::synth::request(domain, e), &e.request, &e.rules, "");
@@ -75,7 +76,7 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
             let mut ctx = Ctx {
                 domain,
                 problems: Vec::new(),
-                validator: Validator::timeless(),
+                validator: Validator::timeless().profile(Profile::Strict),
                 request: false,
             };
             let mut fields = e.response.clone();
@@ -187,7 +188,7 @@ impl Ctx<'_> {
                                     present(wire),
                                     holds(condition),
                                     &text,
-                                    None,
+                                    (None, rule.level),
                                 );
                             }
                         }
@@ -199,7 +200,7 @@ impl Ctx<'_> {
                                     present(wire),
                                     holds(condition),
                                     &text,
-                                    None,
+                                    (None, rule.level),
                                 );
                             }
                         }
@@ -213,7 +214,7 @@ impl Ctx<'_> {
                             &minus.wire,
                             (int(&field.wire), int(&minus.wire)),
                             (*min, *max),
-                            None,
+                            (None, rule.level),
                         ),
                     }
                 }

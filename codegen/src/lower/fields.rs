@@ -232,6 +232,7 @@ fn lower_constraints(d: &mut Diag<'_>, f: &Field, ty: &TypeRef, scope: &Scope) -
         out.push(Constraint {
             check: check.clone(),
             source: c.source.clone(),
+            level: c.level,
         });
     }
     if let TypeRef::Enum(e) = ty {

@@ -58,13 +58,11 @@ pub fn check_doc_id(d: &mut Diag<'_>, id: &str) {
 
 /// Names the generated files of a domain import or declare besides the spec's own: a declared enum or
 /// type with one of these names would not compile.
-const RESERVED_TYPES: [&str; 28] = [
+const RESERVED_TYPES: [&str; 26] = [
     "ApiRequest",
     "Box",
     "CallbackEvent",
-    "Check",
     "Client",
-    "Constraint",
     "Deserialize",
     "Deserializer",
     "Err",

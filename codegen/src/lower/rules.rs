@@ -38,6 +38,7 @@ pub fn lower_rules(
             out.push(ir::Rule {
                 kind,
                 source: r.source.clone(),
+                level: r.level,
             });
         }
     }

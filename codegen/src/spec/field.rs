@@ -45,6 +45,8 @@ pub struct SpecConstraint {
     pub check: Option<Check<String>>,
     /// Where it comes from.
     pub source: Option<String>,
+    /// How binding it is.
+    pub level: wxlive_runtime::constraint::Level,
 }
 
 // The keys of a field other than constraints, with their descriptions: the JSON Schema of `Field` is
@@ -149,26 +151,26 @@ fn read_constraint<'de, A: MapAccess<'de>>(
     info: &'static KindInfo,
     map: &mut A,
 ) -> Result<SpecConstraint, A::Error> {
-    let (param, source) = match info.param {
+    let (param, source, level) = match info.param {
         ParamType::Count => {
             let s: Sourced<u64> = map.next_value()?;
-            (Param::Count(s.value), s.source)
+            (Param::Count(s.value), s.source, s.level)
         }
         ParamType::Integer => {
             let s: Sourced<i64> = map.next_value()?;
-            (Param::Integer(s.value), s.source)
+            (Param::Integer(s.value), s.source, s.level)
         }
         ParamType::Digits => {
             let s: Sourced<u32> = map.next_value()?;
-            (Param::Digits(s.value), s.source)
+            (Param::Digits(s.value), s.source, s.level)
         }
         ParamType::Enabled => {
             let s: Sourced<bool> = map.next_value()?;
-            (Param::Enabled(s.value), s.source)
+            (Param::Enabled(s.value), s.source, s.level)
         }
         ParamType::Regex => {
             let s: Sourced<String> = map.next_value()?;
-            (Param::Regex(s.value), s.source)
+            (Param::Regex(s.value), s.source, s.level)
         }
     };
     let check = Check::from_spec(info.key, param).map_err(de::Error::custom)?;
@@ -176,6 +178,7 @@ fn read_constraint<'de, A: MapAccess<'de>>(
         info,
         check,
         source,
+        level,
     })
 }
 

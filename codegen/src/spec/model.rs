@@ -199,13 +199,28 @@ pub struct TypeDef {
 
 pub use super::field::{Field, SpecConstraint};
 
-/// A constraint value, optionally with where it comes from: `20` or `{value: 20, source: "96837"}`.
+/// A constraint value, optionally with where it comes from and how binding it is: `20`,
+/// `{value: 20, source: "96837"}` or `{value: 60, source: "...", level: product}`.
 #[derive(Debug, Clone)]
 pub struct Sourced<T> {
     /// The value.
     pub value: T,
-    /// An official doc id or a product rule.
+    /// An official doc id or a product's documentation.
     pub source: Option<String>,
+    /// How binding it is (default: official).
+    pub level: Level,
+}
+
+pub use wxlive_runtime::constraint::Level;
+
+/// The JSON Schema of [`Level`], from the runtime's own list of levels.
+fn level_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let levels: Vec<&str> = Level::ALL.iter().map(|(_, name)| *name).collect();
+    schemars::json_schema!({
+        "description": "How binding the rule is: official (an official page states it; enforced by default), product (a product's policy; enforced by the strict profile), advice (the docs recommend it; a warning, never an error). Default: official.",
+        "type": "string",
+        "enum": levels
+    })
 }
 
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Sourced<T> {
@@ -215,23 +230,28 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Sourced<T> {
         struct WithSource<T> {
             value: T,
             source: String,
+            #[serde(default)]
+            #[schemars(schema_with = "level_schema")]
+            level: Level,
         }
         let raw = serde_yaml::Value::deserialize(deserializer)?;
         if raw.is_mapping() {
             let w: WithSource<T> = serde_yaml::from_value(raw).map_err(|e| {
                 serde::de::Error::custom(format_args!(
-                    "expected `{{value: ..., source: \"...\"}}`: {e}"
+                    "expected `{{value: ..., source: \"...\", level: official | product | advice}}`: {e}"
                 ))
             })?;
             Ok(Sourced {
                 value: w.value,
                 source: Some(w.source),
+                level: w.level,
             })
         } else {
             let value = serde_yaml::from_value(raw).map_err(serde::de::Error::custom)?;
             Ok(Sourced {
                 value,
                 source: None,
+                level: Level::Official,
             })
         }
     }
@@ -334,6 +354,10 @@ pub struct Rule {
     /// Where the rule comes from.
     #[serde(default)]
     pub source: Option<String>,
+    /// How binding it is (default: official).
+    #[serde(default)]
+    #[schemars(schema_with = "level_schema")]
+    pub level: Level,
 }
 
 /// `field == equals`, or `field` is one of `in`.
@@ -454,13 +478,14 @@ impl<T: JsonSchema> JsonSchema for Sourced<T> {
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let plain = generator.subschema_for::<T>();
+        let level = level_schema(generator);
         schemars::json_schema!({
-            "description": "A value, or `{value, source}` citing an official doc id or a product rule.",
+            "description": "A value, or `{value, source, level}` citing an official doc id or a product's documentation (level: official by default).",
             "anyOf": [
                 plain,
                 {
                     "type": "object",
-                    "properties": {"value": plain, "source": {"type": "string"}},
+                    "properties": {"value": plain, "source": {"type": "string"}, "level": level},
                     "required": ["value", "source"],
                     "additionalProperties": false
                 }

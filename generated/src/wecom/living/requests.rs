@@ -3,7 +3,7 @@
 //! Requests of WeCom living (live streaming) server API. (直播).
 
 use serde::Serialize;
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{ActivityDetail, LivingType};
@@ -33,12 +33,12 @@ pub struct CreateRequest {
     /// Start time, Unix seconds.
     ///
     /// Required.
-    /// Must be later than now (Unix seconds). Rule source: seed 002 product rule; the official page states no such rule.
+    /// Product rule (enforced by the strict profile only): Must be later than now (Unix seconds). Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): the start lies in the future; the official page states no such rule.
     pub living_start: i64,
     /// Duration in seconds.
     ///
     /// Required.
-    /// At least 60. Rule source: seed 002 product rule (at least 1 minute); the official page gives no minimum.
+    /// Product rule (enforced by the strict profile only): At least 60. Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): at least 1 minute; the official page gives no minimum.
     pub living_duration: i32,
     /// Live type.
     ///
@@ -114,7 +114,7 @@ impl CreateRequestBuilder {
     /// Start time, Unix seconds.
     ///
     /// Required.
-    /// Must be later than now (Unix seconds). Rule source: seed 002 product rule; the official page states no such rule.
+    /// Product rule (enforced by the strict profile only): Must be later than now (Unix seconds). Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): the start lies in the future; the official page states no such rule.
     pub fn living_start(mut self, value: i64) -> Self {
         self.living_start = Some(value);
         self
@@ -123,7 +123,7 @@ impl CreateRequestBuilder {
     /// Duration in seconds.
     ///
     /// Required.
-    /// At least 60. Rule source: seed 002 product rule (at least 1 minute); the official page gives no minimum.
+    /// Product rule (enforced by the strict profile only): At least 60. Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): at least 1 minute; the official page gives no minimum.
     pub fn living_duration(mut self, value: i32) -> Self {
         self.living_duration = Some(value);
         self
@@ -178,7 +178,7 @@ impl CreateRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CreateRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("living_start", self.living_start.is_some());
@@ -197,7 +197,7 @@ impl CreateRequestBuilder {
             activity_detail: self.activity_detail,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -205,15 +205,19 @@ impl Validate for CreateRequest {
     fn check(&self, v: &mut Validator) {
         v.required("anchor_userid", !self.anchor_userid.is_empty());
         v.required("theme", !self.theme.is_empty());
-        v.check("theme", &self.theme, &[Check::MaxChars(20).source(Some("96837"))]);
+        v.check(
+            "theme",
+            &self.theme,
+            &[rule::Check::MaxChars(20).source(Some("96837"))],
+        );
         v.check(
             "living_start",
             &self.living_start,
             &[
-                Check::Future
-                    .source(
+                rule::Check::Future
+                    .product(
                         Some(
-                            "seed 002 product rule; the official page states no such rule",
+                            "the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): the start lies in the future; the official page states no such rule",
                         ),
                     ),
             ],
@@ -222,10 +226,10 @@ impl Validate for CreateRequest {
             "living_duration",
             &self.living_duration,
             &[
-                Check::Min(60)
-                    .source(
+                rule::Check::Min(60)
+                    .product(
                         Some(
-                            "seed 002 product rule (at least 1 minute); the official page gives no minimum",
+                            "the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): at least 1 minute; the official page gives no minimum",
                         ),
                     ),
             ],
@@ -234,10 +238,14 @@ impl Validate for CreateRequest {
             v.known_value("type", value.is_known(), value);
         }
         if let Some(value) = &self.description {
-            v.check("description", value, &[Check::MaxChars(100).source(Some("96837"))]);
+            v.check(
+                "description",
+                value,
+                &[rule::Check::MaxChars(100).source(Some("96837"))],
+            );
         }
         if let Some(value) = &self.remind_time {
-            v.check("remind_time", value, &[Check::Min(0).source(Some("96837"))]);
+            v.check("remind_time", value, &[rule::Check::Min(0).source(Some("96837"))]);
         }
         if let Some(value) = &self.activity_detail {
             v.check_nested("activity_detail", value);
@@ -248,21 +256,36 @@ impl Validate for CreateRequest {
             self.activity_cover_mediaid.is_some(),
             holds,
             "type == 4",
-            Some("96837"),
+            (
+                Some(
+                    "96837: only activity lives use them (other lives need not send them)",
+                ),
+                rule::Level::Advice,
+            ),
         );
         v.only_when(
             "activity_share_mediaid",
             self.activity_share_mediaid.is_some(),
             holds,
             "type == 4",
-            Some("96837"),
+            (
+                Some(
+                    "96837: only activity lives use them (other lives need not send them)",
+                ),
+                rule::Level::Advice,
+            ),
         );
         v.only_when(
             "activity_detail",
             self.activity_detail.is_some(),
             holds,
             "type == 4",
-            Some("96837"),
+            (
+                Some(
+                    "96837: only activity lives use them (other lives need not send them)",
+                ),
+                rule::Level::Advice,
+            ),
         );
     }
 }
@@ -385,7 +408,7 @@ impl ModifyRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ModifyRequest, ValidationError> {
         let mut v = Validator::new();
         let request = ModifyRequest {
@@ -398,7 +421,7 @@ impl ModifyRequestBuilder {
             remind_time: self.remind_time,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -406,16 +429,20 @@ impl Validate for ModifyRequest {
     fn check(&self, v: &mut Validator) {
         v.required("livingid", !self.livingid.is_empty());
         if let Some(value) = &self.theme {
-            v.check("theme", value, &[Check::MaxBytes(60).source(Some("93640"))]);
+            v.check("theme", value, &[rule::Check::MaxBytes(60).source(Some("93640"))]);
         }
         if let Some(value) = &self.r#type {
             v.known_value("type", value.is_known(), value);
         }
         if let Some(value) = &self.description {
-            v.check("description", value, &[Check::MaxBytes(300).source(Some("93640"))]);
+            v.check(
+                "description",
+                value,
+                &[rule::Check::MaxBytes(300).source(Some("93640"))],
+            );
         }
         if let Some(value) = &self.remind_time {
-            v.check("remind_time", value, &[Check::Min(0).source(Some("93640"))]);
+            v.check("remind_time", value, &[rule::Check::Min(0).source(Some("93640"))]);
         }
     }
 }
@@ -466,14 +493,14 @@ impl CancelRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CancelRequest, ValidationError> {
         let mut v = Validator::new();
         let request = CancelRequest {
             livingid: self.livingid.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -529,14 +556,14 @@ impl DeleteReplayDataRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteReplayDataRequest, ValidationError> {
         let mut v = Validator::new();
         let request = DeleteReplayDataRequest {
             livingid: self.livingid.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -605,7 +632,7 @@ impl GetLivingCodeRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLivingCodeRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetLivingCodeRequest {
@@ -613,7 +640,7 @@ impl GetLivingCodeRequestBuilder {
             openid: self.openid.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -698,7 +725,7 @@ impl GetUserAllLivingidRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetUserAllLivingidRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetUserAllLivingidRequest {
@@ -707,7 +734,7 @@ impl GetUserAllLivingidRequestBuilder {
             limit: self.limit,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -719,8 +746,8 @@ impl Validate for GetUserAllLivingidRequest {
                 "limit",
                 value,
                 &[
-                    Check::Min(1).source(Some("93634")),
-                    Check::Max(100).source(Some("93634")),
+                    rule::Check::Min(1).source(Some("93634")),
+                    rule::Check::Max(100).source(Some("93634")),
                 ],
             );
         }
@@ -774,14 +801,14 @@ impl GetLivingInfoRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLivingInfoRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetLivingInfoRequest {
             livingid: self.livingid.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -851,7 +878,7 @@ impl GetWatchStatRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetWatchStatRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetWatchStatRequest {
@@ -859,7 +886,7 @@ impl GetWatchStatRequestBuilder {
             next_key: self.next_key,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -915,14 +942,14 @@ impl GetLivingShareInfoRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLivingShareInfoRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetLivingShareInfoRequest {
             ww_share_code: self.ww_share_code.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 

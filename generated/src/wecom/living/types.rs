@@ -5,7 +5,7 @@
 use serde::de::MapAccess;
 use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 
@@ -17,7 +17,7 @@ pub struct ActivityDetail {
     pub description: Option<String>,
     /// mediaids of the activity pictures. If more than five are sent the server uses the first five.
     ///
-    /// At most 5 items. Rule source: 96837.
+    /// Advice (reported as a warning, never an error): At most 5 items. Rule source: 96837: at most 5; if more are sent the first five are used.
     #[serde(
         default,
         deserialize_with = "wxlive_runtime::wire::vec_or_null",
@@ -55,7 +55,14 @@ impl Validate for ActivityDetail {
         v.check(
             "image_list",
             &self.image_list,
-            &[Check::MaxItems(5).source(Some("96837"))],
+            &[
+                rule::Check::MaxItems(5)
+                    .advice(
+                        Some(
+                            "96837: at most 5; if more are sent the first five are used",
+                        ),
+                    ),
+            ],
         );
     }
 }

@@ -3,7 +3,7 @@
 //! Requests of Checks. (校验).
 
 use serde::Serialize;
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{Bundle, Counts, Label, Level, Mode, Price, Schedule, Toggles};
@@ -167,7 +167,7 @@ impl TextsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<TextsRequest, ValidationError> {
         let mut v = Validator::new();
         let request = TextsRequest {
@@ -180,7 +180,7 @@ impl TextsRequestBuilder {
             label: self.label,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -191,11 +191,11 @@ impl Validate for TextsRequest {
             "q_req",
             &self.q_req,
             &[
-                Check::MaxChars(10).source(None),
-                Check::MinChars(2).source(None),
-                Check::MaxBytes(30).source(None),
-                Check::MaxWidth(20).source(None),
-                Check::MinWidth(2).source(None),
+                rule::Check::MaxChars(10).source(None),
+                rule::Check::MinChars(2).source(None),
+                rule::Check::MaxBytes(30).source(None),
+                rule::Check::MaxWidth(20).source(None),
+                rule::Check::MinWidth(2).source(None),
             ],
         );
         if let Some(value) = &self.q_opt {
@@ -203,11 +203,11 @@ impl Validate for TextsRequest {
                 "q_opt",
                 value,
                 &[
-                    Check::MaxChars(10).source(None),
-                    Check::MinChars(1).source(None),
-                    Check::MaxBytes(30).source(None),
-                    Check::MaxWidth(20).source(None),
-                    Check::MinWidth(1).source(None),
+                    rule::Check::MaxChars(10).source(None),
+                    rule::Check::MinChars(1).source(None),
+                    rule::Check::MaxBytes(30).source(None),
+                    rule::Check::MaxWidth(20).source(None),
+                    rule::Check::MinWidth(1).source(None),
                 ],
             );
         }
@@ -216,8 +216,8 @@ impl Validate for TextsRequest {
             "q_code",
             &self.q_code,
             &[
-                Check::Pattern("^[a-z]+-[0-9]+$").source(None),
-                Check::MaxChars(12).source(None),
+                rule::Check::Pattern("^[a-z]+-[0-9]+$").source(None),
+                rule::Check::MaxChars(12).source(None),
             ],
         );
         v.required("b_req", !self.b_req.is_empty());
@@ -225,11 +225,11 @@ impl Validate for TextsRequest {
             "b_req",
             &self.b_req,
             &[
-                Check::MaxChars(10).source(Some("11")),
-                Check::MinChars(2).source(Some("11")),
-                Check::MaxBytes(30).source(Some("11")),
-                Check::MaxWidth(20).source(Some("11")),
-                Check::MinWidth(2).source(Some("11")),
+                rule::Check::MaxChars(10).source(Some("11")),
+                rule::Check::MinChars(2).source(Some("11")),
+                rule::Check::MaxBytes(30).source(Some("11")),
+                rule::Check::MaxWidth(20).source(Some("11")),
+                rule::Check::MinWidth(2).source(Some("11")),
             ],
         );
         if let Some(value) = &self.b_opt {
@@ -237,16 +237,20 @@ impl Validate for TextsRequest {
                 "b_opt",
                 value,
                 &[
-                    Check::MaxChars(10).source(None),
-                    Check::MinChars(1).source(None),
-                    Check::MaxBytes(30).source(None),
-                    Check::MaxWidth(20).source(None),
-                    Check::MinWidth(1).source(None),
+                    rule::Check::MaxChars(10).source(None),
+                    rule::Check::MinChars(1).source(None),
+                    rule::Check::MaxBytes(30).source(None),
+                    rule::Check::MaxWidth(20).source(None),
+                    rule::Check::MinWidth(1).source(None),
                 ],
             );
         }
         if let Some(value) = &self.b_code {
-            v.check("b_code", value, &[Check::Pattern("^[0-9]{6}$").source(Some("11"))]);
+            v.check(
+                "b_code",
+                value,
+                &[rule::Check::Pattern("^[0-9]{6}$").source(Some("11"))],
+            );
         }
         if let Some(value) = &self.label {
             v.check_nested("label", value);
@@ -291,8 +295,14 @@ pub struct CodesRequest {
     /// Letters then digits.
     ///
     /// Matches the regular expression `^[a-z]+[0-9]+$`.
+    /// Advice (reported as a warning, never an error): At most 8 characters (a Chinese character counts one). Rule source: 11.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// A note.
+    ///
+    /// Product rule (enforced by the strict profile only): At most 12 bytes of UTF-8 (a Chinese character usually counts three). Rule source: A product's own guide.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl CodesRequest {
@@ -307,6 +317,7 @@ impl CodesRequest {
 pub struct CodesRequestBuilder {
     code: Option<String>,
     tag: Option<String>,
+    note: Option<String>,
 }
 
 impl CodesRequestBuilder {
@@ -322,30 +333,74 @@ impl CodesRequestBuilder {
     /// Letters then digits.
     ///
     /// Matches the regular expression `^[a-z]+[0-9]+$`.
+    /// Advice (reported as a warning, never an error): At most 8 characters (a Chinese character counts one). Rule source: 11.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// A note.
+    ///
+    /// Product rule (enforced by the strict profile only): At most 12 bytes of UTF-8 (a Chinese character usually counts three). Rule source: A product's own guide.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CodesRequest, ValidationError> {
         let mut v = Validator::new();
         let request = CodesRequest {
             code: self.code.unwrap_or_default(),
             tag: self.tag,
+            note: self.note,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
 impl Validate for CodesRequest {
     fn check(&self, v: &mut Validator) {
         v.required("code", !self.code.is_empty());
-        v.check("code", &self.code, &[Check::Pattern("^[0-9]{6}$").source(Some("11"))]);
+        v.check(
+            "code",
+            &self.code,
+            &[rule::Check::Pattern("^[0-9]{6}$").source(Some("11"))],
+        );
         if let Some(value) = &self.tag {
-            v.check("tag", value, &[Check::Pattern("^[a-z]+[0-9]+$").source(None)]);
+            v.check(
+                "tag",
+                value,
+                &[
+                    rule::Check::Pattern("^[a-z]+[0-9]+$").source(None),
+                    rule::Check::MaxChars(8).advice(Some("11")),
+                ],
+            );
         }
+        if let Some(value) = &self.note {
+            v.check(
+                "note",
+                value,
+                &[rule::Check::MaxBytes(12).product(Some("A product's own guide"))],
+            );
+        }
+        let holds = self.code == "000000";
+        v.required_when(
+            "note",
+            self.note.is_some(),
+            holds,
+            "code == \"000000\"",
+            (Some("A product's own guide"), rule::Level::Product),
+        );
+        let holds = self.code == "999999";
+        v.only_when(
+            "tag",
+            self.tag.is_some(),
+            holds,
+            "code == \"999999\"",
+            (None, rule::Level::Advice),
+        );
     }
 }
 
@@ -587,7 +642,7 @@ impl NumbersRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<NumbersRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("q_i32_req", self.q_i32_req.is_some());
@@ -612,7 +667,7 @@ impl NumbersRequestBuilder {
             counts: self.counts,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -621,65 +676,74 @@ impl Validate for NumbersRequest {
         v.check(
             "q_i32_req",
             &self.q_i32_req,
-            &[Check::Min(1).source(None), Check::Max(100).source(None)],
+            &[rule::Check::Min(1).source(None), rule::Check::Max(100).source(None)],
         );
         if let Some(value) = &self.q_i32_opt {
             v.check(
                 "q_i32_opt",
                 value,
-                &[Check::Min(-100).source(None), Check::Max(100).source(None)],
+                &[
+                    rule::Check::Min(-100).source(None),
+                    rule::Check::Max(100).source(None),
+                ],
             );
         }
         v.check(
             "q_i64_req",
             &self.q_i64_req,
-            &[Check::Min(0).source(None), Check::Max(9000000000).source(None)],
+            &[
+                rule::Check::Min(0).source(None),
+                rule::Check::Max(9000000000).source(None),
+            ],
         );
         if let Some(value) = &self.q_i64_opt {
             v.check(
                 "q_i64_opt",
                 value,
-                &[Check::Min(10).source(None), Check::Max(20).source(None)],
+                &[rule::Check::Min(10).source(None), rule::Check::Max(20).source(None)],
             );
         }
         v.check(
             "q_level_req",
             &self.q_level_req.value(),
-            &[Check::Min(1).source(None), Check::Max(2).source(None)],
+            &[rule::Check::Min(1).source(None), rule::Check::Max(2).source(None)],
         );
         v.known_value("q_level_req", self.q_level_req.is_known(), &self.q_level_req);
         if let Some(value) = &self.q_level_opt {
             v.check(
                 "q_level_opt",
                 &value.value(),
-                &[Check::Min(2).source(None), Check::Max(3).source(None)],
+                &[rule::Check::Min(2).source(None), rule::Check::Max(3).source(None)],
             );
             v.known_value("q_level_opt", value.is_known(), value);
         }
         v.check(
             "b_i32_req",
             &self.b_i32_req,
-            &[Check::Min(0).source(Some("12")), Check::Max(10).source(Some("12"))],
+            &[
+                rule::Check::Min(0).source(Some("12")),
+                rule::Check::Max(10).source(Some("12")),
+            ],
         );
         if let Some(value) = &self.b_i32_opt {
-            v.check("b_i32_opt", value, &[Check::Min(1).source(None)]);
+            v.check("b_i32_opt", value, &[rule::Check::Min(1).source(None)]);
         }
         v.check(
             "b_i64_req",
             &self.b_i64_req,
-            &[Check::Min(-5).source(None), Check::Max(5).source(None)],
+            &[rule::Check::Min(-5).source(None), rule::Check::Max(5).source(None)],
         );
         if let Some(value) = &self.b_i64_opt {
-            v.check("b_i64_opt", value, &[Check::Max(1000).source(None)]);
+            v.check("b_i64_opt", value, &[rule::Check::Max(1000).source(None)]);
         }
         v.check(
             "b_level_req",
             &self.b_level_req.value(),
-            &[Check::Min(1).source(None), Check::Max(3).source(None)],
+            &[rule::Check::Min(1).source(None), rule::Check::Max(3).source(None)],
         );
         v.known_value("b_level_req", self.b_level_req.is_known(), &self.b_level_req);
         if let Some(value) = &self.b_level_opt {
-            v.check("b_level_opt", &value.value(), &[Check::Max(2).source(None)]);
+            v.check("b_level_opt", &value.value(), &[rule::Check::Max(2).source(None)]);
             v.known_value("b_level_opt", value.is_known(), value);
         }
         if let Some(value) = &self.counts {
@@ -848,7 +912,7 @@ impl TimesRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<TimesRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("q_at_req", self.q_at_req.is_some());
@@ -863,7 +927,7 @@ impl TimesRequestBuilder {
             schedule: self.schedule,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -873,9 +937,9 @@ impl Validate for TimesRequest {
             "q_at_req",
             &self.q_at_req,
             &[
-                Check::Future.source(None),
-                Check::MinFromNow(60).source(None),
-                Check::MaxFromNow(31536000).source(None),
+                rule::Check::Future.source(None),
+                rule::Check::MinFromNow(60).source(None),
+                rule::Check::MaxFromNow(31536000).source(None),
             ],
         );
         if let Some(value) = &self.q_at_opt {
@@ -883,9 +947,9 @@ impl Validate for TimesRequest {
                 "q_at_opt",
                 value,
                 &[
-                    Check::Future.source(None),
-                    Check::MinFromNow(0).source(None),
-                    Check::MaxFromNow(600).source(None),
+                    rule::Check::Future.source(None),
+                    rule::Check::MinFromNow(0).source(None),
+                    rule::Check::MaxFromNow(600).source(None),
                 ],
             );
         }
@@ -893,19 +957,19 @@ impl Validate for TimesRequest {
             "b_at_req",
             &self.b_at_req,
             &[
-                Check::Future.source(Some("13")),
-                Check::MinFromNow(600).source(Some("13")),
-                Check::MaxFromNow(15552000).source(Some("13")),
+                rule::Check::Future.source(Some("13")),
+                rule::Check::MinFromNow(600).source(Some("13")),
+                rule::Check::MaxFromNow(15552000).source(Some("13")),
             ],
         );
         if let Some(value) = &self.b_at_opt {
-            v.check("b_at_opt", value, &[Check::Future.source(None)]);
+            v.check("b_at_opt", value, &[rule::Check::Future.source(None)]);
         }
         if let Some(value) = &self.b_after {
-            v.check("b_after", value, &[Check::MinFromNow(3600).source(None)]);
+            v.check("b_after", value, &[rule::Check::MinFromNow(3600).source(None)]);
         }
         if let Some(value) = &self.b_before {
-            v.check("b_before", value, &[Check::MaxFromNow(86400).source(None)]);
+            v.check("b_before", value, &[rule::Check::MaxFromNow(86400).source(None)]);
         }
         if let Some(value) = &self.schedule {
             v.check_nested("schedule", value);
@@ -1035,7 +1099,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PricesRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("q_price_req", self.q_price_req.is_some());
@@ -1048,23 +1112,27 @@ impl PricesRequestBuilder {
             price: self.price,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
 impl Validate for PricesRequest {
     fn check(&self, v: &mut Validator) {
-        v.check("q_price_req", &self.q_price_req, &[Check::MaxDecimals(2).source(None)]);
+        v.check(
+            "q_price_req",
+            &self.q_price_req,
+            &[rule::Check::MaxDecimals(2).source(None)],
+        );
         if let Some(value) = &self.q_price_opt {
-            v.check("q_price_opt", value, &[Check::MaxDecimals(0).source(None)]);
+            v.check("q_price_opt", value, &[rule::Check::MaxDecimals(0).source(None)]);
         }
         v.check(
             "b_price_req",
             &self.b_price_req,
-            &[Check::MaxDecimals(2).source(Some("14"))],
+            &[rule::Check::MaxDecimals(2).source(Some("14"))],
         );
         if let Some(value) = &self.b_price_opt {
-            v.check("b_price_opt", value, &[Check::MaxDecimals(3).source(None)]);
+            v.check("b_price_opt", value, &[rule::Check::MaxDecimals(3).source(None)]);
         }
         if let Some(value) = &self.price {
             v.check_nested("price", value);
@@ -1251,7 +1319,7 @@ impl ListsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ListsRequest, ValidationError> {
         let mut v = Validator::new();
         let request = ListsRequest {
@@ -1266,7 +1334,7 @@ impl ListsRequestBuilder {
             bundle: self.bundle,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1276,28 +1344,41 @@ impl Validate for ListsRequest {
         v.check(
             "strings_req",
             &self.strings_req,
-            &[Check::MinItems(1).source(None), Check::MaxItems(3).source(None)],
+            &[
+                rule::Check::MinItems(1).source(None),
+                rule::Check::MaxItems(3).source(None),
+            ],
         );
-        v.check("strings_opt", &self.strings_opt, &[Check::MaxItems(5).source(None)]);
+        v.check(
+            "strings_opt",
+            &self.strings_opt,
+            &[rule::Check::MaxItems(5).source(None)],
+        );
         v.required("i32s_req", !self.i32s_req.is_empty());
         v.check(
             "i32s_req",
             &self.i32s_req,
             &[
-                Check::MinItems(1).source(Some("15")),
-                Check::MaxItems(4).source(Some("15")),
+                rule::Check::MinItems(1).source(Some("15")),
+                rule::Check::MaxItems(4).source(Some("15")),
             ],
         );
         v.check(
             "i64s_opt",
             &self.i64s_opt,
-            &[Check::MinItems(2).source(None), Check::MaxItems(2).source(None)],
+            &[
+                rule::Check::MinItems(2).source(None),
+                rule::Check::MaxItems(2).source(None),
+            ],
         );
         v.required("levels_req", !self.levels_req.is_empty());
         v.check(
             "levels_req",
             &self.levels_req,
-            &[Check::MinItems(1).source(None), Check::MaxItems(3).source(None)],
+            &[
+                rule::Check::MinItems(1).source(None),
+                rule::Check::MaxItems(3).source(None),
+            ],
         );
         for (i, item) in self.levels_req.iter().enumerate() {
             v.known_value(&format!("{}[{}]", "levels_req", i), item.is_known(), item);
@@ -1305,7 +1386,10 @@ impl Validate for ListsRequest {
         v.check(
             "modes_opt",
             &self.modes_opt,
-            &[Check::MinItems(1).source(None), Check::MaxItems(2).source(None)],
+            &[
+                rule::Check::MinItems(1).source(None),
+                rule::Check::MaxItems(2).source(None),
+            ],
         );
         for (i, item) in self.modes_opt.iter().enumerate() {
             v.known_value(&format!("{}[{}]", "modes_opt", i), item.is_known(), item);
@@ -1314,10 +1398,17 @@ impl Validate for ListsRequest {
         v.check(
             "labels_req",
             &self.labels_req,
-            &[Check::MinItems(1).source(None), Check::MaxItems(2).source(None)],
+            &[
+                rule::Check::MinItems(1).source(None),
+                rule::Check::MaxItems(2).source(None),
+            ],
         );
         v.check_each("labels_req", &self.labels_req);
-        v.check("toggles_opt", &self.toggles_opt, &[Check::MaxItems(2).source(None)]);
+        v.check(
+            "toggles_opt",
+            &self.toggles_opt,
+            &[rule::Check::MaxItems(2).source(None)],
+        );
         v.check_each("toggles_opt", &self.toggles_opt);
         if let Some(value) = &self.bundle {
             v.check_nested("bundle", value);
@@ -1474,7 +1565,7 @@ impl SwitchesRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<SwitchesRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("q_bool_req", self.q_bool_req.is_some());
@@ -1493,7 +1584,7 @@ impl SwitchesRequestBuilder {
             toggles: self.toggles,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1697,7 +1788,7 @@ impl GatedRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GatedRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("level_req", self.level_req.is_some());
@@ -1719,7 +1810,7 @@ impl GatedRequestBuilder {
             extra_label: self.extra_label,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1743,7 +1834,7 @@ impl Validate for GatedRequest {
             self.extra_text.is_some(),
             holds,
             "level_req == 1",
-            Some("17"),
+            (Some("17"), rule::Level::Official),
         );
         let holds = matches!(self.level_req.value(), 1 | 2);
         v.only_when(
@@ -1751,7 +1842,7 @@ impl Validate for GatedRequest {
             self.extra_number.is_some(),
             holds,
             "level_req in [1, 2]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.level_opt.map(|x| x.value()) == Some(2);
         v.only_when(
@@ -1759,7 +1850,7 @@ impl Validate for GatedRequest {
             !self.extra_list.is_empty(),
             holds,
             "level_opt == 2",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.level_opt.map(| x | x.value()), Some(2 | 3));
         v.only_when(
@@ -1767,7 +1858,7 @@ impl Validate for GatedRequest {
             self.extra_flag.is_some(),
             holds,
             "level_opt in [2, 3]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.mode_req.value() == "fast";
         v.only_when(
@@ -1775,7 +1866,7 @@ impl Validate for GatedRequest {
             self.extra_label.is_some(),
             holds,
             "mode_req == \"fast\"",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.mode_req.value(), "fast" | "slow");
         v.only_when(
@@ -1783,7 +1874,7 @@ impl Validate for GatedRequest {
             self.extra_text.is_some(),
             holds,
             "mode_req in [\"fast\", \"slow\"]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.mode_opt.as_ref().map(|x| x.value()) == Some("slow");
         v.only_when(
@@ -1791,7 +1882,7 @@ impl Validate for GatedRequest {
             self.extra_number.is_some(),
             holds,
             "mode_opt == \"slow\"",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(
             self.mode_opt.as_ref().map(| x | x.value()), Some("slow" | "off")
@@ -1801,7 +1892,7 @@ impl Validate for GatedRequest {
             !self.extra_list.is_empty(),
             holds,
             "mode_opt in [\"slow\", \"off\"]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.kind_req == "a";
         v.only_when(
@@ -1809,7 +1900,7 @@ impl Validate for GatedRequest {
             self.extra_flag.is_some(),
             holds,
             "kind_req == \"a\"",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.kind_req.as_str(), "a" | "b");
         v.only_when(
@@ -1817,7 +1908,7 @@ impl Validate for GatedRequest {
             self.extra_label.is_some(),
             holds,
             "kind_req in [\"a\", \"b\"]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.kind_opt.as_deref() == Some("x");
         v.only_when(
@@ -1825,7 +1916,7 @@ impl Validate for GatedRequest {
             self.extra_text.is_some(),
             holds,
             "kind_opt == \"x\"",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.kind_opt.as_deref(), Some("x" | "y"));
         v.only_when(
@@ -1833,7 +1924,7 @@ impl Validate for GatedRequest {
             self.extra_number.is_some(),
             holds,
             "kind_opt in [\"x\", \"y\"]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.count_req == 1;
         v.only_when(
@@ -1841,7 +1932,7 @@ impl Validate for GatedRequest {
             !self.extra_list.is_empty(),
             holds,
             "count_req == 1",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.count_req, 1 | 2);
         v.only_when(
@@ -1849,7 +1940,7 @@ impl Validate for GatedRequest {
             self.extra_flag.is_some(),
             holds,
             "count_req in [1, 2]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.count_opt == Some(5);
         v.only_when(
@@ -1857,7 +1948,7 @@ impl Validate for GatedRequest {
             self.extra_label.is_some(),
             holds,
             "count_opt == 5",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.count_opt, Some(5 | 6));
         v.only_when(
@@ -1865,14 +1956,14 @@ impl Validate for GatedRequest {
             self.extra_text.is_some(),
             holds,
             "count_opt in [5, 6]",
-            None,
+            (None, rule::Level::Official),
         );
         v.only_when(
             "extra_number",
             self.extra_number.is_some(),
             holds,
             "count_opt in [5, 6]",
-            None,
+            (None, rule::Level::Official),
         );
     }
 }
@@ -2055,7 +2146,7 @@ impl NeededRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<NeededRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("level_req", self.level_req.is_some());
@@ -2077,7 +2168,7 @@ impl NeededRequestBuilder {
             extra_label: self.extra_label,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2101,7 +2192,7 @@ impl Validate for NeededRequest {
             self.extra_text.is_some(),
             holds,
             "level_req == 3",
-            Some("18"),
+            (Some("18"), rule::Level::Official),
         );
         let holds = matches!(self.level_opt.map(| x | x.value()), Some(1 | 2));
         v.required_when(
@@ -2109,7 +2200,7 @@ impl Validate for NeededRequest {
             !self.extra_list.is_empty(),
             holds,
             "level_opt in [1, 2]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.mode_req.value(), "slow" | "off");
         v.required_when(
@@ -2117,7 +2208,7 @@ impl Validate for NeededRequest {
             self.extra_flag.is_some(),
             holds,
             "mode_req in [\"slow\", \"off\"]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.mode_opt.as_ref().map(|x| x.value()) == Some("off");
         v.required_when(
@@ -2125,7 +2216,7 @@ impl Validate for NeededRequest {
             self.extra_label.is_some(),
             holds,
             "mode_opt == \"off\"",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.kind_req == "z";
         v.required_when(
@@ -2133,7 +2224,7 @@ impl Validate for NeededRequest {
             self.extra_number.is_some(),
             holds,
             "kind_req == \"z\"",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.kind_opt.as_deref(), Some("y" | "z"));
         v.required_when(
@@ -2141,7 +2232,7 @@ impl Validate for NeededRequest {
             self.extra_text.is_some(),
             holds,
             "kind_opt in [\"y\", \"z\"]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = matches!(self.count_req, 9 | 10);
         v.required_when(
@@ -2149,7 +2240,7 @@ impl Validate for NeededRequest {
             !self.extra_list.is_empty(),
             holds,
             "count_req in [9, 10]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.count_opt == Some(9);
         v.required_when(
@@ -2157,14 +2248,14 @@ impl Validate for NeededRequest {
             self.extra_flag.is_some(),
             holds,
             "count_opt == 9",
-            None,
+            (None, rule::Level::Official),
         );
         v.required_when(
             "extra_label",
             self.extra_label.is_some(),
             holds,
             "count_opt == 9",
-            None,
+            (None, rule::Level::Official),
         );
     }
 }
@@ -2248,7 +2339,7 @@ impl SpansRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<SpansRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("big_req", self.big_req.is_some());
@@ -2260,7 +2351,7 @@ impl SpansRequestBuilder {
             small_opt: self.small_opt,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2271,35 +2362,35 @@ impl Validate for SpansRequest {
             "big_req",
             (self.big_opt, Some(self.big_req)),
             (Some(60), Some(86400)),
-            Some("19"),
+            (Some("19"), rule::Level::Official),
         );
         v.difference(
             "small_opt",
             "small_req",
             (self.small_opt.map(i64::from), Some(i64::from(self.small_req))),
             (Some(0), None),
-            None,
+            (None, rule::Level::Official),
         );
         v.difference(
             "big_req",
             "small_opt",
             (Some(self.big_req), self.small_opt.map(i64::from)),
             (Some(0), None),
-            None,
+            (None, rule::Level::Official),
         );
         v.difference(
             "small_req",
             "big_opt",
             (Some(i64::from(self.small_req)), self.big_opt),
             (None, Some(0)),
-            None,
+            (None, rule::Level::Official),
         );
         v.difference(
             "big_req",
             "small_req",
             (Some(self.big_req), Some(i64::from(self.small_req))),
             (Some(-1000000), Some(1000000)),
-            None,
+            (None, rule::Level::Official),
         );
     }
 }
@@ -2363,12 +2454,12 @@ impl StampRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<StampRequest, ValidationError> {
         let mut v = Validator::new();
         let request = StampRequest { note: self.note };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2447,12 +2538,12 @@ impl PingRequest {
 #[derive(Debug, Clone, Default)]
 pub struct PingRequestBuilder {}
 impl PingRequestBuilder {
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PingRequest, ValidationError> {
         let mut v = Validator::new();
         let request = PingRequest {};
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2542,7 +2633,7 @@ impl NamesRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<NamesRequest, ValidationError> {
         let mut v = Validator::new();
         let request = NamesRequest {
@@ -2551,7 +2642,7 @@ impl NamesRequestBuilder {
             mode: self.mode,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2561,7 +2652,7 @@ impl Validate for NamesRequest {
             v.check(
                 "limit",
                 value,
-                &[Check::Min(1).source(None), Check::Max(100).source(None)],
+                &[rule::Check::Min(1).source(None), rule::Check::Max(100).source(None)],
             );
         }
         if let Some(value) = &self.mode {
@@ -2648,7 +2739,7 @@ impl LogsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<LogsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("size", self.size.is_some());
@@ -2657,19 +2748,19 @@ impl LogsRequestBuilder {
             size: self.size.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
 impl Validate for LogsRequest {
     fn check(&self, v: &mut Validator) {
         if let Some(value) = &self.offset {
-            v.check("offset", value, &[Check::Min(0).source(None)]);
+            v.check("offset", value, &[rule::Check::Min(0).source(None)]);
         }
         v.check(
             "size",
             &self.size,
-            &[Check::Min(1).source(None), Check::Max(50).source(None)],
+            &[rule::Check::Min(1).source(None), rule::Check::Max(50).source(None)],
         );
     }
 }
@@ -2722,7 +2813,7 @@ impl LevelsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<LevelsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("start", self.start.is_some());
@@ -2730,13 +2821,13 @@ impl LevelsRequestBuilder {
             start: self.start.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
 impl Validate for LevelsRequest {
     fn check(&self, v: &mut Validator) {
-        v.check("start", &self.start, &[Check::Min(0).source(None)]);
+        v.check("start", &self.start, &[rule::Check::Min(0).source(None)]);
     }
 }
 

@@ -5,7 +5,7 @@
 use serde::de::MapAccess;
 use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Level, Mode};
 
@@ -33,7 +33,7 @@ pub struct Label {
     pub text_opt: Option<String>,
     /// A code in a type.
     ///
-    /// Matches the regular expression `^[A-Z]{2}[0-9]+$`.
+    /// Product rule (enforced by the strict profile only): Matches the regular expression `^[A-Z]{2}[0-9]+$`. Rule source: 11.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
@@ -69,11 +69,11 @@ impl Validate for Label {
                 "text_req",
                 value,
                 &[
-                    Check::MaxChars(10).source(None),
-                    Check::MinChars(2).source(None),
-                    Check::MaxBytes(30).source(None),
-                    Check::MaxWidth(20).source(None),
-                    Check::MinWidth(2).source(None),
+                    rule::Check::MaxChars(10).source(None),
+                    rule::Check::MinChars(2).source(None),
+                    rule::Check::MaxBytes(30).source(None),
+                    rule::Check::MaxWidth(20).source(None),
+                    rule::Check::MinWidth(2).source(None),
                 ],
             );
         }
@@ -82,16 +82,20 @@ impl Validate for Label {
                 "text_opt",
                 value,
                 &[
-                    Check::MaxChars(10).source(Some("11")),
-                    Check::MinChars(1).source(None),
-                    Check::MaxBytes(30).source(None),
-                    Check::MaxWidth(20).source(None),
-                    Check::MinWidth(1).source(None),
+                    rule::Check::MaxChars(10).source(Some("11")),
+                    rule::Check::MinChars(1).source(None),
+                    rule::Check::MaxBytes(30).source(None),
+                    rule::Check::MaxWidth(20).source(None),
+                    rule::Check::MinWidth(1).source(None),
                 ],
             );
         }
         if let Some(value) = &self.code {
-            v.check("code", value, &[Check::Pattern("^[A-Z]{2}[0-9]+$").source(None)]);
+            v.check(
+                "code",
+                value,
+                &[rule::Check::Pattern("^[A-Z]{2}[0-9]+$").product(Some("11"))],
+            );
         }
     }
 }
@@ -173,14 +177,14 @@ impl Validate for Counts {
             v.check(
                 "i32_req",
                 value,
-                &[Check::Min(1).source(None), Check::Max(10).source(None)],
+                &[rule::Check::Min(1).source(None), rule::Check::Max(10).source(None)],
             );
         }
         if let Some(value) = &self.i32_opt {
             v.check(
                 "i32_opt",
                 value,
-                &[Check::Min(-5).source(None), Check::Max(5).source(None)],
+                &[rule::Check::Min(-5).source(None), rule::Check::Max(5).source(None)],
             );
         }
         v.required("i64_req", self.i64_req.is_some());
@@ -188,14 +192,17 @@ impl Validate for Counts {
             v.check(
                 "i64_req",
                 value,
-                &[Check::Min(0).source(None), Check::Max(9000000000).source(None)],
+                &[
+                    rule::Check::Min(0).source(None),
+                    rule::Check::Max(9000000000).source(None),
+                ],
             );
         }
         if let Some(value) = &self.i64_opt {
             v.check(
                 "i64_opt",
                 value,
-                &[Check::Min(-1).source(None), Check::Max(1000).source(None)],
+                &[rule::Check::Min(-1).source(None), rule::Check::Max(1000).source(None)],
             );
         }
         v.required("level_req", self.level_req.is_some());
@@ -203,7 +210,7 @@ impl Validate for Counts {
             v.check(
                 "level_req",
                 &value.value(),
-                &[Check::Min(1).source(None), Check::Max(2).source(None)],
+                &[rule::Check::Min(1).source(None), rule::Check::Max(2).source(None)],
             );
             v.known_value("level_req", value.is_known(), value);
         }
@@ -211,7 +218,7 @@ impl Validate for Counts {
             v.check(
                 "level_opt",
                 &value.value(),
-                &[Check::Min(2).source(None), Check::Max(3).source(None)],
+                &[rule::Check::Min(2).source(None), rule::Check::Max(3).source(None)],
             );
             v.known_value("level_opt", value.is_known(), value);
         }
@@ -221,14 +228,14 @@ impl Validate for Counts {
             self.level_opt.is_some(),
             holds,
             "i32_req in [1, 2]",
-            None,
+            (None, rule::Level::Official),
         );
         v.difference(
             "i64_opt",
             "i32_opt",
             (self.i64_opt, self.i32_opt.map(i64::from)),
             (Some(0), Some(100)),
-            None,
+            (None, rule::Level::Official),
         );
     }
 }
@@ -275,10 +282,14 @@ impl Validate for Price {
     fn check(&self, v: &mut Validator) {
         v.required("amount", self.amount.is_some());
         if let Some(value) = &self.amount {
-            v.check("amount", value, &[Check::MaxDecimals(2).source(None)]);
+            v.check("amount", value, &[rule::Check::MaxDecimals(2).source(None)]);
         }
         if let Some(value) = &self.discount {
-            v.check("discount", value, &[Check::MaxDecimals(1).source(Some("14"))]);
+            v.check(
+                "discount",
+                value,
+                &[rule::Check::MaxDecimals(1).source(Some("14"))],
+            );
         }
     }
 }
@@ -426,20 +437,20 @@ impl Validate for Window {
                 "start",
                 value,
                 &[
-                    Check::Future.source(None),
-                    Check::MinFromNow(60).source(None),
-                    Check::MaxFromNow(31536000).source(None),
+                    rule::Check::Future.source(None),
+                    rule::Check::MinFromNow(60).source(None),
+                    rule::Check::MaxFromNow(31536000).source(None),
                 ],
             );
         }
         if let Some(value) = &self.end {
-            v.check("end", value, &[Check::Future.source(Some("13"))]);
+            v.check("end", value, &[rule::Check::Future.source(Some("13"))]);
         }
         if let Some(value) = &self.minutes {
             v.check(
                 "minutes",
                 value,
-                &[Check::Min(1).source(None), Check::Max(1440).source(None)],
+                &[rule::Check::Min(1).source(None), rule::Check::Max(1440).source(None)],
             );
         }
         if let Some(value) = &self.mode {
@@ -449,12 +460,24 @@ impl Validate for Window {
             v.known_value("level", value.is_known(), value);
         }
         if let Some(value) = &self.note {
-            v.check("note", value, &[Check::MaxChars(20).source(None)]);
+            v.check("note", value, &[rule::Check::MaxChars(20).source(None)]);
         }
         let holds = self.mode.as_ref().map(|x| x.value()) == Some("slow");
-        v.only_when("note", self.note.is_some(), holds, "mode == \"slow\"", Some("13"));
+        v.only_when(
+            "note",
+            self.note.is_some(),
+            holds,
+            "mode == \"slow\"",
+            (Some("13"), rule::Level::Official),
+        );
         let holds = matches!(self.level.map(| x | x.value()), Some(2 | 3));
-        v.only_when("minutes", self.minutes.is_some(), holds, "level in [2, 3]", None);
+        v.only_when(
+            "minutes",
+            self.minutes.is_some(),
+            holds,
+            "level in [2, 3]",
+            (None, rule::Level::Official),
+        );
         let holds = matches!(
             self.mode.as_ref().map(| x | x.value()), Some("fast" | "slow")
         );
@@ -463,16 +486,22 @@ impl Validate for Window {
             self.end.is_some(),
             holds,
             "mode in [\"fast\", \"slow\"]",
-            None,
+            (None, rule::Level::Official),
         );
         let holds = self.level.map(|x| x.value()) == Some(3);
-        v.required_when("reminder", self.reminder.is_some(), holds, "level == 3", None);
+        v.required_when(
+            "reminder",
+            self.reminder.is_some(),
+            holds,
+            "level == 3",
+            (None, rule::Level::Official),
+        );
         v.difference(
             "end",
             "start",
             (self.end, self.start),
             (Some(60), Some(86400)),
-            Some("13"),
+            (Some("13"), rule::Level::Official),
         );
     }
 }
@@ -530,7 +559,10 @@ impl Validate for Schedule {
         v.check(
             "windows",
             &self.windows,
-            &[Check::MinItems(1).source(None), Check::MaxItems(3).source(None)],
+            &[
+                rule::Check::MinItems(1).source(None),
+                rule::Check::MaxItems(3).source(None),
+            ],
         );
         v.check_each("windows", &self.windows);
     }
@@ -625,18 +657,21 @@ impl Validate for Bundle {
         v.check(
             "tags",
             &self.tags,
-            &[Check::MinItems(1).source(None), Check::MaxItems(5).source(None)],
+            &[
+                rule::Check::MinItems(1).source(None),
+                rule::Check::MaxItems(5).source(None),
+            ],
         );
-        v.check("numbers", &self.numbers, &[Check::MaxItems(3).source(None)]);
-        v.check("levels", &self.levels, &[Check::MinItems(1).source(None)]);
+        v.check("numbers", &self.numbers, &[rule::Check::MaxItems(3).source(None)]);
+        v.check("levels", &self.levels, &[rule::Check::MinItems(1).source(None)]);
         for (i, item) in self.levels.iter().enumerate() {
             v.known_value(&format!("{}[{}]", "levels", i), item.is_known(), item);
         }
-        v.check("modes", &self.modes, &[Check::MaxItems(2).source(None)]);
+        v.check("modes", &self.modes, &[rule::Check::MaxItems(2).source(None)]);
         for (i, item) in self.modes.iter().enumerate() {
             v.known_value(&format!("{}[{}]", "modes", i), item.is_known(), item);
         }
-        v.check("labels", &self.labels, &[Check::MaxItems(2).source(None)]);
+        v.check("labels", &self.labels, &[rule::Check::MaxItems(2).source(None)]);
         v.check_each("labels", &self.labels);
     }
 }

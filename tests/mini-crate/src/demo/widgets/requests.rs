@@ -3,7 +3,7 @@
 //! Requests of Widgets. (小部件).
 
 use serde::Serialize;
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{Color, Part};
@@ -101,7 +101,7 @@ impl MakeRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<MakeRequest, ValidationError> {
         let mut v = Validator::new();
         let request = MakeRequest {
@@ -112,21 +112,27 @@ impl MakeRequestBuilder {
             blue_only: self.blue_only,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
 impl Validate for MakeRequest {
     fn check(&self, v: &mut Validator) {
         v.required("name", !self.name.is_empty());
-        v.check("name", &self.name, &[Check::MaxChars(4).source(Some("3"))]);
+        v.check("name", &self.name, &[rule::Check::MaxChars(4).source(Some("3"))]);
         if let Some(value) = &self.color {
             v.known_value("color", value.is_known(), value);
         }
-        v.check("parts", &self.parts, &[Check::MaxItems(2).source(None)]);
+        v.check("parts", &self.parts, &[rule::Check::MaxItems(2).source(None)]);
         v.check_each("parts", &self.parts);
         let holds = self.color.map(|x| x.value()) == Some(2);
-        v.only_when("blue_only", self.blue_only.is_some(), holds, "color == 2", None);
+        v.only_when(
+            "blue_only",
+            self.blue_only.is_some(),
+            holds,
+            "color == 2",
+            (None, rule::Level::Official),
+        );
     }
 }
 
@@ -187,7 +193,7 @@ impl FindRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<FindRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("id", self.widget_id.is_some());
@@ -196,7 +202,7 @@ impl FindRequestBuilder {
             cursor: self.cursor,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -285,7 +291,7 @@ impl RegisterRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RegisterRequest, ValidationError> {
         let mut v = Validator::new();
         let request = RegisterRequest {
@@ -293,14 +299,14 @@ impl RegisterRequestBuilder {
             color: self.color,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
 impl Validate for RegisterRequest {
     fn check(&self, v: &mut Validator) {
         v.required("label", !self.label.is_empty());
-        v.check("label", &self.label, &[Check::MaxChars(10).source(None)]);
+        v.check("label", &self.label, &[rule::Check::MaxChars(10).source(None)]);
         if let Some(value) = &self.color {
             v.known_value("color", value.is_known(), value);
         }
@@ -354,14 +360,14 @@ impl LookupRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<LookupRequest, ValidationError> {
         let mut v = Validator::new();
         let request = LookupRequest {
             gizmo_id: self.gizmo_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -436,7 +442,7 @@ impl RenameRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RenameRequest, ValidationError> {
         let mut v = Validator::new();
         let request = RenameRequest {
@@ -444,7 +450,7 @@ impl RenameRequestBuilder {
             label: self.label.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -452,7 +458,7 @@ impl Validate for RenameRequest {
     fn check(&self, v: &mut Validator) {
         v.required("gizmo_id", !self.gizmo_id.is_empty());
         v.required("label", !self.label.is_empty());
-        v.check("label", &self.label, &[Check::MaxChars(10).source(None)]);
+        v.check("label", &self.label, &[rule::Check::MaxChars(10).source(None)]);
     }
 }
 
@@ -502,14 +508,14 @@ impl RetireRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RetireRequest, ValidationError> {
         let mut v = Validator::new();
         let request = RetireRequest {
             gizmo_id: self.gizmo_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 

@@ -5,7 +5,7 @@
 use serde::de::MapAccess;
 use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Color, Shape};
 
@@ -47,7 +47,7 @@ impl<'de> Deserialize<'de> for Part {
 impl Validate for Part {
     fn check(&self, v: &mut Validator) {
         if let Some(value) = &self.name {
-            v.check("name", value, &[Check::MaxBytes(9).source(None)]);
+            v.check("name", value, &[rule::Check::MaxBytes(9).source(None)]);
         }
         if let Some(value) = &self.shape {
             v.known_value("shape", value.is_known(), value);
