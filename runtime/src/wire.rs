@@ -253,6 +253,61 @@ impl<'de> Deserialize<'de> for LenientString {
     }
 }
 
+/// An optional integer that may arrive as a JSON number or as a numeric string (`"123"`, as some pages
+/// document ids and statuses), as a map value; `null` reads as `None`. Anything else is an error.
+#[derive(Debug, Default)]
+pub struct LenientInt<T>(pub Option<T>);
+
+impl<'de, T: TryFrom<i64>> Deserialize<'de> for LenientInt<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Int::deserialize_option(d)? {
+            None => Ok(LenientInt(None)),
+            Some(Int(i)) => T::try_from(i).map(|v| LenientInt(Some(v))).map_err(|_| {
+                serde::de::Error::custom(format_args!("{i} is out of range for this field"))
+            }),
+        }
+    }
+}
+
+/// An integer that may arrive as a JSON number or as a numeric string: what integer enums decode
+/// from (`#[serde(from = "wxlive_runtime::wire::Int")]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Int(pub i64);
+
+impl Int {
+    fn deserialize_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Int>, D::Error> {
+        use serde::de::Error;
+        match Option::<serde_json::Value>::deserialize(d)? {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::Number(n)) => n
+                .as_i64()
+                .map(|i| Some(Int(i)))
+                .ok_or_else(|| D::Error::custom(format_args!("expected an integer, found {n}"))),
+            Some(serde_json::Value::String(s)) => s
+                .trim()
+                .parse::<i64>()
+                .map(|i| Some(Int(i)))
+                .map_err(|_| D::Error::custom(format_args!("expected an integer, found {s:?}"))),
+            Some(other) => Err(D::Error::custom(format_args!(
+                "expected an integer, found {other}"
+            ))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Int::deserialize_option(d)?
+            .ok_or_else(|| serde::de::Error::custom("expected an integer, found null"))
+    }
+}
+
+impl From<Int> for i64 {
+    fn from(value: Int) -> i64 {
+        value.0
+    }
+}
+
 /// A list that may be `null` or absent, as a map value: read as empty.
 #[derive(Debug)]
 pub struct List<T>(pub Vec<T>);
@@ -266,6 +321,22 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
+
+    #[test]
+    fn integers_decode_from_numbers_and_numeric_strings() {
+        let read = |json: &str| serde_json::from_str::<super::LenientInt<i64>>(json).map(|v| v.0);
+        assert_eq!(read("123").unwrap(), Some(123));
+        assert_eq!(read(r#"" 123 ""#).unwrap(), Some(123));
+        assert_eq!(read("null").unwrap(), None);
+        assert!(read(r#""12a""#).is_err());
+        assert!(read("1.5").is_err());
+        let small = serde_json::from_str::<super::LenientInt<i32>>("4294967296");
+        assert!(small.is_err(), "out of range for i32");
+        assert_eq!(
+            serde_json::from_str::<super::Int>(r#""-7""#).unwrap(),
+            super::Int(-7)
+        );
+    }
 
     #[derive(Deserialize)]
     struct Sample {

@@ -730,6 +730,7 @@ async fn add_goods_nests_goods_info_and_returns_both_ids() {
         price2: Some(150.0.into()),
         url: Some("pages/index/index".into()),
         third_party_appid: None,
+        goods_keys: vec![],
     };
     let r = client
         .broadcast()
@@ -743,6 +744,93 @@ async fn add_goods_nests_goods_info_and_returns_both_ids() {
         json!({"goodsInfo": {"coverImgUrl": "MEDIA", "name": "蓝牙耳机", "priceType": 2, "price": 99.5,
                              "price2": 150, "url": "pages/index/index"}}),
     );
+}
+
+#[tokio::test]
+async fn add_goods_sends_goods_key_as_a_string_array_inside_goods_info_when_set() {
+    let (server, client) = setup().await;
+    server.answer(
+        "/wxaapi/broadcast/goods/add",
+        json!({"errcode": 0, "errmsg": "ok", "goodsId": 52, "auditId": 525022185}),
+    );
+    let goods_info = GoodsInfo {
+        cover_img_url: Some("MEDIA".into()),
+        name: Some("TIT茶杯".into()),
+        price_type: Some(PriceType::Fixed),
+        price: Some(Decimal(99.5)),
+        url: Some("pages/index/index?productId=7".into()),
+        goods_keys: vec!["productId".into()],
+        ..GoodsInfo::default()
+    };
+    client
+        .broadcast()
+        .add_goods(&AddGoodsRequest { goods_info })
+        .await
+        .unwrap();
+    assert_post(
+        &only_call(&server),
+        "/wxaapi/broadcast/goods/add",
+        json!({"goodsInfo": {"coverImgUrl": "MEDIA", "name": "TIT茶杯", "priceType": 1, "price": 99.5,
+                             "url": "pages/index/index?productId=7", "goodsKey": ["productId"]}}),
+    );
+}
+
+#[tokio::test]
+async fn set_goods_key_posts_the_global_key_as_a_string_array() {
+    let (server, client) = setup().await;
+    // The official response sample: errmsg is empty.
+    server.answer(
+        "/wxaapi/broadcast/goods/setkey",
+        json!({"errcode": 0, "errmsg": ""}),
+    );
+    let request = SetGoodsKeyRequest::builder()
+        .goods_keys(["productId".to_owned(), "sid".to_owned()])
+        .build()
+        .expect("valid");
+    client.broadcast().set_goods_key(&request).await.unwrap();
+    assert_post(
+        &only_call(&server),
+        "/wxaapi/broadcast/goods/setkey",
+        json!({"goodsKey": ["productId", "sid"]}),
+    );
+    // A wrong shape is the server's 200002, named by the product spec.
+    server.answer(
+        "/wxaapi/broadcast/goods/setkey",
+        json!({"errcode": 200002, "errmsg": "goodsKey must be Array<string>"}),
+    );
+    let err = client
+        .broadcast()
+        .set_goods_key(&request)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_api().map(|a| (a.errcode, a.name())),
+        Some((200002, "invalid_parameter"))
+    );
+}
+
+#[tokio::test]
+async fn get_goods_key_is_a_get_without_parameters_and_reads_vendor_goods_key() {
+    let (server, client) = setup().await;
+    server.answer(
+        "/wxaapi/broadcast/goods/getkey",
+        json!({"errcode": 0, "errmsg": "ok", "vendorGoodsKey": ["productId", "sid"]}),
+    );
+    let r = client
+        .broadcast()
+        .get_goods_key(&GetGoodsKeyRequest {})
+        .await
+        .unwrap();
+    assert_eq!(r.goods_keys, ["productId", "sid"]);
+    assert_get(&only_call(&server), "/wxaapi/broadcast/goods/getkey", &[]);
+    // No key set yet: the list is simply empty.
+    server.answer("/wxaapi/broadcast/goods/getkey", ok());
+    let r = client
+        .broadcast()
+        .get_goods_key(&GetGoodsKeyRequest {})
+        .await
+        .unwrap();
+    assert!(r.goods_keys.is_empty());
 }
 
 #[tokio::test]
@@ -829,7 +917,8 @@ async fn get_goods_warehouse_reads_mixed_case_items() {
         .await
         .unwrap();
     let (a, b) = (&r.goods[0], &r.goods[1]);
-    assert_eq!(a.audit_status, Some(AuditStatus::Approved));
+    assert_eq!(a.goods_id.as_deref(), Some("1"));
+    assert_eq!(a.audit_status.as_deref(), Some("2"));
     assert_eq!(a.third_party_tag, Some(2));
     assert_eq!(a.third_party_appid.as_deref(), Some("wx1e2d1a08734a9c2b"));
     assert_eq!(a.price, Some(Decimal(12300.0)));
@@ -839,7 +928,7 @@ async fn get_goods_warehouse_reads_mixed_case_items() {
         "the table's `priceType` is read too"
     );
     assert_eq!(b.price, Some(Decimal(99.5)));
-    assert_eq!(b.audit_status, Some(AuditStatus::Unknown(9)));
+    assert_eq!(b.audit_status.as_deref(), Some("9"));
     assert_post(
         &only_call(&server),
         "/wxa/business/getgoodswarehouse",
@@ -869,14 +958,55 @@ async fn get_approved_goods_is_a_get_with_offset_limit_status() {
         .unwrap();
     let g = &r.goods[0];
     assert_eq!(
-        (g.goods_id, g.price_type, g.price2),
-        (Some(51), Some(PriceType::Range), Some(Decimal(150.5)))
+        (g.goods_id.as_deref(), g.price_type, g.price2),
+        (Some("51"), Some(PriceType::Range), Some(Decimal(150.5)))
     );
     assert_eq!(g.third_party_tag, Some(2));
     assert_get(
         &only_call(&server),
         "/wxaapi/broadcast/goods/getapproved",
         &[("offset", "0"), ("limit", "100"), ("status", "2")],
+    );
+}
+
+#[test]
+fn lenient_goods_ids_and_statuses_read_a_number_and_a_string_alike() {
+    // The newest pages type them string (api_getgoodsauditinfo, api_getgoodsinfo); their samples send
+    // numbers. Both spellings decode to the same text.
+    let warehouse: GetGoodsWarehouseResponse = serde_json::from_value(json!({
+        "errcode": 0, "total": 2, "goods": [
+            {"goods_id": 9, "audit_status": 1},
+            {"goods_id": "9", "audit_status": "1"}
+        ]
+    }))
+    .unwrap();
+    for g in &warehouse.goods {
+        assert_eq!(
+            (g.goods_id.as_deref(), g.audit_status.as_deref()),
+            (Some("9"), Some("1"))
+        );
+    }
+    let approved: GetApprovedGoodsResponse = serde_json::from_value(json!({
+        "errcode": 0, "total": 2, "goods": [
+            {"goodsId": 9, "thirdPartyTag": 2},
+            {"goodsId": "9", "third_party_tag": 2}
+        ]
+    }))
+    .unwrap();
+    for g in &approved.goods {
+        assert_eq!(g.goods_id.as_deref(), Some("9"));
+        assert_eq!(g.third_party_tag, Some(2), "both spellings of the tag");
+    }
+    // Nothing else a scalar could be breaks the call: an object or a list is simply absent.
+    let odd: GetGoodsWarehouseResponse =
+        serde_json::from_value(json!({"goods": [{"goods_id": {"x": 1}, "audit_status": [2]}]}))
+            .unwrap();
+    assert_eq!(
+        (
+            odd.goods[0].goods_id.clone(),
+            odd.goods[0].audit_status.clone()
+        ),
+        (None, None)
     );
 }
 
@@ -1053,6 +1183,50 @@ async fn an_invalid_request_is_rejected_before_anything_is_sent() {
     );
     assert!(server.calls().is_empty());
     assert_eq!(server.tokens_issued(), 0);
+}
+
+#[tokio::test]
+async fn broken_advice_never_blocks_a_call_the_server_accepts() {
+    // getliveinfo only advises a page size under 100 (建议100以内) and addrole accepts role 0 (to no
+    // effect): the client sends both, under the default profile and under the strict one alike (this
+    // domain has no product rule).
+    for profile in [
+        wxlive_runtime::Profile::Official,
+        wxlive_runtime::Profile::Strict,
+    ] {
+        let server = Recorder::start().await;
+        let client = WxaClient::builder()
+            .credentials("wx-appid", "app-secret")
+            .base_url(&server.base_url)
+            .validation(profile)
+            .build()
+            .expect("client");
+        server.answer(
+            "/wxa/business/getliveinfo",
+            json!({"errcode": 0, "errmsg": "ok", "total": 0, "room_info": []}),
+        );
+        server.answer("/wxaapi/broadcast/role/addrole", ok());
+        client
+            .broadcast()
+            .get_live_info(&GetLiveInfoRequest {
+                start: 0,
+                limit: 200,
+            })
+            .await
+            .unwrap();
+        client
+            .broadcast()
+            .add_role(&AddRoleRequest {
+                username: "u".into(),
+                role: Role::SuperAdmin,
+            })
+            .await
+            .unwrap();
+        let calls = server.calls();
+        assert_eq!(calls.len(), 2, "{profile:?}");
+        assert_eq!(calls[0].body, Some(json!({"start": 0, "limit": 200})));
+        assert_eq!(calls[1].body, Some(json!({"username": "u", "role": 0})));
+    }
 }
 
 // ------------------------------------------------------------------------------------------ docs

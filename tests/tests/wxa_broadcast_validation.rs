@@ -1,34 +1,63 @@
 //! Every rule of the mini-program live-broadcast spec at its boundary (pass at the limit, fail one past),
-//! through the generated `validate()`; the two pushed events; and the linter's errors for the spec
-//! features this domain introduced (width, from-now, decimals, cross-field rules, constants, nesting).
+//! through the generated `validate()`, at its level: an official rule is an error, advice a warning that
+//! never fails (this domain has no product rule, so the strict profile adds nothing); the two pushed
+//! events; and the linter's errors for the spec features this domain introduced (width, from-now,
+//! decimals, cross-field rules, constants, nesting).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use wxlive::runtime::callback::{CallbackEvent, XmlDoc};
 use wxlive::runtime::wire::Decimal;
-use wxlive::runtime::{Validate, Validator};
+use wxlive::runtime::{Level, Profile, Validate, Validator, Violation};
 use wxlive::wxa::broadcast::*;
 use wxlive::ValidationError;
 
 const NOW: i64 = 1_700_000_000;
 
-/// Checks `r` at a fixed time, so the from-now rules are reproducible.
-fn check_at(r: &impl Validate, now: i64) -> Result<(), ValidationError> {
-    let mut v = Validator::at(now);
+type Checked = Result<Vec<Violation>, ValidationError>;
+
+/// Checks `r` at a fixed time under `profile`, so the from-now rules are reproducible.
+fn check_with(r: &impl Validate, now: i64, profile: Profile) -> Checked {
+    let mut v = Validator::at(now).profile(profile);
     r.check(&mut v);
     v.finish()
 }
 
-fn check(r: &impl Validate) -> Result<(), ValidationError> {
+/// Checks `r` at a fixed time under the default profile (official rules are errors).
+fn check_at(r: &impl Validate, now: i64) -> Checked {
+    check_with(r, now, Profile::Official)
+}
+
+fn check(r: &impl Validate) -> Checked {
     check_at(r, NOW)
 }
 
-/// Exactly one violation, of `rule` on `field`.
-fn only(result: Result<(), ValidationError>, field: &str, rule: &str) {
+/// Valid, and no advice broken either.
+fn clean(result: Checked) {
+    let warnings = result.unwrap_or_else(|e| panic!("should be valid: {e}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+/// Exactly one violation, of official `rule` on `field`.
+fn only(result: Checked, field: &str, rule: &str) {
     let err = result.expect_err("should be invalid");
     assert_eq!(err.violations.len(), 1, "{err}");
     assert!(err.has(field, rule), "expected {field} {rule}: {err}");
+    assert_eq!(err.violations[0].level, Level::Official, "{err}");
+}
+
+/// Valid, with exactly one warning: the advice `rule` on `field`.
+fn advised(result: Checked, field: &str, rule: &str) {
+    let warnings = result.unwrap_or_else(|e| panic!("advice must not fail: {e}"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let w = &warnings[0];
+    assert_eq!(
+        (w.field.as_str(), w.rule.as_str(), w.level),
+        (field, rule, Level::Advice),
+        "{w}"
+    );
+    assert!(w.source.is_some(), "advice cites its source: {w}");
 }
 
 fn create() -> CreateRoomRequest {
@@ -186,19 +215,24 @@ fn anchor_name_is_2_to_15_chinese_characters_counted_as_width_4_to_30() {
 }
 
 #[test]
-fn start_time_is_at_least_10_minutes_and_at_most_180_days_ahead() {
+fn start_time_is_at_least_10_minutes_and_at_most_184_days_ahead() {
+    // "开始时间不能在 6 个月后": 6 calendar months span at most 184 days (1 July to 1 January), so the
+    // client allows that much and never refuses a start the server accepts.
+    const SIX_MONTHS_AT_MOST: i64 = 184 * 86_400;
+    assert_eq!(SIX_MONTHS_AT_MOST, 15_897_600);
     let at = |start: i64| CreateRoomRequest {
         start_time: start,
         end_time: start + 3600,
         ..create()
     };
-    check(&at(NOW + 600)).unwrap();
+    clean(check(&at(NOW + 600)));
     only(check(&at(NOW + 599)), "startTime", "min_from_now(600)");
-    check(&at(NOW + 15_552_000)).unwrap();
+    clean(check(&at(NOW + 180 * 86_400 + 1)));
+    clean(check(&at(NOW + SIX_MONTHS_AT_MOST)));
     only(
-        check(&at(NOW + 15_552_001)),
+        check(&at(NOW + SIX_MONTHS_AT_MOST + 1)),
         "startTime",
-        "max_from_now(15552000)",
+        "max_from_now(15897600)",
     );
     let edit_at = |start: i64| EditRoomRequest {
         start_time: start,
@@ -206,10 +240,16 @@ fn start_time_is_at_least_10_minutes_and_at_most_180_days_ahead() {
         ..edit()
     };
     only(check(&edit_at(NOW)), "startTime", "min_from_now(600)");
+    clean(check(&edit_at(NOW + SIX_MONTHS_AT_MOST)));
+    only(
+        check(&edit_at(NOW + SIX_MONTHS_AT_MOST + 1)),
+        "startTime",
+        "max_from_now(15897600)",
+    );
     // The time rules follow the clock: a timeless validator skips them, the system clock applies them.
     let mut timeless = Validator::timeless();
     at(0).check(&mut timeless);
-    timeless.finish().unwrap();
+    clean(timeless.finish());
     assert!(at(0)
         .validate()
         .unwrap_err()
@@ -280,14 +320,15 @@ fn requests_may_not_send_undocumented_enum_values() {
 }
 
 #[test]
-fn list_limits_are_1_to_100_and_offsets_non_negative() {
-    check(&GetLiveInfoRequest {
+fn room_and_replay_pages_only_advise_a_size_under_100_and_a_non_negative_offset() {
+    // api_getliveinfo: 每次拉取的数量，建议100以内 is a recommendation, and the page states no minimum
+    // size and no lower bound for `start`: all three are advice, never an error.
+    clean(check(&GetLiveInfoRequest {
         start: 0,
         limit: 100,
-    })
-    .unwrap();
-    check(&GetLiveInfoRequest { start: 0, limit: 1 }).unwrap();
-    only(
+    }));
+    clean(check(&GetLiveInfoRequest { start: 0, limit: 1 }));
+    advised(
         check(&GetLiveInfoRequest {
             start: 0,
             limit: 101,
@@ -295,12 +336,12 @@ fn list_limits_are_1_to_100_and_offsets_non_negative() {
         "limit",
         "max(100)",
     );
-    only(
+    advised(
         check(&GetLiveInfoRequest { start: 0, limit: 0 }),
         "limit",
         "min(1)",
     );
-    only(
+    advised(
         check(&GetLiveInfoRequest {
             start: -1,
             limit: 10,
@@ -308,13 +349,12 @@ fn list_limits_are_1_to_100_and_offsets_non_negative() {
         "start",
         "min(0)",
     );
-    check(&GetReplayRequest {
+    clean(check(&GetReplayRequest {
         room_id: 1,
         start: 0,
         limit: 100,
-    })
-    .unwrap();
-    only(
+    }));
+    advised(
         check(&GetReplayRequest {
             room_id: 1,
             start: 0,
@@ -323,7 +363,7 @@ fn list_limits_are_1_to_100_and_offsets_non_negative() {
         "limit",
         "max(100)",
     );
-    only(
+    advised(
         check(&GetReplayRequest {
             room_id: 1,
             start: -1,
@@ -332,26 +372,46 @@ fn list_limits_are_1_to_100_and_offsets_non_negative() {
         "start",
         "min(0)",
     );
+    // The generated validate() (system clock, default profile) and the strict profile agree: a
+    // warning in Ok, never an error.
+    let big = GetLiveInfoRequest {
+        start: 0,
+        limit: 500,
+    };
+    let warnings = big.validate().expect("advice never fails");
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].rule == "max(100)" && warnings[0].level == Level::Advice);
+    assert_eq!(big.validate_with(Profile::Strict), Ok(warnings));
+    assert_eq!(big.validate_with(Profile::Off), Ok(vec![]));
+}
+
+#[test]
+fn approved_goods_pages_are_at_most_100_and_the_rest_is_advice() {
     let approved = |offset: i32, limit: Option<i32>| GetApprovedGoodsRequest {
         offset,
         limit,
         status: AuditStatus::Approved,
     };
-    check(&approved(0, Some(100))).unwrap();
-    check(&approved(0, None)).unwrap();
+    clean(check(&approved(0, Some(100))));
+    clean(check(&approved(0, None)));
+    // api_getgoodsinfo: 分页大小，默认30，不超过100 is a limit.
     only(check(&approved(0, Some(101))), "limit", "max(100)");
-    only(check(&approved(0, Some(0))), "limit", "min(1)");
-    only(check(&approved(-1, None)), "offset", "min(0)");
+    only(
+        check_with(&approved(0, Some(101)), NOW, Profile::Strict),
+        "limit",
+        "max(100)",
+    );
+    advised(check(&approved(0, Some(0))), "limit", "min(1)");
+    advised(check(&approved(-1, None)), "offset", "min(0)");
 }
 
 #[test]
 fn role_list_limit_is_at_most_30() {
-    check(&GetRoleListRequest {
+    clean(check(&GetRoleListRequest {
         limit: Some(30),
         ..Default::default()
-    })
-    .unwrap();
-    check(&GetRoleListRequest::default()).unwrap();
+    }));
+    clean(check(&GetRoleListRequest::default()));
     only(
         check(&GetRoleListRequest {
             limit: Some(31),
@@ -360,7 +420,15 @@ fn role_list_limit_is_at_most_30() {
         "limit",
         "max(30)",
     );
-    only(
+    advised(
+        check(&GetRoleListRequest {
+            limit: Some(0),
+            ..Default::default()
+        }),
+        "limit",
+        "min(1)",
+    );
+    advised(
         check(&GetRoleListRequest {
             offset: Some(-1),
             ..Default::default()
@@ -371,20 +439,19 @@ fn role_list_limit_is_at_most_30() {
 }
 
 #[test]
-fn roles_set_or_removed_are_1_to_3() {
+fn roles_set_or_removed_are_1_to_3_and_the_super_admin_is_only_advised_against() {
     for role in [Role::Admin, Role::Anchor, Role::Operator] {
-        check(&AddRoleRequest {
+        clean(check(&AddRoleRequest {
             username: "u".into(),
             role,
-        })
-        .unwrap();
-        check(&DeleteRoleRequest {
+        }));
+        clean(check(&DeleteRoleRequest {
             username: "u".into(),
             role,
-        })
-        .unwrap();
+        }));
     }
-    only(
+    // 设置/删除超级管理员将无效: the server accepts 0, to no effect.
+    advised(
         check(&AddRoleRequest {
             username: "u".into(),
             role: Role::SuperAdmin,
@@ -392,7 +459,7 @@ fn roles_set_or_removed_are_1_to_3() {
         "role",
         "min(1)",
     );
-    only(
+    advised(
         check(&DeleteRoleRequest {
             username: "u".into(),
             role: Role::SuperAdmin,
@@ -457,15 +524,16 @@ fn goods(price_type: PriceType, price2: Option<f64>) -> AddGoodsRequest {
             price2: price2.map(Decimal),
             url: Some("pages/index/index".into()),
             third_party_appid: None,
+            goods_keys: vec![],
         },
     }
 }
 
 #[test]
-fn price2_is_required_for_a_range_or_discount_and_forbidden_for_a_fixed_price() {
-    check(&goods(PriceType::Fixed, None)).unwrap();
-    check(&goods(PriceType::Range, Some(150.0))).unwrap();
-    check(&goods(PriceType::Discount, Some(59.9))).unwrap();
+fn price2_is_required_for_a_range_or_discount_and_advised_against_for_a_fixed_price() {
+    clean(check(&goods(PriceType::Fixed, None)));
+    clean(check(&goods(PriceType::Range, Some(150.0))));
+    clean(check(&goods(PriceType::Discount, Some(59.9))));
     only(
         check(&goods(PriceType::Range, None)),
         "goodsInfo.price2",
@@ -476,7 +544,8 @@ fn price2_is_required_for_a_range_or_discount_and_forbidden_for_a_fixed_price() 
         "goodsInfo.price2",
         "required_when(priceType in [2, 3])",
     );
-    only(
+    // 一口价（只需要传入price，price2不传）: a fixed price only needs price; price2 is advised against.
+    advised(
         check(&goods(PriceType::Fixed, Some(1.0))),
         "goodsInfo.price2",
         "only_when(priceType in [2, 3])",
@@ -618,7 +687,7 @@ fn followers_limit_is_1_to_2000() {
         "limit",
         "max(2000)",
     );
-    only(
+    advised(
         check(&GetFollowersRequest {
             limit: Some(0),
             page_break: None,
@@ -662,8 +731,35 @@ fn violations_cite_their_source() {
     .unwrap_err();
     assert_eq!(
         err.violations[0].source,
-        Some("server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符")
+        Some("server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符")
     );
+    let err = check(&EditRoomRequest {
+        name: "直".into(),
+        ..edit()
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.violations[0].source,
+        Some("server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符"),
+        "edit cites its own page"
+    );
+}
+
+#[test]
+fn the_global_goods_key_is_a_non_empty_string_array() {
+    clean(check(&SetGoodsKeyRequest {
+        goods_keys: vec!["productId".into(), "sid".into()],
+    }));
+    only(
+        check(&SetGoodsKeyRequest { goods_keys: vec![] }),
+        "goodsKey",
+        "required",
+    );
+    clean(check(&GetGoodsKeyRequest {}));
+    // A goods item's own key is optional.
+    let mut with_key = goods(PriceType::Fixed, None);
+    with_key.goods_info.goods_keys = vec!["productId".into()];
+    clean(check(&with_key));
 }
 
 // ------------------------------------------------------------------------------------------ events
@@ -767,11 +863,16 @@ fn the_spec_examples_decode_as_their_events() {
         .flat_map(|p| &p.domains)
         .find(|d| d.name == "broadcast")
         .unwrap();
-    assert_eq!(domain.endpoints.len(), 37, "36 paths, getliveinfo twice");
+    assert_eq!(domain.endpoints.len(), 39, "38 paths, getliveinfo twice");
     let mut paths: Vec<&str> = domain.endpoints.iter().map(|e| e.path.as_str()).collect();
     paths.sort_unstable();
     paths.dedup();
-    assert_eq!(paths.len(), 36);
+    assert_eq!(paths.len(), 38);
+    // Every operation cites its own page, never a chapter's index.
+    for e in &domain.endpoints {
+        let page = e.doc.rsplit('/').next().unwrap_or_default();
+        assert!(page.starts_with("api_"), "{}: {}", e.name, e.doc);
+    }
     for cb in &domain.callbacks {
         let decoded = event(&cb.example);
         assert!(
@@ -780,6 +881,60 @@ fn the_spec_examples_decode_as_their_events() {
             cb.event
         );
     }
+}
+
+#[test]
+fn every_rule_has_a_source_and_none_is_a_product_rule() {
+    use wxlive_codegen::ir::Level as SpecLevel;
+    let spec = wxlive_codegen::load(&root().join("spec"), "spec").unwrap();
+    let domain = spec
+        .products
+        .iter()
+        .flat_map(|p| &p.domains)
+        .find(|d| d.name == "broadcast")
+        .unwrap();
+    let mut advice = Vec::new();
+    let fields = domain
+        .endpoints
+        .iter()
+        .flat_map(|e| e.request.iter().map(move |f| (e.name.as_str(), f)))
+        .chain(
+            domain
+                .types
+                .iter()
+                .flat_map(|t| t.fields.iter().map(move |f| (t.name.as_str(), f))),
+        );
+    for (owner, f) in fields {
+        for c in &f.constraints {
+            let source = c.source.as_deref().unwrap_or_default();
+            assert!(
+                source.starts_with("server/API/livebroadcast/"),
+                "{owner}.{}: {} cites `{source}`",
+                f.wire,
+                c.check
+            );
+            assert_ne!(c.level, SpecLevel::Product, "{owner}.{}", f.wire);
+            if c.level == SpecLevel::Advice {
+                advice.push(format!("{owner}.{}: {}", f.wire, c.check));
+            }
+        }
+    }
+    let rules = domain
+        .endpoints
+        .iter()
+        .flat_map(|e| e.rules.iter())
+        .chain(domain.types.iter().flat_map(|t| t.rules.iter()));
+    for r in rules {
+        let source = r.source.as_deref().unwrap_or_default();
+        assert!(source.starts_with("server/API/livebroadcast/"), "{r:?}");
+        assert_ne!(r.level, SpecLevel::Product, "{r:?}");
+        if r.level == SpecLevel::Advice {
+            advice.push(format!("{r:?}"));
+        }
+    }
+    // The page sizes and offsets nobody documents a bound for, getliveinfo's 建议100以内, the super
+    // admin role that has no effect, and price2 with a fixed price.
+    assert_eq!(advice.len(), 14, "{advice:#?}");
 }
 
 // ------------------------------------------------------------------------------------------ linter
@@ -916,7 +1071,7 @@ fn broken_cross_field_rules_are_rejected_with_the_expected_form() {
         "rules",
         &[
             ("difference: {field: endTime, minus: startTime, min: 1800, max: 86400}", "difference: {field: endTime, minus: name, min: 1800, max: 86400}"),
-            ("      - required_when: {field: priceType, in: [2, 3]}\n        fields: [price2]\n        source: server/API/livebroadcast/commodity-management/api_addgoods\n      - only_when",
+            ("      - required_when: {field: priceType, in: [2, 3]}\n        fields: [price2]\n        source: \"server/API/livebroadcast/commodity-management/api_addgoods: 2：价格区间 / 3：显示折扣价 … price和price2必传\"\n      - only_when",
              "      - required_when: {field: priceType, in: [2, 4]}\n        fields: [price3]\n        source: server/API/livebroadcast/commodity-management/api_addgoods\n      - only_when"),
         ],
     );
@@ -991,8 +1146,8 @@ fn path_like_doc_ids_must_stay_below_doc_base() {
     let p = problems_after(
         "doc-id",
         &[(
-            "doc: server/API/livebroadcast/role-management\n",
-            "doc: ../role-management\n",
+            "doc: server/API/livebroadcast/role-management/api_getrolelistdw\n",
+            "doc: ../role-management/api_getrolelistdw\n",
         )],
     );
     reports(

@@ -107,7 +107,7 @@ fn emit_enum(e: &Enum) -> TokenStream {
         quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-            #[serde(from = "i64", into = "i64")]
+            #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
             pub enum #name {
                 #(#variants)*
                 /// A value this version of the spec does not document.
@@ -151,6 +151,13 @@ fn emit_enum(e: &Enum) -> TokenStream {
             impl From<i64> for #name {
                 fn from(value: i64) -> Self {
                     Self::from_value(value)
+                }
+            }
+
+            /// Decoding reads a number or a numeric string.
+            impl From<wxlive_runtime::wire::Int> for #name {
+                fn from(value: wxlive_runtime::wire::Int) -> Self {
+                    Self::from_value(value.0)
                 }
             }
 

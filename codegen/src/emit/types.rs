@@ -113,6 +113,10 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStre
             crate::ir::TypeRef::Flag => {
                 quote!(map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0)
             }
+            // Ids and counts that some pages document as strings: numbers or numeric strings.
+            crate::ir::TypeRef::I32 | crate::ir::TypeRef::I64 => {
+                quote!(map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0)
+            }
             crate::ir::TypeRef::String if f.lenient => {
                 quote!(map.next_value::<wxlive_runtime::wire::LenientString>()?.0)
             }

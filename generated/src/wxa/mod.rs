@@ -96,7 +96,7 @@ pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = &[
     wxlive_runtime::meta::ErrorCodeInfo {
         code: 200002,
         name: "invalid_parameter",
-        title: "入参错误",
+        title: "参数错误",
         meaning: "Invalid parameter (e.g. \"parameter startTime or endTime is invalid\", \"goodsInfo must not be empty\")",
         class: wxlive_runtime::meta::ErrorClass::Other,
         hint: None,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum LivingType {
     /// `0` 通用直播: General live. The default on create.
     #[default]
@@ -82,6 +82,13 @@ impl From<i64> for LivingType {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for LivingType {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<LivingType> for i64 {
     fn from(value: LivingType) -> Self {
         value.value()
@@ -98,7 +105,7 @@ impl std::fmt::Display for LivingType {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum LivingStatus {
     /// `0` 预约中: Booked, not started.
     #[default]
@@ -172,6 +179,13 @@ impl From<i64> for LivingStatus {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for LivingStatus {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<LivingStatus> for i64 {
     fn from(value: LivingStatus) -> Self {
         value.value()
@@ -188,7 +202,7 @@ impl std::fmt::Display for LivingStatus {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum ReplayStatus {
     /// `0` 生成成功: Replay generated.
     #[default]
@@ -256,6 +270,13 @@ impl From<i64> for ReplayStatus {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for ReplayStatus {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<ReplayStatus> for i64 {
     fn from(value: ReplayStatus) -> Self {
         value.value()
@@ -272,7 +293,7 @@ impl std::fmt::Display for ReplayStatus {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum ExternalUserType {
     /// `1` 微信用户: A WeChat user.
     #[default]
@@ -322,6 +343,13 @@ impl ExternalUserType {
 impl From<i64> for ExternalUserType {
     fn from(value: i64) -> Self {
         Self::from_value(value)
+    }
+}
+
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for ExternalUserType {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
     }
 }
 

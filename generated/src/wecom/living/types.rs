@@ -139,17 +139,47 @@ impl FromFields for LivingInfo {
     ) -> Result<bool, A::Error> {
         match key {
             "theme" => self.theme = map.next_value()?,
-            "living_start" => self.living_start = map.next_value()?,
-            "living_duration" => self.living_duration = map.next_value()?,
+            "living_start" => {
+                self.living_start = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "living_duration" => {
+                self.living_duration = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "status" | "status " => self.status = map.next_value()?,
-            "reserve_start" => self.reserve_start = map.next_value()?,
-            "reserve_living_duration" => self.reserve_living_duration = map.next_value()?,
+            "reserve_start" => {
+                self.reserve_start = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "reserve_living_duration" => {
+                self.reserve_living_duration = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "description" => self.description = map.next_value()?,
             "anchor_userid" => self.anchor_userid = map.next_value()?,
-            "main_department" => self.main_department = map.next_value()?,
-            "viewer_num" => self.viewer_num = map.next_value()?,
-            "comment_num" => self.comment_num = map.next_value()?,
-            "mic_num" => self.mic_num = map.next_value()?,
+            "main_department" => {
+                self.main_department = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "viewer_num" => {
+                self.viewer_num = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "comment_num" => {
+                self.comment_num = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "mic_num" => {
+                self.mic_num = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "open_replay" => {
                 self.open_replay = map
                     .next_value::<wxlive_runtime::wire::OptionFlag>()?
@@ -158,8 +188,16 @@ impl FromFields for LivingInfo {
             "replay_status" => self.replay_status = map.next_value()?,
             "type" => self.r#type = map.next_value()?,
             "push_stream_url" => self.push_stream_url = map.next_value()?,
-            "online_count" => self.online_count = map.next_value()?,
-            "subscribe_count" => self.subscribe_count = map.next_value()?,
+            "online_count" => {
+                self.online_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "subscribe_count" => {
+                self.subscribe_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -257,7 +295,11 @@ impl FromFields for WatchUser {
     ) -> Result<bool, A::Error> {
         match key {
             "userid" => self.userid = map.next_value()?,
-            "watch_time" => self.watch_time = map.next_value()?,
+            "watch_time" => {
+                self.watch_time = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "is_comment" => {
                 self.is_comment = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
             }
@@ -326,7 +368,11 @@ impl FromFields for ExternalWatchUser {
             "external_userid" => self.external_userid = map.next_value()?,
             "type" => self.r#type = map.next_value()?,
             "name" => self.name = map.next_value()?,
-            "watch_time" => self.watch_time = map.next_value()?,
+            "watch_time" => {
+                self.watch_time = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "is_comment" => {
                 self.is_comment = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
             }

@@ -19,7 +19,8 @@ use super::{
     UpdateCommentRequest, UpdateCommentResponse, GoodsOnSaleRequest, GoodsOnSaleResponse,
     DeleteGoodsInRoomRequest, DeleteGoodsInRoomResponse, PushGoodsRequest,
     PushGoodsResponse, SortGoodsRequest, SortGoodsResponse, GetGoodsVideoRequest,
-    GetGoodsVideoResponse, AddGoodsRequest, AddGoodsResponse, ResetGoodsAuditRequest,
+    GetGoodsVideoResponse, SetGoodsKeyRequest, SetGoodsKeyResponse, GetGoodsKeyRequest,
+    GetGoodsKeyResponse, AddGoodsRequest, AddGoodsResponse, ResetGoodsAuditRequest,
     ResetGoodsAuditResponse, AuditGoodsRequest, AuditGoodsResponse, DeleteGoodsRequest,
     DeleteGoodsResponse, UpdateGoodsRequest, UpdateGoodsResponse,
     GetGoodsWarehouseRequest, GetGoodsWarehouseResponse, GetApprovedGoodsRequest,
@@ -56,7 +57,7 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 获取直播间列表: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
+    /// 获取直播间列表和回放: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
     ///
     /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
     pub async fn get_live_info(
@@ -106,7 +107,7 @@ impl<'a> BroadcastApi<'a> {
             .try_flatten()
     }
 
-    /// 获取直播间回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
+    /// 获取直播间列表和回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
     ///
     /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
     pub async fn get_replay(
@@ -156,7 +157,7 @@ impl<'a> BroadcastApi<'a> {
             .try_flatten()
     }
 
-    /// 直播间导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
+    /// 导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/room/addgoods`. Official documentation: [server/API/livebroadcast/studio-management/api_importgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods).
     pub async fn import_goods(
@@ -168,7 +169,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除直播间: Delete a room. The body key is `id`. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management/api_deleteroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom).
     pub async fn delete_room(
         &self,
         request: &DeleteRoomRequest,
@@ -178,7 +179,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 编辑直播间: Edit a room: same rules as create_room, without type, subAnchorWechat and createrWechat. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management/api_editroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom).
     pub async fn edit_room(
         &self,
         request: &EditRoomRequest,
@@ -188,7 +189,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取直播间推流地址: Get the RTMP push address of a push-stream room.
     ///
-    /// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management/api_getpushurl](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl).
     pub async fn get_push_url(
         &self,
         request: &GetPushUrlRequest,
@@ -198,7 +199,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取直播间分享二维码: Get the share QR code, page path and poster of a room.
     ///
-    /// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management/api_getsharedcode](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode).
     pub async fn get_shared_code(
         &self,
         request: &GetSharedCodeRequest,
@@ -208,7 +209,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 添加管理直播间小助手: Add assistants to a room. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_addveassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant).
     pub async fn add_assistant(
         &self,
         request: &AddAssistantRequest,
@@ -218,7 +219,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 修改直播间小助手: Change an assistant's nickname.
     ///
-    /// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_modifyassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant).
     pub async fn modify_assistant(
         &self,
         request: &ModifyAssistantRequest,
@@ -228,7 +229,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除直播间小助手: Remove an assistant from a room.
     ///
-    /// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_removeassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant).
     pub async fn remove_assistant(
         &self,
         request: &RemoveAssistantRequest,
@@ -238,7 +239,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 查询直播间小助手: List the assistants of a room.
     ///
-    /// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management/api_getassistantlist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist).
     pub async fn get_assistant_list(
         &self,
         request: &GetAssistantListRequest,
@@ -248,7 +249,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 添加主播副号: Set the sub-anchor of a room. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_addsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor).
     pub async fn add_sub_anchor(
         &self,
         request: &AddSubAnchorRequest,
@@ -258,7 +259,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 修改主播副号: Change the sub-anchor of a room.
     ///
-    /// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_modifysubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor).
     pub async fn modify_sub_anchor(
         &self,
         request: &ModifySubAnchorRequest,
@@ -268,7 +269,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除主播副号: Remove the sub-anchor of a room.
     ///
-    /// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_deletesubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor).
     pub async fn delete_sub_anchor(
         &self,
         request: &DeleteSubAnchorRequest,
@@ -278,7 +279,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取主播副号: Get the sub-anchor of a room.
     ///
-    /// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_getsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor).
     pub async fn get_sub_anchor(
         &self,
         request: &GetSubAnchorRequest,
@@ -286,9 +287,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 开启/关闭直播间官方收录: Turn the room's official listing (官方收录) on or off.
+    /// 官方收录管理: Turn the room's official listing (官方收录) on or off.
     ///
-    /// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management/api_updatefeedpublic](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic).
     pub async fn update_feed_public(
         &self,
         request: &UpdateFeedPublicRequest,
@@ -296,9 +297,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 开启/关闭回放功能: Turn replay on or off.
+    /// 回放功能管理: Turn replay on or off.
     ///
-    /// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management/api_updatereplay](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay).
     pub async fn update_replay(
         &self,
         request: &UpdateReplayRequest,
@@ -306,9 +307,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 开启/关闭客服功能: Turn customer service on or off.
+    /// 客服功能管理: Turn customer service on or off.
     ///
-    /// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management/api_updatekf](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf).
     pub async fn update_kf(
         &self,
         request: &UpdateKfRequest,
@@ -316,9 +317,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 开启/关闭直播间全局禁言: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
+    /// 禁言管理: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
     ///
-    /// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management/api_updatecomment](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment).
     pub async fn update_comment(
         &self,
         request: &UpdateCommentRequest,
@@ -328,7 +329,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 上下架商品: Put a room's goods on or off the shelf.
     ///
-    /// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management/api_salegoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods).
     pub async fn goods_on_sale(
         &self,
         request: &GoodsOnSaleRequest,
@@ -338,7 +339,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除直播间商品: Remove goods from a room only; the warehouse keeps them.
     ///
-    /// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management/api_deletedoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods).
     pub async fn delete_goods_in_room(
         &self,
         request: &DeleteGoodsInRoomRequest,
@@ -348,7 +349,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 推送商品: Push a goods card to the viewers of a room.
     ///
-    /// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management/api_pushgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods).
     ///
     /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
     /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
@@ -361,7 +362,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 直播间商品排序: Set the order of a room's goods.
     ///
-    /// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management/api_sortgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods).
     pub async fn sort_goods(
         &self,
         request: &SortGoodsRequest,
@@ -371,7 +372,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 下载商品讲解视频: Get the link to a goods explanation video recorded in a room.
     ///
-    /// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+    /// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management/api_downloadgoodsvideo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo).
     pub async fn get_goods_video(
         &self,
         request: &GetGoodsVideoRequest,
@@ -379,7 +380,27 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 商品添加并提审: Add a goods item to the warehouse and submit it for review. Keep goodsId and auditId. Uses the 500/day review quota (shared with audit_goods).
+    /// 直播挂件设置全局KEY: Set the global goods key of the live pendant (直播挂件): the names of the goods-page query parameters that identify goods. Goods added without their own goodsKey use it. Setting a different key later breaks the mapping of goods added without one, so set it once. Quota 500/day.
+    ///
+    /// `POST /wxaapi/broadcast/goods/setkey`. Official documentation: [server/API/livebroadcast/studio-management/api_setdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey).
+    pub async fn set_goods_key(
+        &self,
+        request: &SetGoodsKeyRequest,
+    ) -> Result<SetGoodsKeyResponse, Error> {
+        self.client.send(request).await
+    }
+
+    /// 直播挂件获取全局KEY: Get the global goods key of the live pendant set with set_goods_key. Quota 500/day.
+    ///
+    /// `GET /wxaapi/broadcast/goods/getkey`. Official documentation: [server/API/livebroadcast/studio-management/api_getdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey).
+    pub async fn get_goods_key(
+        &self,
+        request: &GetGoodsKeyRequest,
+    ) -> Result<GetGoodsKeyResponse, Error> {
+        self.client.send(request).await
+    }
+
+    /// 添加并提审商品: Add a goods item to the warehouse and submit it for review. Keep goodsId and auditId. Uses the 500/day review quota (shared with audit_goods).
     ///
     /// `POST /wxaapi/broadcast/goods/add`. Official documentation: [server/API/livebroadcast/commodity-management/api_addgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods).
     ///
@@ -394,7 +415,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 撤回商品审核: Withdraw a goods review. The used review quota is not refunded.
     ///
-    /// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+    /// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resetaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit).
     pub async fn reset_goods_audit(
         &self,
         request: &ResetGoodsAuditRequest,
@@ -402,9 +423,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 重新提交审核: Submit goods for review again. Uses the 500/day review quota shared with add_goods.
+    /// 重新提交商品审核: Submit goods for review again. Uses the 500/day review quota shared with add_goods.
     ///
-    /// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+    /// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resubmitaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit).
     ///
     /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
     /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
@@ -417,7 +438,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除商品: Delete goods from the warehouse and from every room. Cannot be undone. Quota 1,000/day.
     ///
-    /// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+    /// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management/api_deletegoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo).
     pub async fn delete_goods(
         &self,
         request: &DeleteGoodsRequest,
@@ -427,7 +448,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 更新商品: Update goods: goodsId plus only the fields being changed. Approved goods accept only the price fields; goods under review nothing. Quota 1,000/day.
     ///
-    /// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+    /// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management/api_updategoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo).
     pub async fn update_goods(
         &self,
         request: &UpdateGoodsRequest,
@@ -435,9 +456,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 获取商品状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
+    /// 获取商品的信息与审核状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
     ///
-    /// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+    /// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsauditinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo).
     pub async fn get_goods_warehouse(
         &self,
         request: &GetGoodsWarehouseRequest,
@@ -447,7 +468,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取商品列表: List warehouse goods in one review status, a page at a time by offset (page until offset ≥ total). Must be GET. Quota 10,000/day.
     ///
-    /// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+    /// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo).
     pub async fn get_approved_goods(
         &self,
         request: &GetApprovedGoodsRequest,
@@ -497,7 +518,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
+    /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelistdw](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw).
     pub async fn add_role(
         &self,
         request: &AddRoleRequest,
@@ -505,9 +526,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 解除成员角色: Take a role away from a user. Removing the super admin has no effect.
+    /// 移除成员角色: Take a role away from a user. Removing the super admin has no effect.
     ///
-    /// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
+    /// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management/api_deleterole](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole).
     pub async fn delete_role(
         &self,
         request: &DeleteRoleRequest,
@@ -517,7 +538,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 查询成员列表: List members, a page at a time by offset (page until offset ≥ total).
     ///
-    /// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
+    /// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist).
     pub async fn get_role_list(
         &self,
         request: &GetRoleListRequest,
@@ -568,7 +589,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.
     ///
-    /// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management).
+    /// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management/api_getfollowers](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers).
     pub async fn get_followers(
         &self,
         request: &GetFollowersRequest,
@@ -576,9 +597,9 @@ impl<'a> BroadcastApi<'a> {
         self.client.send(request).await
     }
 
-    /// 长期订阅群发: Notify long-term subscribers that a room is live. errcode 0 only means the task was accepted: the result arrives in the wxalive_push_message_notify event with the same message_id. One room per day; quota 5,000/day.
+    /// 发送直播开始事件: Notify long-term subscribers that a room is live. errcode 0 only means the task was accepted: the result arrives in the wxalive_push_message_notify event with the same message_id. One room per day; quota 5,000/day.
     ///
-    /// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management).
+    /// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management/api_pushmessage](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage).
     ///
     /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
     /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).

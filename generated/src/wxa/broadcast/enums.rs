@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum LiveStatus {
     /// `101` 直播中: Live now.
     #[default]
@@ -94,6 +94,13 @@ impl From<i64> for LiveStatus {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for LiveStatus {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<LiveStatus> for i64 {
     fn from(value: LiveStatus) -> Self {
         value.value()
@@ -110,7 +117,7 @@ impl std::fmt::Display for LiveStatus {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum AuditStatus {
     /// `0` 未审核: Not reviewed.
     #[default]
@@ -178,6 +185,13 @@ impl From<i64> for AuditStatus {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for AuditStatus {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<AuditStatus> for i64 {
     fn from(value: AuditStatus) -> Self {
         value.value()
@@ -194,7 +208,7 @@ impl std::fmt::Display for AuditStatus {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum PriceType {
     /// `1` 一口价: Fixed price: send `price` only.
     #[default]
@@ -252,6 +266,13 @@ impl From<i64> for PriceType {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for PriceType {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<PriceType> for i64 {
     fn from(value: PriceType) -> Self {
         value.value()
@@ -268,7 +289,7 @@ impl std::fmt::Display for PriceType {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum Role {
     /// `0` 超级管理员: Super admin. Cannot be set or removed through the API.
     #[default]
@@ -336,6 +357,13 @@ impl From<i64> for Role {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for Role {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<Role> for i64 {
     fn from(value: Role) -> Self {
         value.value()
@@ -352,7 +380,7 @@ impl std::fmt::Display for Role {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum RoleFilter {
     /// `-1` 所有成员: Every member. The default.
     #[default]
@@ -426,6 +454,13 @@ impl From<i64> for RoleFilter {
     }
 }
 
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for RoleFilter {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
+    }
+}
+
 impl From<RoleFilter> for i64 {
     fn from(value: RoleFilter) -> Self {
         value.value()
@@ -442,7 +477,7 @@ impl std::fmt::Display for RoleFilter {
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum RoomType {
     /// `0` 手机直播: Live from the phone.
     #[default]
@@ -492,6 +527,13 @@ impl RoomType {
 impl From<i64> for RoomType {
     fn from(value: i64) -> Self {
         Self::from_value(value)
+    }
+}
+
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for RoomType {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
     }
 }
 

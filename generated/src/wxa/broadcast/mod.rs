@@ -4,7 +4,7 @@
 //!
 //! Overview: [server/API/livebroadcast](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast). Generated from `spec/wxa/broadcast.yaml`.
 //!
-//! 37 endpoints through [`BroadcastApi`](crate::wxa::broadcast::BroadcastApi), 2 pushed event kinds in [`Event`](crate::wxa::broadcast::Event).
+//! 39 endpoints through [`BroadcastApi`](crate::wxa::broadcast::BroadcastApi), 2 pushed event kinds in [`Event`](crate::wxa::broadcast::Event).
 
 mod client;
 mod enums;

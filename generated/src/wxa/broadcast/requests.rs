@@ -3,7 +3,7 @@
 //! Requests of WeChat mini-program live broadcast server API. (小程序直播).
 
 use serde::Serialize;
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
 use super::{
@@ -19,10 +19,11 @@ use super::{
     DeleteSubAnchorResponse, GetSubAnchorResponse, UpdateFeedPublicResponse,
     UpdateReplayResponse, UpdateKfResponse, UpdateCommentResponse, GoodsOnSaleResponse,
     DeleteGoodsInRoomResponse, PushGoodsResponse, SortGoodsResponse,
-    GetGoodsVideoResponse, AddGoodsResponse, ResetGoodsAuditResponse, AuditGoodsResponse,
-    DeleteGoodsResponse, UpdateGoodsResponse, GetGoodsWarehouseResponse,
-    GetApprovedGoodsResponse, AddRoleResponse, DeleteRoleResponse, GetRoleListResponse,
-    GetFollowersResponse, PushMessageResponse,
+    GetGoodsVideoResponse, SetGoodsKeyResponse, GetGoodsKeyResponse, AddGoodsResponse,
+    ResetGoodsAuditResponse, AuditGoodsResponse, DeleteGoodsResponse,
+    UpdateGoodsResponse, GetGoodsWarehouseResponse, GetApprovedGoodsResponse,
+    AddRoleResponse, DeleteRoleResponse, GetRoleListResponse, GetFollowersResponse,
+    PushMessageResponse,
 };
 
 /// 创建直播间: Create a room. Quota 10,000/day. Errcode 300036 (anchor not real-name verified) comes with `qrcode_url` to show the anchor.
@@ -36,8 +37,8 @@ pub struct CreateRoomRequest {
     /// Room name.
     ///
     /// Required.
-    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
+    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub name: String,
     /// mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
     ///
@@ -47,8 +48,8 @@ pub struct CreateRoomRequest {
     /// Start time, Unix seconds.
     ///
     /// Required.
-    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now.
-    /// At most now + 15552000 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days).
+    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后.
+    /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
     #[serde(rename = "startTime")]
     pub start_time: i64,
     /// End time, Unix seconds: 30 minutes to 24 hours after startTime.
@@ -59,8 +60,8 @@ pub struct CreateRoomRequest {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
+    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     #[serde(rename = "anchorName")]
     pub anchor_name: String,
     /// The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
@@ -176,8 +177,8 @@ impl CreateRoomRequestBuilder {
     /// Room name.
     ///
     /// Required.
-    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
+    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -194,8 +195,8 @@ impl CreateRoomRequestBuilder {
     /// Start time, Unix seconds.
     ///
     /// Required.
-    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now.
-    /// At most now + 15552000 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days).
+    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后.
+    /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
@@ -212,8 +213,8 @@ impl CreateRoomRequestBuilder {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
+    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
@@ -319,7 +320,7 @@ impl CreateRoomRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CreateRoomRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("startTime", self.start_time.is_some());
@@ -349,7 +350,7 @@ impl CreateRoomRequestBuilder {
             close_kf: self.close_kf,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -360,16 +361,16 @@ impl Validate for CreateRoomRequest {
             "name",
             &self.name,
             &[
-                Check::MinWidth(6)
+                rule::Check::MinWidth(6)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                         ),
                     ),
-                Check::MaxWidth(34)
+                rule::Check::MaxWidth(34)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                         ),
                     ),
             ],
@@ -379,16 +380,16 @@ impl Validate for CreateRoomRequest {
             "startTime",
             &self.start_time,
             &[
-                Check::MinFromNow(600)
+                rule::Check::MinFromNow(600)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now",
+                            "server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后",
                         ),
                     ),
-                Check::MaxFromNow(15552000)
+                rule::Check::MaxFromNow(15897600)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days)",
+                            "server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows",
                         ),
                     ),
             ],
@@ -398,16 +399,16 @@ impl Validate for CreateRoomRequest {
             "anchorName",
             &self.anchor_name,
             &[
-                Check::MinWidth(4)
+                rule::Check::MinWidth(4)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                         ),
                     ),
-                Check::MaxWidth(30)
+                rule::Check::MaxWidth(30)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                         ),
                     ),
             ],
@@ -421,8 +422,11 @@ impl Validate for CreateRoomRequest {
             "startTime",
             (Some(self.end_time), Some(self.start_time)),
             (Some(1800), Some(86400)),
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: 30 minutes to 24 hours",
+            (
+                Some(
+                    "server/API/livebroadcast/studio-management/api_createroom: 开播时间和结束时间间隔不得短于30分钟，不得超过24小时",
+                ),
+                rule::Level::Official,
             ),
         );
     }
@@ -515,7 +519,7 @@ impl ApiRequest for CreateRoomRequest {
     };
 }
 
-/// 获取直播间列表: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
+/// 获取直播间列表和回放: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
 ///
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -524,13 +528,13 @@ pub struct GetLiveInfoRequest {
     /// Offset: 0 starts with the first room.
     ///
     /// Required.
-    /// At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
     pub start: i32,
     /// Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
-    /// At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
+    /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub limit: i32,
 }
 
@@ -552,7 +556,7 @@ impl GetLiveInfoRequestBuilder {
     /// Offset: 0 starts with the first room.
     ///
     /// Required.
-    /// At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self
@@ -561,14 +565,14 @@ impl GetLiveInfoRequestBuilder {
     /// Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
-    /// At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
+    /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLiveInfoRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("start", self.start.is_some());
@@ -578,7 +582,7 @@ impl GetLiveInfoRequestBuilder {
             limit: self.limit.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -588,10 +592,10 @@ impl Validate for GetLiveInfoRequest {
             "start",
             &self.start,
             &[
-                Check::Min(0)
-                    .source(
+                rule::Check::Min(0)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against",
                         ),
                     ),
             ],
@@ -600,16 +604,16 @@ impl Validate for GetLiveInfoRequest {
             "limit",
             &self.limit,
             &[
-                Check::Min(1)
-                    .source(
+                rule::Check::Min(1)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against",
                         ),
                     ),
-                Check::Max(100)
-                    .source(
+                rule::Check::Max(100)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内",
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit)",
                         ),
                     ),
             ],
@@ -654,7 +658,7 @@ impl ApiRequest for GetLiveInfoRequest {
     };
 }
 
-/// 获取直播间回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
+/// 获取直播间列表和回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
 ///
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
 ///
@@ -669,13 +673,13 @@ pub struct GetReplayRequest {
     /// Offset: 0 starts with the first segment.
     ///
     /// Required.
-    /// At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
     pub start: i32,
     /// Page size.
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
-    /// At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
+    /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub limit: i32,
 }
 
@@ -706,7 +710,7 @@ impl GetReplayRequestBuilder {
     /// Offset: 0 starts with the first segment.
     ///
     /// Required.
-    /// At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self
@@ -715,14 +719,14 @@ impl GetReplayRequestBuilder {
     /// Page size.
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo.
-    /// At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
+    /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetReplayRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("room_id", self.room_id.is_some());
@@ -734,7 +738,7 @@ impl GetReplayRequestBuilder {
             limit: self.limit.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -744,10 +748,10 @@ impl Validate for GetReplayRequest {
             "start",
             &self.start,
             &[
-                Check::Min(0)
-                    .source(
+                rule::Check::Min(0)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against",
                         ),
                     ),
             ],
@@ -756,16 +760,16 @@ impl Validate for GetReplayRequest {
             "limit",
             &self.limit,
             &[
-                Check::Min(1)
-                    .source(
+                rule::Check::Min(1)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_getliveinfo",
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against",
                         ),
                     ),
-                Check::Max(100)
-                    .source(
+                rule::Check::Max(100)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_getliveinfo: 建议100以内",
+                            "server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit)",
                         ),
                     ),
             ],
@@ -810,7 +814,7 @@ impl ApiRequest for GetReplayRequest {
     ];
 }
 
-/// 直播间导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
+/// 导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addgoods`. Official documentation: [server/API/livebroadcast/studio-management/api_importgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -859,7 +863,7 @@ impl ImportGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ImportGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -868,7 +872,7 @@ impl ImportGoodsRequestBuilder {
             room_id: self.room_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -933,7 +937,7 @@ impl ApiRequest for ImportGoodsRequest {
 
 /// 删除直播间: Delete a room. The body key is `id`. Quota 10,000/day.
 ///
-/// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management/api_deleteroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoomRequest {
@@ -966,7 +970,7 @@ impl DeleteRoomRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteRoomRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("id", self.room_id.is_some());
@@ -974,7 +978,7 @@ impl DeleteRoomRequestBuilder {
             room_id: self.room_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -996,7 +1000,7 @@ impl ApiRequest for DeleteRoomRequest {
 
 /// 编辑直播间: Edit a room: same rules as create_room, without type, subAnchorWechat and createrWechat. Quota 10,000/day.
 ///
-/// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management/api_editroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct EditRoomRequest {
@@ -1008,8 +1012,8 @@ pub struct EditRoomRequest {
     /// Room name.
     ///
     /// Required.
-    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
+    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub name: String,
     /// mediaID of the background image (valid 3 days).
     ///
@@ -1019,8 +1023,8 @@ pub struct EditRoomRequest {
     /// Start time, Unix seconds.
     ///
     /// Required.
-    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now.
-    /// At most now + 15552000 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days).
+    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后.
+    /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
     #[serde(rename = "startTime")]
     pub start_time: i64,
     /// End time, Unix seconds: 30 minutes to 24 hours after startTime.
@@ -1031,8 +1035,8 @@ pub struct EditRoomRequest {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
+    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     #[serde(rename = "anchorName")]
     pub anchor_name: String,
     /// The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
@@ -1143,8 +1147,8 @@ impl EditRoomRequestBuilder {
     /// Room name.
     ///
     /// Required.
-    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符.
+    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
+    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1161,8 +1165,8 @@ impl EditRoomRequestBuilder {
     /// Start time, Unix seconds.
     ///
     /// Required.
-    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now.
-    /// At most now + 15552000 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days).
+    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后.
+    /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
@@ -1179,8 +1183,8 @@ impl EditRoomRequestBuilder {
     /// Anchor nickname.
     ///
     /// Required.
-    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符.
+    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
+    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
@@ -1266,7 +1270,7 @@ impl EditRoomRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<EditRoomRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("id", self.room_id.is_some());
@@ -1294,7 +1298,7 @@ impl EditRoomRequestBuilder {
             close_kf: self.close_kf,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1305,16 +1309,16 @@ impl Validate for EditRoomRequest {
             "name",
             &self.name,
             &[
-                Check::MinWidth(6)
+                rule::Check::MinWidth(6)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at least 3 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                         ),
                     ),
-                Check::MaxWidth(34)
+                rule::Check::MaxWidth(34)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at most 17 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                         ),
                     ),
             ],
@@ -1324,16 +1328,16 @@ impl Validate for EditRoomRequest {
             "startTime",
             &self.start_time,
             &[
-                Check::MinFromNow(600)
+                rule::Check::MinFromNow(600)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at least 10 minutes from now",
+                            "server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后",
                         ),
                     ),
-                Check::MaxFromNow(15552000)
+                rule::Check::MaxFromNow(15897600)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at most 6 months from now (taken as 180 days)",
+                            "server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows",
                         ),
                     ),
             ],
@@ -1343,16 +1347,16 @@ impl Validate for EditRoomRequest {
             "anchorName",
             &self.anchor_name,
             &[
-                Check::MinWidth(4)
+                rule::Check::MinWidth(4)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at least 2 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                         ),
                     ),
-                Check::MaxWidth(30)
+                rule::Check::MaxWidth(30)
                     .source(
                         Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: at most 15 汉字, 1 汉字 = 2 字符",
+                            "server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                         ),
                     ),
             ],
@@ -1365,8 +1369,11 @@ impl Validate for EditRoomRequest {
             "startTime",
             (Some(self.end_time), Some(self.start_time)),
             (Some(1800), Some(86400)),
-            Some(
-                "server/API/livebroadcast/studio-management/api_createroom: 30 minutes to 24 hours",
+            (
+                Some(
+                    "server/API/livebroadcast/studio-management/api_editroom: 开播时间和结束时间间隔不得短于30分钟，不得超过24小时",
+                ),
+                rule::Level::Official,
             ),
         );
     }
@@ -1459,7 +1466,7 @@ impl ApiRequest for EditRoomRequest {
 
 /// 获取直播间推流地址: Get the RTMP push address of a push-stream room.
 ///
-/// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management/api_getpushurl](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetPushUrlRequest {
@@ -1492,7 +1499,7 @@ impl GetPushUrlRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetPushUrlRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -1500,7 +1507,7 @@ impl GetPushUrlRequestBuilder {
             room_id: self.room_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1516,7 +1523,16 @@ impl ApiRequest for GetPushUrlRequest {
         method: HttpMethod::Get,
         path: "/wxaapi/broadcast/room/getpushurl",
         idempotent: true,
-        errors: &[],
+        errors: &[
+            wxlive_runtime::meta::ErrorCodeInfo {
+                code: 43001,
+                name: "require_get_method",
+                title: "require GET method",
+                meaning: "The call must be a GET (需要 GET 请求)",
+                class: wxlive_runtime::meta::ErrorClass::Other,
+                hint: None,
+            },
+        ],
     };
 
     fn query(&self) -> Vec<(&'static str, String)> {
@@ -1526,7 +1542,7 @@ impl ApiRequest for GetPushUrlRequest {
 
 /// 获取直播间分享二维码: Get the share QR code, page path and poster of a room.
 ///
-/// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management/api_getsharedcode](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSharedCodeRequest {
@@ -1569,7 +1585,7 @@ impl GetSharedCodeRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetSharedCodeRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -1578,7 +1594,7 @@ impl GetSharedCodeRequestBuilder {
             params: self.params,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1608,7 +1624,7 @@ impl ApiRequest for GetSharedCodeRequest {
 
 /// 添加管理直播间小助手: Add assistants to a room. Quota 10,000/day.
 ///
-/// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_addveassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddAssistantRequest {
@@ -1654,7 +1670,7 @@ impl AddAssistantRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddAssistantRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -1663,7 +1679,7 @@ impl AddAssistantRequestBuilder {
             users: self.users,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1688,7 +1704,7 @@ impl ApiRequest for AddAssistantRequest {
 
 /// 修改直播间小助手: Change an assistant's nickname.
 ///
-/// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_modifyassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyAssistantRequest {
@@ -1747,7 +1763,7 @@ impl ModifyAssistantRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ModifyAssistantRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -1757,7 +1773,7 @@ impl ModifyAssistantRequestBuilder {
             nickname: self.nickname.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1782,7 +1798,7 @@ impl ApiRequest for ModifyAssistantRequest {
 
 /// 删除直播间小助手: Remove an assistant from a room.
 ///
-/// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_removeassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RemoveAssistantRequest {
@@ -1828,7 +1844,7 @@ impl RemoveAssistantRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RemoveAssistantRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -1837,7 +1853,7 @@ impl RemoveAssistantRequestBuilder {
             username: self.username.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1861,7 +1877,7 @@ impl ApiRequest for RemoveAssistantRequest {
 
 /// 查询直播间小助手: List the assistants of a room.
 ///
-/// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management/api_getassistantlist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetAssistantListRequest {
@@ -1894,7 +1910,7 @@ impl GetAssistantListRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetAssistantListRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -1902,7 +1918,7 @@ impl GetAssistantListRequestBuilder {
             room_id: self.room_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -1928,7 +1944,7 @@ impl ApiRequest for GetAssistantListRequest {
 
 /// 添加主播副号: Set the sub-anchor of a room. Quota 10,000/day.
 ///
-/// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_addsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddSubAnchorRequest {
@@ -1974,7 +1990,7 @@ impl AddSubAnchorRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddSubAnchorRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -1983,7 +1999,7 @@ impl AddSubAnchorRequestBuilder {
             username: self.username.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2024,7 +2040,7 @@ impl ApiRequest for AddSubAnchorRequest {
 
 /// 修改主播副号: Change the sub-anchor of a room.
 ///
-/// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_modifysubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifySubAnchorRequest {
@@ -2070,7 +2086,7 @@ impl ModifySubAnchorRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ModifySubAnchorRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2079,7 +2095,7 @@ impl ModifySubAnchorRequestBuilder {
             username: self.username.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2120,7 +2136,7 @@ impl ApiRequest for ModifySubAnchorRequest {
 
 /// 删除主播副号: Remove the sub-anchor of a room.
 ///
-/// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_deletesubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteSubAnchorRequest {
@@ -2153,7 +2169,7 @@ impl DeleteSubAnchorRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteSubAnchorRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2161,7 +2177,7 @@ impl DeleteSubAnchorRequestBuilder {
             room_id: self.room_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2183,7 +2199,7 @@ impl ApiRequest for DeleteSubAnchorRequest {
 
 /// 获取主播副号: Get the sub-anchor of a room.
 ///
-/// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_getsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSubAnchorRequest {
@@ -2216,7 +2232,7 @@ impl GetSubAnchorRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetSubAnchorRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2224,7 +2240,7 @@ impl GetSubAnchorRequestBuilder {
             room_id: self.room_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2248,9 +2264,9 @@ impl ApiRequest for GetSubAnchorRequest {
     }
 }
 
-/// 开启/关闭直播间官方收录: Turn the room's official listing (官方收录) on or off.
+/// 官方收录管理: Turn the room's official listing (官方收录) on or off.
 ///
-/// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management/api_updatefeedpublic](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateFeedPublicRequest {
@@ -2297,7 +2313,7 @@ impl UpdateFeedPublicRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateFeedPublicRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2307,7 +2323,7 @@ impl UpdateFeedPublicRequestBuilder {
             is_feeds_public: self.is_feeds_public.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2327,9 +2343,9 @@ impl ApiRequest for UpdateFeedPublicRequest {
     };
 }
 
-/// 开启/关闭回放功能: Turn replay on or off.
+/// 回放功能管理: Turn replay on or off.
 ///
-/// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management/api_updatereplay](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateReplayRequest {
@@ -2376,7 +2392,7 @@ impl UpdateReplayRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateReplayRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2386,7 +2402,7 @@ impl UpdateReplayRequestBuilder {
             close_replay: self.close_replay.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2406,9 +2422,9 @@ impl ApiRequest for UpdateReplayRequest {
     };
 }
 
-/// 开启/关闭客服功能: Turn customer service on or off.
+/// 客服功能管理: Turn customer service on or off.
 ///
-/// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management/api_updatekf](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateKfRequest {
@@ -2455,7 +2471,7 @@ impl UpdateKfRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateKfRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2465,7 +2481,7 @@ impl UpdateKfRequestBuilder {
             close_kf: self.close_kf.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2485,9 +2501,9 @@ impl ApiRequest for UpdateKfRequest {
     };
 }
 
-/// 开启/关闭直播间全局禁言: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
+/// 禁言管理: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
 ///
-/// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management/api_updatecomment](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateCommentRequest {
@@ -2534,7 +2550,7 @@ impl UpdateCommentRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateCommentRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2544,7 +2560,7 @@ impl UpdateCommentRequestBuilder {
             ban_comment: self.ban_comment.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2566,7 +2582,7 @@ impl ApiRequest for UpdateCommentRequest {
 
 /// 上下架商品: Put a room's goods on or off the shelf.
 ///
-/// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management/api_salegoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GoodsOnSaleRequest {
@@ -2627,7 +2643,7 @@ impl GoodsOnSaleRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GoodsOnSaleRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2639,7 +2655,7 @@ impl GoodsOnSaleRequestBuilder {
             on_sale: self.on_sale.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2686,7 +2702,7 @@ impl ApiRequest for GoodsOnSaleRequest {
 
 /// 删除直播间商品: Remove goods from a room only; the warehouse keeps them.
 ///
-/// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management/api_deletedoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsInRoomRequest {
@@ -2733,7 +2749,7 @@ impl DeleteGoodsInRoomRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteGoodsInRoomRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2743,7 +2759,7 @@ impl DeleteGoodsInRoomRequestBuilder {
             goods_id: self.goods_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2774,7 +2790,7 @@ impl ApiRequest for DeleteGoodsInRoomRequest {
 
 /// 推送商品: Push a goods card to the viewers of a room.
 ///
-/// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management/api_pushgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -2823,7 +2839,7 @@ impl PushGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PushGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2833,7 +2849,7 @@ impl PushGoodsRequestBuilder {
             goods_id: self.goods_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2888,7 +2904,7 @@ impl ApiRequest for PushGoodsRequest {
 
 /// 直播间商品排序: Set the order of a room's goods.
 ///
-/// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management/api_sortgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SortGoodsRequest {
@@ -2934,7 +2950,7 @@ impl SortGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<SortGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -2943,7 +2959,7 @@ impl SortGoodsRequestBuilder {
             goods: self.goods,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -2977,7 +2993,7 @@ impl ApiRequest for SortGoodsRequest {
 
 /// 下载商品讲解视频: Get the link to a goods explanation video recorded in a room.
 ///
-/// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management).
+/// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management/api_downloadgoodsvideo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsVideoRequest {
@@ -3024,7 +3040,7 @@ impl GetGoodsVideoRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetGoodsVideoRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("roomId", self.room_id.is_some());
@@ -3034,7 +3050,7 @@ impl GetGoodsVideoRequestBuilder {
             goods_id: self.goods_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3087,7 +3103,113 @@ impl ApiRequest for GetGoodsVideoRequest {
     };
 }
 
-/// 商品添加并提审: Add a goods item to the warehouse and submit it for review. Keep goodsId and auditId. Uses the 500/day review quota (shared with audit_goods).
+/// 直播挂件设置全局KEY: Set the global goods key of the live pendant (直播挂件): the names of the goods-page query parameters that identify goods. Goods added without their own goodsKey use it. Setting a different key later breaks the mapping of goods added without one, so set it once. Quota 500/day.
+///
+/// `POST /wxaapi/broadcast/goods/setkey`. Official documentation: [server/API/livebroadcast/studio-management/api_setdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct SetGoodsKeyRequest {
+    /// The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
+    ///
+    /// Required.
+    #[serde(rename = "goodsKey")]
+    pub goods_keys: Vec<String>,
+}
+
+impl SetGoodsKeyRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> SetGoodsKeyRequestBuilder {
+        SetGoodsKeyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SetGoodsKeyRequest`]; see its fields for the rules.
+#[derive(Debug, Clone, Default)]
+pub struct SetGoodsKeyRequestBuilder {
+    goods_keys: Vec<String>,
+}
+
+impl SetGoodsKeyRequestBuilder {
+    /// The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
+    ///
+    /// Required.
+    pub fn goods_keys(mut self, value: impl IntoIterator<Item = String>) -> Self {
+        self.goods_keys = value.into_iter().collect();
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<SetGoodsKeyRequest, ValidationError> {
+        let mut v = Validator::new();
+        let request = SetGoodsKeyRequest {
+            goods_keys: self.goods_keys,
+        };
+        request.check(&mut v);
+        v.finish().map(|_warnings| request)
+    }
+}
+
+impl Validate for SetGoodsKeyRequest {
+    fn check(&self, v: &mut Validator) {
+        v.required("goodsKey", !self.goods_keys.is_empty());
+    }
+}
+
+impl ApiRequest for SetGoodsKeyRequest {
+    type Response = SetGoodsKeyResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "broadcast",
+        name: "set_goods_key",
+        method: HttpMethod::Post,
+        path: "/wxaapi/broadcast/goods/setkey",
+        idempotent: true,
+        errors: &[],
+    };
+}
+
+/// 直播挂件获取全局KEY: Get the global goods key of the live pendant set with set_goods_key. Quota 500/day.
+///
+/// `GET /wxaapi/broadcast/goods/getkey`. Official documentation: [server/API/livebroadcast/studio-management/api_getdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct GetGoodsKeyRequest {}
+impl GetGoodsKeyRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> GetGoodsKeyRequestBuilder {
+        GetGoodsKeyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetGoodsKeyRequest`]; see its fields for the rules.
+#[derive(Debug, Clone, Default)]
+pub struct GetGoodsKeyRequestBuilder {}
+impl GetGoodsKeyRequestBuilder {
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<GetGoodsKeyRequest, ValidationError> {
+        let mut v = Validator::new();
+        let request = GetGoodsKeyRequest {};
+        request.check(&mut v);
+        v.finish().map(|_warnings| request)
+    }
+}
+
+impl Validate for GetGoodsKeyRequest {
+    fn check(&self, _v: &mut Validator) {}
+}
+
+impl ApiRequest for GetGoodsKeyRequest {
+    type Response = GetGoodsKeyResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "broadcast",
+        name: "get_goods_key",
+        method: HttpMethod::Get,
+        path: "/wxaapi/broadcast/goods/getkey",
+        idempotent: true,
+        errors: &[],
+    };
+}
+
+/// 添加并提审商品: Add a goods item to the warehouse and submit it for review. Keep goodsId and auditId. Uses the 500/day review quota (shared with audit_goods).
 ///
 /// `POST /wxaapi/broadcast/goods/add`. Official documentation: [server/API/livebroadcast/commodity-management/api_addgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods).
 ///
@@ -3124,7 +3246,7 @@ impl AddGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("goodsInfo", self.goods_info.is_some());
@@ -3132,7 +3254,7 @@ impl AddGoodsRequestBuilder {
             goods_info: self.goods_info.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3245,7 +3367,7 @@ impl ApiRequest for AddGoodsRequest {
 
 /// 撤回商品审核: Withdraw a goods review. The used review quota is not refunded.
 ///
-/// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+/// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resetaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ResetGoodsAuditRequest {
@@ -3292,7 +3414,7 @@ impl ResetGoodsAuditRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ResetGoodsAuditRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("auditId", self.audit_id.is_some());
@@ -3302,7 +3424,7 @@ impl ResetGoodsAuditRequestBuilder {
             goods_id: self.goods_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3339,9 +3461,9 @@ impl ApiRequest for ResetGoodsAuditRequest {
     };
 }
 
-/// 重新提交审核: Submit goods for review again. Uses the 500/day review quota shared with add_goods.
+/// 重新提交商品审核: Submit goods for review again. Uses the 500/day review quota shared with add_goods.
 ///
-/// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+/// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resubmitaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -3376,7 +3498,7 @@ impl AuditGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AuditGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("goodsId", self.goods_id.is_some());
@@ -3384,7 +3506,7 @@ impl AuditGoodsRequestBuilder {
             goods_id: self.goods_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3439,7 +3561,7 @@ impl ApiRequest for AuditGoodsRequest {
 
 /// 删除商品: Delete goods from the warehouse and from every room. Cannot be undone. Quota 1,000/day.
 ///
-/// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+/// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management/api_deletegoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsRequest {
@@ -3472,7 +3594,7 @@ impl DeleteGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("goodsId", self.goods_id.is_some());
@@ -3480,7 +3602,7 @@ impl DeleteGoodsRequestBuilder {
             goods_id: self.goods_id.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3519,7 +3641,7 @@ impl ApiRequest for DeleteGoodsRequest {
 
 /// 更新商品: Update goods: goodsId plus only the fields being changed. Approved goods accept only the price fields; goods under review nothing. Quota 1,000/day.
 ///
-/// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+/// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management/api_updategoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateGoodsRequest {
@@ -3552,7 +3674,7 @@ impl UpdateGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("goodsInfo", self.goods_info.is_some());
@@ -3560,7 +3682,7 @@ impl UpdateGoodsRequestBuilder {
             goods_info: self.goods_info.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3615,16 +3737,16 @@ impl ApiRequest for UpdateGoodsRequest {
     };
 }
 
-/// 获取商品状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
+/// 获取商品的信息与审核状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
 ///
-/// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+/// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsauditinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsWarehouseRequest {
     /// Goods ids (a JSON array of numbers; a stringified array returns an empty list).
     ///
     /// Required.
-    /// At most 20 items. Rule source: server/API/livebroadcast/commodity-management.
+    /// At most 20 items. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态.
     pub goods_ids: Vec<i64>,
 }
 
@@ -3645,20 +3767,20 @@ impl GetGoodsWarehouseRequestBuilder {
     /// Goods ids (a JSON array of numbers; a stringified array returns an empty list).
     ///
     /// Required.
-    /// At most 20 items. Rule source: server/API/livebroadcast/commodity-management.
+    /// At most 20 items. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态.
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.goods_ids = value.into_iter().collect();
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetGoodsWarehouseRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetGoodsWarehouseRequest {
             goods_ids: self.goods_ids,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3669,8 +3791,12 @@ impl Validate for GetGoodsWarehouseRequest {
             "goods_ids",
             &self.goods_ids,
             &[
-                Check::MaxItems(20)
-                    .source(Some("server/API/livebroadcast/commodity-management")),
+                rule::Check::MaxItems(20)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态",
+                        ),
+                    ),
             ],
         );
     }
@@ -3690,20 +3816,20 @@ impl ApiRequest for GetGoodsWarehouseRequest {
 
 /// 获取商品列表: List warehouse goods in one review status, a page at a time by offset (page until offset ≥ total). Must be GET. Quota 10,000/day.
 ///
-/// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management).
+/// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetApprovedGoodsRequest {
     /// Start offset.
     ///
     /// Required.
-    /// At least 0. Rule source: server/API/livebroadcast/commodity-management.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页条数起点; the page states no lower bound, so a negative offset is only advised against.
     #[serde(skip_serializing)]
     pub offset: i32,
     /// Page size.
     ///
-    /// At least 1. Rule source: server/API/livebroadcast/commodity-management.
-    /// At most 100. Rule source: server/API/livebroadcast/commodity-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小; the page states no minimum, so an empty page size is only advised against.
+    /// At most 100. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小，默认30，不超过100.
     /// Server default when left out: `30`.
     #[serde(skip_serializing)]
     pub limit: Option<i32>,
@@ -3733,7 +3859,7 @@ impl GetApprovedGoodsRequestBuilder {
     /// Start offset.
     ///
     /// Required.
-    /// At least 0. Rule source: server/API/livebroadcast/commodity-management.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页条数起点; the page states no lower bound, so a negative offset is only advised against.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = Some(value);
         self
@@ -3741,8 +3867,8 @@ impl GetApprovedGoodsRequestBuilder {
 
     /// Page size.
     ///
-    /// At least 1. Rule source: server/API/livebroadcast/commodity-management.
-    /// At most 100. Rule source: server/API/livebroadcast/commodity-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小; the page states no minimum, so an empty page size is only advised against.
+    /// At most 100. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小，默认30，不超过100.
     /// Server default when left out: `30`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
@@ -3757,7 +3883,7 @@ impl GetApprovedGoodsRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetApprovedGoodsRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("offset", self.offset.is_some());
@@ -3768,7 +3894,7 @@ impl GetApprovedGoodsRequestBuilder {
             status: self.status.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3778,8 +3904,12 @@ impl Validate for GetApprovedGoodsRequest {
             "offset",
             &self.offset,
             &[
-                Check::Min(0)
-                    .source(Some("server/API/livebroadcast/commodity-management")),
+                rule::Check::Min(0)
+                    .advice(
+                        Some(
+                            "server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页条数起点; the page states no lower bound, so a negative offset is only advised against",
+                        ),
+                    ),
             ],
         );
         if let Some(value) = &self.limit {
@@ -3787,10 +3917,18 @@ impl Validate for GetApprovedGoodsRequest {
                 "limit",
                 value,
                 &[
-                    Check::Min(1)
-                        .source(Some("server/API/livebroadcast/commodity-management")),
-                    Check::Max(100)
-                        .source(Some("server/API/livebroadcast/commodity-management")),
+                    rule::Check::Min(1)
+                        .advice(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小; the page states no minimum, so an empty page size is only advised against",
+                            ),
+                        ),
+                    rule::Check::Max(100)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小，默认30，不超过100",
+                            ),
+                        ),
                 ],
             );
         }
@@ -3823,7 +3961,7 @@ impl ApiRequest for GetApprovedGoodsRequest {
 
 /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
 ///
-/// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
+/// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelistdw](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddRoleRequest {
@@ -3834,8 +3972,8 @@ pub struct AddRoleRequest {
     /// Role to give.
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/role-management: setting 0 (super admin) has no effect.
-    /// At most 3. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\]，设置超级管理员将无效: the server accepts 0 but it has no effect.
+    /// At most 3. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\].
     pub role: Role,
 }
 
@@ -3865,14 +4003,14 @@ impl AddRoleRequestBuilder {
     /// Role to give.
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/role-management: setting 0 (super admin) has no effect.
-    /// At most 3. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\]，设置超级管理员将无效: the server accepts 0 but it has no effect.
+    /// At most 3. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\].
     pub fn role(mut self, value: Role) -> Self {
         self.role = Some(value);
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddRoleRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("role", self.role.is_some());
@@ -3881,7 +4019,7 @@ impl AddRoleRequestBuilder {
             role: self.role.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -3892,13 +4030,18 @@ impl Validate for AddRoleRequest {
             "role",
             &self.role.value(),
             &[
-                Check::Min(1)
-                    .source(
+                rule::Check::Min(1)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/role-management: setting 0 (super admin) has no effect",
+                            "server/API/livebroadcast/role-management/api_getrolelistdw: 取值[1-管理员，2-主播，3-运营者]，设置超级管理员将无效: the server accepts 0 but it has no effect",
                         ),
                     ),
-                Check::Max(3).source(Some("server/API/livebroadcast/role-management")),
+                rule::Check::Max(3)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/role-management/api_getrolelistdw: 取值[1-管理员，2-主播，3-运营者]",
+                        ),
+                    ),
             ],
         );
         v.known_value("role", self.role.is_known(), &self.role);
@@ -3950,9 +4093,9 @@ impl ApiRequest for AddRoleRequest {
     };
 }
 
-/// 解除成员角色: Take a role away from a user. Removing the super admin has no effect.
+/// 移除成员角色: Take a role away from a user. Removing the super admin has no effect.
 ///
-/// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
+/// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management/api_deleterole](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoleRequest {
@@ -3963,8 +4106,8 @@ pub struct DeleteRoleRequest {
     /// Role to remove.
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/role-management: removing the super admin has no effect.
-    /// At most 3. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\]，删除超级管理员将无效: the server accepts 0 but it has no effect.
+    /// At most 3. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\].
     pub role: Role,
 }
 
@@ -3994,14 +4137,14 @@ impl DeleteRoleRequestBuilder {
     /// Role to remove.
     ///
     /// Required.
-    /// At least 1. Rule source: server/API/livebroadcast/role-management: removing the super admin has no effect.
-    /// At most 3. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\]，删除超级管理员将无效: the server accepts 0 but it has no effect.
+    /// At most 3. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\].
     pub fn role(mut self, value: Role) -> Self {
         self.role = Some(value);
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteRoleRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("role", self.role.is_some());
@@ -4010,7 +4153,7 @@ impl DeleteRoleRequestBuilder {
             role: self.role.unwrap_or_default(),
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -4021,13 +4164,18 @@ impl Validate for DeleteRoleRequest {
             "role",
             &self.role.value(),
             &[
-                Check::Min(1)
-                    .source(
+                rule::Check::Min(1)
+                    .advice(
                         Some(
-                            "server/API/livebroadcast/role-management: removing the super admin has no effect",
+                            "server/API/livebroadcast/role-management/api_deleterole: 取值[1-管理员，2-主播，3-运营者]，删除超级管理员将无效: the server accepts 0 but it has no effect",
                         ),
                     ),
-                Check::Max(3).source(Some("server/API/livebroadcast/role-management")),
+                rule::Check::Max(3)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/role-management/api_deleterole: 取值[1-管理员，2-主播，3-运营者]",
+                        ),
+                    ),
             ],
         );
         v.known_value("role", self.role.is_known(), &self.role);
@@ -4042,13 +4190,30 @@ impl ApiRequest for DeleteRoleRequest {
         method: HttpMethod::Post,
         path: "/wxaapi/broadcast/role/deleterole",
         idempotent: true,
-        errors: &[],
+        errors: &[
+            wxlive_runtime::meta::ErrorCodeInfo {
+                code: 400001,
+                name: "invalid_wechat_id",
+                title: "微信号不合规",
+                meaning: "The WeChat ID is invalid",
+                class: wxlive_runtime::meta::ErrorClass::Other,
+                hint: None,
+            },
+            wxlive_runtime::meta::ErrorCodeInfo {
+                code: 400005,
+                name: "anchor_has_pending_rooms",
+                title: "主播角色删除失败，该主播存在未开播的直播间",
+                meaning: "The anchor role cannot be removed: the anchor still has rooms that have not started",
+                class: wxlive_runtime::meta::ErrorClass::Other,
+                hint: None,
+            },
+        ],
     };
 }
 
 /// 查询成员列表: List members, a page at a time by offset (page until offset ≥ total).
 ///
-/// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management).
+/// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetRoleListRequest {
@@ -4059,14 +4224,14 @@ pub struct GetRoleListRequest {
     pub role: Option<RoleFilter>,
     /// Start offset.
     ///
-    /// At least 0. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 起始偏移量，默认0; the page states no lower bound, so a negative offset is only advised against.
     /// Server default when left out: `0`.
     #[serde(skip_serializing)]
     pub offset: Option<i32>,
     /// Page size.
     ///
-    /// At least 1. Rule source: server/API/livebroadcast/role-management.
-    /// At most 30. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数; the page states no minimum, so an empty page size is only advised against.
+    /// At most 30. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数，最大30，默认10.
     /// Server default when left out: `10`.
     #[serde(skip_serializing)]
     pub limit: Option<i32>,
@@ -4102,7 +4267,7 @@ impl GetRoleListRequestBuilder {
 
     /// Start offset.
     ///
-    /// At least 0. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 起始偏移量，默认0; the page states no lower bound, so a negative offset is only advised against.
     /// Server default when left out: `0`.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = Some(value);
@@ -4111,8 +4276,8 @@ impl GetRoleListRequestBuilder {
 
     /// Page size.
     ///
-    /// At least 1. Rule source: server/API/livebroadcast/role-management.
-    /// At most 30. Rule source: server/API/livebroadcast/role-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数; the page states no minimum, so an empty page size is only advised against.
+    /// At most 30. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数，最大30，默认10.
     /// Server default when left out: `10`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
@@ -4125,7 +4290,7 @@ impl GetRoleListRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetRoleListRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetRoleListRequest {
@@ -4135,7 +4300,7 @@ impl GetRoleListRequestBuilder {
             keyword: self.keyword,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -4148,7 +4313,14 @@ impl Validate for GetRoleListRequest {
             v.check(
                 "offset",
                 value,
-                &[Check::Min(0).source(Some("server/API/livebroadcast/role-management"))],
+                &[
+                    rule::Check::Min(0)
+                        .advice(
+                            Some(
+                                "server/API/livebroadcast/role-management/api_getrolelist: 起始偏移量，默认0; the page states no lower bound, so a negative offset is only advised against",
+                            ),
+                        ),
+                ],
             );
         }
         if let Some(value) = &self.limit {
@@ -4156,10 +4328,18 @@ impl Validate for GetRoleListRequest {
                 "limit",
                 value,
                 &[
-                    Check::Min(1)
-                        .source(Some("server/API/livebroadcast/role-management")),
-                    Check::Max(30)
-                        .source(Some("server/API/livebroadcast/role-management")),
+                    rule::Check::Min(1)
+                        .advice(
+                            Some(
+                                "server/API/livebroadcast/role-management/api_getrolelist: 查询个数; the page states no minimum, so an empty page size is only advised against",
+                            ),
+                        ),
+                    rule::Check::Max(30)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/role-management/api_getrolelist: 查询个数，最大30，默认10",
+                            ),
+                        ),
                 ],
             );
         }
@@ -4197,14 +4377,14 @@ impl ApiRequest for GetRoleListRequest {
 
 /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.
 ///
-/// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management).
+/// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management/api_getfollowers](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetFollowersRequest {
     /// Page size.
     ///
-    /// At least 1. Rule source: server/API/livebroadcast/subscribe-management.
-    /// At most 2000. Rule source: server/API/livebroadcast/subscribe-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制; the page states no minimum, so an empty page size is only advised against.
+    /// At most 2000. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制，默认200，最大2000.
     /// Server default when left out: `200`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
@@ -4230,8 +4410,8 @@ pub struct GetFollowersRequestBuilder {
 impl GetFollowersRequestBuilder {
     /// Page size.
     ///
-    /// At least 1. Rule source: server/API/livebroadcast/subscribe-management.
-    /// At most 2000. Rule source: server/API/livebroadcast/subscribe-management.
+    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制; the page states no minimum, so an empty page size is only advised against.
+    /// At most 2000. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制，默认200，最大2000.
     /// Server default when left out: `200`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
@@ -4244,7 +4424,7 @@ impl GetFollowersRequestBuilder {
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetFollowersRequest, ValidationError> {
         let mut v = Validator::new();
         let request = GetFollowersRequest {
@@ -4252,7 +4432,7 @@ impl GetFollowersRequestBuilder {
             page_break: self.page_break,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -4263,10 +4443,18 @@ impl Validate for GetFollowersRequest {
                 "limit",
                 value,
                 &[
-                    Check::Min(1)
-                        .source(Some("server/API/livebroadcast/subscribe-management")),
-                    Check::Max(2000)
-                        .source(Some("server/API/livebroadcast/subscribe-management")),
+                    rule::Check::Min(1)
+                        .advice(
+                            Some(
+                                "server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制; the page states no minimum, so an empty page size is only advised against",
+                            ),
+                        ),
+                    rule::Check::Max(2000)
+                        .source(
+                            Some(
+                                "server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制，默认200，最大2000",
+                            ),
+                        ),
                 ],
             );
         }
@@ -4285,9 +4473,9 @@ impl ApiRequest for GetFollowersRequest {
     };
 }
 
-/// 长期订阅群发: Notify long-term subscribers that a room is live. errcode 0 only means the task was accepted: the result arrives in the wxalive_push_message_notify event with the same message_id. One room per day; quota 5,000/day.
+/// 发送直播开始事件: Notify long-term subscribers that a room is live. errcode 0 only means the task was accepted: the result arrives in the wxalive_push_message_notify event with the same message_id. One room per day; quota 5,000/day.
 ///
-/// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management).
+/// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management/api_pushmessage](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -4300,7 +4488,7 @@ pub struct PushMessageRequest {
     /// Subscriber openids.
     ///
     /// Required.
-    /// At most 2000 items. Rule source: server/API/livebroadcast/subscribe-management.
+    /// At most 2000 items. Rule source: server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次.
     pub user_openid: Vec<String>,
 }
 
@@ -4330,13 +4518,13 @@ impl PushMessageRequestBuilder {
     /// Subscriber openids.
     ///
     /// Required.
-    /// At most 2000 items. Rule source: server/API/livebroadcast/subscribe-management.
+    /// At most 2000 items. Rule source: server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次.
     pub fn user_openid(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.user_openid = value.into_iter().collect();
         self
     }
 
-    /// The request, or every violated rule (missing required fields included).
+    /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PushMessageRequest, ValidationError> {
         let mut v = Validator::new();
         v.required("room_id", self.room_id.is_some());
@@ -4345,7 +4533,7 @@ impl PushMessageRequestBuilder {
             user_openid: self.user_openid,
         };
         request.check(&mut v);
-        v.finish().map(|()| request)
+        v.finish().map(|_warnings| request)
     }
 }
 
@@ -4356,8 +4544,12 @@ impl Validate for PushMessageRequest {
             "user_openid",
             &self.user_openid,
             &[
-                Check::MaxItems(2000)
-                    .source(Some("server/API/livebroadcast/subscribe-management")),
+                rule::Check::MaxItems(2000)
+                    .source(
+                        Some(
+                            "server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次",
+                        ),
+                    ),
             ],
         );
     }

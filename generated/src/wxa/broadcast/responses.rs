@@ -28,7 +28,9 @@ impl FromFields for CreateRoomResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "roomId" => self.room_id = map.next_value()?,
+            "roomId" => {
+                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "qrcode_url" => self.qrcode_url = map.next_value()?,
             _ => return Ok(false),
         }
@@ -42,7 +44,7 @@ impl<'de> Deserialize<'de> for CreateRoomResponse {
     }
 }
 
-/// Response of `get_live_info` (获取直播间列表).
+/// Response of `get_live_info` (获取直播间列表和回放).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLiveInfoResponse {
     /// Total number of rooms.
@@ -65,7 +67,9 @@ impl FromFields for GetLiveInfoResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "total" => self.total = map.next_value()?,
+            "total" => {
+                self.total = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "room_info" => {
                 self.room_info = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
             }
@@ -81,7 +85,7 @@ impl<'de> Deserialize<'de> for GetLiveInfoResponse {
     }
 }
 
-/// Response of `get_replay` (获取直播间回放).
+/// Response of `get_replay` (获取直播间列表和回放).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetReplayResponse {
     /// Number of segments.
@@ -104,7 +108,9 @@ impl FromFields for GetReplayResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "total" => self.total = map.next_value()?,
+            "total" => {
+                self.total = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "live_replay" => {
                 self.live_replay = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
             }
@@ -120,7 +126,7 @@ impl<'de> Deserialize<'de> for GetReplayResponse {
     }
 }
 
-/// Response of `import_goods` (直播间导入商品).
+/// Response of `import_goods` (导入商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ImportGoodsResponse {}
 impl FromFields for ImportGoodsResponse {
@@ -333,8 +339,14 @@ impl FromFields for GetAssistantListResponse {
     ) -> Result<bool, A::Error> {
         match key {
             "list" => self.list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
-            "count" => self.count = map.next_value()?,
-            "maxCount" => self.max_count = map.next_value()?,
+            "count" => {
+                self.count = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
+            "maxCount" => {
+                self.max_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -436,7 +448,7 @@ impl<'de> Deserialize<'de> for GetSubAnchorResponse {
     }
 }
 
-/// Response of `update_feed_public` (开启/关闭直播间官方收录).
+/// Response of `update_feed_public` (官方收录管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateFeedPublicResponse {}
 impl FromFields for UpdateFeedPublicResponse {
@@ -456,7 +468,7 @@ impl<'de> Deserialize<'de> for UpdateFeedPublicResponse {
     }
 }
 
-/// Response of `update_replay` (开启/关闭回放功能).
+/// Response of `update_replay` (回放功能管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateReplayResponse {}
 impl FromFields for UpdateReplayResponse {
@@ -476,7 +488,7 @@ impl<'de> Deserialize<'de> for UpdateReplayResponse {
     }
 }
 
-/// Response of `update_kf` (开启/关闭客服功能).
+/// Response of `update_kf` (客服功能管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateKfResponse {}
 impl FromFields for UpdateKfResponse {
@@ -496,7 +508,7 @@ impl<'de> Deserialize<'de> for UpdateKfResponse {
     }
 }
 
-/// Response of `update_comment` (开启/关闭直播间全局禁言).
+/// Response of `update_comment` (禁言管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateCommentResponse {}
 impl FromFields for UpdateCommentResponse {
@@ -625,7 +637,63 @@ impl<'de> Deserialize<'de> for GetGoodsVideoResponse {
     }
 }
 
-/// Response of `add_goods` (商品添加并提审).
+/// Response of `set_goods_key` (直播挂件设置全局KEY).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct SetGoodsKeyResponse {}
+impl FromFields for SetGoodsKeyResponse {
+    const EXPECTING: &'static str = "a `SetGoodsKeyResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        _map: &mut A,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
+impl<'de> Deserialize<'de> for SetGoodsKeyResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+/// Response of `get_goods_key` (直播挂件获取全局KEY).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct GetGoodsKeyResponse {
+    /// The global key (全局KEY).
+    #[serde(
+        rename = "vendorGoodsKey",
+        default,
+        deserialize_with = "wxlive_runtime::wire::vec_or_null",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub goods_keys: Vec<String>,
+}
+
+impl FromFields for GetGoodsKeyResponse {
+    const EXPECTING: &'static str = "a `GetGoodsKeyResponse` object";
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "vendorGoodsKey" => {
+                self.goods_keys = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Deserialize<'de> for GetGoodsKeyResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_object(deserializer)
+    }
+}
+
+/// Response of `add_goods` (添加并提审商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddGoodsResponse {
     /// New goods id.
@@ -644,8 +712,16 @@ impl FromFields for AddGoodsResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "goodsId" => self.goods_id = map.next_value()?,
-            "auditId" => self.audit_id = map.next_value()?,
+            "goodsId" => {
+                self.goods_id = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "auditId" => {
+                self.audit_id = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -678,7 +754,7 @@ impl<'de> Deserialize<'de> for ResetGoodsAuditResponse {
     }
 }
 
-/// Response of `audit_goods` (重新提交审核).
+/// Response of `audit_goods` (重新提交商品审核).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AuditGoodsResponse {
     /// New review id.
@@ -694,7 +770,11 @@ impl FromFields for AuditGoodsResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "auditId" => self.audit_id = map.next_value()?,
+            "auditId" => {
+                self.audit_id = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -747,7 +827,7 @@ impl<'de> Deserialize<'de> for UpdateGoodsResponse {
     }
 }
 
-/// Response of `get_goods_warehouse` (获取商品状态).
+/// Response of `get_goods_warehouse` (获取商品的信息与审核状态).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetGoodsWarehouseResponse {
     /// Number of goods.
@@ -770,7 +850,9 @@ impl FromFields for GetGoodsWarehouseResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "total" => self.total = map.next_value()?,
+            "total" => {
+                self.total = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "goods" => self.goods = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
             _ => return Ok(false),
         }
@@ -807,7 +889,9 @@ impl FromFields for GetApprovedGoodsResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "total" => self.total = map.next_value()?,
+            "total" => {
+                self.total = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "goods" => self.goods = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
             _ => return Ok(false),
         }
@@ -850,7 +934,7 @@ impl<'de> Deserialize<'de> for AddRoleResponse {
     }
 }
 
-/// Response of `delete_role` (解除成员角色).
+/// Response of `delete_role` (移除成员角色).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteRoleResponse {}
 impl FromFields for DeleteRoleResponse {
@@ -893,7 +977,9 @@ impl FromFields for GetRoleListResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "total" => self.total = map.next_value()?,
+            "total" => {
+                self.total = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "list" => self.list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
             _ => return Ok(false),
         }
@@ -933,7 +1019,11 @@ impl FromFields for GetFollowersResponse {
             "followers" => {
                 self.followers = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
             }
-            "page_break" => self.page_break = map.next_value()?,
+            "page_break" => {
+                self.page_break = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -946,7 +1036,7 @@ impl<'de> Deserialize<'de> for GetFollowersResponse {
     }
 }
 
-/// Response of `push_message` (长期订阅群发).
+/// Response of `push_message` (发送直播开始事件).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushMessageResponse {
     /// Matches message_id in the wxalive_push_message_notify event.

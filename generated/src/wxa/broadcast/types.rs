@@ -5,9 +5,9 @@
 use serde::de::MapAccess;
 use wxlive_runtime::wire::{deserialize_object, FromFields};
 use serde::{Deserialize, Deserializer, Serialize};
-use wxlive_runtime::constraint::Check;
+use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
-use super::{AuditStatus, FollowAction, LiveStatus, PriceType, Role, RoomType};
+use super::{FollowAction, LiveStatus, PriceType, Role, RoomType};
 
 /// A goods item of a room, as getliveinfo lists it (snake_case keys).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -24,10 +24,10 @@ pub struct RoomGoods {
     /// Mini-program path of the goods page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Price. The unit is likely 分 (fen): samples show values such as 211200 (unconfirmed).
+    /// Price in 分 (fen): the api_getliveinfo table says 商品价格（分）, its sample shows 211200, and a WeChat staff answer in the developer community (小程序技术专员, 2020-05-11) confirms 后台接口返回的是分.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
-    /// Second price (range upper bound or discounted price); same unit caveat.
+    /// Second price (range upper bound or discounted price). The api_getliveinfo table gives no unit (商品价格，使用方式看price_type); read it as 分 like price, though developers have reported price2 coming back in 元 for goods put on the shelf during a live (community report, unconfirmed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// How the price is shown.
@@ -46,7 +46,11 @@ impl FromFields for RoomGoods {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "goods_id" => self.goods_id = map.next_value()?,
+            "goods_id" => {
+                self.goods_id = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "name" => self.name = map.next_value()?,
             "cover_img" => self.cover_img_url = map.next_value()?,
             "url" => self.url = map.next_value()?,
@@ -165,12 +169,22 @@ impl FromFields for RoomInfo {
     ) -> Result<bool, A::Error> {
         match key {
             "name" => self.name = map.next_value()?,
-            "roomid" => self.room_id = map.next_value()?,
+            "roomid" => {
+                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "cover_img" => self.cover_img = map.next_value()?,
             "share_img" => self.share_img = map.next_value()?,
             "live_status" | "live_satus" => self.live_status = map.next_value()?,
-            "start_time" => self.start_time = map.next_value()?,
-            "end_time" => self.end_time = map.next_value()?,
+            "start_time" => {
+                self.start_time = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "end_time" => {
+                self.end_time = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "anchor_name" => self.anchor_name = map.next_value()?,
             "anchor_img" => self.anchor_img = map.next_value()?,
             "live_type" => self.live_type = map.next_value()?,
@@ -340,7 +354,11 @@ impl FromFields for Assistant {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "timestamp" => self.timestamp = map.next_value()?,
+            "timestamp" => {
+                self.timestamp = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "headimg" => self.headimg = map.next_value()?,
             "nickname" => self.nickname = map.next_value()?,
             "alias" => self.username = map.next_value()?,
@@ -375,7 +393,11 @@ impl FromFields for SortGoods {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "goodsId" => self.goods_id = map.next_value()?,
+            "goodsId" => {
+                self.goods_id = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -405,7 +427,7 @@ pub struct GoodsInfo {
     /// Goods name. Names under 3 Chinese characters were reported to give 300002 (unconfirmed, not checked).
     ///
     /// Required.
-    /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符.
+    /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 商品名称，最长14个汉字，1个汉字相当于2个字符.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the price is shown.
@@ -413,15 +435,15 @@ pub struct GoodsInfo {
     /// Required.
     #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
-    /// Price in yuan (元): the fixed price, the range's lower bound, or the original price.
+    /// Price in yuan (元; the api_addgoods table: 数字，最多保留两位小数，单位元): the fixed price, the range's lower bound, or the original price.
     ///
     /// Required.
-    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods.
+    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
-    /// Second price in yuan: the range's upper bound (priceType 2) or the current price (priceType 3).
+    /// Second price in yuan (元; same table): the range's upper bound (priceType 2) or the current price (priceType 3).
     ///
-    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods.
+    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// Mini-program path of the goods page, e.g. `pages/index/index`. Query values inside it must be URL-encoded.
@@ -436,6 +458,14 @@ pub struct GoodsInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub third_party_appid: Option<String>,
+    /// The goods' keys for the live pendant (直播挂件) on goods detail pages: a list of strings (the names of the page's query parameters that identify the goods, e.g. productId). Left out, the global key set with set_goods_key is used. Not in the api_addgoods table: the api_setdefault_goodskey page names it (添加商品时未指定goodsKey字段), requires a string array (key必须为字符串数组), and the pendant guide (framework/liveplayer/pendant) types it Array.
+    #[serde(
+        rename = "goodsKey",
+        default,
+        deserialize_with = "wxlive_runtime::wire::vec_or_null",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub goods_keys: Vec<String>,
 }
 
 impl FromFields for GoodsInfo {
@@ -453,6 +483,9 @@ impl FromFields for GoodsInfo {
             "price2" => self.price2 = map.next_value()?,
             "url" => self.url = map.next_value()?,
             "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            "goodsKey" => {
+                self.goods_keys = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -474,10 +507,10 @@ impl Validate for GoodsInfo {
                 "name",
                 value,
                 &[
-                    Check::MaxWidth(28)
+                    rule::Check::MaxWidth(28)
                         .source(
                             Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符",
+                                "server/API/livebroadcast/commodity-management/api_addgoods: 商品名称，最长14个汉字，1个汉字相当于2个字符",
                             ),
                         ),
                 ],
@@ -493,10 +526,10 @@ impl Validate for GoodsInfo {
                 "price",
                 value,
                 &[
-                    Check::MaxDecimals(2)
+                    rule::Check::MaxDecimals(2)
                         .source(
                             Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                                "server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元",
                             ),
                         ),
                 ],
@@ -507,10 +540,10 @@ impl Validate for GoodsInfo {
                 "price2",
                 value,
                 &[
-                    Check::MaxDecimals(2)
+                    rule::Check::MaxDecimals(2)
                         .source(
                             Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                                "server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元",
                             ),
                         ),
                 ],
@@ -523,7 +556,12 @@ impl Validate for GoodsInfo {
             self.price2.is_some(),
             holds,
             "priceType in [2, 3]",
-            Some("server/API/livebroadcast/commodity-management/api_addgoods"),
+            (
+                Some(
+                    "server/API/livebroadcast/commodity-management/api_addgoods: 2：价格区间 / 3：显示折扣价 … price和price2必传",
+                ),
+                rule::Level::Official,
+            ),
         );
         let holds = matches!(self.price_type.map(| x | x.value()), Some(2 | 3));
         v.only_when(
@@ -531,8 +569,11 @@ impl Validate for GoodsInfo {
             self.price2.is_some(),
             holds,
             "priceType in [2, 3]",
-            Some(
-                "server/API/livebroadcast/commodity-management/api_addgoods: 一口价 sends price only",
+            (
+                Some(
+                    "server/API/livebroadcast/commodity-management/api_addgoods: 1：一口价（只需要传入price，price2不传）: a fixed price only needs price; the page does not say a price2 sent with it is rejected",
+                ),
+                rule::Level::Advice,
             ),
         );
     }
@@ -551,20 +592,20 @@ pub struct GoodsUpdateInfo {
     pub cover_img_url: Option<String>,
     /// New goods name.
     ///
-    /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符.
+    /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 商品名称，最长14个汉字，1个汉字相当于2个字符.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the price is shown.
     #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
-    /// New price in yuan.
+    /// New price in yuan (元; the api_updategoodsinfo table: 数字，最多保留两位小数，单位元).
     ///
-    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods.
+    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
-    /// New second price in yuan.
+    /// New second price in yuan (元; same table).
     ///
-    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods.
+    /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// New mini-program path of the goods page.
@@ -587,7 +628,11 @@ impl FromFields for GoodsUpdateInfo {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "goodsId" => self.goods_id = map.next_value()?,
+            "goodsId" => {
+                self.goods_id = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "coverImgUrl" => self.cover_img_url = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "priceType" => self.price_type = map.next_value()?,
@@ -615,10 +660,10 @@ impl Validate for GoodsUpdateInfo {
                 "name",
                 value,
                 &[
-                    Check::MaxWidth(28)
+                    rule::Check::MaxWidth(28)
                         .source(
                             Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods: at most 14 汉字, 1 汉字 = 2 字符",
+                                "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 商品名称，最长14个汉字，1个汉字相当于2个字符",
                             ),
                         ),
                 ],
@@ -632,10 +677,10 @@ impl Validate for GoodsUpdateInfo {
                 "price",
                 value,
                 &[
-                    Check::MaxDecimals(2)
+                    rule::Check::MaxDecimals(2)
                         .source(
                             Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                                "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元",
                             ),
                         ),
                 ],
@@ -646,10 +691,10 @@ impl Validate for GoodsUpdateInfo {
                 "price2",
                 value,
                 &[
-                    Check::MaxDecimals(2)
+                    rule::Check::MaxDecimals(2)
                         .source(
                             Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods",
+                                "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元",
                             ),
                         ),
                 ],
@@ -661,7 +706,12 @@ impl Validate for GoodsUpdateInfo {
             self.price2.is_some(),
             holds,
             "priceType in [2, 3]",
-            Some("server/API/livebroadcast/commodity-management/api_addgoods"),
+            (
+                Some(
+                    "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 2：价格区间 / 3：显示折扣价 … price和price2必传",
+                ),
+                rule::Level::Official,
+            ),
         );
     }
 }
@@ -669,9 +719,13 @@ impl Validate for GoodsUpdateInfo {
 /// A goods item of getgoodswarehouse (snake_case, except thirdPartyAppid).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WarehouseGoods {
-    /// Goods id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goods_id: Option<i64>,
+    /// Goods id, as text. Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("goods_id":9): both are read.
+    #[serde(
+        default,
+        with = "wxlive_runtime::wire::lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub goods_id: Option<String>,
     /// Goods name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -684,15 +738,19 @@ pub struct WarehouseGoods {
     /// How the price is shown (`price_type` in the docs' example, `priceType` in their table: both are read).
     #[serde(alias = "priceType", default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
-    /// Price. Samples (12300) look like 分 (fen), not yuan (unconfirmed).
+    /// Price in yuan (元): the api_getgoodsauditinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”). Its sample shows "price":12300, which looks like 分 (fen): the table is followed here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
-    /// Second price; same unit caveat.
+    /// Second price in yuan (元), per the same table (价格右区间，单位“元”); same sample caveat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
-    /// Review status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audit_status: Option<AuditStatus>,
+    /// Review status as text: "0" not reviewed, "1" under review, "2" approved, "3" rejected (the values of AuditStatus). Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("audit_status":1): both are read.
+    #[serde(
+        default,
+        with = "wxlive_runtime::wire::lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub audit_status: Option<String>,
     /// 1 or 2: added through the API (manageable by it); any other value: added in the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_tag: Option<i32>,
@@ -713,15 +771,27 @@ impl FromFields for WarehouseGoods {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "goods_id" => self.goods_id = map.next_value()?,
+            "goods_id" => {
+                self.goods_id = map
+                    .next_value::<wxlive_runtime::wire::LenientString>()?
+                    .0;
+            }
             "name" => self.name = map.next_value()?,
             "cover_img_url" => self.cover_img_url = map.next_value()?,
             "url" => self.url = map.next_value()?,
             "price_type" | "priceType" => self.price_type = map.next_value()?,
             "price" => self.price = map.next_value()?,
             "price2" => self.price2 = map.next_value()?,
-            "audit_status" => self.audit_status = map.next_value()?,
-            "third_party_tag" => self.third_party_tag = map.next_value()?,
+            "audit_status" => {
+                self.audit_status = map
+                    .next_value::<wxlive_runtime::wire::LenientString>()?
+                    .0;
+            }
+            "third_party_tag" => {
+                self.third_party_tag = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
             _ => return Ok(false),
         }
@@ -738,9 +808,14 @@ impl<'de> Deserialize<'de> for WarehouseGoods {
 /// A goods item of getapproved (camelCase keys). There is no audit status: it is the one asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ApprovedGoods {
-    /// Goods id.
-    #[serde(rename = "goodsId", default, skip_serializing_if = "Option::is_none")]
-    pub goods_id: Option<i64>,
+    /// Goods id, as text. Typed string by the newest page (api_getgoodsinfo), sent as a number by its sample ("goodsId":9): both are read.
+    #[serde(
+        rename = "goodsId",
+        default,
+        with = "wxlive_runtime::wire::lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub goods_id: Option<String>,
     /// Goods name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -753,14 +828,19 @@ pub struct ApprovedGoods {
     /// How the price is shown.
     #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
-    /// Price.
+    /// Price in yuan (元): the api_getgoodsinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”); its sample's 12300 looks like 分, the table is followed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
-    /// Second price.
+    /// Second price in yuan (元), per the same table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
-    /// 1 or 2: added through the API; any other value: added in the console.
-    #[serde(rename = "thirdPartyTag", default, skip_serializing_if = "Option::is_none")]
+    /// 1 or 2: added through the API; any other value: added in the console (`thirdPartyTag` in the sample, `third_party_tag` in the newest table: both are read).
+    #[serde(
+        rename = "thirdPartyTag",
+        alias = "third_party_tag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub third_party_tag: Option<i32>,
     /// AppID of the mini program the goods belong to.
     #[serde(
@@ -779,14 +859,22 @@ impl FromFields for ApprovedGoods {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "goodsId" => self.goods_id = map.next_value()?,
+            "goodsId" => {
+                self.goods_id = map
+                    .next_value::<wxlive_runtime::wire::LenientString>()?
+                    .0;
+            }
             "name" => self.name = map.next_value()?,
             "coverImgUrl" => self.cover_img_url = map.next_value()?,
             "url" => self.url = map.next_value()?,
             "priceType" => self.price_type = map.next_value()?,
             "price" => self.price = map.next_value()?,
             "price2" => self.price2 = map.next_value()?,
-            "thirdPartyTag" => self.third_party_tag = map.next_value()?,
+            "thirdPartyTag" | "third_party_tag" => {
+                self.third_party_tag = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
             _ => return Ok(false),
         }
@@ -891,8 +979,14 @@ impl FromFields for Follower {
     ) -> Result<bool, A::Error> {
         match key {
             "openid" => self.openid = map.next_value()?,
-            "subscribe_time" => self.subscribe_time = map.next_value()?,
-            "room_id" => self.room_id = map.next_value()?,
+            "subscribe_time" => {
+                self.subscribe_time = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "room_id" => {
+                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "room_status" => self.live_status = map.next_value()?,
             _ => return Ok(false),
         }
@@ -934,9 +1028,13 @@ impl FromFields for FollowNotify {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "room_id" => self.room_id = map.next_value()?,
+            "room_id" => {
+                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "user_openid" => self.user_openid = map.next_value()?,
-            "time" => self.time = map.next_value()?,
+            "time" => {
+                self.time = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "live_status" => self.live_status = map.next_value()?,
             "action" => self.action = map.next_value()?,
             _ => return Ok(false),
@@ -989,13 +1087,39 @@ impl FromFields for PushMessageApiNotify {
     ) -> Result<bool, A::Error> {
         match key {
             "message_id" => self.message_id = map.next_value()?,
-            "room_id" => self.room_id = map.next_value()?,
-            "total_count" => self.total_count = map.next_value()?,
-            "success_count" => self.success_count = map.next_value()?,
-            "openid_error_count" => self.openid_error_count = map.next_value()?,
-            "relation_error_count" => self.relation_error_count = map.next_value()?,
-            "user_recv_limit_count" => self.user_recv_limit_count = map.next_value()?,
-            "internal_error_count" => self.internal_error_count = map.next_value()?,
+            "room_id" => {
+                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
+            "total_count" => {
+                self.total_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "success_count" => {
+                self.success_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "openid_error_count" => {
+                self.openid_error_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "relation_error_count" => {
+                self.relation_error_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "user_recv_limit_count" => {
+                self.user_recv_limit_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
+            "internal_error_count" => {
+                self.internal_error_count = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum Level {
     /// `1` 低: Low.
     #[default]
@@ -63,6 +63,13 @@ impl Level {
 impl From<i64> for Level {
     fn from(value: i64) -> Self {
         Self::from_value(value)
+    }
+}
+
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for Level {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
     }
 }
 

@@ -370,12 +370,16 @@ impl FromFields for LogsResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "total" => self.total = map.next_value()?,
+            "total" => {
+                self.total = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "logs" => self.logs = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
             "updated" => {
                 self.updated = map.next_value::<wxlive_runtime::wire::LenientString>()?.0;
             }
-            "count" | "cnt" | "Count" => self.count = map.next_value()?,
+            "count" | "cnt" | "Count" => {
+                self.count = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "state" | "state " => self.state = map.next_value()?,
             "note" | "remark" => {
                 self.note = map.next_value::<wxlive_runtime::wire::LenientString>()?.0;
@@ -415,7 +419,9 @@ impl FromFields for LevelsResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "total" => self.total = map.next_value()?,
+            "total" => {
+                self.total = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "levels" => {
                 self.levels = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
             }

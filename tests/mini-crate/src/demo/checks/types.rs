@@ -152,10 +152,18 @@ impl FromFields for Counts {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "i32_req" => self.i32_req = map.next_value()?,
-            "i32_opt" => self.i32_opt = map.next_value()?,
-            "i64_req" => self.i64_req = map.next_value()?,
-            "i64_opt" => self.i64_opt = map.next_value()?,
+            "i32_req" => {
+                self.i32_req = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
+            "i32_opt" => {
+                self.i32_opt = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
+            "i64_req" => {
+                self.i64_req = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
+            "i64_opt" => {
+                self.i64_opt = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "level_req" => self.level_req = map.next_value()?,
             "level_opt" => self.level_opt = map.next_value()?,
             _ => return Ok(false),
@@ -408,9 +416,15 @@ impl FromFields for Window {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "start" => self.start = map.next_value()?,
-            "end" => self.end = map.next_value()?,
-            "minutes" => self.minutes = map.next_value()?,
+            "start" => {
+                self.start = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
+            "end" => {
+                self.end = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
+            "minutes" => {
+                self.minutes = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             "mode" => self.mode = map.next_value()?,
             "level" => self.level = map.next_value()?,
             "note" => self.note = map.next_value()?,
@@ -711,7 +725,7 @@ impl FromFields for Log {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value()?,
+            "id" => self.id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0,
             "at" | "time" => {
                 self.at = map.next_value::<wxlive_runtime::wire::LenientString>()?.0;
             }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
+#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum Color {
     /// `1` 红: Red.
     #[default]
@@ -58,6 +58,13 @@ impl Color {
 impl From<i64> for Color {
     fn from(value: i64) -> Self {
         Self::from_value(value)
+    }
+}
+
+/// Decoding reads a number or a numeric string.
+impl From<wxlive_runtime::wire::Int> for Color {
+    fn from(value: wxlive_runtime::wire::Int) -> Self {
+        Self::from_value(value.0)
     }
 }
 

@@ -23,7 +23,11 @@ impl FromFields for MakeResponse {
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "widgetId" => self.widget_id = map.next_value()?,
+            "widgetId" => {
+                self.widget_id = map
+                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                    .0;
+            }
             _ => return Ok(false),
         }
         Ok(true)

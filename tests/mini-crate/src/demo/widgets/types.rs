@@ -87,7 +87,9 @@ impl FromFields for Gizmo {
             "label" => self.label = map.next_value()?,
             "title" => self.title = map.next_value()?,
             "color" => self.color = map.next_value()?,
-            "state" => self.state = map.next_value()?,
+            "state" => {
+                self.state = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+            }
             _ => return Ok(false),
         }
         Ok(true)
