@@ -45,8 +45,10 @@ pub struct Product {
     pub credentials: [(String, String, String); 2],
     /// Query parameter with the token.
     pub token_param: String,
-    /// The token endpoint.
+    /// The default token endpoint.
     pub token: TokenEndpoint,
+    /// The other token endpoints.
+    pub alternatives: Vec<TokenEndpoint>,
     /// Common errcodes.
     pub errors: Vec<ErrorCode>,
     /// Mock protocol errcodes.
@@ -58,6 +60,8 @@ pub struct Product {
 /// The id + secret token endpoint.
 #[derive(Debug, Clone)]
 pub struct TokenEndpoint {
+    /// Name clients select it by.
+    pub name: String,
     /// Official title.
     pub title: String,
     /// Doc id.
@@ -66,6 +70,8 @@ pub struct TokenEndpoint {
     pub method: Method,
     /// Path.
     pub path: String,
+    /// Query parameters.
+    pub query: Vec<(String, ParamValue)>,
     /// Parameters.
     pub params: Vec<(String, ParamValue)>,
     /// Token field.

@@ -66,6 +66,8 @@ pub struct ClientBuilder<C = Client> {
     product: &'static Product,
     base_url: Option<String>,
     credentials: Option<(String, Secret)>,
+    token_endpoint: Option<String>,
+    token_vars: Vec<(String, Secret)>,
     provider: Option<Arc<dyn TokenProvider>>,
     validation: Profile,
     connect_timeout: Duration,
@@ -98,6 +100,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             product,
             base_url: None,
             credentials: None,
+            token_endpoint: None,
+            token_vars: Vec::new(),
             provider: None,
             validation: Profile::Official,
             connect_timeout: Duration::from_secs(10),
@@ -115,6 +119,21 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Id (corp id / app id) and secret, for the product's token endpoint.
     pub fn credentials(mut self, id: impl Into<String>, secret: impl Into<Secret>) -> Self {
         self.credentials = Some((id.into(), secret.into()));
+        self
+    }
+
+    /// Which token endpoint of the product spec the credentials are for (default: the spec's default,
+    /// e.g. WeChat's `stable_token`; `token` selects the legacy `cgi-bin/token`).
+    pub fn token_endpoint(mut self, name: impl Into<String>) -> Self {
+        self.token_endpoint = Some(name.into());
+        self
+    }
+
+    /// A named credential the token endpoint needs besides id and secret (`$name` in the spec). For
+    /// values that change while the client runs (a suite_ticket), build a
+    /// [`CredentialTokenProvider`] yourself, keep it, and call its `set_var`.
+    pub fn token_var(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        self.token_vars.push((name.into(), value.into()));
         self
     }
 
@@ -201,7 +220,16 @@ impl<C: From<Client>> ClientBuilder<C> {
         let provider: Arc<dyn TokenProvider> = match (self.provider, self.credentials) {
             (Some(p), _) => p,
             (None, Some((id, secret))) => {
-                Arc::new(CredentialTokenProvider::new(self.product, id, secret))
+                let provider = match &self.token_endpoint {
+                    Some(name) => {
+                        CredentialTokenProvider::for_endpoint(self.product, name, id, secret)?
+                    }
+                    None => CredentialTokenProvider::new(self.product, id, secret),
+                };
+                for (name, value) in self.token_vars {
+                    provider.set_var(name, value);
+                }
+                Arc::new(provider)
             }
             (None, None) => {
                 return Err(Error::Token(Box::new(Error::Transport {

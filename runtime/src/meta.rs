@@ -162,23 +162,32 @@ pub struct Constant<S = &'static str> {
 /// generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamValue<S = &'static str> {
-    /// The credential id (corp id, app id).
+    /// The credential id (`$id`: corp id, app id).
     Id,
-    /// The credential secret.
+    /// The credential secret (`$secret`).
     Secret,
+    /// Another named credential the caller supplies (`$suite_ticket`), treated as a secret.
+    Var(S),
+    /// The token another token endpoint of the product issues (`$token.get_suite_token`).
+    Token(S),
     /// A fixed string.
     Literal(S),
     /// A fixed boolean (JSON bodies only).
     Bool(bool),
 }
 
-/// How a product hands out access tokens for an id + secret pair.
+/// An endpoint that hands out a token: for an id + secret pair, or for what other token endpoints of the
+/// product give (a third-party app's corp token needs its suite token).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenEndpoint {
+    /// Its name in the spec (`gettoken`, `stable_token`, `get_corp_token`).
+    pub name: &'static str,
     /// GET sends `params` as query parameters, POST as a JSON body.
     pub method: HttpMethod,
     /// Path below the host.
     pub path: &'static str,
+    /// Query parameters (besides `params` of a GET) and their values.
+    pub query: &'static [(&'static str, ParamValue)],
     /// Parameter names and values.
     pub params: &'static [(&'static str, ParamValue)],
     /// Response field holding the token.
@@ -196,13 +205,31 @@ pub struct Product {
     pub host: &'static str,
     /// Query parameter carrying the access token.
     pub token_param: &'static str,
-    /// The id + secret token endpoint.
+    /// The token endpoint clients use unless told otherwise.
     pub token: TokenEndpoint,
+    /// Every token endpoint of the product, the default one included.
+    pub tokens: &'static [TokenEndpoint],
     /// Errcodes common to every operation.
     pub errors: &'static [ErrorCodeInfo],
 }
 
 impl Product {
+    /// The token endpoint named `name`.
+    pub fn token_endpoint(&self, name: &str) -> Option<&'static TokenEndpoint> {
+        self.tokens.iter().find(|t| t.name == name)
+    }
+
+    /// Whether the tokens `endpoint` issues are only inputs of other token endpoints (a suite token),
+    /// never sent to business APIs.
+    pub fn is_intermediate(&self, endpoint: &TokenEndpoint) -> bool {
+        self.tokens.iter().any(|t| {
+            t.query
+                .iter()
+                .chain(t.params)
+                .any(|(_, v)| *v == ParamValue::Token(endpoint.name))
+        })
+    }
+
     /// What the spec says about `code` for `operation` (operation-specific entries first).
     pub fn error_info(&self, operation: &Operation, code: i64) -> Option<&'static ErrorCodeInfo> {
         operation

@@ -30,8 +30,13 @@ struct Script {
     tokens_issued: u32,
 }
 
-/// Paths of the token endpoints the server answers by itself: WeCom `gettoken`, WeChat `cgi-bin/token`.
-pub const TOKEN_PATHS: [&str; 2] = ["/cgi-bin/gettoken", "/cgi-bin/token"];
+/// Paths of the token endpoints the server answers by itself: WeCom `gettoken`, WeChat `stable_token` and
+/// the legacy `cgi-bin/token`.
+pub const TOKEN_PATHS: [&str; 3] = [
+    "/cgi-bin/gettoken",
+    "/cgi-bin/token",
+    "/cgi-bin/stable_token",
+];
 
 /// A scripted loopback server. Answers the token endpoints ([`TOKEN_PATHS`]) by itself (token
 /// `TOKEN-<n>`); other paths answer the queued bodies in order, or errcode 404 when nothing is queued.

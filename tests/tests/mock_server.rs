@@ -769,3 +769,114 @@ async fn unreadable_mock_rules_stop_the_server_from_starting() {
         .expect_err("a broken errcode table is never replaced by defaults");
     assert!(err.to_string().contains("mock errcodes"), "{err}");
 }
+
+#[tokio::test]
+async fn a_third_party_app_gets_its_corp_token_through_the_flow_the_product_spec_describes() {
+    use std::sync::Arc;
+    use wxlive::runtime::token::CredentialTokenProvider;
+    let server = mock().await;
+    let (corp, permanent_code) = server.credentials();
+    // Nothing of the flow is in Rust: get_corp_token and its suite-token step come from
+    // spec/wecom/product.yaml (`auth.alternatives`).
+    let provider = Arc::new(
+        CredentialTokenProvider::for_endpoint(
+            &wxlive::wecom::PRODUCT,
+            "get_corp_token",
+            corp,
+            permanent_code.to_owned(),
+        )
+        .unwrap()
+        .with_var("suite_id", server.token_var("suite_id"))
+        .with_var("suite_secret", server.token_var("suite_secret")),
+    );
+    let client = WecomClient::builder()
+        .token_provider(provider.clone())
+        .base_url(server.base_url())
+        .retry_policy(wxlive_tests::fast_retries())
+        .build()
+        .unwrap();
+    let get = |client: &WecomClient| {
+        let client = client.clone();
+        async move {
+            client
+                .living()
+                .get_living_info(&GetLivingInfoRequest {
+                    livingid: "nope".into(),
+                })
+                .await
+        }
+    };
+    // No suite_ticket yet: a token error that says which credential is missing.
+    let err = get(&client).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Token(_)) && err.to_string().contains("suite_ticket"),
+        "{err}"
+    );
+    provider.set_var("suite_ticket", "stale-ticket");
+    let err = get(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Token(_)), "{err}");
+    provider.set_var("suite_ticket", server.token_var("suite_ticket"));
+    let id = create(&client, "zhangsan").await;
+    assert!(!id.is_empty());
+    assert_eq!(
+        server.tokens_issued(),
+        2,
+        "one suite token, one corp token, reused for the second call"
+    );
+
+    // The suite token itself is never a business token.
+    let http = reqwest::Client::new();
+    let suite: Value = http
+        .post(format!(
+            "{}/cgi-bin/service/get_suite_token",
+            server.base_url()
+        ))
+        .json(&json!({
+            "suite_id": server.token_var("suite_id"),
+            "suite_secret": server.token_var("suite_secret"),
+            "suite_ticket": server.token_var("suite_ticket"),
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let suite_token = suite["suite_access_token"].as_str().expect("a suite token");
+    let answer: Value = http
+        .get(format!(
+            "{}/cgi-bin/living/get_living_info?access_token={suite_token}&livingid={id}",
+            server.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["errcode"], 40014, "{answer}");
+}
+
+#[tokio::test]
+async fn the_mini_program_mock_serves_stable_token_and_the_legacy_token() {
+    use wxlive::wxa::broadcast::DeleteRoomRequest;
+    use wxlive::wxa::WxaClient;
+    let server = MockServer::start(wxlive::wxa::mock_config()).await.unwrap();
+    let (id, secret) = server.credentials();
+    for endpoint in [None, Some("token")] {
+        let mut builder = WxaClient::builder()
+            .credentials(id, secret.to_owned())
+            .base_url(server.base_url());
+        if let Some(name) = endpoint {
+            builder = builder.token_endpoint(name);
+        }
+        let client = builder.build().unwrap();
+        let before = server.tokens_issued();
+        client
+            .broadcast()
+            .delete_room(&DeleteRoomRequest { room_id: 1 })
+            .await
+            .unwrap_or_else(|e| panic!("{endpoint:?}: {e}"));
+        assert_eq!(server.tokens_issued(), before + 1, "{endpoint:?}");
+    }
+}

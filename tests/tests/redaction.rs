@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::json;
 use wxlive::runtime::callback::{CallbackHandler, CallbackQuery, ReceiveId};
 use wxlive::runtime::mock::{Fault, MockServer, Target};
-use wxlive::runtime::token::{SuiteCredentials, SuiteTokenProvider};
+use wxlive::runtime::token::CredentialTokenProvider;
 use wxlive::runtime::{RetryPolicy, Secret};
 use wxlive::wecom::living::*;
 use wxlive::wecom::WecomClient;
@@ -141,16 +141,18 @@ async fn no_secret_or_token_appears_in_logs_debug_display_or_errors() {
         "/cgi-bin/service/get_suite_token",
         json!({"errcode": 40082, "errmsg": "invalid suite_token"}),
     );
-    let provider = Arc::new(SuiteTokenProvider::new(
-        &wxlive::wecom::PRODUCT,
-        SuiteCredentials {
-            suite_id: "suite-1".into(),
-            suite_secret: SUITE_SECRET.into(),
-            auth_corpid: "corp-2".into(),
-            permanent_code: PERMANENT_CODE.into(),
-        },
-    ));
-    provider.set_suite_ticket(SUITE_TICKET);
+    let provider = Arc::new(
+        CredentialTokenProvider::for_endpoint(
+            &wxlive::wecom::PRODUCT,
+            "get_corp_token",
+            "corp-2",
+            PERMANENT_CODE,
+        )
+        .unwrap()
+        .with_var("suite_id", "suite-1")
+        .with_var("suite_secret", SUITE_SECRET),
+    );
+    provider.set_var("suite_ticket", SUITE_TICKET);
     show("suite provider", &provider, None);
     let third = WecomClient::builder()
         .token_provider(provider)

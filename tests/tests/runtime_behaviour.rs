@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use wxlive::runtime::mock::{Fault, MockServer, Target};
-use wxlive::runtime::token::{MemoryStore, SuiteCredentials, SuiteTokenProvider};
+use wxlive::runtime::token::{CredentialTokenProvider, MemoryStore};
 use wxlive::runtime::{CallOptions, ClientRegistry, RetryPolicy};
 use wxlive::wecom::living::*;
 use wxlive::wecom::WecomClient;
@@ -256,16 +256,19 @@ async fn third_party_apps_use_the_corp_token_never_the_suite_token() {
         "/cgi-bin/living/cancel",
         json!({"errcode": 0, "errmsg": "ok"}),
     );
-    let provider = Arc::new(SuiteTokenProvider::new(
-        &wxlive::wecom::PRODUCT,
-        SuiteCredentials {
-            suite_id: "ww-suite".into(),
-            suite_secret: "suite-secret".into(),
-            auth_corpid: "ww-auth-corp".into(),
-            permanent_code: "permanent-code".into(),
-        },
-    ));
-    provider.set_suite_ticket("TICKET");
+    // The flow comes from spec/wecom/product.yaml (`alternatives.get_corp_token`), not from Rust.
+    let provider = Arc::new(
+        CredentialTokenProvider::for_endpoint(
+            &wxlive::wecom::PRODUCT,
+            "get_corp_token",
+            "ww-auth-corp",
+            "permanent-code",
+        )
+        .unwrap()
+        .with_var("suite_id", "ww-suite")
+        .with_var("suite_secret", "suite-secret"),
+    );
+    provider.set_var("suite_ticket", "TICKET");
     let client = WecomClient::builder()
         .token_provider(provider)
         .base_url(&server.base_url)
@@ -300,15 +303,12 @@ async fn third_party_apps_use_the_corp_token_never_the_suite_token() {
 #[tokio::test]
 async fn third_party_without_a_ticket_says_so() {
     let server = Recorder::start().await;
-    let provider = Arc::new(SuiteTokenProvider::new(
-        &wxlive::wecom::PRODUCT,
-        SuiteCredentials {
-            suite_id: "s".into(),
-            suite_secret: "x".into(),
-            auth_corpid: "c".into(),
-            permanent_code: "p".into(),
-        },
-    ));
+    let provider = Arc::new(
+        CredentialTokenProvider::for_endpoint(&wxlive::wecom::PRODUCT, "get_corp_token", "c", "p")
+            .unwrap()
+            .with_var("suite_id", "s")
+            .with_var("suite_secret", "x"),
+    );
     let client = WecomClient::builder()
         .token_provider(provider)
         .base_url(&server.base_url)

@@ -65,8 +65,42 @@ fn ok() -> Value {
 // ------------------------------------------------------------------------------------------ token
 
 #[tokio::test]
-async fn the_token_comes_from_get_cgi_bin_token_with_appid_and_secret() {
+async fn the_token_comes_from_stable_token_by_default_in_normal_mode() {
     let (server, client) = setup().await;
+    server.answer("/wxaapi/broadcast/room/deleteroom", ok());
+    client
+        .broadcast()
+        .delete_room(&DeleteRoomRequest { room_id: 1 })
+        .await
+        .unwrap();
+    let tokens = server.token_calls();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(
+        (tokens[0].method.as_str(), tokens[0].path.as_str()),
+        ("POST", "/cgi-bin/stable_token")
+    );
+    assert!(tokens[0].query.is_empty(), "{:?}", tokens[0].query);
+    assert_eq!(
+        tokens[0].body,
+        Some(json!({
+            "grant_type": "client_credential",
+            "appid": "wx-appid",
+            "secret": "app-secret",
+            "force_refresh": false
+        })),
+        "a JSON body; normal mode, so other processes' tokens stay valid"
+    );
+}
+
+#[tokio::test]
+async fn the_legacy_get_cgi_bin_token_is_still_selectable() {
+    let server = Recorder::start().await;
+    let client = WxaClient::builder()
+        .credentials("wx-appid", "app-secret")
+        .base_url(&server.base_url)
+        .token_endpoint("token")
+        .build()
+        .expect("client");
     server.answer("/wxaapi/broadcast/room/deleteroom", ok());
     client
         .broadcast()
@@ -91,6 +125,17 @@ async fn the_token_comes_from_get_cgi_bin_token_with_appid_and_secret() {
             ("grant_type", "client_credential"),
             ("secret", "app-secret")
         ]
+    );
+    let err = WxaClient::builder()
+        .credentials("wx-appid", "app-secret")
+        .token_endpoint("getAccessToken")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no token endpoint `getAccessToken`")
+            && err.to_string().contains("stable_token, token"),
+        "{err}"
     );
 }
 

@@ -64,6 +64,42 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
     tokens
 }
 
+/// A `TokenEndpoint` value.
+fn token_endpoint(t: &crate::ir::TokenEndpoint) -> TokenStream {
+    let values = |params: &[(String, ParamValue)]| {
+        let items = params.iter().map(|(n, v)| {
+            let v = match v {
+                ParamValue::Id => quote!(ParamValue::Id),
+                ParamValue::Secret => quote!(ParamValue::Secret),
+                ParamValue::Var(s) => quote!(ParamValue::Var(#s)),
+                ParamValue::Token(s) => quote!(ParamValue::Token(#s)),
+                ParamValue::Literal(s) => quote!(ParamValue::Literal(#s)),
+                ParamValue::Bool(b) => quote!(ParamValue::Bool(#b)),
+            };
+            quote!((#n, #v))
+        });
+        quote!(&[#(#items),*])
+    };
+    let (name, path, token_field, expires_field) =
+        (&t.name, &t.path, &t.token_field, &t.expires_field);
+    let method = match t.method {
+        Method::Get => quote!(HttpMethod::Get),
+        Method::Post => quote!(HttpMethod::Post),
+    };
+    let (query, params) = (values(&t.query), values(&t.params));
+    quote! {
+        TokenEndpoint {
+            name: #name,
+            method: #method,
+            path: #path,
+            query: #query,
+            params: #params,
+            token_field: #token_field,
+            expires_field: #expires_field,
+        }
+    }
+}
+
 /// `src/<product>/mod.rs`.
 pub fn product_mod(p: &Product) -> TokenStream {
     let head = docs::inner(&[
@@ -91,22 +127,10 @@ pub fn product_mod(p: &Product) -> TokenStream {
     let host = &p.host;
     let token_param = &p.token_param;
     let t = &p.token;
-    let token_path = &t.path;
-    let token_method = match t.method {
-        Method::Get => quote!(HttpMethod::Get),
-        Method::Post => quote!(HttpMethod::Post),
-    };
-    let params = t.params.iter().map(|(n, v)| {
-        let v = match v {
-            ParamValue::Id => quote!(ParamValue::Id),
-            ParamValue::Secret => quote!(ParamValue::Secret),
-            ParamValue::Literal(s) => quote!(ParamValue::Literal(#s)),
-            ParamValue::Bool(b) => quote!(ParamValue::Bool(#b)),
-        };
-        quote!((#n, #v))
-    });
-    let token_field = &t.token_field;
-    let expires_field = &t.expires_field;
+    let token = token_endpoint(t);
+    let tokens = std::iter::once(t)
+        .chain(&p.alternatives)
+        .map(token_endpoint);
     let errors = error_infos(&p.errors);
     let product_doc = format!(
         " This product as the runtime sees it: host, errcodes and the token endpoint {} (`{} {}`, [{}]({}{})).",
@@ -169,13 +193,8 @@ pub fn product_mod(p: &Product) -> TokenStream {
             name: #name,
             host: #host,
             token_param: #token_param,
-            token: TokenEndpoint {
-                method: #token_method,
-                path: #token_path,
-                params: &[#(#params),*],
-                token_field: #token_field,
-                expires_field: #expires_field,
-            },
+            token: #token,
+            tokens: &[#(#tokens),*],
             errors: ERRORS,
         };
 

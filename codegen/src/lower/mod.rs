@@ -3,7 +3,7 @@
 //! input. After lowering, the example checks run as their own pass over the IR
 //! ([`crate::examples`]).
 //!
-//! - [`product`]: the product file (credentials, token endpoint, errcodes);
+//! - [`product`]: the product file (credentials, errcodes); [`tokens`]: its token endpoints;
 //! - [`types`]: enums, object types and the resolution of type names to ids;
 //! - [`fields`]: fields, their constraints and constants;
 //! - [`endpoints`]: endpoints; [`pagination`], [`rules`] (cross-field rules) and [`mock`] (mock rules)
@@ -20,6 +20,7 @@ pub(crate) mod names;
 mod pagination;
 mod product;
 mod rules;
+mod tokens;
 mod types;
 
 use std::collections::BTreeMap;

@@ -29,19 +29,20 @@ pub fn lower(
         &p.credentials.secret.name,
         Case::Snake,
     );
-    check_doc_id(&mut d.at("auth.token.doc"), &p.auth.token.doc);
-    if !p.auth.token.path.starts_with('/') {
-        d.error_at(
-            "auth.token.path",
-            format!("`{}` must start with `/`", p.auth.token.path),
-        );
-    }
     for (key, url) in [("host", &p.host), ("doc_base", &p.doc_base)] {
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
             d.error_at(key, format!("`{url}` is not an http(s) URL"));
         }
     }
-    let params = token_params(&mut d.at("auth.token.params"), p);
+    let others: Vec<&str> = p.credentials.others.keys().map(String::as_str).collect();
+    for name in &others {
+        check_ident(
+            &mut d.at(format!("credentials.others.{name}")),
+            name,
+            Case::Snake,
+        );
+    }
+    let (token, alternatives) = super::tokens::lower(&mut d.at("auth"), &p.auth, &others);
     check_errors(&mut d.at("errors"), &p.errors);
     let domains: Vec<ir::Domain> = lp
         .domains
@@ -70,46 +71,12 @@ pub fn lower(
             ),
         ],
         token_param: p.auth.token_param.clone(),
-        token: ir::TokenEndpoint {
-            title: p.auth.token.title.clone(),
-            doc: p.auth.token.doc.clone(),
-            method: p.auth.token.method,
-            path: p.auth.token.path.clone(),
-            params,
-            token_field: p.auth.token.token_field.clone(),
-            expires_field: p.auth.token.expires_field.clone(),
-        },
+        token,
+        alternatives,
         errors: p.errors.clone(),
         mock_errors: p.mock.clone().unwrap_or_default(),
         domains,
     }
-}
-
-/// `$id`, `$secret`, literal strings and booleans.
-fn token_params(
-    d: &mut Diag<'_>,
-    p: &crate::spec::model::ProductFile,
-) -> Vec<(String, ir::ParamValue)> {
-    const EXPECTED: &str = "expected `$id`, `$secret`, a literal string or a boolean";
-    let mut params = Vec::new();
-    for (name, value) in p.auth.token.params.iter() {
-        let v = match value {
-            serde_yaml::Value::String(s) if s == "$id" => ir::ParamValue::Id,
-            serde_yaml::Value::String(s) if s == "$secret" => ir::ParamValue::Secret,
-            serde_yaml::Value::String(s) if s.starts_with('$') => {
-                d.error_at(name, format!("unknown variable `{s}`; {EXPECTED}"));
-                continue;
-            }
-            serde_yaml::Value::String(s) => ir::ParamValue::Literal(s.clone()),
-            serde_yaml::Value::Bool(b) => ir::ParamValue::Bool(*b),
-            _ => {
-                d.error_at(name, EXPECTED);
-                continue;
-            }
-        };
-        params.push((name.clone(), v));
-    }
-    params
 }
 
 /// Unique codes and names, snake_case names, valid doc ids.

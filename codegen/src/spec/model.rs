@@ -44,6 +44,19 @@ pub struct Credentials {
     pub id: Credential,
     /// The secret.
     pub secret: Credential,
+    /// Other credentials some token endpoint takes (`$suite_ticket`), by name.
+    #[serde(default)]
+    pub others: UniqueMap<OtherCredential>,
+}
+
+/// A credential besides id and secret.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherCredential {
+    /// Official Chinese title.
+    pub title: String,
+    /// English description.
+    pub doc: String,
 }
 
 /// One credential.
@@ -64,14 +77,22 @@ pub struct Credential {
 pub struct Auth {
     /// Query parameter carrying the access token.
     pub token_param: String,
-    /// The id + secret token endpoint.
+    /// The token endpoint clients use unless told otherwise.
     pub token: TokenEndpoint,
+    /// Other token endpoints, by name: selectable by clients (a legacy endpoint), or steps of a flow
+    /// (a third-party app's suite token, which its corp-token endpoint takes as `$token.<name>`).
+    #[serde(default)]
+    pub alternatives: UniqueMap<TokenEndpoint>,
 }
 
-/// An endpoint that trades id + secret for an access token.
+/// An endpoint that hands out a token.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenEndpoint {
+    /// Name clients select it by (default: the last segment of its path, `gettoken`). Under
+    /// `alternatives` the key is the name.
+    #[serde(default)]
+    pub name: Option<String>,
     /// Official title.
     pub title: String,
     /// Official doc id.
@@ -81,7 +102,13 @@ pub struct TokenEndpoint {
     pub method: Method,
     /// Path below the host.
     pub path: String,
-    /// Parameter name → `$id`, `$secret`, a literal string or a boolean.
+    /// Query parameters (besides the params of a GET): name → a value as in `params`.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
+    pub query: UniqueMap<serde_yaml::Value>,
+    /// Parameter name → `$id`, `$secret`, `$<credential>` (a named credential the caller supplies),
+    /// `$token.<name>` (the token of another token endpoint), a literal string or a boolean. Sent as
+    /// the query of a GET or the JSON body of a POST.
     #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub params: UniqueMap<serde_yaml::Value>,
     /// Response field with the token.

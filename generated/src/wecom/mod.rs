@@ -32,6 +32,24 @@ pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = &[
         hint: Some("Configuration error: check the corp secret of this app."),
     },
     wxlive_runtime::meta::ErrorCodeInfo {
+        code: 40003,
+        name: "invalid_userid",
+        title: "无效的UserID",
+        meaning: "Invalid user id",
+        class: wxlive_runtime::meta::ErrorClass::Other,
+        hint: Some(
+            "Check the userid (anchor_userid, userid): it must be a member of the corp visible to the app.",
+        ),
+    },
+    wxlive_runtime::meta::ErrorCodeInfo {
+        code: 40007,
+        name: "invalid_media_id",
+        title: "不合法的media_id参数",
+        meaning: "Invalid media_id (expired, or of the wrong kind)",
+        class: wxlive_runtime::meta::ErrorClass::Other,
+        hint: Some("Upload the media again: a temporary media_id is valid for 3 days."),
+    },
+    wxlive_runtime::meta::ErrorCodeInfo {
         code: 40013,
         name: "invalid_corpid",
         title: "不合法的CorpID",
@@ -46,6 +64,14 @@ pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = &[
         meaning: "Invalid access token",
         class: wxlive_runtime::meta::ErrorClass::TokenInvalid,
         hint: Some("Invalidate the token that failed, get a new one and retry once."),
+    },
+    wxlive_runtime::meta::ErrorCodeInfo {
+        code: 40035,
+        name: "invalid_argument",
+        title: "不合法的参数",
+        meaning: "Invalid argument",
+        class: wxlive_runtime::meta::ErrorClass::Other,
+        hint: Some("Fix the request's parameters."),
     },
     wxlive_runtime::meta::ErrorCodeInfo {
         code: 40056,
@@ -181,12 +207,50 @@ pub static PRODUCT: Product = Product {
     host: "https://qyapi.weixin.qq.com",
     token_param: "access_token",
     token: TokenEndpoint {
+        name: "gettoken",
         method: HttpMethod::Get,
         path: "/cgi-bin/gettoken",
+        query: &[],
         params: &[("corpid", ParamValue::Id), ("corpsecret", ParamValue::Secret)],
         token_field: "access_token",
         expires_field: "expires_in",
     },
+    tokens: &[
+        TokenEndpoint {
+            name: "gettoken",
+            method: HttpMethod::Get,
+            path: "/cgi-bin/gettoken",
+            query: &[],
+            params: &[("corpid", ParamValue::Id), ("corpsecret", ParamValue::Secret)],
+            token_field: "access_token",
+            expires_field: "expires_in",
+        },
+        TokenEndpoint {
+            name: "get_corp_token",
+            method: HttpMethod::Post,
+            path: "/cgi-bin/service/get_corp_token",
+            query: &[("suite_access_token", ParamValue::Token("get_suite_token"))],
+            params: &[
+                ("auth_corpid", ParamValue::Id),
+                ("permanent_code", ParamValue::Secret),
+            ],
+            token_field: "access_token",
+            expires_field: "expires_in",
+        },
+        TokenEndpoint {
+            name: "get_suite_token",
+            method: HttpMethod::Post,
+            path: "/cgi-bin/service/get_suite_token",
+            query: &[],
+            params: &[
+                ("suite_id", ParamValue::Var("suite_id")),
+                ("suite_secret", ParamValue::Var("suite_secret")),
+                ("suite_ticket", ParamValue::Var("suite_ticket")),
+            ],
+            token_field: "suite_access_token",
+            expires_field: "expires_in",
+        },
+    ],
     errors: ERRORS,
 };
 

@@ -119,22 +119,54 @@ pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = &[
     },
 ];
 
-/// This product as the runtime sees it: host, errcodes and the token endpoint 获取接口调用凭据 (getAccessToken) (`GET /cgi-bin/token`, [server/API/mp-access-token/api_getaccesstoken](https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken)).
+/// This product as the runtime sees it: host, errcodes and the token endpoint 获取稳定版接口调用凭据 (getStableAccessToken) (`POST /cgi-bin/stable_token`, [OpenApiDoc/mp-access-token/getStableAccessToken.html](https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html)).
 pub static PRODUCT: Product = Product {
     name: "wxa",
     host: "https://api.weixin.qq.com",
     token_param: "access_token",
     token: TokenEndpoint {
-        method: HttpMethod::Get,
-        path: "/cgi-bin/token",
+        name: "stable_token",
+        method: HttpMethod::Post,
+        path: "/cgi-bin/stable_token",
+        query: &[],
         params: &[
             ("grant_type", ParamValue::Literal("client_credential")),
             ("appid", ParamValue::Id),
             ("secret", ParamValue::Secret),
+            ("force_refresh", ParamValue::Bool(false)),
         ],
         token_field: "access_token",
         expires_field: "expires_in",
     },
+    tokens: &[
+        TokenEndpoint {
+            name: "stable_token",
+            method: HttpMethod::Post,
+            path: "/cgi-bin/stable_token",
+            query: &[],
+            params: &[
+                ("grant_type", ParamValue::Literal("client_credential")),
+                ("appid", ParamValue::Id),
+                ("secret", ParamValue::Secret),
+                ("force_refresh", ParamValue::Bool(false)),
+            ],
+            token_field: "access_token",
+            expires_field: "expires_in",
+        },
+        TokenEndpoint {
+            name: "token",
+            method: HttpMethod::Get,
+            path: "/cgi-bin/token",
+            query: &[],
+            params: &[
+                ("grant_type", ParamValue::Literal("client_credential")),
+                ("appid", ParamValue::Id),
+                ("secret", ParamValue::Secret),
+            ],
+            token_field: "access_token",
+            expires_field: "expires_in",
+        },
+    ],
     errors: ERRORS,
 };
 

@@ -14,7 +14,7 @@ use super::faults::Fault;
 use super::state::Refusal;
 use super::tokens::TokenCheck;
 use super::{QueryKind, Shared};
-use crate::meta::{Constant, HttpMethod, Location, ParamValue};
+use crate::meta::{Constant, HttpMethod, Location, ParamValue, TokenEndpoint};
 
 pub(crate) async fn handle(
     State(shared): State<Arc<Shared>>,
@@ -35,8 +35,8 @@ pub(crate) async fn handle(
     if uri.path().starts_with(super::control::PREFIX) {
         return super::control::handle(&shared, &method, uri.path(), &body);
     }
-    if uri.path() == product.token.path {
-        return token_endpoint(&shared, &method, &query, &body).await;
+    if let Some(endpoint) = product.tokens.iter().find(|t| t.path == uri.path()) {
+        return token_endpoint(&shared, endpoint, &method, &query, &body).await;
     }
     let Some(index) = select_route(&shared, uri.path(), &query, &body) else {
         let errors = &shared.config.errors;
@@ -70,7 +70,13 @@ pub(crate) async fn handle(
         }
         _ => {}
     }
-    match lock(&shared.tokens).check(query.get(product.token_param).map(String::as_str)) {
+    // Only tokens meant for business calls: an intermediate one (a suite token) is never accepted.
+    let business = |name: &str| {
+        product
+            .token_endpoint(name)
+            .is_some_and(|t| !product.is_intermediate(t))
+    };
+    match lock(&shared.tokens).check(query.get(product.token_param).map(String::as_str), business) {
         TokenCheck::Valid => {}
         TokenCheck::Missing => {
             return errcode(
@@ -155,13 +161,13 @@ pub(crate) async fn handle(
 
 async fn token_endpoint(
     shared: &Shared,
+    token: &'static TokenEndpoint,
     method: &Method,
     query: &BTreeMap<String, String>,
     body: &Bytes,
 ) -> Response {
     let config = &shared.config;
     let errors = &config.errors;
-    let token = &config.product.token;
     let (latency, fault) = lock(&shared.faults).take(None);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -184,27 +190,22 @@ async fn token_endpoint(
         HttpMethod::Get => return errcode(shared, errors.require_get, "require GET method"),
         HttpMethod::Post => return errcode(shared, errors.require_post, "require POST method"),
     };
-    for (name, expected) in token.params {
-        let given = params.get(*name).and_then(Value::as_str);
-        let problem = match expected {
-            ParamValue::Id if given != Some(config.id.as_str()) => {
-                Some((errors.invalid_id, format!("invalid {name}")))
-            }
-            ParamValue::Secret if given != Some(config.secret.as_str()) => Some((
-                errors.invalid_secret,
-                format!("invalid credential: wrong {name}"),
-            )),
-            ParamValue::Literal(value) if given != Some(*value) => Some((
-                errors.invalid_parameter,
-                format!("invalid parameter: {name} must be {value}"),
-            )),
-            _ => None,
-        };
-        if let Some((code, message)) = problem {
+    let query_values: Map<String, Value> = query
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let expected = token
+        .query
+        .iter()
+        .map(|p| (p, &query_values))
+        .chain(token.params.iter().map(|p| (p, &params)));
+    for ((name, expected), given) in expected {
+        if let Some((code, message)) = token_param_problem(shared, name, expected, given.get(*name))
+        {
             return errcode(shared, code, &message);
         }
     }
-    let issued = lock(&shared.tokens).issue(config.token_lifetime);
+    let issued = lock(&shared.tokens).issue(config.token_lifetime, token.name);
     let mut answer = Map::new();
     answer.insert("errcode".into(), json!(0));
     answer.insert("errmsg".into(), json!("ok"));
@@ -223,6 +224,49 @@ async fn token_endpoint(
             .into_response();
     }
     axum::Json(answer).into_response()
+}
+
+/// What is wrong with the value `given` for token parameter `name`, which the spec fixes to `expected`.
+fn token_param_problem(
+    shared: &Shared,
+    name: &str,
+    expected: &ParamValue,
+    given: Option<&Value>,
+) -> Option<(i64, String)> {
+    let config = &shared.config;
+    let errors = &config.errors;
+    let text = given.and_then(Value::as_str);
+    match expected {
+        ParamValue::Id if text != Some(config.id.as_str()) => {
+            Some((errors.invalid_id, format!("invalid {name}")))
+        }
+        ParamValue::Secret if text != Some(config.secret.as_str()) => Some((
+            errors.invalid_secret,
+            format!("invalid credential: wrong {name}"),
+        )),
+        ParamValue::Var(var) if text != Some(config.token_var(var).as_str()) => Some((
+            errors.invalid_secret,
+            format!("invalid credential: wrong {name}"),
+        )),
+        ParamValue::Token(endpoint) => {
+            match lock(&shared.tokens).check(text, |issuer| issuer == *endpoint) {
+                TokenCheck::Valid => None,
+                TokenCheck::Expired => Some((errors.expired_token, format!("{name} expired"))),
+                _ => Some((errors.invalid_token, format!("invalid {name}"))),
+            }
+        }
+        ParamValue::Literal(value) if text != Some(*value) => Some((
+            errors.invalid_parameter,
+            format!("invalid parameter: {name} must be {value}"),
+        )),
+        ParamValue::Bool(b) if given.and_then(Value::as_bool) != Some(*b) && given.is_some() => {
+            Some((
+                errors.invalid_parameter,
+                format!("invalid parameter: {name} must be {b}"),
+            ))
+        }
+        _ => None,
+    }
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

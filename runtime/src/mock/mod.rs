@@ -111,6 +111,9 @@ pub struct MockConfig {
     pub secret: String,
     /// Lifetime of issued tokens.
     pub token_lifetime: Duration,
+    /// Values of the named credentials token endpoints take (`$suite_ticket`); unset ones are
+    /// `mock-<name>`.
+    pub token_vars: std::collections::BTreeMap<String, String>,
     /// What could not be read when the config was made (reported by [`MockServer::start`]).
     problems: Vec<String>,
 }
@@ -153,6 +156,7 @@ impl MockConfig {
             id: "mock-corp".into(),
             secret: "mock-secret".into(),
             token_lifetime: Duration::from_secs(7200),
+            token_vars: std::collections::BTreeMap::new(),
             problems,
         }
     }
@@ -161,6 +165,21 @@ impl MockConfig {
     pub fn credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
         self.id = id.into();
         self.secret = secret.into();
+        self
+    }
+
+    /// The value the token endpoints accept for the named credential `$name`: `mock-<name>` unless
+    /// [`MockConfig::with_token_var`] set another.
+    pub fn token_var(&self, name: &str) -> String {
+        self.token_vars
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("mock-{name}"))
+    }
+
+    /// Another value for the named credential `$name`.
+    pub fn with_token_var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.token_vars.insert(name.into(), value.into());
         self
     }
 
@@ -302,7 +321,12 @@ impl MockServer {
             .expire_all();
     }
 
-    /// How many tokens the token endpoint issued.
+    /// The value the mock's token endpoints accept for the named credential `$name`.
+    pub fn token_var(&self, name: &str) -> String {
+        self.shared.config.token_var(name)
+    }
+
+    /// How many tokens the token endpoints issued (intermediate ones, such as suite tokens, included).
     pub fn tokens_issued(&self) -> usize {
         self.shared
             .tokens

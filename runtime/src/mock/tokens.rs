@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Default)]
 pub(crate) struct Tokens {
-    live: HashMap<String, Instant>,
+    /// Token → (expiry, the token endpoint that issued it).
+    live: HashMap<String, (Instant, &'static str)>,
     issued: usize,
 }
 
@@ -18,7 +19,8 @@ pub(crate) enum TokenCheck {
 }
 
 impl Tokens {
-    pub(crate) fn issue(&mut self, lifetime: Duration) -> String {
+    /// A new token of `endpoint`, valid for `lifetime`.
+    pub(crate) fn issue(&mut self, lifetime: Duration, endpoint: &'static str) -> String {
         self.issued += 1;
         let nonce: u64 = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -29,7 +31,8 @@ impl Tokens {
             self.issued,
             nonce ^ (self.issued as u64).rotate_left(17)
         );
-        self.live.insert(token.clone(), Instant::now() + lifetime);
+        self.live
+            .insert(token.clone(), (Instant::now() + lifetime, endpoint));
         token
     }
 
@@ -39,17 +42,19 @@ impl Tokens {
 
     pub(crate) fn expire_all(&mut self) {
         let now = Instant::now();
-        for expiry in self.live.values_mut() {
+        for (expiry, _) in self.live.values_mut() {
             *expiry = now;
         }
     }
 
-    pub(crate) fn check(&self, token: Option<&str>) -> TokenCheck {
+    /// Whether `token` is a live token issued by an endpoint `accept` admits.
+    pub(crate) fn check(&self, token: Option<&str>, accept: impl Fn(&str) -> bool) -> TokenCheck {
         match token {
             None | Some("") => TokenCheck::Missing,
             Some(t) => match self.live.get(t) {
+                Some((_, endpoint)) if !accept(endpoint) => TokenCheck::Unknown,
                 None => TokenCheck::Unknown,
-                Some(expiry) if Instant::now() >= *expiry => TokenCheck::Expired,
+                Some((expiry, _)) if Instant::now() >= *expiry => TokenCheck::Expired,
                 Some(_) => TokenCheck::Valid,
             },
         }

@@ -6,23 +6,24 @@ mod memory;
 #[cfg(feature = "redis")]
 mod redis_store;
 mod store;
-mod suite;
 
 pub use cache::TokenCache;
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis_store::RedisStore;
 pub use store::{StoreError, StoredToken, TokenStore};
-pub use suite::{SuiteCredentials, SuiteTokenProvider};
 
+use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
+use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::http::{decode, Transport};
-use crate::meta::{HttpMethod, ParamValue, Product};
+use crate::meta::{HttpMethod, ParamValue, Product, TokenEndpoint};
 use crate::secret::Secret;
 
 /// A freshly fetched token and its lifetime.
@@ -41,15 +42,25 @@ pub trait TokenProvider: Send + Sync + fmt::Debug {
     fn fetch<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<FetchedToken, Error>>;
 }
 
-/// Gets tokens from the product's id + secret endpoint (WeCom `gettoken`, WeChat `cgi-bin/token`).
+/// Gets tokens from a token endpoint of the product spec: by default the product's default one
+/// (WeCom `gettoken`, WeChat `stable_token`), or any other the spec declares
+/// ([`CredentialTokenProvider::for_endpoint`]: WeChat's legacy `cgi-bin/token`, a WeCom third-party app's
+/// `get_corp_token`). Everything about the flow comes from the spec: parameters are the id (`$id`), the
+/// secret (`$secret`), named credentials (`$suite_ticket`: [`CredentialTokenProvider::set_var`]) and
+/// tokens of other token endpoints (`$token.get_suite_token`), which are fetched, cached until shortly
+/// before they expire and never sent to business APIs.
 pub struct CredentialTokenProvider {
     product: &'static Product,
+    endpoint: &'static TokenEndpoint,
     id: String,
     secret: Secret,
+    vars: Mutex<BTreeMap<String, Secret>>,
+    intermediate: Mutex<BTreeMap<&'static str, (Secret, Instant)>>,
 }
 
 impl CredentialTokenProvider {
-    /// A provider for the given id (corp id, app id) and secret.
+    /// A provider of the product's default token endpoint for the given id (corp id, app id) and
+    /// secret.
     pub fn new(
         product: &'static Product,
         id: impl Into<String>,
@@ -57,72 +68,139 @@ impl CredentialTokenProvider {
     ) -> Self {
         CredentialTokenProvider {
             product,
+            endpoint: &product.token,
             id: id.into(),
             secret: secret.into(),
+            vars: Mutex::new(BTreeMap::new()),
+            intermediate: Mutex::new(BTreeMap::new()),
         }
     }
-}
 
-impl fmt::Debug for CredentialTokenProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CredentialTokenProvider")
-            .field("product", &self.product.name)
-            .field("id", &self.id)
-            .field("secret", &self.secret)
-            .finish()
+    /// A provider of the token endpoint named `name` in the product spec; an unknown name is a `Token`
+    /// error naming the endpoints there are.
+    pub fn for_endpoint(
+        product: &'static Product,
+        name: &str,
+        id: impl Into<String>,
+        secret: impl Into<Secret>,
+    ) -> Result<Self, Error> {
+        let Some(endpoint) = product.token_endpoint(name) else {
+            let known: Vec<&str> = product.tokens.iter().map(|t| t.name).collect();
+            return Err(token_error(
+                product,
+                format!(
+                    "the spec declares no token endpoint `{name}`; expected one of {}",
+                    known.join(", ")
+                ),
+            ));
+        };
+        Ok(CredentialTokenProvider {
+            endpoint,
+            ..Self::new(product, id, secret)
+        })
     }
-}
 
-impl TokenProvider for CredentialTokenProvider {
-    fn fetch<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<FetchedToken, Error>> {
+    /// The endpoint this provider calls.
+    pub fn endpoint(&self) -> &'static TokenEndpoint {
+        self.endpoint
+    }
+
+    /// Sets the named credential `$name` (a third-party app's `suite_id`, `suite_secret`, and each new
+    /// `suite_ticket` pushed to its instruction callback).
+    pub fn set_var(&self, name: impl Into<String>, value: impl Into<Secret>) {
+        lock(&self.vars).insert(name.into(), value.into());
+    }
+
+    /// [`CredentialTokenProvider::set_var`], builder style.
+    pub fn with_var(self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        self.set_var(name, value);
+        self
+    }
+
+    /// The value of `v` for a request, or what is missing.
+    async fn value(&self, v: &ParamValue, transport: &Transport) -> Result<Value, Error> {
+        Ok(match v {
+            ParamValue::Id => self.id.clone().into(),
+            ParamValue::Secret => self.secret.expose().into(),
+            ParamValue::Var(name) => match lock(&self.vars).get(*name) {
+                Some(value) => value.expose().into(),
+                None => {
+                    return Err(token_error(
+                        self.product,
+                        format!("no value for `${name}`: set it with `set_var(\"{name}\", ...)`"),
+                    ))
+                }
+            },
+            ParamValue::Token(name) => self.intermediate(name, transport).await?.expose().into(),
+            ParamValue::Literal(s) => (*s).into(),
+            ParamValue::Bool(b) => (*b).into(),
+        })
+    }
+
+    /// The cached token of endpoint `name`, fetched when missing or about to expire.
+    fn intermediate<'a>(
+        &'a self,
+        name: &'static str,
+        transport: &'a Transport,
+    ) -> BoxFuture<'a, Result<Secret, Error>> {
         Box::pin(async move {
-            let endpoint = &self.product.token;
-            let value_of = |v: &ParamValue| -> serde_json::Value {
-                match v {
-                    ParamValue::Id => self.id.clone().into(),
-                    ParamValue::Secret => self.secret.expose().into(),
-                    ParamValue::Literal(s) => (*s).into(),
-                    ParamValue::Bool(b) => (*b).into(),
+            if let Some((token, until)) = lock(&self.intermediate).get(name).cloned() {
+                if Instant::now() < until {
+                    return Ok(token);
                 }
+            }
+            let Some(endpoint) = self.product.token_endpoint(name) else {
+                return Err(token_error(
+                    self.product,
+                    format!("the spec declares no token endpoint `{name}`"),
+                ));
             };
-            let operation = format!("{}.token", self.product.name);
-            let raw = match endpoint.method {
-                HttpMethod::Get => {
-                    let values: Vec<(&str, String)> = endpoint
-                        .params
-                        .iter()
-                        .map(|(name, v)| {
-                            (
-                                *name,
-                                value_of(v)
-                                    .as_str()
-                                    .map_or_else(|| value_of(v).to_string(), str::to_owned),
-                            )
-                        })
-                        .collect();
-                    let query: Vec<(&str, &str)> =
-                        values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-                    transport
-                        .execute(&operation, endpoint.method, endpoint.path, &query, None)
-                        .await?
+            let fetched = self.call(endpoint, transport).await?;
+            let lifetime = fetched.expires_in;
+            let until = Instant::now()
+                + lifetime.saturating_sub(Duration::from_secs(300).min(lifetime / 2));
+            lock(&self.intermediate).insert(name, (fetched.token.clone(), until));
+            Ok(fetched.token)
+        })
+    }
+
+    /// Calls `endpoint` and reads the token from its answer.
+    fn call<'a>(
+        &'a self,
+        endpoint: &'static TokenEndpoint,
+        transport: &'a Transport,
+    ) -> BoxFuture<'a, Result<FetchedToken, Error>> {
+        Box::pin(async move {
+            let operation = format!("{}.{}", self.product.name, endpoint.name);
+            let text = |v: Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            let mut query: Vec<(&str, String)> = Vec::new();
+            for (name, v) in endpoint.query {
+                query.push((name, text(self.value(v, transport).await?)));
+            }
+            let mut body = Map::new();
+            for (name, v) in endpoint.params {
+                let value = self.value(v, transport).await?;
+                match endpoint.method {
+                    HttpMethod::Get => query.push((name, text(value))),
+                    HttpMethod::Post => {
+                        body.insert((*name).to_owned(), value);
+                    }
                 }
+            }
+            let body = match endpoint.method {
+                HttpMethod::Get => None,
                 HttpMethod::Post => {
-                    let body: serde_json::Map<String, serde_json::Value> = endpoint
-                        .params
-                        .iter()
-                        .map(|(name, v)| ((*name).to_owned(), value_of(v)))
-                        .collect();
-                    let body = serde_json::to_vec(&body).expect("a JSON map always serialises");
-                    transport
-                        .execute(&operation, endpoint.method, endpoint.path, &[], Some(body))
-                        .await?
+                    Some(serde_json::to_vec(&body).expect("a JSON map always serialises"))
                 }
             };
-            let body: serde_json::Map<String, serde_json::Value> =
-                decode(&operation, self.product, None, &raw, false)?;
-            let token = body
+            let pairs: Vec<(&str, &str)> = query.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let raw = transport
+                .execute(&operation, endpoint.method, endpoint.path, &pairs, body)
+                .await?;
+            let answer: Map<String, Value> = decode(&operation, self.product, None, &raw, false)?;
+            let token = answer
                 .get(endpoint.token_field)
-                .and_then(|v| v.as_str())
+                .and_then(Value::as_str)
                 .filter(|t| !t.is_empty());
             let Some(token) = token else {
                 return Err(Error::Decode {
@@ -132,9 +210,9 @@ impl TokenProvider for CredentialTokenProvider {
                     excerpt: String::new(),
                 });
             };
-            let expires_in = body
+            let expires_in = answer
                 .get(endpoint.expires_field)
-                .and_then(|v| v.as_u64())
+                .and_then(Value::as_u64)
                 .unwrap_or(7200);
             Ok(FetchedToken {
                 token: Secret::new(token),
@@ -142,4 +220,54 @@ impl TokenProvider for CredentialTokenProvider {
             })
         })
     }
+
+    /// Whether `endpoint` needs the token of another endpoint.
+    fn depends_on_tokens(endpoint: &TokenEndpoint) -> bool {
+        endpoint
+            .query
+            .iter()
+            .chain(endpoint.params)
+            .any(|(_, v)| matches!(v, ParamValue::Token(_)))
+    }
+}
+
+impl fmt::Debug for CredentialTokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let vars: Vec<String> = lock(&self.vars).keys().cloned().collect();
+        f.debug_struct("CredentialTokenProvider")
+            .field("product", &self.product.name)
+            .field("endpoint", &self.endpoint.name)
+            .field("id", &self.id)
+            .field("secret", &self.secret)
+            .field("vars", &vars)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenProvider for CredentialTokenProvider {
+    fn fetch<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<FetchedToken, Error>> {
+        Box::pin(async move {
+            match self.call(self.endpoint, transport).await {
+                // A rejected or expired intermediate token (a suite token): drop the cached ones and
+                // try once more with new ones.
+                Err(Error::Api(_)) if Self::depends_on_tokens(self.endpoint) => {
+                    lock(&self.intermediate).clear();
+                    self.call(self.endpoint, transport).await
+                }
+                other => other,
+            }
+        })
+    }
+}
+
+fn token_error(product: &Product, message: String) -> Error {
+    Error::Token(Box::new(Error::Transport {
+        operation: format!("{}.token", product.name),
+        message,
+        maybe_sent: false,
+    }))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }

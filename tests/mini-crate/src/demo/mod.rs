@@ -49,8 +49,10 @@ pub static PRODUCT: Product = Product {
     host: "https://api.example.test",
     token_param: "access_token",
     token: TokenEndpoint {
+        name: "token",
         method: HttpMethod::Post,
         path: "/token",
+        query: &[],
         params: &[
             ("grant_type", ParamValue::Literal("client_credential")),
             ("appid", ParamValue::Id),
@@ -60,6 +62,22 @@ pub static PRODUCT: Product = Product {
         token_field: "access_token",
         expires_field: "expires_in",
     },
+    tokens: &[
+        TokenEndpoint {
+            name: "token",
+            method: HttpMethod::Post,
+            path: "/token",
+            query: &[],
+            params: &[
+                ("grant_type", ParamValue::Literal("client_credential")),
+                ("appid", ParamValue::Id),
+                ("secret", ParamValue::Secret),
+                ("force_refresh", ParamValue::Bool(false)),
+            ],
+            token_field: "access_token",
+            expires_field: "expires_in",
+        },
+    ],
     errors: ERRORS,
 };
 
