@@ -193,6 +193,57 @@ async fn get_living_info_is_a_get_with_the_livingid_in_the_query() {
 }
 
 #[tokio::test]
+async fn get_living_info_carries_push_stream_url_only_for_an_activity_live_not_yet_started() {
+    // 93635: push_stream_url is returned only when type is 4 (活动直播) and the live has not started.
+    let (server, client) = setup().await;
+    let path = "/cgi-bin/living/get_living_info";
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "living_info": {
+            "theme": "新品发布", "status": 0, "type": 4, "reserve_start": 1586405239,
+            "push_stream_url": "rtmp://push.example.test/live/abc"
+        }}),
+    );
+    server.answer(
+        path,
+        json!({"errcode": 0, "errmsg": "ok", "living_info": {
+            "theme": "新品发布", "status": 2, "type": 4, "open_replay": 0
+        }}),
+    );
+    let request = GetLivingInfoRequest {
+        livingid: "L4".into(),
+    };
+    let booked = client
+        .living()
+        .get_living_info(&request)
+        .await
+        .unwrap()
+        .living_info
+        .unwrap();
+    assert_eq!(booked.r#type, Some(LivingType::Activity));
+    assert_eq!(booked.status, Some(LivingStatus::Booked));
+    assert_eq!(
+        booked.push_stream_url.as_deref(),
+        Some("rtmp://push.example.test/live/abc")
+    );
+    let ended = client
+        .living()
+        .get_living_info(&request)
+        .await
+        .unwrap()
+        .living_info
+        .unwrap();
+    assert_eq!(ended.status, Some(LivingStatus::Ended));
+    assert_eq!(
+        ended.push_stream_url, None,
+        "not returned once the live is over"
+    );
+    let calls = server.calls();
+    assert_eq!(calls.len(), 2);
+    assert!(calls.iter().all(|c| c.method == "GET" && c.body.is_none()));
+}
+
+#[tokio::test]
 async fn get_living_share_info_resolves_a_share_code() {
     let (server, client) = setup().await;
     server.answer(

@@ -57,20 +57,84 @@ fn every_official_sample_response_decodes() {
 }
 
 #[test]
-fn the_get_living_info_sample_decodes_field_by_field() {
-    let r: GetLivingInfoResponse =
-        serde_json::from_value(sample_response("get_living_info")).unwrap();
+fn the_get_living_info_example_decodes_field_by_field() {
+    let sample = sample_response("get_living_info");
+    let living_info = sample["living_info"].as_object().unwrap();
+    assert!(
+        living_info.contains_key("status") && !living_info.contains_key("status "),
+        "the example uses the real `status` key, not the official sample's typo: {living_info:?}"
+    );
+    assert!(
+        !living_info.contains_key("push_stream_url"),
+        "a general live (type 0) that has expired has no push_stream_url (93635)"
+    );
+    let r: GetLivingInfoResponse = serde_json::from_value(sample).unwrap();
     let info = r.living_info.unwrap();
     assert_eq!(info.theme.as_deref(), Some("直角三角形讲解"));
-    assert_eq!(
-        info.status,
-        Some(LivingStatus::Expired),
-        "from the sample's `status ` key"
-    );
+    assert_eq!(info.status, Some(LivingStatus::Expired));
     assert_eq!(info.living_start, Some(1586405229));
     assert_eq!(info.replay_status, Some(ReplayStatus::Deleted));
     assert_eq!(info.r#type, Some(LivingType::General));
+    assert_eq!(info.push_stream_url, None);
     assert_eq!(info.subscribe_count, Some(1));
+}
+
+/// The official sample of get_living_info (93635/96835) as published, typo included: `"status "`
+/// with a trailing space.
+const OFFICIAL_GET_LIVING_INFO_SAMPLE: &str = r#"{
+   "errcode": 0,
+   "errmsg": "ok",
+   "living_info":{
+        "theme": "直角三角形讲解",
+        "living_start": 1586405229,
+        "living_duration": 1800,
+        "status ": 3,
+        "reserve_start": 1586405239,
+        "reserve_living_duration": 1600,
+        "description": "小学数学精选课程",
+        "anchor_userid": "zhangsan",
+        "main_department": 1,
+        "viewer_num": 100,
+        "comment_num": 110,
+        "mic_num": 120,
+        "open_replay": 1,
+        "replay_status": 2,
+        "type": 0,
+        "push_stream_url": "https://www.qq.test.com",
+        "online_count": 1,
+        "subscribe_count": 1
+    }
+}"#;
+
+#[test]
+fn the_official_sample_with_the_status_typo_still_decodes_into_status() {
+    let raw: Value = serde_json::from_str(OFFICIAL_GET_LIVING_INFO_SAMPLE).unwrap();
+    assert!(
+        raw["living_info"].get("status ").is_some() && raw["living_info"].get("status").is_none(),
+        "the test runs on the typo"
+    );
+    let r: GetLivingInfoResponse =
+        serde_json::from_str(OFFICIAL_GET_LIVING_INFO_SAMPLE).expect("the official sample decodes");
+    let info = r.living_info.unwrap();
+    assert_eq!(
+        info.status,
+        Some(LivingStatus::Expired),
+        "the `status ` key is an alias of `status`"
+    );
+    assert_eq!(info.r#type, Some(LivingType::General));
+    assert_eq!(info.subscribe_count, Some(1));
+    // Written back, the field has its real name.
+    let written = serde_json::to_value(&info).unwrap();
+    assert_eq!(written["status"], 3);
+    assert!(written.get("status ").is_none());
+    // Apart from the key and the push_stream_url the sample shows on a type-0 live, the sample and
+    // the spec's example agree.
+    let mut sample = raw;
+    let living_info = sample["living_info"].as_object_mut().unwrap();
+    let status = living_info.remove("status ").unwrap();
+    living_info.insert("status".into(), status);
+    living_info.remove("push_stream_url");
+    assert_eq!(sample, sample_response("get_living_info"));
 }
 
 #[test]

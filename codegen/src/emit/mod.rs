@@ -71,6 +71,7 @@ fn space_items(code: &str) -> String {
         let after_item = indent == 0
             && line.ends_with(';')
             && !line.starts_with("use ")
+            && !line.starts_with("//")
             && !next.starts_with(['}', ' '])
             && next_indent == 0
             && (next.starts_with("///")

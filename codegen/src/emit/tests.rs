@@ -113,3 +113,19 @@ fn levels_show_in_the_call_and_in_rustdoc() {
         "{doc}"
     );
 }
+
+#[test]
+fn a_doc_line_ending_in_a_semicolon_stays_in_its_comment_block() {
+    let tokens: proc_macro2::TokenStream = quote::quote! {
+        #[doc = " First line;"]
+        #[doc = " second line."]
+        pub struct A;
+        pub struct B;
+    };
+    let text = super::format_rust(tokens);
+    assert!(
+        text.contains("/// First line;\n/// second line.\n"),
+        "{text}"
+    );
+    assert!(text.contains("pub struct A;\n\npub struct B;"), "{text}");
+}

@@ -62,6 +62,9 @@ impl<'a> LivingApi<'a> {
 
     /// 删除直播回放: Delete the replay of a live created by the calling app.
     ///
+    /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
+    /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (93874, 93719).
+    ///
     /// `POST /cgi-bin/living/delete_replay_data`. Official documentation: [93874](https://developer.work.weixin.qq.com/document/path/93874), third-party apps: [93719](https://developer.work.weixin.qq.com/document/path/93719).
     pub async fn delete_replay_data(
         &self,
@@ -70,7 +73,11 @@ impl<'a> LivingApi<'a> {
         self.client.send(request).await
     }
 
-    /// 获取微信观看直播凭证: Get a credential that lets a WeChat user watch a live or its replay inside WeChat.
+    /// 获取微信观看直播凭证: Get a credential (living_code) that lets a WeChat user watch a live or its replay inside WeChat, in the WeCom
+    /// live mini program (企业微信直播小程序). Only for lives created by the calling app.
+    ///
+    /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
+    /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96840, 93721).
     ///
     /// `POST /cgi-bin/living/get_living_code`. Official documentation: [93641](https://developer.work.weixin.qq.com/document/path/93641), third-party apps: [93721](https://developer.work.weixin.qq.com/document/path/93721), 代开发 apps: [96840](https://developer.work.weixin.qq.com/document/path/96840).
     pub async fn get_living_code(
@@ -81,6 +88,9 @@ impl<'a> LivingApi<'a> {
     }
 
     /// 获取成员直播ID列表: List the ids of a member's lives created by the calling app, a page at a time.
+    ///
+    /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
+    /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96834).
     ///
     /// `POST /cgi-bin/living/get_user_all_livingid`. Official documentation: [93634](https://developer.work.weixin.qq.com/document/path/93634), third-party apps: [93714](https://developer.work.weixin.qq.com/document/path/93714), 代开发 apps: [96834](https://developer.work.weixin.qq.com/document/path/96834).
     pub async fn get_user_all_livingid(
@@ -129,6 +139,9 @@ impl<'a> LivingApi<'a> {
 
     /// 获取直播详情: Get the details of a live created by the calling app.
     ///
+    /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
+    /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96835).
+    ///
     /// `GET /cgi-bin/living/get_living_info`. Official documentation: [93635](https://developer.work.weixin.qq.com/document/path/93635), third-party apps: [93715](https://developer.work.weixin.qq.com/document/path/93715), 代开发 apps: [96835](https://developer.work.weixin.qq.com/document/path/96835).
     pub async fn get_living_info(
         &self,
@@ -138,6 +151,9 @@ impl<'a> LivingApi<'a> {
     }
 
     /// 获取直播观看明细: Get who watched a live created by the calling app, a page at a time.
+    ///
+    /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
+    /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96836).
     ///
     /// `POST /cgi-bin/living/get_watch_stat`. Official documentation: [93636](https://developer.work.weixin.qq.com/document/path/93636), third-party apps: [93716](https://developer.work.weixin.qq.com/document/path/93716), 代开发 apps: [96836](https://developer.work.weixin.qq.com/document/path/96836).
     pub async fn get_watch_stat(
@@ -183,6 +199,10 @@ impl<'a> LivingApi<'a> {
     }
 
     /// 获取跳转小程序商城的直播观众信息: Resolve the ww_share_code of a viewer who jumped from a 推广产品 live to the mini-program mall.
+    /// The mini program jumped to must be bound to the corp (跳转的小程序需要与企业有绑定关系, 94442).
+    ///
+    /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
+    /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (94442).
     ///
     /// `POST /cgi-bin/living/get_living_share_info`. Official documentation: [94442](https://developer.work.weixin.qq.com/document/path/94442), third-party apps: [94578](https://developer.work.weixin.qq.com/document/path/94578).
     pub async fn get_living_share_info(

@@ -19,7 +19,7 @@ pub enum LivingType {
     LargeClass,
     /// `3` 企业培训: Corporate training.
     CorporateTraining,
-    /// `4` 活动直播: Activity live. Enables the activity_* fields and push_stream_url.
+    /// `4` 活动直播: Activity live. Enables the activity_* fields of create, and get_living_info's push_stream_url while the live has not started (93635).
     Activity,
     /// A value this version of the spec does not document.
     Unknown(i64),

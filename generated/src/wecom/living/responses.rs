@@ -100,6 +100,11 @@ impl<'de> Deserialize<'de> for DeleteReplayDataResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLivingCodeResponse {
     /// Credential for watching in WeChat. Reusable within 5 minutes; works only inside WeChat.
+    /// It opens the WeCom live mini program (企业微信直播小程序, original id gh_25e071b83ee0), from a WeChat H5 page
+    /// (the wx-open-launch-weapp open tag, username gh_25e071b83ee0) or from a mini program, at the path
+    /// `pages/watch/index?living_code=LIVING_CODE` (the live room) or
+    /// `pages/watch/index?living_code=LIVING_CODE&replay=1` (the replay), where LIVING_CODE is this value
+    /// (96840, 93721).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub living_code: Option<String>,
 }

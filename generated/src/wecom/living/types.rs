@@ -119,7 +119,8 @@ pub struct LivingInfo {
     /// Live type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LivingType>,
-    /// Push (RTMP) URL. Present only for an activity live (type 4) that has not started.
+    /// Push-stream (推流) URL of an activity live. get_living_info returns it only when type is 4 (活动直播) and the
+    /// live has not started yet (待开播); other lives have no such field (93635).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_stream_url: Option<String>,
     /// Viewers online now.
