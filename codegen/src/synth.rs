@@ -4,20 +4,21 @@
 
 use serde_json::{json, Map, Value};
 use wxlive_runtime::constraint::Subject;
+use wxlive_runtime::fixture::relative;
 
-use crate::ir::{Check, Domain, Endpoint, Field, Literal, TypeRef};
+use crate::ir::{Check, Domain, Endpoint, Field, Literal, RuleKind, TypeRef};
 
-/// A far-future timestamp (2100-01-01) for fields that must lie in the future, so fixtures stay valid.
-pub const FUTURE: i64 = 4_102_444_800;
+/// How far from now a made-up time lies when its rules allow it.
+const LEAD: i64 = 3600;
 
-/// The request fixture of `e`: its example with future timestamps moved to [`FUTURE`], or one made up
-/// from the required fields.
+/// The request fixture of `e`: its example with the times its rules make relative to now
+/// (`"$now+3600"`, resolved by the mock server when it starts), or one made up from the required fields.
 pub fn request(domain: &Domain, e: &Endpoint) -> Value {
     let mut request = e
         .example_request
         .clone()
         .unwrap_or_else(|| object(domain, &e.request, true));
-    make_timeless(&e.request, &mut request);
+    make_relative(domain, e, &mut request);
     request
 }
 
@@ -34,21 +35,106 @@ pub fn response(domain: &Domain, e: &Endpoint) -> Value {
     })
 }
 
-/// Whether some request field of `e` must lie in the future.
-pub fn has_future_fields(e: &Endpoint) -> bool {
-    e.request.iter().any(is_future)
+/// Whether some request field of `e` is a time its rules relate to now.
+pub fn has_relative_times(e: &Endpoint) -> bool {
+    e.request.iter().any(|f| time_offset(f).is_some())
 }
 
-fn is_future(f: &Field) -> bool {
-    f.constraints.iter().any(|c| c.check == Check::Future)
+/// The offset from now a value of `f` should have, when `f` is a time its rules relate to now
+/// (`future`, `min_from_now`, `max_from_now`): an hour ahead, or as close to it as the rules allow.
+fn time_offset(f: &Field) -> Option<i64> {
+    let mut relative = false;
+    let (mut low, mut high) = (i64::MIN, i64::MAX);
+    for c in &f.constraints {
+        match c.check {
+            Check::Future => {
+                relative = true;
+                low = low.max(1);
+            }
+            Check::MinFromNow(n) => {
+                relative = true;
+                low = low.max(n);
+            }
+            Check::MaxFromNow(n) => {
+                relative = true;
+                high = high.min(n);
+            }
+            _ => {}
+        }
+    }
+    relative.then(|| LEAD.max(low).min(high))
 }
 
-/// Replaces values of `future` fields by a far-future timestamp.
-fn make_timeless(fields: &[Field], value: &mut Value) {
+/// Rewrites the times of a request relative to now: the first time field found (depth first) moves to
+/// its offset ([`time_offset`]) and every other time field, at any depth, and every field a
+/// `difference` rule ties to one, moves by as much, so the example keeps its own spacing.
+fn make_relative(domain: &Domain, e: &Endpoint, value: &mut Value) {
+    if let Some((anchor, target)) = anchor(domain, &e.request, value) {
+        shift(domain, (&e.request, &e.rules), value, (anchor, target));
+    }
+}
+
+/// The value and target offset of the first time field in `value`, depth first.
+fn anchor(domain: &Domain, fields: &[Field], value: &Value) -> Option<(i64, i64)> {
+    let map = value.as_object()?;
+    fields.iter().find_map(|f| {
+        let v = map.get(&f.wire)?;
+        if let (Some(target), Some(v)) = (time_offset(f), v.as_i64()) {
+            return Some((v, target));
+        }
+        match f.ty.innermost() {
+            TypeRef::Object(o) => {
+                let nested = &domain.object(o).fields;
+                match v {
+                    Value::Array(items) => items.iter().find_map(|i| anchor(domain, nested, i)),
+                    other => anchor(domain, nested, other),
+                }
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Moves the time fields of `value` (and of the objects nested in it) from `anchor` to `target`.
+fn shift(
+    domain: &Domain,
+    (fields, rules): (&[Field], &[crate::ir::Rule]),
+    value: &mut Value,
+    (anchor, target): (i64, i64),
+) {
     let Value::Object(map) = value else { return };
-    for f in fields.iter().filter(|f| is_future(f)) {
-        if map.contains_key(&f.wire) {
-            map.insert(f.wire.clone(), json!(FUTURE));
+    let mut moved: Vec<&str> = fields
+        .iter()
+        .filter(|f| time_offset(f).is_some())
+        .map(|f| f.wire.as_str())
+        .collect();
+    for rule in rules {
+        if let RuleKind::Difference { field, minus, .. } = &rule.kind {
+            for (a, b) in [(field, minus), (minus, field)] {
+                if moved.contains(&a.wire.as_str()) && !moved.contains(&b.wire.as_str()) {
+                    moved.push(&b.wire);
+                }
+            }
+        }
+    }
+    for wire in moved {
+        if let Some(v) = map.get(wire).and_then(Value::as_i64) {
+            let offset = target.saturating_add(v.saturating_sub(anchor));
+            map.insert(wire.to_owned(), json!(relative(offset)));
+        }
+    }
+    for f in fields {
+        let TypeRef::Object(o) = f.ty.innermost() else {
+            continue;
+        };
+        let object = domain.object(o);
+        let nested = (object.fields.as_slice(), object.rules.as_slice());
+        match map.get_mut(&f.wire) {
+            Some(Value::Array(items)) => items
+                .iter_mut()
+                .for_each(|i| shift(domain, nested, i, (anchor, target))),
+            Some(other) => shift(domain, nested, other, (anchor, target)),
+            None => {}
         }
     }
 }
@@ -67,8 +153,8 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
     match ty {
         TypeRef::String => Value::String(text(f)),
         TypeRef::I32 | TypeRef::I64 => {
-            if is_future(f) {
-                return json!(FUTURE);
+            if let Some(offset) = time_offset(f) {
+                return json!(relative(offset));
             }
             let min = bound(|c| match c {
                 Check::Min(n) => Some(*n),

@@ -7,6 +7,7 @@
 //! the code generator uses that subset to check the spec's examples with the very same rules.
 
 pub mod constraint;
+pub mod fixture;
 pub mod meta;
 pub mod mock_spec;
 pub mod secret;

@@ -706,6 +706,13 @@ mod wxa {
             .await
             .unwrap();
         assert!(!rooms.room_info.is_empty(), "{rooms:?}");
+        // The fixture's room is live now: its times are relative to when the mock started.
+        let room = &rooms.room_info[0];
+        let now = wxlive_tests::unix_in(0);
+        assert!(
+            room.start_time.unwrap() <= now && now < room.end_time.unwrap(),
+            "{room:?} at {now}"
+        );
         let replays = client
             .broadcast()
             .get_replay(&GetReplayRequest {
@@ -719,7 +726,7 @@ mod wxa {
         assert_eq!(
             server.tokens_issued(),
             1,
-            "its own token endpoint (cgi-bin/token)"
+            "its own token endpoint (stable_token)"
         );
         let wrong = WxaClient::builder()
             .credentials(id, "nope")

@@ -29,8 +29,8 @@ pub fn endpoint_fixture(ctx: &Ctx<'_>, e: &Endpoint) -> GeneratedFile {
         if e.method == crate::ir::Method::Get { "GET" } else { "POST" },
         e.path,
         if e.example_request.is_some() { "the spec's example" } else { "synthesised from the types" },
-        if synth::has_future_fields(e) {
-            "; future timestamps moved to 2100-01-01 so it stays valid"
+        if synth::has_relative_times(e) {
+            "; times written `$now+<seconds>` are relative to when the mock server starts"
         } else {
             ""
         }

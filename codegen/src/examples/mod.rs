@@ -5,6 +5,7 @@
 mod callback;
 
 use serde_json::Value;
+use wxlive_runtime::fixture;
 use wxlive_runtime::validate::Profile;
 use wxlive_runtime::Validator;
 
@@ -28,6 +29,7 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for e in &domain.endpoints {
         let base = format!("endpoints.{}.examples", e.name);
+        let before_example = problems.len();
         if let Some(req) = &e.example_request {
             let mut ctx = Ctx {
                 domain,
@@ -51,26 +53,11 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
             }
             ctx.object(&request, &e.request, &e.rules, "");
             ctx.finish(&format!("{base}.request"), &mut problems);
-        } else {
-            // The fixture made up from the types must satisfy the rules like an example would.
-            let mut ctx = Ctx {
-                domain,
-                problems: Vec::new(),
-                validator: Validator::timeless().profile(Profile::Strict),
-                request: true,
-            };
-            ctx.object(&crate::synth::request(domain, e), &e.request, &e.rules, "");
-            let mut found = Vec::new();
-            ctx.finish("", &mut found);
-            for (path, message) in found {
-                problems.push((
-                    format!("endpoints.{}", e.name),
-                    format!(
-                        "no valid request fixture can be made up from the types (`{path}`: {message}); \
-                         add `examples.request`"
-                    ),
-                ));
-            }
+        }
+        // The request fixture the mock serves (the example, or one made up, with its times relative to
+        // now) must keep every rule, time rules included; checked once the example itself is clean.
+        if problems.len() == before_example {
+            problems.extend(served_request_problems(domain, e));
         }
         if let Some(resp) = &e.example_response {
             let mut ctx = Ctx {
@@ -103,6 +90,43 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
         }
     }
     problems
+}
+
+/// A fixed "now" for checking fixtures whose times are relative to now.
+const CHECKED_AT: i64 = 1_800_000_000;
+
+/// Problems of the request fixture of `e` as the mock serves it, resolved at [`CHECKED_AT`].
+fn served_request_problems(domain: &ir::Domain, e: &ir::Endpoint) -> Vec<(String, String)> {
+    let mut served = crate::synth::request(domain, e);
+    wxlive_runtime::fixture::resolve_times(&mut served, CHECKED_AT);
+    if let Value::Object(map) = &mut served {
+        for c in &e.constants {
+            map.remove(&c.wire);
+        }
+    }
+    let mut ctx = Ctx {
+        domain,
+        problems: Vec::new(),
+        validator: Validator::at(CHECKED_AT).profile(Profile::Strict),
+        request: true,
+    };
+    ctx.object(&served, &e.request, &e.rules, "");
+    let mut found = Vec::new();
+    ctx.finish("", &mut found);
+    let fix = if e.example_request.is_some() {
+        "fix `examples.request` (its times are moved relative to now, keeping their spacing)"
+    } else {
+        "add `examples.request`"
+    };
+    found
+        .into_iter()
+        .map(|(path, message)| {
+            (
+                format!("endpoints.{}", e.name),
+                format!("the request fixture breaks a rule (`{path}`: {message}); {fix}"),
+            )
+        })
+        .collect()
 }
 
 fn literal_matches(v: &Value, lit: &Literal) -> bool {
@@ -229,6 +253,8 @@ impl Ctx<'_> {
     fn value(&mut self, v: &Value, ty: &TypeRef, path: &str) {
         let ok = match ty {
             TypeRef::String => v.is_string(),
+            // A time relative to now (`"$now+3600"`) is an integer once the mock resolves it.
+            TypeRef::I32 | TypeRef::I64 if v.as_str().and_then(fixture::offset).is_some() => true,
             TypeRef::I32 => v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
             TypeRef::I64 => v.as_i64().is_some(),
             TypeRef::Decimal => {

@@ -2,13 +2,13 @@
 //! ([`wxlive_runtime::constraint::KINDS`]). The constraint keys are not listed here: they are read, and
 //! described in the JSON Schema of the format, from the vocabulary.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use schemars::JsonSchema;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use wxlive_runtime::constraint::{Check, KindInfo, Param, ParamType, KINDS};
+use wxlive_runtime::wire::Key;
 
 use super::error::closest;
 use super::model::Sourced;
@@ -107,15 +107,30 @@ impl<'de> Visitor<'de> for FieldVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
         let mut field = Field::default();
         let (mut has_type, mut has_doc) = (false, false);
-        let mut seen = BTreeSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
-                // Rejected while reading the value, so the error's path ends in the key.
-                return map.next_value_seed(Reject(format!(
-                    "duplicate key `{key}`: expected each key at most once"
-                )));
+        // Keys seen so far, as bits: the field's own keys, then the constraint kinds.
+        let mut seen: u64 = 0;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key = key.as_str();
+            let bit = OWN_KEYS
+                .iter()
+                .position(|k| *k == key)
+                .or_else(|| {
+                    KINDS
+                        .iter()
+                        .position(|k| k.key == key)
+                        .map(|i| i + OWN_KEYS.len())
+                })
+                .map(|i| 1u64 << i.min(63));
+            if let Some(bit) = bit {
+                if seen & bit != 0 {
+                    // Rejected while reading the value, so the error's path ends in the key.
+                    return map.next_value_seed(Reject(format!(
+                        "duplicate key `{key}`: expected each key at most once"
+                    )));
+                }
+                seen |= bit;
             }
-            match key.as_str() {
+            match key {
                 "type" => {
                     field.ty = map.next_value()?;
                     has_type = true;

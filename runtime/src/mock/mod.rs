@@ -80,6 +80,13 @@ pub fn check<R: DeserializeOwned + Validate>(
     validator.finish().map(drop).map_err(|e| e.to_string())
 }
 
+/// The current Unix time in seconds.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// Whether rules relative to the current time (`future`, `min_from_now`, ...) are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeRules {
@@ -237,7 +244,11 @@ impl MockServer {
                 }
             };
             let fixture: Value = match serde_json::from_str(r.fixture) {
-                Ok(fixture) => fixture,
+                Ok(mut fixture) => {
+                    // `"$now+3600"` and the like become times relative to this start.
+                    crate::fixture::resolve_times(&mut fixture, unix_now());
+                    fixture
+                }
                 Err(e) => {
                     problems.push(format!("the fixture of `{op}` is not JSON: {e}"));
                     Value::Null
