@@ -104,7 +104,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
             _ => quote!(#n: Option<#ty>,),
         }
     });
-    let setters = e.request.iter().map(setter);
+    let setters = e.request.iter().map(|f| setter(f, &name));
     let assigns = e.request.iter().map(|f| {
         let n = ident(&f.rust);
         match storage(f, Mode::Request) {
@@ -191,9 +191,15 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     }
 }
 
-fn setter(f: &Field) -> TokenStream {
+/// The builder's setter of `f`; its doc links to the field's (which states the rules) rather than
+/// repeating it.
+fn setter(f: &Field, request: &proc_macro2::Ident) -> TokenStream {
     let n = ident(&f.rust);
-    let doc = super::fields::field_doc(f);
+    let doc = docs::outer(&[format!(
+        "Sets [`{}`]({request}::{n}): {}",
+        f.rust,
+        docs::text(f.doc.lines().next().unwrap_or_default())
+    )]);
     let ty = rust_type(&f.ty);
     match (storage(f, Mode::Request), &f.ty) {
         (Storage::List, TypeRef::List(item)) => {

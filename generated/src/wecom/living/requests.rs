@@ -94,85 +94,67 @@ pub struct CreateRequestBuilder {
 }
 
 impl CreateRequestBuilder {
-    /// userid of the anchor.
-    ///
-    /// Required.
+    /// Sets [`anchor_userid`](CreateRequest::anchor_userid): userid of the anchor.
     pub fn anchor_userid(mut self, value: impl Into<String>) -> Self {
         self.anchor_userid = Some(value.into());
         self
     }
 
-    /// Title.
-    ///
-    /// Required.
-    /// At most 20 characters (a Chinese character counts one). Rule source: 96837.
+    /// Sets [`theme`](CreateRequest::theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
         self
     }
 
-    /// Start time, Unix seconds.
-    ///
-    /// Required.
-    /// Product rule (enforced by the strict profile only): Must be later than now (Unix seconds). Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): the start lies in the future; the official page states no such rule.
+    /// Sets [`living_start`](CreateRequest::living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
         self.living_start = Some(value);
         self
     }
 
-    /// Duration in seconds.
-    ///
-    /// Required.
-    /// Product rule (enforced by the strict profile only): At least 60. Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): at least 1 minute; the official page gives no minimum.
+    /// Sets [`living_duration`](CreateRequest::living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
         self.living_duration = Some(value);
         self
     }
 
-    /// Live type.
-    ///
-    /// Server default when left out: `0`.
+    /// Sets [`type`](CreateRequest::r#type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
         self.r#type = Some(value);
         self
     }
 
-    /// Introduction. Has no effect for an activity live (type 4); use activity_detail.description.
-    ///
-    /// At most 100 characters (a Chinese character counts one). Rule source: 96837.
+    /// Sets [`description`](CreateRequest::description): Introduction. Has no effect for an activity live (type 4); use activity_detail.description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// agentid of the installed app. Only old third-party multi-app suites must send it.
+    /// Sets [`agentid`](CreateRequest::agentid): agentid of the installed app. Only old third-party multi-app suites must send it.
     pub fn agentid(mut self, value: i32) -> Self {
         self.agentid = Some(value);
         self
     }
 
-    /// How many seconds before living_start viewers are reminded.
-    ///
-    /// At least 0. Rule source: 96837.
-    /// Server default when left out: `0`.
+    /// Sets [`remind_time`](CreateRequest::remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
         self.remind_time = Some(value);
         self
     }
 
-    /// mediaid of the room cover image (activity live only).
+    /// Sets [`activity_cover_mediaid`](CreateRequest::activity_cover_mediaid): mediaid of the room cover image (activity live only).
     pub fn activity_cover_mediaid(mut self, value: impl Into<String>) -> Self {
         self.activity_cover_mediaid = Some(value.into());
         self
     }
 
-    /// mediaid of the share-card image (activity live only).
+    /// Sets [`activity_share_mediaid`](CreateRequest::activity_share_mediaid): mediaid of the share-card image (activity live only).
     pub fn activity_share_mediaid(mut self, value: impl Into<String>) -> Self {
         self.activity_share_mediaid = Some(value.into());
         self
     }
 
-    /// Activity details (activity live only).
+    /// Sets [`activity_detail`](CreateRequest::activity_detail): Activity details (activity live only).
     pub fn activity_detail(mut self, value: ActivityDetail) -> Self {
         self.activity_detail = Some(value);
         self
@@ -358,51 +340,43 @@ pub struct ModifyRequestBuilder {
 }
 
 impl ModifyRequestBuilder {
-    /// Live id.
-    ///
-    /// Required.
+    /// Sets [`livingid`](ModifyRequest::livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
     }
 
-    /// Title.
-    ///
-    /// At most 60 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 93640.
+    /// Sets [`theme`](ModifyRequest::theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
         self
     }
 
-    /// Start time, Unix seconds.
+    /// Sets [`living_start`](ModifyRequest::living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
         self.living_start = Some(value);
         self
     }
 
-    /// Duration in seconds.
+    /// Sets [`living_duration`](ModifyRequest::living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
         self.living_duration = Some(value);
         self
     }
 
-    /// Live type.
+    /// Sets [`type`](ModifyRequest::r#type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
         self.r#type = Some(value);
         self
     }
 
-    /// Introduction.
-    ///
-    /// At most 300 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 93640.
+    /// Sets [`description`](ModifyRequest::description): Introduction.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// How many seconds before living_start viewers are reminded.
-    ///
-    /// At least 0. Rule source: 93640.
+    /// Sets [`remind_time`](ModifyRequest::remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
         self.remind_time = Some(value);
         self
@@ -485,9 +459,7 @@ pub struct CancelRequestBuilder {
 }
 
 impl CancelRequestBuilder {
-    /// Live id.
-    ///
-    /// Required.
+    /// Sets [`livingid`](CancelRequest::livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
@@ -551,9 +523,7 @@ pub struct DeleteReplayDataRequestBuilder {
 }
 
 impl DeleteReplayDataRequestBuilder {
-    /// Live id.
-    ///
-    /// Required.
+    /// Sets [`livingid`](DeleteReplayDataRequest::livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
@@ -623,17 +593,13 @@ pub struct GetLivingCodeRequestBuilder {
 }
 
 impl GetLivingCodeRequestBuilder {
-    /// Live id.
-    ///
-    /// Required.
+    /// Sets [`livingid`](GetLivingCodeRequest::livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
     }
 
-    /// The WeChat user's openid.
-    ///
-    /// Required.
+    /// Sets [`openid`](GetLivingCodeRequest::openid): The WeChat user's openid.
     pub fn openid(mut self, value: impl Into<String>) -> Self {
         self.openid = Some(value.into());
         self
@@ -711,25 +677,19 @@ pub struct GetUserAllLivingidRequestBuilder {
 }
 
 impl GetUserAllLivingidRequestBuilder {
-    /// userid of a corp member.
-    ///
-    /// Required.
+    /// Sets [`userid`](GetUserAllLivingidRequest::userid): userid of a corp member.
     pub fn userid(mut self, value: impl Into<String>) -> Self {
         self.userid = Some(value.into());
         self
     }
 
-    /// Paging cursor. Leave it out on the first call; then send the previous next_cursor.
+    /// Sets [`cursor`](GetUserAllLivingidRequest::cursor): Paging cursor. Leave it out on the first call; then send the previous next_cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
-    /// Page size (the page suggests 20).
-    ///
-    /// At least 1. Rule source: 93634.
-    /// At most 100. Rule source: 93634.
-    /// Server default when left out: `100`.
+    /// Sets [`limit`](GetUserAllLivingidRequest::limit): Page size (the page suggests 20).
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -806,9 +766,7 @@ pub struct GetLivingInfoRequestBuilder {
 }
 
 impl GetLivingInfoRequestBuilder {
-    /// Live id.
-    ///
-    /// Required.
+    /// Sets [`livingid`](GetLivingInfoRequest::livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
@@ -880,15 +838,13 @@ pub struct GetWatchStatRequestBuilder {
 }
 
 impl GetWatchStatRequestBuilder {
-    /// Live id.
-    ///
-    /// Required.
+    /// Sets [`livingid`](GetWatchStatRequest::livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
     }
 
-    /// Paging key: "0" or left out on the first call, then the previous response's next_key.
+    /// Sets [`next_key`](GetWatchStatRequest::next_key): Paging key: "0" or left out on the first call, then the previous response's next_key.
     pub fn next_key(mut self, value: impl Into<String>) -> Self {
         self.next_key = Some(value.into());
         self
@@ -954,9 +910,7 @@ pub struct GetLivingShareInfoRequestBuilder {
 }
 
 impl GetLivingShareInfoRequestBuilder {
-    /// The ww_share_code from the mini-program path. Valid for 5 minutes.
-    ///
-    /// Required.
+    /// Sets [`ww_share_code`](GetLivingShareInfoRequest::ww_share_code): The ww_share_code from the mini-program path. Valid for 5 minutes.
     pub fn ww_share_code(mut self, value: impl Into<String>) -> Self {
         self.ww_share_code = Some(value.into());
         self

@@ -174,147 +174,109 @@ pub struct CreateRoomRequestBuilder {
 }
 
 impl CreateRoomRequestBuilder {
-    /// Room name.
-    ///
-    /// Required.
-    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
+    /// Sets [`name`](CreateRoomRequest::name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
-    ///
-    /// Required.
+    /// Sets [`cover_img`](CreateRoomRequest::cover_img): mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
         self.cover_img = Some(value.into());
         self
     }
 
-    /// Start time, Unix seconds.
-    ///
-    /// Required.
-    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后.
-    /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
+    /// Sets [`start_time`](CreateRoomRequest::start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
 
-    /// End time, Unix seconds: 30 minutes to 24 hours after startTime.
-    ///
-    /// Required.
+    /// Sets [`end_time`](CreateRoomRequest::end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
 
-    /// Anchor nickname.
-    ///
-    /// Required.
-    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
+    /// Sets [`anchor_name`](CreateRoomRequest::anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
     }
 
-    /// The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
-    ///
-    /// Required.
+    /// Sets [`anchor_wechat`](CreateRoomRequest::anchor_wechat): The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
         self.anchor_wechat = Some(value.into());
         self
     }
 
-    /// The sub-anchor's WeChat ID; same real-name rule.
+    /// Sets [`sub_anchor_wechat`](CreateRoomRequest::sub_anchor_wechat): The sub-anchor's WeChat ID; same real-name rule.
     pub fn sub_anchor_wechat(mut self, value: impl Into<String>) -> Self {
         self.sub_anchor_wechat = Some(value.into());
         self
     }
 
-    /// The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
+    /// Sets [`creater_wechat`](CreateRoomRequest::creater_wechat): The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
     pub fn creater_wechat(mut self, value: impl Into<String>) -> Self {
         self.creater_wechat = Some(value.into());
         self
     }
 
-    /// mediaID of the share image. 800×640, at most 1 MB.
-    ///
-    /// Required.
+    /// Sets [`share_img`](CreateRoomRequest::share_img): mediaID of the share image. 800×640, at most 1 MB.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
         self.share_img = Some(value.into());
         self
     }
 
-    /// mediaID of the 购物直播频道 cover. 800×800, at most 100 KB.
-    ///
-    /// Required.
+    /// Sets [`feeds_img`](CreateRoomRequest::feeds_img): mediaID of the 购物直播频道 cover. 800×800, at most 100 KB.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
         self.feeds_img = Some(value.into());
         self
     }
 
-    /// Official listing (官方收录) on (true) or off (false).
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`is_feeds_public`](CreateRoomRequest::is_feeds_public): Official listing (官方收录) on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
         self.is_feeds_public = Some(value);
         self
     }
 
-    /// Room type.
-    ///
-    /// Required.
+    /// Sets [`live_type`](CreateRoomRequest::live_type): Room type.
     pub fn live_type(mut self, value: RoomType) -> Self {
         self.live_type = Some(value);
         self
     }
 
-    /// Turn likes off (true). Cannot be re-enabled after the live starts.
-    ///
-    /// Required.
+    /// Sets [`close_like`](CreateRoomRequest::close_like): Turn likes off (true). Cannot be re-enabled after the live starts.
     pub fn close_like(mut self, value: bool) -> Self {
         self.close_like = Some(value);
         self
     }
 
-    /// Turn the goods shelf off (true). Cannot be re-enabled after the live starts.
-    ///
-    /// Required.
+    /// Sets [`close_goods`](CreateRoomRequest::close_goods): Turn the goods shelf off (true). Cannot be re-enabled after the live starts.
     pub fn close_goods(mut self, value: bool) -> Self {
         self.close_goods = Some(value);
         self
     }
 
-    /// Turn comments off (true). Cannot be re-enabled after the live starts.
-    ///
-    /// Required.
+    /// Sets [`close_comment`](CreateRoomRequest::close_comment): Turn comments off (true). Cannot be re-enabled after the live starts.
     pub fn close_comment(mut self, value: bool) -> Self {
         self.close_comment = Some(value);
         self
     }
 
-    /// Turn replay off (true). Can be turned on after the start (update_replay).
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`close_replay`](CreateRoomRequest::close_replay): Turn replay off (true). Can be turned on after the start (update_replay).
     pub fn close_replay(mut self, value: bool) -> Self {
         self.close_replay = Some(value);
         self
     }
 
-    /// Turn sharing off (true). Cannot be changed after the live starts.
-    ///
-    /// Server default when left out: `0`.
+    /// Sets [`close_share`](CreateRoomRequest::close_share): Turn sharing off (true). Cannot be changed after the live starts.
     pub fn close_share(mut self, value: bool) -> Self {
         self.close_share = Some(value);
         self
     }
 
-    /// Turn customer service off (true). Can be turned on after the start (update_kf).
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`close_kf`](CreateRoomRequest::close_kf): Turn customer service off (true). Can be turned on after the start (update_kf).
     pub fn close_kf(mut self, value: bool) -> Self {
         self.close_kf = Some(value);
         self
@@ -553,20 +515,13 @@ pub struct GetLiveInfoRequestBuilder {
 }
 
 impl GetLiveInfoRequestBuilder {
-    /// Offset: 0 starts with the first room.
-    ///
-    /// Required.
-    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
+    /// Sets [`start`](GetLiveInfoRequest::start): Offset: 0 starts with the first room.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self
     }
 
-    /// Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
-    ///
-    /// Required.
-    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
-    /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
+    /// Sets [`limit`](GetLiveInfoRequest::limit): Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -699,28 +654,19 @@ pub struct GetReplayRequestBuilder {
 }
 
 impl GetReplayRequestBuilder {
-    /// Room id (snake_case `room_id` here).
-    ///
-    /// Required.
+    /// Sets [`room_id`](GetReplayRequest::room_id): Room id (snake_case `room_id` here).
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Offset: 0 starts with the first segment.
-    ///
-    /// Required.
-    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
+    /// Sets [`start`](GetReplayRequest::start): Offset: 0 starts with the first segment.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self
     }
 
-    /// Page size.
-    ///
-    /// Required.
-    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
-    /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
+    /// Sets [`limit`](GetReplayRequest::limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -847,17 +793,13 @@ pub struct ImportGoodsRequestBuilder {
 }
 
 impl ImportGoodsRequestBuilder {
-    /// Ids of approved goods of the warehouse.
-    ///
-    /// Required.
+    /// Sets [`goods_ids`](ImportGoodsRequest::goods_ids): Ids of approved goods of the warehouse.
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.goods_ids = value.into_iter().collect();
         self
     }
 
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](ImportGoodsRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -962,9 +904,7 @@ pub struct DeleteRoomRequestBuilder {
 }
 
 impl DeleteRoomRequestBuilder {
-    /// Room id (the key is `id`).
-    ///
-    /// Required.
+    /// Sets [`room_id`](DeleteRoomRequest::room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -1136,135 +1076,97 @@ pub struct EditRoomRequestBuilder {
 }
 
 impl EditRoomRequestBuilder {
-    /// Room id (the key is `id`).
-    ///
-    /// Required.
+    /// Sets [`room_id`](EditRoomRequest::room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Room name.
-    ///
-    /// Required.
-    /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
-    /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
+    /// Sets [`name`](EditRoomRequest::name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// mediaID of the background image (valid 3 days).
-    ///
-    /// Required.
+    /// Sets [`cover_img`](EditRoomRequest::cover_img): mediaID of the background image (valid 3 days).
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
         self.cover_img = Some(value.into());
         self
     }
 
-    /// Start time, Unix seconds.
-    ///
-    /// Required.
-    /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后.
-    /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
+    /// Sets [`start_time`](EditRoomRequest::start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
 
-    /// End time, Unix seconds: 30 minutes to 24 hours after startTime.
-    ///
-    /// Required.
+    /// Sets [`end_time`](EditRoomRequest::end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
 
-    /// Anchor nickname.
-    ///
-    /// Required.
-    /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
-    /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
+    /// Sets [`anchor_name`](EditRoomRequest::anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
     }
 
-    /// The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
-    ///
-    /// Required.
+    /// Sets [`anchor_wechat`](EditRoomRequest::anchor_wechat): The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
         self.anchor_wechat = Some(value.into());
         self
     }
 
-    /// mediaID of the share image.
-    ///
-    /// Required.
+    /// Sets [`share_img`](EditRoomRequest::share_img): mediaID of the share image.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
         self.share_img = Some(value.into());
         self
     }
 
-    /// mediaID of the 购物直播频道 cover.
-    ///
-    /// Required.
+    /// Sets [`feeds_img`](EditRoomRequest::feeds_img): mediaID of the 购物直播频道 cover.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
         self.feeds_img = Some(value.into());
         self
     }
 
-    /// Official listing on (true) or off (false).
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`is_feeds_public`](EditRoomRequest::is_feeds_public): Official listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
         self.is_feeds_public = Some(value);
         self
     }
 
-    /// Turn likes off (true).
-    ///
-    /// Required.
+    /// Sets [`close_like`](EditRoomRequest::close_like): Turn likes off (true).
     pub fn close_like(mut self, value: bool) -> Self {
         self.close_like = Some(value);
         self
     }
 
-    /// Turn the goods shelf off (true).
-    ///
-    /// Required.
+    /// Sets [`close_goods`](EditRoomRequest::close_goods): Turn the goods shelf off (true).
     pub fn close_goods(mut self, value: bool) -> Self {
         self.close_goods = Some(value);
         self
     }
 
-    /// Turn comments off (true).
-    ///
-    /// Required.
+    /// Sets [`close_comment`](EditRoomRequest::close_comment): Turn comments off (true).
     pub fn close_comment(mut self, value: bool) -> Self {
         self.close_comment = Some(value);
         self
     }
 
-    /// Turn replay off (true).
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`close_replay`](EditRoomRequest::close_replay): Turn replay off (true).
     pub fn close_replay(mut self, value: bool) -> Self {
         self.close_replay = Some(value);
         self
     }
 
-    /// Turn sharing off (true).
-    ///
-    /// Server default when left out: `0`.
+    /// Sets [`close_share`](EditRoomRequest::close_share): Turn sharing off (true).
     pub fn close_share(mut self, value: bool) -> Self {
         self.close_share = Some(value);
         self
     }
 
-    /// Turn customer service off (true).
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`close_kf`](EditRoomRequest::close_kf): Turn customer service off (true).
     pub fn close_kf(mut self, value: bool) -> Self {
         self.close_kf = Some(value);
         self
@@ -1491,9 +1393,7 @@ pub struct GetPushUrlRequestBuilder {
 }
 
 impl GetPushUrlRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](GetPushUrlRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -1571,15 +1471,13 @@ pub struct GetSharedCodeRequestBuilder {
 }
 
 impl GetSharedCodeRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](GetSharedCodeRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
+    /// Sets [`params`](GetSharedCodeRequest::params): Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.params = Some(value.into());
         self
@@ -1654,17 +1552,13 @@ pub struct AddAssistantRequestBuilder {
 }
 
 impl AddAssistantRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](AddAssistantRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// The assistants to add.
-    ///
-    /// Required.
+    /// Sets [`users`](AddAssistantRequest::users): The assistants to add.
     pub fn users(mut self, value: impl IntoIterator<Item = AssistantUser>) -> Self {
         self.users = value.into_iter().collect();
         self
@@ -1739,25 +1633,19 @@ pub struct ModifyAssistantRequestBuilder {
 }
 
 impl ModifyAssistantRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](ModifyAssistantRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// The assistant's WeChat ID.
-    ///
-    /// Required.
+    /// Sets [`username`](ModifyAssistantRequest::username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
 
-    /// New nickname.
-    ///
-    /// Required.
+    /// Sets [`nickname`](ModifyAssistantRequest::nickname): New nickname.
     pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
         self
@@ -1828,17 +1716,13 @@ pub struct RemoveAssistantRequestBuilder {
 }
 
 impl RemoveAssistantRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](RemoveAssistantRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// The assistant's WeChat ID.
-    ///
-    /// Required.
+    /// Sets [`username`](RemoveAssistantRequest::username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -1902,9 +1786,7 @@ pub struct GetAssistantListRequestBuilder {
 }
 
 impl GetAssistantListRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](GetAssistantListRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -1974,17 +1856,13 @@ pub struct AddSubAnchorRequestBuilder {
 }
 
 impl AddSubAnchorRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](AddSubAnchorRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// The sub-anchor's WeChat ID.
-    ///
-    /// Required.
+    /// Sets [`username`](AddSubAnchorRequest::username): The sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -2070,17 +1948,13 @@ pub struct ModifySubAnchorRequestBuilder {
 }
 
 impl ModifySubAnchorRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](ModifySubAnchorRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// The new sub-anchor's WeChat ID.
-    ///
-    /// Required.
+    /// Sets [`username`](ModifySubAnchorRequest::username): The new sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -2161,9 +2035,7 @@ pub struct DeleteSubAnchorRequestBuilder {
 }
 
 impl DeleteSubAnchorRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](DeleteSubAnchorRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -2224,9 +2096,7 @@ pub struct GetSubAnchorRequestBuilder {
 }
 
 impl GetSubAnchorRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](GetSubAnchorRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -2297,17 +2167,13 @@ pub struct UpdateFeedPublicRequestBuilder {
 }
 
 impl UpdateFeedPublicRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](UpdateFeedPublicRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Listing on (true) or off (false).
-    ///
-    /// Required.
+    /// Sets [`is_feeds_public`](UpdateFeedPublicRequest::is_feeds_public): Listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
         self.is_feeds_public = Some(value);
         self
@@ -2376,17 +2242,13 @@ pub struct UpdateReplayRequestBuilder {
 }
 
 impl UpdateReplayRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](UpdateReplayRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Replay off (true) or on (false).
-    ///
-    /// Required.
+    /// Sets [`close_replay`](UpdateReplayRequest::close_replay): Replay off (true) or on (false).
     pub fn close_replay(mut self, value: bool) -> Self {
         self.close_replay = Some(value);
         self
@@ -2455,17 +2317,13 @@ pub struct UpdateKfRequestBuilder {
 }
 
 impl UpdateKfRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](UpdateKfRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Customer service off (true) or on (false).
-    ///
-    /// Required.
+    /// Sets [`close_kf`](UpdateKfRequest::close_kf): Customer service off (true) or on (false).
     pub fn close_kf(mut self, value: bool) -> Self {
         self.close_kf = Some(value);
         self
@@ -2534,17 +2392,13 @@ pub struct UpdateCommentRequestBuilder {
 }
 
 impl UpdateCommentRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](UpdateCommentRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Mute everyone (true) or unmute (false).
-    ///
-    /// Required.
+    /// Sets [`ban_comment`](UpdateCommentRequest::ban_comment): Mute everyone (true) or unmute (false).
     pub fn ban_comment(mut self, value: bool) -> Self {
         self.ban_comment = Some(value);
         self
@@ -2619,25 +2473,19 @@ pub struct GoodsOnSaleRequestBuilder {
 }
 
 impl GoodsOnSaleRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](GoodsOnSaleRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Goods id.
-    ///
-    /// Required.
+    /// Sets [`goods_id`](GoodsOnSaleRequest::goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
     }
 
-    /// On the shelf (true) or off (false).
-    ///
-    /// Required.
+    /// Sets [`on_sale`](GoodsOnSaleRequest::on_sale): On the shelf (true) or off (false).
     pub fn on_sale(mut self, value: bool) -> Self {
         self.on_sale = Some(value);
         self
@@ -2733,17 +2581,13 @@ pub struct DeleteGoodsInRoomRequestBuilder {
 }
 
 impl DeleteGoodsInRoomRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](DeleteGoodsInRoomRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Goods id.
-    ///
-    /// Required.
+    /// Sets [`goods_id`](DeleteGoodsInRoomRequest::goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -2823,17 +2667,13 @@ pub struct PushGoodsRequestBuilder {
 }
 
 impl PushGoodsRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](PushGoodsRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Goods id.
-    ///
-    /// Required.
+    /// Sets [`goods_id`](PushGoodsRequest::goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -2934,17 +2774,13 @@ pub struct SortGoodsRequestBuilder {
 }
 
 impl SortGoodsRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](SortGoodsRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// The goods in their new order.
-    ///
-    /// Required.
+    /// Sets [`goods`](SortGoodsRequest::goods): The goods in their new order.
     pub fn goods(mut self, value: impl IntoIterator<Item = SortGoods>) -> Self {
         self.goods = value.into_iter().collect();
         self
@@ -3024,17 +2860,13 @@ pub struct GetGoodsVideoRequestBuilder {
 }
 
 impl GetGoodsVideoRequestBuilder {
-    /// Room id.
-    ///
-    /// Required.
+    /// Sets [`room_id`](GetGoodsVideoRequest::room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Goods id.
-    ///
-    /// Required.
+    /// Sets [`goods_id`](GetGoodsVideoRequest::goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -3130,9 +2962,7 @@ pub struct SetGoodsKeyRequestBuilder {
 }
 
 impl SetGoodsKeyRequestBuilder {
-    /// The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
-    ///
-    /// Required.
+    /// Sets [`goods_keys`](SetGoodsKeyRequest::goods_keys): The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
     pub fn goods_keys(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.goods_keys = value.into_iter().collect();
         self
@@ -3238,9 +3068,7 @@ pub struct AddGoodsRequestBuilder {
 }
 
 impl AddGoodsRequestBuilder {
-    /// The goods item.
-    ///
-    /// Required.
+    /// Sets [`goods_info`](AddGoodsRequest::goods_info): The goods item.
     pub fn goods_info(mut self, value: GoodsInfo) -> Self {
         self.goods_info = Some(value);
         self
@@ -3398,17 +3226,13 @@ pub struct ResetGoodsAuditRequestBuilder {
 }
 
 impl ResetGoodsAuditRequestBuilder {
-    /// Review id (from add_goods or audit_goods).
-    ///
-    /// Required.
+    /// Sets [`audit_id`](ResetGoodsAuditRequest::audit_id): Review id (from add_goods or audit_goods).
     pub fn audit_id(mut self, value: i64) -> Self {
         self.audit_id = Some(value);
         self
     }
 
-    /// Goods id.
-    ///
-    /// Required.
+    /// Sets [`goods_id`](ResetGoodsAuditRequest::goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -3490,9 +3314,7 @@ pub struct AuditGoodsRequestBuilder {
 }
 
 impl AuditGoodsRequestBuilder {
-    /// Goods id.
-    ///
-    /// Required.
+    /// Sets [`goods_id`](AuditGoodsRequest::goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -3586,9 +3408,7 @@ pub struct DeleteGoodsRequestBuilder {
 }
 
 impl DeleteGoodsRequestBuilder {
-    /// Goods id.
-    ///
-    /// Required.
+    /// Sets [`goods_id`](DeleteGoodsRequest::goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -3666,9 +3486,7 @@ pub struct UpdateGoodsRequestBuilder {
 }
 
 impl UpdateGoodsRequestBuilder {
-    /// The goods id and the changes.
-    ///
-    /// Required.
+    /// Sets [`goods_info`](UpdateGoodsRequest::goods_info): The goods id and the changes.
     pub fn goods_info(mut self, value: GoodsUpdateInfo) -> Self {
         self.goods_info = Some(value);
         self
@@ -3764,10 +3582,7 @@ pub struct GetGoodsWarehouseRequestBuilder {
 }
 
 impl GetGoodsWarehouseRequestBuilder {
-    /// Goods ids (a JSON array of numbers; a stringified array returns an empty list).
-    ///
-    /// Required.
-    /// At most 20 items. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态.
+    /// Sets [`goods_ids`](GetGoodsWarehouseRequest::goods_ids): Goods ids (a JSON array of numbers; a stringified array returns an empty list).
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.goods_ids = value.into_iter().collect();
         self
@@ -3856,28 +3671,19 @@ pub struct GetApprovedGoodsRequestBuilder {
 }
 
 impl GetApprovedGoodsRequestBuilder {
-    /// Start offset.
-    ///
-    /// Required.
-    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页条数起点; the page states no lower bound, so a negative offset is only advised against.
+    /// Sets [`offset`](GetApprovedGoodsRequest::offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = Some(value);
         self
     }
 
-    /// Page size.
-    ///
-    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小; the page states no minimum, so an empty page size is only advised against.
-    /// At most 100. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小，默认30，不超过100.
-    /// Server default when left out: `30`.
+    /// Sets [`limit`](GetApprovedGoodsRequest::limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// Review status to list.
-    ///
-    /// Required.
+    /// Sets [`status`](GetApprovedGoodsRequest::status): Review status to list.
     pub fn status(mut self, value: AuditStatus) -> Self {
         self.status = Some(value);
         self
@@ -3992,19 +3798,13 @@ pub struct AddRoleRequestBuilder {
 }
 
 impl AddRoleRequestBuilder {
-    /// The user's WeChat ID.
-    ///
-    /// Required.
+    /// Sets [`username`](AddRoleRequest::username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
 
-    /// Role to give.
-    ///
-    /// Required.
-    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\]，设置超级管理员将无效: the server accepts 0 but it has no effect.
-    /// At most 3. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\].
+    /// Sets [`role`](AddRoleRequest::role): Role to give.
     pub fn role(mut self, value: Role) -> Self {
         self.role = Some(value);
         self
@@ -4126,19 +3926,13 @@ pub struct DeleteRoleRequestBuilder {
 }
 
 impl DeleteRoleRequestBuilder {
-    /// The user's WeChat ID.
-    ///
-    /// Required.
+    /// Sets [`username`](DeleteRoleRequest::username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
 
-    /// Role to remove.
-    ///
-    /// Required.
-    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\]，删除超级管理员将无效: the server accepts 0 but it has no effect.
-    /// At most 3. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\].
+    /// Sets [`role`](DeleteRoleRequest::role): Role to remove.
     pub fn role(mut self, value: Role) -> Self {
         self.role = Some(value);
         self
@@ -4257,34 +4051,25 @@ pub struct GetRoleListRequestBuilder {
 }
 
 impl GetRoleListRequestBuilder {
-    /// Role filter (listed by the older doc page only; unconfirmed).
-    ///
-    /// Server default when left out: `-1`.
+    /// Sets [`role`](GetRoleListRequest::role): Role filter (listed by the older doc page only; unconfirmed).
     pub fn role(mut self, value: RoleFilter) -> Self {
         self.role = Some(value);
         self
     }
 
-    /// Start offset.
-    ///
-    /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 起始偏移量，默认0; the page states no lower bound, so a negative offset is only advised against.
-    /// Server default when left out: `0`.
+    /// Sets [`offset`](GetRoleListRequest::offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = Some(value);
         self
     }
 
-    /// Page size.
-    ///
-    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数; the page states no minimum, so an empty page size is only advised against.
-    /// At most 30. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数，最大30，默认10.
-    /// Server default when left out: `10`.
+    /// Sets [`limit`](GetRoleListRequest::limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// WeChat ID or nickname to match.
+    /// Sets [`keyword`](GetRoleListRequest::keyword): WeChat ID or nickname to match.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -4408,17 +4193,13 @@ pub struct GetFollowersRequestBuilder {
 }
 
 impl GetFollowersRequestBuilder {
-    /// Page size.
-    ///
-    /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制; the page states no minimum, so an empty page size is only advised against.
-    /// At most 2000. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制，默认200，最大2000.
-    /// Server default when left out: `200`.
+    /// Sets [`limit`](GetFollowersRequest::limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// Leave it out on the first page; then send the previous response's page_break.
+    /// Sets [`page_break`](GetFollowersRequest::page_break): Leave it out on the first page; then send the previous response's page_break.
     pub fn page_break(mut self, value: i64) -> Self {
         self.page_break = Some(value);
         self
@@ -4507,18 +4288,13 @@ pub struct PushMessageRequestBuilder {
 }
 
 impl PushMessageRequestBuilder {
-    /// The room that is now live.
-    ///
-    /// Required.
+    /// Sets [`room_id`](PushMessageRequest::room_id): The room that is now live.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Subscriber openids.
-    ///
-    /// Required.
-    /// At most 2000 items. Rule source: server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次.
+    /// Sets [`user_openid`](PushMessageRequest::user_openid): Subscriber openids.
     pub fn user_openid(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.user_openid = value.into_iter().collect();
         self

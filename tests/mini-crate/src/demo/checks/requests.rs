@@ -93,75 +93,43 @@ pub struct TextsRequestBuilder {
 }
 
 impl TextsRequestBuilder {
-    /// Required query text.
-    ///
-    /// Required.
-    /// At most 10 characters (a Chinese character counts one).
-    /// At least 2 characters.
-    /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
-    /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    /// At least width 2, where a Chinese (wide or full-width) character counts 2 and any other 1.
+    /// Sets [`q_req`](TextsRequest::q_req): Required query text.
     pub fn q_req(mut self, value: impl Into<String>) -> Self {
         self.q_req = Some(value.into());
         self
     }
 
-    /// Optional query text.
-    ///
-    /// At most 10 characters (a Chinese character counts one).
-    /// At least 1 characters.
-    /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
-    /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    /// At least width 1, where a Chinese (wide or full-width) character counts 2 and any other 1.
+    /// Sets [`q_opt`](TextsRequest::q_opt): Optional query text.
     pub fn q_opt(mut self, value: impl Into<String>) -> Self {
         self.q_opt = Some(value.into());
         self
     }
 
-    /// Required query code.
-    ///
-    /// Required.
-    /// Matches the regular expression `^[a-z]+-[0-9]+$`.
-    /// At most 12 characters (a Chinese character counts one).
+    /// Sets [`q_code`](TextsRequest::q_code): Required query code.
     pub fn q_code(mut self, value: impl Into<String>) -> Self {
         self.q_code = Some(value.into());
         self
     }
 
-    /// Required body text.
-    ///
-    /// Required.
-    /// At most 10 characters (a Chinese character counts one). Rule source: 11.
-    /// At least 2 characters. Rule source: 11.
-    /// At most 30 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 11.
-    /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: 11.
-    /// At least width 2, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: 11.
+    /// Sets [`b_req`](TextsRequest::b_req): Required body text.
     pub fn b_req(mut self, value: impl Into<String>) -> Self {
         self.b_req = Some(value.into());
         self
     }
 
-    /// Optional body text.
-    ///
-    /// At most 10 characters (a Chinese character counts one).
-    /// At least 1 characters.
-    /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
-    /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    /// At least width 1, where a Chinese (wide or full-width) character counts 2 and any other 1.
+    /// Sets [`b_opt`](TextsRequest::b_opt): Optional body text.
     pub fn b_opt(mut self, value: impl Into<String>) -> Self {
         self.b_opt = Some(value.into());
         self
     }
 
-    /// Optional body code.
-    ///
-    /// Matches the regular expression `^[0-9]{6}$`. Rule source: 11.
+    /// Sets [`b_code`](TextsRequest::b_code): Optional body code.
     pub fn b_code(mut self, value: impl Into<String>) -> Self {
         self.b_code = Some(value.into());
         self
     }
 
-    /// A type with string constraints.
+    /// Sets [`label`](TextsRequest::label): A type with string constraints.
     pub fn label(mut self, value: Label) -> Self {
         self.label = Some(value);
         self
@@ -321,27 +289,19 @@ pub struct CodesRequestBuilder {
 }
 
 impl CodesRequestBuilder {
-    /// Six digits.
-    ///
-    /// Required.
-    /// Matches the regular expression `^[0-9]{6}$`. Rule source: 11.
+    /// Sets [`code`](CodesRequest::code): Six digits.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Letters then digits.
-    ///
-    /// Matches the regular expression `^[a-z]+[0-9]+$`.
-    /// Advice (reported as a warning, never an error): At most 8 characters (a Chinese character counts one). Rule source: 11.
+    /// Sets [`tag`](CodesRequest::tag): Letters then digits.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// A note.
-    ///
-    /// Product rule (enforced by the strict profile only): At most 12 bytes of UTF-8 (a Chinese character usually counts three). Rule source: A product's own guide.
+    /// Sets [`note`](CodesRequest::note): A note.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
@@ -525,118 +485,79 @@ pub struct NumbersRequestBuilder {
 }
 
 impl NumbersRequestBuilder {
-    /// Required query i32.
-    ///
-    /// Required.
-    /// At least 1.
-    /// At most 100.
+    /// Sets [`q_i32_req`](NumbersRequest::q_i32_req): Required query i32.
     pub fn q_i32_req(mut self, value: i32) -> Self {
         self.q_i32_req = Some(value);
         self
     }
 
-    /// Optional query i32.
-    ///
-    /// At least -100.
-    /// At most 100.
+    /// Sets [`q_i32_opt`](NumbersRequest::q_i32_opt): Optional query i32.
     pub fn q_i32_opt(mut self, value: i32) -> Self {
         self.q_i32_opt = Some(value);
         self
     }
 
-    /// Required query i64.
-    ///
-    /// Required.
-    /// At least 0.
-    /// At most 9000000000.
+    /// Sets [`q_i64_req`](NumbersRequest::q_i64_req): Required query i64.
     pub fn q_i64_req(mut self, value: i64) -> Self {
         self.q_i64_req = Some(value);
         self
     }
 
-    /// Optional query i64.
-    ///
-    /// At least 10.
-    /// At most 20.
+    /// Sets [`q_i64_opt`](NumbersRequest::q_i64_opt): Optional query i64.
     pub fn q_i64_opt(mut self, value: i64) -> Self {
         self.q_i64_opt = Some(value);
         self
     }
 
-    /// Required query integer enum.
-    ///
-    /// Required.
-    /// At least 1.
-    /// At most 2.
+    /// Sets [`q_level_req`](NumbersRequest::q_level_req): Required query integer enum.
     pub fn q_level_req(mut self, value: Level) -> Self {
         self.q_level_req = Some(value);
         self
     }
 
-    /// Optional query integer enum.
-    ///
-    /// At least 2.
-    /// At most 3.
+    /// Sets [`q_level_opt`](NumbersRequest::q_level_opt): Optional query integer enum.
     pub fn q_level_opt(mut self, value: Level) -> Self {
         self.q_level_opt = Some(value);
         self
     }
 
-    /// Required body i32.
-    ///
-    /// Required.
-    /// At least 0. Rule source: 12.
-    /// At most 10. Rule source: 12.
+    /// Sets [`b_i32_req`](NumbersRequest::b_i32_req): Required body i32.
     pub fn b_i32_req(mut self, value: i32) -> Self {
         self.b_i32_req = Some(value);
         self
     }
 
-    /// Optional body i32.
-    ///
-    /// At least 1.
+    /// Sets [`b_i32_opt`](NumbersRequest::b_i32_opt): Optional body i32.
     pub fn b_i32_opt(mut self, value: i32) -> Self {
         self.b_i32_opt = Some(value);
         self
     }
 
-    /// Required body i64.
-    ///
-    /// Required.
-    /// At least -5.
-    /// At most 5.
+    /// Sets [`b_i64_req`](NumbersRequest::b_i64_req): Required body i64.
     pub fn b_i64_req(mut self, value: i64) -> Self {
         self.b_i64_req = Some(value);
         self
     }
 
-    /// Optional body i64.
-    ///
-    /// At most 1000.
+    /// Sets [`b_i64_opt`](NumbersRequest::b_i64_opt): Optional body i64.
     pub fn b_i64_opt(mut self, value: i64) -> Self {
         self.b_i64_opt = Some(value);
         self
     }
 
-    /// Required body integer enum.
-    ///
-    /// Required.
-    /// At least 1.
-    /// At most 3.
+    /// Sets [`b_level_req`](NumbersRequest::b_level_req): Required body integer enum.
     pub fn b_level_req(mut self, value: Level) -> Self {
         self.b_level_req = Some(value);
         self
     }
 
-    /// Optional body integer enum.
-    ///
-    /// At most 2.
+    /// Sets [`b_level_opt`](NumbersRequest::b_level_opt): Optional body integer enum.
     pub fn b_level_opt(mut self, value: Level) -> Self {
         self.b_level_opt = Some(value);
         self
     }
 
-    /// A type with integer constraints.
+    /// Sets [`counts`](NumbersRequest::counts): A type with integer constraints.
     pub fn counts(mut self, value: Counts) -> Self {
         self.counts = Some(value);
         self
@@ -850,63 +771,43 @@ pub struct TimesRequestBuilder {
 }
 
 impl TimesRequestBuilder {
-    /// Required query timestamp.
-    ///
-    /// Required.
-    /// Must be later than now (Unix seconds).
-    /// At least now + 60 s (Unix seconds).
-    /// At most now + 31536000 s (Unix seconds).
+    /// Sets [`q_at_req`](TimesRequest::q_at_req): Required query timestamp.
     pub fn q_at_req(mut self, value: i64) -> Self {
         self.q_at_req = Some(value);
         self
     }
 
-    /// Optional query timestamp.
-    ///
-    /// Must be later than now (Unix seconds).
-    /// At least now + 0 s (Unix seconds).
-    /// At most now + 600 s (Unix seconds).
+    /// Sets [`q_at_opt`](TimesRequest::q_at_opt): Optional query timestamp.
     pub fn q_at_opt(mut self, value: i64) -> Self {
         self.q_at_opt = Some(value);
         self
     }
 
-    /// Required body timestamp.
-    ///
-    /// Required.
-    /// Must be later than now (Unix seconds). Rule source: 13.
-    /// At least now + 600 s (Unix seconds). Rule source: 13.
-    /// At most now + 15552000 s (Unix seconds). Rule source: 13.
+    /// Sets [`b_at_req`](TimesRequest::b_at_req): Required body timestamp.
     pub fn b_at_req(mut self, value: i64) -> Self {
         self.b_at_req = Some(value);
         self
     }
 
-    /// Optional body timestamp.
-    ///
-    /// Must be later than now (Unix seconds).
+    /// Sets [`b_at_opt`](TimesRequest::b_at_opt): Optional body timestamp.
     pub fn b_at_opt(mut self, value: i64) -> Self {
         self.b_at_opt = Some(value);
         self
     }
 
-    /// Optional body timestamp with a lower bound only.
-    ///
-    /// At least now + 3600 s (Unix seconds).
+    /// Sets [`b_after`](TimesRequest::b_after): Optional body timestamp with a lower bound only.
     pub fn b_after(mut self, value: i64) -> Self {
         self.b_after = Some(value);
         self
     }
 
-    /// Optional body timestamp with an upper bound only.
-    ///
-    /// At most now + 86400 s (Unix seconds).
+    /// Sets [`b_before`](TimesRequest::b_before): Optional body timestamp with an upper bound only.
     pub fn b_before(mut self, value: i64) -> Self {
         self.b_before = Some(value);
         self
     }
 
-    /// Nested types with their own rules.
+    /// Sets [`schedule`](TimesRequest::schedule): Nested types with their own rules.
     pub fn schedule(mut self, value: Schedule) -> Self {
         self.schedule = Some(value);
         self
@@ -1047,10 +948,7 @@ pub struct PricesRequestBuilder {
 }
 
 impl PricesRequestBuilder {
-    /// Required query price.
-    ///
-    /// Required.
-    /// At most 2 digits after the decimal point.
+    /// Sets [`q_price_req`](PricesRequest::q_price_req): Required query price.
     pub fn q_price_req(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -1059,9 +957,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// Optional query price.
-    ///
-    /// At most 0 digits after the decimal point.
+    /// Sets [`q_price_opt`](PricesRequest::q_price_opt): Optional query price.
     pub fn q_price_opt(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -1070,10 +966,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// Required body price.
-    ///
-    /// Required.
-    /// At most 2 digits after the decimal point. Rule source: 14.
+    /// Sets [`b_price_req`](PricesRequest::b_price_req): Required body price.
     pub fn b_price_req(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -1082,9 +975,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// Optional body price.
-    ///
-    /// At most 3 digits after the decimal point.
+    /// Sets [`b_price_opt`](PricesRequest::b_price_opt): Optional body price.
     pub fn b_price_opt(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -1093,7 +984,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// A type with decimals.
+    /// Sets [`price`](PricesRequest::price): A type with decimals.
     pub fn price(mut self, value: Price) -> Self {
         self.price = Some(value);
         self
@@ -1239,81 +1130,55 @@ pub struct ListsRequestBuilder {
 }
 
 impl ListsRequestBuilder {
-    /// Required strings.
-    ///
-    /// Required.
-    /// At least 1 items.
-    /// At most 3 items.
+    /// Sets [`strings_req`](ListsRequest::strings_req): Required strings.
     pub fn strings_req(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.strings_req = value.into_iter().collect();
         self
     }
 
-    /// Optional strings.
-    ///
-    /// At most 5 items.
+    /// Sets [`strings_opt`](ListsRequest::strings_opt): Optional strings.
     pub fn strings_opt(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.strings_opt = value.into_iter().collect();
         self
     }
 
-    /// Required i32s.
-    ///
-    /// Required.
-    /// At least 1 items. Rule source: 15.
-    /// At most 4 items. Rule source: 15.
+    /// Sets [`i32s_req`](ListsRequest::i32s_req): Required i32s.
     pub fn i32s_req(mut self, value: impl IntoIterator<Item = i32>) -> Self {
         self.i32s_req = value.into_iter().collect();
         self
     }
 
-    /// Optional i64s.
-    ///
-    /// At least 2 items.
-    /// At most 2 items.
+    /// Sets [`i64s_opt`](ListsRequest::i64s_opt): Optional i64s.
     pub fn i64s_opt(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.i64s_opt = value.into_iter().collect();
         self
     }
 
-    /// Required integer enums.
-    ///
-    /// Required.
-    /// At least 1 items.
-    /// At most 3 items.
+    /// Sets [`levels_req`](ListsRequest::levels_req): Required integer enums.
     pub fn levels_req(mut self, value: impl IntoIterator<Item = Level>) -> Self {
         self.levels_req = value.into_iter().collect();
         self
     }
 
-    /// Optional string enums.
-    ///
-    /// At least 1 items.
-    /// At most 2 items.
+    /// Sets [`modes_opt`](ListsRequest::modes_opt): Optional string enums.
     pub fn modes_opt(mut self, value: impl IntoIterator<Item = Mode>) -> Self {
         self.modes_opt = value.into_iter().collect();
         self
     }
 
-    /// Required objects.
-    ///
-    /// Required.
-    /// At least 1 items.
-    /// At most 2 items.
+    /// Sets [`labels_req`](ListsRequest::labels_req): Required objects.
     pub fn labels_req(mut self, value: impl IntoIterator<Item = Label>) -> Self {
         self.labels_req = value.into_iter().collect();
         self
     }
 
-    /// Optional objects.
-    ///
-    /// At most 2 items.
+    /// Sets [`toggles_opt`](ListsRequest::toggles_opt): Optional objects.
     pub fn toggles_opt(mut self, value: impl IntoIterator<Item = Toggles>) -> Self {
         self.toggles_opt = value.into_iter().collect();
         self
     }
 
-    /// A type with lists.
+    /// Sets [`bundle`](ListsRequest::bundle): A type with lists.
     pub fn bundle(mut self, value: Bundle) -> Self {
         self.bundle = Some(value);
         self
@@ -1499,67 +1364,55 @@ pub struct SwitchesRequestBuilder {
 }
 
 impl SwitchesRequestBuilder {
-    /// Required query boolean.
-    ///
-    /// Required.
+    /// Sets [`q_bool_req`](SwitchesRequest::q_bool_req): Required query boolean.
     pub fn q_bool_req(mut self, value: bool) -> Self {
         self.q_bool_req = Some(value);
         self
     }
 
-    /// Optional query boolean.
+    /// Sets [`q_bool_opt`](SwitchesRequest::q_bool_opt): Optional query boolean.
     pub fn q_bool_opt(mut self, value: bool) -> Self {
         self.q_bool_opt = Some(value);
         self
     }
 
-    /// Required query flag.
-    ///
-    /// Required.
+    /// Sets [`q_flag_req`](SwitchesRequest::q_flag_req): Required query flag.
     pub fn q_flag_req(mut self, value: bool) -> Self {
         self.q_flag_req = Some(value);
         self
     }
 
-    /// Optional query flag.
-    ///
-    /// Server default when left out: `0`.
+    /// Sets [`q_flag_opt`](SwitchesRequest::q_flag_opt): Optional query flag.
     pub fn q_flag_opt(mut self, value: bool) -> Self {
         self.q_flag_opt = Some(value);
         self
     }
 
-    /// Required body boolean.
-    ///
-    /// Required.
+    /// Sets [`b_bool_req`](SwitchesRequest::b_bool_req): Required body boolean.
     pub fn b_bool_req(mut self, value: bool) -> Self {
         self.b_bool_req = Some(value);
         self
     }
 
-    /// Optional body boolean.
-    ///
-    /// Server default when left out: `false`.
+    /// Sets [`b_bool_opt`](SwitchesRequest::b_bool_opt): Optional body boolean.
     pub fn b_bool_opt(mut self, value: bool) -> Self {
         self.b_bool_opt = Some(value);
         self
     }
 
-    /// Required body flag.
-    ///
-    /// Required.
+    /// Sets [`b_flag_req`](SwitchesRequest::b_flag_req): Required body flag.
     pub fn b_flag_req(mut self, value: bool) -> Self {
         self.b_flag_req = Some(value);
         self
     }
 
-    /// Optional body flag.
+    /// Sets [`b_flag_opt`](SwitchesRequest::b_flag_opt): Optional body flag.
     pub fn b_flag_opt(mut self, value: bool) -> Self {
         self.b_flag_opt = Some(value);
         self
     }
 
-    /// A type with booleans and flags.
+    /// Sets [`toggles`](SwitchesRequest::toggles): A type with booleans and flags.
     pub fn toggles(mut self, value: Toggles) -> Self {
         self.toggles = Some(value);
         self
@@ -1702,87 +1555,79 @@ pub struct GatedRequestBuilder {
 }
 
 impl GatedRequestBuilder {
-    /// Required integer enum.
-    ///
-    /// Required.
+    /// Sets [`level_req`](GatedRequest::level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
         self.level_req = Some(value);
         self
     }
 
-    /// Optional integer enum.
+    /// Sets [`level_opt`](GatedRequest::level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
         self.level_opt = Some(value);
         self
     }
 
-    /// Required string enum.
-    ///
-    /// Required.
+    /// Sets [`mode_req`](GatedRequest::mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
         self.mode_req = Some(value);
         self
     }
 
-    /// Optional string enum.
+    /// Sets [`mode_opt`](GatedRequest::mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
         self.mode_opt = Some(value);
         self
     }
 
-    /// Required string.
-    ///
-    /// Required.
+    /// Sets [`kind_req`](GatedRequest::kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
         self.kind_req = Some(value.into());
         self
     }
 
-    /// Optional string.
+    /// Sets [`kind_opt`](GatedRequest::kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
         self.kind_opt = Some(value.into());
         self
     }
 
-    /// Required integer.
-    ///
-    /// Required.
+    /// Sets [`count_req`](GatedRequest::count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
         self.count_req = Some(value);
         self
     }
 
-    /// Optional integer.
+    /// Sets [`count_opt`](GatedRequest::count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
         self.count_opt = Some(value);
         self
     }
 
-    /// A governed string.
+    /// Sets [`extra_text`](GatedRequest::extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
         self.extra_text = Some(value.into());
         self
     }
 
-    /// A governed integer.
+    /// Sets [`extra_number`](GatedRequest::extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
         self.extra_number = Some(value);
         self
     }
 
-    /// A governed list.
+    /// Sets [`extra_list`](GatedRequest::extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.extra_list = value.into_iter().collect();
         self
     }
 
-    /// A governed flag.
+    /// Sets [`extra_flag`](GatedRequest::extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
         self.extra_flag = Some(value);
         self
     }
 
-    /// A governed object.
+    /// Sets [`extra_label`](GatedRequest::extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
         self.extra_label = Some(value);
         self
@@ -2060,87 +1905,79 @@ pub struct NeededRequestBuilder {
 }
 
 impl NeededRequestBuilder {
-    /// Required integer enum.
-    ///
-    /// Required.
+    /// Sets [`level_req`](NeededRequest::level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
         self.level_req = Some(value);
         self
     }
 
-    /// Optional integer enum.
+    /// Sets [`level_opt`](NeededRequest::level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
         self.level_opt = Some(value);
         self
     }
 
-    /// Required string enum.
-    ///
-    /// Required.
+    /// Sets [`mode_req`](NeededRequest::mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
         self.mode_req = Some(value);
         self
     }
 
-    /// Optional string enum.
+    /// Sets [`mode_opt`](NeededRequest::mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
         self.mode_opt = Some(value);
         self
     }
 
-    /// Required string.
-    ///
-    /// Required.
+    /// Sets [`kind_req`](NeededRequest::kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
         self.kind_req = Some(value.into());
         self
     }
 
-    /// Optional string.
+    /// Sets [`kind_opt`](NeededRequest::kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
         self.kind_opt = Some(value.into());
         self
     }
 
-    /// Required integer.
-    ///
-    /// Required.
+    /// Sets [`count_req`](NeededRequest::count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
         self.count_req = Some(value);
         self
     }
 
-    /// Optional integer.
+    /// Sets [`count_opt`](NeededRequest::count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
         self.count_opt = Some(value);
         self
     }
 
-    /// A governed string.
+    /// Sets [`extra_text`](NeededRequest::extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
         self.extra_text = Some(value.into());
         self
     }
 
-    /// A governed integer.
+    /// Sets [`extra_number`](NeededRequest::extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
         self.extra_number = Some(value);
         self
     }
 
-    /// A governed list.
+    /// Sets [`extra_list`](NeededRequest::extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.extra_list = value.into_iter().collect();
         self
     }
 
-    /// A governed flag.
+    /// Sets [`extra_flag`](NeededRequest::extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
         self.extra_flag = Some(value);
         self
     }
 
-    /// A governed object.
+    /// Sets [`extra_label`](NeededRequest::extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
         self.extra_label = Some(value);
         self
@@ -2311,29 +2148,25 @@ pub struct SpansRequestBuilder {
 }
 
 impl SpansRequestBuilder {
-    /// Required i64.
-    ///
-    /// Required.
+    /// Sets [`big_req`](SpansRequest::big_req): Required i64.
     pub fn big_req(mut self, value: i64) -> Self {
         self.big_req = Some(value);
         self
     }
 
-    /// Optional i64.
+    /// Sets [`big_opt`](SpansRequest::big_opt): Optional i64.
     pub fn big_opt(mut self, value: i64) -> Self {
         self.big_opt = Some(value);
         self
     }
 
-    /// Required i32.
-    ///
-    /// Required.
+    /// Sets [`small_req`](SpansRequest::small_req): Required i32.
     pub fn small_req(mut self, value: i32) -> Self {
         self.small_req = Some(value);
         self
     }
 
-    /// Optional i32.
+    /// Sets [`small_opt`](SpansRequest::small_opt): Optional i32.
     pub fn small_opt(mut self, value: i32) -> Self {
         self.small_opt = Some(value);
         self
@@ -2448,7 +2281,7 @@ pub struct StampRequestBuilder {
 }
 
 impl StampRequestBuilder {
-    /// A plain field next to the constants.
+    /// Sets [`note`](StampRequest::note): A plain field next to the constants.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
@@ -2612,22 +2445,19 @@ pub struct NamesRequestBuilder {
 }
 
 impl NamesRequestBuilder {
-    /// Cursor; empty for the first page.
+    /// Sets [`cursor`](NamesRequest::cursor): Cursor; empty for the first page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
-    /// Page size.
-    ///
-    /// At least 1.
-    /// At most 100.
+    /// Sets [`limit`](NamesRequest::limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// Only names of this mode (a string enum in the query).
+    /// Sets [`mode`](NamesRequest::mode): Only names of this mode (a string enum in the query).
     pub fn mode(mut self, value: Mode) -> Self {
         self.mode = Some(value);
         self
@@ -2721,19 +2551,13 @@ pub struct LogsRequestBuilder {
 }
 
 impl LogsRequestBuilder {
-    /// Offset of the first item.
-    ///
-    /// At least 0.
+    /// Sets [`offset`](LogsRequest::offset): Offset of the first item.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
 
-    /// Page size.
-    ///
-    /// Required.
-    /// At least 1.
-    /// At most 50.
+    /// Sets [`size`](LogsRequest::size): Page size.
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -2804,10 +2628,7 @@ pub struct LevelsRequestBuilder {
 }
 
 impl LevelsRequestBuilder {
-    /// Offset of the first item.
-    ///
-    /// Required.
-    /// At least 0.
+    /// Sets [`start`](LevelsRequest::start): Offset of the first item.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self

@@ -64,38 +64,31 @@ pub struct MakeRequestBuilder {
 }
 
 impl MakeRequestBuilder {
-    /// Name.
-    ///
-    /// Required.
-    /// At most 4 characters (a Chinese character counts one). Rule source: 3.
+    /// Sets [`name`](MakeRequest::name): Name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Colour.
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`color`](MakeRequest::color): Colour.
     pub fn color(mut self, value: Color) -> Self {
         self.color = Some(value);
         self
     }
 
-    /// Parts.
-    ///
-    /// At most 2 items.
+    /// Sets [`parts`](MakeRequest::parts): Parts.
     pub fn parts(mut self, value: impl IntoIterator<Item = Part>) -> Self {
         self.parts = value.into_iter().collect();
         self
     }
 
-    /// Glossy finish.
+    /// Sets [`glossy`](MakeRequest::glossy): Glossy finish.
     pub fn glossy(mut self, value: bool) -> Self {
         self.glossy = Some(value);
         self
     }
 
-    /// Only for blue widgets.
+    /// Sets [`blue_only`](MakeRequest::blue_only): Only for blue widgets.
     pub fn blue_only(mut self, value: impl Into<String>) -> Self {
         self.blue_only = Some(value.into());
         self
@@ -179,15 +172,13 @@ pub struct FindRequestBuilder {
 }
 
 impl FindRequestBuilder {
-    /// Widget id.
-    ///
-    /// Required.
+    /// Sets [`widget_id`](FindRequest::widget_id): Widget id.
     pub fn widget_id(mut self, value: i64) -> Self {
         self.widget_id = Some(value);
         self
     }
 
-    /// Cursor.
+    /// Sets [`cursor`](FindRequest::cursor): Cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -274,18 +265,13 @@ pub struct RegisterRequestBuilder {
 }
 
 impl RegisterRequestBuilder {
-    /// Label.
-    ///
-    /// Required.
-    /// At most 10 characters (a Chinese character counts one).
+    /// Sets [`label`](RegisterRequest::label): Label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
 
-    /// Colour.
-    ///
-    /// Server default when left out: `1`.
+    /// Sets [`color`](RegisterRequest::color): Colour.
     pub fn color(mut self, value: Color) -> Self {
         self.color = Some(value);
         self
@@ -352,9 +338,7 @@ pub struct LookupRequestBuilder {
 }
 
 impl LookupRequestBuilder {
-    /// Id.
-    ///
-    /// Required.
+    /// Sets [`gizmo_id`](LookupRequest::gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
         self.gizmo_id = Some(value.into());
         self
@@ -425,18 +409,13 @@ pub struct RenameRequestBuilder {
 }
 
 impl RenameRequestBuilder {
-    /// Id.
-    ///
-    /// Required.
+    /// Sets [`gizmo_id`](RenameRequest::gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
         self.gizmo_id = Some(value.into());
         self
     }
 
-    /// New label.
-    ///
-    /// Required.
-    /// At most 10 characters (a Chinese character counts one).
+    /// Sets [`label`](RenameRequest::label): New label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
@@ -500,9 +479,7 @@ pub struct RetireRequestBuilder {
 }
 
 impl RetireRequestBuilder {
-    /// Id.
-    ///
-    /// Required.
+    /// Sets [`gizmo_id`](RetireRequest::gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
         self.gizmo_id = Some(value.into());
         self
