@@ -196,7 +196,8 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
 fn setter(f: &Field, request: &proc_macro2::Ident) -> TokenStream {
     let n = ident(&f.rust);
     let doc = docs::outer(&[format!(
-        "Sets [`{}`]({request}::{n}): {}",
+        "Sets [`{}`]({request}#structfield.{}): {}",
+        f.rust,
         f.rust,
         docs::text(f.doc.lines().next().unwrap_or_default())
     )]);

@@ -94,67 +94,67 @@ pub struct CreateRequestBuilder {
 }
 
 impl CreateRequestBuilder {
-    /// Sets [`anchor_userid`](CreateRequest::anchor_userid): userid of the anchor.
+    /// Sets [`anchor_userid`](CreateRequest#structfield.anchor_userid): userid of the anchor.
     pub fn anchor_userid(mut self, value: impl Into<String>) -> Self {
         self.anchor_userid = Some(value.into());
         self
     }
 
-    /// Sets [`theme`](CreateRequest::theme): Title.
+    /// Sets [`theme`](CreateRequest#structfield.theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
         self
     }
 
-    /// Sets [`living_start`](CreateRequest::living_start): Start time, Unix seconds.
+    /// Sets [`living_start`](CreateRequest#structfield.living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
         self.living_start = Some(value);
         self
     }
 
-    /// Sets [`living_duration`](CreateRequest::living_duration): Duration in seconds.
+    /// Sets [`living_duration`](CreateRequest#structfield.living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
         self.living_duration = Some(value);
         self
     }
 
-    /// Sets [`type`](CreateRequest::r#type): Live type.
+    /// Sets [`type`](CreateRequest#structfield.type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
         self.r#type = Some(value);
         self
     }
 
-    /// Sets [`description`](CreateRequest::description): Introduction. Has no effect for an activity live (type 4); use activity_detail.description.
+    /// Sets [`description`](CreateRequest#structfield.description): Introduction. Has no effect for an activity live (type 4); use activity_detail.description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets [`agentid`](CreateRequest::agentid): agentid of the installed app. Only old third-party multi-app suites must send it.
+    /// Sets [`agentid`](CreateRequest#structfield.agentid): agentid of the installed app. Only old third-party multi-app suites must send it.
     pub fn agentid(mut self, value: i32) -> Self {
         self.agentid = Some(value);
         self
     }
 
-    /// Sets [`remind_time`](CreateRequest::remind_time): How many seconds before living_start viewers are reminded.
+    /// Sets [`remind_time`](CreateRequest#structfield.remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
         self.remind_time = Some(value);
         self
     }
 
-    /// Sets [`activity_cover_mediaid`](CreateRequest::activity_cover_mediaid): mediaid of the room cover image (activity live only).
+    /// Sets [`activity_cover_mediaid`](CreateRequest#structfield.activity_cover_mediaid): mediaid of the room cover image (activity live only).
     pub fn activity_cover_mediaid(mut self, value: impl Into<String>) -> Self {
         self.activity_cover_mediaid = Some(value.into());
         self
     }
 
-    /// Sets [`activity_share_mediaid`](CreateRequest::activity_share_mediaid): mediaid of the share-card image (activity live only).
+    /// Sets [`activity_share_mediaid`](CreateRequest#structfield.activity_share_mediaid): mediaid of the share-card image (activity live only).
     pub fn activity_share_mediaid(mut self, value: impl Into<String>) -> Self {
         self.activity_share_mediaid = Some(value.into());
         self
     }
 
-    /// Sets [`activity_detail`](CreateRequest::activity_detail): Activity details (activity live only).
+    /// Sets [`activity_detail`](CreateRequest#structfield.activity_detail): Activity details (activity live only).
     pub fn activity_detail(mut self, value: ActivityDetail) -> Self {
         self.activity_detail = Some(value);
         self
@@ -340,43 +340,43 @@ pub struct ModifyRequestBuilder {
 }
 
 impl ModifyRequestBuilder {
-    /// Sets [`livingid`](ModifyRequest::livingid): Live id.
+    /// Sets [`livingid`](ModifyRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
     }
 
-    /// Sets [`theme`](ModifyRequest::theme): Title.
+    /// Sets [`theme`](ModifyRequest#structfield.theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
         self
     }
 
-    /// Sets [`living_start`](ModifyRequest::living_start): Start time, Unix seconds.
+    /// Sets [`living_start`](ModifyRequest#structfield.living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
         self.living_start = Some(value);
         self
     }
 
-    /// Sets [`living_duration`](ModifyRequest::living_duration): Duration in seconds.
+    /// Sets [`living_duration`](ModifyRequest#structfield.living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
         self.living_duration = Some(value);
         self
     }
 
-    /// Sets [`type`](ModifyRequest::r#type): Live type.
+    /// Sets [`type`](ModifyRequest#structfield.type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
         self.r#type = Some(value);
         self
     }
 
-    /// Sets [`description`](ModifyRequest::description): Introduction.
+    /// Sets [`description`](ModifyRequest#structfield.description): Introduction.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets [`remind_time`](ModifyRequest::remind_time): How many seconds before living_start viewers are reminded.
+    /// Sets [`remind_time`](ModifyRequest#structfield.remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
         self.remind_time = Some(value);
         self
@@ -459,7 +459,7 @@ pub struct CancelRequestBuilder {
 }
 
 impl CancelRequestBuilder {
-    /// Sets [`livingid`](CancelRequest::livingid): Live id.
+    /// Sets [`livingid`](CancelRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
@@ -523,7 +523,7 @@ pub struct DeleteReplayDataRequestBuilder {
 }
 
 impl DeleteReplayDataRequestBuilder {
-    /// Sets [`livingid`](DeleteReplayDataRequest::livingid): Live id.
+    /// Sets [`livingid`](DeleteReplayDataRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
@@ -593,13 +593,13 @@ pub struct GetLivingCodeRequestBuilder {
 }
 
 impl GetLivingCodeRequestBuilder {
-    /// Sets [`livingid`](GetLivingCodeRequest::livingid): Live id.
+    /// Sets [`livingid`](GetLivingCodeRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
     }
 
-    /// Sets [`openid`](GetLivingCodeRequest::openid): The WeChat user's openid.
+    /// Sets [`openid`](GetLivingCodeRequest#structfield.openid): The WeChat user's openid.
     pub fn openid(mut self, value: impl Into<String>) -> Self {
         self.openid = Some(value.into());
         self
@@ -677,19 +677,19 @@ pub struct GetUserAllLivingidRequestBuilder {
 }
 
 impl GetUserAllLivingidRequestBuilder {
-    /// Sets [`userid`](GetUserAllLivingidRequest::userid): userid of a corp member.
+    /// Sets [`userid`](GetUserAllLivingidRequest#structfield.userid): userid of a corp member.
     pub fn userid(mut self, value: impl Into<String>) -> Self {
         self.userid = Some(value.into());
         self
     }
 
-    /// Sets [`cursor`](GetUserAllLivingidRequest::cursor): Paging cursor. Leave it out on the first call; then send the previous next_cursor.
+    /// Sets [`cursor`](GetUserAllLivingidRequest#structfield.cursor): Paging cursor. Leave it out on the first call; then send the previous next_cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
-    /// Sets [`limit`](GetUserAllLivingidRequest::limit): Page size (the page suggests 20).
+    /// Sets [`limit`](GetUserAllLivingidRequest#structfield.limit): Page size (the page suggests 20).
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -766,7 +766,7 @@ pub struct GetLivingInfoRequestBuilder {
 }
 
 impl GetLivingInfoRequestBuilder {
-    /// Sets [`livingid`](GetLivingInfoRequest::livingid): Live id.
+    /// Sets [`livingid`](GetLivingInfoRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
@@ -838,13 +838,13 @@ pub struct GetWatchStatRequestBuilder {
 }
 
 impl GetWatchStatRequestBuilder {
-    /// Sets [`livingid`](GetWatchStatRequest::livingid): Live id.
+    /// Sets [`livingid`](GetWatchStatRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
         self.livingid = Some(value.into());
         self
     }
 
-    /// Sets [`next_key`](GetWatchStatRequest::next_key): Paging key: "0" or left out on the first call, then the previous response's next_key.
+    /// Sets [`next_key`](GetWatchStatRequest#structfield.next_key): Paging key: "0" or left out on the first call, then the previous response's next_key.
     pub fn next_key(mut self, value: impl Into<String>) -> Self {
         self.next_key = Some(value.into());
         self
@@ -910,7 +910,7 @@ pub struct GetLivingShareInfoRequestBuilder {
 }
 
 impl GetLivingShareInfoRequestBuilder {
-    /// Sets [`ww_share_code`](GetLivingShareInfoRequest::ww_share_code): The ww_share_code from the mini-program path. Valid for 5 minutes.
+    /// Sets [`ww_share_code`](GetLivingShareInfoRequest#structfield.ww_share_code): The ww_share_code from the mini-program path. Valid for 5 minutes.
     pub fn ww_share_code(mut self, value: impl Into<String>) -> Self {
         self.ww_share_code = Some(value.into());
         self

@@ -174,109 +174,109 @@ pub struct CreateRoomRequestBuilder {
 }
 
 impl CreateRoomRequestBuilder {
-    /// Sets [`name`](CreateRoomRequest::name): Room name.
+    /// Sets [`name`](CreateRoomRequest#structfield.name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets [`cover_img`](CreateRoomRequest::cover_img): mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
+    /// Sets [`cover_img`](CreateRoomRequest#structfield.cover_img): mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
         self.cover_img = Some(value.into());
         self
     }
 
-    /// Sets [`start_time`](CreateRoomRequest::start_time): Start time, Unix seconds.
+    /// Sets [`start_time`](CreateRoomRequest#structfield.start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
 
-    /// Sets [`end_time`](CreateRoomRequest::end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
+    /// Sets [`end_time`](CreateRoomRequest#structfield.end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
 
-    /// Sets [`anchor_name`](CreateRoomRequest::anchor_name): Anchor nickname.
+    /// Sets [`anchor_name`](CreateRoomRequest#structfield.anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
     }
 
-    /// Sets [`anchor_wechat`](CreateRoomRequest::anchor_wechat): The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
+    /// Sets [`anchor_wechat`](CreateRoomRequest#structfield.anchor_wechat): The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
         self.anchor_wechat = Some(value.into());
         self
     }
 
-    /// Sets [`sub_anchor_wechat`](CreateRoomRequest::sub_anchor_wechat): The sub-anchor's WeChat ID; same real-name rule.
+    /// Sets [`sub_anchor_wechat`](CreateRoomRequest#structfield.sub_anchor_wechat): The sub-anchor's WeChat ID; same real-name rule.
     pub fn sub_anchor_wechat(mut self, value: impl Into<String>) -> Self {
         self.sub_anchor_wechat = Some(value.into());
         self
     }
 
-    /// Sets [`creater_wechat`](CreateRoomRequest::creater_wechat): The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
+    /// Sets [`creater_wechat`](CreateRoomRequest#structfield.creater_wechat): The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
     pub fn creater_wechat(mut self, value: impl Into<String>) -> Self {
         self.creater_wechat = Some(value.into());
         self
     }
 
-    /// Sets [`share_img`](CreateRoomRequest::share_img): mediaID of the share image. 800×640, at most 1 MB.
+    /// Sets [`share_img`](CreateRoomRequest#structfield.share_img): mediaID of the share image. 800×640, at most 1 MB.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
         self.share_img = Some(value.into());
         self
     }
 
-    /// Sets [`feeds_img`](CreateRoomRequest::feeds_img): mediaID of the 购物直播频道 cover. 800×800, at most 100 KB.
+    /// Sets [`feeds_img`](CreateRoomRequest#structfield.feeds_img): mediaID of the 购物直播频道 cover. 800×800, at most 100 KB.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
         self.feeds_img = Some(value.into());
         self
     }
 
-    /// Sets [`is_feeds_public`](CreateRoomRequest::is_feeds_public): Official listing (官方收录) on (true) or off (false).
+    /// Sets [`is_feeds_public`](CreateRoomRequest#structfield.is_feeds_public): Official listing (官方收录) on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
         self.is_feeds_public = Some(value);
         self
     }
 
-    /// Sets [`live_type`](CreateRoomRequest::live_type): Room type.
+    /// Sets [`live_type`](CreateRoomRequest#structfield.live_type): Room type.
     pub fn live_type(mut self, value: RoomType) -> Self {
         self.live_type = Some(value);
         self
     }
 
-    /// Sets [`close_like`](CreateRoomRequest::close_like): Turn likes off (true). Cannot be re-enabled after the live starts.
+    /// Sets [`close_like`](CreateRoomRequest#structfield.close_like): Turn likes off (true). Cannot be re-enabled after the live starts.
     pub fn close_like(mut self, value: bool) -> Self {
         self.close_like = Some(value);
         self
     }
 
-    /// Sets [`close_goods`](CreateRoomRequest::close_goods): Turn the goods shelf off (true). Cannot be re-enabled after the live starts.
+    /// Sets [`close_goods`](CreateRoomRequest#structfield.close_goods): Turn the goods shelf off (true). Cannot be re-enabled after the live starts.
     pub fn close_goods(mut self, value: bool) -> Self {
         self.close_goods = Some(value);
         self
     }
 
-    /// Sets [`close_comment`](CreateRoomRequest::close_comment): Turn comments off (true). Cannot be re-enabled after the live starts.
+    /// Sets [`close_comment`](CreateRoomRequest#structfield.close_comment): Turn comments off (true). Cannot be re-enabled after the live starts.
     pub fn close_comment(mut self, value: bool) -> Self {
         self.close_comment = Some(value);
         self
     }
 
-    /// Sets [`close_replay`](CreateRoomRequest::close_replay): Turn replay off (true). Can be turned on after the start (update_replay).
+    /// Sets [`close_replay`](CreateRoomRequest#structfield.close_replay): Turn replay off (true). Can be turned on after the start (update_replay).
     pub fn close_replay(mut self, value: bool) -> Self {
         self.close_replay = Some(value);
         self
     }
 
-    /// Sets [`close_share`](CreateRoomRequest::close_share): Turn sharing off (true). Cannot be changed after the live starts.
+    /// Sets [`close_share`](CreateRoomRequest#structfield.close_share): Turn sharing off (true). Cannot be changed after the live starts.
     pub fn close_share(mut self, value: bool) -> Self {
         self.close_share = Some(value);
         self
     }
 
-    /// Sets [`close_kf`](CreateRoomRequest::close_kf): Turn customer service off (true). Can be turned on after the start (update_kf).
+    /// Sets [`close_kf`](CreateRoomRequest#structfield.close_kf): Turn customer service off (true). Can be turned on after the start (update_kf).
     pub fn close_kf(mut self, value: bool) -> Self {
         self.close_kf = Some(value);
         self
@@ -515,13 +515,13 @@ pub struct GetLiveInfoRequestBuilder {
 }
 
 impl GetLiveInfoRequestBuilder {
-    /// Sets [`start`](GetLiveInfoRequest::start): Offset: 0 starts with the first room.
+    /// Sets [`start`](GetLiveInfoRequest#structfield.start): Offset: 0 starts with the first room.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self
     }
 
-    /// Sets [`limit`](GetLiveInfoRequest::limit): Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
+    /// Sets [`limit`](GetLiveInfoRequest#structfield.limit): Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -654,19 +654,19 @@ pub struct GetReplayRequestBuilder {
 }
 
 impl GetReplayRequestBuilder {
-    /// Sets [`room_id`](GetReplayRequest::room_id): Room id (snake_case `room_id` here).
+    /// Sets [`room_id`](GetReplayRequest#structfield.room_id): Room id (snake_case `room_id` here).
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`start`](GetReplayRequest::start): Offset: 0 starts with the first segment.
+    /// Sets [`start`](GetReplayRequest#structfield.start): Offset: 0 starts with the first segment.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self
     }
 
-    /// Sets [`limit`](GetReplayRequest::limit): Page size.
+    /// Sets [`limit`](GetReplayRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -793,13 +793,13 @@ pub struct ImportGoodsRequestBuilder {
 }
 
 impl ImportGoodsRequestBuilder {
-    /// Sets [`goods_ids`](ImportGoodsRequest::goods_ids): Ids of approved goods of the warehouse.
+    /// Sets [`goods_ids`](ImportGoodsRequest#structfield.goods_ids): Ids of approved goods of the warehouse.
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.goods_ids = value.into_iter().collect();
         self
     }
 
-    /// Sets [`room_id`](ImportGoodsRequest::room_id): Room id.
+    /// Sets [`room_id`](ImportGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -904,7 +904,7 @@ pub struct DeleteRoomRequestBuilder {
 }
 
 impl DeleteRoomRequestBuilder {
-    /// Sets [`room_id`](DeleteRoomRequest::room_id): Room id (the key is `id`).
+    /// Sets [`room_id`](DeleteRoomRequest#structfield.room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -1076,97 +1076,97 @@ pub struct EditRoomRequestBuilder {
 }
 
 impl EditRoomRequestBuilder {
-    /// Sets [`room_id`](EditRoomRequest::room_id): Room id (the key is `id`).
+    /// Sets [`room_id`](EditRoomRequest#structfield.room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`name`](EditRoomRequest::name): Room name.
+    /// Sets [`name`](EditRoomRequest#structfield.name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets [`cover_img`](EditRoomRequest::cover_img): mediaID of the background image (valid 3 days).
+    /// Sets [`cover_img`](EditRoomRequest#structfield.cover_img): mediaID of the background image (valid 3 days).
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
         self.cover_img = Some(value.into());
         self
     }
 
-    /// Sets [`start_time`](EditRoomRequest::start_time): Start time, Unix seconds.
+    /// Sets [`start_time`](EditRoomRequest#structfield.start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
 
-    /// Sets [`end_time`](EditRoomRequest::end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
+    /// Sets [`end_time`](EditRoomRequest#structfield.end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
 
-    /// Sets [`anchor_name`](EditRoomRequest::anchor_name): Anchor nickname.
+    /// Sets [`anchor_name`](EditRoomRequest#structfield.anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
         self.anchor_name = Some(value.into());
         self
     }
 
-    /// Sets [`anchor_wechat`](EditRoomRequest::anchor_wechat): The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
+    /// Sets [`anchor_wechat`](EditRoomRequest#structfield.anchor_wechat): The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
         self.anchor_wechat = Some(value.into());
         self
     }
 
-    /// Sets [`share_img`](EditRoomRequest::share_img): mediaID of the share image.
+    /// Sets [`share_img`](EditRoomRequest#structfield.share_img): mediaID of the share image.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
         self.share_img = Some(value.into());
         self
     }
 
-    /// Sets [`feeds_img`](EditRoomRequest::feeds_img): mediaID of the 购物直播频道 cover.
+    /// Sets [`feeds_img`](EditRoomRequest#structfield.feeds_img): mediaID of the 购物直播频道 cover.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
         self.feeds_img = Some(value.into());
         self
     }
 
-    /// Sets [`is_feeds_public`](EditRoomRequest::is_feeds_public): Official listing on (true) or off (false).
+    /// Sets [`is_feeds_public`](EditRoomRequest#structfield.is_feeds_public): Official listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
         self.is_feeds_public = Some(value);
         self
     }
 
-    /// Sets [`close_like`](EditRoomRequest::close_like): Turn likes off (true).
+    /// Sets [`close_like`](EditRoomRequest#structfield.close_like): Turn likes off (true).
     pub fn close_like(mut self, value: bool) -> Self {
         self.close_like = Some(value);
         self
     }
 
-    /// Sets [`close_goods`](EditRoomRequest::close_goods): Turn the goods shelf off (true).
+    /// Sets [`close_goods`](EditRoomRequest#structfield.close_goods): Turn the goods shelf off (true).
     pub fn close_goods(mut self, value: bool) -> Self {
         self.close_goods = Some(value);
         self
     }
 
-    /// Sets [`close_comment`](EditRoomRequest::close_comment): Turn comments off (true).
+    /// Sets [`close_comment`](EditRoomRequest#structfield.close_comment): Turn comments off (true).
     pub fn close_comment(mut self, value: bool) -> Self {
         self.close_comment = Some(value);
         self
     }
 
-    /// Sets [`close_replay`](EditRoomRequest::close_replay): Turn replay off (true).
+    /// Sets [`close_replay`](EditRoomRequest#structfield.close_replay): Turn replay off (true).
     pub fn close_replay(mut self, value: bool) -> Self {
         self.close_replay = Some(value);
         self
     }
 
-    /// Sets [`close_share`](EditRoomRequest::close_share): Turn sharing off (true).
+    /// Sets [`close_share`](EditRoomRequest#structfield.close_share): Turn sharing off (true).
     pub fn close_share(mut self, value: bool) -> Self {
         self.close_share = Some(value);
         self
     }
 
-    /// Sets [`close_kf`](EditRoomRequest::close_kf): Turn customer service off (true).
+    /// Sets [`close_kf`](EditRoomRequest#structfield.close_kf): Turn customer service off (true).
     pub fn close_kf(mut self, value: bool) -> Self {
         self.close_kf = Some(value);
         self
@@ -1393,7 +1393,7 @@ pub struct GetPushUrlRequestBuilder {
 }
 
 impl GetPushUrlRequestBuilder {
-    /// Sets [`room_id`](GetPushUrlRequest::room_id): Room id.
+    /// Sets [`room_id`](GetPushUrlRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -1471,13 +1471,13 @@ pub struct GetSharedCodeRequestBuilder {
 }
 
 impl GetSharedCodeRequestBuilder {
-    /// Sets [`room_id`](GetSharedCodeRequest::room_id): Room id.
+    /// Sets [`room_id`](GetSharedCodeRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`params`](GetSharedCodeRequest::params): Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
+    /// Sets [`params`](GetSharedCodeRequest#structfield.params): Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.params = Some(value.into());
         self
@@ -1552,13 +1552,13 @@ pub struct AddAssistantRequestBuilder {
 }
 
 impl AddAssistantRequestBuilder {
-    /// Sets [`room_id`](AddAssistantRequest::room_id): Room id.
+    /// Sets [`room_id`](AddAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`users`](AddAssistantRequest::users): The assistants to add.
+    /// Sets [`users`](AddAssistantRequest#structfield.users): The assistants to add.
     pub fn users(mut self, value: impl IntoIterator<Item = AssistantUser>) -> Self {
         self.users = value.into_iter().collect();
         self
@@ -1633,19 +1633,19 @@ pub struct ModifyAssistantRequestBuilder {
 }
 
 impl ModifyAssistantRequestBuilder {
-    /// Sets [`room_id`](ModifyAssistantRequest::room_id): Room id.
+    /// Sets [`room_id`](ModifyAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`username`](ModifyAssistantRequest::username): The assistant's WeChat ID.
+    /// Sets [`username`](ModifyAssistantRequest#structfield.username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
 
-    /// Sets [`nickname`](ModifyAssistantRequest::nickname): New nickname.
+    /// Sets [`nickname`](ModifyAssistantRequest#structfield.nickname): New nickname.
     pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
         self
@@ -1716,13 +1716,13 @@ pub struct RemoveAssistantRequestBuilder {
 }
 
 impl RemoveAssistantRequestBuilder {
-    /// Sets [`room_id`](RemoveAssistantRequest::room_id): Room id.
+    /// Sets [`room_id`](RemoveAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`username`](RemoveAssistantRequest::username): The assistant's WeChat ID.
+    /// Sets [`username`](RemoveAssistantRequest#structfield.username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -1786,7 +1786,7 @@ pub struct GetAssistantListRequestBuilder {
 }
 
 impl GetAssistantListRequestBuilder {
-    /// Sets [`room_id`](GetAssistantListRequest::room_id): Room id.
+    /// Sets [`room_id`](GetAssistantListRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -1856,13 +1856,13 @@ pub struct AddSubAnchorRequestBuilder {
 }
 
 impl AddSubAnchorRequestBuilder {
-    /// Sets [`room_id`](AddSubAnchorRequest::room_id): Room id.
+    /// Sets [`room_id`](AddSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`username`](AddSubAnchorRequest::username): The sub-anchor's WeChat ID.
+    /// Sets [`username`](AddSubAnchorRequest#structfield.username): The sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -1948,13 +1948,13 @@ pub struct ModifySubAnchorRequestBuilder {
 }
 
 impl ModifySubAnchorRequestBuilder {
-    /// Sets [`room_id`](ModifySubAnchorRequest::room_id): Room id.
+    /// Sets [`room_id`](ModifySubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`username`](ModifySubAnchorRequest::username): The new sub-anchor's WeChat ID.
+    /// Sets [`username`](ModifySubAnchorRequest#structfield.username): The new sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -2035,7 +2035,7 @@ pub struct DeleteSubAnchorRequestBuilder {
 }
 
 impl DeleteSubAnchorRequestBuilder {
-    /// Sets [`room_id`](DeleteSubAnchorRequest::room_id): Room id.
+    /// Sets [`room_id`](DeleteSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -2096,7 +2096,7 @@ pub struct GetSubAnchorRequestBuilder {
 }
 
 impl GetSubAnchorRequestBuilder {
-    /// Sets [`room_id`](GetSubAnchorRequest::room_id): Room id.
+    /// Sets [`room_id`](GetSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
@@ -2167,13 +2167,13 @@ pub struct UpdateFeedPublicRequestBuilder {
 }
 
 impl UpdateFeedPublicRequestBuilder {
-    /// Sets [`room_id`](UpdateFeedPublicRequest::room_id): Room id.
+    /// Sets [`room_id`](UpdateFeedPublicRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`is_feeds_public`](UpdateFeedPublicRequest::is_feeds_public): Listing on (true) or off (false).
+    /// Sets [`is_feeds_public`](UpdateFeedPublicRequest#structfield.is_feeds_public): Listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
         self.is_feeds_public = Some(value);
         self
@@ -2242,13 +2242,13 @@ pub struct UpdateReplayRequestBuilder {
 }
 
 impl UpdateReplayRequestBuilder {
-    /// Sets [`room_id`](UpdateReplayRequest::room_id): Room id.
+    /// Sets [`room_id`](UpdateReplayRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`close_replay`](UpdateReplayRequest::close_replay): Replay off (true) or on (false).
+    /// Sets [`close_replay`](UpdateReplayRequest#structfield.close_replay): Replay off (true) or on (false).
     pub fn close_replay(mut self, value: bool) -> Self {
         self.close_replay = Some(value);
         self
@@ -2317,13 +2317,13 @@ pub struct UpdateKfRequestBuilder {
 }
 
 impl UpdateKfRequestBuilder {
-    /// Sets [`room_id`](UpdateKfRequest::room_id): Room id.
+    /// Sets [`room_id`](UpdateKfRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`close_kf`](UpdateKfRequest::close_kf): Customer service off (true) or on (false).
+    /// Sets [`close_kf`](UpdateKfRequest#structfield.close_kf): Customer service off (true) or on (false).
     pub fn close_kf(mut self, value: bool) -> Self {
         self.close_kf = Some(value);
         self
@@ -2392,13 +2392,13 @@ pub struct UpdateCommentRequestBuilder {
 }
 
 impl UpdateCommentRequestBuilder {
-    /// Sets [`room_id`](UpdateCommentRequest::room_id): Room id.
+    /// Sets [`room_id`](UpdateCommentRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`ban_comment`](UpdateCommentRequest::ban_comment): Mute everyone (true) or unmute (false).
+    /// Sets [`ban_comment`](UpdateCommentRequest#structfield.ban_comment): Mute everyone (true) or unmute (false).
     pub fn ban_comment(mut self, value: bool) -> Self {
         self.ban_comment = Some(value);
         self
@@ -2473,19 +2473,19 @@ pub struct GoodsOnSaleRequestBuilder {
 }
 
 impl GoodsOnSaleRequestBuilder {
-    /// Sets [`room_id`](GoodsOnSaleRequest::room_id): Room id.
+    /// Sets [`room_id`](GoodsOnSaleRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`goods_id`](GoodsOnSaleRequest::goods_id): Goods id.
+    /// Sets [`goods_id`](GoodsOnSaleRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
     }
 
-    /// Sets [`on_sale`](GoodsOnSaleRequest::on_sale): On the shelf (true) or off (false).
+    /// Sets [`on_sale`](GoodsOnSaleRequest#structfield.on_sale): On the shelf (true) or off (false).
     pub fn on_sale(mut self, value: bool) -> Self {
         self.on_sale = Some(value);
         self
@@ -2581,13 +2581,13 @@ pub struct DeleteGoodsInRoomRequestBuilder {
 }
 
 impl DeleteGoodsInRoomRequestBuilder {
-    /// Sets [`room_id`](DeleteGoodsInRoomRequest::room_id): Room id.
+    /// Sets [`room_id`](DeleteGoodsInRoomRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`goods_id`](DeleteGoodsInRoomRequest::goods_id): Goods id.
+    /// Sets [`goods_id`](DeleteGoodsInRoomRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -2667,13 +2667,13 @@ pub struct PushGoodsRequestBuilder {
 }
 
 impl PushGoodsRequestBuilder {
-    /// Sets [`room_id`](PushGoodsRequest::room_id): Room id.
+    /// Sets [`room_id`](PushGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`goods_id`](PushGoodsRequest::goods_id): Goods id.
+    /// Sets [`goods_id`](PushGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -2774,13 +2774,13 @@ pub struct SortGoodsRequestBuilder {
 }
 
 impl SortGoodsRequestBuilder {
-    /// Sets [`room_id`](SortGoodsRequest::room_id): Room id.
+    /// Sets [`room_id`](SortGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`goods`](SortGoodsRequest::goods): The goods in their new order.
+    /// Sets [`goods`](SortGoodsRequest#structfield.goods): The goods in their new order.
     pub fn goods(mut self, value: impl IntoIterator<Item = SortGoods>) -> Self {
         self.goods = value.into_iter().collect();
         self
@@ -2860,13 +2860,13 @@ pub struct GetGoodsVideoRequestBuilder {
 }
 
 impl GetGoodsVideoRequestBuilder {
-    /// Sets [`room_id`](GetGoodsVideoRequest::room_id): Room id.
+    /// Sets [`room_id`](GetGoodsVideoRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`goods_id`](GetGoodsVideoRequest::goods_id): Goods id.
+    /// Sets [`goods_id`](GetGoodsVideoRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -2962,7 +2962,7 @@ pub struct SetGoodsKeyRequestBuilder {
 }
 
 impl SetGoodsKeyRequestBuilder {
-    /// Sets [`goods_keys`](SetGoodsKeyRequest::goods_keys): The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
+    /// Sets [`goods_keys`](SetGoodsKeyRequest#structfield.goods_keys): The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
     pub fn goods_keys(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.goods_keys = value.into_iter().collect();
         self
@@ -3068,7 +3068,7 @@ pub struct AddGoodsRequestBuilder {
 }
 
 impl AddGoodsRequestBuilder {
-    /// Sets [`goods_info`](AddGoodsRequest::goods_info): The goods item.
+    /// Sets [`goods_info`](AddGoodsRequest#structfield.goods_info): The goods item.
     pub fn goods_info(mut self, value: GoodsInfo) -> Self {
         self.goods_info = Some(value);
         self
@@ -3226,13 +3226,13 @@ pub struct ResetGoodsAuditRequestBuilder {
 }
 
 impl ResetGoodsAuditRequestBuilder {
-    /// Sets [`audit_id`](ResetGoodsAuditRequest::audit_id): Review id (from add_goods or audit_goods).
+    /// Sets [`audit_id`](ResetGoodsAuditRequest#structfield.audit_id): Review id (from add_goods or audit_goods).
     pub fn audit_id(mut self, value: i64) -> Self {
         self.audit_id = Some(value);
         self
     }
 
-    /// Sets [`goods_id`](ResetGoodsAuditRequest::goods_id): Goods id.
+    /// Sets [`goods_id`](ResetGoodsAuditRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -3314,7 +3314,7 @@ pub struct AuditGoodsRequestBuilder {
 }
 
 impl AuditGoodsRequestBuilder {
-    /// Sets [`goods_id`](AuditGoodsRequest::goods_id): Goods id.
+    /// Sets [`goods_id`](AuditGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -3408,7 +3408,7 @@ pub struct DeleteGoodsRequestBuilder {
 }
 
 impl DeleteGoodsRequestBuilder {
-    /// Sets [`goods_id`](DeleteGoodsRequest::goods_id): Goods id.
+    /// Sets [`goods_id`](DeleteGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
         self.goods_id = Some(value);
         self
@@ -3486,7 +3486,7 @@ pub struct UpdateGoodsRequestBuilder {
 }
 
 impl UpdateGoodsRequestBuilder {
-    /// Sets [`goods_info`](UpdateGoodsRequest::goods_info): The goods id and the changes.
+    /// Sets [`goods_info`](UpdateGoodsRequest#structfield.goods_info): The goods id and the changes.
     pub fn goods_info(mut self, value: GoodsUpdateInfo) -> Self {
         self.goods_info = Some(value);
         self
@@ -3582,7 +3582,7 @@ pub struct GetGoodsWarehouseRequestBuilder {
 }
 
 impl GetGoodsWarehouseRequestBuilder {
-    /// Sets [`goods_ids`](GetGoodsWarehouseRequest::goods_ids): Goods ids (a JSON array of numbers; a stringified array returns an empty list).
+    /// Sets [`goods_ids`](GetGoodsWarehouseRequest#structfield.goods_ids): Goods ids (a JSON array of numbers; a stringified array returns an empty list).
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.goods_ids = value.into_iter().collect();
         self
@@ -3671,19 +3671,19 @@ pub struct GetApprovedGoodsRequestBuilder {
 }
 
 impl GetApprovedGoodsRequestBuilder {
-    /// Sets [`offset`](GetApprovedGoodsRequest::offset): Start offset.
+    /// Sets [`offset`](GetApprovedGoodsRequest#structfield.offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = Some(value);
         self
     }
 
-    /// Sets [`limit`](GetApprovedGoodsRequest::limit): Page size.
+    /// Sets [`limit`](GetApprovedGoodsRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// Sets [`status`](GetApprovedGoodsRequest::status): Review status to list.
+    /// Sets [`status`](GetApprovedGoodsRequest#structfield.status): Review status to list.
     pub fn status(mut self, value: AuditStatus) -> Self {
         self.status = Some(value);
         self
@@ -3798,13 +3798,13 @@ pub struct AddRoleRequestBuilder {
 }
 
 impl AddRoleRequestBuilder {
-    /// Sets [`username`](AddRoleRequest::username): The user's WeChat ID.
+    /// Sets [`username`](AddRoleRequest#structfield.username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
 
-    /// Sets [`role`](AddRoleRequest::role): Role to give.
+    /// Sets [`role`](AddRoleRequest#structfield.role): Role to give.
     pub fn role(mut self, value: Role) -> Self {
         self.role = Some(value);
         self
@@ -3926,13 +3926,13 @@ pub struct DeleteRoleRequestBuilder {
 }
 
 impl DeleteRoleRequestBuilder {
-    /// Sets [`username`](DeleteRoleRequest::username): The user's WeChat ID.
+    /// Sets [`username`](DeleteRoleRequest#structfield.username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
 
-    /// Sets [`role`](DeleteRoleRequest::role): Role to remove.
+    /// Sets [`role`](DeleteRoleRequest#structfield.role): Role to remove.
     pub fn role(mut self, value: Role) -> Self {
         self.role = Some(value);
         self
@@ -4051,25 +4051,25 @@ pub struct GetRoleListRequestBuilder {
 }
 
 impl GetRoleListRequestBuilder {
-    /// Sets [`role`](GetRoleListRequest::role): Role filter (listed by the older doc page only; unconfirmed).
+    /// Sets [`role`](GetRoleListRequest#structfield.role): Role filter (listed by the older doc page only; unconfirmed).
     pub fn role(mut self, value: RoleFilter) -> Self {
         self.role = Some(value);
         self
     }
 
-    /// Sets [`offset`](GetRoleListRequest::offset): Start offset.
+    /// Sets [`offset`](GetRoleListRequest#structfield.offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
         self.offset = Some(value);
         self
     }
 
-    /// Sets [`limit`](GetRoleListRequest::limit): Page size.
+    /// Sets [`limit`](GetRoleListRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// Sets [`keyword`](GetRoleListRequest::keyword): WeChat ID or nickname to match.
+    /// Sets [`keyword`](GetRoleListRequest#structfield.keyword): WeChat ID or nickname to match.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -4193,13 +4193,13 @@ pub struct GetFollowersRequestBuilder {
 }
 
 impl GetFollowersRequestBuilder {
-    /// Sets [`limit`](GetFollowersRequest::limit): Page size.
+    /// Sets [`limit`](GetFollowersRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// Sets [`page_break`](GetFollowersRequest::page_break): Leave it out on the first page; then send the previous response's page_break.
+    /// Sets [`page_break`](GetFollowersRequest#structfield.page_break): Leave it out on the first page; then send the previous response's page_break.
     pub fn page_break(mut self, value: i64) -> Self {
         self.page_break = Some(value);
         self
@@ -4288,13 +4288,13 @@ pub struct PushMessageRequestBuilder {
 }
 
 impl PushMessageRequestBuilder {
-    /// Sets [`room_id`](PushMessageRequest::room_id): The room that is now live.
+    /// Sets [`room_id`](PushMessageRequest#structfield.room_id): The room that is now live.
     pub fn room_id(mut self, value: i64) -> Self {
         self.room_id = Some(value);
         self
     }
 
-    /// Sets [`user_openid`](PushMessageRequest::user_openid): Subscriber openids.
+    /// Sets [`user_openid`](PushMessageRequest#structfield.user_openid): Subscriber openids.
     pub fn user_openid(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.user_openid = value.into_iter().collect();
         self

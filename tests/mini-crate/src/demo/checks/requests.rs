@@ -93,43 +93,43 @@ pub struct TextsRequestBuilder {
 }
 
 impl TextsRequestBuilder {
-    /// Sets [`q_req`](TextsRequest::q_req): Required query text.
+    /// Sets [`q_req`](TextsRequest#structfield.q_req): Required query text.
     pub fn q_req(mut self, value: impl Into<String>) -> Self {
         self.q_req = Some(value.into());
         self
     }
 
-    /// Sets [`q_opt`](TextsRequest::q_opt): Optional query text.
+    /// Sets [`q_opt`](TextsRequest#structfield.q_opt): Optional query text.
     pub fn q_opt(mut self, value: impl Into<String>) -> Self {
         self.q_opt = Some(value.into());
         self
     }
 
-    /// Sets [`q_code`](TextsRequest::q_code): Required query code.
+    /// Sets [`q_code`](TextsRequest#structfield.q_code): Required query code.
     pub fn q_code(mut self, value: impl Into<String>) -> Self {
         self.q_code = Some(value.into());
         self
     }
 
-    /// Sets [`b_req`](TextsRequest::b_req): Required body text.
+    /// Sets [`b_req`](TextsRequest#structfield.b_req): Required body text.
     pub fn b_req(mut self, value: impl Into<String>) -> Self {
         self.b_req = Some(value.into());
         self
     }
 
-    /// Sets [`b_opt`](TextsRequest::b_opt): Optional body text.
+    /// Sets [`b_opt`](TextsRequest#structfield.b_opt): Optional body text.
     pub fn b_opt(mut self, value: impl Into<String>) -> Self {
         self.b_opt = Some(value.into());
         self
     }
 
-    /// Sets [`b_code`](TextsRequest::b_code): Optional body code.
+    /// Sets [`b_code`](TextsRequest#structfield.b_code): Optional body code.
     pub fn b_code(mut self, value: impl Into<String>) -> Self {
         self.b_code = Some(value.into());
         self
     }
 
-    /// Sets [`label`](TextsRequest::label): A type with string constraints.
+    /// Sets [`label`](TextsRequest#structfield.label): A type with string constraints.
     pub fn label(mut self, value: Label) -> Self {
         self.label = Some(value);
         self
@@ -289,19 +289,19 @@ pub struct CodesRequestBuilder {
 }
 
 impl CodesRequestBuilder {
-    /// Sets [`code`](CodesRequest::code): Six digits.
+    /// Sets [`code`](CodesRequest#structfield.code): Six digits.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets [`tag`](CodesRequest::tag): Letters then digits.
+    /// Sets [`tag`](CodesRequest#structfield.tag): Letters then digits.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets [`note`](CodesRequest::note): A note.
+    /// Sets [`note`](CodesRequest#structfield.note): A note.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
@@ -485,79 +485,79 @@ pub struct NumbersRequestBuilder {
 }
 
 impl NumbersRequestBuilder {
-    /// Sets [`q_i32_req`](NumbersRequest::q_i32_req): Required query i32.
+    /// Sets [`q_i32_req`](NumbersRequest#structfield.q_i32_req): Required query i32.
     pub fn q_i32_req(mut self, value: i32) -> Self {
         self.q_i32_req = Some(value);
         self
     }
 
-    /// Sets [`q_i32_opt`](NumbersRequest::q_i32_opt): Optional query i32.
+    /// Sets [`q_i32_opt`](NumbersRequest#structfield.q_i32_opt): Optional query i32.
     pub fn q_i32_opt(mut self, value: i32) -> Self {
         self.q_i32_opt = Some(value);
         self
     }
 
-    /// Sets [`q_i64_req`](NumbersRequest::q_i64_req): Required query i64.
+    /// Sets [`q_i64_req`](NumbersRequest#structfield.q_i64_req): Required query i64.
     pub fn q_i64_req(mut self, value: i64) -> Self {
         self.q_i64_req = Some(value);
         self
     }
 
-    /// Sets [`q_i64_opt`](NumbersRequest::q_i64_opt): Optional query i64.
+    /// Sets [`q_i64_opt`](NumbersRequest#structfield.q_i64_opt): Optional query i64.
     pub fn q_i64_opt(mut self, value: i64) -> Self {
         self.q_i64_opt = Some(value);
         self
     }
 
-    /// Sets [`q_level_req`](NumbersRequest::q_level_req): Required query integer enum.
+    /// Sets [`q_level_req`](NumbersRequest#structfield.q_level_req): Required query integer enum.
     pub fn q_level_req(mut self, value: Level) -> Self {
         self.q_level_req = Some(value);
         self
     }
 
-    /// Sets [`q_level_opt`](NumbersRequest::q_level_opt): Optional query integer enum.
+    /// Sets [`q_level_opt`](NumbersRequest#structfield.q_level_opt): Optional query integer enum.
     pub fn q_level_opt(mut self, value: Level) -> Self {
         self.q_level_opt = Some(value);
         self
     }
 
-    /// Sets [`b_i32_req`](NumbersRequest::b_i32_req): Required body i32.
+    /// Sets [`b_i32_req`](NumbersRequest#structfield.b_i32_req): Required body i32.
     pub fn b_i32_req(mut self, value: i32) -> Self {
         self.b_i32_req = Some(value);
         self
     }
 
-    /// Sets [`b_i32_opt`](NumbersRequest::b_i32_opt): Optional body i32.
+    /// Sets [`b_i32_opt`](NumbersRequest#structfield.b_i32_opt): Optional body i32.
     pub fn b_i32_opt(mut self, value: i32) -> Self {
         self.b_i32_opt = Some(value);
         self
     }
 
-    /// Sets [`b_i64_req`](NumbersRequest::b_i64_req): Required body i64.
+    /// Sets [`b_i64_req`](NumbersRequest#structfield.b_i64_req): Required body i64.
     pub fn b_i64_req(mut self, value: i64) -> Self {
         self.b_i64_req = Some(value);
         self
     }
 
-    /// Sets [`b_i64_opt`](NumbersRequest::b_i64_opt): Optional body i64.
+    /// Sets [`b_i64_opt`](NumbersRequest#structfield.b_i64_opt): Optional body i64.
     pub fn b_i64_opt(mut self, value: i64) -> Self {
         self.b_i64_opt = Some(value);
         self
     }
 
-    /// Sets [`b_level_req`](NumbersRequest::b_level_req): Required body integer enum.
+    /// Sets [`b_level_req`](NumbersRequest#structfield.b_level_req): Required body integer enum.
     pub fn b_level_req(mut self, value: Level) -> Self {
         self.b_level_req = Some(value);
         self
     }
 
-    /// Sets [`b_level_opt`](NumbersRequest::b_level_opt): Optional body integer enum.
+    /// Sets [`b_level_opt`](NumbersRequest#structfield.b_level_opt): Optional body integer enum.
     pub fn b_level_opt(mut self, value: Level) -> Self {
         self.b_level_opt = Some(value);
         self
     }
 
-    /// Sets [`counts`](NumbersRequest::counts): A type with integer constraints.
+    /// Sets [`counts`](NumbersRequest#structfield.counts): A type with integer constraints.
     pub fn counts(mut self, value: Counts) -> Self {
         self.counts = Some(value);
         self
@@ -771,43 +771,43 @@ pub struct TimesRequestBuilder {
 }
 
 impl TimesRequestBuilder {
-    /// Sets [`q_at_req`](TimesRequest::q_at_req): Required query timestamp.
+    /// Sets [`q_at_req`](TimesRequest#structfield.q_at_req): Required query timestamp.
     pub fn q_at_req(mut self, value: i64) -> Self {
         self.q_at_req = Some(value);
         self
     }
 
-    /// Sets [`q_at_opt`](TimesRequest::q_at_opt): Optional query timestamp.
+    /// Sets [`q_at_opt`](TimesRequest#structfield.q_at_opt): Optional query timestamp.
     pub fn q_at_opt(mut self, value: i64) -> Self {
         self.q_at_opt = Some(value);
         self
     }
 
-    /// Sets [`b_at_req`](TimesRequest::b_at_req): Required body timestamp.
+    /// Sets [`b_at_req`](TimesRequest#structfield.b_at_req): Required body timestamp.
     pub fn b_at_req(mut self, value: i64) -> Self {
         self.b_at_req = Some(value);
         self
     }
 
-    /// Sets [`b_at_opt`](TimesRequest::b_at_opt): Optional body timestamp.
+    /// Sets [`b_at_opt`](TimesRequest#structfield.b_at_opt): Optional body timestamp.
     pub fn b_at_opt(mut self, value: i64) -> Self {
         self.b_at_opt = Some(value);
         self
     }
 
-    /// Sets [`b_after`](TimesRequest::b_after): Optional body timestamp with a lower bound only.
+    /// Sets [`b_after`](TimesRequest#structfield.b_after): Optional body timestamp with a lower bound only.
     pub fn b_after(mut self, value: i64) -> Self {
         self.b_after = Some(value);
         self
     }
 
-    /// Sets [`b_before`](TimesRequest::b_before): Optional body timestamp with an upper bound only.
+    /// Sets [`b_before`](TimesRequest#structfield.b_before): Optional body timestamp with an upper bound only.
     pub fn b_before(mut self, value: i64) -> Self {
         self.b_before = Some(value);
         self
     }
 
-    /// Sets [`schedule`](TimesRequest::schedule): Nested types with their own rules.
+    /// Sets [`schedule`](TimesRequest#structfield.schedule): Nested types with their own rules.
     pub fn schedule(mut self, value: Schedule) -> Self {
         self.schedule = Some(value);
         self
@@ -948,7 +948,7 @@ pub struct PricesRequestBuilder {
 }
 
 impl PricesRequestBuilder {
-    /// Sets [`q_price_req`](PricesRequest::q_price_req): Required query price.
+    /// Sets [`q_price_req`](PricesRequest#structfield.q_price_req): Required query price.
     pub fn q_price_req(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -957,7 +957,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// Sets [`q_price_opt`](PricesRequest::q_price_opt): Optional query price.
+    /// Sets [`q_price_opt`](PricesRequest#structfield.q_price_opt): Optional query price.
     pub fn q_price_opt(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -966,7 +966,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// Sets [`b_price_req`](PricesRequest::b_price_req): Required body price.
+    /// Sets [`b_price_req`](PricesRequest#structfield.b_price_req): Required body price.
     pub fn b_price_req(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -975,7 +975,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// Sets [`b_price_opt`](PricesRequest::b_price_opt): Optional body price.
+    /// Sets [`b_price_opt`](PricesRequest#structfield.b_price_opt): Optional body price.
     pub fn b_price_opt(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
@@ -984,7 +984,7 @@ impl PricesRequestBuilder {
         self
     }
 
-    /// Sets [`price`](PricesRequest::price): A type with decimals.
+    /// Sets [`price`](PricesRequest#structfield.price): A type with decimals.
     pub fn price(mut self, value: Price) -> Self {
         self.price = Some(value);
         self
@@ -1130,55 +1130,55 @@ pub struct ListsRequestBuilder {
 }
 
 impl ListsRequestBuilder {
-    /// Sets [`strings_req`](ListsRequest::strings_req): Required strings.
+    /// Sets [`strings_req`](ListsRequest#structfield.strings_req): Required strings.
     pub fn strings_req(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.strings_req = value.into_iter().collect();
         self
     }
 
-    /// Sets [`strings_opt`](ListsRequest::strings_opt): Optional strings.
+    /// Sets [`strings_opt`](ListsRequest#structfield.strings_opt): Optional strings.
     pub fn strings_opt(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.strings_opt = value.into_iter().collect();
         self
     }
 
-    /// Sets [`i32s_req`](ListsRequest::i32s_req): Required i32s.
+    /// Sets [`i32s_req`](ListsRequest#structfield.i32s_req): Required i32s.
     pub fn i32s_req(mut self, value: impl IntoIterator<Item = i32>) -> Self {
         self.i32s_req = value.into_iter().collect();
         self
     }
 
-    /// Sets [`i64s_opt`](ListsRequest::i64s_opt): Optional i64s.
+    /// Sets [`i64s_opt`](ListsRequest#structfield.i64s_opt): Optional i64s.
     pub fn i64s_opt(mut self, value: impl IntoIterator<Item = i64>) -> Self {
         self.i64s_opt = value.into_iter().collect();
         self
     }
 
-    /// Sets [`levels_req`](ListsRequest::levels_req): Required integer enums.
+    /// Sets [`levels_req`](ListsRequest#structfield.levels_req): Required integer enums.
     pub fn levels_req(mut self, value: impl IntoIterator<Item = Level>) -> Self {
         self.levels_req = value.into_iter().collect();
         self
     }
 
-    /// Sets [`modes_opt`](ListsRequest::modes_opt): Optional string enums.
+    /// Sets [`modes_opt`](ListsRequest#structfield.modes_opt): Optional string enums.
     pub fn modes_opt(mut self, value: impl IntoIterator<Item = Mode>) -> Self {
         self.modes_opt = value.into_iter().collect();
         self
     }
 
-    /// Sets [`labels_req`](ListsRequest::labels_req): Required objects.
+    /// Sets [`labels_req`](ListsRequest#structfield.labels_req): Required objects.
     pub fn labels_req(mut self, value: impl IntoIterator<Item = Label>) -> Self {
         self.labels_req = value.into_iter().collect();
         self
     }
 
-    /// Sets [`toggles_opt`](ListsRequest::toggles_opt): Optional objects.
+    /// Sets [`toggles_opt`](ListsRequest#structfield.toggles_opt): Optional objects.
     pub fn toggles_opt(mut self, value: impl IntoIterator<Item = Toggles>) -> Self {
         self.toggles_opt = value.into_iter().collect();
         self
     }
 
-    /// Sets [`bundle`](ListsRequest::bundle): A type with lists.
+    /// Sets [`bundle`](ListsRequest#structfield.bundle): A type with lists.
     pub fn bundle(mut self, value: Bundle) -> Self {
         self.bundle = Some(value);
         self
@@ -1364,55 +1364,55 @@ pub struct SwitchesRequestBuilder {
 }
 
 impl SwitchesRequestBuilder {
-    /// Sets [`q_bool_req`](SwitchesRequest::q_bool_req): Required query boolean.
+    /// Sets [`q_bool_req`](SwitchesRequest#structfield.q_bool_req): Required query boolean.
     pub fn q_bool_req(mut self, value: bool) -> Self {
         self.q_bool_req = Some(value);
         self
     }
 
-    /// Sets [`q_bool_opt`](SwitchesRequest::q_bool_opt): Optional query boolean.
+    /// Sets [`q_bool_opt`](SwitchesRequest#structfield.q_bool_opt): Optional query boolean.
     pub fn q_bool_opt(mut self, value: bool) -> Self {
         self.q_bool_opt = Some(value);
         self
     }
 
-    /// Sets [`q_flag_req`](SwitchesRequest::q_flag_req): Required query flag.
+    /// Sets [`q_flag_req`](SwitchesRequest#structfield.q_flag_req): Required query flag.
     pub fn q_flag_req(mut self, value: bool) -> Self {
         self.q_flag_req = Some(value);
         self
     }
 
-    /// Sets [`q_flag_opt`](SwitchesRequest::q_flag_opt): Optional query flag.
+    /// Sets [`q_flag_opt`](SwitchesRequest#structfield.q_flag_opt): Optional query flag.
     pub fn q_flag_opt(mut self, value: bool) -> Self {
         self.q_flag_opt = Some(value);
         self
     }
 
-    /// Sets [`b_bool_req`](SwitchesRequest::b_bool_req): Required body boolean.
+    /// Sets [`b_bool_req`](SwitchesRequest#structfield.b_bool_req): Required body boolean.
     pub fn b_bool_req(mut self, value: bool) -> Self {
         self.b_bool_req = Some(value);
         self
     }
 
-    /// Sets [`b_bool_opt`](SwitchesRequest::b_bool_opt): Optional body boolean.
+    /// Sets [`b_bool_opt`](SwitchesRequest#structfield.b_bool_opt): Optional body boolean.
     pub fn b_bool_opt(mut self, value: bool) -> Self {
         self.b_bool_opt = Some(value);
         self
     }
 
-    /// Sets [`b_flag_req`](SwitchesRequest::b_flag_req): Required body flag.
+    /// Sets [`b_flag_req`](SwitchesRequest#structfield.b_flag_req): Required body flag.
     pub fn b_flag_req(mut self, value: bool) -> Self {
         self.b_flag_req = Some(value);
         self
     }
 
-    /// Sets [`b_flag_opt`](SwitchesRequest::b_flag_opt): Optional body flag.
+    /// Sets [`b_flag_opt`](SwitchesRequest#structfield.b_flag_opt): Optional body flag.
     pub fn b_flag_opt(mut self, value: bool) -> Self {
         self.b_flag_opt = Some(value);
         self
     }
 
-    /// Sets [`toggles`](SwitchesRequest::toggles): A type with booleans and flags.
+    /// Sets [`toggles`](SwitchesRequest#structfield.toggles): A type with booleans and flags.
     pub fn toggles(mut self, value: Toggles) -> Self {
         self.toggles = Some(value);
         self
@@ -1555,79 +1555,79 @@ pub struct GatedRequestBuilder {
 }
 
 impl GatedRequestBuilder {
-    /// Sets [`level_req`](GatedRequest::level_req): Required integer enum.
+    /// Sets [`level_req`](GatedRequest#structfield.level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
         self.level_req = Some(value);
         self
     }
 
-    /// Sets [`level_opt`](GatedRequest::level_opt): Optional integer enum.
+    /// Sets [`level_opt`](GatedRequest#structfield.level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
         self.level_opt = Some(value);
         self
     }
 
-    /// Sets [`mode_req`](GatedRequest::mode_req): Required string enum.
+    /// Sets [`mode_req`](GatedRequest#structfield.mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
         self.mode_req = Some(value);
         self
     }
 
-    /// Sets [`mode_opt`](GatedRequest::mode_opt): Optional string enum.
+    /// Sets [`mode_opt`](GatedRequest#structfield.mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
         self.mode_opt = Some(value);
         self
     }
 
-    /// Sets [`kind_req`](GatedRequest::kind_req): Required string.
+    /// Sets [`kind_req`](GatedRequest#structfield.kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
         self.kind_req = Some(value.into());
         self
     }
 
-    /// Sets [`kind_opt`](GatedRequest::kind_opt): Optional string.
+    /// Sets [`kind_opt`](GatedRequest#structfield.kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
         self.kind_opt = Some(value.into());
         self
     }
 
-    /// Sets [`count_req`](GatedRequest::count_req): Required integer.
+    /// Sets [`count_req`](GatedRequest#structfield.count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
         self.count_req = Some(value);
         self
     }
 
-    /// Sets [`count_opt`](GatedRequest::count_opt): Optional integer.
+    /// Sets [`count_opt`](GatedRequest#structfield.count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
         self.count_opt = Some(value);
         self
     }
 
-    /// Sets [`extra_text`](GatedRequest::extra_text): A governed string.
+    /// Sets [`extra_text`](GatedRequest#structfield.extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
         self.extra_text = Some(value.into());
         self
     }
 
-    /// Sets [`extra_number`](GatedRequest::extra_number): A governed integer.
+    /// Sets [`extra_number`](GatedRequest#structfield.extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
         self.extra_number = Some(value);
         self
     }
 
-    /// Sets [`extra_list`](GatedRequest::extra_list): A governed list.
+    /// Sets [`extra_list`](GatedRequest#structfield.extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.extra_list = value.into_iter().collect();
         self
     }
 
-    /// Sets [`extra_flag`](GatedRequest::extra_flag): A governed flag.
+    /// Sets [`extra_flag`](GatedRequest#structfield.extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
         self.extra_flag = Some(value);
         self
     }
 
-    /// Sets [`extra_label`](GatedRequest::extra_label): A governed object.
+    /// Sets [`extra_label`](GatedRequest#structfield.extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
         self.extra_label = Some(value);
         self
@@ -1905,79 +1905,79 @@ pub struct NeededRequestBuilder {
 }
 
 impl NeededRequestBuilder {
-    /// Sets [`level_req`](NeededRequest::level_req): Required integer enum.
+    /// Sets [`level_req`](NeededRequest#structfield.level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
         self.level_req = Some(value);
         self
     }
 
-    /// Sets [`level_opt`](NeededRequest::level_opt): Optional integer enum.
+    /// Sets [`level_opt`](NeededRequest#structfield.level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
         self.level_opt = Some(value);
         self
     }
 
-    /// Sets [`mode_req`](NeededRequest::mode_req): Required string enum.
+    /// Sets [`mode_req`](NeededRequest#structfield.mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
         self.mode_req = Some(value);
         self
     }
 
-    /// Sets [`mode_opt`](NeededRequest::mode_opt): Optional string enum.
+    /// Sets [`mode_opt`](NeededRequest#structfield.mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
         self.mode_opt = Some(value);
         self
     }
 
-    /// Sets [`kind_req`](NeededRequest::kind_req): Required string.
+    /// Sets [`kind_req`](NeededRequest#structfield.kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
         self.kind_req = Some(value.into());
         self
     }
 
-    /// Sets [`kind_opt`](NeededRequest::kind_opt): Optional string.
+    /// Sets [`kind_opt`](NeededRequest#structfield.kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
         self.kind_opt = Some(value.into());
         self
     }
 
-    /// Sets [`count_req`](NeededRequest::count_req): Required integer.
+    /// Sets [`count_req`](NeededRequest#structfield.count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
         self.count_req = Some(value);
         self
     }
 
-    /// Sets [`count_opt`](NeededRequest::count_opt): Optional integer.
+    /// Sets [`count_opt`](NeededRequest#structfield.count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
         self.count_opt = Some(value);
         self
     }
 
-    /// Sets [`extra_text`](NeededRequest::extra_text): A governed string.
+    /// Sets [`extra_text`](NeededRequest#structfield.extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
         self.extra_text = Some(value.into());
         self
     }
 
-    /// Sets [`extra_number`](NeededRequest::extra_number): A governed integer.
+    /// Sets [`extra_number`](NeededRequest#structfield.extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
         self.extra_number = Some(value);
         self
     }
 
-    /// Sets [`extra_list`](NeededRequest::extra_list): A governed list.
+    /// Sets [`extra_list`](NeededRequest#structfield.extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
         self.extra_list = value.into_iter().collect();
         self
     }
 
-    /// Sets [`extra_flag`](NeededRequest::extra_flag): A governed flag.
+    /// Sets [`extra_flag`](NeededRequest#structfield.extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
         self.extra_flag = Some(value);
         self
     }
 
-    /// Sets [`extra_label`](NeededRequest::extra_label): A governed object.
+    /// Sets [`extra_label`](NeededRequest#structfield.extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
         self.extra_label = Some(value);
         self
@@ -2148,25 +2148,25 @@ pub struct SpansRequestBuilder {
 }
 
 impl SpansRequestBuilder {
-    /// Sets [`big_req`](SpansRequest::big_req): Required i64.
+    /// Sets [`big_req`](SpansRequest#structfield.big_req): Required i64.
     pub fn big_req(mut self, value: i64) -> Self {
         self.big_req = Some(value);
         self
     }
 
-    /// Sets [`big_opt`](SpansRequest::big_opt): Optional i64.
+    /// Sets [`big_opt`](SpansRequest#structfield.big_opt): Optional i64.
     pub fn big_opt(mut self, value: i64) -> Self {
         self.big_opt = Some(value);
         self
     }
 
-    /// Sets [`small_req`](SpansRequest::small_req): Required i32.
+    /// Sets [`small_req`](SpansRequest#structfield.small_req): Required i32.
     pub fn small_req(mut self, value: i32) -> Self {
         self.small_req = Some(value);
         self
     }
 
-    /// Sets [`small_opt`](SpansRequest::small_opt): Optional i32.
+    /// Sets [`small_opt`](SpansRequest#structfield.small_opt): Optional i32.
     pub fn small_opt(mut self, value: i32) -> Self {
         self.small_opt = Some(value);
         self
@@ -2281,7 +2281,7 @@ pub struct StampRequestBuilder {
 }
 
 impl StampRequestBuilder {
-    /// Sets [`note`](StampRequest::note): A plain field next to the constants.
+    /// Sets [`note`](StampRequest#structfield.note): A plain field next to the constants.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
@@ -2445,19 +2445,19 @@ pub struct NamesRequestBuilder {
 }
 
 impl NamesRequestBuilder {
-    /// Sets [`cursor`](NamesRequest::cursor): Cursor; empty for the first page.
+    /// Sets [`cursor`](NamesRequest#structfield.cursor): Cursor; empty for the first page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
-    /// Sets [`limit`](NamesRequest::limit): Page size.
+    /// Sets [`limit`](NamesRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
     }
 
-    /// Sets [`mode`](NamesRequest::mode): Only names of this mode (a string enum in the query).
+    /// Sets [`mode`](NamesRequest#structfield.mode): Only names of this mode (a string enum in the query).
     pub fn mode(mut self, value: Mode) -> Self {
         self.mode = Some(value);
         self
@@ -2551,13 +2551,13 @@ pub struct LogsRequestBuilder {
 }
 
 impl LogsRequestBuilder {
-    /// Sets [`offset`](LogsRequest::offset): Offset of the first item.
+    /// Sets [`offset`](LogsRequest#structfield.offset): Offset of the first item.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
 
-    /// Sets [`size`](LogsRequest::size): Page size.
+    /// Sets [`size`](LogsRequest#structfield.size): Page size.
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -2628,7 +2628,7 @@ pub struct LevelsRequestBuilder {
 }
 
 impl LevelsRequestBuilder {
-    /// Sets [`start`](LevelsRequest::start): Offset of the first item.
+    /// Sets [`start`](LevelsRequest#structfield.start): Offset of the first item.
     pub fn start(mut self, value: i32) -> Self {
         self.start = Some(value);
         self

@@ -64,31 +64,31 @@ pub struct MakeRequestBuilder {
 }
 
 impl MakeRequestBuilder {
-    /// Sets [`name`](MakeRequest::name): Name.
+    /// Sets [`name`](MakeRequest#structfield.name): Name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets [`color`](MakeRequest::color): Colour.
+    /// Sets [`color`](MakeRequest#structfield.color): Colour.
     pub fn color(mut self, value: Color) -> Self {
         self.color = Some(value);
         self
     }
 
-    /// Sets [`parts`](MakeRequest::parts): Parts.
+    /// Sets [`parts`](MakeRequest#structfield.parts): Parts.
     pub fn parts(mut self, value: impl IntoIterator<Item = Part>) -> Self {
         self.parts = value.into_iter().collect();
         self
     }
 
-    /// Sets [`glossy`](MakeRequest::glossy): Glossy finish.
+    /// Sets [`glossy`](MakeRequest#structfield.glossy): Glossy finish.
     pub fn glossy(mut self, value: bool) -> Self {
         self.glossy = Some(value);
         self
     }
 
-    /// Sets [`blue_only`](MakeRequest::blue_only): Only for blue widgets.
+    /// Sets [`blue_only`](MakeRequest#structfield.blue_only): Only for blue widgets.
     pub fn blue_only(mut self, value: impl Into<String>) -> Self {
         self.blue_only = Some(value.into());
         self
@@ -172,13 +172,13 @@ pub struct FindRequestBuilder {
 }
 
 impl FindRequestBuilder {
-    /// Sets [`widget_id`](FindRequest::widget_id): Widget id.
+    /// Sets [`widget_id`](FindRequest#structfield.widget_id): Widget id.
     pub fn widget_id(mut self, value: i64) -> Self {
         self.widget_id = Some(value);
         self
     }
 
-    /// Sets [`cursor`](FindRequest::cursor): Cursor.
+    /// Sets [`cursor`](FindRequest#structfield.cursor): Cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -265,13 +265,13 @@ pub struct RegisterRequestBuilder {
 }
 
 impl RegisterRequestBuilder {
-    /// Sets [`label`](RegisterRequest::label): Label.
+    /// Sets [`label`](RegisterRequest#structfield.label): Label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
 
-    /// Sets [`color`](RegisterRequest::color): Colour.
+    /// Sets [`color`](RegisterRequest#structfield.color): Colour.
     pub fn color(mut self, value: Color) -> Self {
         self.color = Some(value);
         self
@@ -338,7 +338,7 @@ pub struct LookupRequestBuilder {
 }
 
 impl LookupRequestBuilder {
-    /// Sets [`gizmo_id`](LookupRequest::gizmo_id): Id.
+    /// Sets [`gizmo_id`](LookupRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
         self.gizmo_id = Some(value.into());
         self
@@ -409,13 +409,13 @@ pub struct RenameRequestBuilder {
 }
 
 impl RenameRequestBuilder {
-    /// Sets [`gizmo_id`](RenameRequest::gizmo_id): Id.
+    /// Sets [`gizmo_id`](RenameRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
         self.gizmo_id = Some(value.into());
         self
     }
 
-    /// Sets [`label`](RenameRequest::label): New label.
+    /// Sets [`label`](RenameRequest#structfield.label): New label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
@@ -479,7 +479,7 @@ pub struct RetireRequestBuilder {
 }
 
 impl RetireRequestBuilder {
-    /// Sets [`gizmo_id`](RetireRequest::gizmo_id): Id.
+    /// Sets [`gizmo_id`](RetireRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
         self.gizmo_id = Some(value.into());
         self
