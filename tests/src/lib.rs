@@ -164,6 +164,31 @@ pub fn mock_client(server: &wxlive_runtime::mock::MockServer) -> wxlive::wecom::
         .expect("a client for the mock")
 }
 
+/// An in-memory log: a `tracing_subscriber` writer (`.with_writer(move || captured.clone())`) whose
+/// clones share one buffer, for tests that read what was logged.
+#[derive(Clone, Default)]
+pub struct Captured(pub Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Unix seconds `secs` from now.
 pub fn unix_in(secs: i64) -> i64 {
     std::time::SystemTime::now()

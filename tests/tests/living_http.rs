@@ -460,20 +460,7 @@ async fn the_strict_profile_rejects_product_rules_too() {
 
 #[tokio::test]
 async fn a_request_breaking_only_product_rules_and_advice_is_sent_with_a_warning() {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
+    let captured = wxlive_tests::Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)
@@ -497,7 +484,7 @@ async fn a_request_breaking_only_product_rules_and_advice_is_sent_with_a_warning
     let created = client.living().create(&request).await.unwrap();
     assert_eq!(created.livingid.as_deref(), Some("L1"));
     assert_eq!(only_call(&server).body.unwrap()["living_duration"], 10);
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("WARN") && logs.contains("does not follow advice"),
         "{logs}"

@@ -2,8 +2,7 @@
 //! retries, faults and errors, and the Debug/Display of every config, client and error produced, are
 //! searched for corp secrets, suite secrets, permanent codes, access tokens and EncodingAESKeys.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
@@ -22,22 +21,9 @@ const SUITE_TICKET: &str = "suite-ticket-e9e9";
 const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 const CALLBACK_TOKEN: &str = "QDG6eK";
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_or_token_appears_in_logs_debug_display_or_errors() {
-    let captured = Captured::default();
+    let captured = wxlive_tests::Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -185,7 +171,7 @@ async fn no_secret_or_token_appears_in_logs_debug_display_or_errors() {
     for e in &errors {
         show("error", e, Some(e));
     }
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("wxlive.call"), "the spans were captured");
     let everything = format!("{logs}\n{}", shown.join("\n"));
     for secret in [
