@@ -22,11 +22,12 @@ use crate::validate::Profile;
 pub struct RetryPolicy {
     /// Retries of an idempotent call after a `busy` errcode (-1). The official advice is at most 3.
     pub busy_retries: u32,
-    /// First backoff delay after `busy`; doubled per retry, plus up to 50 % jitter.
+    /// Backoff after `busy`: retry `n` waits a random time up to `base_delay × 2^n` (full jitter, from
+    /// a random source of each client, so clients hit by one burst do not retry in lockstep).
     pub base_delay: Duration,
     /// Retries of an idempotent call after a `throttled` errcode (45009, 45033).
     pub throttled_retries: u32,
-    /// First backoff delay after `throttled`; doubled per retry, plus jitter.
+    /// Backoff after `throttled`, as for `busy`.
     pub throttled_delay: Duration,
     /// Total time for a call, retries and token refresh included.
     pub deadline: Duration,
@@ -70,6 +71,7 @@ pub struct ClientBuilder<C = Client> {
     token_vars: Vec<(String, Secret)>,
     provider: Option<Arc<dyn TokenProvider>>,
     validation: Profile,
+    max_response_bytes: usize,
     connect_timeout: Duration,
     timeout: Duration,
     refresh_margin: Duration,
@@ -104,6 +106,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             token_vars: Vec::new(),
             provider: None,
             validation: Profile::Official,
+            max_response_bytes: crate::http::DEFAULT_MAX_RESPONSE_BYTES,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             refresh_margin: Duration::from_secs(300),
@@ -161,6 +164,13 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// a `tracing` warning under either of the first two and never fails a call.
     pub fn validation(mut self, profile: Profile) -> Self {
         self.validation = profile;
+        self
+    }
+
+    /// The most bytes of a response body the client reads (default 4 MiB); a longer body is
+    /// [`Error::BodyTooLarge`], read no further.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -254,7 +264,8 @@ impl<C: From<Client>> ClientBuilder<C> {
         });
         let client = Client {
             inner: Arc::new(Inner {
-                transport: Transport::new(http, base_url),
+                transport: Transport::new(http, base_url)
+                    .max_response_bytes(self.max_response_bytes),
                 product: self.product,
                 tokens: match self.store {
                     Some(store) => {
@@ -264,6 +275,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 },
                 validation: self.validation,
                 retry: self.retry,
+                jitter: crate::backoff::Jitter::new(),
             }),
             options: CallOptions::default(),
         };
@@ -277,6 +289,7 @@ struct Inner {
     tokens: TokenCache,
     validation: Profile,
     retry: RetryPolicy,
+    jitter: crate::backoff::Jitter,
 }
 
 /// A client of one product for one app. Cheap to clone; clones share the token cache.
@@ -447,13 +460,15 @@ impl Client {
                 }
                 ErrorClass::Busy if op.idempotent && busy_retries < inner.retry.busy_retries => {
                     busy_retries += 1;
-                    backoff(inner.retry.base_delay, busy_retries)
+                    inner.jitter.delay(inner.retry.base_delay, busy_retries)
                 }
                 ErrorClass::Throttled
                     if op.idempotent && throttled_retries < inner.retry.throttled_retries =>
                 {
                     throttled_retries += 1;
-                    backoff(inner.retry.throttled_delay, throttled_retries)
+                    inner
+                        .jitter
+                        .delay(inner.retry.throttled_delay, throttled_retries)
                 }
                 _ => return Err(Error::Api(api)),
             };
@@ -531,12 +546,4 @@ fn encode_body<R: ApiRequest>(request: &R) -> Result<Vec<u8>, serde_json::Error>
         }
     }
     serde_json::to_vec(&value)
-}
-
-/// `base × 2^(n−1)`, plus up to 50 % jitter.
-fn backoff(base: Duration, n: u32) -> Duration {
-    let exp = base.saturating_mul(1 << (n - 1).min(10));
-    let nanos = Instant::now().elapsed().subsec_nanos() ^ std::process::id().rotate_left(n);
-    let jitter = exp.mul_f64(f64::from(nanos % 1000) / 2000.0);
-    exp + jitter
 }

@@ -30,6 +30,15 @@ pub enum Error {
         /// Whether the request may have reached the server.
         maybe_sent: bool,
     },
+    /// The answer's body was larger than the client accepts (`max_response_bytes`); reading stopped at
+    /// the limit. The request may have taken effect.
+    #[error("{operation}: the response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// `domain.operation`.
+        operation: String,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The answer was not the JSON the spec describes.
     #[error("{operation}: could not decode the response (HTTP {status}): {message}; body starts with: {excerpt:?}")]
     Decode {

@@ -18,11 +18,16 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
+/// The default cap on a JSON response body: far above any answer of the APIs, far below what would
+/// hurt a process.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 << 20;
+
 /// Sends requests to one base URL. Cheap to clone.
 #[derive(Clone)]
 pub struct Transport {
     http: reqwest::Client,
     base_url: String,
+    max_body: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -39,7 +44,15 @@ impl Transport {
         Transport {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            max_body: DEFAULT_MAX_RESPONSE_BYTES,
         }
+    }
+
+    /// The same transport, reading at most `limit` bytes of a response body (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]); a longer body is [`Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_body = limit;
+        self
     }
 
     /// A reqwest client with the given timeouts (rustls).
@@ -105,13 +118,28 @@ impl Transport {
             maybe_sent: !(e.is_connect() || e.is_builder()),
             message: describe(&e),
         };
-        let response = request.send().await.map_err(transport_error)?;
+        let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(transport_error)?;
-        Ok(RawResponse {
-            status,
-            body: body.to_vec(),
-        })
+        let too_large = || Error::BodyTooLarge {
+            operation: operation.to_owned(),
+            limit: self.max_body,
+        };
+        // Read while counting: a broken proxy or a hostile endpoint never makes the client allocate
+        // more than the limit, whatever Content-Length says (or does not say).
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > self.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse { status, body })
     }
 }
 

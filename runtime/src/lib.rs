@@ -14,6 +14,8 @@ pub mod secret;
 pub mod validate;
 pub mod wire;
 
+#[cfg(feature = "client")]
+pub mod backoff;
 #[cfg(feature = "callback")]
 pub mod callback;
 #[cfg(feature = "client")]

@@ -365,3 +365,100 @@ async fn a_registry_keeps_one_client_per_corp_and_app() {
     assert_eq!(registry.len(), 2);
     assert!(registry.remove("other-corp", "living").is_some());
 }
+
+/// A server whose token endpoint answers normally and whose every other path streams an endless body
+/// (or announces a huge one), counting the bytes it managed to send.
+async fn endless_body_server(
+    announce_length: bool,
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::body::Body;
+    use axum::response::IntoResponse;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = sent.clone();
+    let app = axum::Router::new()
+        .route(
+            "/cgi-bin/gettoken",
+            axum::routing::get(|| async {
+                axum::Json(
+                    json!({"errcode": 0, "errmsg": "ok", "access_token": "T", "expires_in": 7200}),
+                )
+            }),
+        )
+        .fallback(move || {
+            let counter = counter.clone();
+            async move {
+                let chunk = vec![b' '; 64 * 1024];
+                let stream = futures::stream::repeat_with(move || {
+                    counter.fetch_add(chunk.len(), Ordering::Relaxed);
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk.clone()))
+                });
+                let mut response = Body::from_stream(stream).into_response();
+                if announce_length {
+                    response.headers_mut().insert(
+                        axum::http::header::CONTENT_LENGTH,
+                        axum::http::HeaderValue::from_static("10000000000"),
+                    );
+                }
+                response
+            }
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), sent)
+}
+
+#[tokio::test]
+async fn an_endless_response_body_is_cut_at_the_limit_with_a_typed_error() {
+    let (base_url, sent) = endless_body_server(false).await;
+    let limit = 256 * 1024;
+    let client = WecomClient::builder()
+        .credentials("corp", "secret")
+        .base_url(&base_url)
+        .max_response_bytes(limit)
+        .build()
+        .unwrap();
+    let request = GetLivingInfoRequest {
+        livingid: "L".into(),
+    };
+    let api = client.living();
+    let call = api.get_living_info(&request);
+    let err = tokio::time::timeout(Duration::from_secs(10), call)
+        .await
+        .expect("the client stops reading instead of waiting for the end")
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: l, .. } if l == limit),
+        "{err}"
+    );
+    assert!(!err.is_retryable());
+    // The server keeps writing until the connection drops; the client read no more than the limit
+    // plus what was in flight, nowhere near an endless body.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        sent.load(std::sync::atomic::Ordering::Relaxed) < 64 * 1024 * 1024,
+        "the connection was dropped"
+    );
+
+    // A body announced as 10 GB is refused before reading it.
+    let (base_url, _) = endless_body_server(true).await;
+    let client = WecomClient::builder()
+        .credentials("corp", "secret")
+        .base_url(&base_url)
+        .build()
+        .unwrap();
+    let err = client
+        .living()
+        .get_living_info(&GetLivingInfoRequest {
+            livingid: "L".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit, .. } if limit == 4 << 20),
+        "{err}"
+    );
+}
