@@ -131,6 +131,24 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, SpecError
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
         let message = strip_inner_path(&e.into_inner().to_string());
+        // The YAML parser's own limits: it refuses alias bombs and absurd nesting before anything
+        // can blow up.
+        if message.contains("repetition limit exceeded") {
+            return SpecError::new(
+                file,
+                path,
+                "the YAML aliases (`*name`) here expand beyond the parser's limit (an alias bomb?); \
+                 expected each value written out or referenced a few times",
+            );
+        }
+        if message.contains("recursion limit exceeded") {
+            return SpecError::new(
+                file,
+                path,
+                "the YAML nests deeper than the parser's limit (128 levels); expected a spec nested a \
+                 few levels deep",
+            );
+        }
         if is_syntax_error(text) {
             SpecError::new(
                 file,
