@@ -214,3 +214,26 @@ fn tampered_ciphertext_fails_the_signature() {
         Err(CallbackError::BadSignature)
     );
 }
+
+#[test]
+fn a_body_or_xml_beyond_the_limit_is_refused_unread() {
+    use wxlive_runtime::callback::xml::MAX_XML_BYTES;
+    use wxlive_runtime::callback::XmlDoc;
+    let query = CallbackQuery::new("signature", NOW.to_string(), "nonce");
+    let body = format!(
+        "<xml><Encrypt>{}</Encrypt></xml>",
+        "A".repeat(MAX_XML_BYTES)
+    );
+    assert_eq!(
+        handler().decrypt(&query, &body),
+        Err(CallbackError::TooLarge {
+            len: body.len(),
+            limit: MAX_XML_BYTES
+        })
+    );
+    let xml = format!("<xml><A>{}</A></xml>", "x".repeat(MAX_XML_BYTES));
+    assert!(matches!(
+        XmlDoc::parse(xml),
+        Err(CallbackError::TooLarge { .. })
+    ));
+}

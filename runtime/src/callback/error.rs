@@ -45,6 +45,15 @@ pub enum CallbackError {
     #[error("callback replayed: this (timestamp, nonce, msg_signature) was already accepted")]
     Replayed,
 
+    /// A body or an XML document longer than the handler accepts (callbacks are a few KiB).
+    #[error("the callback is {len} bytes, more than the limit of {limit}")]
+    TooLarge {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
     /// The ciphertext (`Encrypt` or `echostr`) is not valid standard Base64.
     #[error("ciphertext is not valid Base64")]
     Base64,

@@ -123,7 +123,15 @@ impl CallbackHandler {
     }
 
     /// Verifies and decrypts a POST body (`<xml><Encrypt>…</Encrypt>…</xml>`), returning the inner XML.
+    /// A body longer than [`super::xml::MAX_XML_BYTES`] is refused unread.
     pub fn decrypt(&self, query: &CallbackQuery, body: &str) -> Result<String, CallbackError> {
+        let limit = super::xml::MAX_XML_BYTES;
+        if body.len() > limit {
+            return Err(CallbackError::TooLarge {
+                len: body.len(),
+                limit,
+            });
+        }
         envelope::with_encrypt(body, |encrypted| self.decrypt_payload(query, encrypted))
     }
 

@@ -18,6 +18,9 @@ use super::error::CallbackError;
 /// The deepest element nesting accepted. Callbacks use two or three levels.
 pub const MAX_DEPTH: usize = 64;
 
+/// The longest document [`XmlDoc::parse`] reads, in bytes (callbacks are a few KiB).
+pub const MAX_XML_BYTES: usize = 1 << 20;
+
 /// A parsed XML document: the raw text and the element tree over it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct XmlDoc {
@@ -27,9 +30,15 @@ pub struct XmlDoc {
 
 impl XmlDoc {
     /// Parses a document. Fails with [`CallbackError::MalformedXml`] unless it has exactly one root
-    /// element and is well-formed.
+    /// element and is well-formed, and with [`CallbackError::TooLarge`] beyond [`MAX_XML_BYTES`].
     pub fn parse(xml: impl Into<String>) -> Result<Self, CallbackError> {
         let raw = xml.into();
+        if raw.len() > MAX_XML_BYTES {
+            return Err(CallbackError::TooLarge {
+                len: raw.len(),
+                limit: MAX_XML_BYTES,
+            });
+        }
         let tree = Tree::parse(&raw)?;
         Ok(XmlDoc { raw, tree })
     }
