@@ -462,3 +462,91 @@ async fn an_endless_response_body_is_cut_at_the_limit_with_a_typed_error() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_hundred_clients_hit_by_one_busy_burst_spread_their_retries() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::time::Instant;
+    // Every call of a client (told apart by its livingid) is answered busy (-1) twice, then ok; the
+    // server notes when each call arrived.
+    let arrivals: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
+    let seen = arrivals.clone();
+    let app = axum::Router::new()
+        .route(
+            "/cgi-bin/gettoken",
+            axum::routing::get(|| async {
+                axum::Json(
+                    json!({"errcode": 0, "errmsg": "ok", "access_token": "T", "expires_in": 7200}),
+                )
+            }),
+        )
+        .route(
+            "/cgi-bin/living/get_living_info",
+            axum::routing::get(
+                move |axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>| {
+                    let seen = seen.clone();
+                    async move {
+                        let id = q.get("livingid").cloned().unwrap_or_default();
+                        let mut seen = seen.lock().unwrap();
+                        let calls = seen.entry(id).or_default();
+                        calls.push(Instant::now());
+                        if calls.len() <= 2 {
+                            axum::Json(json!({"errcode": -1, "errmsg": "system busy"}))
+                        } else {
+                            axum::Json(json!({"errcode": 0, "errmsg": "ok", "living_info": {}}))
+                        }
+                    }
+                },
+            ),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let base = Duration::from_millis(40);
+    let deadline = Duration::from_secs(5);
+    let calls = (0..100).map(|i| {
+        let client = WecomClient::builder()
+            .credentials("corp", "secret")
+            .base_url(&base_url)
+            .retry_policy(RetryPolicy {
+                base_delay: base,
+                deadline,
+                ..RetryPolicy::default()
+            })
+            .build()
+            .unwrap();
+        async move {
+            let started = Instant::now();
+            client
+                .living()
+                .get_living_info(&GetLivingInfoRequest {
+                    livingid: format!("L{i}"),
+                })
+                .await
+                .unwrap();
+            started.elapsed()
+        }
+    });
+    let took = futures::future::join_all(calls).await;
+    assert!(
+        took.iter().all(|t| *t < deadline),
+        "every call within its deadline"
+    );
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 100);
+    // The first retry of each client waits a random time up to 2 × base: across the hundred clients
+    // the waits spread over that window instead of all landing together.
+    let mut first: Vec<Duration> = arrivals.values().map(|t| t[1] - t[0]).collect();
+    first.sort();
+    let spread = first[first.len() - 1] - first[0];
+    assert!(
+        spread > base,
+        "the first retries spread over {spread:?}, less than {base:?}: {first:?}"
+    );
+    for times in arrivals.values() {
+        assert_eq!(times.len(), 3, "two busy answers, then ok");
+    }
+}
