@@ -507,7 +507,8 @@ async fn a_hundred_clients_hit_by_one_busy_burst_spread_their_retries() {
     });
     let base = Duration::from_millis(40);
     let deadline = Duration::from_secs(5);
-    let calls = (0..100).map(|i| {
+    let clients = 100;
+    let calls = (0..clients).map(|i| {
         let client = WecomClient::builder()
             .credentials("corp", "secret")
             .base_url(&base_url)
@@ -536,7 +537,7 @@ async fn a_hundred_clients_hit_by_one_busy_burst_spread_their_retries() {
         "every call within its deadline"
     );
     let arrivals = arrivals.lock().unwrap();
-    assert_eq!(arrivals.len(), 100);
+    assert_eq!(arrivals.len(), clients, "every client called");
     // The first retry of each client waits a random time up to 2 × base: across the hundred clients
     // the waits spread over that window instead of all landing together.
     let mut first: Vec<Duration> = arrivals.values().map(|t| t[1] - t[0]).collect();
