@@ -42,15 +42,8 @@ async fn start(receive_id: ReceiveId, mode: ReplyMode) -> Server {
     let app = example::router(handler(receive_id), mode, move |event| {
         sink.lock().expect("not poisoned").push(event)
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
-    let addr = listener.local_addr().expect("local addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
     Server {
-        url: format!("http://{addr}{CALLBACK_PATH}"),
+        url: format!("{}{CALLBACK_PATH}", wxlive_tests::serve(app).await),
         events,
         http: reqwest::Client::new(),
     }

@@ -403,12 +403,7 @@ async fn endless_body_server(
                 response
             }
         });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}"), sent)
+    (wxlive_tests::serve(app).await, sent)
 }
 
 #[tokio::test]
@@ -500,11 +495,7 @@ async fn a_hundred_clients_hit_by_one_busy_burst_spread_their_retries() {
                 },
             ),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let base_url = wxlive_tests::serve(app).await;
     let base = Duration::from_millis(40);
     let deadline = Duration::from_secs(5);
     let clients = 100;

@@ -173,11 +173,6 @@ pub fn field_checks(f: &Field, mode: Mode) -> TokenStream {
     }
 }
 
-/// Whether validating `f` uses the constraint vocabulary's types (for the imports).
-pub fn has_constraints(f: &Field) -> bool {
-    !f.constraints.is_empty()
-}
-
 /// Checks of a value given as a reference (`by_ref`) and as a place to call methods on (`receiver`).
 fn value_checks(f: &Field, by_ref: TokenStream, receiver: TokenStream) -> TokenStream {
     let wire = f.wire.as_str();

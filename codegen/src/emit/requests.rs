@@ -4,9 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{
-    field_checks, has_constraints, rule_checks, storage, struct_field, Mode, Storage,
-};
+use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
 use super::names::{self, builder_type, ident, request_type, response_type, rust_type, Ctx};
 use super::product::error_infos;
 use crate::ir::{ConstValue, Endpoint, Field, Location, Method, TypeRef};
@@ -39,7 +37,7 @@ fn head(ctx: &Ctx<'_>) -> TokenStream {
         .collect();
     let uses = names::imports(fields.iter().copied(), true);
     // The constraint vocabulary, as a lowercase module alias: no spec type name can clash with it.
-    let constraint_use = if (fields.iter().any(|f| has_constraints(f)))
+    let constraint_use = if (fields.iter().any(|f| !f.constraints.is_empty()))
         || (ctx.domain.endpoints.iter().any(|e| !e.rules.is_empty()))
     {
         quote!(

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, has_constraints, rule_checks, struct_field, Mode};
+use super::fields::{field_checks, rule_checks, struct_field, Mode};
 use super::names::{self, ident, response_type, Ctx};
 use crate::ir::{Field, Object};
 
@@ -26,7 +26,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     // The constraint vocabulary, as a lowercase module alias: no spec type name can clash with it.
     let constraint_use = if (validated
         .iter()
-        .any(|t| t.fields.iter().any(has_constraints)))
+        .any(|t| t.fields.iter().any(|f| !f.constraints.is_empty())))
         || (validated.iter().any(|t| !t.rules.is_empty()))
     {
         quote!(

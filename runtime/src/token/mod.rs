@@ -100,11 +100,6 @@ impl CredentialTokenProvider {
         })
     }
 
-    /// The endpoint this provider calls.
-    pub fn endpoint(&self) -> &'static TokenEndpoint {
-        self.endpoint
-    }
-
     /// Sets the named credential `$name` (a third-party app's `suite_id`, `suite_secret`, and each new
     /// `suite_ticket` pushed to its instruction callback).
     pub fn set_var(&self, name: impl Into<String>, value: impl Into<Secret>) {
