@@ -105,6 +105,8 @@ pub struct Domain {
     pub callbacks: Vec<Callback>,
     /// Rust name of the domain's API type (`LivingApi`).
     pub api: String,
+    /// The errcodes of its endpoints, each once: its `errcode` module.
+    pub errors: Vec<ErrorCode>,
 }
 
 impl Domain {
@@ -410,6 +412,8 @@ pub struct EndpointNames {
     pub request: String,
     /// `CreateRequestBuilder`.
     pub builder: String,
+    /// `CreateRequestFields`: the builder's private field storage.
+    pub fields: String,
     /// `CreateResponse`.
     pub response: String,
 }

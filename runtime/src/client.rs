@@ -5,13 +5,13 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::Stream;
+use futures::{Stream, TryStreamExt};
 use tracing::Instrument;
 
 use crate::error::Error;
 use crate::http::{check_envelope, Transport};
 use crate::meta::{ErrorClass, HttpMethod, Location, Operation, Product};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, Paginated};
 use crate::secret::Secret;
 use crate::token::{CredentialTokenProvider, TokenCache, TokenProvider, TokenStore};
 use crate::validate::Profile;
@@ -242,11 +242,13 @@ impl<C: From<Client>> ClientBuilder<C> {
                 Arc::new(provider)
             }
             (None, None) => {
-                return Err(Error::Token(Box::new(Error::Transport {
-                    operation: format!("{}.token", self.product.name),
-                    message: "no credentials and no token provider were configured".into(),
-                    maybe_sent: false,
-                })))
+                return Err(Error::Config {
+                    message: format!(
+                        "no credentials and no token provider were configured for {}; call \
+                         `.credentials(id, secret)` or `.token_provider(..)`",
+                        self.product.name
+                    ),
+                })
             }
         };
         let http = match self.http {
@@ -254,6 +256,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             None => Transport::default_http(self.connect_timeout, self.timeout)?,
         };
         let base_url = self.base_url.as_deref().unwrap_or(self.product.host);
+        check_base_url(base_url)?;
         let token_key = self.token_key.unwrap_or_else(|| {
             format!(
                 "token:{}:{}:{}",
@@ -327,7 +330,7 @@ impl Client {
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
         // Only this thin part is generic; the retry loop below is compiled once for all requests.
         let op = R::OPERATION;
-        let operation = format!("{}.{}", op.domain, op.name);
+        let operation = op.id();
         if self.inner.validation != Profile::Off {
             let warnings = request
                 .validate_with(self.inner.validation)
@@ -347,11 +350,9 @@ impl Client {
             }
         }
         let body = match op.method {
-            HttpMethod::Post => Some(encode_body(request).map_err(|e| Error::Decode {
+            HttpMethod::Post => Some(encode_body(request).map_err(|e| Error::Encode {
                 operation: operation.clone(),
-                status: 0,
-                message: format!("could not encode the request: {e}"),
-                excerpt: String::new(),
+                message: e.to_string(),
             })?),
             HttpMethod::Get => None,
         };
@@ -490,6 +491,25 @@ impl Client {
         }
     }
 
+    /// Every page of a [`Paginated`] operation, starting with `first`; the stream follows the
+    /// operation's own end rule and ends with an error instead of looping when a cursor repeats.
+    pub fn pages<'a, R: Paginated + 'a>(
+        &'a self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Response, Error>> + 'a {
+        self.paginate(first, R::next_page)
+    }
+
+    /// Every item of every page of a [`Paginated`] operation, in order.
+    pub fn items<'a, R: Paginated + 'a>(
+        &'a self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Item, Error>> + 'a {
+        self.pages(first)
+            .map_ok(|page| futures::stream::iter(R::items(page).into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     /// Pages through an operation: `next` derives the following request from the current one and its
     /// answer, `Ok(None)` after the last page, or `Err(why)` when the answer breaks the paging rule.
     /// A request that would repeat the current one ends the stream with an error instead of looping.
@@ -528,6 +548,23 @@ impl Client {
             }
         })
     }
+}
+
+/// `Ok` for an `http://` or `https://` URL with a host (the base URL of every call).
+fn check_base_url(url: &str) -> Result<(), Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config {
+        message: format!(
+            "the base URL `{url}` is not a URL ({e}); expected e.g. `https://qyapi.weixin.qq.com`"
+        ),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(Error::Config {
+            message: format!(
+                "the base URL `{url}` is not an http(s) URL with a host; expected e.g. `https://qyapi.weixin.qq.com`"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// The JSON body of `request`, with the spec's body constants added.

@@ -5,14 +5,16 @@ use std::fmt;
 use crate::meta::{ErrorClass, ErrorCodeInfo};
 use crate::validate::ValidationError;
 
-/// Why a call failed. Match on the variant; secrets and tokens never appear in any of them.
+/// Why a call failed. Match on the variant (new variants may be added: keep a `_` arm); secrets and
+/// tokens never appear in any of them, and every message says what to do next.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The API answered with a non-zero errcode.
     #[error(transparent)]
     Api(#[from] ApiError),
     /// The request broke the spec's rules; nothing was sent.
-    #[error("{operation}: {source}")]
+    #[error("{operation}: the request was not sent, fix it first: {source}")]
     Validation {
         /// `domain.operation`.
         operation: String,
@@ -20,8 +22,23 @@ pub enum Error {
         #[source]
         source: ValidationError,
     },
+    /// The client is misconfigured (no credentials, an unusable base URL, an unknown token
+    /// endpoint...): no call can succeed until the configuration is fixed.
+    #[error("configuration error: {message}; fix the client builder's settings")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+    /// The request could not be encoded as the API expects; nothing was sent.
+    #[error("{operation}: could not encode the request ({message}); nothing was sent")]
+    Encode {
+        /// `domain.operation`.
+        operation: String,
+        /// The encoder's message.
+        message: String,
+    },
     /// The request could not be sent or the answer could not be read (connection, timeout, HTTP).
-    #[error("{operation}: transport error: {message}")]
+    #[error("{operation}: transport error: {message}{}", if *maybe_sent { "; the request may have reached the server" } else { "; retry later or check the network and base URL" })]
     Transport {
         /// `domain.operation`.
         operation: String,
@@ -32,7 +49,7 @@ pub enum Error {
     },
     /// The answer's body was larger than the client accepts (`max_response_bytes`); reading stopped at
     /// the limit. The request may have taken effect.
-    #[error("{operation}: the response body exceeds the limit of {limit} bytes")]
+    #[error("{operation}: the response body exceeds the limit of {limit} bytes; raise `max_response_bytes` if the answer is legitimately this large")]
     BodyTooLarge {
         /// `domain.operation`.
         operation: String,
@@ -40,7 +57,7 @@ pub enum Error {
         limit: usize,
     },
     /// The answer was not the JSON the spec describes.
-    #[error("{operation}: could not decode the response (HTTP {status}): {message}; body starts with: {excerpt:?}")]
+    #[error("{operation}: could not decode the response (HTTP {status}): {message}; body starts with: {excerpt:?}; check the base URL or a proxy in between")]
     Decode {
         /// `domain.operation`.
         operation: String,
@@ -52,11 +69,11 @@ pub enum Error {
         excerpt: String,
     },
     /// No access token could be obtained.
-    #[error("could not get an access token: {0}")]
+    #[error("could not get an access token (check the credentials and the token endpoint): {0}")]
     Token(Box<Error>),
     /// A non-idempotent call was sent but no answer came back: it may or may not have taken effect,
     /// and it was not re-sent. Check the state (for `create`, list the lives) before trying again.
-    #[error("{operation}: outcome unknown, the request may have been executed and was not re-sent: {message}")]
+    #[error("{operation}: outcome unknown, the request may have been executed and was not re-sent: {message}; check the state before trying again")]
     OutcomeUnknown {
         /// `domain.operation`.
         operation: String,
@@ -73,6 +90,17 @@ impl Error {
             Error::Token(inner) => inner.errcode(),
             _ => None,
         }
+    }
+
+    /// Whether the API answered with this errcode (the product's or a domain's `errcode::*` items).
+    pub fn is(&self, code: &ErrorCodeInfo) -> bool {
+        self.errcode() == Some(code.code)
+    }
+
+    /// The spec's entry for the errcode the API answered with, when it documents it: compare it with
+    /// `errcode::*` items in a `match` (`Some(&errcode::INVALID_USERID) => ...`).
+    pub fn code_info(&self) -> Option<&'static ErrorCodeInfo> {
+        self.as_api().and_then(|e| e.info)
     }
 
     /// The API error, when the API answered with one.

@@ -64,10 +64,8 @@ impl Transport {
             .connect_timeout(connect_timeout)
             .timeout(timeout)
             .build()
-            .map_err(|e| Error::Transport {
-                operation: "client".into(),
-                message: e.without_url().to_string(),
-                maybe_sent: false,
+            .map_err(|e| Error::Config {
+                message: format!("the HTTP client cannot be built: {}", e.without_url()),
             })
     }
 
@@ -228,7 +226,7 @@ pub fn decode_body<T: DeserializeOwned>(
     raw: &RawResponse,
     show_excerpt: bool,
 ) -> Result<T, Error> {
-    serde_json::from_slice(&raw.body)
+    crate::wire::decode_lenient(&raw.body)
         .map_err(|e| decode_error(operation, raw, show_excerpt, e.to_string()))
 }
 

@@ -40,6 +40,6 @@ pub use error::{ApiError, Error};
 #[cfg(feature = "client")]
 pub use registry::ClientRegistry;
 #[cfg(feature = "client")]
-pub use request::ApiRequest;
+pub use request::{ApiRequest, Paginated, Sender};
 pub use secret::Secret;
 pub use validate::{Level, Profile, Validate, ValidationError, Validator, Violation};

@@ -90,6 +90,13 @@ pub struct Operation {
     pub errors: &'static [ErrorCodeInfo],
 }
 
+impl Operation {
+    /// `domain.operation`, as errors name it.
+    pub fn id(&self) -> String {
+        format!("{}.{}", self.domain, self.name)
+    }
+}
+
 /// Where a request parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Location {

@@ -1,10 +1,12 @@
 //! The trait every generated request implements.
 
+use futures::{Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::meta::{Constant, Operation};
-use crate::validate::Validate;
+use crate::validate::{Validate, ValidationError, Validator};
+use crate::{Client, Error};
 
 /// A request of one operation. The JSON body is its `Serialize` output (POST only; query-located fields
 /// are skipped there and come from [`ApiRequest::query`]).
@@ -19,8 +21,98 @@ pub trait ApiRequest: Serialize + Validate + Send + Sync {
     /// to the JSON object, query constants to the query string.
     const CONSTANTS: &'static [Constant] = &[];
 
+    /// Wire names of the required fields (query and body), checked by the mock server like the
+    /// builders and `validate()` check them (see [`Given`](crate::validate::Given)).
+    const REQUIRED: &'static [&'static str] = &[];
+
     /// Query parameters other than the access token (constants excluded).
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }
+}
+
+/// A paginated operation: how the next page's request follows from an answer, and where its items are.
+pub trait Paginated: ApiRequest + Clone + PartialEq {
+    /// One item of a page.
+    type Item: Send;
+
+    /// The request of the page after `page` (answered to `self`), `Ok(None)` after the last page, or
+    /// `Err(why)` when the answer breaks the operation's paging rule.
+    fn next_page(&self, page: &Self::Response) -> Result<Option<Self>, String>;
+
+    /// The items of a page, in order.
+    fn items(page: Self::Response) -> Vec<Self::Item>;
+}
+
+/// What a request builder is attached to: `()` for `Request::builder()` (it can only `build()`),
+/// a [`Sender`] for the fluent calls of a client (`client.living().create()…send()`).
+#[derive(Debug, Clone, Copy)]
+pub struct Sender<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Sender<'a> {
+    /// Fluent calls over `client`.
+    pub fn new(client: &'a Client) -> Self {
+        Sender { client }
+    }
+
+    /// The client underneath.
+    pub fn client(self) -> &'a Client {
+        self.client
+    }
+
+    /// Sends what a builder assembled: `parts` is the request (missing required fields filled with
+    /// zero values) and the validator that recorded them. A missing required field fails the call
+    /// with [`Error::Validation`] listing every broken official rule; otherwise the client validates
+    /// with its own profile and sends.
+    pub async fn send<R: ApiRequest>(self, parts: (R, Validator)) -> Result<R::Response, Error> {
+        let request = complete(parts).map_err(|source| Error::Validation {
+            operation: R::OPERATION.id(),
+            source,
+        })?;
+        self.client.send(&request).await
+    }
+
+    /// Every page of a paginated operation, starting with the builder's request.
+    pub fn pages<R: Paginated + 'a>(
+        self,
+        parts: (R, Validator),
+    ) -> impl Stream<Item = Result<R::Response, Error>> + 'a {
+        let first = complete(parts);
+        let client = self.client;
+        futures::stream::iter(Some(first)).flat_map(move |first| match first {
+            Ok(request) => client.pages(request).left_stream(),
+            Err(source) => futures::stream::iter(Some(Err(Error::Validation {
+                operation: R::OPERATION.id(),
+                source,
+            })))
+            .right_stream(),
+        })
+    }
+
+    /// Every item of every page of a paginated operation, in order.
+    pub fn items<R: Paginated + 'a>(
+        self,
+        parts: (R, Validator),
+    ) -> impl Stream<Item = Result<R::Item, Error>> + 'a {
+        self.pages(parts)
+            .map_ok(|page| futures::stream::iter(R::items(page).into_iter().map(Ok)))
+            .try_flatten()
+    }
+}
+
+/// The request of a builder's `parts` when no required field is missing; otherwise every broken
+/// official rule (the missing fields and the rest).
+fn complete<R: Validate>((request, validator): (R, Validator)) -> Result<R, ValidationError> {
+    if validator.is_clean() {
+        return Ok(request);
+    }
+    build((request, validator))
+}
+
+/// `build()` of every generated builder: checks the official rules of what the builder assembled.
+pub fn build<R: Validate>((request, mut validator): (R, Validator)) -> Result<R, ValidationError> {
+    request.check(&mut validator);
+    validator.finish().map(|_warnings| request)
 }

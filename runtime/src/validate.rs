@@ -110,6 +110,75 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
+/// `field` under the path `prefix` (`activity_detail.image_list`).
+fn path_of(prefix: &[String], field: &str) -> String {
+    let mut path = prefix.join(".");
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(field);
+    path
+}
+
+/// What "required" means, for every field type: the value is there and, for a string or a list, not
+/// empty. Builders (`Option` fields), `validate()` (plain fields) and the mock server (JSON values)
+/// all check required fields through this one definition, via [`Validator::required`].
+pub trait Given {
+    /// Whether the value counts as given. Numbers, flags, enums and objects always do.
+    fn is_given(&self) -> bool {
+        true
+    }
+}
+
+impl Given for str {
+    fn is_given(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl Given for String {
+    fn is_given(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T> Given for Vec<T> {
+    fn is_given(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: Given> Given for Option<T> {
+    fn is_given(&self) -> bool {
+        self.as_ref().is_some_and(Given::is_given)
+    }
+}
+
+impl<T: Given + ?Sized> Given for &T {
+    fn is_given(&self) -> bool {
+        (**self).is_given()
+    }
+}
+
+/// A JSON value is given unless it is `null`, `""` or `[]` (what the mock server checks).
+impl Given for serde_json::Value {
+    fn is_given(&self) -> bool {
+        match self {
+            serde_json::Value::Null => false,
+            serde_json::Value::String(s) => !s.is_empty(),
+            serde_json::Value::Array(a) => !a.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+impl Given for i32 {}
+impl Given for i64 {}
+impl Given for u32 {}
+impl Given for u64 {}
+impl Given for bool {}
+impl Given for crate::wire::Decimal {}
+
 /// Something with generated validation rules (requests and the types nested in them).
 pub trait Validate {
     /// Checks `self`, recording every violation in `v` under the validator's current path.
@@ -220,11 +289,7 @@ impl Validator {
         } else {
             return;
         };
-        let mut path = self.prefix.join(".");
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(field);
+        let path = path_of(&self.prefix, field);
         list.push(Violation {
             field: path,
             rule,
@@ -239,9 +304,18 @@ impl Validator {
         self.profile.enforces(level) || self.profile.warns(level)
     }
 
-    /// A required field is present.
-    pub fn required(&mut self, field: &str, present: bool) {
-        if !present {
+    /// A required field is [`Given`]: the one meaning of "required", shared by the builders,
+    /// `validate()` and the mock server. Reported once per field however often it is checked.
+    pub fn required<T: Given + ?Sized>(&mut self, field: &str, value: &T) {
+        if value.is_given() {
+            return;
+        }
+        let path = path_of(&self.prefix, field);
+        let reported = self
+            .violations
+            .iter()
+            .any(|v| v.rule == "required" && v.field == path);
+        if !reported {
             self.violation(field, "required".into(), "is missing".into(), None);
         }
     }
@@ -373,7 +447,12 @@ impl Validator {
         }
     }
 
-    /// Every violation so far, or `Ok` with the warnings (broken advice) when there is none.
+    /// Whether no enforced rule is broken so far.
+    pub fn is_clean(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// Every violation and warning: `Ok(warnings)` when no enforced rule is broken.
     pub fn finish(self) -> Result<Vec<Violation>, ValidationError> {
         if self.violations.is_empty() {
             Ok(self.warnings)

@@ -163,12 +163,19 @@ pub mod lenient_string {
     }
 }
 
-/// A lenient object the generated code fills field by field (every field optional, unknown fields
-/// ignored). Its `Deserialize` impl is one line: [`deserialize_object`]; the only per-type code is the
-/// match on keys in [`FromFields::field`].
+/// A lenient object the generated code fills field by field (unknown fields ignored). Its
+/// `Deserialize` impl is one line: [`deserialize_object`]; the only per-type code is the match on keys
+/// in [`FromFields::field`], which reads each value through a [`Reader`].
+///
+/// Fields the spec guarantees on success (`required: true` on a response field) are plain values:
+/// when the server leaves one out, it keeps its zero value and a `tracing` warning names it, after
+/// Smithy's "client error correction"; the call does not fail.
 pub trait FromFields: Default {
-    /// What a decode error says was expected (`a \`LivingInfo\` object`).
-    const EXPECTING: &'static str;
+    /// The type's name, for decode errors and warnings (`LivingInfo`).
+    const NAME: &'static str;
+
+    /// Wire names of the guaranteed fields, in the order of their `slot` in [`Reader::guaranteed`].
+    const GUARANTEED: &'static [&'static str] = &[];
 
     /// Reads the value of `key` from `map` into `self`; `Ok(false)` for a key the type does not know
     /// (its value is then skipped).
@@ -176,7 +183,128 @@ pub trait FromFields: Default {
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error>;
+}
+
+/// Implements `Deserialize` for [`FromFields`] types with [`deserialize_object`] (one line per type in
+/// the generated code).
+#[macro_export]
+macro_rules! deserialize_objects {
+    ($($name:ident),* $(,)?) => {$(
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::wire::deserialize_object(d)
+            }
+        }
+    )*};
+}
+
+/// Reads the values of one object for [`FromFields::field`]: remembers which guaranteed fields were
+/// seen and, in the lenient pass of [`decode_lenient`], replaces a value of the wrong JSON type by its
+/// zero value (with a warning) instead of failing.
+#[derive(Debug, Default)]
+pub struct Reader {
+    seen: u64,
+    lenient: bool,
+    wrong_type: Option<String>,
+}
+
+/// A map value that may stand for "absent" (`null`): what a guaranteed field is read through.
+pub trait Presence<T> {
+    /// The value, or `None` for `null`.
+    fn into_present(self) -> Option<T>;
+}
+
+impl<T> Presence<T> for Option<T> {
+    fn into_present(self) -> Option<T> {
+        self
+    }
+}
+
+impl<T> Presence<T> for LenientInt<T> {
+    fn into_present(self) -> Option<T> {
+        self.0
+    }
+}
+
+impl Presence<bool> for OptionFlag {
+    fn into_present(self) -> Option<bool> {
+        self.0
+    }
+}
+
+impl Presence<String> for LenientString {
+    fn into_present(self) -> Option<String> {
+        self.0
+    }
+}
+
+impl<T> Presence<Vec<T>> for List<T> {
+    fn into_present(self) -> Option<Vec<T>> {
+        Some(self.0)
+    }
+}
+
+impl Reader {
+    /// Reads an optional field's value as `W`.
+    pub fn read<'de, W, A>(&mut self, map: &mut A) -> Result<W, A::Error>
+    where
+        W: Deserialize<'de> + Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        if !self.lenient {
+            return map.next_value();
+        }
+        let value: serde_json::Value = map.next_value()?;
+        W::deserialize(value).or_else(|e| {
+            self.wrong_type = Some(e.to_string());
+            Ok(W::default())
+        })
+    }
+
+    /// Reads the value of guaranteed field number `slot` (its index in [`FromFields::GUARANTEED`]) as
+    /// `W`; `null` counts as missing and reads as the zero value.
+    pub fn guaranteed<'de, W, T, A>(&mut self, map: &mut A, slot: u32) -> Result<T, A::Error>
+    where
+        W: Deserialize<'de> + Default + Presence<T>,
+        T: Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        match self.read::<W, A>(map)?.into_present() {
+            Some(value) => {
+                self.seen |= 1 << slot;
+                Ok(value)
+            }
+            None => Ok(T::default()),
+        }
+    }
+}
+
+thread_local! {
+    /// Whether objects decoded on this thread replace mistyped values (the lenient pass).
+    static LENIENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Decodes `body` as `T`; when a field has the wrong JSON type, decodes it again replacing each such
+/// value by its zero value (and `None` for optional fields), with a warning naming the field.
+/// Fails only for a body that is not JSON or not an object where one is needed.
+pub fn decode_lenient<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(strict) if strict.is_data() => {
+            struct Reset;
+            impl Drop for Reset {
+                fn drop(&mut self) {
+                    LENIENT.with(|l| l.set(false));
+                }
+            }
+            LENIENT.with(|l| l.set(true));
+            let _reset = Reset;
+            serde_json::from_slice(body).map_err(|_| strict)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Deserializes a [`FromFields`] type from a map.
@@ -185,13 +313,33 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromFields>(d: D) -> Res
     impl<'de, T: FromFields> serde::de::Visitor<'de> for ObjectVisitor<T> {
         type Value = T;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(T::EXPECTING)
+            write!(f, "a `{}` object", T::NAME)
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
             let mut value = T::default();
+            let mut read = Reader {
+                lenient: LENIENT.with(std::cell::Cell::get),
+                ..Reader::default()
+            };
             while let Some(key) = map.next_key::<Key<'de>>()? {
-                if !value.field(key.as_str(), &mut map)? {
+                if !value.field(key.as_str(), &mut map, &mut read)? {
                     map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                if let Some(error) = read.wrong_type.take() {
+                    tracing::warn!(
+                        field = %format_args!("{}.{}", T::NAME, key.as_str()),
+                        "a response field has the wrong JSON type ({error}); using its zero value"
+                    );
+                }
+            }
+            if read.seen.count_ones() as usize != T::GUARANTEED.len() {
+                for (slot, name) in T::GUARANTEED.iter().enumerate() {
+                    if read.seen & (1 << slot) == 0 {
+                        tracing::warn!(
+                            field = %format_args!("{}.{name}", T::NAME),
+                            "a field the spec guarantees is missing from the response; using its zero value"
+                        );
+                    }
                 }
             }
             Ok(value)
@@ -311,6 +459,12 @@ impl From<Int> for i64 {
 /// A list that may be `null` or absent, as a map value: read as empty.
 #[derive(Debug)]
 pub struct List<T>(pub Vec<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

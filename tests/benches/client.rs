@@ -178,9 +178,9 @@ fn client_overhead(c: &mut Criterion) {
     };
     let http = http_client();
     let token = runtime.block_on(async {
-        let first = client.living().get_living_info(&request).await;
+        let first = client.living().send(&request).await;
         let info = first.expect("generated call").living_info;
-        assert_eq!(info.and_then(|i| i.viewer_num), Some(100));
+        assert_eq!(info.viewer_num, 100);
         let answer = hand_written_call(&http, &server.base_url, "TOKEN-1", "LIVING-1").await;
         let info = answer.expect("hand-written call").living_info;
         assert_eq!(info.and_then(|i| i.viewer_num), Some(100));
@@ -193,7 +193,7 @@ fn client_overhead(c: &mut Criterion) {
             runtime.block_on(async {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    let answer = client.living().get_living_info(black_box(&request)).await;
+                    let answer = client.living().send(black_box(&request)).await;
                     black_box(answer.expect("generated call"));
                 }
                 start.elapsed()
@@ -280,7 +280,7 @@ async fn paired_ratios(
             let start = Instant::now();
             for _ in 0..CALLS_PER_ROUND {
                 if side == 0 {
-                    let answer = client.living().get_living_info(black_box(request)).await;
+                    let answer = client.living().send(black_box(request)).await;
                     black_box(answer.expect("generated call"));
                 } else {
                     let answer =
@@ -340,7 +340,7 @@ fn burst(
         };
         // The first call caches a token that expires at once.
         server.state.expired_tokens.store(true, Ordering::SeqCst);
-        let warm = client.living().get_living_info(&request).await;
+        let warm = client.living().send(&request).await;
         server.state.expired_tokens.store(false, Ordering::SeqCst);
         warm.expect("warm-up call");
         let before = server.state.gettoken_calls.load(Ordering::SeqCst);
@@ -349,7 +349,7 @@ fn burst(
             .map(|_| {
                 let client = client.clone();
                 let request = request.clone();
-                tokio::spawn(async move { client.living().get_living_info(&request).await })
+                tokio::spawn(async move { client.living().send(&request).await })
             })
             .collect();
         let mut failed = 0;

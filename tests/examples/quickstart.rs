@@ -4,9 +4,7 @@
 //! `WECOM_CORP_ID=... WECOM_SECRET=... [WECOM_BASE_URL=...] cargo run -p wxlive-tests --example quickstart`
 
 use futures::TryStreamExt;
-use wxlive::wecom::living::{
-    CreateRequest, GetLivingInfoRequest, GetUserAllLivingidRequest, LivingType,
-};
+use wxlive::wecom::living::LivingType;
 use wxlive::wecom::WecomClient;
 
 #[tokio::main]
@@ -33,48 +31,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 // README example start
 /// Books a live in an hour, reads it back and counts the anchor's lives.
 pub async fn book_and_list(client: &WecomClient) -> Result<(String, usize), wxlive::Error> {
-    // Requests are validated before they are sent: every broken rule is reported at once.
     let start = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs()) as i64;
-    let create = CreateRequest::builder()
+    // Requests are validated before they are sent: every broken rule comes back at once as
+    // `Error::Validation`, and nothing is sent.
+    let created = client
+        .living()
+        .create()
         .anchor_userid("zhangsan")
         .theme("季度复盘")
         .living_start(start + 3600)
         .living_duration(3600)
         .r#type(LivingType::CorporateTraining)
-        .build()
-        .map_err(|source| wxlive::Error::Validation {
-            operation: "living.create".into(),
-            source,
-        })?;
-    let livingid = client
-        .living()
-        .create(&create)
-        .await?
-        .livingid
-        .unwrap_or_default();
+        .send()
+        .await?;
+    // Fields the official docs guarantee are plain values: `livingid` is a `String`.
+    let livingid = created.livingid;
 
     let info = client
         .living()
-        .get_living_info(&GetLivingInfoRequest {
-            livingid: livingid.clone(),
-        })
+        .get_living_info()
+        .livingid(&livingid)
+        .send()
         .await?;
-    println!(
-        "{livingid}: status {:?}",
-        info.living_info.and_then(|i| i.status)
-    );
+    println!("{livingid}: status {:?}", info.living_info.status);
 
-    // Paginated endpoints are streams; this one follows next_cursor until it is empty.
-    let first = GetUserAllLivingidRequest::builder()
-        .userid("zhangsan")
-        .limit(20)
-        .build()
-        .expect("a valid request");
+    // Paginated operations stream their pages or items; this one follows next_cursor until it is empty.
     let all: Vec<String> = client
         .living()
-        .get_user_all_livingid_items(first)
+        .get_user_all_livingid()
+        .userid("zhangsan")
+        .limit(20)
+        .into_items()
         .try_collect()
         .await?;
     Ok((livingid, all.len()))

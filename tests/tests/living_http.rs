@@ -51,8 +51,8 @@ async fn create_sends_only_set_fields_and_returns_the_livingid() {
         })
         .build()
         .expect("valid");
-    let response = client.living().create(&request).await.expect("create");
-    assert_eq!(response.livingid.as_deref(), Some("LIVING-1"));
+    let response = client.living().send(&request).await.expect("create");
+    assert_eq!(response.livingid.as_str(), "LIVING-1");
     let call = only_call(&server);
     assert_eq!(
         (call.method.as_str(), call.path.as_str()),
@@ -85,7 +85,7 @@ async fn modify_sends_livingid_and_changes() {
         .remind_time(60)
         .build()
         .unwrap();
-    client.living().modify(&request).await.expect("modify");
+    client.living().send(&request).await.expect("modify");
     let call = only_call(&server);
     assert_eq!(
         (call.method.as_str(), call.path.as_str()),
@@ -110,14 +110,14 @@ async fn cancel_and_delete_replay_data_send_the_livingid() {
     );
     client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L1".into(),
         })
         .await
         .expect("cancel");
     client
         .living()
-        .delete_replay_data(&DeleteReplayDataRequest {
+        .send(&DeleteReplayDataRequest {
             livingid: "L2".into(),
         })
         .await
@@ -141,8 +141,8 @@ async fn get_living_code_sends_livingid_and_openid() {
         livingid: "L1".into(),
         openid: "abcopenid".into(),
     };
-    let response = client.living().get_living_code(&request).await.unwrap();
-    assert_eq!(response.living_code.as_deref(), Some("abcdef"));
+    let response = client.living().send(&request).await.unwrap();
+    assert_eq!(response.living_code.as_str(), "abcdef");
     let call = only_call(&server);
     assert_eq!(call.path, "/cgi-bin/living/get_living_code");
     assert_eq!(
@@ -164,18 +164,18 @@ async fn get_living_info_is_a_get_with_the_livingid_in_the_query() {
     let request = GetLivingInfoRequest {
         livingid: "id with spaces&=?".into(),
     };
-    let response = client.living().get_living_info(&request).await.unwrap();
-    let info = response.living_info.expect("living_info");
+    let response = client.living().send(&request).await.unwrap();
+    let info = response.living_info;
     assert_eq!(
         info.status,
-        Some(LivingStatus::Expired),
+        LivingStatus::Expired,
         "the official sample's `status ` typo is accepted"
     );
-    assert_eq!(info.open_replay, Some(true));
+    assert!(info.open_replay);
     assert_eq!(info.replay_status, Some(ReplayStatus::Deleted));
     assert_eq!(
         info.r#type,
-        Some(LivingType::Unknown(9)),
+        LivingType::Unknown(9),
         "an undocumented value is kept, not rejected"
     );
     assert_eq!(info.push_stream_url, None);
@@ -213,27 +213,15 @@ async fn get_living_info_carries_push_stream_url_only_for_an_activity_live_not_y
     let request = GetLivingInfoRequest {
         livingid: "L4".into(),
     };
-    let booked = client
-        .living()
-        .get_living_info(&request)
-        .await
-        .unwrap()
-        .living_info
-        .unwrap();
-    assert_eq!(booked.r#type, Some(LivingType::Activity));
-    assert_eq!(booked.status, Some(LivingStatus::Booked));
+    let booked = client.living().send(&request).await.unwrap().living_info;
+    assert_eq!(booked.r#type, LivingType::Activity);
+    assert_eq!(booked.status, LivingStatus::Booked);
     assert_eq!(
         booked.push_stream_url.as_deref(),
         Some("rtmp://push.example.test/live/abc")
     );
-    let ended = client
-        .living()
-        .get_living_info(&request)
-        .await
-        .unwrap()
-        .living_info
-        .unwrap();
-    assert_eq!(ended.status, Some(LivingStatus::Ended));
+    let ended = client.living().send(&request).await.unwrap().living_info;
+    assert_eq!(ended.status, LivingStatus::Ended);
     assert_eq!(
         ended.push_stream_url, None,
         "not returned once the live is over"
@@ -252,12 +240,12 @@ async fn get_living_share_info_resolves_a_share_code() {
     );
     let response = client
         .living()
-        .get_living_share_info(&GetLivingShareInfoRequest {
+        .send(&GetLivingShareInfoRequest {
             ww_share_code: "CODE".into(),
         })
         .await
         .unwrap();
-    assert_eq!(response.livingid.as_deref(), Some("L1"));
+    assert_eq!(response.livingid.as_str(), "L1");
     assert_eq!(response.viewer_userid, None);
     assert_eq!(response.viewer_external_userid.as_deref(), Some("wm1"));
     assert_eq!(response.invitor_userid.as_deref(), Some("lisi"));
@@ -287,12 +275,7 @@ async fn get_user_all_livingid_streams_every_page_until_the_cursor_is_empty() {
         .limit(20)
         .build()
         .unwrap();
-    let ids: Vec<String> = client
-        .living()
-        .get_user_all_livingid_items(first)
-        .try_collect()
-        .await
-        .unwrap();
+    let ids: Vec<String> = client.living().items(first).try_collect().await.unwrap();
     assert_eq!(ids, ["a", "b", "c"]);
     let bodies: Vec<Value> = server.calls().into_iter().filter_map(|c| c.body).collect();
     assert_eq!(
@@ -322,17 +305,13 @@ async fn get_watch_stat_pages_until_ending_is_1_and_never_before() {
         livingid: "L1".into(),
         next_key: None,
     };
-    let pages: Vec<GetWatchStatResponse> = client
-        .living()
-        .get_watch_stat_pages(first)
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<GetWatchStatResponse> =
+        client.living().pages(first).try_collect().await.unwrap();
     assert_eq!(pages.len(), 2);
-    let stat = pages[1].stat_info.as_ref().unwrap();
+    let stat = &pages[1].stat_info;
     assert_eq!(stat.users[0].invitor_userid.as_deref(), Some("lisi"));
-    assert_eq!(stat.users[0].is_comment, Some(true));
-    assert_eq!(stat.external_users[0].r#type, Some(ExternalUserType::Wecom));
+    assert!(stat.users[0].is_comment);
+    assert_eq!(stat.external_users[0].r#type, ExternalUserType::Wecom);
     let bodies: Vec<Value> = server.calls().into_iter().filter_map(|c| c.body).collect();
     assert_eq!(
         bodies,
@@ -357,11 +336,7 @@ async fn a_repeated_cursor_without_an_end_signal_stops_with_an_error() {
         livingid: "L1".into(),
         next_key: Some("SAME".into()),
     };
-    let result: Result<Vec<_>, _> = client
-        .living()
-        .get_watch_stat_pages(first)
-        .try_collect()
-        .await;
+    let result: Result<Vec<_>, _> = client.living().pages(first).try_collect().await;
     let err = result.unwrap_err();
     assert!(err.to_string().contains("pagination stalled"), "{err}");
     assert_eq!(server.calls().len(), 1);
@@ -376,7 +351,7 @@ async fn an_errcode_becomes_a_typed_error_with_name_meaning_and_request_id() {
     );
     let err = client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L1".into(),
         })
         .await
@@ -403,7 +378,12 @@ fn create_breaking_every_level() -> CreateRequest {
         living_start: 1,
         living_duration: 10,
         activity_cover_mediaid: Some("M".into()),
-        ..CreateRequest::default()
+        r#type: None,
+        description: None,
+        agentid: None,
+        remind_time: None,
+        activity_share_mediaid: None,
+        activity_detail: None,
     }
 }
 
@@ -412,7 +392,7 @@ async fn an_invalid_request_is_rejected_before_sending_with_every_official_viola
     let (server, client) = setup().await;
     let err = client
         .living()
-        .create(&create_breaking_every_level())
+        .send(&create_breaking_every_level())
         .await
         .unwrap_err();
     let violations = err.as_validation().expect("validation error");
@@ -439,7 +419,7 @@ async fn the_strict_profile_rejects_product_rules_too() {
         .unwrap();
     let err = client
         .living()
-        .create(&create_breaking_every_level())
+        .send(&create_breaking_every_level())
         .await
         .unwrap_err();
     let violations = err.as_validation().expect("validation error");
@@ -479,10 +459,15 @@ async fn a_request_breaking_only_product_rules_and_advice_is_sent_with_a_warning
         living_start: 1,
         living_duration: 10,
         activity_cover_mediaid: Some("M".into()),
-        ..CreateRequest::default()
+        r#type: None,
+        description: None,
+        agentid: None,
+        remind_time: None,
+        activity_share_mediaid: None,
+        activity_detail: None,
     };
-    let created = client.living().create(&request).await.unwrap();
-    assert_eq!(created.livingid.as_deref(), Some("L1"));
+    let created = client.living().send(&request).await.unwrap();
+    assert_eq!(created.livingid.as_str(), "L1");
     assert_eq!(only_call(&server).body.unwrap()["living_duration"], 10);
     let logs = captured.text();
     assert!(
@@ -507,9 +492,18 @@ async fn validation_can_be_turned_off() {
     );
     let request = CreateRequest {
         living_duration: 1,
-        ..CreateRequest::default()
+        anchor_userid: String::new(),
+        theme: String::new(),
+        living_start: 0,
+        r#type: None,
+        description: None,
+        agentid: None,
+        remind_time: None,
+        activity_cover_mediaid: None,
+        activity_share_mediaid: None,
+        activity_detail: None,
     };
-    let err = client.living().create(&request).await.unwrap_err();
+    let err = client.living().send(&request).await.unwrap_err();
     assert_eq!(
         err.errcode(),
         Some(40058),
@@ -535,7 +529,7 @@ async fn a_token_errcode_refreshes_the_token_and_retries_once() {
     };
     client
         .living()
-        .get_living_code(&request)
+        .send(&request)
         .await
         .expect("retried with a new token");
     let tokens: Vec<String> = server
@@ -553,7 +547,7 @@ async fn a_token_errcode_refreshes_the_token_and_retries_once() {
         path,
         json!({"errcode": 40014, "errmsg": "invalid access_token"}),
     );
-    let err = client.living().get_living_code(&request).await.unwrap_err();
+    let err = client.living().send(&request).await.unwrap_err();
     assert_eq!(err.errcode(), Some(40014));
     assert_eq!(server.calls().len(), 4);
 }
@@ -567,7 +561,7 @@ async fn a_bad_secret_surfaces_as_a_token_error() {
     );
     let err = client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L".into(),
         })
         .await

@@ -69,14 +69,14 @@ fn the_get_living_info_example_decodes_field_by_field() {
         "a general live (type 0) that has expired has no push_stream_url (93635)"
     );
     let r: GetLivingInfoResponse = serde_json::from_value(sample).unwrap();
-    let info = r.living_info.unwrap();
-    assert_eq!(info.theme.as_deref(), Some("直角三角形讲解"));
-    assert_eq!(info.status, Some(LivingStatus::Expired));
-    assert_eq!(info.living_start, Some(1586405229));
+    let info = r.living_info;
+    assert_eq!(info.theme, "直角三角形讲解");
+    assert_eq!(info.status, LivingStatus::Expired);
+    assert_eq!(info.living_start, 1586405229);
     assert_eq!(info.replay_status, Some(ReplayStatus::Deleted));
-    assert_eq!(info.r#type, Some(LivingType::General));
+    assert_eq!(info.r#type, LivingType::General);
     assert_eq!(info.push_stream_url, None);
-    assert_eq!(info.subscribe_count, Some(1));
+    assert_eq!(info.subscribe_count, 1);
 }
 
 /// The official sample of get_living_info (93635/96835) as published, typo included: `"status "`
@@ -115,14 +115,14 @@ fn the_official_sample_with_the_status_typo_still_decodes_into_status() {
     );
     let r: GetLivingInfoResponse =
         serde_json::from_str(OFFICIAL_GET_LIVING_INFO_SAMPLE).expect("the official sample decodes");
-    let info = r.living_info.unwrap();
+    let info = r.living_info;
     assert_eq!(
         info.status,
-        Some(LivingStatus::Expired),
+        LivingStatus::Expired,
         "the `status ` key is an alias of `status`"
     );
-    assert_eq!(info.r#type, Some(LivingType::General));
-    assert_eq!(info.subscribe_count, Some(1));
+    assert_eq!(info.r#type, LivingType::General);
+    assert_eq!(info.subscribe_count, 1);
     // Written back, the field has its real name.
     let written = serde_json::to_value(&info).unwrap();
     assert_eq!(written["status"], 3);
@@ -141,10 +141,10 @@ fn the_official_sample_with_the_status_typo_still_decodes_into_status() {
 fn the_watch_stat_sample_ends_paging() {
     let r: GetWatchStatResponse =
         serde_json::from_value(sample_response("get_watch_stat")).unwrap();
-    assert_eq!(r.ending, Some(true));
-    let stat = r.stat_info.unwrap();
+    assert!(r.ending);
+    let stat = r.stat_info;
     assert_eq!(stat.users.len(), 1);
-    assert_eq!(stat.external_users[1].r#type, Some(ExternalUserType::Wecom));
+    assert_eq!(stat.external_users[1].r#type, ExternalUserType::Wecom);
 }
 
 #[test]

@@ -14,7 +14,13 @@ fn create() -> CreateRequest {
         theme: "theme".into(),
         living_start: now() + 3600,
         living_duration: 3600,
-        ..CreateRequest::default()
+        r#type: None,
+        description: None,
+        agentid: None,
+        remind_time: None,
+        activity_cover_mediaid: None,
+        activity_share_mediaid: None,
+        activity_detail: None,
     }
 }
 

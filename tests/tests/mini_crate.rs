@@ -114,13 +114,13 @@ async fn the_mock_server_rejects_a_value_that_breaks_the_pattern() {
         .build()
         .unwrap();
     let before = server.calls("checks.codes");
-    let err = client.checks().codes(&codes("12a456")).await.unwrap_err();
+    let err = client.checks().send(&codes("12a456")).await.unwrap_err();
     assert!(
         matches!(err, wxlive_runtime::Error::Validation { .. }),
         "{err}"
     );
     assert_eq!(server.calls("checks.codes"), before);
-    client.checks().codes(&codes("654321")).await.unwrap();
+    client.checks().send(&codes("654321")).await.unwrap();
 }
 
 #[test]

@@ -37,22 +37,21 @@ fn create_request(anchor: &str, theme: &str) -> CreateRequest {
 async fn create(client: &WecomClient, anchor: &str) -> String {
     client
         .living()
-        .create(&create_request(anchor, "周会"))
+        .send(&create_request(anchor, "周会"))
         .await
         .unwrap()
         .livingid
-        .unwrap()
 }
 
 async fn info(client: &WecomClient, livingid: &str) -> LivingInfo {
     let r = client
         .living()
-        .get_living_info(&GetLivingInfoRequest {
+        .send(&GetLivingInfoRequest {
             livingid: livingid.into(),
         })
         .await
         .unwrap();
-    r.living_info.unwrap()
+    r.living_info
 }
 
 #[tokio::test]
@@ -61,44 +60,38 @@ async fn create_get_modify_cancel_lifecycle() {
     let client = client_for(&server);
     let id = create(&client, "zhangsan").await;
     let live = info(&client, &id).await;
-    assert_eq!(live.status, Some(LivingStatus::Booked));
-    assert_eq!(live.theme.as_deref(), Some("周会"));
+    assert_eq!(live.status, LivingStatus::Booked);
+    assert_eq!(live.theme.as_str(), "周会");
     assert_eq!(
         live.r#type,
-        Some(LivingType::General),
+        LivingType::General,
         "the documented default type"
     );
-    assert_eq!(live.reserve_living_duration, Some(1800));
+    assert_eq!(live.reserve_living_duration, 1800);
 
     let modify = ModifyRequest::builder()
         .livingid(id.clone())
         .theme("周会（改）")
         .build()
         .unwrap();
-    client.living().modify(&modify).await.unwrap();
-    assert_eq!(
-        info(&client, &id).await.theme.as_deref(),
-        Some("周会（改）")
-    );
+    client.living().send(&modify).await.unwrap();
+    assert_eq!(info(&client, &id).await.theme.as_str(), "周会（改）");
 
     client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: id.clone(),
         })
         .await
         .unwrap();
-    assert_eq!(
-        info(&client, &id).await.status,
-        Some(LivingStatus::Cancelled)
-    );
+    assert_eq!(info(&client, &id).await.status, LivingStatus::Cancelled);
 
-    let err = client.living().modify(&modify).await.unwrap_err();
+    let err = client.living().send(&modify).await.unwrap_err();
     assert_eq!(err.errcode(), Some(40058));
     assert!(err.to_string().contains("status is 4"), "{err}");
     let err = client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: id.clone(),
         })
         .await
@@ -107,7 +100,7 @@ async fn create_get_modify_cancel_lifecycle() {
 
     let err = client
         .living()
-        .get_living_info(&GetLivingInfoRequest {
+        .send(&GetLivingInfoRequest {
             livingid: "nope".into(),
         })
         .await
@@ -131,18 +124,13 @@ async fn get_user_all_livingid_pages_through_the_anchors_lives() {
         .unwrap();
     let pages: Vec<GetUserAllLivingidResponse> = client
         .living()
-        .get_user_all_livingid_pages(first.clone())
+        .pages(first.clone())
         .try_collect()
         .await
         .unwrap();
     assert_eq!(pages.len(), 3);
-    assert_eq!(pages[2].next_cursor.as_deref(), Some(""));
-    let ids: Vec<String> = client
-        .living()
-        .get_user_all_livingid_items(first)
-        .try_collect()
-        .await
-        .unwrap();
+    assert_eq!(pages[2].next_cursor.as_str(), "");
+    let ids: Vec<String> = client.living().items(first).try_collect().await.unwrap();
     assert_eq!(ids, mine);
 }
 
@@ -157,7 +145,7 @@ async fn get_watch_stat_pages_until_ending() {
     server.seed("watchers", json!({"livingid": "another", "userid": "x"}));
     let pages: Vec<GetWatchStatResponse> = client
         .living()
-        .get_watch_stat_pages(GetWatchStatRequest {
+        .pages(GetWatchStatRequest {
             livingid: id,
             next_key: None,
         })
@@ -167,12 +155,12 @@ async fn get_watch_stat_pages_until_ending() {
     assert_eq!(pages.len(), 3);
     assert_eq!(
         pages.iter().map(|p| p.ending).collect::<Vec<_>>(),
-        [Some(false), Some(false), Some(true)]
+        [false, false, true]
     );
     let users: Vec<String> = pages
         .iter()
-        .flat_map(|p| p.stat_info.clone().unwrap().users)
-        .map(|u| u.userid.unwrap())
+        .flat_map(|p| p.stat_info.clone().users)
+        .map(|u| u.userid)
         .collect();
     assert_eq!(users, ["u0", "u1", "u2", "u3", "u4"]);
 }
@@ -185,18 +173,14 @@ async fn delete_replay_data_only_for_an_ended_live_with_replay() {
     let request = DeleteReplayDataRequest {
         livingid: id.clone(),
     };
-    let err = client
-        .living()
-        .delete_replay_data(&request)
-        .await
-        .unwrap_err();
+    let err = client.living().send(&request).await.unwrap_err();
     assert!(err.to_string().contains("status is 0"), "{err}");
     assert!(server.update_record(
         "lives",
         &id,
         json!({"status": 2, "open_replay": 1, "replay_status": 0})
     ));
-    client.living().delete_replay_data(&request).await.unwrap();
+    client.living().send(&request).await.unwrap();
     assert_eq!(
         info(&client, &id).await.replay_status,
         Some(ReplayStatus::Deleted)
@@ -209,21 +193,21 @@ async fn stateless_endpoints_answer_their_fixtures() {
     let client = client_for(&server);
     let code = client
         .living()
-        .get_living_code(&GetLivingCodeRequest {
+        .send(&GetLivingCodeRequest {
             livingid: "L".into(),
             openid: "o".into(),
         })
         .await
         .unwrap();
-    assert_eq!(code.living_code.as_deref(), Some("abcdef"));
+    assert_eq!(code.living_code.as_str(), "abcdef");
     let share = client
         .living()
-        .get_living_share_info(&GetLivingShareInfoRequest {
+        .send(&GetLivingShareInfoRequest {
             ww_share_code: "C".into(),
         })
         .await
         .unwrap();
-    assert_eq!(share.livingid.as_deref(), Some("livingid"));
+    assert_eq!(share.livingid.as_str(), "livingid");
 }
 
 #[tokio::test]
@@ -238,7 +222,7 @@ async fn the_mocks_validators_reject_what_the_client_would_have() {
         .unwrap();
     let mut request = create_request("zhangsan", "t");
     request.theme = "标".repeat(21);
-    let err = client.living().create(&request).await.unwrap_err();
+    let err = client.living().send(&request).await.unwrap_err();
     let api = err.as_api().expect("typed API error");
     assert_eq!(api.errcode, 40058);
     assert_eq!(api.name(), "invalid_parameter");
@@ -260,7 +244,7 @@ async fn a_wrong_secret_gets_the_real_errcode() {
         .unwrap();
     let err = client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L".into(),
         })
         .await
@@ -274,7 +258,7 @@ async fn a_wrong_secret_gets_the_real_errcode() {
         .unwrap();
     let err = client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L".into(),
         })
         .await
@@ -303,7 +287,7 @@ mod faults {
         );
         client
             .living()
-            .get_living_info(&get(&id))
+            .send(&get(&id))
             .await
             .expect("succeeds after two retries");
         assert_eq!(server.calls("living.get_living_info"), 3);
@@ -314,11 +298,7 @@ mod faults {
         let server = mock().await;
         let client = client_for(&server);
         server.inject(Target::All, Fault::Errcode(-1), 10);
-        let err = client
-            .living()
-            .get_living_info(&get("x"))
-            .await
-            .unwrap_err();
+        let err = client.living().send(&get("x")).await.unwrap_err();
         assert_eq!(err.errcode(), Some(-1));
         assert!(err.is_retryable());
         assert_eq!(
@@ -339,7 +319,7 @@ mod faults {
         );
         let err = client
             .living()
-            .create(&create_request("a", "t"))
+            .send(&create_request("a", "t"))
             .await
             .unwrap_err();
         assert_eq!(err.errcode(), Some(-1));
@@ -354,7 +334,7 @@ mod faults {
         server.expire_tokens();
         client
             .living()
-            .get_living_info(&get(&id))
+            .send(&get(&id))
             .await
             .expect("refreshed and retried");
         assert_eq!(server.tokens_issued(), 2);
@@ -367,11 +347,7 @@ mod faults {
             let client = client_for(&server);
             let id = create(&client, "a").await;
             server.inject(Target::All, Fault::Errcode(code), 1);
-            client
-                .living()
-                .get_living_info(&get(&id))
-                .await
-                .expect("retried once");
+            client.living().send(&get(&id)).await.expect("retried once");
             assert_eq!(server.tokens_issued(), 2, "errcode {code}");
         }
     }
@@ -381,11 +357,7 @@ mod faults {
         let server = mock().await;
         let client = client_for(&server);
         server.inject(Target::All, Fault::Errcode(45009), 10);
-        let err = client
-            .living()
-            .get_living_info(&get("x"))
-            .await
-            .unwrap_err();
+        let err = client.living().send(&get("x")).await.unwrap_err();
         assert_eq!(err.as_api().unwrap().name(), "api_freq_out_of_limit");
         assert!(err.is_retryable());
         assert_eq!(
@@ -406,11 +378,7 @@ mod faults {
             .build()
             .unwrap();
         server.inject(Target::All, Fault::Latency(Duration::from_millis(600)), 1);
-        let err = client
-            .living()
-            .get_living_info(&get("x"))
-            .await
-            .unwrap_err();
+        let err = client.living().send(&get("x")).await.unwrap_err();
         assert!(matches!(err, Error::Transport { .. }), "{err:?}");
         assert!(err.to_string().contains("timed out"), "{err}");
     }
@@ -420,11 +388,7 @@ mod faults {
         let server = mock().await;
         let client = client_for(&server);
         server.inject(Target::All, Fault::DropBefore, 1);
-        let err = client
-            .living()
-            .get_living_info(&get("x"))
-            .await
-            .unwrap_err();
+        let err = client.living().send(&get("x")).await.unwrap_err();
         assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     }
 
@@ -439,7 +403,7 @@ mod faults {
         );
         let err = client
             .living()
-            .create(&create_request("zhangsan", "t"))
+            .send(&create_request("zhangsan", "t"))
             .await
             .unwrap_err();
         assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
@@ -458,11 +422,7 @@ mod faults {
         let client = client_for(&server);
         let id = create(&client, "a").await;
         server.inject(Target::All, Fault::TruncatedJson, 1);
-        let err = client
-            .living()
-            .get_living_info(&get(&id))
-            .await
-            .unwrap_err();
+        let err = client.living().send(&get(&id)).await.unwrap_err();
         match &err {
             Error::Decode {
                 excerpt, status, ..
@@ -479,11 +439,7 @@ mod faults {
         let server = mock().await;
         let client = client_for(&server);
         server.inject(Target::All, Fault::Html502, 1);
-        let err = client
-            .living()
-            .get_living_info(&get("x"))
-            .await
-            .unwrap_err();
+        let err = client.living().send(&get("x")).await.unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("HTTP 502") && text.contains("502 Bad Gateway"),
@@ -633,7 +589,7 @@ mod control_api {
         assert_eq!(r["errcode"], 0);
         let err = client
             .living()
-            .get_living_info(&GetLivingInfoRequest {
+            .send(&GetLivingInfoRequest {
                 livingid: id.clone(),
             })
             .await
@@ -643,7 +599,7 @@ mod control_api {
         http.post(control("expire_tokens")).send().await.unwrap();
         client
             .living()
-            .get_living_info(&GetLivingInfoRequest {
+            .send(&GetLivingInfoRequest {
                 livingid: id.clone(),
             })
             .await
@@ -699,7 +655,7 @@ mod wxa {
         // Two operations share /wxa/business/getliveinfo; the `action` constant tells them apart.
         let rooms = client
             .broadcast()
-            .get_live_info(&GetLiveInfoRequest {
+            .send(&GetLiveInfoRequest {
                 start: 0,
                 limit: 10,
             })
@@ -710,12 +666,12 @@ mod wxa {
         let room = &rooms.room_info[0];
         let now = wxlive_tests::unix_in(0);
         assert!(
-            room.start_time.unwrap() <= now && now < room.end_time.unwrap(),
+            room.start_time <= now && now < room.end_time,
             "{room:?} at {now}"
         );
         let replays = client
             .broadcast()
-            .get_replay(&GetReplayRequest {
+            .send(&GetReplayRequest {
                 room_id: 1,
                 start: 0,
                 limit: 10,
@@ -735,7 +691,7 @@ mod wxa {
             .unwrap();
         let err = wrong
             .broadcast()
-            .get_live_info(&GetLiveInfoRequest {
+            .send(&GetLiveInfoRequest {
                 start: 0,
                 limit: 10,
             })
@@ -807,7 +763,7 @@ async fn a_third_party_app_gets_its_corp_token_through_the_flow_the_product_spec
         async move {
             client
                 .living()
-                .get_living_info(&GetLivingInfoRequest {
+                .send(&GetLivingInfoRequest {
                     livingid: "nope".into(),
                 })
                 .await
@@ -881,7 +837,7 @@ async fn the_mini_program_mock_serves_stable_token_and_the_legacy_token() {
         let before = server.tokens_issued();
         client
             .broadcast()
-            .delete_room(&DeleteRoomRequest { room_id: 1 })
+            .send(&DeleteRoomRequest { room_id: 1 })
             .await
             .unwrap_or_else(|e| panic!("{endpoint:?}: {e}"));
         assert_eq!(server.tokens_issued(), before + 1, "{endpoint:?}");

@@ -68,18 +68,12 @@ async fn no_secret_or_token_appears_in_logs_debug_display_or_errors() {
         .living_duration(600)
         .build()
         .unwrap();
-    let id = client
-        .living()
-        .create(&create)
-        .await
-        .unwrap()
-        .livingid
-        .unwrap();
+    let id = client.living().send(&create).await.unwrap().livingid;
     let get = GetLivingInfoRequest {
         livingid: id.clone(),
     };
     server.expire_tokens();
-    client.living().get_living_info(&get).await.unwrap();
+    client.living().send(&get).await.unwrap();
     let mut errors = Vec::new();
     for fault in [
         Fault::Errcode(-1),
@@ -91,7 +85,7 @@ async fn no_secret_or_token_appears_in_logs_debug_display_or_errors() {
         Fault::Latency(Duration::from_millis(500)),
     ] {
         server.inject(Target::All, fault, 10);
-        if let Err(e) = client.living().get_living_info(&get).await {
+        if let Err(e) = client.living().send(&get).await {
             errors.push(e);
         }
         server.clear_faults();
@@ -101,20 +95,14 @@ async fn no_secret_or_token_appears_in_logs_debug_display_or_errors() {
         Fault::DropAfter,
         1,
     );
-    errors.push(client.living().create(&create).await.unwrap_err());
-    errors.push(
-        client
-            .living()
-            .create(&CreateRequest::default())
-            .await
-            .unwrap_err(),
-    );
+    errors.push(client.living().send(&create).await.unwrap_err());
+    errors.push(client.living().create().send().await.unwrap_err());
     let wrong = WecomClient::builder()
         .credentials("corp-1", "wrong-secret-9")
         .base_url(server.base_url())
         .build()
         .unwrap();
-    errors.push(wrong.living().get_living_info(&get).await.unwrap_err());
+    errors.push(wrong.living().send(&get).await.unwrap_err());
     assert!(
         errors.len() >= 8,
         "the faults produced errors: {}",
@@ -149,7 +137,7 @@ async fn no_secret_or_token_appears_in_logs_debug_display_or_errors() {
     errors.push(
         third
             .living()
-            .cancel(&CancelRequest {
+            .send(&CancelRequest {
                 livingid: "L".into(),
             })
             .await

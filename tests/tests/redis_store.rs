@@ -80,7 +80,7 @@ async fn burst(client: &WecomClient, n: usize) {
         openid: "o".into(),
     };
     let api = client.living();
-    let results = futures::future::join_all((0..n).map(|_| api.get_living_code(&request))).await;
+    let results = futures::future::join_all((0..n).map(|_| api.send(&request))).await;
     for r in results {
         r.expect("call succeeds");
     }

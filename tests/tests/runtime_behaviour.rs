@@ -36,13 +36,7 @@ async fn a_live(client: &WecomClient) -> String {
         .living_duration(600)
         .build()
         .unwrap();
-    client
-        .living()
-        .create(&request)
-        .await
-        .unwrap()
-        .livingid
-        .unwrap()
+    client.living().send(&request).await.unwrap().livingid
 }
 
 async fn many_reads(
@@ -54,7 +48,7 @@ async fn many_reads(
         livingid: livingid.into(),
     };
     let api = client.living();
-    futures::future::join_all((0..n).map(|_| api.get_living_info(&request))).await
+    futures::future::join_all((0..n).map(|_| api.send(&request))).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,7 +60,7 @@ async fn thousand_concurrent_calls_on_a_cold_cache_fetch_one_token() {
         openid: "o".into(),
     };
     let api = client.living();
-    let results = futures::future::join_all((0..1000).map(|_| api.get_living_code(&request))).await;
+    let results = futures::future::join_all((0..1000).map(|_| api.send(&request))).await;
     assert!(results.iter().all(Result::is_ok));
     assert_eq!(server.tokens_issued(), 1);
 }
@@ -131,7 +125,7 @@ async fn throttled_calls_are_retried_within_the_bound() {
     );
     client
         .living()
-        .get_living_info(&GetLivingInfoRequest {
+        .send(&GetLivingInfoRequest {
             livingid: id.clone(),
         })
         .await
@@ -144,7 +138,7 @@ async fn throttled_calls_are_retried_within_the_bound() {
     );
     let err = client
         .living()
-        .get_living_info(&GetLivingInfoRequest { livingid: id })
+        .send(&GetLivingInfoRequest { livingid: id })
         .await
         .unwrap_err();
     assert_eq!(err.errcode(), Some(45033));
@@ -172,7 +166,7 @@ async fn the_total_deadline_bounds_retries() {
     let started = std::time::Instant::now();
     let err = client
         .living()
-        .get_living_info(&GetLivingInfoRequest {
+        .send(&GetLivingInfoRequest {
             livingid: "x".into(),
         })
         .await
@@ -196,7 +190,7 @@ async fn per_call_options_override_the_timeouts() {
     });
     let err = hurried
         .living()
-        .get_living_info(&GetLivingInfoRequest {
+        .send(&GetLivingInfoRequest {
             livingid: id.clone(),
         })
         .await
@@ -205,7 +199,7 @@ async fn per_call_options_override_the_timeouts() {
     // The original client keeps its defaults and shares the token.
     client
         .living()
-        .get_living_info(&GetLivingInfoRequest { livingid: id })
+        .send(&GetLivingInfoRequest { livingid: id })
         .await
         .expect("patient client");
     assert_eq!(server.tokens_issued(), 1);
@@ -237,7 +231,7 @@ async fn a_deadline_passing_during_create_is_outcome_unknown() {
         .living_duration(600)
         .build()
         .unwrap();
-    let err = hurried.living().create(&request).await.unwrap_err();
+    let err = hurried.living().send(&request).await.unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
 }
 
@@ -276,7 +270,7 @@ async fn third_party_apps_use_the_corp_token_never_the_suite_token() {
         .unwrap();
     client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L".into(),
         })
         .await
@@ -316,7 +310,7 @@ async fn third_party_without_a_ticket_says_so() {
         .unwrap();
     let err = client
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L".into(),
         })
         .await
@@ -356,7 +350,7 @@ async fn a_registry_keeps_one_client_per_corp_and_app() {
     let other = registry.get("other-corp", "living").unwrap();
     let err = other
         .living()
-        .cancel(&CancelRequest {
+        .send(&CancelRequest {
             livingid: "L".into(),
         })
         .await
@@ -420,7 +414,7 @@ async fn an_endless_response_body_is_cut_at_the_limit_with_a_typed_error() {
         livingid: "L".into(),
     };
     let api = client.living();
-    let call = api.get_living_info(&request);
+    let call = api.send(&request);
     let err = tokio::time::timeout(Duration::from_secs(10), call)
         .await
         .expect("the client stops reading instead of waiting for the end")
@@ -447,7 +441,7 @@ async fn an_endless_response_body_is_cut_at_the_limit_with_a_typed_error() {
         .unwrap();
     let err = client
         .living()
-        .get_living_info(&GetLivingInfoRequest {
+        .send(&GetLivingInfoRequest {
             livingid: "L".into(),
         })
         .await
@@ -514,7 +508,7 @@ async fn a_hundred_clients_hit_by_one_busy_burst_spread_their_retries() {
             let started = Instant::now();
             client
                 .living()
-                .get_living_info(&GetLivingInfoRequest {
+                .send(&GetLivingInfoRequest {
                     livingid: format!("L{i}"),
                 })
                 .await

@@ -39,8 +39,8 @@ fn the_real_spec_loads_clean() {
 fn unknown_type_suggests_the_closest_name() {
     let dir = spec_with_living("unknown-type", |s| {
         s.replacen(
-            "theme: {type: string, required: true",
-            "theme: {type: strng, required: true",
+            "theme: {type: string, required: true, doc: Title., max_chars",
+            "theme: {type: strng, required: true, doc: Title., max_chars",
             1,
         )
     });
@@ -193,8 +193,8 @@ fn rule_and_pagination_must_name_real_fields() {
 fn every_problem_is_reported_not_just_the_first() {
     let dir = spec_with_living("many", |s| {
         s.replacen(
-            "theme: {type: string, required: true",
-            "theme: {type: strng, required: true",
+            "theme: {type: string, required: true, doc: Title., max_chars",
+            "theme: {type: strng, required: true, doc: Title., max_chars",
             1,
         )
         .replacen("{value: 1, name: Living,", "{value: 0, name: Living,", 1)

@@ -70,7 +70,7 @@ async fn the_token_comes_from_stable_token_by_default_in_normal_mode() {
     server.answer("/wxaapi/broadcast/room/deleteroom", ok());
     client
         .broadcast()
-        .delete_room(&DeleteRoomRequest { room_id: 1 })
+        .send(&DeleteRoomRequest { room_id: 1 })
         .await
         .unwrap();
     let tokens = server.token_calls();
@@ -104,7 +104,7 @@ async fn the_legacy_get_cgi_bin_token_is_still_selectable() {
     server.answer("/wxaapi/broadcast/room/deleteroom", ok());
     client
         .broadcast()
-        .delete_room(&DeleteRoomRequest { room_id: 1 })
+        .send(&DeleteRoomRequest { room_id: 1 })
         .await
         .unwrap();
     let tokens = server.token_calls();
@@ -153,15 +153,15 @@ async fn a_token_errcode_refreshes_once_and_a_room_errcode_is_typed() {
     );
     let r = client
         .broadcast()
-        .get_push_url(&GetPushUrlRequest { room_id: 1 })
+        .send(&GetPushUrlRequest { room_id: 1 })
         .await
         .unwrap();
-    assert_eq!(r.push_addr.as_deref(), Some("rtmp://x"));
+    assert_eq!(r.push_addr.as_str(), "rtmp://x");
     assert_eq!(server.tokens_issued(), 2);
     server.answer(path, json!({"errcode": 300022, "errmsg": "room not exist"}));
     let err = client
         .broadcast()
-        .get_push_url(&GetPushUrlRequest { room_id: 9 })
+        .send(&GetPushUrlRequest { room_id: 9 })
         .await
         .unwrap_err();
     let api = err.as_api().expect("API error");
@@ -179,7 +179,7 @@ async fn an_endpoint_errcode_has_its_own_name() {
         room_id: 1,
         user_openid: vec!["o1".into()],
     };
-    let err = client.broadcast().push_message(&request).await.unwrap_err();
+    let err = client.broadcast().send(&request).await.unwrap_err();
     assert_eq!(
         err.as_api().map(|a| a.name()),
         Some("another_room_pushed_today")
@@ -212,8 +212,8 @@ async fn create_room_sends_camel_case_keys_and_only_set_optionals() {
         .close_kf(false)
         .build()
         .expect("valid");
-    let response = client.broadcast().create_room(&request).await.unwrap();
-    assert_eq!(response.room_id, Some(33));
+    let response = client.broadcast().send(&request).await.unwrap();
+    assert_eq!(response.room_id, 33);
     assert_eq!(response.qrcode_url, None);
     assert_post(
         &only_call(&server),
@@ -243,9 +243,18 @@ async fn create_room_with_an_unverified_anchor_fails_with_300036_and_its_qrcode_
         cover_img: "m".into(),
         share_img: "m".into(),
         feeds_img: "m".into(),
-        ..CreateRoomRequest::default()
+        sub_anchor_wechat: None,
+        creater_wechat: None,
+        is_feeds_public: None,
+        live_type: RoomType::PhoneLive,
+        close_like: false,
+        close_goods: false,
+        close_comment: false,
+        close_replay: None,
+        close_share: None,
+        close_kf: None,
     };
-    let err = client.broadcast().create_room(&request).await.unwrap_err();
+    let err = client.broadcast().send(&request).await.unwrap_err();
     let api = err.as_api().unwrap();
     assert_eq!((api.errcode, api.name()), (300036, "anchor_not_verified"));
     assert_eq!(
@@ -276,28 +285,25 @@ async fn get_live_info_lists_rooms_with_their_goods() {
     );
     let response = client
         .broadcast()
-        .get_live_info(&GetLiveInfoRequest {
+        .send(&GetLiveInfoRequest {
             start: 0,
             limit: 10,
         })
         .await
         .unwrap();
-    assert_eq!(response.total, Some(1));
+    assert_eq!(response.total, 1);
     let room = &response.room_info[0];
-    assert_eq!(room.room_id, Some(1), "lowercase `roomid` on the wire");
-    assert_eq!(room.live_status, Some(LiveStatus::Living));
-    assert_eq!(room.live_type, Some(RoomType::PhoneLive));
-    assert_eq!(room.is_feeds_public, Some(true));
-    assert_eq!(room.close_replay, Some(false));
-    assert_eq!(
-        room.creater_openid.as_deref(),
-        Some("o7esq5OI1Uyp96YNpPmTkDhUpKWQ")
-    );
+    assert_eq!(room.room_id, 1, "lowercase `roomid` on the wire");
+    assert_eq!(room.live_status, LiveStatus::Living);
+    assert_eq!(room.live_type, RoomType::PhoneLive);
+    assert!(room.is_feeds_public);
+    assert!(!room.close_replay);
+    assert_eq!(room.creater_openid.as_str(), "o7esq5OI1Uyp96YNpPmTkDhUpKWQ");
     let goods = &room.goods[0];
-    assert_eq!(goods.goods_id, Some(256));
-    assert_eq!(goods.cover_img_url.as_deref(), Some("http://g"));
-    assert_eq!(goods.price, Some(Decimal(211200.0)));
-    assert_eq!(goods.price_type, Some(PriceType::Fixed));
+    assert_eq!(goods.goods_id, 256);
+    assert_eq!(goods.cover_img_url.as_str(), "http://g");
+    assert_eq!(goods.price, Decimal(211200.0));
+    assert_eq!(goods.price_type, PriceType::Fixed);
     assert_post(
         &only_call(&server),
         "/wxa/business/getliveinfo",
@@ -315,14 +321,11 @@ async fn room_info_reads_the_live_satus_typo_and_unknown_statuses() {
     );
     let response = client
         .broadcast()
-        .get_live_info(&GetLiveInfoRequest { start: 0, limit: 2 })
+        .send(&GetLiveInfoRequest { start: 0, limit: 2 })
         .await
         .unwrap();
-    assert_eq!(response.room_info[0].live_status, Some(LiveStatus::Ended));
-    assert_eq!(
-        response.room_info[1].live_status,
-        Some(LiveStatus::Unknown(108))
-    );
+    assert_eq!(response.room_info[0].live_status, LiveStatus::Ended);
+    assert_eq!(response.room_info[1].live_status, LiveStatus::Unknown(108));
 }
 
 #[tokio::test]
@@ -340,20 +343,20 @@ async fn get_replay_always_sends_action_get_replay_and_snake_case_room_id() {
         start: 0,
         limit: 10,
     };
-    let response = client.broadcast().get_replay(&request).await.unwrap();
-    assert_eq!(response.total, Some(2));
+    let response = client.broadcast().send(&request).await.unwrap();
+    assert_eq!(response.total, 2);
     assert_eq!(
-        response.live_replay[0].create_time.as_deref(),
-        Some("2019-11-12T03:49:55Z")
+        response.live_replay[0].create_time.as_str(),
+        "2019-11-12T03:49:55Z"
     );
     assert_eq!(
-        response.live_replay[1].expire_time.as_deref(),
-        Some("1605066595"),
+        response.live_replay[1].expire_time.as_str(),
+        "1605066595",
         "integers are read too"
     );
     assert_eq!(
-        response.live_replay[1].media_url.as_deref(),
-        Some("http://v/f1.mp4")
+        response.live_replay[1].media_url.as_str(),
+        "http://v/f1.mp4"
     );
     assert_post(
         &only_call(&server),
@@ -375,7 +378,7 @@ async fn import_goods_sends_ids_and_room_id() {
         goods_ids: vec![9, 11],
         room_id: 223,
     };
-    client.broadcast().import_goods(&request).await.unwrap();
+    client.broadcast().send(&request).await.unwrap();
     assert_post(
         &only_call(&server),
         "/wxaapi/broadcast/room/addgoods",
@@ -389,7 +392,7 @@ async fn delete_room_sends_the_key_id() {
     server.answer("/wxaapi/broadcast/room/deleteroom", ok());
     client
         .broadcast()
-        .delete_room(&DeleteRoomRequest { room_id: 811 })
+        .send(&DeleteRoomRequest { room_id: 811 })
         .await
         .unwrap();
     assert_post(
@@ -422,7 +425,7 @@ async fn edit_room_sends_id_and_no_type() {
         close_share: None,
         close_kf: None,
     };
-    client.broadcast().edit_room(&request).await.unwrap();
+    client.broadcast().send(&request).await.unwrap();
     assert_post(
         &only_call(&server),
         "/wxaapi/broadcast/room/editroom",
@@ -443,12 +446,12 @@ async fn get_push_url_is_a_get_with_room_id_in_the_query() {
     );
     let r = client
         .broadcast()
-        .get_push_url(&GetPushUrlRequest { room_id: 5 })
+        .send(&GetPushUrlRequest { room_id: 5 })
         .await
         .unwrap();
     assert_eq!(
-        r.push_addr.as_deref(),
-        Some("rtmp://wxalivepush.qcloud.com/live/stream?txSecret=xxxx")
+        r.push_addr.as_str(),
+        "rtmp://wxalivepush.qcloud.com/live/stream?txSecret=xxxx"
     );
     assert_get(
         &only_call(&server),
@@ -469,10 +472,10 @@ async fn get_shared_code_url_encodes_params_once() {
         room_id: 5,
         params: Some(r#"{"from":"a&b"}"#.into()),
     };
-    let r = client.broadcast().get_shared_code(&request).await.unwrap();
-    assert_eq!(r.cdn_url.as_deref(), Some("http://cdn"));
-    assert_eq!(r.poster_url.as_deref(), Some("http://poster"));
-    assert!(r.page_path.unwrap().ends_with("room_id=5"));
+    let r = client.broadcast().send(&request).await.unwrap();
+    assert_eq!(r.cdn_url.as_str(), "http://cdn");
+    assert_eq!(r.poster_url.as_str(), "http://poster");
+    assert!(r.page_path.ends_with("room_id=5"));
     assert_get(
         &only_call(&server),
         "/wxaapi/broadcast/room/getsharedcode",
@@ -491,7 +494,7 @@ async fn assistant_endpoints_send_room_id_username_and_users() {
         username: Some("testwechat".into()),
         nickname: Some("testnick".into()),
     }];
-    api.add_assistant(&AddAssistantRequest { room_id: 1, users })
+    api.send(&AddAssistantRequest { room_id: 1, users })
         .await
         .unwrap();
     let modify = ModifyAssistantRequest {
@@ -499,8 +502,8 @@ async fn assistant_endpoints_send_room_id_username_and_users() {
         username: "testwechat".into(),
         nickname: "n2".into(),
     };
-    api.modify_assistant(&modify).await.unwrap();
-    api.remove_assistant(&RemoveAssistantRequest {
+    api.send(&modify).await.unwrap();
+    api.send(&RemoveAssistantRequest {
         room_id: 1,
         username: "testwechat".into(),
     })
@@ -536,14 +539,14 @@ async fn get_assistant_list_reads_alias_as_username() {
     );
     let r = client
         .broadcast()
-        .get_assistant_list(&GetAssistantListRequest { room_id: 1 })
+        .send(&GetAssistantListRequest { room_id: 1 })
         .await
         .unwrap();
-    assert_eq!((r.count, r.max_count), (Some(1), Some(10)));
+    assert_eq!((r.count, r.max_count), (1, 10));
     let a = &r.list[0];
-    assert_eq!(a.username.as_deref(), Some("testwechat"));
-    assert_eq!(a.timestamp, Some(1_600_000_000));
-    assert_eq!(a.openid.as_deref(), Some("oABC123"));
+    assert_eq!(a.username.as_str(), "testwechat");
+    assert_eq!(a.timestamp, 1_600_000_000);
+    assert_eq!(a.openid.as_str(), "oABC123");
     assert_get(
         &only_call(&server),
         "/wxaapi/broadcast/room/getassistantlist",
@@ -562,25 +565,22 @@ async fn sub_anchor_endpoints() {
         json!({"errcode": 0, "errmsg": "ok", "username": "subwechat"}),
     );
     let api = client.broadcast();
-    api.add_sub_anchor(&AddSubAnchorRequest {
+    api.send(&AddSubAnchorRequest {
         room_id: 1,
         username: "subwechat".into(),
     })
     .await
     .unwrap();
-    api.modify_sub_anchor(&ModifySubAnchorRequest {
+    api.send(&ModifySubAnchorRequest {
         room_id: 1,
         username: "sub2".into(),
     })
     .await
     .unwrap();
-    api.delete_sub_anchor(&DeleteSubAnchorRequest { room_id: 1 })
+    api.send(&DeleteSubAnchorRequest { room_id: 1 })
         .await
         .unwrap();
-    let r = api
-        .get_sub_anchor(&GetSubAnchorRequest { room_id: 1 })
-        .await
-        .unwrap();
+    let r = api.send(&GetSubAnchorRequest { room_id: 1 }).await.unwrap();
     assert_eq!(r.username.as_deref(), Some("subwechat"));
     let calls = server.calls();
     assert_post(
@@ -614,7 +614,7 @@ async fn sub_anchor_duplicate_is_a_named_error() {
     );
     let err = client
         .broadcast()
-        .add_sub_anchor(&AddSubAnchorRequest {
+        .send(&AddSubAnchorRequest {
             room_id: 1,
             username: "anchor".into(),
         })
@@ -635,25 +635,25 @@ async fn room_switches_send_their_flags_as_0_or_1() {
         server.answer(&format!("/wxaapi/broadcast/room/{path}"), ok());
     }
     let api = client.broadcast();
-    api.update_feed_public(&UpdateFeedPublicRequest {
+    api.send(&UpdateFeedPublicRequest {
         room_id: 1,
         is_feeds_public: true,
     })
     .await
     .unwrap();
-    api.update_replay(&UpdateReplayRequest {
+    api.send(&UpdateReplayRequest {
         room_id: 1,
         close_replay: false,
     })
     .await
     .unwrap();
-    api.update_kf(&UpdateKfRequest {
+    api.send(&UpdateKfRequest {
         room_id: 1,
         close_kf: true,
     })
     .await
     .unwrap();
-    api.update_comment(&UpdateCommentRequest {
+    api.send(&UpdateCommentRequest {
         room_id: 1,
         ban_comment: true,
     })
@@ -693,20 +693,20 @@ async fn goods_in_room_endpoints_use_case_sensitive_paths() {
         json!({"errcode": 0, "errmsg": "ok", "url": "http://wxalive.vod2.myqcloud.com/x/goods_explain.mp4"}),
     );
     let api = client.broadcast();
-    api.goods_on_sale(&GoodsOnSaleRequest {
+    api.send(&GoodsOnSaleRequest {
         room_id: 2121,
         goods_id: 326,
         on_sale: true,
     })
     .await
     .unwrap();
-    api.delete_goods_in_room(&DeleteGoodsInRoomRequest {
+    api.send(&DeleteGoodsInRoomRequest {
         room_id: 2121,
         goods_id: 326,
     })
     .await
     .unwrap();
-    api.push_goods(&PushGoodsRequest {
+    api.send(&PushGoodsRequest {
         room_id: 2121,
         goods_id: 326,
     })
@@ -720,22 +720,22 @@ async fn goods_in_room_endpoints_use_case_sensitive_paths() {
             goods_id: Some(234),
         },
     ];
-    api.sort_goods(&SortGoodsRequest {
+    api.send(&SortGoodsRequest {
         room_id: 2121,
         goods,
     })
     .await
     .unwrap();
     let video = api
-        .get_goods_video(&GetGoodsVideoRequest {
+        .send(&GetGoodsVideoRequest {
             room_id: 2121,
             goods_id: 326,
         })
         .await
         .unwrap();
     assert_eq!(
-        video.url.as_deref(),
-        Some("http://wxalive.vod2.myqcloud.com/x/goods_explain.mp4")
+        video.url,
+        "http://wxalive.vod2.myqcloud.com/x/goods_explain.mp4"
     );
     let calls = server.calls();
     let pair = json!({"roomId": 2121, "goodsId": 326});
@@ -779,10 +779,10 @@ async fn add_goods_nests_goods_info_and_returns_both_ids() {
     };
     let r = client
         .broadcast()
-        .add_goods(&AddGoodsRequest { goods_info })
+        .send(&AddGoodsRequest { goods_info })
         .await
         .unwrap();
-    assert_eq!((r.goods_id, r.audit_id), (Some(51), Some(525022184)));
+    assert_eq!((r.goods_id, r.audit_id), (51, 525022184));
     assert_post(
         &only_call(&server),
         "/wxaapi/broadcast/goods/add",
@@ -809,7 +809,7 @@ async fn add_goods_sends_goods_key_as_a_string_array_inside_goods_info_when_set(
     };
     client
         .broadcast()
-        .add_goods(&AddGoodsRequest { goods_info })
+        .send(&AddGoodsRequest { goods_info })
         .await
         .unwrap();
     assert_post(
@@ -832,7 +832,7 @@ async fn set_goods_key_posts_the_global_key_as_a_string_array() {
         .goods_keys(["productId".to_owned(), "sid".to_owned()])
         .build()
         .expect("valid");
-    client.broadcast().set_goods_key(&request).await.unwrap();
+    client.broadcast().send(&request).await.unwrap();
     assert_post(
         &only_call(&server),
         "/wxaapi/broadcast/goods/setkey",
@@ -843,11 +843,7 @@ async fn set_goods_key_posts_the_global_key_as_a_string_array() {
         "/wxaapi/broadcast/goods/setkey",
         json!({"errcode": 200002, "errmsg": "goodsKey must be Array<string>"}),
     );
-    let err = client
-        .broadcast()
-        .set_goods_key(&request)
-        .await
-        .unwrap_err();
+    let err = client.broadcast().send(&request).await.unwrap_err();
     assert_eq!(
         err.as_api().map(|a| (a.errcode, a.name())),
         Some((200002, "invalid_parameter"))
@@ -863,7 +859,7 @@ async fn get_goods_key_is_a_get_without_parameters_and_reads_vendor_goods_key() 
     );
     let r = client
         .broadcast()
-        .get_goods_key(&GetGoodsKeyRequest {})
+        .send(&GetGoodsKeyRequest {})
         .await
         .unwrap();
     assert_eq!(r.goods_keys, ["productId", "sid"]);
@@ -872,7 +868,7 @@ async fn get_goods_key_is_a_get_without_parameters_and_reads_vendor_goods_key() 
     server.answer("/wxaapi/broadcast/goods/getkey", ok());
     let r = client
         .broadcast()
-        .get_goods_key(&GetGoodsKeyRequest {})
+        .send(&GetGoodsKeyRequest {})
         .await
         .unwrap();
     assert!(r.goods_keys.is_empty());
@@ -888,20 +884,15 @@ async fn goods_review_endpoints() {
     );
     server.answer("/wxaapi/broadcast/goods/delete", ok());
     let api = client.broadcast();
-    api.reset_goods_audit(&ResetGoodsAuditRequest {
+    api.send(&ResetGoodsAuditRequest {
         audit_id: 525022184,
         goods_id: 9,
     })
     .await
     .unwrap();
-    let r = api
-        .audit_goods(&AuditGoodsRequest { goods_id: 9 })
-        .await
-        .unwrap();
-    assert_eq!(r.audit_id, Some(525022185));
-    api.delete_goods(&DeleteGoodsRequest { goods_id: 9 })
-        .await
-        .unwrap();
+    let r = api.send(&AuditGoodsRequest { goods_id: 9 }).await.unwrap();
+    assert_eq!(r.audit_id, 525022185);
+    api.send(&DeleteGoodsRequest { goods_id: 9 }).await.unwrap();
     let calls = server.calls();
     assert_post(
         &calls[0],
@@ -931,7 +922,7 @@ async fn update_goods_sends_only_the_changed_fields() {
     };
     client
         .broadcast()
-        .update_goods(&UpdateGoodsRequest { goods_info })
+        .send(&UpdateGoodsRequest { goods_info })
         .await
         .unwrap();
     assert_post(
@@ -956,24 +947,24 @@ async fn get_goods_warehouse_reads_mixed_case_items() {
     );
     let r = client
         .broadcast()
-        .get_goods_warehouse(&GetGoodsWarehouseRequest {
+        .send(&GetGoodsWarehouseRequest {
             goods_ids: vec![1, 2],
         })
         .await
         .unwrap();
     let (a, b) = (&r.goods[0], &r.goods[1]);
-    assert_eq!(a.goods_id.as_deref(), Some("1"));
-    assert_eq!(a.audit_status.as_deref(), Some("2"));
-    assert_eq!(a.third_party_tag, Some(2));
+    assert_eq!(a.goods_id.as_str(), "1");
+    assert_eq!(a.audit_status.as_str(), "2");
+    assert_eq!(a.third_party_tag, 2);
     assert_eq!(a.third_party_appid.as_deref(), Some("wx1e2d1a08734a9c2b"));
-    assert_eq!(a.price, Some(Decimal(12300.0)));
+    assert_eq!(a.price, Decimal(12300.0));
     assert_eq!(
         b.price_type,
-        Some(PriceType::Discount),
+        PriceType::Discount,
         "the table's `priceType` is read too"
     );
-    assert_eq!(b.price, Some(Decimal(99.5)));
-    assert_eq!(b.audit_status.as_deref(), Some("9"));
+    assert_eq!(b.price, Decimal(99.5));
+    assert_eq!(b.audit_status.as_str(), "9");
     assert_post(
         &only_call(&server),
         "/wxa/business/getgoodswarehouse",
@@ -996,17 +987,13 @@ async fn get_approved_goods_is_a_get_with_offset_limit_status() {
         limit: Some(100),
         status: AuditStatus::Approved,
     };
-    let r = client
-        .broadcast()
-        .get_approved_goods(&request)
-        .await
-        .unwrap();
+    let r = client.broadcast().send(&request).await.unwrap();
     let g = &r.goods[0];
     assert_eq!(
-        (g.goods_id.as_deref(), g.price_type, g.price2),
-        (Some("51"), Some(PriceType::Range), Some(Decimal(150.5)))
+        (g.goods_id.as_str(), g.price_type, g.price2),
+        ("51", PriceType::Range, Decimal(150.5))
     );
-    assert_eq!(g.third_party_tag, Some(2));
+    assert_eq!(g.third_party_tag, 2);
     assert_get(
         &only_call(&server),
         "/wxaapi/broadcast/goods/getapproved",
@@ -1026,10 +1013,7 @@ fn lenient_goods_ids_and_statuses_read_a_number_and_a_string_alike() {
     }))
     .unwrap();
     for g in &warehouse.goods {
-        assert_eq!(
-            (g.goods_id.as_deref(), g.audit_status.as_deref()),
-            (Some("9"), Some("1"))
-        );
+        assert_eq!((g.goods_id.as_str(), g.audit_status.as_str()), ("9", "1"));
     }
     let approved: GetApprovedGoodsResponse = serde_json::from_value(json!({
         "errcode": 0, "total": 2, "goods": [
@@ -1039,10 +1023,11 @@ fn lenient_goods_ids_and_statuses_read_a_number_and_a_string_alike() {
     }))
     .unwrap();
     for g in &approved.goods {
-        assert_eq!(g.goods_id.as_deref(), Some("9"));
-        assert_eq!(g.third_party_tag, Some(2), "both spellings of the tag");
+        assert_eq!(g.goods_id.as_str(), "9");
+        assert_eq!(g.third_party_tag, 2, "both spellings of the tag");
     }
-    // Nothing else a scalar could be breaks the call: an object or a list is simply absent.
+    // Nothing else a scalar could be breaks the call: an object or a list where a guaranteed string
+    // belongs reads as the zero value (with a warning).
     let odd: GetGoodsWarehouseResponse =
         serde_json::from_value(json!({"goods": [{"goods_id": {"x": 1}, "audit_status": [2]}]}))
             .unwrap();
@@ -1051,7 +1036,7 @@ fn lenient_goods_ids_and_statuses_read_a_number_and_a_string_alike() {
             odd.goods[0].goods_id.clone(),
             odd.goods[0].audit_status.clone()
         ),
-        (None, None)
+        (String::new(), String::new())
     );
 }
 
@@ -1067,14 +1052,14 @@ async fn role_endpoints() {
     server.answer("/wxaapi/broadcast/role/deleterole", ok());
     let api = client.broadcast();
     let r = api
-        .add_role(&AddRoleRequest {
+        .send(&AddRoleRequest {
             username: "testwechat".into(),
             role: Role::Anchor,
         })
         .await
         .unwrap();
     assert_eq!(r.code_url.as_deref(), Some("https://qr"));
-    api.delete_role(&DeleteRoleRequest {
+    api.send(&DeleteRoleRequest {
         username: "testwechat".into(),
         role: Role::Admin,
     })
@@ -1110,14 +1095,14 @@ async fn get_role_list_is_a_get_and_reads_the_member_keys() {
         keyword: Some("test".into()),
         ..Default::default()
     };
-    let r = client.broadcast().get_role_list(&request).await.unwrap();
-    assert_eq!(r.total, Some(2));
-    assert_eq!(r.list[0].headimg.as_deref(), Some("http://h"));
+    let r = client.broadcast().send(&request).await.unwrap();
+    assert_eq!(r.total, 2);
+    assert_eq!(r.list[0].headimg.as_str(), "http://h");
     assert_eq!(r.list[0].role_list, [Role::Admin, Role::Anchor]);
-    assert_eq!(r.list[0].update_timestamp.as_deref(), Some("1600000000"));
-    assert_eq!(r.list[0].username.as_deref(), Some("te***at"));
+    assert_eq!(r.list[0].update_timestamp.as_str(), "1600000000");
+    assert_eq!(r.list[0].username.as_str(), "te***at");
     assert_eq!(r.list[1].role_list, [Role::SuperAdmin, Role::Unknown(7)]);
-    assert_eq!(r.list[1].update_timestamp.as_deref(), Some("1600000001"));
+    assert_eq!(r.list[1].update_timestamp.as_str(), "1600000001");
     assert_get(
         &only_call(&server),
         "/wxaapi/broadcast/role/getrolelist",
@@ -1143,7 +1128,7 @@ async fn get_followers_leaves_page_break_out_on_the_first_page() {
     );
     let api = client.broadcast();
     let first = api
-        .get_followers(&GetFollowersRequest {
+        .send(&GetFollowersRequest {
             limit: Some(2000),
             page_break: None,
         })
@@ -1152,11 +1137,11 @@ async fn get_followers_leaves_page_break_out_on_the_first_page() {
     let f = &first.followers[0];
     assert_eq!(
         (f.room_id, f.live_status, f.subscribe_time),
-        (Some(1), Some(LiveStatus::NotStarted), Some(1_600_000_000))
+        (1, LiveStatus::NotStarted, 1_600_000_000)
     );
-    assert_eq!(f.openid.as_deref(), Some("oABC123"));
+    assert_eq!(f.openid, "oABC123");
     let second = api
-        .get_followers(&GetFollowersRequest {
+        .send(&GetFollowersRequest {
             limit: Some(2000),
             page_break: first.page_break,
         })
@@ -1179,8 +1164,8 @@ async fn push_message_returns_the_message_id() {
         room_id: 1,
         user_openid: vec!["oABC123".into(), "oDEF456".into()],
     };
-    let r = client.broadcast().push_message(&request).await.unwrap();
-    assert_eq!(r.message_id.as_deref(), Some("123456"));
+    let r = client.broadcast().send(&request).await.unwrap();
+    assert_eq!(r.message_id.as_str(), "123456");
     assert_post(
         &only_call(&server),
         "/wxa/business/push_message",
@@ -1203,7 +1188,7 @@ async fn a_non_idempotent_call_is_not_retried_on_busy() {
         room_id: 1,
         user_openid: vec!["o".into()],
     };
-    let err = client.broadcast().push_message(&request).await.unwrap_err();
+    let err = client.broadcast().send(&request).await.unwrap_err();
     assert_eq!(err.as_api().map(|a| a.name()), Some("system_busy"));
     assert_eq!(
         server.calls().len(),
@@ -1219,7 +1204,7 @@ async fn an_invalid_request_is_rejected_before_anything_is_sent() {
         room_id: 1,
         user_openid: vec!["o".into(); 2001],
     };
-    let err = client.broadcast().push_message(&request).await.unwrap_err();
+    let err = client.broadcast().send(&request).await.unwrap_err();
     assert!(
         err.as_validation()
             .unwrap()
@@ -1253,7 +1238,7 @@ async fn broken_advice_never_blocks_a_call_the_server_accepts() {
         server.answer("/wxaapi/broadcast/role/addrole", ok());
         client
             .broadcast()
-            .get_live_info(&GetLiveInfoRequest {
+            .send(&GetLiveInfoRequest {
                 start: 0,
                 limit: 200,
             })
@@ -1261,7 +1246,7 @@ async fn broken_advice_never_blocks_a_call_the_server_accepts() {
             .unwrap();
         client
             .broadcast()
-            .add_role(&AddRoleRequest {
+            .send(&AddRoleRequest {
                 username: "u".into(),
                 role: Role::SuperAdmin,
             })
@@ -1279,15 +1264,14 @@ async fn broken_advice_never_blocks_a_call_the_server_accepts() {
 /// The function of `docs/adding-a-domain.md`, word for word (checked below).
 mod walkthrough {
     // BEGIN walkthrough
-    use wxlive::wxa::broadcast::{CreateRoomRequest, RoomType};
+    use wxlive::wxa::broadcast::RoomType;
     use wxlive::wxa::WxaClient;
 
     /// Creates a two-hour push-stream room starting at `start` (Unix seconds) and returns its id.
-    pub async fn create_room(
-        client: &WxaClient,
-        start: i64,
-    ) -> Result<Option<i64>, Box<dyn std::error::Error>> {
-        let request = CreateRoomRequest::builder()
+    pub async fn create_room(client: &WxaClient, start: i64) -> Result<i64, wxlive::Error> {
+        let created = client
+            .broadcast()
+            .create_room()
             .name("测试直播间")
             .cover_img("MEDIA_ID")
             .start_time(start)
@@ -1300,9 +1284,9 @@ mod walkthrough {
             .close_like(false)
             .close_goods(false)
             .close_comment(false)
-            .build()?; // every violated rule at once, before anything is sent
-        let response = client.broadcast().create_room(&request).await?;
-        Ok(response.room_id)
+            .send() // every violated rule at once, before anything is sent
+            .await?;
+        Ok(created.room_id)
     }
     // END walkthrough
 }
@@ -1338,11 +1322,12 @@ async fn the_adding_a_domain_walkthrough_code_runs_as_documented() {
     let room_id = walkthrough::create_room(&client, now() + 3600)
         .await
         .unwrap();
-    assert_eq!(room_id, Some(34));
+    assert_eq!(room_id, 34);
     assert_eq!(only_call(&server).body.unwrap()["type"], 1);
-    // Too early: the builder refuses, nothing is sent.
+    // Too early: the call refuses before sending, with the operation and the broken rule.
     let err = walkthrough::create_room(&client, now()).await.unwrap_err();
     assert!(err.to_string().contains("min_from_now(600)"), "{err}");
+    assert!(err.to_string().contains("broadcast.create_room"), "{err}");
     assert_eq!(server.calls().len(), 1);
 }
 
@@ -1360,12 +1345,12 @@ async fn room_list_items_stream_by_offset_until_the_total_is_reached() {
     );
     let rooms: Vec<RoomInfo> = client
         .broadcast()
-        .get_live_info_items(GetLiveInfoRequest { start: 0, limit: 2 })
+        .items(GetLiveInfoRequest { start: 0, limit: 2 })
         .try_collect()
         .await
         .unwrap();
     assert_eq!(
-        rooms.iter().map(|r| r.room_id.unwrap()).collect::<Vec<_>>(),
+        rooms.iter().map(|r| r.room_id).collect::<Vec<_>>(),
         [1, 2, 3]
     );
     let bodies: Vec<Value> = server.calls().into_iter().filter_map(|c| c.body).collect();
@@ -1397,12 +1382,8 @@ async fn replay_pages_keep_the_constant_and_stop_on_an_empty_page() {
         start: 0,
         limit: 1,
     };
-    let pages: Vec<GetReplayResponse> = client
-        .broadcast()
-        .get_replay_pages(first)
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<GetReplayResponse> =
+        client.broadcast().pages(first).try_collect().await.unwrap();
     assert_eq!(
         pages.len(),
         2,
@@ -1435,12 +1416,7 @@ async fn role_list_pages_start_at_an_absent_offset_and_send_it_on_later_pages() 
         limit: Some(1),
         ..Default::default()
     };
-    let members: Vec<RoleMember> = client
-        .broadcast()
-        .get_role_list_items(first)
-        .try_collect()
-        .await
-        .unwrap();
+    let members: Vec<RoleMember> = client.broadcast().items(first).try_collect().await.unwrap();
     assert_eq!(members.len(), 2);
     let calls = server.calls();
     assert_eq!(calls.len(), 2);
@@ -1455,11 +1431,6 @@ async fn role_list_pages_start_at_an_absent_offset_and_send_it_on_later_pages() 
         limit: None,
         status: AuditStatus::Approved,
     };
-    let goods: Vec<ApprovedGoods> = client
-        .broadcast()
-        .get_approved_goods_items(first)
-        .try_collect()
-        .await
-        .unwrap();
+    let goods: Vec<ApprovedGoods> = client.broadcast().items(first).try_collect().await.unwrap();
     assert_eq!(goods.len(), 1);
 }

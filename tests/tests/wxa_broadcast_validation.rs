@@ -70,7 +70,16 @@ fn create() -> CreateRoomRequest {
         anchor_wechat: "WxgQiao_04".into(),
         share_img: "MEDIA".into(),
         feeds_img: "MEDIA".into(),
-        ..CreateRoomRequest::default()
+        sub_anchor_wechat: None,
+        creater_wechat: None,
+        is_feeds_public: None,
+        live_type: RoomType::PhoneLive,
+        close_like: false,
+        close_goods: false,
+        close_comment: false,
+        close_replay: None,
+        close_share: None,
+        close_kf: None,
     }
 }
 
@@ -85,7 +94,13 @@ fn edit() -> EditRoomRequest {
         anchor_wechat: "WxgQiao_04".into(),
         share_img: "MEDIA".into(),
         feeds_img: "MEDIA".into(),
-        ..EditRoomRequest::default()
+        is_feeds_public: None,
+        close_like: false,
+        close_goods: false,
+        close_comment: false,
+        close_replay: None,
+        close_share: None,
+        close_kf: None,
     }
 }
 
@@ -280,7 +295,7 @@ fn end_time_is_30_minutes_to_24_hours_after_start_time() {
 
 #[test]
 fn create_room_reports_every_missing_required_field() {
-    let err = check(&CreateRoomRequest::default()).unwrap_err();
+    let err = CreateRoomRequest::builder().build().unwrap_err();
     for field in [
         "name",
         "coverImg",
@@ -596,7 +611,10 @@ fn goods_name_is_at_most_14_chinese_characters() {
 
 #[test]
 fn add_goods_needs_every_required_goods_field() {
-    let err = check(&AddGoodsRequest::default()).unwrap_err();
+    let err = check(&AddGoodsRequest {
+        goods_info: GoodsInfo::default(),
+    })
+    .unwrap_err();
     for field in ["coverImgUrl", "name", "priceType", "price", "url"] {
         assert!(
             err.has(&format!("goodsInfo.{field}"), "required"),
@@ -1048,7 +1066,7 @@ fn new_constraints_on_the_wrong_type_are_rejected() {
             ("      roomId: {type: i64, rust: room_id, required: true, doc: Room id.}\n    examples:\n      request: {roomId: 1}\n      response: {errcode: 0, errmsg: ok}\n\n  get_sub_anchor:",
              "      roomId: {type: i64, rust: room_id, required: true, doc: Room id., max_width: 3}\n    examples:\n      request: {roomId: 1}\n      response: {errcode: 0, errmsg: ok}\n\n  get_sub_anchor:"),
             ("      page_break: {type: i64, doc: \"Leave it out", "      page_break: {type: i32, min_from_now: 5, doc: \"Leave it out"),
-            ("      url: {type: string, doc: Link to the explanation video.}", "      url: {type: string, max_decimals: 2, doc: Link to the explanation video.}"),
+            ("      url: {type: string, required: true, doc: Link to the explanation video.}", "      url: {type: string, required: true, max_decimals: 2, doc: Link to the explanation video.}"),
         ],
     );
     reports(

@@ -102,8 +102,8 @@ fn a_broken_spec_exits_non_zero_naming_file_and_path() {
     copy_spec(&spec);
     let living = spec.join("wecom/living.yaml");
     let broken = fs::read_to_string(&living).unwrap().replacen(
-        "{type: string, required: true, doc: Title.",
-        "{type: strnig, required: true, doc: Title.",
+        "{type: string, required: true, doc: Title., max_chars",
+        "{type: strnig, required: true, doc: Title., max_chars",
         1,
     );
     fs::write(&living, broken).unwrap();

@@ -13,7 +13,14 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         "Enumerations of {} ({}).",
         ctx.domain.summary, ctx.domain.title
     )]);
-    let enums = ctx.domain.enums.iter().map(emit_enum);
+    let enums = ctx.domain.enums.iter().map(|e| {
+        let name = ident(&e.name);
+        let body = emit_enum(e);
+        quote! {
+            #body
+            impl wxlive_runtime::validate::Given for #name {}
+        }
+    });
     let uses = if ctx.domain.enums.is_empty() {
         quote!()
     } else {

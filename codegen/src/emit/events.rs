@@ -120,7 +120,7 @@ fn event_struct(ctx: &Ctx<'_>, c: &Callback) -> TokenStream {
     let fields = c.fields.iter().map(|f| {
         let n = ident(&f.rust);
         let ty = rust_type(&f.ty);
-        let doc = field_doc(f);
+        let doc = field_doc(f, super::fields::Mode::Shared);
         let wire_doc = format!(" XML element `<{}>`.", f.wire);
         quote! {
             #doc

@@ -13,8 +13,23 @@ use crate::ir::{Condition, Constraint, Field, Level, Literal, Location, Rule, Ru
 pub enum Mode {
     /// Requests: required fields are plain values, optional ones `Option`.
     Request,
-    /// Responses and shared types: everything optional, so decoding never rejects data.
-    Lenient,
+    /// Types a request can contain (and callback payloads): every field `Option`, so a nested
+    /// required field left out is `None` (caught by validation), never a silent zero.
+    Shared,
+    /// Responses and response-only types: fields the spec guarantees on success (`required`) are
+    /// plain values (a missing one decodes to its zero value with a warning), the rest `Option`.
+    Response,
+}
+
+impl Mode {
+    /// The mode of an object type: [`Mode::Shared`] when a request can contain it.
+    pub fn of_object(validated: bool) -> Mode {
+        if validated {
+            Mode::Shared
+        } else {
+            Mode::Response
+        }
+    }
 }
 
 /// How one field is stored.
@@ -32,7 +47,7 @@ pub enum Storage {
 pub fn storage(f: &Field, mode: Mode) -> Storage {
     match (&f.ty, mode) {
         (TypeRef::List(_), _) => Storage::List,
-        (_, Mode::Request) if f.required => Storage::Plain,
+        (_, Mode::Request | Mode::Response) if f.required => Storage::Plain,
         _ => Storage::Optional,
     }
 }
@@ -47,14 +62,21 @@ pub fn stored_type(f: &Field, mode: Mode) -> TokenStream {
 }
 
 /// The doc lines of a field: description, rules, default.
-pub fn field_doc(f: &Field) -> TokenStream {
+pub fn field_doc(f: &Field, mode: Mode) -> TokenStream {
     let mut lines = vec![docs::text(&f.doc)];
     let rules: Vec<String> = f.constraints.iter().map(describe).collect();
     if !rules.is_empty() || f.default.is_some() || f.required {
         lines.push(String::new());
     }
     if f.required {
-        lines.push("Required.".into());
+        lines.push(
+            if mode == Mode::Response {
+                "Always in a successful answer (the official docs guarantee it)."
+            } else {
+                "Required."
+            }
+            .into(),
+        );
     }
     lines.extend(rules);
     if let Some(default) = &f.default {
@@ -75,7 +97,7 @@ fn describe(c: &Constraint) -> String {
 pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     let name = ident(&f.rust);
     let ty = stored_type(f, mode);
-    let doc = field_doc(f);
+    let doc = field_doc(f, mode);
     let mut attrs = Vec::new();
     if f.rust != f.wire {
         let wire = &f.wire;
@@ -89,7 +111,7 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
         // Sent in the query string; still read from JSON (the mock server merges the query into it).
         attrs.push(quote!(skip_serializing));
     } else {
-        if mode == Mode::Lenient {
+        if mode != Mode::Request {
             attrs.push(quote!(default));
         }
         match (st, &f.ty) {
@@ -106,12 +128,12 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             }
             (Storage::Optional, _) => attrs.push(quote!(skip_serializing_if = "Option::is_none")),
             (Storage::List, _) => {
-                if mode == Mode::Lenient {
+                if mode != Mode::Request {
                     attrs.push(quote!(
                         deserialize_with = "wxlive_runtime::wire::vec_or_null"
                     ));
                 }
-                if !f.required || mode == Mode::Lenient {
+                if !f.required || mode != Mode::Request {
                     attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
                 }
             }
@@ -134,21 +156,18 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
 pub fn field_checks(f: &Field, mode: Mode) -> TokenStream {
     let name = ident(&f.rust);
     let wire = f.wire.as_str();
+    // One meaning of "required" for every type: see `wxlive_runtime::validate::Given`.
+    let required = if f.required {
+        quote!(v.required(#wire, &self.#name);)
+    } else {
+        quote!()
+    };
     match storage(f, mode) {
-        Storage::Plain => {
-            let required = match &f.ty {
-                TypeRef::String => quote!(v.required(#wire, !self.#name.is_empty());),
-                _ => quote!(),
-            };
+        Storage::Plain | Storage::List => {
             let checks = value_checks(f, quote!(&self.#name), quote!(self.#name));
             quote!(#required #checks)
         }
         Storage::Optional => {
-            let required = if f.required {
-                quote!(v.required(#wire, self.#name.is_some());)
-            } else {
-                quote!()
-            };
             let checks = value_checks(f, quote!(value), quote!(value));
             if checks.is_empty() {
                 required
@@ -160,15 +179,6 @@ pub fn field_checks(f: &Field, mode: Mode) -> TokenStream {
                     }
                 }
             }
-        }
-        Storage::List => {
-            let required = if f.required {
-                quote!(v.required(#wire, !self.#name.is_empty());)
-            } else {
-                quote!()
-            };
-            let checks = value_checks(f, quote!(&self.#name), quote!(self.#name));
-            quote!(#required #checks)
         }
     }
 }

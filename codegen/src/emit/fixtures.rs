@@ -6,7 +6,7 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::docs;
-use super::names::{request_type, response_type, Ctx};
+use super::names::{request_type, Ctx};
 use super::GeneratedFile;
 use crate::ir::{Callback, Endpoint, Location, TypeRef};
 use crate::synth;
@@ -71,10 +71,8 @@ pub fn mock_routes(ctx: &Ctx<'_>) -> TokenStream {
         ctx.domain.title
     )]);
     let requests: Vec<_> = ctx.domain.endpoints.iter().map(request_type).collect();
-    let responses: Vec<_> = ctx.domain.endpoints.iter().map(response_type).collect();
     let routes = ctx.domain.endpoints.iter().map(|e| {
         let req = request_type(e);
-        let resp = response_type(e);
         let fixture = format!("../../../{}", endpoint_path(ctx, e));
         let query = e
             .request
@@ -96,17 +94,7 @@ pub fn mock_routes(ctx: &Ctx<'_>) -> TokenStream {
             }
             None => quote!(None),
         };
-        quote! {
-            MockRoute {
-                operation: <#req as ApiRequest>::OPERATION,
-                constants: <#req as ApiRequest>::CONSTANTS,
-                query: &[#(#query),*],
-                check: check::<#req>,
-                decode_response: decodes::<#resp>,
-                fixture: include_str!(#fixture),
-                behaviour: #behaviour,
-            }
-        }
+        quote!(MockRoute::of::<#req>(&[#(#query),*], include_str!(#fixture), #behaviour))
     });
     let has_query = ctx
         .domain
@@ -124,9 +112,8 @@ pub fn mock_routes(ctx: &Ctx<'_>) -> TokenStream {
         )
     } else {
         quote! {
-            use wxlive_runtime::mock::{check, decodes, MockRoute, #query_kind};
-            use wxlive_runtime::ApiRequest;
-            use super::{#(#requests),*, #(#responses),*};
+            use wxlive_runtime::mock::{MockRoute, #query_kind};
+            use super::{#(#requests),*};
         }
     };
     quote! {

@@ -131,7 +131,7 @@ pub fn product_mod(p: &Product) -> TokenStream {
     let tokens = std::iter::once(t)
         .chain(&p.alternatives)
         .map(token_endpoint);
-    let errors = error_infos(&p.errors);
+    let errcodes = errcode_module(&p.errors, "this product, common to every endpoint");
     let product_doc = format!(
         " This product as the runtime sees it: host, errcodes and the token endpoint {} (`{} {}`, [{}]({}{})).",
         t.title,
@@ -185,8 +185,7 @@ pub fn product_mod(p: &Product) -> TokenStream {
 
         #(#mods)*
 
-        /// Errcodes common to every endpoint of this product, with their class and hint.
-        pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = #errors;
+        #errcodes
 
         #[doc = #product_doc]
         pub static PRODUCT: Product = Product {
@@ -195,7 +194,7 @@ pub fn product_mod(p: &Product) -> TokenStream {
             token_param: #token_param,
             token: #token,
             tokens: &[#(#tokens),*],
-            errors: ERRORS,
+            errors: errcode::ALL,
         };
 
         #client_doc
@@ -254,9 +253,11 @@ pub fn product_mod(p: &Product) -> TokenStream {
     tokens
 }
 
-/// `&[ErrorCodeInfo { .. }, ..]` for `codes`.
-pub fn error_infos(codes: &[ErrorCode]) -> TokenStream {
+/// The `errcode` module of a product (`scope` = "this product", every endpoint) or of a domain: one
+/// named constant per errcode, users match on them, and `ALL`.
+pub fn errcode_module(codes: &[ErrorCode], scope: &str) -> TokenStream {
     let items = codes.iter().map(|e| {
+        let const_name = proc_macro2::Ident::new(&e.name.to_uppercase(), proc_macro2::Span::call_site());
         let code = super::enums::lit_int(&crate::ir::Literal::Int(e.code));
         let name = &e.name;
         let title = &e.title;
@@ -271,18 +272,37 @@ pub fn error_infos(codes: &[ErrorCode]) -> TokenStream {
             Some(h) => quote!(Some(#h)),
             None => quote!(None),
         };
+        let mut doc = vec![format!("`{}` {}: {}.", e.code, e.title, docs::text(&e.meaning))];
+        if let Some(h) = &e.hint {
+            doc.push(String::new());
+            doc.push(docs::text(h));
+        }
+        let doc = docs::outer(&doc);
         quote! {
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: #code,
-                name: #name,
-                title: #title,
-                meaning: #meaning,
-                class: wxlive_runtime::meta::ErrorClass::#class,
-                hint: #hint,
-            }
+            #doc
+            pub const #const_name: E = E { code: #code, name: #name, title: #title, meaning: #meaning, class: #class, hint: #hint };
         }
     });
-    quote!(&[#(#items),*])
+    let all = codes
+        .iter()
+        .map(|e| proc_macro2::Ident::new(&e.name.to_uppercase(), proc_macro2::Span::call_site()));
+    let head = format!(
+        " Errcodes of {scope}, with their class and hint: compare with `Error::is` or match on \
+         `Error::code_info()` (`Some(&errcode::NAME) => ..`)."
+    );
+    quote! {
+        #[doc = #head]
+        pub mod errcode {
+            use wxlive_runtime::meta::ErrorCodeInfo as E;
+            #[allow(unused_imports)]
+            use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
+
+            #(#items)*
+
+            /// Every errcode above.
+            pub const ALL: &[E] = &[#(#all),*];
+        }
+    }
 }
 
 /// `src/<product>/<domain>/mod.rs`.
@@ -323,8 +343,13 @@ pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
             uses.push(quote!(pub use #m::*;));
         }
     }
+    let errcodes = errcode_module(
+        &d.errors,
+        "this domain's endpoints (besides the product's own, in `super::errcode`)",
+    );
     quote! {
         #head
+        #errcodes
         mod client;
         mod enums;
         mod events;

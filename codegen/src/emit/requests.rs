@@ -6,8 +6,7 @@ use quote::quote;
 use super::docs;
 use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
 use super::names::{self, builder_type, ident, request_type, response_type, rust_type, Ctx};
-use super::product::error_infos;
-use crate::ir::{ConstValue, Endpoint, Field, Location, Method, TypeRef};
+use crate::ir::{ConstValue, Endpoint, Field, Location, Method, PageEnd, Pagination, TypeRef};
 
 /// Part `part` of `requests.rs`: 0 is the module head and imports, `n` the request of the n-th endpoint.
 /// The parts are formatted separately (in parallel) and joined.
@@ -35,7 +34,12 @@ fn head(ctx: &Ctx<'_>) -> TokenStream {
         .iter()
         .flat_map(|e| e.request.iter())
         .collect();
-    let uses = names::imports(fields.iter().copied(), true);
+    // Item types of paginated operations come from their responses.
+    let item_fields = ctx.domain.endpoints.iter().filter_map(|e| {
+        let (items, _) = e.pagination.as_ref()?.items.as_ref()?;
+        e.response.iter().find(|f| &f.rust == items)
+    });
+    let uses = names::imports(fields.iter().copied().chain(item_fields), true);
     // The constraint vocabulary, as a lowercase module alias: no spec type name can clash with it.
     let constraint_use = if (fields.iter().any(|f| !f.constraints.is_empty()))
         || (ctx.domain.endpoints.iter().any(|e| !e.rules.is_empty()))
@@ -47,12 +51,20 @@ fn head(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     };
     let responses = ctx.domain.endpoints.iter().map(response_type);
+    let stream_use = if ctx.domain.endpoints.iter().any(|e| e.pagination.is_some()) {
+        quote!(
+            use futures::Stream;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #head
         use serde::Serialize;
         #constraint_use
         use wxlive_runtime::meta::{HttpMethod, Operation};
-        use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
+        use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+        #stream_use
         #uses
         use super::{#(#responses),*};
     }
@@ -92,7 +104,12 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         ));
     }
     let doc = docs::outer(&lines);
-    let builder_doc = format!(" Builds a [`{name}`]; see its fields for the rules.");
+    let builder_doc = format!(
+        " Builds a [`{name}`]; see its fields for the rules. From `{name}::builder()` it can only \
+         [`build`](Self::build); from the client (`client.{}().{}()`) it also sends.",
+        ctx.domain.name, e.name
+    );
+    let fields_name = ident(&e.names.fields);
     let fields = e.request.iter().map(|f| struct_field(f, Mode::Request));
     let builder_fields = e.request.iter().map(|f| {
         let n = ident(&f.rust);
@@ -106,19 +123,36 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let assigns = e.request.iter().map(|f| {
         let n = ident(&f.rust);
         match storage(f, Mode::Request) {
-            Storage::Plain => quote!(#n: self.#n.unwrap_or_default(),),
-            _ => quote!(#n: self.#n,),
+            Storage::Plain => quote!(#n: f.#n.unwrap_or_default(),),
+            _ => quote!(#n: f.#n,),
         }
     });
+    // Missing required fields are recorded before they are filled with zero values.
     let presence = e
         .request
         .iter()
-        .filter(|f| storage(f, Mode::Request) == Storage::Plain && f.ty != TypeRef::String)
+        .filter(|f| storage(f, Mode::Request) == Storage::Plain)
         .map(|f| {
             let n = ident(&f.rust);
             let wire = &f.wire;
-            quote!(v.required(#wire, self.#n.is_some());)
+            quote!(v.required(#wire, &f.#n);)
         });
+    let presence: Vec<TokenStream> = presence.collect();
+    let assemble = match (e.request.is_empty(), presence.is_empty()) {
+        (true, _) => quote! {
+            let #fields_name {} = self.f;
+            (#name {}, Validator::new())
+        },
+        (false, true) => quote! {
+            let f = self.f;
+            (#name { #(#assigns)* }, Validator::new())
+        },
+        (false, false) => quote! {
+            let (f, mut v) = (self.f, Validator::new());
+            #(#presence)*
+            (#name { #(#assigns)* }, v)
+        },
+    };
     let checks: Vec<TokenStream> = e
         .request
         .iter()
@@ -138,9 +172,37 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let response = response_type(e);
     let query = query_fn(e);
     let constants = constants(e);
+    let required: Vec<&str> = e
+        .request
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.wire.as_str())
+        .collect();
+    let required = if required.is_empty() {
+        quote!()
+    } else {
+        quote!(const REQUIRED: &'static [&'static str] = &[#(#required),*];)
+    };
+    // `Default` only when the default of every required field reads as missing (an empty string or
+    // list): a required integer, enum or object defaulting to a valid-looking zero would let struct
+    // syntax (`..Default::default()`) send a request with that field silently missing.
+    let zero_looks_given = |f: &&Field| {
+        storage(f, Mode::Request) == Storage::Plain && !matches!(f.ty, TypeRef::String)
+    };
+    let derive = if e.request.iter().any(|f| zero_looks_given(&f)) {
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Serialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)])
+    };
+    let fluent = fluent(e, &builder);
+    let paginated = e
+        .pagination
+        .as_ref()
+        .map(|p| paginated(e, p))
+        .unwrap_or_default();
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+        #derive
         #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
         pub struct #name {
             #(#fields)*
@@ -155,24 +217,30 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
 
         #[doc = #builder_doc]
         #[derive(Debug, Clone, Default)]
-        pub struct #builder {
+        pub struct #builder<C = ()> {
+            ctx: C,
+            f: #fields_name,
+        }
+
+        #[derive(Debug, Clone, Default)]
+        struct #fields_name {
             #(#builder_fields)*
         }
 
-        impl #builder {
+        impl<C> #builder<C> {
             #(#setters)*
 
             /// The request, or every violated official rule (missing required fields included).
             pub fn build(self) -> Result<#name, ValidationError> {
-                let mut v = Validator::new();
-                #(#presence)*
-                let request = #name {
-                    #(#assigns)*
-                };
-                request.check(&mut v);
-                v.finish().map(|_warnings| request)
+                wxlive_runtime::request::build(self.assemble())
+            }
+
+            fn assemble(self) -> (#name, Validator) {
+                #assemble
             }
         }
+
+        #fluent
 
         impl Validate for #name {
             fn check(&self, #v: &mut Validator) {
@@ -184,7 +252,207 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
             type Response = #response;
             const OPERATION: &'static Operation = &#op;
             #constants
+            #required
             #query
+        }
+
+        #paginated
+    }
+}
+
+/// The methods of a builder obtained from the client: `send`, and the page and item streams of a
+/// paginated operation.
+fn fluent(e: &Endpoint, builder: &proc_macro2::Ident) -> TokenStream {
+    let response = response_type(e);
+    let mut send_doc = vec![
+        "Validates the request with the client's profile and sends it; a missing required field or a"
+            .to_owned(),
+        "broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent."
+            .to_owned(),
+    ];
+    if !e.idempotent {
+        send_doc.push(String::new());
+        send_doc.push(
+            "Not idempotent: after an ambiguous failure the call is not re-sent and fails with"
+                .into(),
+        );
+        send_doc.push("[`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).".into());
+    }
+    let send_doc = docs::outer(&send_doc);
+    let streams = e.pagination.as_ref().map(|p| {
+        let pages_doc = docs::outer(&[
+            "Every page, starting with this request.".into(),
+            String::new(),
+            end_doc(p),
+            "A server that repeats a cursor without ending ends the stream with an error instead of looping."
+                .into(),
+        ]);
+        let items = p.items.as_ref().map(|(field, ty)| {
+            let item = rust_type(ty);
+            let doc = format!(" Every item of `{field}` across all pages, in order.");
+            quote! {
+                #[doc = #doc]
+                pub fn into_items(self) -> impl Stream<Item = Result<#item, Error>> + 'a {
+                    self.ctx.items(self.assemble())
+                }
+            }
+        });
+        quote! {
+            #pages_doc
+            pub fn into_pages(self) -> impl Stream<Item = Result<#response, Error>> + 'a {
+                self.ctx.pages(self.assemble())
+            }
+
+            #items
+        }
+    });
+    quote! {
+        impl<'a> #builder<Sender<'a>> {
+            pub(super) fn new(sender: Sender<'a>) -> Self {
+                Self { ctx: sender, f: Default::default() }
+            }
+
+            #send_doc
+            pub async fn send(self) -> Result<#response, Error> {
+                self.ctx.send(self.assemble()).await
+            }
+
+            #streams
+        }
+    }
+}
+
+/// What ends the page stream of `p`, for docs.
+fn end_doc(p: &Pagination) -> String {
+    match &p.end {
+        PageEnd::EmptyCursor => format!(
+            "The stream ends after the page whose `{}` is empty or missing.",
+            p.response
+        ),
+        PageEnd::Flag(flag) => {
+            format!("The stream ends only after a page with `{flag}` = 1, the one end-of-data signal.")
+        }
+        PageEnd::Offset { .. } => format!(
+            "`{}` advances by the items of each page; the stream ends after the page that reaches `{}` or has no items.",
+            p.request, p.response
+        ),
+    }
+}
+
+/// The `Paginated` impl of a paginated request: how the next request follows from a page.
+fn paginated(e: &Endpoint, p: &Pagination) -> TokenStream {
+    let req = request_type(e);
+    let cursor_req = ident(&p.request);
+    let cursor_resp = ident(&p.response);
+    let response_field = |wire: &str| e.response.iter().find(|f| f.rust == wire || f.wire == wire);
+    let plain = |wire: &str| {
+        response_field(wire).is_some_and(|f| storage(f, Mode::Response) == Storage::Plain)
+    };
+    // The rest of the request, unless the cursor is its only field.
+    let rest = if e.request.len() > 1 {
+        quote!(..self.clone())
+    } else {
+        quote!()
+    };
+    // The cursor of the page as `Option<&str>` (a guaranteed cursor is plain).
+    let cursor = if plain(&p.response) {
+        quote!(Some(page.#cursor_resp.as_str()).filter(|c| !c.is_empty()))
+    } else {
+        quote!(page.#cursor_resp.as_deref())
+    };
+    let next = match &p.end {
+        PageEnd::EmptyCursor => quote! {
+            match #cursor {
+                None | Some("") => Ok(None),
+                Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), #rest })),
+            }
+        },
+        PageEnd::Flag(flag) => {
+            let flag_ident = ident(flag);
+            let ended = if plain(flag) {
+                quote!(page.#flag_ident)
+            } else {
+                quote!(page.#flag_ident == Some(true))
+            };
+            let missing = format!(
+                "a page without the end signal (`{flag}` = 1) carries no `{}`",
+                p.response
+            );
+            quote! {
+                if #ended {
+                    return Ok(None);
+                }
+                match #cursor {
+                    Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), #rest })),
+                    None => Err(#missing.to_owned()),
+                }
+            }
+        }
+        PageEnd::Offset {
+            offset,
+            optional,
+            total,
+        } => {
+            let items = ident(p.items.as_ref().map_or("", |(field, _)| field.as_str()));
+            let current = match (optional, offset) {
+                (true, TypeRef::I64) => quote!(self.#cursor_req.unwrap_or(0)),
+                (true, _) => quote!(i64::from(self.#cursor_req.unwrap_or(0))),
+                (false, TypeRef::I64) => quote!(self.#cursor_req),
+                (false, _) => quote!(i64::from(self.#cursor_req)),
+            };
+            // A guaranteed total the server left out reads as 0: with items on the page that is no
+            // total at all (the empty page ends the stream), never a reason to stop early.
+            let total = match (plain(&p.response), total) {
+                (true, TypeRef::I64) => quote!(Some(page.#cursor_resp).filter(|t| *t > 0)),
+                (true, _) => quote!(Some(i64::from(page.#cursor_resp)).filter(|t| *t > 0)),
+                (false, TypeRef::I64) => quote!(page.#cursor_resp),
+                (false, _) => quote!(page.#cursor_resp.map(i64::from)),
+            };
+            let convert = match offset {
+                TypeRef::I64 => quote!(),
+                _ => quote! {
+                    let next = i32::try_from(next).map_err(|_| "the next offset overflows".to_owned())?;
+                },
+            };
+            let wrapped = if *optional {
+                quote!(Some(next))
+            } else {
+                quote!(next)
+            };
+            quote! {
+                let next = #current + page.#items.len() as i64;
+                if page.#items.is_empty() || #total.is_some_and(|total| next >= total) {
+                    return Ok(None);
+                }
+                #convert
+                Ok(Some(#req { #cursor_req: #wrapped, #rest }))
+            }
+        }
+    };
+    let (item, items) = match &p.items {
+        Some((field, ty)) => {
+            let field = ident(field);
+            (rust_type(ty), quote!(page.#field))
+        }
+        None => (quote!(#req), quote!(Vec::new())),
+    };
+    let page = if p.items.is_some() {
+        quote!(page)
+    } else {
+        quote!(_page)
+    };
+    let response = response_type(e);
+    quote! {
+        impl wxlive_runtime::Paginated for #req {
+            type Item = #item;
+
+            fn next_page(&self, page: &#response) -> Result<Option<Self>, String> {
+                #next
+            }
+
+            fn items(#page: #response) -> Vec<#item> {
+                #items
+            }
         }
     }
 }
@@ -206,7 +474,7 @@ fn setter(f: &Field, request: &proc_macro2::Ident) -> TokenStream {
             quote! {
                 #doc
                 pub fn #n(mut self, value: impl IntoIterator<Item = #item>) -> Self {
-                    self.#n = value.into_iter().collect();
+                    self.f.#n = value.into_iter().collect();
                     self
                 }
             }
@@ -214,21 +482,21 @@ fn setter(f: &Field, request: &proc_macro2::Ident) -> TokenStream {
         (_, TypeRef::Decimal) => quote! {
             #doc
             pub fn #n(mut self, value: impl Into<wxlive_runtime::wire::Decimal>) -> Self {
-                self.#n = Some(value.into());
+                self.f.#n = Some(value.into());
                 self
             }
         },
         (_, TypeRef::String) => quote! {
             #doc
             pub fn #n(mut self, value: impl Into<String>) -> Self {
-                self.#n = Some(value.into());
+                self.f.#n = Some(value.into());
                 self
             }
         },
         _ => quote! {
             #doc
             pub fn #n(mut self, value: #ty) -> Self {
-                self.#n = Some(value);
+                self.f.#n = Some(value);
                 self
             }
         },
@@ -270,7 +538,11 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         Method::Get => quote!(HttpMethod::Get),
         Method::Post => quote!(HttpMethod::Post),
     };
-    let errors = error_infos(&e.errors);
+    let errors = e
+        .errors
+        .iter()
+        .map(|c| proc_macro2::Ident::new(&c.name.to_uppercase(), proc_macro2::Span::call_site()));
+    let errors = quote!(&[#(super::errcode::#errors),*]);
     quote! {
         Operation {
             domain: #domain,

@@ -74,14 +74,14 @@ fn patterns_are_emitted_as_string_literals_and_documented() {
         code.contains(r#"rule :: Check :: Pattern ("^[0-9]{6}$\\\"")"#),
         "the Debug form is a valid, escaped literal: {code}"
     );
-    let doc = text(field_doc(&f));
+    let doc = text(field_doc(&f, Mode::Request));
     assert!(doc.contains("Matches the regular expression"), "{doc}");
 }
 
 #[test]
 fn a_field_without_constraints_emits_no_check() {
     let f = field(TypeRef::I64, false, Vec::new());
-    assert!(field_checks(&f, Mode::Lenient).is_empty());
+    assert!(field_checks(&f, Mode::Shared).is_empty());
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn levels_show_in_the_call_and_in_rustdoc() {
         code.contains("rule :: Check :: Max (100) . advice (None)"),
         "{code}"
     );
-    let doc = text(field_doc(&f));
+    let doc = text(field_doc(&f, Mode::Request));
     assert!(
         doc.contains("Product rule (enforced by the strict profile only): At least 60."),
         "{doc}"
@@ -128,4 +128,20 @@ fn a_doc_line_ending_in_a_semicolon_stays_in_its_comment_block() {
         "{text}"
     );
     assert!(text.contains("pub struct A;\n\npub struct B;"), "{text}");
+}
+
+#[test]
+fn required_means_plain_in_requests_and_responses_but_optional_in_shared_types() {
+    use super::fields::{storage, Storage};
+    let f = field(TypeRef::I64, true, Vec::new());
+    assert!(storage(&f, Mode::Request) == Storage::Plain);
+    assert!(storage(&f, Mode::Response) == Storage::Plain);
+    assert!(
+        storage(&f, Mode::Shared) == Storage::Optional,
+        "a nested required integer left out must stay visible as None"
+    );
+    let doc = text(field_doc(&f, Mode::Response));
+    assert!(doc.contains("Always in a successful answer"), "{doc}");
+    let code = text(field_checks(&f, Mode::Shared));
+    assert!(code.contains("v . required (\"n\" , & self . n)"), "{code}");
 }

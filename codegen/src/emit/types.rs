@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, rule_checks, struct_field, Mode};
+use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
 use super::names::{self, ident, response_type, Ctx};
 use crate::ir::{Field, Object};
 
@@ -40,11 +40,18 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     } else {
         quote!(
             use serde::de::MapAccess;
-            use wxlive_runtime::wire::{deserialize_object, FromFields};
-            use serde::{Deserialize, Deserializer, Serialize};
+            use serde::Serialize;
+            use wxlive_runtime::validate::Given;
+            use wxlive_runtime::wire::{FromFields, Reader};
         )
     };
     let types = ctx.domain.types.iter().map(object);
+    let names = ctx.domain.types.iter().map(|t| ident(&t.name));
+    let deserialize = if ctx.domain.types.is_empty() {
+        quote!()
+    } else {
+        quote!(wxlive_runtime::deserialize_objects!(#(#names),*);)
+    };
     quote! {
         #head
         #serde
@@ -52,23 +59,21 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         #validate
         #uses
         #(#types)*
+        #deserialize
     }
 }
 
 fn object(t: &Object) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs::outer(&[docs::text(&t.doc)]);
-    let fields = t.fields.iter().map(|f| struct_field(f, Mode::Lenient));
+    let mode = Mode::of_object(t.validated);
+    let fields = t.fields.iter().map(|f| struct_field(f, mode));
     let validate = if t.validated {
         let checks: Vec<TokenStream> = t
             .fields
             .iter()
-            .map(|f| field_checks(f, Mode::Lenient))
-            .chain(
-                t.rules
-                    .iter()
-                    .map(|r| rule_checks(&t.fields, r, Mode::Lenient)),
-            )
+            .map(|f| field_checks(f, mode))
+            .chain(t.rules.iter().map(|r| rule_checks(&t.fields, r, mode)))
             .collect();
         let v = if checks.iter().any(|c| !c.is_empty()) {
             quote!(v)
@@ -85,7 +90,7 @@ fn object(t: &Object) -> TokenStream {
     } else {
         quote!()
     };
-    let deserialize = lenient_deserialize(&name, &t.fields);
+    let deserialize = lenient_deserialize(&name, &t.fields, mode);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -93,41 +98,55 @@ fn object(t: &Object) -> TokenStream {
             #(#fields)*
         }
         #deserialize
+        impl Given for #name {}
         #validate
     }
 }
 
-/// A compact `Deserialize` for a lenient struct (every field optional, unknown fields ignored): the match
-/// on keys of [`FromFields`](wxlive_runtime::wire::FromFields), where serde's derive expands to several
-/// hundred lines per type (most of the generated crate's compile time).
-fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let expecting = format!("a `{name}` object");
-    let arms = fields.iter().map(|f| {
-        let n = ident(&f.rust);
-        let wire = &f.wire;
-        let aliases = &f.aliases;
-        let read = match &f.ty {
-            crate::ir::TypeRef::List(_) => {
-                quote!(map.next_value::<wxlive_runtime::wire::List<_>>()?.0)
-            }
-            crate::ir::TypeRef::Flag => {
-                quote!(map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0)
-            }
-            // Ids and counts that some pages document as strings: numbers or numeric strings.
-            crate::ir::TypeRef::I32 | crate::ir::TypeRef::I64 => {
-                quote!(map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0)
-            }
-            crate::ir::TypeRef::String if f.lenient => {
-                quote!(map.next_value::<wxlive_runtime::wire::LenientString>()?.0)
-            }
-            _ => quote!(map.next_value()?),
-        };
-        quote!(#wire #(| #aliases)* => self.#n = #read,)
-    });
-    let (key, map) = if fields.is_empty() {
-        (quote!(_key), quote!(_map))
+/// The [`FromFields`](wxlive_runtime::wire::FromFields) impl of a lenient struct (unknown fields
+/// ignored, guaranteed fields counted): a match on keys, where serde's derive expands to several
+/// hundred lines per type (most of the generated crate's compile time). Its `Deserialize` impl is one
+/// `deserialize_objects!` line per file.
+fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) -> TokenStream {
+    let type_name = name.to_string();
+    let mut guaranteed = Vec::new();
+    let arms: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let n = ident(&f.rust);
+            let wire = &f.wire;
+            let aliases = &f.aliases;
+            let wrapper = match &f.ty {
+                crate::ir::TypeRef::List(_) => Some(quote!(wxlive_runtime::wire::List<_>)),
+                crate::ir::TypeRef::Flag => Some(quote!(wxlive_runtime::wire::OptionFlag)),
+                // Ids and counts that some pages document as strings: numbers or numeric strings.
+                crate::ir::TypeRef::I32 | crate::ir::TypeRef::I64 => {
+                    Some(quote!(wxlive_runtime::wire::LenientInt<_>))
+                }
+                crate::ir::TypeRef::String if f.lenient => {
+                    Some(quote!(wxlive_runtime::wire::LenientString))
+                }
+                _ => None,
+            };
+            let read = match (storage(f, mode), wrapper) {
+                (Storage::Plain, wrapper) => {
+                    let slot = guaranteed.len() as u32;
+                    guaranteed.push(wire.clone());
+                    let wrapper = wrapper.unwrap_or_else(|| quote!(Option<_>));
+                    quote!(read.guaranteed::<#wrapper, _, _>(map, #slot)?)
+                }
+                (Storage::List, Some(wrapper)) | (Storage::Optional, Some(wrapper)) => {
+                    quote!(read.read::<#wrapper, _>(map)?.0)
+                }
+                (_, None) => quote!(read.read(map)?),
+            };
+            quote!(#wire #(| #aliases)* => self.#n = #read,)
+        })
+        .collect();
+    let (key, map, read) = if fields.is_empty() {
+        (quote!(_key), quote!(_map), quote!(_read))
     } else {
-        (quote!(key), quote!(map))
+        (quote!(key), quote!(map), quote!(read))
     };
     let body = if fields.is_empty() {
         quote!(Ok(false))
@@ -140,18 +159,18 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStre
             Ok(true)
         }
     };
+    let guaranteed = if guaranteed.is_empty() {
+        quote!()
+    } else {
+        quote!(const GUARANTEED: &'static [&'static str] = &[#(#guaranteed),*];)
+    };
     quote! {
         impl FromFields for #name {
-            const EXPECTING: &'static str = #expecting;
+            const NAME: &'static str = #type_name;
+            #guaranteed
 
-            fn field<'de, A: MapAccess<'de>>(&mut self, #key: &str, #map: &mut A) -> Result<bool, A::Error> {
+            fn field<'de, A: MapAccess<'de>>(&mut self, #key: &str, #map: &mut A, #read: &mut Reader) -> Result<bool, A::Error> {
                 #body
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserialize_object(deserializer)
             }
         }
     }
@@ -160,7 +179,7 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStre
 /// `responses.rs` of a domain.
 pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
     let head = docs::inner(&[format!(
-        "Responses of {} ({}). Every field is optional and unknown fields are ignored, so a new or missing field never fails a call.",
+        "Responses of {} ({}). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.",
         ctx.domain.summary, ctx.domain.title
     )]);
     let all: Vec<&Field> = ctx
@@ -175,15 +194,15 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
     } else {
         quote!(
             use serde::de::MapAccess;
-            use wxlive_runtime::wire::{deserialize_object, FromFields};
-            use serde::{Deserialize, Deserializer, Serialize};
+            use serde::Serialize;
+            use wxlive_runtime::wire::{FromFields, Reader};
         )
     };
     let responses = ctx.domain.endpoints.iter().map(|e| {
         let name = response_type(e);
         let doc = docs::outer(&[format!("Response of `{}` ({}).", e.name, e.title)]);
-        let fields = e.response.iter().map(|f| struct_field(f, Mode::Lenient));
-        let deserialize = lenient_deserialize(&name, &e.response);
+        let fields = e.response.iter().map(|f| struct_field(f, Mode::Response));
+        let deserialize = lenient_deserialize(&name, &e.response, Mode::Response);
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -193,10 +212,17 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
             #deserialize
         }
     });
+    let names = ctx.domain.endpoints.iter().map(response_type);
+    let deserialize = if ctx.domain.endpoints.is_empty() {
+        quote!()
+    } else {
+        quote!(wxlive_runtime::deserialize_objects!(#(#names),*);)
+    };
     quote! {
         #head
         #serde
         #uses
         #(#responses)*
+        #deserialize
     }
 }

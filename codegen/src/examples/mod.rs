@@ -192,7 +192,7 @@ impl Ctx<'_> {
         if self.request {
             for f in fields.iter().filter(|f| f.required) {
                 self.validator
-                    .required(&join(path, &f.wire), map.contains_key(&f.wire));
+                    .required(&join(path, &f.wire), &map.get(&f.wire));
             }
             let present = |wire: &str| map.get(wire).is_some_and(|v| !v.is_null());
             let int = |wire: &str| map.get(wire).and_then(Value::as_i64);

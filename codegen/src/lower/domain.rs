@@ -63,6 +63,7 @@ pub fn lower_domain(
         .collect();
     let api = names::api_name(&domain.domain);
     claim_names(&mut d, &api, &enums, &types, &endpoints, &callbacks);
+    let errors = domain_errors(&mut d, &endpoints);
     ir::Domain {
         file: file.to_owned(),
         name: domain.domain.clone(),
@@ -75,7 +76,46 @@ pub fn lower_domain(
         endpoints,
         callbacks,
         api,
+        errors,
     }
+}
+
+/// The errcodes of the domain's endpoints, each once (by name), for its `errcode` module. One name
+/// must mean one errcode everywhere in the domain.
+fn domain_errors(d: &mut Diag<'_>, endpoints: &[ir::Endpoint]) -> Vec<ir::ErrorCode> {
+    let mut out: Vec<ir::ErrorCode> = Vec::new();
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    for e in endpoints {
+        for (i, code) in e.errors.iter().enumerate() {
+            let here = format!("endpoints.{}.errors[{i}]", e.name);
+            match out.iter().find(|c| c.name == code.name) {
+                // A name repeated within one endpoint is reported by `check_errors`.
+                Some(_) if owner[&code.name].starts_with(&format!("endpoints.{}.", e.name)) => {}
+                Some(first) => {
+                    let same = first.code == code.code
+                        && first.title == code.title
+                        && first.meaning == code.meaning
+                        && first.class == code.class
+                        && first.hint == code.hint;
+                    if !same {
+                        d.error_at(
+                            here,
+                            format!(
+                                "errcode name `{}` is declared differently at {}; expected the same code, \
+                                 title, meaning, class and hint wherever a domain uses one name",
+                                code.name, owner[&code.name]
+                            ),
+                        );
+                    }
+                }
+                None => {
+                    owner.insert(code.name.clone(), here);
+                    out.push(code.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn check_feature(
@@ -121,6 +161,13 @@ fn claim_names(
     module.claim(&mut d.at("callbacks"), "Event", "the domain's event enum");
     let mut methods = Namespace::empty();
     methods.claim(&mut d.at("domain"), "new", "the API type's constructor");
+    for generic in ["send", "pages", "items"] {
+        methods.claim(
+            &mut d.at("domain"),
+            generic,
+            "a generic method of the API type (for request values)",
+        );
+    }
     for e in endpoints {
         let mut ed = d.at(format!("endpoints.{}", e.name));
         let n = &e.names;
@@ -136,6 +183,11 @@ fn claim_names(
         );
         module.claim(
             &mut ed,
+            &n.fields,
+            &format!("the request builder's storage of endpoint `{}`", e.name),
+        );
+        module.claim(
+            &mut ed,
             &n.response,
             &format!("the response type of endpoint `{}`", e.name),
         );
@@ -144,20 +196,6 @@ fn claim_names(
             &e.name,
             &format!("the method of endpoint `{}`", e.name),
         );
-        if let Some(p) = &e.pagination {
-            methods.claim(
-                &mut ed,
-                &format!("{}_pages", e.name),
-                &format!("the page stream of endpoint `{}`", e.name),
-            );
-            if p.items.is_some() {
-                methods.claim(
-                    &mut ed,
-                    &format!("{}_items", e.name),
-                    &format!("the item stream of endpoint `{}`", e.name),
-                );
-            }
-        }
     }
     for c in callbacks {
         module.claim(

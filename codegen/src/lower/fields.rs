@@ -91,10 +91,12 @@ pub fn lower_fields(
                 fd.error_at("default", problem);
             }
         }
-        if side.is_request() && rust == "build" {
+        if side.is_request() && BUILDER_METHODS.contains(&rust.as_str()) {
             fd.error_at(
                 "rust",
-                "`build` is the request builder's own method; set `rust:` to another name",
+                format!(
+                    "`{rust}` is the request builder's own method; set `rust:` to another name"
+                ),
             );
         }
         out.push(ir::Field {
@@ -114,6 +116,9 @@ pub fn lower_fields(
     check_unique_wire_names(d, &out);
     out
 }
+
+/// Methods of every request builder besides the setters: no request field may be named like them.
+const BUILDER_METHODS: &[&str] = &["build", "send", "into_pages", "into_items", "assemble"];
 
 /// Reports fields of `fields` whose Rust name is taken by an earlier one of `fields` or by one of
 /// `others` (the query fields, when `fields` are a request's body fields).

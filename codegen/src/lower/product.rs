@@ -95,6 +95,12 @@ pub fn check_errors(d: &mut Diag<'_>, codes: &[ErrorCode]) {
             d.error_at("name", format!("duplicate error name `{}`", e.name));
         }
         check_ident(&mut d.at("name"), &e.name, Case::Snake);
+        if e.name == "all" {
+            d.error_at(
+                "name",
+                "`all` names the list of every errcode (`errcode::ALL`); expected another name",
+            );
+        }
         if let Some(doc) = &e.doc {
             check_doc_id(&mut d.at("doc"), doc);
         }

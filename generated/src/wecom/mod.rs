@@ -11,195 +11,305 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "living")]
 pub mod living;
 
-/// Errcodes common to every endpoint of this product, with their class and hint.
-pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = &[
-    wxlive_runtime::meta::ErrorCodeInfo {
+/// Errcodes of this product, common to every endpoint, with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
+pub mod errcode {
+    use wxlive_runtime::meta::ErrorCodeInfo as E;
+    #[allow(unused_imports)]
+    use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
+    /// `-1` 系统繁忙: System busy.
+    ///
+    /// Retry after a pause, at most 3 times, with jittered exponential backoff. Never blindly re-send a non-idempotent call.
+    pub const SYSTEM_BUSY: E = E {
         code: -1,
         name: "system_busy",
         title: "系统繁忙",
         meaning: "System busy",
-        class: wxlive_runtime::meta::ErrorClass::Busy,
+        class: Busy,
         hint: Some(
             "Retry after a pause, at most 3 times, with jittered exponential backoff. Never blindly re-send a non-idempotent call.",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40001` 不合法的secret参数: Invalid secret.
+    ///
+    /// Configuration error: check the corp secret of this app.
+    pub const INVALID_SECRET: E = E {
         code: 40001,
         name: "invalid_secret",
         title: "不合法的secret参数",
         meaning: "Invalid secret",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Configuration error: check the corp secret of this app."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40003` 无效的UserID: Invalid user id.
+    ///
+    /// Check the userid (anchor_userid, userid): it must be a member of the corp visible to the app.
+    pub const INVALID_USERID: E = E {
         code: 40003,
         name: "invalid_userid",
         title: "无效的UserID",
         meaning: "Invalid user id",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some(
             "Check the userid (anchor_userid, userid): it must be a member of the corp visible to the app.",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40007` 不合法的media_id参数: Invalid media_id (expired, or of the wrong kind).
+    ///
+    /// Upload the media again: a temporary media_id is valid for 3 days.
+    pub const INVALID_MEDIA_ID: E = E {
         code: 40007,
         name: "invalid_media_id",
         title: "不合法的media_id参数",
         meaning: "Invalid media_id (expired, or of the wrong kind)",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Upload the media again: a temporary media_id is valid for 3 days."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40013` 不合法的CorpID: Invalid corp id.
+    ///
+    /// Configuration error: check the corp id.
+    pub const INVALID_CORPID: E = E {
         code: 40013,
         name: "invalid_corpid",
         title: "不合法的CorpID",
         meaning: "Invalid corp id",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Configuration error: check the corp id."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40014` 不合法的access_token: Invalid access token.
+    ///
+    /// Invalidate the token that failed, get a new one and retry once.
+    pub const INVALID_ACCESS_TOKEN: E = E {
         code: 40014,
         name: "invalid_access_token",
         title: "不合法的access_token",
         meaning: "Invalid access token",
-        class: wxlive_runtime::meta::ErrorClass::TokenInvalid,
+        class: TokenInvalid,
         hint: Some("Invalidate the token that failed, get a new one and retry once."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40035` 不合法的参数: Invalid argument.
+    ///
+    /// Fix the request's parameters.
+    pub const INVALID_ARGUMENT: E = E {
         code: 40035,
         name: "invalid_argument",
         title: "不合法的参数",
         meaning: "Invalid argument",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Fix the request's parameters."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40056` 不合法的agentid: Invalid agent id.
+    ///
+    /// agentid is needed only by old multi-app third-party suites.
+    pub const INVALID_AGENTID: E = E {
         code: 40056,
         name: "invalid_agentid",
         title: "不合法的agentid",
         meaning: "Invalid agent id",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("agentid is needed only by old multi-app third-party suites."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40058` 不合法的参数: Invalid parameter.
+    ///
+    /// Fix the request: lengths, enum values, livingid, status preconditions.
+    pub const INVALID_PARAMETER: E = E {
         code: 40058,
         name: "invalid_parameter",
         title: "不合法的参数",
         meaning: "Invalid parameter",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some(
             "Fix the request: lengths, enum values, livingid, status preconditions.",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40082` 不合法的suite_token: Invalid suite token.
+    ///
+    /// Re-obtain the suite token.
+    pub const INVALID_SUITE_TOKEN: E = E {
         code: 40082,
         name: "invalid_suite_token",
         title: "不合法的suite_token",
         meaning: "Invalid suite token",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Re-obtain the suite token."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40083` 不合法的suite_id: Invalid suite id.
+    pub const INVALID_SUITE_ID: E = E {
         code: 40083,
         name: "invalid_suite_id",
         title: "不合法的suite_id",
         meaning: "Invalid suite id",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: None,
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40084` 不合法的永久授权码: Invalid permanent code.
+    ///
+    /// Re-authorise the corp.
+    pub const INVALID_PERMANENT_CODE: E = E {
         code: 40084,
         name: "invalid_permanent_code",
         title: "不合法的永久授权码",
         meaning: "Invalid permanent code",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Re-authorise the corp."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40085` 不合法的suite_ticket: Invalid suite ticket.
+    ///
+    /// Use the newest pushed suite_ticket.
+    pub const INVALID_SUITE_TICKET: E = E {
         code: 40085,
         name: "invalid_suite_ticket",
         title: "不合法的suite_ticket",
         meaning: "Invalid suite ticket",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Use the newest pushed suite_ticket."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40091` secret不合法: Invalid secret (possibly another corp's).
+    pub const INVALID_SECRET_OF_CORP: E = E {
         code: 40091,
         name: "invalid_secret_of_corp",
         title: "secret不合法",
         meaning: "Invalid secret (possibly another corp's)",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: None,
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `41001` 缺少access_token参数: Access token missing.
+    ///
+    /// Client bug: the token was not sent.
+    pub const MISSING_ACCESS_TOKEN: E = E {
         code: 41001,
         name: "missing_access_token",
         title: "缺少access_token参数",
         meaning: "Access token missing",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Client bug: the token was not sent."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `42001` access_token已过期: Access token expired.
+    ///
+    /// Invalidate the token that failed, get a new one and retry once.
+    pub const ACCESS_TOKEN_EXPIRED: E = E {
         code: 42001,
         name: "access_token_expired",
         title: "access_token已过期",
         meaning: "Access token expired",
-        class: wxlive_runtime::meta::ErrorClass::TokenInvalid,
+        class: TokenInvalid,
         hint: Some("Invalidate the token that failed, get a new one and retry once."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `42009` suite_access_token已过期: Suite access token expired.
+    ///
+    /// Refresh the suite token, then the corp token.
+    pub const SUITE_ACCESS_TOKEN_EXPIRED: E = E {
         code: 42009,
         name: "suite_access_token_expired",
         title: "suite_access_token已过期",
         meaning: "Suite access token expired",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Refresh the suite token, then the corp token."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `45009` 接口调用超过限制: Rate limit reached.
+    ///
+    /// Back off for the block window (60 s per-minute, 60 min per-hour limits).
+    pub const API_FREQ_OUT_OF_LIMIT: E = E {
         code: 45009,
         name: "api_freq_out_of_limit",
         title: "接口调用超过限制",
         meaning: "Rate limit reached",
-        class: wxlive_runtime::meta::ErrorClass::Throttled,
+        class: Throttled,
         hint: Some(
             "Back off for the block window (60 s per-minute, 60 min per-hour limits).",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `45033` 接口并发调用超过限制: Concurrency limit reached.
+    ///
+    /// Retry after a short backoff with less parallelism.
+    pub const API_CONCURRENT_OUT_OF_LIMIT: E = E {
         code: 45033,
         name: "api_concurrent_out_of_limit",
         title: "接口并发调用超过限制",
         meaning: "Concurrency limit reached",
-        class: wxlive_runtime::meta::ErrorClass::Throttled,
+        class: Throttled,
         hint: Some("Retry after a short backoff with less parallelism."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `48002` API接口无权限调用: API not permitted.
+    ///
+    /// Configure the app under 上课直播/直播 - 可调用接口的应用, or grant the 直播 permission.
+    pub const API_FORBIDDEN: E = E {
         code: 48002,
         name: "api_forbidden",
         title: "API接口无权限调用",
         meaning: "API not permitted",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some(
             "Configure the app under 上课直播/直播 - 可调用接口的应用, or grant the 直播 permission.",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `60020` 访问ip不在白名单之中: IP not whitelisted.
+    ///
+    /// Add the server IP to the app's trusted-IP list.
+    pub const IP_NOT_WHITELISTED: E = E {
         code: 60020,
         name: "ip_not_whitelisted",
         title: "访问ip不在白名单之中",
         meaning: "IP not whitelisted",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Add the server IP to the app's trusted-IP list."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `301002` 无权限操作指定的应用: No permission for that app.
+    pub const NO_PERMISSION_FOR_APP: E = E {
         code: 301002,
         name: "no_permission_for_app",
         title: "无权限操作指定的应用",
         meaning: "No permission for that app",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: None,
-    },
-];
+    };
+
+    /// Every errcode above.
+    pub const ALL: &[E] = &[
+        SYSTEM_BUSY,
+        INVALID_SECRET,
+        INVALID_USERID,
+        INVALID_MEDIA_ID,
+        INVALID_CORPID,
+        INVALID_ACCESS_TOKEN,
+        INVALID_ARGUMENT,
+        INVALID_AGENTID,
+        INVALID_PARAMETER,
+        INVALID_SUITE_TOKEN,
+        INVALID_SUITE_ID,
+        INVALID_PERMANENT_CODE,
+        INVALID_SUITE_TICKET,
+        INVALID_SECRET_OF_CORP,
+        MISSING_ACCESS_TOKEN,
+        ACCESS_TOKEN_EXPIRED,
+        SUITE_ACCESS_TOKEN_EXPIRED,
+        API_FREQ_OUT_OF_LIMIT,
+        API_CONCURRENT_OUT_OF_LIMIT,
+        API_FORBIDDEN,
+        IP_NOT_WHITELISTED,
+        NO_PERMISSION_FOR_APP,
+    ];
+}
 
 /// This product as the runtime sees it: host, errcodes and the token endpoint 获取access_token (`GET /cgi-bin/gettoken`, [91039](https://developer.work.weixin.qq.com/document/path/91039)).
 pub static PRODUCT: Product = Product {
@@ -251,7 +361,7 @@ pub static PRODUCT: Product = Product {
             expires_field: "expires_in",
         },
     ],
-    errors: ERRORS,
+    errors: errcode::ALL,
 };
 
 /// Client of the WeCom (WeChat Work) server API. (企业微信服务端API) for one app. Cheap to clone; clones share the token cache.

@@ -11,113 +11,171 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "wxa-broadcast")]
 pub mod broadcast;
 
-/// Errcodes common to every endpoint of this product, with their class and hint.
-pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = &[
-    wxlive_runtime::meta::ErrorCodeInfo {
+/// Errcodes of this product, common to every endpoint, with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
+pub mod errcode {
+    use wxlive_runtime::meta::ErrorCodeInfo as E;
+    #[allow(unused_imports)]
+    use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
+    /// `-1` 系统繁忙: System busy.
+    ///
+    /// Retry with bounded, jittered backoff, at most 3 times. Never blindly re-send a non-idempotent call (create_room, add_goods, push_message).
+    pub const SYSTEM_BUSY: E = E {
         code: -1,
         name: "system_busy",
         title: "系统繁忙",
         meaning: "System busy",
-        class: wxlive_runtime::meta::ErrorClass::Busy,
+        class: Busy,
         hint: Some(
             "Retry with bounded, jittered backoff, at most 3 times. Never blindly re-send a non-idempotent call (create_room, add_goods, push_message).",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40001` 获取access_token时AppSecret错误，或者access_token无效: Invalid credential: the access_token is invalid or stale, or the AppSecret is wrong.
+    ///
+    /// Invalidate the token that failed, get a new one and retry once. On the token endpoint itself, check the AppSecret.
+    pub const INVALID_CREDENTIAL: E = E {
         code: 40001,
         name: "invalid_credential",
         title: "获取access_token时AppSecret错误，或者access_token无效",
         meaning: "Invalid credential: the access_token is invalid or stale, or the AppSecret is wrong",
-        class: wxlive_runtime::meta::ErrorClass::TokenInvalid,
+        class: TokenInvalid,
         hint: Some(
             "Invalidate the token that failed, get a new one and retry once. On the token endpoint itself, check the AppSecret.",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40014` 不合法的access_token: Invalid access token.
+    ///
+    /// Invalidate the token that failed, get a new one and retry once.
+    pub const INVALID_ACCESS_TOKEN: E = E {
         code: 40014,
         name: "invalid_access_token",
         title: "不合法的access_token",
         meaning: "Invalid access token",
-        class: wxlive_runtime::meta::ErrorClass::TokenInvalid,
+        class: TokenInvalid,
         hint: Some("Invalidate the token that failed, get a new one and retry once."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40164` 调用接口的IP地址不在白名单中: The caller's IP is not on the IP whitelist.
+    ///
+    /// Add the server IP to the mini program's IP whitelist.
+    pub const IP_NOT_WHITELISTED: E = E {
         code: 40164,
         name: "ip_not_whitelisted",
         title: "调用接口的IP地址不在白名单中",
         meaning: "The caller's IP is not on the IP whitelist",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Add the server IP to the mini program's IP whitelist."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `41001` 缺少access_token参数: Access token missing.
+    ///
+    /// Client bug: the token was not sent.
+    pub const MISSING_ACCESS_TOKEN: E = E {
         code: 41001,
         name: "missing_access_token",
         title: "缺少access_token参数",
         meaning: "Access token missing",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some("Client bug: the token was not sent."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `42001` access_token超时: Access token expired.
+    ///
+    /// Invalidate the token that failed, get a new one and retry once.
+    pub const ACCESS_TOKEN_EXPIRED: E = E {
         code: 42001,
         name: "access_token_expired",
         title: "access_token超时",
         meaning: "Access token expired",
-        class: wxlive_runtime::meta::ErrorClass::TokenInvalid,
+        class: TokenInvalid,
         hint: Some("Invalidate the token that failed, get a new one and retry once."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `45009` 接口调用超过限制: Call frequency or daily quota exceeded (reach max api daily quota limit).
+    ///
+    /// Do not retry immediately: the daily quotas are per appid (see each endpoint's summary).
+    pub const API_DAILY_QUOTA_REACHED: E = E {
         code: 45009,
         name: "api_daily_quota_reached",
         title: "接口调用超过限制",
         meaning: "Call frequency or daily quota exceeded (reach max api daily quota limit)",
-        class: wxlive_runtime::meta::ErrorClass::Throttled,
+        class: Throttled,
         hint: Some(
             "Do not retry immediately: the daily quotas are per appid (see each endpoint's summary).",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `47001` 解析JSON/XML内容错误: Malformed POST data or a missing parameter.
+    pub const MALFORMED_POST_DATA: E = E {
         code: 47001,
         name: "malformed_post_data",
         title: "解析JSON/XML内容错误",
         meaning: "Malformed POST data or a missing parameter",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: None,
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `48001` api功能未授权: API unauthorized: live streaming is not enabled for the mini program, or a third-party platform lacks permission set 52.
+    ///
+    /// Enable 小程序直播, or grant permission set (权限集) 52 to the third-party platform.
+    pub const API_UNAUTHORIZED: E = E {
         code: 48001,
         name: "api_unauthorized",
         title: "api功能未授权",
         meaning: "API unauthorized: live streaming is not enabled for the mini program, or a third-party platform lacks permission set 52",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: Some(
             "Enable 小程序直播, or grant permission set (权限集) 52 to the third-party platform.",
         ),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `200002` 参数错误: Invalid parameter (e.g. "parameter startTime or endTime is invalid", "goodsInfo must not be empty").
+    pub const INVALID_PARAMETER: E = E {
         code: 200002,
         name: "invalid_parameter",
         title: "参数错误",
         meaning: "Invalid parameter (e.g. \"parameter startTime or endTime is invalid\", \"goodsInfo must not be empty\")",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: None,
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `300022` 此房间号不存在: The room id does not exist.
+    pub const ROOM_NOT_FOUND: E = E {
         code: 300022,
         name: "room_not_found",
         title: "此房间号不存在",
         meaning: "The room id does not exist",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: None,
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `300023` 房间状态拦截（当前房间状态不允许此操作）: The room's state does not allow this operation.
+    pub const ROOM_STATE_FORBIDS_OPERATION: E = E {
         code: 300023,
         name: "room_state_forbids_operation",
         title: "房间状态拦截（当前房间状态不允许此操作）",
         meaning: "The room's state does not allow this operation",
-        class: wxlive_runtime::meta::ErrorClass::Other,
+        class: Other,
         hint: None,
-    },
-];
+    };
+
+    /// Every errcode above.
+    pub const ALL: &[E] = &[
+        SYSTEM_BUSY,
+        INVALID_CREDENTIAL,
+        INVALID_ACCESS_TOKEN,
+        IP_NOT_WHITELISTED,
+        MISSING_ACCESS_TOKEN,
+        ACCESS_TOKEN_EXPIRED,
+        API_DAILY_QUOTA_REACHED,
+        MALFORMED_POST_DATA,
+        API_UNAUTHORIZED,
+        INVALID_PARAMETER,
+        ROOM_NOT_FOUND,
+        ROOM_STATE_FORBIDS_OPERATION,
+    ];
+}
 
 /// This product as the runtime sees it: host, errcodes and the token endpoint 获取稳定版接口调用凭据 (getStableAccessToken) (`POST /cgi-bin/stable_token`, [OpenApiDoc/mp-access-token/getStableAccessToken.html](https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html)).
 pub static PRODUCT: Product = Product {
@@ -167,7 +225,7 @@ pub static PRODUCT: Product = Product {
             expires_field: "expires_in",
         },
     ],
-    errors: ERRORS,
+    errors: errcode::ALL,
 };
 
 /// Client of the WeChat mini-program server API. (微信小程序服务端API) for one app. Cheap to clone; clones share the token cache.

@@ -26,7 +26,7 @@ pub use state::Store;
 
 use crate::meta::{Operation, Product};
 use crate::mock_spec::{MockBehaviour, MockErrors};
-use crate::validate::Validate;
+use crate::request::ApiRequest;
 
 /// How a query parameter is read into the request's JSON form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,17 +65,45 @@ impl std::fmt::Debug for MockRoute {
     }
 }
 
-/// Decodes `value` into `R` and runs its validators with the official rules, as the server would: the
-/// `check` of every generated route.
-pub fn check<R: DeserializeOwned + Validate>(
+impl MockRoute {
+    /// The route of request type `R`: its operation, constants and required fields come from
+    /// [`ApiRequest`]; `query` says how to read its query parameters, `fixture` and `behaviour` are the
+    /// generated fixture file and the spec's `mock:` rule.
+    pub fn of<R: ApiRequest + DeserializeOwned>(
+        query: &'static [(&'static str, QueryKind)],
+        fixture: &'static str,
+        behaviour: Option<&'static str>,
+    ) -> Self {
+        MockRoute {
+            operation: R::OPERATION,
+            constants: R::CONSTANTS,
+            query,
+            check: check::<R>,
+            decode_response: decodes::<R::Response>,
+            fixture,
+            behaviour,
+        }
+    }
+}
+
+/// Checks a request as the server would: its required fields are given (the same rule as the
+/// builders' and `validate()`'s, see [`Given`](crate::validate::Given)), then it decodes into `R` and
+/// its validators pass with the official rules. The `check` of every generated route.
+pub fn check<R: ApiRequest + DeserializeOwned>(
     value: Value,
     time_rules: TimeRules,
 ) -> Result<(), String> {
-    let request: R = serde_json::from_value(value).map_err(|e| e.to_string())?;
     let mut validator = match time_rules {
         TimeRules::Enforce => crate::validate::Validator::new(),
         TimeRules::Skip => crate::validate::Validator::timeless(),
     };
+    for name in R::REQUIRED {
+        validator.required(name, &value.get(*name));
+    }
+    if !validator.is_clean() {
+        return validator.finish().map(drop).map_err(|e| e.to_string());
+    }
+    let request: R = serde_json::from_value(value).map_err(|e| e.to_string())?;
     request.check(&mut validator);
     validator.finish().map(drop).map_err(|e| e.to_string())
 }

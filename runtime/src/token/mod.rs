@@ -86,13 +86,13 @@ impl CredentialTokenProvider {
     ) -> Result<Self, Error> {
         let Some(endpoint) = product.token_endpoint(name) else {
             let known: Vec<&str> = product.tokens.iter().map(|t| t.name).collect();
-            return Err(token_error(
-                product,
-                format!(
-                    "the spec declares no token endpoint `{name}`; expected one of {}",
+            return Err(Error::Config {
+                message: format!(
+                    "the spec of {} declares no token endpoint `{name}`; expected one of {}",
+                    product.name,
                     known.join(", ")
                 ),
-            ));
+            });
         };
         Ok(CredentialTokenProvider {
             endpoint,

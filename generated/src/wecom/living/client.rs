@@ -2,15 +2,13 @@
 
 //! The operations of WeCom living (live streaming) server API. (直播).
 
-use futures::{Stream, TryStreamExt};
-use wxlive_runtime::{Client, Error};
+use futures::Stream;
+use wxlive_runtime::{ApiRequest, Client, Error, Paginated, Sender};
 use super::{
-    CreateRequest, CreateResponse, ModifyRequest, ModifyResponse, CancelRequest,
-    CancelResponse, DeleteReplayDataRequest, DeleteReplayDataResponse,
-    GetLivingCodeRequest, GetLivingCodeResponse, GetUserAllLivingidRequest,
-    GetUserAllLivingidResponse, GetLivingInfoRequest, GetLivingInfoResponse,
-    GetWatchStatRequest, GetWatchStatResponse, GetLivingShareInfoRequest,
-    GetLivingShareInfoResponse,
+    CreateRequestBuilder, ModifyRequestBuilder, CancelRequestBuilder,
+    DeleteReplayDataRequestBuilder, GetLivingCodeRequestBuilder,
+    GetUserAllLivingidRequestBuilder, GetLivingInfoRequestBuilder,
+    GetWatchStatRequestBuilder, GetLivingShareInfoRequestBuilder,
 };
 
 /// 直播: WeCom living (live streaming) server API.
@@ -27,37 +25,53 @@ impl<'a> LivingApi<'a> {
         Self { client }
     }
 
+    /// Sends a request value (built with `Request::builder()` or struct syntax): validated with
+    /// the client's profile, then sent like the fluent calls.
+    pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        self.client.send(request).await
+    }
+
+    /// Every page of a paginated operation, starting with the request value `first`.
+    pub fn pages<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Response, Error>> + 'a {
+        self.client.pages(first)
+    }
+
+    /// Every item of every page of a paginated operation, starting with `first`, in order.
+    pub fn items<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Item, Error>> + 'a {
+        self.client.items(first)
+    }
+
     /// 创建预约直播: Book a live. Every successful call creates a new live.
     ///
     /// `POST /cgi-bin/living/create`. Official documentation: [93637](https://developer.work.weixin.qq.com/document/path/93637), third-party apps: [93717](https://developer.work.weixin.qq.com/document/path/93717), 代开发 apps: [96837](https://developer.work.weixin.qq.com/document/path/96837).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn create(
-        &self,
-        request: &CreateRequest,
-    ) -> Result<CreateResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](CreateRequestBuilder::send).
+    pub fn create(&self) -> CreateRequestBuilder<Sender<'a>> {
+        CreateRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 修改预约直播: Change a booked live. Only lives in status 0 (booked) created by the calling app.
     ///
     /// `POST /cgi-bin/living/modify`. Official documentation: [93640](https://developer.work.weixin.qq.com/document/path/93640), third-party apps: [93720](https://developer.work.weixin.qq.com/document/path/93720).
-    pub async fn modify(
-        &self,
-        request: &ModifyRequest,
-    ) -> Result<ModifyResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](ModifyRequestBuilder::send).
+    pub fn modify(&self) -> ModifyRequestBuilder<Sender<'a>> {
+        ModifyRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 取消预约直播: Cancel a booked live. Only lives in status 0 (booked) created by the calling app.
     ///
     /// `POST /cgi-bin/living/cancel`. Official documentation: [93638](https://developer.work.weixin.qq.com/document/path/93638), third-party apps: [93718](https://developer.work.weixin.qq.com/document/path/93718), 代开发 apps: [96838](https://developer.work.weixin.qq.com/document/path/96838).
-    pub async fn cancel(
-        &self,
-        request: &CancelRequest,
-    ) -> Result<CancelResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](CancelRequestBuilder::send).
+    pub fn cancel(&self) -> CancelRequestBuilder<Sender<'a>> {
+        CancelRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 删除直播回放: Delete the replay of a live created by the calling app.
@@ -66,11 +80,10 @@ impl<'a> LivingApi<'a> {
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (93874, 93719).
     ///
     /// `POST /cgi-bin/living/delete_replay_data`. Official documentation: [93874](https://developer.work.weixin.qq.com/document/path/93874), third-party apps: [93719](https://developer.work.weixin.qq.com/document/path/93719).
-    pub async fn delete_replay_data(
-        &self,
-        request: &DeleteReplayDataRequest,
-    ) -> Result<DeleteReplayDataResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](DeleteReplayDataRequestBuilder::send).
+    pub fn delete_replay_data(&self) -> DeleteReplayDataRequestBuilder<Sender<'a>> {
+        DeleteReplayDataRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取微信观看直播凭证: Get a credential (living_code) that lets a WeChat user watch a live or its replay inside WeChat, in the WeCom
@@ -80,11 +93,10 @@ impl<'a> LivingApi<'a> {
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96840, 93721).
     ///
     /// `POST /cgi-bin/living/get_living_code`. Official documentation: [93641](https://developer.work.weixin.qq.com/document/path/93641), third-party apps: [93721](https://developer.work.weixin.qq.com/document/path/93721), 代开发 apps: [96840](https://developer.work.weixin.qq.com/document/path/96840).
-    pub async fn get_living_code(
-        &self,
-        request: &GetLivingCodeRequest,
-    ) -> Result<GetLivingCodeResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetLivingCodeRequestBuilder::send).
+    pub fn get_living_code(&self) -> GetLivingCodeRequestBuilder<Sender<'a>> {
+        GetLivingCodeRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取成员直播ID列表: List the ids of a member's lives created by the calling app, a page at a time.
@@ -93,48 +105,10 @@ impl<'a> LivingApi<'a> {
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96834).
     ///
     /// `POST /cgi-bin/living/get_user_all_livingid`. Official documentation: [93634](https://developer.work.weixin.qq.com/document/path/93634), third-party apps: [93714](https://developer.work.weixin.qq.com/document/path/93714), 代开发 apps: [96834](https://developer.work.weixin.qq.com/document/path/96834).
-    pub async fn get_user_all_livingid(
-        &self,
-        request: &GetUserAllLivingidRequest,
-    ) -> Result<GetUserAllLivingidResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`get_user_all_livingid`](Self::get_user_all_livingid), starting with `first`.
     ///
-    /// The stream ends after the page whose `next_cursor` is empty or missing.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn get_user_all_livingid_pages(
-        &self,
-        first: GetUserAllLivingidRequest,
-    ) -> impl Stream<Item = Result<GetUserAllLivingidResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    match page.next_cursor.as_deref() {
-                        None | Some("") => Ok(None),
-                        Some(cursor) => {
-                            Ok(
-                                Some(GetUserAllLivingidRequest {
-                                    cursor: Some(cursor.to_owned()),
-                                    ..request.clone()
-                                }),
-                            )
-                        }
-                    }
-                },
-            )
-    }
-
-    /// Every item of `livingid_list` across all pages of [`get_user_all_livingid`](Self::get_user_all_livingid), in order.
-    pub fn get_user_all_livingid_items(
-        &self,
-        first: GetUserAllLivingidRequest,
-    ) -> impl Stream<Item = Result<String, Error>> + 'a {
-        self.get_user_all_livingid_pages(first)
-            .map_ok(|page| futures::stream::iter(page.livingid_list.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](GetUserAllLivingidRequestBuilder::send) (or stream with [`into_pages`](GetUserAllLivingidRequestBuilder::into_pages) / [`into_items`](GetUserAllLivingidRequestBuilder::into_items)).
+    pub fn get_user_all_livingid(&self) -> GetUserAllLivingidRequestBuilder<Sender<'a>> {
+        GetUserAllLivingidRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取直播详情: Get the details of a live created by the calling app.
@@ -143,11 +117,10 @@ impl<'a> LivingApi<'a> {
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96835).
     ///
     /// `GET /cgi-bin/living/get_living_info`. Official documentation: [93635](https://developer.work.weixin.qq.com/document/path/93635), third-party apps: [93715](https://developer.work.weixin.qq.com/document/path/93715), 代开发 apps: [96835](https://developer.work.weixin.qq.com/document/path/96835).
-    pub async fn get_living_info(
-        &self,
-        request: &GetLivingInfoRequest,
-    ) -> Result<GetLivingInfoResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetLivingInfoRequestBuilder::send).
+    pub fn get_living_info(&self) -> GetLivingInfoRequestBuilder<Sender<'a>> {
+        GetLivingInfoRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取直播观看明细: Get who watched a live created by the calling app, a page at a time.
@@ -156,46 +129,10 @@ impl<'a> LivingApi<'a> {
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96836).
     ///
     /// `POST /cgi-bin/living/get_watch_stat`. Official documentation: [93636](https://developer.work.weixin.qq.com/document/path/93636), third-party apps: [93716](https://developer.work.weixin.qq.com/document/path/93716), 代开发 apps: [96836](https://developer.work.weixin.qq.com/document/path/96836).
-    pub async fn get_watch_stat(
-        &self,
-        request: &GetWatchStatRequest,
-    ) -> Result<GetWatchStatResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`get_watch_stat`](Self::get_watch_stat), starting with `first`.
     ///
-    /// The stream ends only after a page with `ending` = 1, the one end-of-data signal.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn get_watch_stat_pages(
-        &self,
-        first: GetWatchStatRequest,
-    ) -> impl Stream<Item = Result<GetWatchStatResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    if page.ending == Some(true) {
-                        return Ok(None);
-                    }
-                    match page.next_key.as_deref() {
-                        Some(cursor) => {
-                            Ok(
-                                Some(GetWatchStatRequest {
-                                    next_key: Some(cursor.to_owned()),
-                                    ..request.clone()
-                                }),
-                            )
-                        }
-                        None => {
-                            Err(
-                                "a page without the end signal (`ending` = 1) carries no `next_key`"
-                                    .to_owned(),
-                            )
-                        }
-                    }
-                },
-            )
+    /// Set the fields on the returned builder, then [`send`](GetWatchStatRequestBuilder::send) (or stream with [`into_pages`](GetWatchStatRequestBuilder::into_pages)).
+    pub fn get_watch_stat(&self) -> GetWatchStatRequestBuilder<Sender<'a>> {
+        GetWatchStatRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取跳转小程序商城的直播观众信息: Resolve the ww_share_code of a viewer who jumped from a 推广产品 live to the mini-program mall.
@@ -205,10 +142,9 @@ impl<'a> LivingApi<'a> {
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (94442).
     ///
     /// `POST /cgi-bin/living/get_living_share_info`. Official documentation: [94442](https://developer.work.weixin.qq.com/document/path/94442), third-party apps: [94578](https://developer.work.weixin.qq.com/document/path/94578).
-    pub async fn get_living_share_info(
-        &self,
-        request: &GetLivingShareInfoRequest,
-    ) -> Result<GetLivingShareInfoResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetLivingShareInfoRequestBuilder::send).
+    pub fn get_living_share_info(&self) -> GetLivingShareInfoRequestBuilder<Sender<'a>> {
+        GetLivingShareInfoRequestBuilder::new(Sender::new(self.client))
     }
 }

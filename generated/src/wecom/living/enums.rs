@@ -101,6 +101,7 @@ impl std::fmt::Display for LivingType {
     }
 }
 
+impl wxlive_runtime::validate::Given for LivingType {}
 /// Live status (get_living_info and the living_status_change callback).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -198,6 +199,7 @@ impl std::fmt::Display for LivingStatus {
     }
 }
 
+impl wxlive_runtime::validate::Given for LivingStatus {}
 /// Replay status, present only when open_replay is on.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -289,6 +291,7 @@ impl std::fmt::Display for ReplayStatus {
     }
 }
 
+impl wxlive_runtime::validate::Given for ReplayStatus {}
 /// Kind of an external viewer in the watch statistics.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -364,3 +367,5 @@ impl std::fmt::Display for ExternalUserType {
         write!(f, "{}", self.value())
     }
 }
+
+impl wxlive_runtime::validate::Given for ExternalUserType {}

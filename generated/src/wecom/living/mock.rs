@@ -2,120 +2,92 @@
 
 //! Mock-server routes of WeCom living (live streaming) server API. (直播): one per endpoint, with its fixture and the spec's `mock:` rule.
 
-use wxlive_runtime::mock::{check, decodes, MockRoute, QueryKind};
-use wxlive_runtime::ApiRequest;
+use wxlive_runtime::mock::{MockRoute, QueryKind};
 use super::{
     CreateRequest, ModifyRequest, CancelRequest, DeleteReplayDataRequest,
     GetLivingCodeRequest, GetUserAllLivingidRequest, GetLivingInfoRequest,
-    GetWatchStatRequest, GetLivingShareInfoRequest, CreateResponse, ModifyResponse,
-    CancelResponse, DeleteReplayDataResponse, GetLivingCodeResponse,
-    GetUserAllLivingidResponse, GetLivingInfoResponse, GetWatchStatResponse,
-    GetLivingShareInfoResponse,
+    GetWatchStatRequest, GetLivingShareInfoRequest,
 };
 
 /// Every endpoint of this domain, as the mock server serves it.
 pub fn routes() -> Vec<MockRoute> {
     Vec::from([
-        MockRoute {
-            operation: <CreateRequest as ApiRequest>::OPERATION,
-            constants: <CreateRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<CreateRequest>,
-            decode_response: decodes::<CreateResponse>,
-            fixture: include_str!("../../../fixtures/wecom/living/create.json"),
-            behaviour: Some(
+        MockRoute::of::<
+            CreateRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/create.json"),
+            Some(
                 "{\"create\":{\"store\":\"lives\",\"id\":\"livingid\",\"set\":{\"comment_num\":0,\"mic_num\":0,\"online_count\":0,\"open_replay\":0,\"status\":0,\"subscribe_count\":0,\"viewer_num\":0},\"defaults\":{\"remind_time\":0,\"type\":0},\"copy\":{\"reserve_living_duration\":\"living_duration\",\"reserve_start\":\"living_start\"}}}",
             ),
-        },
-        MockRoute {
-            operation: <ModifyRequest as ApiRequest>::OPERATION,
-            constants: <ModifyRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<ModifyRequest>,
-            decode_response: decodes::<ModifyResponse>,
-            fixture: include_str!("../../../fixtures/wecom/living/modify.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            ModifyRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/modify.json"),
+            Some(
                 "{\"update\":{\"store\":\"lives\",\"key\":\"livingid\",\"when\":{\"status\":0},\"set\":{},\"merge\":true}}",
             ),
-        },
-        MockRoute {
-            operation: <CancelRequest as ApiRequest>::OPERATION,
-            constants: <CancelRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<CancelRequest>,
-            decode_response: decodes::<CancelResponse>,
-            fixture: include_str!("../../../fixtures/wecom/living/cancel.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            CancelRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/cancel.json"),
+            Some(
                 "{\"update\":{\"store\":\"lives\",\"key\":\"livingid\",\"when\":{\"status\":0},\"set\":{\"status\":4},\"merge\":false}}",
             ),
-        },
-        MockRoute {
-            operation: <DeleteReplayDataRequest as ApiRequest>::OPERATION,
-            constants: <DeleteReplayDataRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<DeleteReplayDataRequest>,
-            decode_response: decodes::<DeleteReplayDataResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wecom/living/delete_replay_data.json"
-            ),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            DeleteReplayDataRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/delete_replay_data.json"),
+            Some(
                 "{\"update\":{\"store\":\"lives\",\"key\":\"livingid\",\"when\":{\"open_replay\":1,\"status\":2},\"set\":{\"replay_status\":2},\"merge\":false}}",
             ),
-        },
-        MockRoute {
-            operation: <GetLivingCodeRequest as ApiRequest>::OPERATION,
-            constants: <GetLivingCodeRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetLivingCodeRequest>,
-            decode_response: decodes::<GetLivingCodeResponse>,
-            fixture: include_str!("../../../fixtures/wecom/living/get_living_code.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetUserAllLivingidRequest as ApiRequest>::OPERATION,
-            constants: <GetUserAllLivingidRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetUserAllLivingidRequest>,
-            decode_response: decodes::<GetUserAllLivingidResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wecom/living/get_user_all_livingid.json"
-            ),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            GetLivingCodeRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/get_living_code.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GetUserAllLivingidRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/get_user_all_livingid.json"),
+            Some(
                 "{\"list\":{\"store\":\"lives\",\"filter\":{\"anchor_userid\":\"userid\"},\"items\":\"livingid_list\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next_cursor\",\"end_flag\":null,\"limit\":\"limit\",\"page_size\":100}}",
             ),
-        },
-        MockRoute {
-            operation: <GetLivingInfoRequest as ApiRequest>::OPERATION,
-            constants: <GetLivingInfoRequest as ApiRequest>::CONSTANTS,
-            query: &[("livingid", QueryKind::String)],
-            check: check::<GetLivingInfoRequest>,
-            decode_response: decodes::<GetLivingInfoResponse>,
-            fixture: include_str!("../../../fixtures/wecom/living/get_living_info.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            GetLivingInfoRequest,
+        >(
+            &[("livingid", QueryKind::String)],
+            include_str!("../../../fixtures/wecom/living/get_living_info.json"),
+            Some(
                 "{\"get\":{\"store\":\"lives\",\"key\":\"livingid\",\"into\":\"living_info\"}}",
             ),
-        },
-        MockRoute {
-            operation: <GetWatchStatRequest as ApiRequest>::OPERATION,
-            constants: <GetWatchStatRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetWatchStatRequest>,
-            decode_response: decodes::<GetWatchStatResponse>,
-            fixture: include_str!("../../../fixtures/wecom/living/get_watch_stat.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            GetWatchStatRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/get_watch_stat.json"),
+            Some(
                 "{\"list\":{\"store\":\"watchers\",\"filter\":{\"livingid\":\"livingid\"},\"items\":\"stat_info.users\",\"ids\":false,\"cursor\":\"next_key\",\"next\":\"next_key\",\"end_flag\":\"ending\",\"limit\":null,\"page_size\":2}}",
             ),
-        },
-        MockRoute {
-            operation: <GetLivingShareInfoRequest as ApiRequest>::OPERATION,
-            constants: <GetLivingShareInfoRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetLivingShareInfoRequest>,
-            decode_response: decodes::<GetLivingShareInfoResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wecom/living/get_living_share_info.json"
-            ),
-            behaviour: None,
-        },
+        ),
+        MockRoute::of::<
+            GetLivingShareInfoRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wecom/living/get_living_share_info.json"),
+            None,
+        ),
     ])
 }

@@ -5,7 +5,8 @@
 use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use futures::Stream;
 use super::{ActivityDetail, LivingType};
 use super::{
     CreateResponse, ModifyResponse, CancelResponse, DeleteReplayDataResponse,
@@ -18,7 +19,7 @@ use super::{
 /// `POST /cgi-bin/living/create`. Official documentation: [93637](https://developer.work.weixin.qq.com/document/path/93637), third-party apps: [93717](https://developer.work.weixin.qq.com/document/path/93717), 代开发 apps: [96837](https://developer.work.weixin.qq.com/document/path/96837).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRequest {
     /// userid of the anchor.
@@ -77,9 +78,15 @@ impl CreateRequest {
     }
 }
 
-/// Builds a [`CreateRequest`]; see its fields for the rules.
+/// Builds a [`CreateRequest`]; see its fields for the rules. From `CreateRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().create()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct CreateRequestBuilder {
+pub struct CreateRequestBuilder<C = ()> {
+    ctx: C,
+    f: CreateRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CreateRequestFields {
     anchor_userid: Option<String>,
     theme: Option<String>,
     living_start: Option<i64>,
@@ -93,105 +100,131 @@ pub struct CreateRequestBuilder {
     activity_detail: Option<ActivityDetail>,
 }
 
-impl CreateRequestBuilder {
+impl<C> CreateRequestBuilder<C> {
     /// Sets [`anchor_userid`](CreateRequest#structfield.anchor_userid): userid of the anchor.
     pub fn anchor_userid(mut self, value: impl Into<String>) -> Self {
-        self.anchor_userid = Some(value.into());
+        self.f.anchor_userid = Some(value.into());
         self
     }
 
     /// Sets [`theme`](CreateRequest#structfield.theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
-        self.theme = Some(value.into());
+        self.f.theme = Some(value.into());
         self
     }
 
     /// Sets [`living_start`](CreateRequest#structfield.living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
-        self.living_start = Some(value);
+        self.f.living_start = Some(value);
         self
     }
 
     /// Sets [`living_duration`](CreateRequest#structfield.living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
-        self.living_duration = Some(value);
+        self.f.living_duration = Some(value);
         self
     }
 
     /// Sets [`type`](CreateRequest#structfield.type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
-        self.r#type = Some(value);
+        self.f.r#type = Some(value);
         self
     }
 
     /// Sets [`description`](CreateRequest#structfield.description): Introduction. Has no effect for an activity live (type 4); use activity_detail.description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.f.description = Some(value.into());
         self
     }
 
     /// Sets [`agentid`](CreateRequest#structfield.agentid): agentid of the installed app. Only old third-party multi-app suites must send it.
     pub fn agentid(mut self, value: i32) -> Self {
-        self.agentid = Some(value);
+        self.f.agentid = Some(value);
         self
     }
 
     /// Sets [`remind_time`](CreateRequest#structfield.remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
-        self.remind_time = Some(value);
+        self.f.remind_time = Some(value);
         self
     }
 
     /// Sets [`activity_cover_mediaid`](CreateRequest#structfield.activity_cover_mediaid): mediaid of the room cover image (activity live only).
     pub fn activity_cover_mediaid(mut self, value: impl Into<String>) -> Self {
-        self.activity_cover_mediaid = Some(value.into());
+        self.f.activity_cover_mediaid = Some(value.into());
         self
     }
 
     /// Sets [`activity_share_mediaid`](CreateRequest#structfield.activity_share_mediaid): mediaid of the share-card image (activity live only).
     pub fn activity_share_mediaid(mut self, value: impl Into<String>) -> Self {
-        self.activity_share_mediaid = Some(value.into());
+        self.f.activity_share_mediaid = Some(value.into());
         self
     }
 
     /// Sets [`activity_detail`](CreateRequest#structfield.activity_detail): Activity details (activity live only).
     pub fn activity_detail(mut self, value: ActivityDetail) -> Self {
-        self.activity_detail = Some(value);
+        self.f.activity_detail = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CreateRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("living_start", self.living_start.is_some());
-        v.required("living_duration", self.living_duration.is_some());
-        let request = CreateRequest {
-            anchor_userid: self.anchor_userid.unwrap_or_default(),
-            theme: self.theme.unwrap_or_default(),
-            living_start: self.living_start.unwrap_or_default(),
-            living_duration: self.living_duration.unwrap_or_default(),
-            r#type: self.r#type,
-            description: self.description,
-            agentid: self.agentid,
-            remind_time: self.remind_time,
-            activity_cover_mediaid: self.activity_cover_mediaid,
-            activity_share_mediaid: self.activity_share_mediaid,
-            activity_detail: self.activity_detail,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (CreateRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("anchor_userid", &f.anchor_userid);
+        v.required("theme", &f.theme);
+        v.required("living_start", &f.living_start);
+        v.required("living_duration", &f.living_duration);
+        (
+            CreateRequest {
+                anchor_userid: f.anchor_userid.unwrap_or_default(),
+                theme: f.theme.unwrap_or_default(),
+                living_start: f.living_start.unwrap_or_default(),
+                living_duration: f.living_duration.unwrap_or_default(),
+                r#type: f.r#type,
+                description: f.description,
+                agentid: f.agentid,
+                remind_time: f.remind_time,
+                activity_cover_mediaid: f.activity_cover_mediaid,
+                activity_share_mediaid: f.activity_share_mediaid,
+                activity_detail: f.activity_detail,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> CreateRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<CreateResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for CreateRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("anchor_userid", !self.anchor_userid.is_empty());
-        v.required("theme", !self.theme.is_empty());
+        v.required("anchor_userid", &self.anchor_userid);
+        v.required("theme", &self.theme);
         v.check(
             "theme",
             &self.theme,
             &[rule::Check::MaxChars(20).source(Some("96837"))],
         );
+        v.required("living_start", &self.living_start);
         v.check(
             "living_start",
             &self.living_start,
@@ -204,6 +237,7 @@ impl Validate for CreateRequest {
                     ),
             ],
         );
+        v.required("living_duration", &self.living_duration);
         v.check(
             "living_duration",
             &self.living_duration,
@@ -282,6 +316,13 @@ impl ApiRequest for CreateRequest {
         idempotent: false,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &[
+        "anchor_userid",
+        "theme",
+        "living_start",
+        "living_duration",
+    ];
 }
 
 /// 修改预约直播: Change a booked live. Only lives in status 0 (booked) created by the calling app.
@@ -327,9 +368,15 @@ impl ModifyRequest {
     }
 }
 
-/// Builds a [`ModifyRequest`]; see its fields for the rules.
+/// Builds a [`ModifyRequest`]; see its fields for the rules. From `ModifyRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().modify()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct ModifyRequestBuilder {
+pub struct ModifyRequestBuilder<C = ()> {
+    ctx: C,
+    f: ModifyRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ModifyRequestFields {
     livingid: Option<String>,
     theme: Option<String>,
     living_start: Option<i64>,
@@ -339,69 +386,90 @@ pub struct ModifyRequestBuilder {
     remind_time: Option<i32>,
 }
 
-impl ModifyRequestBuilder {
+impl<C> ModifyRequestBuilder<C> {
     /// Sets [`livingid`](ModifyRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.livingid = Some(value.into());
+        self.f.livingid = Some(value.into());
         self
     }
 
     /// Sets [`theme`](ModifyRequest#structfield.theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
-        self.theme = Some(value.into());
+        self.f.theme = Some(value.into());
         self
     }
 
     /// Sets [`living_start`](ModifyRequest#structfield.living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
-        self.living_start = Some(value);
+        self.f.living_start = Some(value);
         self
     }
 
     /// Sets [`living_duration`](ModifyRequest#structfield.living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
-        self.living_duration = Some(value);
+        self.f.living_duration = Some(value);
         self
     }
 
     /// Sets [`type`](ModifyRequest#structfield.type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
-        self.r#type = Some(value);
+        self.f.r#type = Some(value);
         self
     }
 
     /// Sets [`description`](ModifyRequest#structfield.description): Introduction.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.f.description = Some(value.into());
         self
     }
 
     /// Sets [`remind_time`](ModifyRequest#structfield.remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
-        self.remind_time = Some(value);
+        self.f.remind_time = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ModifyRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = ModifyRequest {
-            livingid: self.livingid.unwrap_or_default(),
-            theme: self.theme,
-            living_start: self.living_start,
-            living_duration: self.living_duration,
-            r#type: self.r#type,
-            description: self.description,
-            remind_time: self.remind_time,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (ModifyRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("livingid", &f.livingid);
+        (
+            ModifyRequest {
+                livingid: f.livingid.unwrap_or_default(),
+                theme: f.theme,
+                living_start: f.living_start,
+                living_duration: f.living_duration,
+                r#type: f.r#type,
+                description: f.description,
+                remind_time: f.remind_time,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> ModifyRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<ModifyResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for ModifyRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("livingid", !self.livingid.is_empty());
+        v.required("livingid", &self.livingid);
         if let Some(value) = &self.theme {
             v.check("theme", value, &[rule::Check::MaxBytes(60).source(Some("93640"))]);
         }
@@ -431,6 +499,8 @@ impl ApiRequest for ModifyRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["livingid"];
 }
 
 /// 取消预约直播: Cancel a booked live. Only lives in status 0 (booked) created by the calling app.
@@ -452,33 +522,60 @@ impl CancelRequest {
     }
 }
 
-/// Builds a [`CancelRequest`]; see its fields for the rules.
+/// Builds a [`CancelRequest`]; see its fields for the rules. From `CancelRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().cancel()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct CancelRequestBuilder {
+pub struct CancelRequestBuilder<C = ()> {
+    ctx: C,
+    f: CancelRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CancelRequestFields {
     livingid: Option<String>,
 }
 
-impl CancelRequestBuilder {
+impl<C> CancelRequestBuilder<C> {
     /// Sets [`livingid`](CancelRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.livingid = Some(value.into());
+        self.f.livingid = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CancelRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = CancelRequest {
-            livingid: self.livingid.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (CancelRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("livingid", &f.livingid);
+        (
+            CancelRequest {
+                livingid: f.livingid.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> CancelRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<CancelResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for CancelRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("livingid", !self.livingid.is_empty());
+        v.required("livingid", &self.livingid);
     }
 }
 
@@ -492,6 +589,8 @@ impl ApiRequest for CancelRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["livingid"];
 }
 
 /// 删除直播回放: Delete the replay of a live created by the calling app.
@@ -516,33 +615,60 @@ impl DeleteReplayDataRequest {
     }
 }
 
-/// Builds a [`DeleteReplayDataRequest`]; see its fields for the rules.
+/// Builds a [`DeleteReplayDataRequest`]; see its fields for the rules. From `DeleteReplayDataRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().delete_replay_data()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct DeleteReplayDataRequestBuilder {
+pub struct DeleteReplayDataRequestBuilder<C = ()> {
+    ctx: C,
+    f: DeleteReplayDataRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeleteReplayDataRequestFields {
     livingid: Option<String>,
 }
 
-impl DeleteReplayDataRequestBuilder {
+impl<C> DeleteReplayDataRequestBuilder<C> {
     /// Sets [`livingid`](DeleteReplayDataRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.livingid = Some(value.into());
+        self.f.livingid = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteReplayDataRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = DeleteReplayDataRequest {
-            livingid: self.livingid.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (DeleteReplayDataRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("livingid", &f.livingid);
+        (
+            DeleteReplayDataRequest {
+                livingid: f.livingid.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> DeleteReplayDataRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<DeleteReplayDataResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteReplayDataRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("livingid", !self.livingid.is_empty());
+        v.required("livingid", &self.livingid);
     }
 }
 
@@ -556,6 +682,8 @@ impl ApiRequest for DeleteReplayDataRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["livingid"];
 }
 
 /// 获取微信观看直播凭证: Get a credential (living_code) that lets a WeChat user watch a live or its replay inside WeChat, in the WeCom
@@ -585,42 +713,70 @@ impl GetLivingCodeRequest {
     }
 }
 
-/// Builds a [`GetLivingCodeRequest`]; see its fields for the rules.
+/// Builds a [`GetLivingCodeRequest`]; see its fields for the rules. From `GetLivingCodeRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_living_code()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetLivingCodeRequestBuilder {
+pub struct GetLivingCodeRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetLivingCodeRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetLivingCodeRequestFields {
     livingid: Option<String>,
     openid: Option<String>,
 }
 
-impl GetLivingCodeRequestBuilder {
+impl<C> GetLivingCodeRequestBuilder<C> {
     /// Sets [`livingid`](GetLivingCodeRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.livingid = Some(value.into());
+        self.f.livingid = Some(value.into());
         self
     }
 
     /// Sets [`openid`](GetLivingCodeRequest#structfield.openid): The WeChat user's openid.
     pub fn openid(mut self, value: impl Into<String>) -> Self {
-        self.openid = Some(value.into());
+        self.f.openid = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLivingCodeRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetLivingCodeRequest {
-            livingid: self.livingid.unwrap_or_default(),
-            openid: self.openid.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetLivingCodeRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("livingid", &f.livingid);
+        v.required("openid", &f.openid);
+        (
+            GetLivingCodeRequest {
+                livingid: f.livingid.unwrap_or_default(),
+                openid: f.openid.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetLivingCodeRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetLivingCodeResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetLivingCodeRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("livingid", !self.livingid.is_empty());
-        v.required("openid", !self.openid.is_empty());
+        v.required("livingid", &self.livingid);
+        v.required("openid", &self.openid);
     }
 }
 
@@ -634,6 +790,8 @@ impl ApiRequest for GetLivingCodeRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["livingid", "openid"];
 }
 
 /// 获取成员直播ID列表: List the ids of a member's lives created by the calling app, a page at a time.
@@ -668,49 +826,91 @@ impl GetUserAllLivingidRequest {
     }
 }
 
-/// Builds a [`GetUserAllLivingidRequest`]; see its fields for the rules.
+/// Builds a [`GetUserAllLivingidRequest`]; see its fields for the rules. From `GetUserAllLivingidRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_user_all_livingid()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetUserAllLivingidRequestBuilder {
+pub struct GetUserAllLivingidRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetUserAllLivingidRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetUserAllLivingidRequestFields {
     userid: Option<String>,
     cursor: Option<String>,
     limit: Option<i32>,
 }
 
-impl GetUserAllLivingidRequestBuilder {
+impl<C> GetUserAllLivingidRequestBuilder<C> {
     /// Sets [`userid`](GetUserAllLivingidRequest#structfield.userid): userid of a corp member.
     pub fn userid(mut self, value: impl Into<String>) -> Self {
-        self.userid = Some(value.into());
+        self.f.userid = Some(value.into());
         self
     }
 
     /// Sets [`cursor`](GetUserAllLivingidRequest#structfield.cursor): Paging cursor. Leave it out on the first call; then send the previous next_cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
+        self.f.cursor = Some(value.into());
         self
     }
 
     /// Sets [`limit`](GetUserAllLivingidRequest#structfield.limit): Page size (the page suggests 20).
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.f.limit = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetUserAllLivingidRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetUserAllLivingidRequest {
-            userid: self.userid.unwrap_or_default(),
-            cursor: self.cursor,
-            limit: self.limit,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetUserAllLivingidRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("userid", &f.userid);
+        (
+            GetUserAllLivingidRequest {
+                userid: f.userid.unwrap_or_default(),
+                cursor: f.cursor,
+                limit: f.limit,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetUserAllLivingidRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetUserAllLivingidResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// The stream ends after the page whose `next_cursor` is empty or missing.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<GetUserAllLivingidResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `livingid_list` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<String, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
 impl Validate for GetUserAllLivingidRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("userid", !self.userid.is_empty());
+        v.required("userid", &self.userid);
         if let Some(value) = &self.limit {
             v.check(
                 "limit",
@@ -734,6 +934,32 @@ impl ApiRequest for GetUserAllLivingidRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["userid"];
+}
+
+impl wxlive_runtime::Paginated for GetUserAllLivingidRequest {
+    type Item = String;
+    fn next_page(
+        &self,
+        page: &GetUserAllLivingidResponse,
+    ) -> Result<Option<Self>, String> {
+        match Some(page.next_cursor.as_str()).filter(|c| !c.is_empty()) {
+            None | Some("") => Ok(None),
+            Some(cursor) => {
+                Ok(
+                    Some(GetUserAllLivingidRequest {
+                        cursor: Some(cursor.to_owned()),
+                        ..self.clone()
+                    }),
+                )
+            }
+        }
+    }
+
+    fn items(page: GetUserAllLivingidResponse) -> Vec<String> {
+        page.livingid_list
+    }
 }
 
 /// 获取直播详情: Get the details of a live created by the calling app.
@@ -759,33 +985,60 @@ impl GetLivingInfoRequest {
     }
 }
 
-/// Builds a [`GetLivingInfoRequest`]; see its fields for the rules.
+/// Builds a [`GetLivingInfoRequest`]; see its fields for the rules. From `GetLivingInfoRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_living_info()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetLivingInfoRequestBuilder {
+pub struct GetLivingInfoRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetLivingInfoRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetLivingInfoRequestFields {
     livingid: Option<String>,
 }
 
-impl GetLivingInfoRequestBuilder {
+impl<C> GetLivingInfoRequestBuilder<C> {
     /// Sets [`livingid`](GetLivingInfoRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.livingid = Some(value.into());
+        self.f.livingid = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLivingInfoRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetLivingInfoRequest {
-            livingid: self.livingid.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetLivingInfoRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("livingid", &f.livingid);
+        (
+            GetLivingInfoRequest {
+                livingid: f.livingid.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetLivingInfoRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetLivingInfoResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetLivingInfoRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("livingid", !self.livingid.is_empty());
+        v.required("livingid", &self.livingid);
     }
 }
 
@@ -800,6 +1053,7 @@ impl ApiRequest for GetLivingInfoRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["livingid"];
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::from([("livingid", self.livingid.to_string())])
     }
@@ -830,41 +1084,78 @@ impl GetWatchStatRequest {
     }
 }
 
-/// Builds a [`GetWatchStatRequest`]; see its fields for the rules.
+/// Builds a [`GetWatchStatRequest`]; see its fields for the rules. From `GetWatchStatRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_watch_stat()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetWatchStatRequestBuilder {
+pub struct GetWatchStatRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetWatchStatRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetWatchStatRequestFields {
     livingid: Option<String>,
     next_key: Option<String>,
 }
 
-impl GetWatchStatRequestBuilder {
+impl<C> GetWatchStatRequestBuilder<C> {
     /// Sets [`livingid`](GetWatchStatRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.livingid = Some(value.into());
+        self.f.livingid = Some(value.into());
         self
     }
 
     /// Sets [`next_key`](GetWatchStatRequest#structfield.next_key): Paging key: "0" or left out on the first call, then the previous response's next_key.
     pub fn next_key(mut self, value: impl Into<String>) -> Self {
-        self.next_key = Some(value.into());
+        self.f.next_key = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetWatchStatRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetWatchStatRequest {
-            livingid: self.livingid.unwrap_or_default(),
-            next_key: self.next_key,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetWatchStatRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("livingid", &f.livingid);
+        (
+            GetWatchStatRequest {
+                livingid: f.livingid.unwrap_or_default(),
+                next_key: f.next_key,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetWatchStatRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetWatchStatResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// The stream ends only after a page with `ending` = 1, the one end-of-data signal.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<GetWatchStatResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
     }
 }
 
 impl Validate for GetWatchStatRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("livingid", !self.livingid.is_empty());
+        v.required("livingid", &self.livingid);
     }
 }
 
@@ -878,6 +1169,37 @@ impl ApiRequest for GetWatchStatRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["livingid"];
+}
+
+impl wxlive_runtime::Paginated for GetWatchStatRequest {
+    type Item = GetWatchStatRequest;
+    fn next_page(&self, page: &GetWatchStatResponse) -> Result<Option<Self>, String> {
+        if page.ending {
+            return Ok(None);
+        }
+        match Some(page.next_key.as_str()).filter(|c| !c.is_empty()) {
+            Some(cursor) => {
+                Ok(
+                    Some(GetWatchStatRequest {
+                        next_key: Some(cursor.to_owned()),
+                        ..self.clone()
+                    }),
+                )
+            }
+            None => {
+                Err(
+                    "a page without the end signal (`ending` = 1) carries no `next_key`"
+                        .to_owned(),
+                )
+            }
+        }
+    }
+
+    fn items(_page: GetWatchStatResponse) -> Vec<GetWatchStatRequest> {
+        Vec::new()
+    }
 }
 
 /// 获取跳转小程序商城的直播观众信息: Resolve the ww_share_code of a viewer who jumped from a 推广产品 live to the mini-program mall.
@@ -903,33 +1225,60 @@ impl GetLivingShareInfoRequest {
     }
 }
 
-/// Builds a [`GetLivingShareInfoRequest`]; see its fields for the rules.
+/// Builds a [`GetLivingShareInfoRequest`]; see its fields for the rules. From `GetLivingShareInfoRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_living_share_info()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetLivingShareInfoRequestBuilder {
+pub struct GetLivingShareInfoRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetLivingShareInfoRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetLivingShareInfoRequestFields {
     ww_share_code: Option<String>,
 }
 
-impl GetLivingShareInfoRequestBuilder {
+impl<C> GetLivingShareInfoRequestBuilder<C> {
     /// Sets [`ww_share_code`](GetLivingShareInfoRequest#structfield.ww_share_code): The ww_share_code from the mini-program path. Valid for 5 minutes.
     pub fn ww_share_code(mut self, value: impl Into<String>) -> Self {
-        self.ww_share_code = Some(value.into());
+        self.f.ww_share_code = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLivingShareInfoRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetLivingShareInfoRequest {
-            ww_share_code: self.ww_share_code.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetLivingShareInfoRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("ww_share_code", &f.ww_share_code);
+        (
+            GetLivingShareInfoRequest {
+                ww_share_code: f.ww_share_code.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetLivingShareInfoRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetLivingShareInfoResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetLivingShareInfoRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("ww_share_code", !self.ww_share_code.is_empty());
+        v.required("ww_share_code", &self.ww_share_code);
     }
 }
 
@@ -943,4 +1292,6 @@ impl ApiRequest for GetLivingShareInfoRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["ww_share_code"];
 }

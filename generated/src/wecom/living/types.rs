@@ -3,8 +3,9 @@
 //! Object types of WeCom living (live streaming) server API. (直播), shared by requests and responses.
 
 use serde::de::MapAccess;
-use wxlive_runtime::wire::{deserialize_object, FromFields};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
+use wxlive_runtime::validate::Given;
+use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
@@ -27,16 +28,17 @@ pub struct ActivityDetail {
 }
 
 impl FromFields for ActivityDetail {
-    const EXPECTING: &'static str = "a `ActivityDetail` object";
+    const NAME: &'static str = "ActivityDetail";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "description" => self.description = map.next_value()?,
+            "description" => self.description = read.read(map)?,
             "image_list" => {
-                self.image_list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+                self.image_list = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
             }
             _ => return Ok(false),
         }
@@ -44,12 +46,7 @@ impl FromFields for ActivityDetail {
     }
 }
 
-impl<'de> Deserialize<'de> for ActivityDetail {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for ActivityDetail {}
 impl Validate for ActivityDetail {
     fn check(&self, v: &mut Validator) {
         v.check(
@@ -71,133 +68,177 @@ impl Validate for ActivityDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LivingInfo {
     /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub theme: String,
     /// Actual start time, Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub living_start: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub living_start: i64,
     /// Duration in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub living_duration: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub living_duration: i32,
     /// Live status.
-    #[serde(alias = "status ", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<LivingStatus>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "status ", default)]
+    pub status: LivingStatus,
     /// Booked start time, Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserve_start: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub reserve_start: i64,
     /// Booked duration in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserve_living_duration: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub reserve_living_duration: i32,
     /// Introduction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub description: String,
     /// userid of the anchor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor_userid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub anchor_userid: String,
     /// The anchor's main department id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub main_department: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub main_department: i32,
     /// Total number of viewers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewer_num: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub viewer_num: i32,
     /// Number of comments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_num: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub comment_num: i32,
     /// Number of people who spoke on the mic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mic_num: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub mic_num: i32,
     /// Whether replay is on (wire 1) or off (wire 0).
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub open_replay: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub open_replay: bool,
     /// Replay status. Present only when open_replay is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_status: Option<ReplayStatus>,
     /// Live type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<LivingType>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub r#type: LivingType,
     /// Push-stream (推流) URL of an activity live. get_living_info returns it only when type is 4 (活动直播) and the
     /// live has not started yet (待开播); other lives have no such field (93635).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_stream_url: Option<String>,
     /// Viewers online now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub online_count: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub online_count: i32,
     /// Number of bookings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscribe_count: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub subscribe_count: i32,
 }
 
 impl FromFields for LivingInfo {
-    const EXPECTING: &'static str = "a `LivingInfo` object";
+    const NAME: &'static str = "LivingInfo";
+    const GUARANTEED: &'static [&'static str] = &[
+        "theme",
+        "living_start",
+        "living_duration",
+        "status",
+        "reserve_start",
+        "reserve_living_duration",
+        "description",
+        "anchor_userid",
+        "main_department",
+        "viewer_num",
+        "comment_num",
+        "mic_num",
+        "open_replay",
+        "type",
+        "online_count",
+        "subscribe_count",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "theme" => self.theme = map.next_value()?,
+            "theme" => self.theme = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
             "living_start" => {
-                self.living_start = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.living_start = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
             }
             "living_duration" => {
-                self.living_duration = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.living_duration = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 2u32)?;
             }
-            "status" | "status " => self.status = map.next_value()?,
+            "status" | "status " => {
+                self.status = read.guaranteed::<Option<_>, _, _>(map, 3u32)?;
+            }
             "reserve_start" => {
-                self.reserve_start = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.reserve_start = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 4u32)?;
             }
             "reserve_living_duration" => {
-                self.reserve_living_duration = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.reserve_living_duration = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 5u32)?;
             }
-            "description" => self.description = map.next_value()?,
-            "anchor_userid" => self.anchor_userid = map.next_value()?,
+            "description" => {
+                self.description = read.guaranteed::<Option<_>, _, _>(map, 6u32)?;
+            }
+            "anchor_userid" => {
+                self.anchor_userid = read.guaranteed::<Option<_>, _, _>(map, 7u32)?;
+            }
             "main_department" => {
-                self.main_department = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.main_department = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 8u32)?;
             }
             "viewer_num" => {
-                self.viewer_num = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.viewer_num = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 9u32)?;
             }
             "comment_num" => {
-                self.comment_num = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.comment_num = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 10u32)?;
             }
             "mic_num" => {
-                self.mic_num = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.mic_num = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 11u32)?;
             }
             "open_replay" => {
-                self.open_replay = map
-                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                    .0;
+                self.open_replay = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 12u32)?;
             }
-            "replay_status" => self.replay_status = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            "push_stream_url" => self.push_stream_url = map.next_value()?,
+            "replay_status" => self.replay_status = read.read(map)?,
+            "type" => self.r#type = read.guaranteed::<Option<_>, _, _>(map, 13u32)?,
+            "push_stream_url" => self.push_stream_url = read.read(map)?,
             "online_count" => {
-                self.online_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.online_count = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 14u32)?;
             }
             "subscribe_count" => {
-                self.subscribe_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.subscribe_count = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 15u32)?;
             }
             _ => return Ok(false),
         }
@@ -205,16 +246,13 @@ impl FromFields for LivingInfo {
     }
 }
 
-impl<'de> Deserialize<'de> for LivingInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for LivingInfo {}
 /// Viewers of a live, one page of get_watch_stat.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WatchStatInfo {
     /// Corp members who watched.
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
     #[serde(
         default,
         deserialize_with = "wxlive_runtime::wire::vec_or_null",
@@ -222,6 +260,8 @@ pub struct WatchStatInfo {
     )]
     pub users: Vec<WatchUser>,
     /// External viewers.
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
     #[serde(
         default,
         deserialize_with = "wxlive_runtime::wire::vec_or_null",
@@ -231,17 +271,18 @@ pub struct WatchStatInfo {
 }
 
 impl FromFields for WatchStatInfo {
-    const EXPECTING: &'static str = "a `WatchStatInfo` object";
+    const NAME: &'static str = "WatchStatInfo";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "users" => self.users = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            "users" => self.users = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
             "external_users" => {
-                self.external_users = map
-                    .next_value::<wxlive_runtime::wire::List<_>>()?
+                self.external_users = read
+                    .read::<wxlive_runtime::wire::List<_>, _>(map)?
                     .0;
             }
             _ => return Ok(false),
@@ -250,35 +291,30 @@ impl FromFields for WatchStatInfo {
     }
 }
 
-impl<'de> Deserialize<'de> for WatchStatInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for WatchStatInfo {}
 /// A corp member who watched a live.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WatchUser {
     /// Member userid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub userid: String,
     /// Watch time in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watch_time: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub watch_time: i32,
     /// Whether the member commented.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_comment: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub is_comment: bool,
     /// Whether the member spoke on the mic.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_mic: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub is_mic: bool,
     /// Inviter's userid, when the inviter is a corp member (推广产品 lives only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
@@ -288,68 +324,75 @@ pub struct WatchUser {
 }
 
 impl FromFields for WatchUser {
-    const EXPECTING: &'static str = "a `WatchUser` object";
+    const NAME: &'static str = "WatchUser";
+    const GUARANTEED: &'static [&'static str] = &[
+        "userid",
+        "watch_time",
+        "is_comment",
+        "is_mic",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "userid" => self.userid = map.next_value()?,
+            "userid" => self.userid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
             "watch_time" => {
-                self.watch_time = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.watch_time = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
             }
             "is_comment" => {
-                self.is_comment = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.is_comment = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 2u32)?;
             }
             "is_mic" => {
-                self.is_mic = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.is_mic = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 3u32)?;
             }
-            "invitor_userid" => self.invitor_userid = map.next_value()?,
-            "invitor_external_userid" => self.invitor_external_userid = map.next_value()?,
+            "invitor_userid" => self.invitor_userid = read.read(map)?,
+            "invitor_external_userid" => self.invitor_external_userid = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for WatchUser {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for WatchUser {}
 /// An external viewer of a live.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ExternalWatchUser {
     /// External viewer id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_userid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub external_userid: String,
     /// Kind of viewer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ExternalUserType>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub r#type: ExternalUserType,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub name: String,
     /// Watch time in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watch_time: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub watch_time: i32,
     /// Whether the viewer commented.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_comment: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub is_comment: bool,
     /// Whether the viewer spoke on the mic.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_mic: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub is_mic: bool,
     /// Inviter's userid, when the inviter is a corp member (推广产品 lives only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
@@ -359,37 +402,48 @@ pub struct ExternalWatchUser {
 }
 
 impl FromFields for ExternalWatchUser {
-    const EXPECTING: &'static str = "a `ExternalWatchUser` object";
+    const NAME: &'static str = "ExternalWatchUser";
+    const GUARANTEED: &'static [&'static str] = &[
+        "external_userid",
+        "type",
+        "name",
+        "watch_time",
+        "is_comment",
+        "is_mic",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "external_userid" => self.external_userid = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            "name" => self.name = map.next_value()?,
+            "external_userid" => {
+                self.external_userid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?;
+            }
+            "type" => self.r#type = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
+            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 2u32)?,
             "watch_time" => {
-                self.watch_time = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.watch_time = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 3u32)?;
             }
             "is_comment" => {
-                self.is_comment = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.is_comment = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 4u32)?;
             }
             "is_mic" => {
-                self.is_mic = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.is_mic = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 5u32)?;
             }
-            "invitor_userid" => self.invitor_userid = map.next_value()?,
-            "invitor_external_userid" => self.invitor_external_userid = map.next_value()?,
+            "invitor_userid" => self.invitor_userid = read.read(map)?,
+            "invitor_external_userid" => self.invitor_external_userid = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for ExternalWatchUser {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
+impl Given for ExternalWatchUser {}
+wxlive_runtime::deserialize_objects!(
+    ActivityDetail, LivingInfo, WatchStatInfo, WatchUser, ExternalWatchUser
+);

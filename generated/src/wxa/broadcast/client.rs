@@ -2,32 +2,24 @@
 
 //! The operations of WeChat mini-program live broadcast server API. (小程序直播).
 
-use futures::{Stream, TryStreamExt};
-use wxlive_runtime::{Client, Error};
+use futures::Stream;
+use wxlive_runtime::{ApiRequest, Client, Error, Paginated, Sender};
 use super::{
-    CreateRoomRequest, CreateRoomResponse, GetLiveInfoRequest, GetLiveInfoResponse,
-    GetReplayRequest, GetReplayResponse, ImportGoodsRequest, ImportGoodsResponse,
-    DeleteRoomRequest, DeleteRoomResponse, EditRoomRequest, EditRoomResponse,
-    GetPushUrlRequest, GetPushUrlResponse, GetSharedCodeRequest, GetSharedCodeResponse,
-    AddAssistantRequest, AddAssistantResponse, ModifyAssistantRequest,
-    ModifyAssistantResponse, RemoveAssistantRequest, RemoveAssistantResponse,
-    GetAssistantListRequest, GetAssistantListResponse, AddSubAnchorRequest,
-    AddSubAnchorResponse, ModifySubAnchorRequest, ModifySubAnchorResponse,
-    DeleteSubAnchorRequest, DeleteSubAnchorResponse, GetSubAnchorRequest,
-    GetSubAnchorResponse, UpdateFeedPublicRequest, UpdateFeedPublicResponse,
-    UpdateReplayRequest, UpdateReplayResponse, UpdateKfRequest, UpdateKfResponse,
-    UpdateCommentRequest, UpdateCommentResponse, GoodsOnSaleRequest, GoodsOnSaleResponse,
-    DeleteGoodsInRoomRequest, DeleteGoodsInRoomResponse, PushGoodsRequest,
-    PushGoodsResponse, SortGoodsRequest, SortGoodsResponse, GetGoodsVideoRequest,
-    GetGoodsVideoResponse, SetGoodsKeyRequest, SetGoodsKeyResponse, GetGoodsKeyRequest,
-    GetGoodsKeyResponse, AddGoodsRequest, AddGoodsResponse, ResetGoodsAuditRequest,
-    ResetGoodsAuditResponse, AuditGoodsRequest, AuditGoodsResponse, DeleteGoodsRequest,
-    DeleteGoodsResponse, UpdateGoodsRequest, UpdateGoodsResponse,
-    GetGoodsWarehouseRequest, GetGoodsWarehouseResponse, GetApprovedGoodsRequest,
-    GetApprovedGoodsResponse, AddRoleRequest, AddRoleResponse, DeleteRoleRequest,
-    DeleteRoleResponse, GetRoleListRequest, GetRoleListResponse, GetFollowersRequest,
-    GetFollowersResponse, PushMessageRequest, PushMessageResponse, ApprovedGoods,
-    LiveReplay, RoleMember, RoomInfo,
+    CreateRoomRequestBuilder, GetLiveInfoRequestBuilder, GetReplayRequestBuilder,
+    ImportGoodsRequestBuilder, DeleteRoomRequestBuilder, EditRoomRequestBuilder,
+    GetPushUrlRequestBuilder, GetSharedCodeRequestBuilder, AddAssistantRequestBuilder,
+    ModifyAssistantRequestBuilder, RemoveAssistantRequestBuilder,
+    GetAssistantListRequestBuilder, AddSubAnchorRequestBuilder,
+    ModifySubAnchorRequestBuilder, DeleteSubAnchorRequestBuilder,
+    GetSubAnchorRequestBuilder, UpdateFeedPublicRequestBuilder,
+    UpdateReplayRequestBuilder, UpdateKfRequestBuilder, UpdateCommentRequestBuilder,
+    GoodsOnSaleRequestBuilder, DeleteGoodsInRoomRequestBuilder, PushGoodsRequestBuilder,
+    SortGoodsRequestBuilder, GetGoodsVideoRequestBuilder, SetGoodsKeyRequestBuilder,
+    GetGoodsKeyRequestBuilder, AddGoodsRequestBuilder, ResetGoodsAuditRequestBuilder,
+    AuditGoodsRequestBuilder, DeleteGoodsRequestBuilder, UpdateGoodsRequestBuilder,
+    GetGoodsWarehouseRequestBuilder, GetApprovedGoodsRequestBuilder,
+    AddRoleRequestBuilder, DeleteRoleRequestBuilder, GetRoleListRequestBuilder,
+    GetFollowersRequestBuilder, PushMessageRequestBuilder,
 };
 
 /// 小程序直播: WeChat mini-program live broadcast server API.
@@ -44,569 +36,495 @@ impl<'a> BroadcastApi<'a> {
         Self { client }
     }
 
+    /// Sends a request value (built with `Request::builder()` or struct syntax): validated with
+    /// the client's profile, then sent like the fluent calls.
+    pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        self.client.send(request).await
+    }
+
+    /// Every page of a paginated operation, starting with the request value `first`.
+    pub fn pages<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Response, Error>> + 'a {
+        self.client.pages(first)
+    }
+
+    /// Every item of every page of a paginated operation, starting with `first`, in order.
+    pub fn items<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Item, Error>> + 'a {
+        self.client.items(first)
+    }
+
     /// 创建直播间: Create a room. Quota 10,000/day. Errcode 300036 (anchor not real-name verified) comes with `qrcode_url` to show the anchor.
     ///
     /// `POST /wxaapi/broadcast/room/create`. Official documentation: [server/API/livebroadcast/studio-management/api_createroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn create_room(
-        &self,
-        request: &CreateRoomRequest,
-    ) -> Result<CreateRoomResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](CreateRoomRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300028`](super::errcode::ROOM_NAME_VIOLATES_RULES) (房间名称违规): The room name violates the rules.
+    /// [`300029`](super::errcode::ANCHOR_NICKNAME_VIOLATES_RULES) (主播昵称违规): The anchor nickname violates the rules.
+    /// [`300030`](super::errcode::INVALID_ANCHOR_WECHAT) (主播微信号不合法): The anchor WeChat ID is invalid (also given for an unverified anchor).
+    /// [`300031`](super::errcode::COVER_NOT_COMPLIANT) (直播间封面图不合规): The cover image is not compliant.
+    /// [`300032`](super::errcode::SHARE_IMAGE_VIOLATES_RULES) (直播间分享图违规): The share image violates the rules.
+    /// [`300034`](super::errcode::ANCHOR_NICKNAME_LENGTH_INVALID) (主播昵称长度不符合规则): The anchor nickname length is invalid.
+    /// [`300035`](super::errcode::ANCHOR_WECHAT_NOT_FOUND) (主播微信号不存在): The anchor WeChat ID does not exist.
+    /// [`300036`](super::errcode::ANCHOR_NOT_VERIFIED) (主播微信号未实名认证): The anchor is not real-name verified; the response carries qrcode_url.
+    /// [`300037`](super::errcode::INVALID_FEEDS_IMG) (购物直播频道封面图不合规): feedsImg is invalid.
+    pub fn create_room(&self) -> CreateRoomRequestBuilder<Sender<'a>> {
+        CreateRoomRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取直播间列表和回放: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
     ///
     /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
-    pub async fn get_live_info(
-        &self,
-        request: &GetLiveInfoRequest,
-    ) -> Result<GetLiveInfoResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`get_live_info`](Self::get_live_info), starting with `first`.
     ///
-    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn get_live_info_pages(
-        &self,
-        first: GetLiveInfoRequest,
-    ) -> impl Stream<Item = Result<GetLiveInfoResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    let next = i64::from(request.start) + page.room_info.len() as i64;
-                    if page.room_info.is_empty()
-                        || page.total.map(i64::from).is_some_and(|total| next >= total)
-                    {
-                        return Ok(None);
-                    }
-                    let next = i32::try_from(next)
-                        .map_err(|_| "the next offset overflows".to_owned())?;
-                    Ok(
-                        Some(GetLiveInfoRequest {
-                            start: next,
-                            ..request.clone()
-                        }),
-                    )
-                },
-            )
-    }
-
-    /// Every item of `room_info` across all pages of [`get_live_info`](Self::get_live_info), in order.
-    pub fn get_live_info_items(
-        &self,
-        first: GetLiveInfoRequest,
-    ) -> impl Stream<Item = Result<RoomInfo, Error>> + 'a {
-        self.get_live_info_pages(first)
-            .map_ok(|page| futures::stream::iter(page.room_info.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](GetLiveInfoRequestBuilder::send) (or stream with [`into_pages`](GetLiveInfoRequestBuilder::into_pages) / [`into_items`](GetLiveInfoRequestBuilder::into_items)).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`1`](super::errcode::NO_ROOM_CREATED) (未创建直播间): No room created (legacy).
+    /// [`9410000`](super::errcode::EMPTY_ROOM_LIST) (直播间列表为空): Empty list: no room (for get_replay, no replay) exists, or start ≥ total.
+    /// [`9410002`](super::errcode::GET_GOODS_FAILED) (获取商品失败): Failed to get the goods (reported in practice).
+    pub fn get_live_info(&self) -> GetLiveInfoRequestBuilder<Sender<'a>> {
+        GetLiveInfoRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取直播间列表和回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
     ///
     /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
-    pub async fn get_replay(
-        &self,
-        request: &GetReplayRequest,
-    ) -> Result<GetReplayResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`get_replay`](Self::get_replay), starting with `first`.
     ///
-    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn get_replay_pages(
-        &self,
-        first: GetReplayRequest,
-    ) -> impl Stream<Item = Result<GetReplayResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    let next = i64::from(request.start) + page.live_replay.len() as i64;
-                    if page.live_replay.is_empty()
-                        || page.total.map(i64::from).is_some_and(|total| next >= total)
-                    {
-                        return Ok(None);
-                    }
-                    let next = i32::try_from(next)
-                        .map_err(|_| "the next offset overflows".to_owned())?;
-                    Ok(
-                        Some(GetReplayRequest {
-                            start: next,
-                            ..request.clone()
-                        }),
-                    )
-                },
-            )
-    }
-
-    /// Every item of `live_replay` across all pages of [`get_replay`](Self::get_replay), in order.
-    pub fn get_replay_items(
-        &self,
-        first: GetReplayRequest,
-    ) -> impl Stream<Item = Result<LiveReplay, Error>> + 'a {
-        self.get_replay_pages(first)
-            .map_ok(|page| futures::stream::iter(page.live_replay.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](GetReplayRequestBuilder::send) (or stream with [`into_pages`](GetReplayRequestBuilder::into_pages) / [`into_items`](GetReplayRequestBuilder::into_items)).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`1`](super::errcode::NO_ROOM_CREATED) (未创建直播间): No room created (legacy).
+    /// [`9410000`](super::errcode::EMPTY_ROOM_LIST) (直播间列表为空): Empty list: no room (for get_replay, no replay) exists, or start ≥ total.
+    pub fn get_replay(&self) -> GetReplayRequestBuilder<Sender<'a>> {
+        GetReplayRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/room/addgoods`. Official documentation: [server/API/livebroadcast/studio-management/api_importgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods).
-    pub async fn import_goods(
-        &self,
-        request: &ImportGoodsRequest,
-    ) -> Result<ImportGoodsResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](ImportGoodsRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
+    /// [`300025`](super::errcode::GOODS_NOT_APPROVED) (商品审核未通过): Goods not approved.
+    /// [`300026`](super::errcode::ROOM_GOODS_FULL) (直播间里的商品数量已经满额): The room's goods count is full.
+    /// [`300027`](super::errcode::IMPORT_GOODS_FAILED) (导入商品失败): Importing goods failed.
+    /// [`300033`](super::errcode::TOO_MANY_GOODS) (直播间商品数量超过上限): Too many goods for the room.
+    pub fn import_goods(&self) -> ImportGoodsRequestBuilder<Sender<'a>> {
+        ImportGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 删除直播间: Delete a room. The body key is `id`. Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management/api_deleteroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom).
-    pub async fn delete_room(
-        &self,
-        request: &DeleteRoomRequest,
-    ) -> Result<DeleteRoomResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](DeleteRoomRequestBuilder::send).
+    pub fn delete_room(&self) -> DeleteRoomRequestBuilder<Sender<'a>> {
+        DeleteRoomRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 编辑直播间: Edit a room: same rules as create_room, without type, subAnchorWechat and createrWechat. Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management/api_editroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom).
-    pub async fn edit_room(
-        &self,
-        request: &EditRoomRequest,
-    ) -> Result<EditRoomResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](EditRoomRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300001`](super::errcode::ROOM_EDIT_FORBIDDEN) (禁止编辑直播间): Editing the room is forbidden.
+    /// [`300028`](super::errcode::ROOM_NAME_VIOLATES_RULES) (房间名称违规): The room name violates the rules.
+    /// [`300029`](super::errcode::ANCHOR_NICKNAME_VIOLATES_RULES) (主播昵称违规): The anchor nickname violates the rules.
+    /// [`300030`](super::errcode::INVALID_ANCHOR_WECHAT) (主播微信号不合法): The anchor WeChat ID is invalid (also given for an unverified anchor).
+    /// [`300031`](super::errcode::COVER_NOT_COMPLIANT) (直播间封面图不合规): The cover image is not compliant.
+    /// [`300032`](super::errcode::SHARE_IMAGE_VIOLATES_RULES) (直播间分享图违规): The share image violates the rules.
+    /// [`300034`](super::errcode::ANCHOR_NICKNAME_LENGTH_INVALID) (主播昵称长度不符合规则): The anchor nickname length is invalid.
+    /// [`300035`](super::errcode::ANCHOR_WECHAT_NOT_FOUND) (主播微信号不存在): The anchor WeChat ID does not exist.
+    /// [`300037`](super::errcode::INVALID_FEEDS_IMG) (购物直播频道封面图不合规): feedsImg is invalid.
+    pub fn edit_room(&self) -> EditRoomRequestBuilder<Sender<'a>> {
+        EditRoomRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取直播间推流地址: Get the RTMP push address of a push-stream room.
     ///
     /// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management/api_getpushurl](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl).
-    pub async fn get_push_url(
-        &self,
-        request: &GetPushUrlRequest,
-    ) -> Result<GetPushUrlResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetPushUrlRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`43001`](super::errcode::REQUIRE_GET_METHOD) (require GET method): The call must be a GET (需要 GET 请求).
+    pub fn get_push_url(&self) -> GetPushUrlRequestBuilder<Sender<'a>> {
+        GetPushUrlRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取直播间分享二维码: Get the share QR code, page path and poster of a room.
     ///
     /// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management/api_getsharedcode](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode).
-    pub async fn get_shared_code(
-        &self,
-        request: &GetSharedCodeRequest,
-    ) -> Result<GetSharedCodeResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetSharedCodeRequestBuilder::send).
+    pub fn get_shared_code(&self) -> GetSharedCodeRequestBuilder<Sender<'a>> {
+        GetSharedCodeRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 添加管理直播间小助手: Add assistants to a room. Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_addveassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant).
-    pub async fn add_assistant(
-        &self,
-        request: &AddAssistantRequest,
-    ) -> Result<AddAssistantResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](AddAssistantRequestBuilder::send).
+    pub fn add_assistant(&self) -> AddAssistantRequestBuilder<Sender<'a>> {
+        AddAssistantRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 修改直播间小助手: Change an assistant's nickname.
     ///
     /// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_modifyassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant).
-    pub async fn modify_assistant(
-        &self,
-        request: &ModifyAssistantRequest,
-    ) -> Result<ModifyAssistantResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](ModifyAssistantRequestBuilder::send).
+    pub fn modify_assistant(&self) -> ModifyAssistantRequestBuilder<Sender<'a>> {
+        ModifyAssistantRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 删除直播间小助手: Remove an assistant from a room.
     ///
     /// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_removeassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant).
-    pub async fn remove_assistant(
-        &self,
-        request: &RemoveAssistantRequest,
-    ) -> Result<RemoveAssistantResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](RemoveAssistantRequestBuilder::send).
+    pub fn remove_assistant(&self) -> RemoveAssistantRequestBuilder<Sender<'a>> {
+        RemoveAssistantRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 查询直播间小助手: List the assistants of a room.
     ///
     /// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management/api_getassistantlist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist).
-    pub async fn get_assistant_list(
-        &self,
-        request: &GetAssistantListRequest,
-    ) -> Result<GetAssistantListResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetAssistantListRequestBuilder::send).
+    pub fn get_assistant_list(&self) -> GetAssistantListRequestBuilder<Sender<'a>> {
+        GetAssistantListRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 添加主播副号: Set the sub-anchor of a room. Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_addsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor).
-    pub async fn add_sub_anchor(
-        &self,
-        request: &AddSubAnchorRequest,
-    ) -> Result<AddSubAnchorResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](AddSubAnchorRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`500004`](super::errcode::DUPLICATE_SUB_ANCHOR) (不能设置重复的副号): Duplicate sub-anchor.
+    /// [`500005`](super::errcode::SUB_ANCHOR_IS_ANCHOR) (副号不能和主号重复): The sub-anchor equals the main anchor.
+    pub fn add_sub_anchor(&self) -> AddSubAnchorRequestBuilder<Sender<'a>> {
+        AddSubAnchorRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 修改主播副号: Change the sub-anchor of a room.
     ///
     /// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_modifysubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor).
-    pub async fn modify_sub_anchor(
-        &self,
-        request: &ModifySubAnchorRequest,
-    ) -> Result<ModifySubAnchorResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](ModifySubAnchorRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`500004`](super::errcode::DUPLICATE_SUB_ANCHOR) (不能设置重复的副号): Duplicate sub-anchor.
+    /// [`500005`](super::errcode::SUB_ANCHOR_IS_ANCHOR) (副号不能和主号重复): The sub-anchor equals the main anchor.
+    pub fn modify_sub_anchor(&self) -> ModifySubAnchorRequestBuilder<Sender<'a>> {
+        ModifySubAnchorRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 删除主播副号: Remove the sub-anchor of a room.
     ///
     /// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_deletesubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor).
-    pub async fn delete_sub_anchor(
-        &self,
-        request: &DeleteSubAnchorRequest,
-    ) -> Result<DeleteSubAnchorResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](DeleteSubAnchorRequestBuilder::send).
+    pub fn delete_sub_anchor(&self) -> DeleteSubAnchorRequestBuilder<Sender<'a>> {
+        DeleteSubAnchorRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取主播副号: Get the sub-anchor of a room.
     ///
     /// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_getsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor).
-    pub async fn get_sub_anchor(
-        &self,
-        request: &GetSubAnchorRequest,
-    ) -> Result<GetSubAnchorResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetSubAnchorRequestBuilder::send).
+    pub fn get_sub_anchor(&self) -> GetSubAnchorRequestBuilder<Sender<'a>> {
+        GetSubAnchorRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 官方收录管理: Turn the room's official listing (官方收录) on or off.
     ///
     /// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management/api_updatefeedpublic](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic).
-    pub async fn update_feed_public(
-        &self,
-        request: &UpdateFeedPublicRequest,
-    ) -> Result<UpdateFeedPublicResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](UpdateFeedPublicRequestBuilder::send).
+    pub fn update_feed_public(&self) -> UpdateFeedPublicRequestBuilder<Sender<'a>> {
+        UpdateFeedPublicRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 回放功能管理: Turn replay on or off.
     ///
     /// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management/api_updatereplay](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay).
-    pub async fn update_replay(
-        &self,
-        request: &UpdateReplayRequest,
-    ) -> Result<UpdateReplayResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](UpdateReplayRequestBuilder::send).
+    pub fn update_replay(&self) -> UpdateReplayRequestBuilder<Sender<'a>> {
+        UpdateReplayRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 客服功能管理: Turn customer service on or off.
     ///
     /// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management/api_updatekf](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf).
-    pub async fn update_kf(
-        &self,
-        request: &UpdateKfRequest,
-    ) -> Result<UpdateKfResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](UpdateKfRequestBuilder::send).
+    pub fn update_kf(&self) -> UpdateKfRequestBuilder<Sender<'a>> {
+        UpdateKfRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 禁言管理: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
     ///
     /// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management/api_updatecomment](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment).
-    pub async fn update_comment(
-        &self,
-        request: &UpdateCommentRequest,
-    ) -> Result<UpdateCommentResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](UpdateCommentRequestBuilder::send).
+    pub fn update_comment(&self) -> UpdateCommentRequestBuilder<Sender<'a>> {
+        UpdateCommentRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 上下架商品: Put a room's goods on or off the shelf.
     ///
     /// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management/api_salegoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods).
-    pub async fn goods_on_sale(
-        &self,
-        request: &GoodsOnSaleRequest,
-    ) -> Result<GoodsOnSaleResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GoodsOnSaleRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
+    /// [`300048`](super::errcode::LOAD_GOODS_LIST_FAILED) (拉取商品列表失败): Failed to load the goods list.
+    /// [`300049`](super::errcode::SHELF_CHANGE_DURING_PUSH) (商品推送过程中不允许上下架): No shelf change while a push is running.
+    pub fn goods_on_sale(&self) -> GoodsOnSaleRequestBuilder<Sender<'a>> {
+        GoodsOnSaleRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 删除直播间商品: Remove goods from a room only; the warehouse keeps them.
     ///
     /// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management/api_deletedoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods).
-    pub async fn delete_goods_in_room(
-        &self,
-        request: &DeleteGoodsInRoomRequest,
-    ) -> Result<DeleteGoodsInRoomResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](DeleteGoodsInRoomRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300047`](super::errcode::PUSH_IN_PROGRESS) (已有商品正在推送): A goods push is already in progress.
+    pub fn delete_goods_in_room(&self) -> DeleteGoodsInRoomRequestBuilder<Sender<'a>> {
+        DeleteGoodsInRoomRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 推送商品: Push a goods card to the viewers of a room.
     ///
     /// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management/api_pushgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn push_goods(
-        &self,
-        request: &PushGoodsRequest,
-    ) -> Result<PushGoodsResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](PushGoodsRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
+    /// [`300047`](super::errcode::PUSH_IN_PROGRESS) (已有商品正在推送): A goods push is already in progress.
+    /// [`300052`](super::errcode::OFF_SHELF_GOODS_CANNOT_BE_PUSHED) (已下架的商品无法推送): Off-shelf goods cannot be pushed.
+    /// [`300053`](super::errcode::GOODS_NOT_IN_ROOM) (直播间未添加此商品): The goods are not in this room.
+    pub fn push_goods(&self) -> PushGoodsRequestBuilder<Sender<'a>> {
+        PushGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 直播间商品排序: Set the order of a room's goods.
     ///
     /// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management/api_sortgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods).
-    pub async fn sort_goods(
-        &self,
-        request: &SortGoodsRequest,
-    ) -> Result<SortGoodsResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](SortGoodsRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300048`](super::errcode::LOAD_GOODS_LIST_FAILED) (拉取商品列表失败): Failed to load the goods list.
+    pub fn sort_goods(&self) -> SortGoodsRequestBuilder<Sender<'a>> {
+        SortGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 下载商品讲解视频: Get the link to a goods explanation video recorded in a room.
     ///
     /// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management/api_downloadgoodsvideo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo).
-    pub async fn get_goods_video(
-        &self,
-        request: &GetGoodsVideoRequest,
-    ) -> Result<GetGoodsVideoResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetGoodsVideoRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
+    /// [`300044`](super::errcode::NO_EXPLANATION_VIDEO) (商品没有讲解视频): The goods have no explanation video.
+    /// [`300045`](super::errcode::VIDEO_NOT_GENERATED) (讲解视频未生成): The video has not been generated yet.
+    /// [`300048`](super::errcode::LOAD_GOODS_LIST_FAILED) (拉取商品列表失败): Failed to load the goods list.
+    pub fn get_goods_video(&self) -> GetGoodsVideoRequestBuilder<Sender<'a>> {
+        GetGoodsVideoRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 直播挂件设置全局KEY: Set the global goods key of the live pendant (直播挂件): the names of the goods-page query parameters that identify goods. Goods added without their own goodsKey use it. Setting a different key later breaks the mapping of goods added without one, so set it once. Quota 500/day.
     ///
     /// `POST /wxaapi/broadcast/goods/setkey`. Official documentation: [server/API/livebroadcast/studio-management/api_setdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey).
-    pub async fn set_goods_key(
-        &self,
-        request: &SetGoodsKeyRequest,
-    ) -> Result<SetGoodsKeyResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](SetGoodsKeyRequestBuilder::send).
+    pub fn set_goods_key(&self) -> SetGoodsKeyRequestBuilder<Sender<'a>> {
+        SetGoodsKeyRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 直播挂件获取全局KEY: Get the global goods key of the live pendant set with set_goods_key. Quota 500/day.
     ///
     /// `GET /wxaapi/broadcast/goods/getkey`. Official documentation: [server/API/livebroadcast/studio-management/api_getdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey).
-    pub async fn get_goods_key(
-        &self,
-        request: &GetGoodsKeyRequest,
-    ) -> Result<GetGoodsKeyResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetGoodsKeyRequestBuilder::send).
+    pub fn get_goods_key(&self) -> GetGoodsKeyRequestBuilder<Sender<'a>> {
+        GetGoodsKeyRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 添加并提审商品: Add a goods item to the warehouse and submit it for review. Keep goodsId and auditId. Uses the 500/day review quota (shared with audit_goods).
     ///
     /// `POST /wxaapi/broadcast/goods/add`. Official documentation: [server/API/livebroadcast/commodity-management/api_addgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn add_goods(
-        &self,
-        request: &AddGoodsRequest,
-    ) -> Result<AddGoodsResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](AddGoodsRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300001`](super::errcode::GOODS_CREATION_FORBIDDEN) (禁止创建/更新商品): Creating goods is forbidden.
+    /// [`300002`](super::errcode::NAME_LENGTH_INVALID) (名称长度不符合规则): The name length does not meet the rules.
+    /// [`300003`](super::errcode::INVALID_PRICE) (价格输入不合规): Invalid price (e.g. current above original, or not numeric).
+    /// [`300004`](super::errcode::GOODS_NAME_VIOLATES_RULES) (商品名称存在违规违法内容): The goods name violates content rules.
+    /// [`300005`](super::errcode::GOODS_IMAGE_VIOLATES_RULES) (商品图片存在违规违法内容): The goods image violates content rules.
+    /// [`300006`](super::errcode::IMAGE_UPLOAD_FAILED) (图片上传失败): Image upload failed (e.g. the mediaID expired).
+    /// [`300007`](super::errcode::URL_NOT_IN_RELEASE) (线上小程序版本不存在该链接): The url does not exist in the live version of the mini program.
+    /// [`300008`](super::errcode::ADD_GOODS_FAILED) (添加商品失败): Adding the goods failed.
+    /// [`300012`](super::errcode::NO_REVIEW_QUOTA) (没有提审额度): No review quota left (500 per day).
+    /// [`300018`](super::errcode::GOODS_IMAGE_TOO_LARGE) (商品图片尺寸过大): The goods image is larger than 300×300 px (community-reported).
+    /// [`300021`](super::errcode::REVIEW_SUBMISSION_FAILED) (商品添加成功，审核失败): The goods were added but the review submission failed.
+    pub fn add_goods(&self) -> AddGoodsRequestBuilder<Sender<'a>> {
+        AddGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 撤回商品审核: Withdraw a goods review. The used review quota is not refunded.
     ///
     /// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resetaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit).
-    pub async fn reset_goods_audit(
-        &self,
-        request: &ResetGoodsAuditRequest,
-    ) -> Result<ResetGoodsAuditResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](ResetGoodsAuditRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300009`](super::errcode::WITHDRAW_REVIEW_FAILED) (商品审核撤回失败): Withdrawing the review failed.
+    /// [`300017`](super::errcode::GOODS_NOT_SUBMITTED) (商品未提审): The goods were not submitted for review.
+    pub fn reset_goods_audit(&self) -> ResetGoodsAuditRequestBuilder<Sender<'a>> {
+        ResetGoodsAuditRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 重新提交商品审核: Submit goods for review again. Uses the 500/day review quota shared with add_goods.
     ///
     /// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resubmitaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn audit_goods(
-        &self,
-        request: &AuditGoodsRequest,
-    ) -> Result<AuditGoodsResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](AuditGoodsRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300010`](super::errcode::WRONG_REVIEW_STATE) (商品审核状态不对): Wrong review state (e.g. already under review).
+    /// [`300011`](super::errcode::GOODS_NOT_CREATED_BY_API) (操作非法（API不允许操作非API创建的商品）): The API may only operate on goods created through the API.
+    /// [`300012`](super::errcode::NO_REVIEW_QUOTA) (没有提审额度): No review quota left (500 per day).
+    /// [`300013`](super::errcode::SUBMIT_REVIEW_FAILED) (提审失败): Submitting for review failed.
+    pub fn audit_goods(&self) -> AuditGoodsRequestBuilder<Sender<'a>> {
+        AuditGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 删除商品: Delete goods from the warehouse and from every room. Cannot be undone. Quota 1,000/day.
     ///
     /// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management/api_deletegoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo).
-    pub async fn delete_goods(
-        &self,
-        request: &DeleteGoodsRequest,
-    ) -> Result<DeleteGoodsResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](DeleteGoodsRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300011`](super::errcode::GOODS_NOT_CREATED_BY_API) (操作非法（API不允许操作非API创建的商品）): The API may only operate on goods created through the API.
+    /// [`300014`](super::errcode::GOODS_UNDER_REVIEW) (审核中，无法删除): Under review, cannot delete.
+    pub fn delete_goods(&self) -> DeleteGoodsRequestBuilder<Sender<'a>> {
+        DeleteGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 更新商品: Update goods: goodsId plus only the fields being changed. Approved goods accept only the price fields; goods under review nothing. Quota 1,000/day.
     ///
     /// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management/api_updategoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo).
-    pub async fn update_goods(
-        &self,
-        request: &UpdateGoodsRequest,
-    ) -> Result<UpdateGoodsResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](UpdateGoodsRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`300001`](super::errcode::GOODS_UPDATE_FORBIDDEN) (禁止创建/更新商品): Updating goods is forbidden.
+    /// [`300002`](super::errcode::NAME_LENGTH_INVALID) (名称长度不符合规则): The name length does not meet the rules.
+    /// [`300003`](super::errcode::INVALID_PRICE) (价格输入不合规): Invalid price (e.g. current above original, or not numeric).
+    /// [`300011`](super::errcode::GOODS_NOT_CREATED_BY_API) (操作非法（API不允许操作非API创建的商品）): The API may only operate on goods created through the API.
+    pub fn update_goods(&self) -> UpdateGoodsRequestBuilder<Sender<'a>> {
+        UpdateGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取商品的信息与审核状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
     ///
     /// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsauditinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo).
-    pub async fn get_goods_warehouse(
-        &self,
-        request: &GetGoodsWarehouseRequest,
-    ) -> Result<GetGoodsWarehouseResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetGoodsWarehouseRequestBuilder::send).
+    pub fn get_goods_warehouse(&self) -> GetGoodsWarehouseRequestBuilder<Sender<'a>> {
+        GetGoodsWarehouseRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取商品列表: List warehouse goods in one review status, a page at a time by offset (page until offset ≥ total). Must be GET. Quota 10,000/day.
     ///
     /// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo).
-    pub async fn get_approved_goods(
-        &self,
-        request: &GetApprovedGoodsRequest,
-    ) -> Result<GetApprovedGoodsResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`get_approved_goods`](Self::get_approved_goods), starting with `first`.
     ///
-    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn get_approved_goods_pages(
-        &self,
-        first: GetApprovedGoodsRequest,
-    ) -> impl Stream<Item = Result<GetApprovedGoodsResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    let next = i64::from(request.offset) + page.goods.len() as i64;
-                    if page.goods.is_empty()
-                        || page.total.map(i64::from).is_some_and(|total| next >= total)
-                    {
-                        return Ok(None);
-                    }
-                    let next = i32::try_from(next)
-                        .map_err(|_| "the next offset overflows".to_owned())?;
-                    Ok(
-                        Some(GetApprovedGoodsRequest {
-                            offset: next,
-                            ..request.clone()
-                        }),
-                    )
-                },
-            )
-    }
-
-    /// Every item of `goods` across all pages of [`get_approved_goods`](Self::get_approved_goods), in order.
-    pub fn get_approved_goods_items(
-        &self,
-        first: GetApprovedGoodsRequest,
-    ) -> impl Stream<Item = Result<ApprovedGoods, Error>> + 'a {
-        self.get_approved_goods_pages(first)
-            .map_ok(|page| futures::stream::iter(page.goods.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](GetApprovedGoodsRequestBuilder::send) (or stream with [`into_pages`](GetApprovedGoodsRequestBuilder::into_pages) / [`into_items`](GetApprovedGoodsRequestBuilder::into_items)).
+    pub fn get_approved_goods(&self) -> GetApprovedGoodsRequestBuilder<Sender<'a>> {
+        GetApprovedGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
     ///
     /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelistdw](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw).
-    pub async fn add_role(
-        &self,
-        request: &AddRoleRequest,
-    ) -> Result<AddRoleResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](AddRoleRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`400001`](super::errcode::INVALID_WECHAT_ID) (微信号不合规): The WeChat ID is invalid.
+    /// [`400002`](super::errcode::REAL_NAME_VERIFICATION_NEEDED) (微信号需要实名认证): Real-name verification needed (only when setting an anchor).
+    /// [`400003`](super::errcode::ROLE_LIMIT_REACHED) (添加角色达到上限): Role limit reached (admins 10, operators 500, anchors 500).
+    /// [`400004`](super::errcode::ROLE_ALREADY_ASSIGNED) (重复添加角色): The role is already assigned.
+    pub fn add_role(&self) -> AddRoleRequestBuilder<Sender<'a>> {
+        AddRoleRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 移除成员角色: Take a role away from a user. Removing the super admin has no effect.
     ///
     /// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management/api_deleterole](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole).
-    pub async fn delete_role(
-        &self,
-        request: &DeleteRoleRequest,
-    ) -> Result<DeleteRoleResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](DeleteRoleRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`400001`](super::errcode::INVALID_WECHAT_ID) (微信号不合规): The WeChat ID is invalid.
+    /// [`400005`](super::errcode::ANCHOR_HAS_PENDING_ROOMS) (主播角色删除失败，该主播存在未开播的直播间): The anchor role cannot be removed: the anchor still has rooms that have not started.
+    pub fn delete_role(&self) -> DeleteRoleRequestBuilder<Sender<'a>> {
+        DeleteRoleRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 查询成员列表: List members, a page at a time by offset (page until offset ≥ total).
     ///
     /// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist).
-    pub async fn get_role_list(
-        &self,
-        request: &GetRoleListRequest,
-    ) -> Result<GetRoleListResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`get_role_list`](Self::get_role_list), starting with `first`.
     ///
-    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn get_role_list_pages(
-        &self,
-        first: GetRoleListRequest,
-    ) -> impl Stream<Item = Result<GetRoleListResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    let next = i64::from(request.offset.unwrap_or(0))
-                        + page.list.len() as i64;
-                    if page.list.is_empty()
-                        || page.total.map(i64::from).is_some_and(|total| next >= total)
-                    {
-                        return Ok(None);
-                    }
-                    let next = i32::try_from(next)
-                        .map_err(|_| "the next offset overflows".to_owned())?;
-                    Ok(
-                        Some(GetRoleListRequest {
-                            offset: Some(next),
-                            ..request.clone()
-                        }),
-                    )
-                },
-            )
-    }
-
-    /// Every item of `list` across all pages of [`get_role_list`](Self::get_role_list), in order.
-    pub fn get_role_list_items(
-        &self,
-        first: GetRoleListRequest,
-    ) -> impl Stream<Item = Result<RoleMember, Error>> + 'a {
-        self.get_role_list_pages(first)
-            .map_ok(|page| futures::stream::iter(page.list.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](GetRoleListRequestBuilder::send) (or stream with [`into_pages`](GetRoleListRequestBuilder::into_pages) / [`into_items`](GetRoleListRequestBuilder::into_items)).
+    pub fn get_role_list(&self) -> GetRoleListRequestBuilder<Sender<'a>> {
+        GetRoleListRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.
     ///
     /// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management/api_getfollowers](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers).
-    pub async fn get_followers(
-        &self,
-        request: &GetFollowersRequest,
-    ) -> Result<GetFollowersResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GetFollowersRequestBuilder::send).
+    pub fn get_followers(&self) -> GetFollowersRequestBuilder<Sender<'a>> {
+        GetFollowersRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 发送直播开始事件: Notify long-term subscribers that a room is live. errcode 0 only means the task was accepted: the result arrives in the wxalive_push_message_notify event with the same message_id. One room per day; quota 5,000/day.
     ///
     /// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management/api_pushmessage](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn push_message(
-        &self,
-        request: &PushMessageRequest,
-    ) -> Result<PushMessageResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](PushMessageRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`9410005`](super::errcode::ANOTHER_ROOM_PUSHED_TODAY) (当日另外一个房间已推送过): Another room has already pushed today.
+    /// [`9410006`](super::errcode::ROOM_NOT_LIVE) (推送的直播间非直播中状态): The room is not live.
+    pub fn push_message(&self) -> PushMessageRequestBuilder<Sender<'a>> {
+        PushMessageRequestBuilder::new(Sender::new(self.client))
     }
 }

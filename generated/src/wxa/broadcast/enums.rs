@@ -113,6 +113,7 @@ impl std::fmt::Display for LiveStatus {
     }
 }
 
+impl wxlive_runtime::validate::Given for LiveStatus {}
 /// Goods review status (`audit_status` in getgoodswarehouse, `status` in getapproved).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -204,6 +205,7 @@ impl std::fmt::Display for AuditStatus {
     }
 }
 
+impl wxlive_runtime::validate::Given for AuditStatus {}
 /// How a goods price is shown (`priceType` / `price_type`).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -285,6 +287,7 @@ impl std::fmt::Display for PriceType {
     }
 }
 
+impl wxlive_runtime::validate::Given for PriceType {}
 /// Member role (`role` of addrole / deleterole, items of `roleList`). Requests may only use 1-3: setting or removing the super admin has no effect.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -376,6 +379,7 @@ impl std::fmt::Display for Role {
     }
 }
 
+impl wxlive_runtime::validate::Given for Role {}
 /// The `role` filter of getrolelist. The current doc page no longer lists it; whether it is still honoured is unconfirmed.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -473,6 +477,7 @@ impl std::fmt::Display for RoleFilter {
     }
 }
 
+impl wxlive_runtime::validate::Given for RoleFilter {}
 /// Room type (`type` in create, `live_type` in getliveinfo).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -549,6 +554,7 @@ impl std::fmt::Display for RoomType {
     }
 }
 
+impl wxlive_runtime::validate::Given for RoomType {}
 /// What a user did in the long-term-subscription event (`FollowNotify/action`).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -612,3 +618,5 @@ impl std::fmt::Display for FollowAction {
         f.write_str(self.value())
     }
 }
+
+impl wxlive_runtime::validate::Given for FollowAction {}

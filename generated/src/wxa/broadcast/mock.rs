@@ -2,8 +2,7 @@
 
 //! Mock-server routes of WeChat mini-program live broadcast server API. (小程序直播): one per endpoint, with its fixture and the spec's `mock:` rule.
 
-use wxlive_runtime::mock::{check, decodes, MockRoute, QueryKind};
-use wxlive_runtime::ApiRequest;
+use wxlive_runtime::mock::{MockRoute, QueryKind};
 use super::{
     CreateRoomRequest, GetLiveInfoRequest, GetReplayRequest, ImportGoodsRequest,
     DeleteRoomRequest, EditRoomRequest, GetPushUrlRequest, GetSharedCodeRequest,
@@ -15,407 +14,205 @@ use super::{
     SetGoodsKeyRequest, GetGoodsKeyRequest, AddGoodsRequest, ResetGoodsAuditRequest,
     AuditGoodsRequest, DeleteGoodsRequest, UpdateGoodsRequest, GetGoodsWarehouseRequest,
     GetApprovedGoodsRequest, AddRoleRequest, DeleteRoleRequest, GetRoleListRequest,
-    GetFollowersRequest, PushMessageRequest, CreateRoomResponse, GetLiveInfoResponse,
-    GetReplayResponse, ImportGoodsResponse, DeleteRoomResponse, EditRoomResponse,
-    GetPushUrlResponse, GetSharedCodeResponse, AddAssistantResponse,
-    ModifyAssistantResponse, RemoveAssistantResponse, GetAssistantListResponse,
-    AddSubAnchorResponse, ModifySubAnchorResponse, DeleteSubAnchorResponse,
-    GetSubAnchorResponse, UpdateFeedPublicResponse, UpdateReplayResponse,
-    UpdateKfResponse, UpdateCommentResponse, GoodsOnSaleResponse,
-    DeleteGoodsInRoomResponse, PushGoodsResponse, SortGoodsResponse,
-    GetGoodsVideoResponse, SetGoodsKeyResponse, GetGoodsKeyResponse, AddGoodsResponse,
-    ResetGoodsAuditResponse, AuditGoodsResponse, DeleteGoodsResponse,
-    UpdateGoodsResponse, GetGoodsWarehouseResponse, GetApprovedGoodsResponse,
-    AddRoleResponse, DeleteRoleResponse, GetRoleListResponse, GetFollowersResponse,
-    PushMessageResponse,
+    GetFollowersRequest, PushMessageRequest,
 };
 
 /// Every endpoint of this domain, as the mock server serves it.
 pub fn routes() -> Vec<MockRoute> {
     Vec::from([
-        MockRoute {
-            operation: <CreateRoomRequest as ApiRequest>::OPERATION,
-            constants: <CreateRoomRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<CreateRoomRequest>,
-            decode_response: decodes::<CreateRoomResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/create_room.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetLiveInfoRequest as ApiRequest>::OPERATION,
-            constants: <GetLiveInfoRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetLiveInfoRequest>,
-            decode_response: decodes::<GetLiveInfoResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/get_live_info.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetReplayRequest as ApiRequest>::OPERATION,
-            constants: <GetReplayRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetReplayRequest>,
-            decode_response: decodes::<GetReplayResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/get_replay.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <ImportGoodsRequest as ApiRequest>::OPERATION,
-            constants: <ImportGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<ImportGoodsRequest>,
-            decode_response: decodes::<ImportGoodsResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/import_goods.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <DeleteRoomRequest as ApiRequest>::OPERATION,
-            constants: <DeleteRoomRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<DeleteRoomRequest>,
-            decode_response: decodes::<DeleteRoomResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/delete_room.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <EditRoomRequest as ApiRequest>::OPERATION,
-            constants: <EditRoomRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<EditRoomRequest>,
-            decode_response: decodes::<EditRoomResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/edit_room.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetPushUrlRequest as ApiRequest>::OPERATION,
-            constants: <GetPushUrlRequest as ApiRequest>::CONSTANTS,
-            query: &[("roomId", QueryKind::Integer)],
-            check: check::<GetPushUrlRequest>,
-            decode_response: decodes::<GetPushUrlResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/get_push_url.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetSharedCodeRequest as ApiRequest>::OPERATION,
-            constants: <GetSharedCodeRequest as ApiRequest>::CONSTANTS,
-            query: &[("roomId", QueryKind::Integer), ("params", QueryKind::String)],
-            check: check::<GetSharedCodeRequest>,
-            decode_response: decodes::<GetSharedCodeResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/get_shared_code.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <AddAssistantRequest as ApiRequest>::OPERATION,
-            constants: <AddAssistantRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<AddAssistantRequest>,
-            decode_response: decodes::<AddAssistantResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/add_assistant.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <ModifyAssistantRequest as ApiRequest>::OPERATION,
-            constants: <ModifyAssistantRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<ModifyAssistantRequest>,
-            decode_response: decodes::<ModifyAssistantResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/modify_assistant.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <RemoveAssistantRequest as ApiRequest>::OPERATION,
-            constants: <RemoveAssistantRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<RemoveAssistantRequest>,
-            decode_response: decodes::<RemoveAssistantResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/remove_assistant.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetAssistantListRequest as ApiRequest>::OPERATION,
-            constants: <GetAssistantListRequest as ApiRequest>::CONSTANTS,
-            query: &[("roomId", QueryKind::Integer)],
-            check: check::<GetAssistantListRequest>,
-            decode_response: decodes::<GetAssistantListResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/get_assistant_list.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <AddSubAnchorRequest as ApiRequest>::OPERATION,
-            constants: <AddSubAnchorRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<AddSubAnchorRequest>,
-            decode_response: decodes::<AddSubAnchorResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/add_sub_anchor.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <ModifySubAnchorRequest as ApiRequest>::OPERATION,
-            constants: <ModifySubAnchorRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<ModifySubAnchorRequest>,
-            decode_response: decodes::<ModifySubAnchorResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/modify_sub_anchor.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <DeleteSubAnchorRequest as ApiRequest>::OPERATION,
-            constants: <DeleteSubAnchorRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<DeleteSubAnchorRequest>,
-            decode_response: decodes::<DeleteSubAnchorResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/delete_sub_anchor.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetSubAnchorRequest as ApiRequest>::OPERATION,
-            constants: <GetSubAnchorRequest as ApiRequest>::CONSTANTS,
-            query: &[("roomId", QueryKind::Integer)],
-            check: check::<GetSubAnchorRequest>,
-            decode_response: decodes::<GetSubAnchorResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/get_sub_anchor.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <UpdateFeedPublicRequest as ApiRequest>::OPERATION,
-            constants: <UpdateFeedPublicRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<UpdateFeedPublicRequest>,
-            decode_response: decodes::<UpdateFeedPublicResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/update_feed_public.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <UpdateReplayRequest as ApiRequest>::OPERATION,
-            constants: <UpdateReplayRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<UpdateReplayRequest>,
-            decode_response: decodes::<UpdateReplayResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/update_replay.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <UpdateKfRequest as ApiRequest>::OPERATION,
-            constants: <UpdateKfRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<UpdateKfRequest>,
-            decode_response: decodes::<UpdateKfResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/update_kf.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <UpdateCommentRequest as ApiRequest>::OPERATION,
-            constants: <UpdateCommentRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<UpdateCommentRequest>,
-            decode_response: decodes::<UpdateCommentResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/update_comment.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GoodsOnSaleRequest as ApiRequest>::OPERATION,
-            constants: <GoodsOnSaleRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GoodsOnSaleRequest>,
-            decode_response: decodes::<GoodsOnSaleResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/goods_on_sale.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <DeleteGoodsInRoomRequest as ApiRequest>::OPERATION,
-            constants: <DeleteGoodsInRoomRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<DeleteGoodsInRoomRequest>,
-            decode_response: decodes::<DeleteGoodsInRoomResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/delete_goods_in_room.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <PushGoodsRequest as ApiRequest>::OPERATION,
-            constants: <PushGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<PushGoodsRequest>,
-            decode_response: decodes::<PushGoodsResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/push_goods.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <SortGoodsRequest as ApiRequest>::OPERATION,
-            constants: <SortGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<SortGoodsRequest>,
-            decode_response: decodes::<SortGoodsResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/sort_goods.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetGoodsVideoRequest as ApiRequest>::OPERATION,
-            constants: <GetGoodsVideoRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetGoodsVideoRequest>,
-            decode_response: decodes::<GetGoodsVideoResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/get_goods_video.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <SetGoodsKeyRequest as ApiRequest>::OPERATION,
-            constants: <SetGoodsKeyRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<SetGoodsKeyRequest>,
-            decode_response: decodes::<SetGoodsKeyResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/set_goods_key.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetGoodsKeyRequest as ApiRequest>::OPERATION,
-            constants: <GetGoodsKeyRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetGoodsKeyRequest>,
-            decode_response: decodes::<GetGoodsKeyResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/get_goods_key.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <AddGoodsRequest as ApiRequest>::OPERATION,
-            constants: <AddGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<AddGoodsRequest>,
-            decode_response: decodes::<AddGoodsResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/add_goods.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <ResetGoodsAuditRequest as ApiRequest>::OPERATION,
-            constants: <ResetGoodsAuditRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<ResetGoodsAuditRequest>,
-            decode_response: decodes::<ResetGoodsAuditResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/reset_goods_audit.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <AuditGoodsRequest as ApiRequest>::OPERATION,
-            constants: <AuditGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<AuditGoodsRequest>,
-            decode_response: decodes::<AuditGoodsResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/audit_goods.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <DeleteGoodsRequest as ApiRequest>::OPERATION,
-            constants: <DeleteGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<DeleteGoodsRequest>,
-            decode_response: decodes::<DeleteGoodsResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/delete_goods.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <UpdateGoodsRequest as ApiRequest>::OPERATION,
-            constants: <UpdateGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<UpdateGoodsRequest>,
-            decode_response: decodes::<UpdateGoodsResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/update_goods.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetGoodsWarehouseRequest as ApiRequest>::OPERATION,
-            constants: <GetGoodsWarehouseRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetGoodsWarehouseRequest>,
-            decode_response: decodes::<GetGoodsWarehouseResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/get_goods_warehouse.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetApprovedGoodsRequest as ApiRequest>::OPERATION,
-            constants: <GetApprovedGoodsRequest as ApiRequest>::CONSTANTS,
-            query: &[
+        MockRoute::of::<
+            CreateRoomRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/create_room.json"), None),
+        MockRoute::of::<
+            GetLiveInfoRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/get_live_info.json"), None),
+        MockRoute::of::<
+            GetReplayRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/get_replay.json"), None),
+        MockRoute::of::<
+            ImportGoodsRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/import_goods.json"), None),
+        MockRoute::of::<
+            DeleteRoomRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/delete_room.json"), None),
+        MockRoute::of::<
+            EditRoomRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/edit_room.json"), None),
+        MockRoute::of::<
+            GetPushUrlRequest,
+        >(
+            &[("roomId", QueryKind::Integer)],
+            include_str!("../../../fixtures/wxa/broadcast/get_push_url.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GetSharedCodeRequest,
+        >(
+            &[("roomId", QueryKind::Integer), ("params", QueryKind::String)],
+            include_str!("../../../fixtures/wxa/broadcast/get_shared_code.json"),
+            None,
+        ),
+        MockRoute::of::<
+            AddAssistantRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/add_assistant.json"), None),
+        MockRoute::of::<
+            ModifyAssistantRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/modify_assistant.json"),
+            None,
+        ),
+        MockRoute::of::<
+            RemoveAssistantRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/remove_assistant.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GetAssistantListRequest,
+        >(
+            &[("roomId", QueryKind::Integer)],
+            include_str!("../../../fixtures/wxa/broadcast/get_assistant_list.json"),
+            None,
+        ),
+        MockRoute::of::<
+            AddSubAnchorRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/add_sub_anchor.json"),
+            None,
+        ),
+        MockRoute::of::<
+            ModifySubAnchorRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/modify_sub_anchor.json"),
+            None,
+        ),
+        MockRoute::of::<
+            DeleteSubAnchorRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/delete_sub_anchor.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GetSubAnchorRequest,
+        >(
+            &[("roomId", QueryKind::Integer)],
+            include_str!("../../../fixtures/wxa/broadcast/get_sub_anchor.json"),
+            None,
+        ),
+        MockRoute::of::<
+            UpdateFeedPublicRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/update_feed_public.json"),
+            None,
+        ),
+        MockRoute::of::<
+            UpdateReplayRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/update_replay.json"), None),
+        MockRoute::of::<
+            UpdateKfRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/update_kf.json"), None),
+        MockRoute::of::<
+            UpdateCommentRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/update_comment.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GoodsOnSaleRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/goods_on_sale.json"), None),
+        MockRoute::of::<
+            DeleteGoodsInRoomRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/delete_goods_in_room.json"),
+            None,
+        ),
+        MockRoute::of::<
+            PushGoodsRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/push_goods.json"), None),
+        MockRoute::of::<
+            SortGoodsRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/sort_goods.json"), None),
+        MockRoute::of::<
+            GetGoodsVideoRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/get_goods_video.json"),
+            None,
+        ),
+        MockRoute::of::<
+            SetGoodsKeyRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/set_goods_key.json"), None),
+        MockRoute::of::<
+            GetGoodsKeyRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/get_goods_key.json"), None),
+        MockRoute::of::<
+            AddGoodsRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/add_goods.json"), None),
+        MockRoute::of::<
+            ResetGoodsAuditRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/reset_goods_audit.json"),
+            None,
+        ),
+        MockRoute::of::<
+            AuditGoodsRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/audit_goods.json"), None),
+        MockRoute::of::<
+            DeleteGoodsRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/delete_goods.json"), None),
+        MockRoute::of::<
+            UpdateGoodsRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/update_goods.json"), None),
+        MockRoute::of::<
+            GetGoodsWarehouseRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/wxa/broadcast/get_goods_warehouse.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GetApprovedGoodsRequest,
+        >(
+            &[
                 ("offset", QueryKind::Integer),
                 ("limit", QueryKind::Integer),
                 ("status", QueryKind::Integer),
             ],
-            check: check::<GetApprovedGoodsRequest>,
-            decode_response: decodes::<GetApprovedGoodsResponse>,
-            fixture: include_str!(
-                "../../../fixtures/wxa/broadcast/get_approved_goods.json"
-            ),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <AddRoleRequest as ApiRequest>::OPERATION,
-            constants: <AddRoleRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<AddRoleRequest>,
-            decode_response: decodes::<AddRoleResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/add_role.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <DeleteRoleRequest as ApiRequest>::OPERATION,
-            constants: <DeleteRoleRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<DeleteRoleRequest>,
-            decode_response: decodes::<DeleteRoleResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/delete_role.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetRoleListRequest as ApiRequest>::OPERATION,
-            constants: <GetRoleListRequest as ApiRequest>::CONSTANTS,
-            query: &[
+            include_str!("../../../fixtures/wxa/broadcast/get_approved_goods.json"),
+            None,
+        ),
+        MockRoute::of::<
+            AddRoleRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/add_role.json"), None),
+        MockRoute::of::<
+            DeleteRoleRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/delete_role.json"), None),
+        MockRoute::of::<
+            GetRoleListRequest,
+        >(
+            &[
                 ("role", QueryKind::Integer),
                 ("offset", QueryKind::Integer),
                 ("limit", QueryKind::Integer),
                 ("keyword", QueryKind::String),
             ],
-            check: check::<GetRoleListRequest>,
-            decode_response: decodes::<GetRoleListResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/get_role_list.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GetFollowersRequest as ApiRequest>::OPERATION,
-            constants: <GetFollowersRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GetFollowersRequest>,
-            decode_response: decodes::<GetFollowersResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/get_followers.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <PushMessageRequest as ApiRequest>::OPERATION,
-            constants: <PushMessageRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<PushMessageRequest>,
-            decode_response: decodes::<PushMessageResponse>,
-            fixture: include_str!("../../../fixtures/wxa/broadcast/push_message.json"),
-            behaviour: None,
-        },
+            include_str!("../../../fixtures/wxa/broadcast/get_role_list.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GetFollowersRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/get_followers.json"), None),
+        MockRoute::of::<
+            PushMessageRequest,
+        >(&[], include_str!("../../../fixtures/wxa/broadcast/push_message.json"), None),
     ])
 }

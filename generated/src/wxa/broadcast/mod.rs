@@ -6,6 +6,605 @@
 //!
 //! 39 endpoints through [`BroadcastApi`](crate::wxa::broadcast::BroadcastApi), 2 pushed event kinds in [`Event`](crate::wxa::broadcast::Event).
 
+/// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
+pub mod errcode {
+    use wxlive_runtime::meta::ErrorCodeInfo as E;
+    #[allow(unused_imports)]
+    use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
+    /// `300028` 房间名称违规: The room name violates the rules.
+    pub const ROOM_NAME_VIOLATES_RULES: E = E {
+        code: 300028,
+        name: "room_name_violates_rules",
+        title: "房间名称违规",
+        meaning: "The room name violates the rules",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300029` 主播昵称违规: The anchor nickname violates the rules.
+    pub const ANCHOR_NICKNAME_VIOLATES_RULES: E = E {
+        code: 300029,
+        name: "anchor_nickname_violates_rules",
+        title: "主播昵称违规",
+        meaning: "The anchor nickname violates the rules",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300030` 主播微信号不合法: The anchor WeChat ID is invalid (also given for an unverified anchor).
+    pub const INVALID_ANCHOR_WECHAT: E = E {
+        code: 300030,
+        name: "invalid_anchor_wechat",
+        title: "主播微信号不合法",
+        meaning: "The anchor WeChat ID is invalid (also given for an unverified anchor)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300031` 直播间封面图不合规: The cover image is not compliant.
+    pub const COVER_NOT_COMPLIANT: E = E {
+        code: 300031,
+        name: "cover_not_compliant",
+        title: "直播间封面图不合规",
+        meaning: "The cover image is not compliant",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300032` 直播间分享图违规: The share image violates the rules.
+    pub const SHARE_IMAGE_VIOLATES_RULES: E = E {
+        code: 300032,
+        name: "share_image_violates_rules",
+        title: "直播间分享图违规",
+        meaning: "The share image violates the rules",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300034` 主播昵称长度不符合规则: The anchor nickname length is invalid.
+    pub const ANCHOR_NICKNAME_LENGTH_INVALID: E = E {
+        code: 300034,
+        name: "anchor_nickname_length_invalid",
+        title: "主播昵称长度不符合规则",
+        meaning: "The anchor nickname length is invalid",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300035` 主播微信号不存在: The anchor WeChat ID does not exist.
+    pub const ANCHOR_WECHAT_NOT_FOUND: E = E {
+        code: 300035,
+        name: "anchor_wechat_not_found",
+        title: "主播微信号不存在",
+        meaning: "The anchor WeChat ID does not exist",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300036` 主播微信号未实名认证: The anchor is not real-name verified; the response carries qrcode_url.
+    ///
+    /// Show qrcode_url (in ApiError::extra) to the anchor so they can verify, then create the room again.
+    pub const ANCHOR_NOT_VERIFIED: E = E {
+        code: 300036,
+        name: "anchor_not_verified",
+        title: "主播微信号未实名认证",
+        meaning: "The anchor is not real-name verified; the response carries qrcode_url",
+        class: Other,
+        hint: Some(
+            "Show qrcode_url (in ApiError::extra) to the anchor so they can verify, then create the room again.",
+        ),
+    };
+
+    /// `300037` 购物直播频道封面图不合规: feedsImg is invalid.
+    pub const INVALID_FEEDS_IMG: E = E {
+        code: 300037,
+        name: "invalid_feeds_img",
+        title: "购物直播频道封面图不合规",
+        meaning: "feedsImg is invalid",
+        class: Other,
+        hint: None,
+    };
+
+    /// `1` 未创建直播间: No room created (legacy).
+    pub const NO_ROOM_CREATED: E = E {
+        code: 1,
+        name: "no_room_created",
+        title: "未创建直播间",
+        meaning: "No room created (legacy)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `9410000` 直播间列表为空: Empty list: no room (for get_replay, no replay) exists, or start ≥ total.
+    pub const EMPTY_ROOM_LIST: E = E {
+        code: 9410000,
+        name: "empty_room_list",
+        title: "直播间列表为空",
+        meaning: "Empty list: no room (for get_replay, no replay) exists, or start ≥ total",
+        class: Other,
+        hint: None,
+    };
+
+    /// `9410002` 获取商品失败: Failed to get the goods (reported in practice).
+    pub const GET_GOODS_FAILED: E = E {
+        code: 9410002,
+        name: "get_goods_failed",
+        title: "获取商品失败",
+        meaning: "Failed to get the goods (reported in practice)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300024` 商品不存在: Goods do not exist.
+    pub const GOODS_NOT_FOUND: E = E {
+        code: 300024,
+        name: "goods_not_found",
+        title: "商品不存在",
+        meaning: "Goods do not exist",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300025` 商品审核未通过: Goods not approved.
+    pub const GOODS_NOT_APPROVED: E = E {
+        code: 300025,
+        name: "goods_not_approved",
+        title: "商品审核未通过",
+        meaning: "Goods not approved",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300026` 直播间里的商品数量已经满额: The room's goods count is full.
+    pub const ROOM_GOODS_FULL: E = E {
+        code: 300026,
+        name: "room_goods_full",
+        title: "直播间里的商品数量已经满额",
+        meaning: "The room's goods count is full",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300027` 导入商品失败: Importing goods failed.
+    pub const IMPORT_GOODS_FAILED: E = E {
+        code: 300027,
+        name: "import_goods_failed",
+        title: "导入商品失败",
+        meaning: "Importing goods failed",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300033` 直播间商品数量超过上限: Too many goods for the room.
+    pub const TOO_MANY_GOODS: E = E {
+        code: 300033,
+        name: "too_many_goods",
+        title: "直播间商品数量超过上限",
+        meaning: "Too many goods for the room",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300001` 禁止编辑直播间: Editing the room is forbidden.
+    pub const ROOM_EDIT_FORBIDDEN: E = E {
+        code: 300001,
+        name: "room_edit_forbidden",
+        title: "禁止编辑直播间",
+        meaning: "Editing the room is forbidden",
+        class: Other,
+        hint: None,
+    };
+
+    /// `43001` require GET method: The call must be a GET (需要 GET 请求).
+    pub const REQUIRE_GET_METHOD: E = E {
+        code: 43001,
+        name: "require_get_method",
+        title: "require GET method",
+        meaning: "The call must be a GET (需要 GET 请求)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `500004` 不能设置重复的副号: Duplicate sub-anchor.
+    pub const DUPLICATE_SUB_ANCHOR: E = E {
+        code: 500004,
+        name: "duplicate_sub_anchor",
+        title: "不能设置重复的副号",
+        meaning: "Duplicate sub-anchor",
+        class: Other,
+        hint: None,
+    };
+
+    /// `500005` 副号不能和主号重复: The sub-anchor equals the main anchor.
+    pub const SUB_ANCHOR_IS_ANCHOR: E = E {
+        code: 500005,
+        name: "sub_anchor_is_anchor",
+        title: "副号不能和主号重复",
+        meaning: "The sub-anchor equals the main anchor",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300048` 拉取商品列表失败: Failed to load the goods list.
+    pub const LOAD_GOODS_LIST_FAILED: E = E {
+        code: 300048,
+        name: "load_goods_list_failed",
+        title: "拉取商品列表失败",
+        meaning: "Failed to load the goods list",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300049` 商品推送过程中不允许上下架: No shelf change while a push is running.
+    pub const SHELF_CHANGE_DURING_PUSH: E = E {
+        code: 300049,
+        name: "shelf_change_during_push",
+        title: "商品推送过程中不允许上下架",
+        meaning: "No shelf change while a push is running",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300047` 已有商品正在推送: A goods push is already in progress.
+    pub const PUSH_IN_PROGRESS: E = E {
+        code: 300047,
+        name: "push_in_progress",
+        title: "已有商品正在推送",
+        meaning: "A goods push is already in progress",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300052` 已下架的商品无法推送: Off-shelf goods cannot be pushed.
+    pub const OFF_SHELF_GOODS_CANNOT_BE_PUSHED: E = E {
+        code: 300052,
+        name: "off_shelf_goods_cannot_be_pushed",
+        title: "已下架的商品无法推送",
+        meaning: "Off-shelf goods cannot be pushed",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300053` 直播间未添加此商品: The goods are not in this room.
+    pub const GOODS_NOT_IN_ROOM: E = E {
+        code: 300053,
+        name: "goods_not_in_room",
+        title: "直播间未添加此商品",
+        meaning: "The goods are not in this room",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300044` 商品没有讲解视频: The goods have no explanation video.
+    pub const NO_EXPLANATION_VIDEO: E = E {
+        code: 300044,
+        name: "no_explanation_video",
+        title: "商品没有讲解视频",
+        meaning: "The goods have no explanation video",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300045` 讲解视频未生成: The video has not been generated yet.
+    pub const VIDEO_NOT_GENERATED: E = E {
+        code: 300045,
+        name: "video_not_generated",
+        title: "讲解视频未生成",
+        meaning: "The video has not been generated yet",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300001` 禁止创建/更新商品: Creating goods is forbidden.
+    pub const GOODS_CREATION_FORBIDDEN: E = E {
+        code: 300001,
+        name: "goods_creation_forbidden",
+        title: "禁止创建/更新商品",
+        meaning: "Creating goods is forbidden",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300002` 名称长度不符合规则: The name length does not meet the rules.
+    pub const NAME_LENGTH_INVALID: E = E {
+        code: 300002,
+        name: "name_length_invalid",
+        title: "名称长度不符合规则",
+        meaning: "The name length does not meet the rules",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300003` 价格输入不合规: Invalid price (e.g. current above original, or not numeric).
+    pub const INVALID_PRICE: E = E {
+        code: 300003,
+        name: "invalid_price",
+        title: "价格输入不合规",
+        meaning: "Invalid price (e.g. current above original, or not numeric)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300004` 商品名称存在违规违法内容: The goods name violates content rules.
+    pub const GOODS_NAME_VIOLATES_RULES: E = E {
+        code: 300004,
+        name: "goods_name_violates_rules",
+        title: "商品名称存在违规违法内容",
+        meaning: "The goods name violates content rules",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300005` 商品图片存在违规违法内容: The goods image violates content rules.
+    pub const GOODS_IMAGE_VIOLATES_RULES: E = E {
+        code: 300005,
+        name: "goods_image_violates_rules",
+        title: "商品图片存在违规违法内容",
+        meaning: "The goods image violates content rules",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300006` 图片上传失败: Image upload failed (e.g. the mediaID expired).
+    pub const IMAGE_UPLOAD_FAILED: E = E {
+        code: 300006,
+        name: "image_upload_failed",
+        title: "图片上传失败",
+        meaning: "Image upload failed (e.g. the mediaID expired)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300007` 线上小程序版本不存在该链接: The url does not exist in the live version of the mini program.
+    pub const URL_NOT_IN_RELEASE: E = E {
+        code: 300007,
+        name: "url_not_in_release",
+        title: "线上小程序版本不存在该链接",
+        meaning: "The url does not exist in the live version of the mini program",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300008` 添加商品失败: Adding the goods failed.
+    pub const ADD_GOODS_FAILED: E = E {
+        code: 300008,
+        name: "add_goods_failed",
+        title: "添加商品失败",
+        meaning: "Adding the goods failed",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300012` 没有提审额度: No review quota left (500 per day).
+    pub const NO_REVIEW_QUOTA: E = E {
+        code: 300012,
+        name: "no_review_quota",
+        title: "没有提审额度",
+        meaning: "No review quota left (500 per day)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300018` 商品图片尺寸过大: The goods image is larger than 300×300 px (community-reported).
+    pub const GOODS_IMAGE_TOO_LARGE: E = E {
+        code: 300018,
+        name: "goods_image_too_large",
+        title: "商品图片尺寸过大",
+        meaning: "The goods image is larger than 300×300 px (community-reported)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300021` 商品添加成功，审核失败: The goods were added but the review submission failed.
+    pub const REVIEW_SUBMISSION_FAILED: E = E {
+        code: 300021,
+        name: "review_submission_failed",
+        title: "商品添加成功，审核失败",
+        meaning: "The goods were added but the review submission failed",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300009` 商品审核撤回失败: Withdrawing the review failed.
+    pub const WITHDRAW_REVIEW_FAILED: E = E {
+        code: 300009,
+        name: "withdraw_review_failed",
+        title: "商品审核撤回失败",
+        meaning: "Withdrawing the review failed",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300017` 商品未提审: The goods were not submitted for review.
+    pub const GOODS_NOT_SUBMITTED: E = E {
+        code: 300017,
+        name: "goods_not_submitted",
+        title: "商品未提审",
+        meaning: "The goods were not submitted for review",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300010` 商品审核状态不对: Wrong review state (e.g. already under review).
+    pub const WRONG_REVIEW_STATE: E = E {
+        code: 300010,
+        name: "wrong_review_state",
+        title: "商品审核状态不对",
+        meaning: "Wrong review state (e.g. already under review)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300011` 操作非法（API不允许操作非API创建的商品）: The API may only operate on goods created through the API.
+    pub const GOODS_NOT_CREATED_BY_API: E = E {
+        code: 300011,
+        name: "goods_not_created_by_api",
+        title: "操作非法（API不允许操作非API创建的商品）",
+        meaning: "The API may only operate on goods created through the API",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300013` 提审失败: Submitting for review failed.
+    pub const SUBMIT_REVIEW_FAILED: E = E {
+        code: 300013,
+        name: "submit_review_failed",
+        title: "提审失败",
+        meaning: "Submitting for review failed",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300014` 审核中，无法删除: Under review, cannot delete.
+    pub const GOODS_UNDER_REVIEW: E = E {
+        code: 300014,
+        name: "goods_under_review",
+        title: "审核中，无法删除",
+        meaning: "Under review, cannot delete",
+        class: Other,
+        hint: None,
+    };
+
+    /// `300001` 禁止创建/更新商品: Updating goods is forbidden.
+    pub const GOODS_UPDATE_FORBIDDEN: E = E {
+        code: 300001,
+        name: "goods_update_forbidden",
+        title: "禁止创建/更新商品",
+        meaning: "Updating goods is forbidden",
+        class: Other,
+        hint: None,
+    };
+
+    /// `400001` 微信号不合规: The WeChat ID is invalid.
+    pub const INVALID_WECHAT_ID: E = E {
+        code: 400001,
+        name: "invalid_wechat_id",
+        title: "微信号不合规",
+        meaning: "The WeChat ID is invalid",
+        class: Other,
+        hint: None,
+    };
+
+    /// `400002` 微信号需要实名认证: Real-name verification needed (only when setting an anchor).
+    ///
+    /// Show codeurl (in ApiError::extra) to the user.
+    pub const REAL_NAME_VERIFICATION_NEEDED: E = E {
+        code: 400002,
+        name: "real_name_verification_needed",
+        title: "微信号需要实名认证",
+        meaning: "Real-name verification needed (only when setting an anchor)",
+        class: Other,
+        hint: Some("Show codeurl (in ApiError::extra) to the user."),
+    };
+
+    /// `400003` 添加角色达到上限: Role limit reached (admins 10, operators 500, anchors 500).
+    pub const ROLE_LIMIT_REACHED: E = E {
+        code: 400003,
+        name: "role_limit_reached",
+        title: "添加角色达到上限",
+        meaning: "Role limit reached (admins 10, operators 500, anchors 500)",
+        class: Other,
+        hint: None,
+    };
+
+    /// `400004` 重复添加角色: The role is already assigned.
+    pub const ROLE_ALREADY_ASSIGNED: E = E {
+        code: 400004,
+        name: "role_already_assigned",
+        title: "重复添加角色",
+        meaning: "The role is already assigned",
+        class: Other,
+        hint: None,
+    };
+
+    /// `400005` 主播角色删除失败，该主播存在未开播的直播间: The anchor role cannot be removed: the anchor still has rooms that have not started.
+    pub const ANCHOR_HAS_PENDING_ROOMS: E = E {
+        code: 400005,
+        name: "anchor_has_pending_rooms",
+        title: "主播角色删除失败，该主播存在未开播的直播间",
+        meaning: "The anchor role cannot be removed: the anchor still has rooms that have not started",
+        class: Other,
+        hint: None,
+    };
+
+    /// `9410005` 当日另外一个房间已推送过: Another room has already pushed today.
+    pub const ANOTHER_ROOM_PUSHED_TODAY: E = E {
+        code: 9410005,
+        name: "another_room_pushed_today",
+        title: "当日另外一个房间已推送过",
+        meaning: "Another room has already pushed today",
+        class: Other,
+        hint: None,
+    };
+
+    /// `9410006` 推送的直播间非直播中状态: The room is not live.
+    pub const ROOM_NOT_LIVE: E = E {
+        code: 9410006,
+        name: "room_not_live",
+        title: "推送的直播间非直播中状态",
+        meaning: "The room is not live",
+        class: Other,
+        hint: None,
+    };
+
+    /// Every errcode above.
+    pub const ALL: &[E] = &[
+        ROOM_NAME_VIOLATES_RULES,
+        ANCHOR_NICKNAME_VIOLATES_RULES,
+        INVALID_ANCHOR_WECHAT,
+        COVER_NOT_COMPLIANT,
+        SHARE_IMAGE_VIOLATES_RULES,
+        ANCHOR_NICKNAME_LENGTH_INVALID,
+        ANCHOR_WECHAT_NOT_FOUND,
+        ANCHOR_NOT_VERIFIED,
+        INVALID_FEEDS_IMG,
+        NO_ROOM_CREATED,
+        EMPTY_ROOM_LIST,
+        GET_GOODS_FAILED,
+        GOODS_NOT_FOUND,
+        GOODS_NOT_APPROVED,
+        ROOM_GOODS_FULL,
+        IMPORT_GOODS_FAILED,
+        TOO_MANY_GOODS,
+        ROOM_EDIT_FORBIDDEN,
+        REQUIRE_GET_METHOD,
+        DUPLICATE_SUB_ANCHOR,
+        SUB_ANCHOR_IS_ANCHOR,
+        LOAD_GOODS_LIST_FAILED,
+        SHELF_CHANGE_DURING_PUSH,
+        PUSH_IN_PROGRESS,
+        OFF_SHELF_GOODS_CANNOT_BE_PUSHED,
+        GOODS_NOT_IN_ROOM,
+        NO_EXPLANATION_VIDEO,
+        VIDEO_NOT_GENERATED,
+        GOODS_CREATION_FORBIDDEN,
+        NAME_LENGTH_INVALID,
+        INVALID_PRICE,
+        GOODS_NAME_VIOLATES_RULES,
+        GOODS_IMAGE_VIOLATES_RULES,
+        IMAGE_UPLOAD_FAILED,
+        URL_NOT_IN_RELEASE,
+        ADD_GOODS_FAILED,
+        NO_REVIEW_QUOTA,
+        GOODS_IMAGE_TOO_LARGE,
+        REVIEW_SUBMISSION_FAILED,
+        WITHDRAW_REVIEW_FAILED,
+        GOODS_NOT_SUBMITTED,
+        WRONG_REVIEW_STATE,
+        GOODS_NOT_CREATED_BY_API,
+        SUBMIT_REVIEW_FAILED,
+        GOODS_UNDER_REVIEW,
+        GOODS_UPDATE_FORBIDDEN,
+        INVALID_WECHAT_ID,
+        REAL_NAME_VERIFICATION_NEEDED,
+        ROLE_LIMIT_REACHED,
+        ROLE_ALREADY_ASSIGNED,
+        ANCHOR_HAS_PENDING_ROOMS,
+        ANOTHER_ROOM_PUSHED_TODAY,
+        ROOM_NOT_LIVE,
+    ];
+}
+
 mod client;
 mod enums;
 mod events;

@@ -5,10 +5,11 @@
 use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use futures::Stream;
 use super::{
-    AssistantUser, AuditStatus, GoodsInfo, GoodsUpdateInfo, Role, RoleFilter, RoomType,
-    SortGoods,
+    ApprovedGoods, AssistantUser, AuditStatus, GoodsInfo, GoodsUpdateInfo, LiveReplay,
+    Role, RoleFilter, RoleMember, RoomInfo, RoomType, SortGoods,
 };
 
 use super::{
@@ -31,7 +32,7 @@ use super::{
 /// `POST /wxaapi/broadcast/room/create`. Official documentation: [server/API/livebroadcast/studio-management/api_createroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRoomRequest {
     /// Room name.
@@ -150,9 +151,15 @@ impl CreateRoomRequest {
     }
 }
 
-/// Builds a [`CreateRoomRequest`]; see its fields for the rules.
+/// Builds a [`CreateRoomRequest`]; see its fields for the rules. From `CreateRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().create_room()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct CreateRoomRequestBuilder {
+pub struct CreateRoomRequestBuilder<C = ()> {
+    ctx: C,
+    f: CreateRoomRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CreateRoomRequestFields {
     name: Option<String>,
     cover_img: Option<String>,
     start_time: Option<i64>,
@@ -173,152 +180,181 @@ pub struct CreateRoomRequestBuilder {
     close_kf: Option<bool>,
 }
 
-impl CreateRoomRequestBuilder {
+impl<C> CreateRoomRequestBuilder<C> {
     /// Sets [`name`](CreateRoomRequest#structfield.name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+        self.f.name = Some(value.into());
         self
     }
 
     /// Sets [`cover_img`](CreateRoomRequest#structfield.cover_img): mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
-        self.cover_img = Some(value.into());
+        self.f.cover_img = Some(value.into());
         self
     }
 
     /// Sets [`start_time`](CreateRoomRequest#structfield.start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
+        self.f.start_time = Some(value);
         self
     }
 
     /// Sets [`end_time`](CreateRoomRequest#structfield.end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
+        self.f.end_time = Some(value);
         self
     }
 
     /// Sets [`anchor_name`](CreateRoomRequest#structfield.anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
-        self.anchor_name = Some(value.into());
+        self.f.anchor_name = Some(value.into());
         self
     }
 
     /// Sets [`anchor_wechat`](CreateRoomRequest#structfield.anchor_wechat): The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
-        self.anchor_wechat = Some(value.into());
+        self.f.anchor_wechat = Some(value.into());
         self
     }
 
     /// Sets [`sub_anchor_wechat`](CreateRoomRequest#structfield.sub_anchor_wechat): The sub-anchor's WeChat ID; same real-name rule.
     pub fn sub_anchor_wechat(mut self, value: impl Into<String>) -> Self {
-        self.sub_anchor_wechat = Some(value.into());
+        self.f.sub_anchor_wechat = Some(value.into());
         self
     }
 
     /// Sets [`creater_wechat`](CreateRoomRequest#structfield.creater_wechat): The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
     pub fn creater_wechat(mut self, value: impl Into<String>) -> Self {
-        self.creater_wechat = Some(value.into());
+        self.f.creater_wechat = Some(value.into());
         self
     }
 
     /// Sets [`share_img`](CreateRoomRequest#structfield.share_img): mediaID of the share image. 800×640, at most 1 MB.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
-        self.share_img = Some(value.into());
+        self.f.share_img = Some(value.into());
         self
     }
 
     /// Sets [`feeds_img`](CreateRoomRequest#structfield.feeds_img): mediaID of the 购物直播频道 cover. 800×800, at most 100 KB.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
-        self.feeds_img = Some(value.into());
+        self.f.feeds_img = Some(value.into());
         self
     }
 
     /// Sets [`is_feeds_public`](CreateRoomRequest#structfield.is_feeds_public): Official listing (官方收录) on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
-        self.is_feeds_public = Some(value);
+        self.f.is_feeds_public = Some(value);
         self
     }
 
     /// Sets [`live_type`](CreateRoomRequest#structfield.live_type): Room type.
     pub fn live_type(mut self, value: RoomType) -> Self {
-        self.live_type = Some(value);
+        self.f.live_type = Some(value);
         self
     }
 
     /// Sets [`close_like`](CreateRoomRequest#structfield.close_like): Turn likes off (true). Cannot be re-enabled after the live starts.
     pub fn close_like(mut self, value: bool) -> Self {
-        self.close_like = Some(value);
+        self.f.close_like = Some(value);
         self
     }
 
     /// Sets [`close_goods`](CreateRoomRequest#structfield.close_goods): Turn the goods shelf off (true). Cannot be re-enabled after the live starts.
     pub fn close_goods(mut self, value: bool) -> Self {
-        self.close_goods = Some(value);
+        self.f.close_goods = Some(value);
         self
     }
 
     /// Sets [`close_comment`](CreateRoomRequest#structfield.close_comment): Turn comments off (true). Cannot be re-enabled after the live starts.
     pub fn close_comment(mut self, value: bool) -> Self {
-        self.close_comment = Some(value);
+        self.f.close_comment = Some(value);
         self
     }
 
     /// Sets [`close_replay`](CreateRoomRequest#structfield.close_replay): Turn replay off (true). Can be turned on after the start (update_replay).
     pub fn close_replay(mut self, value: bool) -> Self {
-        self.close_replay = Some(value);
+        self.f.close_replay = Some(value);
         self
     }
 
     /// Sets [`close_share`](CreateRoomRequest#structfield.close_share): Turn sharing off (true). Cannot be changed after the live starts.
     pub fn close_share(mut self, value: bool) -> Self {
-        self.close_share = Some(value);
+        self.f.close_share = Some(value);
         self
     }
 
     /// Sets [`close_kf`](CreateRoomRequest#structfield.close_kf): Turn customer service off (true). Can be turned on after the start (update_kf).
     pub fn close_kf(mut self, value: bool) -> Self {
-        self.close_kf = Some(value);
+        self.f.close_kf = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CreateRoomRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("startTime", self.start_time.is_some());
-        v.required("endTime", self.end_time.is_some());
-        v.required("type", self.live_type.is_some());
-        v.required("closeLike", self.close_like.is_some());
-        v.required("closeGoods", self.close_goods.is_some());
-        v.required("closeComment", self.close_comment.is_some());
-        let request = CreateRoomRequest {
-            name: self.name.unwrap_or_default(),
-            cover_img: self.cover_img.unwrap_or_default(),
-            start_time: self.start_time.unwrap_or_default(),
-            end_time: self.end_time.unwrap_or_default(),
-            anchor_name: self.anchor_name.unwrap_or_default(),
-            anchor_wechat: self.anchor_wechat.unwrap_or_default(),
-            sub_anchor_wechat: self.sub_anchor_wechat,
-            creater_wechat: self.creater_wechat,
-            share_img: self.share_img.unwrap_or_default(),
-            feeds_img: self.feeds_img.unwrap_or_default(),
-            is_feeds_public: self.is_feeds_public,
-            live_type: self.live_type.unwrap_or_default(),
-            close_like: self.close_like.unwrap_or_default(),
-            close_goods: self.close_goods.unwrap_or_default(),
-            close_comment: self.close_comment.unwrap_or_default(),
-            close_replay: self.close_replay,
-            close_share: self.close_share,
-            close_kf: self.close_kf,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (CreateRoomRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("name", &f.name);
+        v.required("coverImg", &f.cover_img);
+        v.required("startTime", &f.start_time);
+        v.required("endTime", &f.end_time);
+        v.required("anchorName", &f.anchor_name);
+        v.required("anchorWechat", &f.anchor_wechat);
+        v.required("shareImg", &f.share_img);
+        v.required("feedsImg", &f.feeds_img);
+        v.required("type", &f.live_type);
+        v.required("closeLike", &f.close_like);
+        v.required("closeGoods", &f.close_goods);
+        v.required("closeComment", &f.close_comment);
+        (
+            CreateRoomRequest {
+                name: f.name.unwrap_or_default(),
+                cover_img: f.cover_img.unwrap_or_default(),
+                start_time: f.start_time.unwrap_or_default(),
+                end_time: f.end_time.unwrap_or_default(),
+                anchor_name: f.anchor_name.unwrap_or_default(),
+                anchor_wechat: f.anchor_wechat.unwrap_or_default(),
+                sub_anchor_wechat: f.sub_anchor_wechat,
+                creater_wechat: f.creater_wechat,
+                share_img: f.share_img.unwrap_or_default(),
+                feeds_img: f.feeds_img.unwrap_or_default(),
+                is_feeds_public: f.is_feeds_public,
+                live_type: f.live_type.unwrap_or_default(),
+                close_like: f.close_like.unwrap_or_default(),
+                close_goods: f.close_goods.unwrap_or_default(),
+                close_comment: f.close_comment.unwrap_or_default(),
+                close_replay: f.close_replay,
+                close_share: f.close_share,
+                close_kf: f.close_kf,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> CreateRoomRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<CreateRoomResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for CreateRoomRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("name", !self.name.is_empty());
+        v.required("name", &self.name);
         v.check(
             "name",
             &self.name,
@@ -337,7 +373,8 @@ impl Validate for CreateRoomRequest {
                     ),
             ],
         );
-        v.required("coverImg", !self.cover_img.is_empty());
+        v.required("coverImg", &self.cover_img);
+        v.required("startTime", &self.start_time);
         v.check(
             "startTime",
             &self.start_time,
@@ -356,7 +393,8 @@ impl Validate for CreateRoomRequest {
                     ),
             ],
         );
-        v.required("anchorName", !self.anchor_name.is_empty());
+        v.required("endTime", &self.end_time);
+        v.required("anchorName", &self.anchor_name);
         v.check(
             "anchorName",
             &self.anchor_name,
@@ -375,10 +413,14 @@ impl Validate for CreateRoomRequest {
                     ),
             ],
         );
-        v.required("anchorWechat", !self.anchor_wechat.is_empty());
-        v.required("shareImg", !self.share_img.is_empty());
-        v.required("feedsImg", !self.feeds_img.is_empty());
+        v.required("anchorWechat", &self.anchor_wechat);
+        v.required("shareImg", &self.share_img);
+        v.required("feedsImg", &self.feeds_img);
+        v.required("type", &self.live_type);
         v.known_value("type", self.live_type.is_known(), &self.live_type);
+        v.required("closeLike", &self.close_like);
+        v.required("closeGoods", &self.close_goods);
+        v.required("closeComment", &self.close_comment);
         v.difference(
             "endTime",
             "startTime",
@@ -403,88 +445,38 @@ impl ApiRequest for CreateRoomRequest {
         path: "/wxaapi/broadcast/room/create",
         idempotent: false,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300028,
-                name: "room_name_violates_rules",
-                title: "房间名称违规",
-                meaning: "The room name violates the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300029,
-                name: "anchor_nickname_violates_rules",
-                title: "主播昵称违规",
-                meaning: "The anchor nickname violates the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300030,
-                name: "invalid_anchor_wechat",
-                title: "主播微信号不合法",
-                meaning: "The anchor WeChat ID is invalid",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300031,
-                name: "cover_not_compliant",
-                title: "直播间封面图不合规",
-                meaning: "The cover image is not compliant",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300032,
-                name: "share_image_violates_rules",
-                title: "直播间分享图违规",
-                meaning: "The share image violates the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300034,
-                name: "anchor_nickname_length_invalid",
-                title: "主播昵称长度不符合规则",
-                meaning: "The anchor nickname length is invalid",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300035,
-                name: "anchor_wechat_not_found",
-                title: "主播微信号不存在",
-                meaning: "The anchor WeChat ID does not exist",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300036,
-                name: "anchor_not_verified",
-                title: "主播微信号未实名认证",
-                meaning: "The anchor is not real-name verified; the response carries qrcode_url",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: Some(
-                    "Show qrcode_url (in ApiError::extra) to the anchor so they can verify, then create the room again.",
-                ),
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300037,
-                name: "invalid_feeds_img",
-                title: "购物直播频道封面图不合规",
-                meaning: "feedsImg is invalid",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::ROOM_NAME_VIOLATES_RULES,
+            super::errcode::ANCHOR_NICKNAME_VIOLATES_RULES,
+            super::errcode::INVALID_ANCHOR_WECHAT,
+            super::errcode::COVER_NOT_COMPLIANT,
+            super::errcode::SHARE_IMAGE_VIOLATES_RULES,
+            super::errcode::ANCHOR_NICKNAME_LENGTH_INVALID,
+            super::errcode::ANCHOR_WECHAT_NOT_FOUND,
+            super::errcode::ANCHOR_NOT_VERIFIED,
+            super::errcode::INVALID_FEEDS_IMG,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &[
+        "name",
+        "coverImg",
+        "startTime",
+        "endTime",
+        "anchorName",
+        "anchorWechat",
+        "shareImg",
+        "feedsImg",
+        "type",
+        "closeLike",
+        "closeGoods",
+        "closeComment",
+    ];
 }
 
 /// 获取直播间列表和回放: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
 ///
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLiveInfoRequest {
     /// Offset: 0 starts with the first room.
@@ -507,42 +499,84 @@ impl GetLiveInfoRequest {
     }
 }
 
-/// Builds a [`GetLiveInfoRequest`]; see its fields for the rules.
+/// Builds a [`GetLiveInfoRequest`]; see its fields for the rules. From `GetLiveInfoRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_live_info()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetLiveInfoRequestBuilder {
+pub struct GetLiveInfoRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetLiveInfoRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetLiveInfoRequestFields {
     start: Option<i32>,
     limit: Option<i32>,
 }
 
-impl GetLiveInfoRequestBuilder {
+impl<C> GetLiveInfoRequestBuilder<C> {
     /// Sets [`start`](GetLiveInfoRequest#structfield.start): Offset: 0 starts with the first room.
     pub fn start(mut self, value: i32) -> Self {
-        self.start = Some(value);
+        self.f.start = Some(value);
         self
     }
 
     /// Sets [`limit`](GetLiveInfoRequest#structfield.limit): Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.f.limit = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetLiveInfoRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("start", self.start.is_some());
-        v.required("limit", self.limit.is_some());
-        let request = GetLiveInfoRequest {
-            start: self.start.unwrap_or_default(),
-            limit: self.limit.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetLiveInfoRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("start", &f.start);
+        v.required("limit", &f.limit);
+        (
+            GetLiveInfoRequest {
+                start: f.start.unwrap_or_default(),
+                limit: f.limit.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetLiveInfoRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetLiveInfoResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<GetLiveInfoResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `room_info` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<RoomInfo, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
 impl Validate for GetLiveInfoRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("start", &self.start);
         v.check(
             "start",
             &self.start,
@@ -555,6 +589,7 @@ impl Validate for GetLiveInfoRequest {
                     ),
             ],
         );
+        v.required("limit", &self.limit);
         v.check(
             "limit",
             &self.limit,
@@ -585,32 +620,39 @@ impl ApiRequest for GetLiveInfoRequest {
         path: "/wxa/business/getliveinfo",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 1,
-                name: "no_room_created",
-                title: "未创建直播间",
-                meaning: "No room created (legacy)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 9410000,
-                name: "empty_room_list",
-                title: "直播间列表为空",
-                meaning: "Empty room list: no room exists, or start ≥ total",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 9410002,
-                name: "get_goods_failed",
-                title: "获取商品失败",
-                meaning: "Failed to get the goods (reported in practice)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::NO_ROOM_CREATED,
+            super::errcode::EMPTY_ROOM_LIST,
+            super::errcode::GET_GOODS_FAILED,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["start", "limit"];
+}
+
+impl wxlive_runtime::Paginated for GetLiveInfoRequest {
+    type Item = RoomInfo;
+    fn next_page(&self, page: &GetLiveInfoResponse) -> Result<Option<Self>, String> {
+        let next = i64::from(self.start) + page.room_info.len() as i64;
+        if page.room_info.is_empty()
+            || Some(i64::from(page.total))
+                .filter(|t| *t > 0)
+                .is_some_and(|total| next >= total)
+        {
+            return Ok(None);
+        }
+        let next = i32::try_from(next)
+            .map_err(|_| "the next offset overflows".to_owned())?;
+        Ok(
+            Some(GetLiveInfoRequest {
+                start: next,
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn items(page: GetLiveInfoResponse) -> Vec<RoomInfo> {
+        page.room_info
+    }
 }
 
 /// 获取直播间列表和回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
@@ -618,7 +660,7 @@ impl ApiRequest for GetLiveInfoRequest {
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
 ///
 /// Always sends `action` = `"get_replay"` in the body (added by the client; not a field): Selects the replay operation of getliveinfo.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetReplayRequest {
     /// Room id (snake_case `room_id` here).
@@ -645,51 +687,94 @@ impl GetReplayRequest {
     }
 }
 
-/// Builds a [`GetReplayRequest`]; see its fields for the rules.
+/// Builds a [`GetReplayRequest`]; see its fields for the rules. From `GetReplayRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_replay()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetReplayRequestBuilder {
+pub struct GetReplayRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetReplayRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetReplayRequestFields {
     room_id: Option<i64>,
     start: Option<i32>,
     limit: Option<i32>,
 }
 
-impl GetReplayRequestBuilder {
+impl<C> GetReplayRequestBuilder<C> {
     /// Sets [`room_id`](GetReplayRequest#structfield.room_id): Room id (snake_case `room_id` here).
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`start`](GetReplayRequest#structfield.start): Offset: 0 starts with the first segment.
     pub fn start(mut self, value: i32) -> Self {
-        self.start = Some(value);
+        self.f.start = Some(value);
         self
     }
 
     /// Sets [`limit`](GetReplayRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.f.limit = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetReplayRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("room_id", self.room_id.is_some());
-        v.required("start", self.start.is_some());
-        v.required("limit", self.limit.is_some());
-        let request = GetReplayRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            start: self.start.unwrap_or_default(),
-            limit: self.limit.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetReplayRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("room_id", &f.room_id);
+        v.required("start", &f.start);
+        v.required("limit", &f.limit);
+        (
+            GetReplayRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                start: f.start.unwrap_or_default(),
+                limit: f.limit.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetReplayRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetReplayResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<GetReplayResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `live_replay` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<LiveReplay, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
 impl Validate for GetReplayRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("room_id", &self.room_id);
+        v.required("start", &self.start);
         v.check(
             "start",
             &self.start,
@@ -702,6 +787,7 @@ impl Validate for GetReplayRequest {
                     ),
             ],
         );
+        v.required("limit", &self.limit);
         v.check(
             "limit",
             &self.limit,
@@ -731,24 +817,7 @@ impl ApiRequest for GetReplayRequest {
         method: HttpMethod::Post,
         path: "/wxa/business/getliveinfo",
         idempotent: true,
-        errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 1,
-                name: "no_room_created",
-                title: "未创建直播间",
-                meaning: "No room created (legacy)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 9410000,
-                name: "empty_room_list",
-                title: "直播间列表为空",
-                meaning: "Empty list",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-        ],
+        errors: &[super::errcode::NO_ROOM_CREATED, super::errcode::EMPTY_ROOM_LIST],
     };
 
     const CONSTANTS: &'static [wxlive_runtime::meta::Constant] = &[
@@ -758,12 +827,39 @@ impl ApiRequest for GetReplayRequest {
             value: wxlive_runtime::meta::ConstValue::Str("get_replay"),
         },
     ];
+    const REQUIRED: &'static [&'static str] = &["room_id", "start", "limit"];
+}
+
+impl wxlive_runtime::Paginated for GetReplayRequest {
+    type Item = LiveReplay;
+    fn next_page(&self, page: &GetReplayResponse) -> Result<Option<Self>, String> {
+        let next = i64::from(self.start) + page.live_replay.len() as i64;
+        if page.live_replay.is_empty()
+            || Some(i64::from(page.total))
+                .filter(|t| *t > 0)
+                .is_some_and(|total| next >= total)
+        {
+            return Ok(None);
+        }
+        let next = i32::try_from(next)
+            .map_err(|_| "the next offset overflows".to_owned())?;
+        Ok(
+            Some(GetReplayRequest {
+                start: next,
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn items(page: GetReplayResponse) -> Vec<LiveReplay> {
+        page.live_replay
+    }
 }
 
 /// 导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addgoods`. Official documentation: [server/API/livebroadcast/studio-management/api_importgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ImportGoodsRequest {
     /// Ids of approved goods of the warehouse.
@@ -785,42 +881,69 @@ impl ImportGoodsRequest {
     }
 }
 
-/// Builds a [`ImportGoodsRequest`]; see its fields for the rules.
+/// Builds a [`ImportGoodsRequest`]; see its fields for the rules. From `ImportGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().import_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct ImportGoodsRequestBuilder {
+pub struct ImportGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: ImportGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ImportGoodsRequestFields {
     goods_ids: Vec<i64>,
     room_id: Option<i64>,
 }
 
-impl ImportGoodsRequestBuilder {
+impl<C> ImportGoodsRequestBuilder<C> {
     /// Sets [`goods_ids`](ImportGoodsRequest#structfield.goods_ids): Ids of approved goods of the warehouse.
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.goods_ids = value.into_iter().collect();
+        self.f.goods_ids = value.into_iter().collect();
         self
     }
 
     /// Sets [`room_id`](ImportGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ImportGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = ImportGoodsRequest {
-            goods_ids: self.goods_ids,
-            room_id: self.room_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (ImportGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            ImportGoodsRequest {
+                goods_ids: f.goods_ids,
+                room_id: f.room_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> ImportGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<ImportGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for ImportGoodsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("ids", !self.goods_ids.is_empty());
+        v.required("ids", &self.goods_ids);
+        v.required("roomId", &self.room_id);
     }
 }
 
@@ -833,54 +956,21 @@ impl ApiRequest for ImportGoodsRequest {
         path: "/wxaapi/broadcast/room/addgoods",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300024,
-                name: "goods_not_found",
-                title: "商品不存在",
-                meaning: "Goods do not exist",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300025,
-                name: "goods_not_approved",
-                title: "商品审核未通过",
-                meaning: "Goods not approved",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300026,
-                name: "room_goods_full",
-                title: "直播间里的商品数量已经满额",
-                meaning: "The room's goods count is full",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300027,
-                name: "import_goods_failed",
-                title: "导入商品失败",
-                meaning: "Importing goods failed",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300033,
-                name: "too_many_goods",
-                title: "直播间商品数量超过上限",
-                meaning: "Too many goods for the room",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::GOODS_NOT_FOUND,
+            super::errcode::GOODS_NOT_APPROVED,
+            super::errcode::ROOM_GOODS_FULL,
+            super::errcode::IMPORT_GOODS_FAILED,
+            super::errcode::TOO_MANY_GOODS,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["ids", "roomId"];
 }
 
 /// 删除直播间: Delete a room. The body key is `id`. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management/api_deleteroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoomRequest {
     /// Room id (the key is `id`).
@@ -897,33 +987,61 @@ impl DeleteRoomRequest {
     }
 }
 
-/// Builds a [`DeleteRoomRequest`]; see its fields for the rules.
+/// Builds a [`DeleteRoomRequest`]; see its fields for the rules. From `DeleteRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_room()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct DeleteRoomRequestBuilder {
+pub struct DeleteRoomRequestBuilder<C = ()> {
+    ctx: C,
+    f: DeleteRoomRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeleteRoomRequestFields {
     room_id: Option<i64>,
 }
 
-impl DeleteRoomRequestBuilder {
+impl<C> DeleteRoomRequestBuilder<C> {
     /// Sets [`room_id`](DeleteRoomRequest#structfield.room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteRoomRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("id", self.room_id.is_some());
-        let request = DeleteRoomRequest {
-            room_id: self.room_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (DeleteRoomRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("id", &f.room_id);
+        (
+            DeleteRoomRequest {
+                room_id: f.room_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> DeleteRoomRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<DeleteRoomResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteRoomRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("id", &self.room_id);
+    }
 }
 
 impl ApiRequest for DeleteRoomRequest {
@@ -936,12 +1054,14 @@ impl ApiRequest for DeleteRoomRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["id"];
 }
 
 /// 编辑直播间: Edit a room: same rules as create_room, without type, subAnchorWechat and createrWechat. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management/api_editroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct EditRoomRequest {
     /// Room id (the key is `id`).
@@ -1054,9 +1174,15 @@ impl EditRoomRequest {
     }
 }
 
-/// Builds a [`EditRoomRequest`]; see its fields for the rules.
+/// Builds a [`EditRoomRequest`]; see its fields for the rules. From `EditRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().edit_room()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct EditRoomRequestBuilder {
+pub struct EditRoomRequestBuilder<C = ()> {
+    ctx: C,
+    f: EditRoomRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct EditRoomRequestFields {
     room_id: Option<i64>,
     name: Option<String>,
     cover_img: Option<String>,
@@ -1075,138 +1201,165 @@ pub struct EditRoomRequestBuilder {
     close_kf: Option<bool>,
 }
 
-impl EditRoomRequestBuilder {
+impl<C> EditRoomRequestBuilder<C> {
     /// Sets [`room_id`](EditRoomRequest#structfield.room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`name`](EditRoomRequest#structfield.name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+        self.f.name = Some(value.into());
         self
     }
 
     /// Sets [`cover_img`](EditRoomRequest#structfield.cover_img): mediaID of the background image (valid 3 days).
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
-        self.cover_img = Some(value.into());
+        self.f.cover_img = Some(value.into());
         self
     }
 
     /// Sets [`start_time`](EditRoomRequest#structfield.start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
+        self.f.start_time = Some(value);
         self
     }
 
     /// Sets [`end_time`](EditRoomRequest#structfield.end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
+        self.f.end_time = Some(value);
         self
     }
 
     /// Sets [`anchor_name`](EditRoomRequest#structfield.anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
-        self.anchor_name = Some(value.into());
+        self.f.anchor_name = Some(value.into());
         self
     }
 
     /// Sets [`anchor_wechat`](EditRoomRequest#structfield.anchor_wechat): The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
-        self.anchor_wechat = Some(value.into());
+        self.f.anchor_wechat = Some(value.into());
         self
     }
 
     /// Sets [`share_img`](EditRoomRequest#structfield.share_img): mediaID of the share image.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
-        self.share_img = Some(value.into());
+        self.f.share_img = Some(value.into());
         self
     }
 
     /// Sets [`feeds_img`](EditRoomRequest#structfield.feeds_img): mediaID of the 购物直播频道 cover.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
-        self.feeds_img = Some(value.into());
+        self.f.feeds_img = Some(value.into());
         self
     }
 
     /// Sets [`is_feeds_public`](EditRoomRequest#structfield.is_feeds_public): Official listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
-        self.is_feeds_public = Some(value);
+        self.f.is_feeds_public = Some(value);
         self
     }
 
     /// Sets [`close_like`](EditRoomRequest#structfield.close_like): Turn likes off (true).
     pub fn close_like(mut self, value: bool) -> Self {
-        self.close_like = Some(value);
+        self.f.close_like = Some(value);
         self
     }
 
     /// Sets [`close_goods`](EditRoomRequest#structfield.close_goods): Turn the goods shelf off (true).
     pub fn close_goods(mut self, value: bool) -> Self {
-        self.close_goods = Some(value);
+        self.f.close_goods = Some(value);
         self
     }
 
     /// Sets [`close_comment`](EditRoomRequest#structfield.close_comment): Turn comments off (true).
     pub fn close_comment(mut self, value: bool) -> Self {
-        self.close_comment = Some(value);
+        self.f.close_comment = Some(value);
         self
     }
 
     /// Sets [`close_replay`](EditRoomRequest#structfield.close_replay): Turn replay off (true).
     pub fn close_replay(mut self, value: bool) -> Self {
-        self.close_replay = Some(value);
+        self.f.close_replay = Some(value);
         self
     }
 
     /// Sets [`close_share`](EditRoomRequest#structfield.close_share): Turn sharing off (true).
     pub fn close_share(mut self, value: bool) -> Self {
-        self.close_share = Some(value);
+        self.f.close_share = Some(value);
         self
     }
 
     /// Sets [`close_kf`](EditRoomRequest#structfield.close_kf): Turn customer service off (true).
     pub fn close_kf(mut self, value: bool) -> Self {
-        self.close_kf = Some(value);
+        self.f.close_kf = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<EditRoomRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("id", self.room_id.is_some());
-        v.required("startTime", self.start_time.is_some());
-        v.required("endTime", self.end_time.is_some());
-        v.required("closeLike", self.close_like.is_some());
-        v.required("closeGoods", self.close_goods.is_some());
-        v.required("closeComment", self.close_comment.is_some());
-        let request = EditRoomRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            name: self.name.unwrap_or_default(),
-            cover_img: self.cover_img.unwrap_or_default(),
-            start_time: self.start_time.unwrap_or_default(),
-            end_time: self.end_time.unwrap_or_default(),
-            anchor_name: self.anchor_name.unwrap_or_default(),
-            anchor_wechat: self.anchor_wechat.unwrap_or_default(),
-            share_img: self.share_img.unwrap_or_default(),
-            feeds_img: self.feeds_img.unwrap_or_default(),
-            is_feeds_public: self.is_feeds_public,
-            close_like: self.close_like.unwrap_or_default(),
-            close_goods: self.close_goods.unwrap_or_default(),
-            close_comment: self.close_comment.unwrap_or_default(),
-            close_replay: self.close_replay,
-            close_share: self.close_share,
-            close_kf: self.close_kf,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (EditRoomRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("id", &f.room_id);
+        v.required("name", &f.name);
+        v.required("coverImg", &f.cover_img);
+        v.required("startTime", &f.start_time);
+        v.required("endTime", &f.end_time);
+        v.required("anchorName", &f.anchor_name);
+        v.required("anchorWechat", &f.anchor_wechat);
+        v.required("shareImg", &f.share_img);
+        v.required("feedsImg", &f.feeds_img);
+        v.required("closeLike", &f.close_like);
+        v.required("closeGoods", &f.close_goods);
+        v.required("closeComment", &f.close_comment);
+        (
+            EditRoomRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                name: f.name.unwrap_or_default(),
+                cover_img: f.cover_img.unwrap_or_default(),
+                start_time: f.start_time.unwrap_or_default(),
+                end_time: f.end_time.unwrap_or_default(),
+                anchor_name: f.anchor_name.unwrap_or_default(),
+                anchor_wechat: f.anchor_wechat.unwrap_or_default(),
+                share_img: f.share_img.unwrap_or_default(),
+                feeds_img: f.feeds_img.unwrap_or_default(),
+                is_feeds_public: f.is_feeds_public,
+                close_like: f.close_like.unwrap_or_default(),
+                close_goods: f.close_goods.unwrap_or_default(),
+                close_comment: f.close_comment.unwrap_or_default(),
+                close_replay: f.close_replay,
+                close_share: f.close_share,
+                close_kf: f.close_kf,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> EditRoomRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<EditRoomResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for EditRoomRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("name", !self.name.is_empty());
+        v.required("id", &self.room_id);
+        v.required("name", &self.name);
         v.check(
             "name",
             &self.name,
@@ -1225,7 +1378,8 @@ impl Validate for EditRoomRequest {
                     ),
             ],
         );
-        v.required("coverImg", !self.cover_img.is_empty());
+        v.required("coverImg", &self.cover_img);
+        v.required("startTime", &self.start_time);
         v.check(
             "startTime",
             &self.start_time,
@@ -1244,7 +1398,8 @@ impl Validate for EditRoomRequest {
                     ),
             ],
         );
-        v.required("anchorName", !self.anchor_name.is_empty());
+        v.required("endTime", &self.end_time);
+        v.required("anchorName", &self.anchor_name);
         v.check(
             "anchorName",
             &self.anchor_name,
@@ -1263,9 +1418,12 @@ impl Validate for EditRoomRequest {
                     ),
             ],
         );
-        v.required("anchorWechat", !self.anchor_wechat.is_empty());
-        v.required("shareImg", !self.share_img.is_empty());
-        v.required("feedsImg", !self.feeds_img.is_empty());
+        v.required("anchorWechat", &self.anchor_wechat);
+        v.required("shareImg", &self.share_img);
+        v.required("feedsImg", &self.feeds_img);
+        v.required("closeLike", &self.close_like);
+        v.required("closeGoods", &self.close_goods);
+        v.required("closeComment", &self.close_comment);
         v.difference(
             "endTime",
             "startTime",
@@ -1290,86 +1448,38 @@ impl ApiRequest for EditRoomRequest {
         path: "/wxaapi/broadcast/room/editroom",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300001,
-                name: "room_edit_forbidden",
-                title: "禁止编辑直播间",
-                meaning: "Editing the room is forbidden",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300028,
-                name: "room_name_violates_rules",
-                title: "房间名称违规",
-                meaning: "The room name violates the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300029,
-                name: "anchor_nickname_violates_rules",
-                title: "主播昵称违规",
-                meaning: "The anchor nickname violates the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300030,
-                name: "invalid_anchor_wechat",
-                title: "主播微信号不合法",
-                meaning: "The anchor WeChat ID is invalid (also given for an unverified anchor)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300031,
-                name: "cover_not_compliant",
-                title: "直播间封面图不合规",
-                meaning: "The cover image is not compliant",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300032,
-                name: "share_image_violates_rules",
-                title: "直播间分享图违规",
-                meaning: "The share image violates the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300034,
-                name: "anchor_nickname_length_invalid",
-                title: "主播昵称长度不符合规则",
-                meaning: "The anchor nickname length is invalid",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300035,
-                name: "anchor_wechat_not_found",
-                title: "主播微信号不存在",
-                meaning: "The anchor WeChat ID does not exist",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300037,
-                name: "invalid_feeds_img",
-                title: "购物直播频道封面图不合规",
-                meaning: "feedsImg is invalid",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::ROOM_EDIT_FORBIDDEN,
+            super::errcode::ROOM_NAME_VIOLATES_RULES,
+            super::errcode::ANCHOR_NICKNAME_VIOLATES_RULES,
+            super::errcode::INVALID_ANCHOR_WECHAT,
+            super::errcode::COVER_NOT_COMPLIANT,
+            super::errcode::SHARE_IMAGE_VIOLATES_RULES,
+            super::errcode::ANCHOR_NICKNAME_LENGTH_INVALID,
+            super::errcode::ANCHOR_WECHAT_NOT_FOUND,
+            super::errcode::INVALID_FEEDS_IMG,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &[
+        "id",
+        "name",
+        "coverImg",
+        "startTime",
+        "endTime",
+        "anchorName",
+        "anchorWechat",
+        "shareImg",
+        "feedsImg",
+        "closeLike",
+        "closeGoods",
+        "closeComment",
+    ];
 }
 
 /// 获取直播间推流地址: Get the RTMP push address of a push-stream room.
 ///
 /// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management/api_getpushurl](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetPushUrlRequest {
     /// Room id.
@@ -1386,33 +1496,61 @@ impl GetPushUrlRequest {
     }
 }
 
-/// Builds a [`GetPushUrlRequest`]; see its fields for the rules.
+/// Builds a [`GetPushUrlRequest`]; see its fields for the rules. From `GetPushUrlRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_push_url()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetPushUrlRequestBuilder {
+pub struct GetPushUrlRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetPushUrlRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetPushUrlRequestFields {
     room_id: Option<i64>,
 }
 
-impl GetPushUrlRequestBuilder {
+impl<C> GetPushUrlRequestBuilder<C> {
     /// Sets [`room_id`](GetPushUrlRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetPushUrlRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = GetPushUrlRequest {
-            room_id: self.room_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetPushUrlRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            GetPushUrlRequest {
+                room_id: f.room_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetPushUrlRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetPushUrlResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetPushUrlRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+    }
 }
 
 impl ApiRequest for GetPushUrlRequest {
@@ -1423,18 +1561,10 @@ impl ApiRequest for GetPushUrlRequest {
         method: HttpMethod::Get,
         path: "/wxaapi/broadcast/room/getpushurl",
         idempotent: true,
-        errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 43001,
-                name: "require_get_method",
-                title: "require GET method",
-                meaning: "The call must be a GET (需要 GET 请求)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-        ],
+        errors: &[super::errcode::REQUIRE_GET_METHOD],
     };
 
+    const REQUIRED: &'static [&'static str] = &["roomId"];
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::from([("roomId", self.room_id.to_string())])
     }
@@ -1443,7 +1573,7 @@ impl ApiRequest for GetPushUrlRequest {
 /// 获取直播间分享二维码: Get the share QR code, page path and poster of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management/api_getsharedcode](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSharedCodeRequest {
     /// Room id.
@@ -1463,41 +1593,69 @@ impl GetSharedCodeRequest {
     }
 }
 
-/// Builds a [`GetSharedCodeRequest`]; see its fields for the rules.
+/// Builds a [`GetSharedCodeRequest`]; see its fields for the rules. From `GetSharedCodeRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_shared_code()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetSharedCodeRequestBuilder {
+pub struct GetSharedCodeRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetSharedCodeRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetSharedCodeRequestFields {
     room_id: Option<i64>,
     params: Option<String>,
 }
 
-impl GetSharedCodeRequestBuilder {
+impl<C> GetSharedCodeRequestBuilder<C> {
     /// Sets [`room_id`](GetSharedCodeRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`params`](GetSharedCodeRequest#structfield.params): Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
     pub fn params(mut self, value: impl Into<String>) -> Self {
-        self.params = Some(value.into());
+        self.f.params = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetSharedCodeRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = GetSharedCodeRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            params: self.params,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetSharedCodeRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            GetSharedCodeRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                params: f.params,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetSharedCodeRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetSharedCodeResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetSharedCodeRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+    }
 }
 
 impl ApiRequest for GetSharedCodeRequest {
@@ -1511,6 +1669,7 @@ impl ApiRequest for GetSharedCodeRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["roomId"];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([("roomId", self.room_id.to_string())]);
         if let Some(value) = &self.params {
@@ -1523,7 +1682,7 @@ impl ApiRequest for GetSharedCodeRequest {
 /// 添加管理直播间小助手: Add assistants to a room. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_addveassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddAssistantRequest {
     /// Room id.
@@ -1544,42 +1703,69 @@ impl AddAssistantRequest {
     }
 }
 
-/// Builds a [`AddAssistantRequest`]; see its fields for the rules.
+/// Builds a [`AddAssistantRequest`]; see its fields for the rules. From `AddAssistantRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_assistant()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct AddAssistantRequestBuilder {
+pub struct AddAssistantRequestBuilder<C = ()> {
+    ctx: C,
+    f: AddAssistantRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AddAssistantRequestFields {
     room_id: Option<i64>,
     users: Vec<AssistantUser>,
 }
 
-impl AddAssistantRequestBuilder {
+impl<C> AddAssistantRequestBuilder<C> {
     /// Sets [`room_id`](AddAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`users`](AddAssistantRequest#structfield.users): The assistants to add.
     pub fn users(mut self, value: impl IntoIterator<Item = AssistantUser>) -> Self {
-        self.users = value.into_iter().collect();
+        self.f.users = value.into_iter().collect();
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddAssistantRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = AddAssistantRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            users: self.users,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (AddAssistantRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            AddAssistantRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                users: f.users,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> AddAssistantRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<AddAssistantResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for AddAssistantRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("users", !self.users.is_empty());
+        v.required("roomId", &self.room_id);
+        v.required("users", &self.users);
         v.check_each("users", &self.users);
     }
 }
@@ -1594,12 +1780,14 @@ impl ApiRequest for AddAssistantRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "users"];
 }
 
 /// 修改直播间小助手: Change an assistant's nickname.
 ///
 /// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_modifyassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyAssistantRequest {
     /// Room id.
@@ -1624,51 +1812,80 @@ impl ModifyAssistantRequest {
     }
 }
 
-/// Builds a [`ModifyAssistantRequest`]; see its fields for the rules.
+/// Builds a [`ModifyAssistantRequest`]; see its fields for the rules. From `ModifyAssistantRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().modify_assistant()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct ModifyAssistantRequestBuilder {
+pub struct ModifyAssistantRequestBuilder<C = ()> {
+    ctx: C,
+    f: ModifyAssistantRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ModifyAssistantRequestFields {
     room_id: Option<i64>,
     username: Option<String>,
     nickname: Option<String>,
 }
 
-impl ModifyAssistantRequestBuilder {
+impl<C> ModifyAssistantRequestBuilder<C> {
     /// Sets [`room_id`](ModifyAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`username`](ModifyAssistantRequest#structfield.username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        self.f.username = Some(value.into());
         self
     }
 
     /// Sets [`nickname`](ModifyAssistantRequest#structfield.nickname): New nickname.
     pub fn nickname(mut self, value: impl Into<String>) -> Self {
-        self.nickname = Some(value.into());
+        self.f.nickname = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ModifyAssistantRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = ModifyAssistantRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            username: self.username.unwrap_or_default(),
-            nickname: self.nickname.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (ModifyAssistantRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("username", &f.username);
+        v.required("nickname", &f.nickname);
+        (
+            ModifyAssistantRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                username: f.username.unwrap_or_default(),
+                nickname: f.nickname.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> ModifyAssistantRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<ModifyAssistantResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for ModifyAssistantRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("username", !self.username.is_empty());
-        v.required("nickname", !self.nickname.is_empty());
+        v.required("roomId", &self.room_id);
+        v.required("username", &self.username);
+        v.required("nickname", &self.nickname);
     }
 }
 
@@ -1682,12 +1899,14 @@ impl ApiRequest for ModifyAssistantRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "username", "nickname"];
 }
 
 /// 删除直播间小助手: Remove an assistant from a room.
 ///
 /// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_removeassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RemoveAssistantRequest {
     /// Room id.
@@ -1708,42 +1927,70 @@ impl RemoveAssistantRequest {
     }
 }
 
-/// Builds a [`RemoveAssistantRequest`]; see its fields for the rules.
+/// Builds a [`RemoveAssistantRequest`]; see its fields for the rules. From `RemoveAssistantRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().remove_assistant()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct RemoveAssistantRequestBuilder {
+pub struct RemoveAssistantRequestBuilder<C = ()> {
+    ctx: C,
+    f: RemoveAssistantRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RemoveAssistantRequestFields {
     room_id: Option<i64>,
     username: Option<String>,
 }
 
-impl RemoveAssistantRequestBuilder {
+impl<C> RemoveAssistantRequestBuilder<C> {
     /// Sets [`room_id`](RemoveAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`username`](RemoveAssistantRequest#structfield.username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        self.f.username = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RemoveAssistantRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = RemoveAssistantRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            username: self.username.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (RemoveAssistantRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("username", &f.username);
+        (
+            RemoveAssistantRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                username: f.username.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> RemoveAssistantRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<RemoveAssistantResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for RemoveAssistantRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("username", !self.username.is_empty());
+        v.required("roomId", &self.room_id);
+        v.required("username", &self.username);
     }
 }
 
@@ -1757,12 +2004,14 @@ impl ApiRequest for RemoveAssistantRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "username"];
 }
 
 /// 查询直播间小助手: List the assistants of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management/api_getassistantlist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetAssistantListRequest {
     /// Room id.
@@ -1779,33 +2028,61 @@ impl GetAssistantListRequest {
     }
 }
 
-/// Builds a [`GetAssistantListRequest`]; see its fields for the rules.
+/// Builds a [`GetAssistantListRequest`]; see its fields for the rules. From `GetAssistantListRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_assistant_list()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetAssistantListRequestBuilder {
+pub struct GetAssistantListRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetAssistantListRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetAssistantListRequestFields {
     room_id: Option<i64>,
 }
 
-impl GetAssistantListRequestBuilder {
+impl<C> GetAssistantListRequestBuilder<C> {
     /// Sets [`room_id`](GetAssistantListRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetAssistantListRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = GetAssistantListRequest {
-            room_id: self.room_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetAssistantListRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            GetAssistantListRequest {
+                room_id: f.room_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetAssistantListRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetAssistantListResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetAssistantListRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+    }
 }
 
 impl ApiRequest for GetAssistantListRequest {
@@ -1819,6 +2096,7 @@ impl ApiRequest for GetAssistantListRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["roomId"];
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::from([("roomId", self.room_id.to_string())])
     }
@@ -1827,7 +2105,7 @@ impl ApiRequest for GetAssistantListRequest {
 /// 添加主播副号: Set the sub-anchor of a room. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_addsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddSubAnchorRequest {
     /// Room id.
@@ -1848,42 +2126,70 @@ impl AddSubAnchorRequest {
     }
 }
 
-/// Builds a [`AddSubAnchorRequest`]; see its fields for the rules.
+/// Builds a [`AddSubAnchorRequest`]; see its fields for the rules. From `AddSubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_sub_anchor()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct AddSubAnchorRequestBuilder {
+pub struct AddSubAnchorRequestBuilder<C = ()> {
+    ctx: C,
+    f: AddSubAnchorRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AddSubAnchorRequestFields {
     room_id: Option<i64>,
     username: Option<String>,
 }
 
-impl AddSubAnchorRequestBuilder {
+impl<C> AddSubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](AddSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`username`](AddSubAnchorRequest#structfield.username): The sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        self.f.username = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddSubAnchorRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = AddSubAnchorRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            username: self.username.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (AddSubAnchorRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("username", &f.username);
+        (
+            AddSubAnchorRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                username: f.username.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> AddSubAnchorRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<AddSubAnchorResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for AddSubAnchorRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("username", !self.username.is_empty());
+        v.required("roomId", &self.room_id);
+        v.required("username", &self.username);
     }
 }
 
@@ -1896,30 +2202,18 @@ impl ApiRequest for AddSubAnchorRequest {
         path: "/wxaapi/broadcast/room/addsubanchor",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 500004,
-                name: "duplicate_sub_anchor",
-                title: "不能设置重复的副号",
-                meaning: "Duplicate sub-anchor",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 500005,
-                name: "sub_anchor_is_anchor",
-                title: "副号不能和主号重复",
-                meaning: "The sub-anchor equals the main anchor",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::DUPLICATE_SUB_ANCHOR,
+            super::errcode::SUB_ANCHOR_IS_ANCHOR,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "username"];
 }
 
 /// 修改主播副号: Change the sub-anchor of a room.
 ///
 /// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_modifysubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifySubAnchorRequest {
     /// Room id.
@@ -1940,42 +2234,70 @@ impl ModifySubAnchorRequest {
     }
 }
 
-/// Builds a [`ModifySubAnchorRequest`]; see its fields for the rules.
+/// Builds a [`ModifySubAnchorRequest`]; see its fields for the rules. From `ModifySubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().modify_sub_anchor()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct ModifySubAnchorRequestBuilder {
+pub struct ModifySubAnchorRequestBuilder<C = ()> {
+    ctx: C,
+    f: ModifySubAnchorRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ModifySubAnchorRequestFields {
     room_id: Option<i64>,
     username: Option<String>,
 }
 
-impl ModifySubAnchorRequestBuilder {
+impl<C> ModifySubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](ModifySubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`username`](ModifySubAnchorRequest#structfield.username): The new sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        self.f.username = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ModifySubAnchorRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = ModifySubAnchorRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            username: self.username.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (ModifySubAnchorRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("username", &f.username);
+        (
+            ModifySubAnchorRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                username: f.username.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> ModifySubAnchorRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<ModifySubAnchorResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for ModifySubAnchorRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("username", !self.username.is_empty());
+        v.required("roomId", &self.room_id);
+        v.required("username", &self.username);
     }
 }
 
@@ -1988,30 +2310,18 @@ impl ApiRequest for ModifySubAnchorRequest {
         path: "/wxaapi/broadcast/room/modifysubanchor",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 500004,
-                name: "duplicate_sub_anchor",
-                title: "不能设置重复的副号",
-                meaning: "Duplicate sub-anchor",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 500005,
-                name: "sub_anchor_is_anchor",
-                title: "副号不能和主号重复",
-                meaning: "The sub-anchor equals the main anchor",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::DUPLICATE_SUB_ANCHOR,
+            super::errcode::SUB_ANCHOR_IS_ANCHOR,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "username"];
 }
 
 /// 删除主播副号: Remove the sub-anchor of a room.
 ///
 /// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_deletesubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteSubAnchorRequest {
     /// Room id.
@@ -2028,33 +2338,61 @@ impl DeleteSubAnchorRequest {
     }
 }
 
-/// Builds a [`DeleteSubAnchorRequest`]; see its fields for the rules.
+/// Builds a [`DeleteSubAnchorRequest`]; see its fields for the rules. From `DeleteSubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_sub_anchor()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct DeleteSubAnchorRequestBuilder {
+pub struct DeleteSubAnchorRequestBuilder<C = ()> {
+    ctx: C,
+    f: DeleteSubAnchorRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeleteSubAnchorRequestFields {
     room_id: Option<i64>,
 }
 
-impl DeleteSubAnchorRequestBuilder {
+impl<C> DeleteSubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](DeleteSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteSubAnchorRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = DeleteSubAnchorRequest {
-            room_id: self.room_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (DeleteSubAnchorRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            DeleteSubAnchorRequest {
+                room_id: f.room_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> DeleteSubAnchorRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<DeleteSubAnchorResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteSubAnchorRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+    }
 }
 
 impl ApiRequest for DeleteSubAnchorRequest {
@@ -2067,12 +2405,14 @@ impl ApiRequest for DeleteSubAnchorRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId"];
 }
 
 /// 获取主播副号: Get the sub-anchor of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_getsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSubAnchorRequest {
     /// Room id.
@@ -2089,33 +2429,61 @@ impl GetSubAnchorRequest {
     }
 }
 
-/// Builds a [`GetSubAnchorRequest`]; see its fields for the rules.
+/// Builds a [`GetSubAnchorRequest`]; see its fields for the rules. From `GetSubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_sub_anchor()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetSubAnchorRequestBuilder {
+pub struct GetSubAnchorRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetSubAnchorRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetSubAnchorRequestFields {
     room_id: Option<i64>,
 }
 
-impl GetSubAnchorRequestBuilder {
+impl<C> GetSubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](GetSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetSubAnchorRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = GetSubAnchorRequest {
-            room_id: self.room_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetSubAnchorRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            GetSubAnchorRequest {
+                room_id: f.room_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetSubAnchorRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetSubAnchorResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetSubAnchorRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+    }
 }
 
 impl ApiRequest for GetSubAnchorRequest {
@@ -2129,6 +2497,7 @@ impl ApiRequest for GetSubAnchorRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["roomId"];
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::from([("roomId", self.room_id.to_string())])
     }
@@ -2137,7 +2506,7 @@ impl ApiRequest for GetSubAnchorRequest {
 /// 官方收录管理: Turn the room's official listing (官方收录) on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management/api_updatefeedpublic](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateFeedPublicRequest {
     /// Room id.
@@ -2159,42 +2528,71 @@ impl UpdateFeedPublicRequest {
     }
 }
 
-/// Builds a [`UpdateFeedPublicRequest`]; see its fields for the rules.
+/// Builds a [`UpdateFeedPublicRequest`]; see its fields for the rules. From `UpdateFeedPublicRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_feed_public()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct UpdateFeedPublicRequestBuilder {
+pub struct UpdateFeedPublicRequestBuilder<C = ()> {
+    ctx: C,
+    f: UpdateFeedPublicRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct UpdateFeedPublicRequestFields {
     room_id: Option<i64>,
     is_feeds_public: Option<bool>,
 }
 
-impl UpdateFeedPublicRequestBuilder {
+impl<C> UpdateFeedPublicRequestBuilder<C> {
     /// Sets [`room_id`](UpdateFeedPublicRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`is_feeds_public`](UpdateFeedPublicRequest#structfield.is_feeds_public): Listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
-        self.is_feeds_public = Some(value);
+        self.f.is_feeds_public = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateFeedPublicRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("isFeedsPublic", self.is_feeds_public.is_some());
-        let request = UpdateFeedPublicRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            is_feeds_public: self.is_feeds_public.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (UpdateFeedPublicRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("isFeedsPublic", &f.is_feeds_public);
+        (
+            UpdateFeedPublicRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                is_feeds_public: f.is_feeds_public.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> UpdateFeedPublicRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<UpdateFeedPublicResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateFeedPublicRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("isFeedsPublic", &self.is_feeds_public);
+    }
 }
 
 impl ApiRequest for UpdateFeedPublicRequest {
@@ -2207,12 +2605,14 @@ impl ApiRequest for UpdateFeedPublicRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "isFeedsPublic"];
 }
 
 /// 回放功能管理: Turn replay on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management/api_updatereplay](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateReplayRequest {
     /// Room id.
@@ -2234,42 +2634,71 @@ impl UpdateReplayRequest {
     }
 }
 
-/// Builds a [`UpdateReplayRequest`]; see its fields for the rules.
+/// Builds a [`UpdateReplayRequest`]; see its fields for the rules. From `UpdateReplayRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_replay()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct UpdateReplayRequestBuilder {
+pub struct UpdateReplayRequestBuilder<C = ()> {
+    ctx: C,
+    f: UpdateReplayRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct UpdateReplayRequestFields {
     room_id: Option<i64>,
     close_replay: Option<bool>,
 }
 
-impl UpdateReplayRequestBuilder {
+impl<C> UpdateReplayRequestBuilder<C> {
     /// Sets [`room_id`](UpdateReplayRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`close_replay`](UpdateReplayRequest#structfield.close_replay): Replay off (true) or on (false).
     pub fn close_replay(mut self, value: bool) -> Self {
-        self.close_replay = Some(value);
+        self.f.close_replay = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateReplayRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("closeReplay", self.close_replay.is_some());
-        let request = UpdateReplayRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            close_replay: self.close_replay.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (UpdateReplayRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("closeReplay", &f.close_replay);
+        (
+            UpdateReplayRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                close_replay: f.close_replay.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> UpdateReplayRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<UpdateReplayResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateReplayRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("closeReplay", &self.close_replay);
+    }
 }
 
 impl ApiRequest for UpdateReplayRequest {
@@ -2282,12 +2711,14 @@ impl ApiRequest for UpdateReplayRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "closeReplay"];
 }
 
 /// 客服功能管理: Turn customer service on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management/api_updatekf](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateKfRequest {
     /// Room id.
@@ -2309,42 +2740,71 @@ impl UpdateKfRequest {
     }
 }
 
-/// Builds a [`UpdateKfRequest`]; see its fields for the rules.
+/// Builds a [`UpdateKfRequest`]; see its fields for the rules. From `UpdateKfRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_kf()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct UpdateKfRequestBuilder {
+pub struct UpdateKfRequestBuilder<C = ()> {
+    ctx: C,
+    f: UpdateKfRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct UpdateKfRequestFields {
     room_id: Option<i64>,
     close_kf: Option<bool>,
 }
 
-impl UpdateKfRequestBuilder {
+impl<C> UpdateKfRequestBuilder<C> {
     /// Sets [`room_id`](UpdateKfRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`close_kf`](UpdateKfRequest#structfield.close_kf): Customer service off (true) or on (false).
     pub fn close_kf(mut self, value: bool) -> Self {
-        self.close_kf = Some(value);
+        self.f.close_kf = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateKfRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("closeKf", self.close_kf.is_some());
-        let request = UpdateKfRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            close_kf: self.close_kf.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (UpdateKfRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("closeKf", &f.close_kf);
+        (
+            UpdateKfRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                close_kf: f.close_kf.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> UpdateKfRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<UpdateKfResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateKfRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("closeKf", &self.close_kf);
+    }
 }
 
 impl ApiRequest for UpdateKfRequest {
@@ -2357,12 +2817,14 @@ impl ApiRequest for UpdateKfRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "closeKf"];
 }
 
 /// 禁言管理: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
 ///
 /// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management/api_updatecomment](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateCommentRequest {
     /// Room id.
@@ -2384,42 +2846,71 @@ impl UpdateCommentRequest {
     }
 }
 
-/// Builds a [`UpdateCommentRequest`]; see its fields for the rules.
+/// Builds a [`UpdateCommentRequest`]; see its fields for the rules. From `UpdateCommentRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_comment()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct UpdateCommentRequestBuilder {
+pub struct UpdateCommentRequestBuilder<C = ()> {
+    ctx: C,
+    f: UpdateCommentRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct UpdateCommentRequestFields {
     room_id: Option<i64>,
     ban_comment: Option<bool>,
 }
 
-impl UpdateCommentRequestBuilder {
+impl<C> UpdateCommentRequestBuilder<C> {
     /// Sets [`room_id`](UpdateCommentRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`ban_comment`](UpdateCommentRequest#structfield.ban_comment): Mute everyone (true) or unmute (false).
     pub fn ban_comment(mut self, value: bool) -> Self {
-        self.ban_comment = Some(value);
+        self.f.ban_comment = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateCommentRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("banComment", self.ban_comment.is_some());
-        let request = UpdateCommentRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            ban_comment: self.ban_comment.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (UpdateCommentRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("banComment", &f.ban_comment);
+        (
+            UpdateCommentRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                ban_comment: f.ban_comment.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> UpdateCommentRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<UpdateCommentResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateCommentRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("banComment", &self.ban_comment);
+    }
 }
 
 impl ApiRequest for UpdateCommentRequest {
@@ -2432,12 +2923,14 @@ impl ApiRequest for UpdateCommentRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "banComment"];
 }
 
 /// 上下架商品: Put a room's goods on or off the shelf.
 ///
 /// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management/api_salegoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GoodsOnSaleRequest {
     /// Room id.
@@ -2464,51 +2957,81 @@ impl GoodsOnSaleRequest {
     }
 }
 
-/// Builds a [`GoodsOnSaleRequest`]; see its fields for the rules.
+/// Builds a [`GoodsOnSaleRequest`]; see its fields for the rules. From `GoodsOnSaleRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().goods_on_sale()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GoodsOnSaleRequestBuilder {
+pub struct GoodsOnSaleRequestBuilder<C = ()> {
+    ctx: C,
+    f: GoodsOnSaleRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GoodsOnSaleRequestFields {
     room_id: Option<i64>,
     goods_id: Option<i64>,
     on_sale: Option<bool>,
 }
 
-impl GoodsOnSaleRequestBuilder {
+impl<C> GoodsOnSaleRequestBuilder<C> {
     /// Sets [`room_id`](GoodsOnSaleRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`goods_id`](GoodsOnSaleRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.goods_id = Some(value);
+        self.f.goods_id = Some(value);
         self
     }
 
     /// Sets [`on_sale`](GoodsOnSaleRequest#structfield.on_sale): On the shelf (true) or off (false).
     pub fn on_sale(mut self, value: bool) -> Self {
-        self.on_sale = Some(value);
+        self.f.on_sale = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GoodsOnSaleRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("goodsId", self.goods_id.is_some());
-        v.required("onSale", self.on_sale.is_some());
-        let request = GoodsOnSaleRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            goods_id: self.goods_id.unwrap_or_default(),
-            on_sale: self.on_sale.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GoodsOnSaleRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("goodsId", &f.goods_id);
+        v.required("onSale", &f.on_sale);
+        (
+            GoodsOnSaleRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                goods_id: f.goods_id.unwrap_or_default(),
+                on_sale: f.on_sale.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GoodsOnSaleRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GoodsOnSaleResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GoodsOnSaleRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("goodsId", &self.goods_id);
+        v.required("onSale", &self.on_sale);
+    }
 }
 
 impl ApiRequest for GoodsOnSaleRequest {
@@ -2520,38 +3043,19 @@ impl ApiRequest for GoodsOnSaleRequest {
         path: "/wxaapi/broadcast/goods/onsale",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300024,
-                name: "goods_not_found",
-                title: "商品不存在",
-                meaning: "Goods do not exist",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300048,
-                name: "load_goods_list_failed",
-                title: "拉取商品列表失败",
-                meaning: "Failed to load the goods list",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300049,
-                name: "shelf_change_during_push",
-                title: "商品推送过程中不允许上下架",
-                meaning: "No shelf change while a push is running",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::GOODS_NOT_FOUND,
+            super::errcode::LOAD_GOODS_LIST_FAILED,
+            super::errcode::SHELF_CHANGE_DURING_PUSH,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "goodsId", "onSale"];
 }
 
 /// 删除直播间商品: Remove goods from a room only; the warehouse keeps them.
 ///
 /// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management/api_deletedoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsInRoomRequest {
     /// Room id.
@@ -2573,42 +3077,71 @@ impl DeleteGoodsInRoomRequest {
     }
 }
 
-/// Builds a [`DeleteGoodsInRoomRequest`]; see its fields for the rules.
+/// Builds a [`DeleteGoodsInRoomRequest`]; see its fields for the rules. From `DeleteGoodsInRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_goods_in_room()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct DeleteGoodsInRoomRequestBuilder {
+pub struct DeleteGoodsInRoomRequestBuilder<C = ()> {
+    ctx: C,
+    f: DeleteGoodsInRoomRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeleteGoodsInRoomRequestFields {
     room_id: Option<i64>,
     goods_id: Option<i64>,
 }
 
-impl DeleteGoodsInRoomRequestBuilder {
+impl<C> DeleteGoodsInRoomRequestBuilder<C> {
     /// Sets [`room_id`](DeleteGoodsInRoomRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`goods_id`](DeleteGoodsInRoomRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.goods_id = Some(value);
+        self.f.goods_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteGoodsInRoomRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("goodsId", self.goods_id.is_some());
-        let request = DeleteGoodsInRoomRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            goods_id: self.goods_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (DeleteGoodsInRoomRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("goodsId", &f.goods_id);
+        (
+            DeleteGoodsInRoomRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                goods_id: f.goods_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> DeleteGoodsInRoomRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<DeleteGoodsInRoomResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteGoodsInRoomRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("goodsId", &self.goods_id);
+    }
 }
 
 impl ApiRequest for DeleteGoodsInRoomRequest {
@@ -2619,17 +3152,10 @@ impl ApiRequest for DeleteGoodsInRoomRequest {
         method: HttpMethod::Post,
         path: "/wxaapi/broadcast/goods/deleteInRoom",
         idempotent: true,
-        errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300047,
-                name: "push_in_progress",
-                title: "已有商品正在推送",
-                meaning: "A goods push is in progress",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-        ],
+        errors: &[super::errcode::PUSH_IN_PROGRESS],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "goodsId"];
 }
 
 /// 推送商品: Push a goods card to the viewers of a room.
@@ -2637,7 +3163,7 @@ impl ApiRequest for DeleteGoodsInRoomRequest {
 /// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management/api_pushgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushGoodsRequest {
     /// Room id.
@@ -2659,42 +3185,74 @@ impl PushGoodsRequest {
     }
 }
 
-/// Builds a [`PushGoodsRequest`]; see its fields for the rules.
+/// Builds a [`PushGoodsRequest`]; see its fields for the rules. From `PushGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().push_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct PushGoodsRequestBuilder {
+pub struct PushGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: PushGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PushGoodsRequestFields {
     room_id: Option<i64>,
     goods_id: Option<i64>,
 }
 
-impl PushGoodsRequestBuilder {
+impl<C> PushGoodsRequestBuilder<C> {
     /// Sets [`room_id`](PushGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`goods_id`](PushGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.goods_id = Some(value);
+        self.f.goods_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PushGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("goodsId", self.goods_id.is_some());
-        let request = PushGoodsRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            goods_id: self.goods_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PushGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("goodsId", &f.goods_id);
+        (
+            PushGoodsRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                goods_id: f.goods_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> PushGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<PushGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for PushGoodsRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("goodsId", &self.goods_id);
+    }
 }
 
 impl ApiRequest for PushGoodsRequest {
@@ -2706,46 +3264,20 @@ impl ApiRequest for PushGoodsRequest {
         path: "/wxaapi/broadcast/goods/push",
         idempotent: false,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300024,
-                name: "goods_not_found",
-                title: "商品不存在",
-                meaning: "Goods do not exist",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300047,
-                name: "push_in_progress",
-                title: "已有商品正在推送",
-                meaning: "A goods push is already in progress",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300052,
-                name: "off_shelf_goods_cannot_be_pushed",
-                title: "已下架的商品无法推送",
-                meaning: "Off-shelf goods cannot be pushed",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300053,
-                name: "goods_not_in_room",
-                title: "直播间未添加此商品",
-                meaning: "The goods are not in this room",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::GOODS_NOT_FOUND,
+            super::errcode::PUSH_IN_PROGRESS,
+            super::errcode::OFF_SHELF_GOODS_CANNOT_BE_PUSHED,
+            super::errcode::GOODS_NOT_IN_ROOM,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "goodsId"];
 }
 
 /// 直播间商品排序: Set the order of a room's goods.
 ///
 /// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management/api_sortgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SortGoodsRequest {
     /// Room id.
@@ -2766,42 +3298,69 @@ impl SortGoodsRequest {
     }
 }
 
-/// Builds a [`SortGoodsRequest`]; see its fields for the rules.
+/// Builds a [`SortGoodsRequest`]; see its fields for the rules. From `SortGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().sort_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct SortGoodsRequestBuilder {
+pub struct SortGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: SortGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SortGoodsRequestFields {
     room_id: Option<i64>,
     goods: Vec<SortGoods>,
 }
 
-impl SortGoodsRequestBuilder {
+impl<C> SortGoodsRequestBuilder<C> {
     /// Sets [`room_id`](SortGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`goods`](SortGoodsRequest#structfield.goods): The goods in their new order.
     pub fn goods(mut self, value: impl IntoIterator<Item = SortGoods>) -> Self {
-        self.goods = value.into_iter().collect();
+        self.f.goods = value.into_iter().collect();
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<SortGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        let request = SortGoodsRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            goods: self.goods,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (SortGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        (
+            SortGoodsRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                goods: f.goods,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> SortGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<SortGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for SortGoodsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("goods", !self.goods.is_empty());
+        v.required("roomId", &self.room_id);
+        v.required("goods", &self.goods);
         v.check_each("goods", &self.goods);
     }
 }
@@ -2814,23 +3373,16 @@ impl ApiRequest for SortGoodsRequest {
         method: HttpMethod::Post,
         path: "/wxaapi/broadcast/goods/sort",
         idempotent: true,
-        errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300048,
-                name: "load_goods_list_failed",
-                title: "拉取商品列表失败",
-                meaning: "Failed to load the goods list",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-        ],
+        errors: &[super::errcode::LOAD_GOODS_LIST_FAILED],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "goods"];
 }
 
 /// 下载商品讲解视频: Get the link to a goods explanation video recorded in a room.
 ///
 /// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management/api_downloadgoodsvideo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsVideoRequest {
     /// Room id.
@@ -2852,42 +3404,71 @@ impl GetGoodsVideoRequest {
     }
 }
 
-/// Builds a [`GetGoodsVideoRequest`]; see its fields for the rules.
+/// Builds a [`GetGoodsVideoRequest`]; see its fields for the rules. From `GetGoodsVideoRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_goods_video()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetGoodsVideoRequestBuilder {
+pub struct GetGoodsVideoRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetGoodsVideoRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetGoodsVideoRequestFields {
     room_id: Option<i64>,
     goods_id: Option<i64>,
 }
 
-impl GetGoodsVideoRequestBuilder {
+impl<C> GetGoodsVideoRequestBuilder<C> {
     /// Sets [`room_id`](GetGoodsVideoRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`goods_id`](GetGoodsVideoRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.goods_id = Some(value);
+        self.f.goods_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetGoodsVideoRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("roomId", self.room_id.is_some());
-        v.required("goodsId", self.goods_id.is_some());
-        let request = GetGoodsVideoRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            goods_id: self.goods_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetGoodsVideoRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("roomId", &f.room_id);
+        v.required("goodsId", &f.goods_id);
+        (
+            GetGoodsVideoRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                goods_id: f.goods_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetGoodsVideoRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetGoodsVideoResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetGoodsVideoRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("roomId", &self.room_id);
+        v.required("goodsId", &self.goods_id);
+    }
 }
 
 impl ApiRequest for GetGoodsVideoRequest {
@@ -2899,40 +3480,14 @@ impl ApiRequest for GetGoodsVideoRequest {
         path: "/wxaapi/broadcast/goods/getVideo",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300024,
-                name: "goods_not_found",
-                title: "商品不存在",
-                meaning: "Goods do not exist",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300044,
-                name: "no_explanation_video",
-                title: "商品没有讲解视频",
-                meaning: "The goods have no explanation video",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300045,
-                name: "video_not_generated",
-                title: "讲解视频未生成",
-                meaning: "The video has not been generated yet",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300048,
-                name: "load_goods_list_failed",
-                title: "拉取商品列表失败",
-                meaning: "Failed to load the goods list",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::GOODS_NOT_FOUND,
+            super::errcode::NO_EXPLANATION_VIDEO,
+            super::errcode::VIDEO_NOT_GENERATED,
+            super::errcode::LOAD_GOODS_LIST_FAILED,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["roomId", "goodsId"];
 }
 
 /// 直播挂件设置全局KEY: Set the global goods key of the live pendant (直播挂件): the names of the goods-page query parameters that identify goods. Goods added without their own goodsKey use it. Setting a different key later breaks the mapping of goods added without one, so set it once. Quota 500/day.
@@ -2955,33 +3510,59 @@ impl SetGoodsKeyRequest {
     }
 }
 
-/// Builds a [`SetGoodsKeyRequest`]; see its fields for the rules.
+/// Builds a [`SetGoodsKeyRequest`]; see its fields for the rules. From `SetGoodsKeyRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().set_goods_key()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct SetGoodsKeyRequestBuilder {
+pub struct SetGoodsKeyRequestBuilder<C = ()> {
+    ctx: C,
+    f: SetGoodsKeyRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SetGoodsKeyRequestFields {
     goods_keys: Vec<String>,
 }
 
-impl SetGoodsKeyRequestBuilder {
+impl<C> SetGoodsKeyRequestBuilder<C> {
     /// Sets [`goods_keys`](SetGoodsKeyRequest#structfield.goods_keys): The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
     pub fn goods_keys(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.goods_keys = value.into_iter().collect();
+        self.f.goods_keys = value.into_iter().collect();
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<SetGoodsKeyRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = SetGoodsKeyRequest {
-            goods_keys: self.goods_keys,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (SetGoodsKeyRequest, Validator) {
+        let f = self.f;
+        (
+            SetGoodsKeyRequest {
+                goods_keys: f.goods_keys,
+            },
+            Validator::new(),
+        )
+    }
+}
+
+impl<'a> SetGoodsKeyRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<SetGoodsKeyResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for SetGoodsKeyRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("goodsKey", !self.goods_keys.is_empty());
+        v.required("goodsKey", &self.goods_keys);
     }
 }
 
@@ -2995,6 +3576,8 @@ impl ApiRequest for SetGoodsKeyRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["goodsKey"];
 }
 
 /// 直播挂件获取全局KEY: Get the global goods key of the live pendant set with set_goods_key. Quota 500/day.
@@ -3010,16 +3593,39 @@ impl GetGoodsKeyRequest {
     }
 }
 
-/// Builds a [`GetGoodsKeyRequest`]; see its fields for the rules.
+/// Builds a [`GetGoodsKeyRequest`]; see its fields for the rules. From `GetGoodsKeyRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_goods_key()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetGoodsKeyRequestBuilder {}
-impl GetGoodsKeyRequestBuilder {
+pub struct GetGoodsKeyRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetGoodsKeyRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetGoodsKeyRequestFields {}
+impl<C> GetGoodsKeyRequestBuilder<C> {
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetGoodsKeyRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetGoodsKeyRequest {};
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetGoodsKeyRequest, Validator) {
+        let GetGoodsKeyRequestFields {} = self.f;
+        (GetGoodsKeyRequest {}, Validator::new())
+    }
+}
+
+impl<'a> GetGoodsKeyRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetGoodsKeyResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
@@ -3044,7 +3650,7 @@ impl ApiRequest for GetGoodsKeyRequest {
 /// `POST /wxaapi/broadcast/goods/add`. Official documentation: [server/API/livebroadcast/commodity-management/api_addgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddGoodsRequest {
     /// The goods item.
@@ -3061,33 +3667,63 @@ impl AddGoodsRequest {
     }
 }
 
-/// Builds a [`AddGoodsRequest`]; see its fields for the rules.
+/// Builds a [`AddGoodsRequest`]; see its fields for the rules. From `AddGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct AddGoodsRequestBuilder {
+pub struct AddGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: AddGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AddGoodsRequestFields {
     goods_info: Option<GoodsInfo>,
 }
 
-impl AddGoodsRequestBuilder {
+impl<C> AddGoodsRequestBuilder<C> {
     /// Sets [`goods_info`](AddGoodsRequest#structfield.goods_info): The goods item.
     pub fn goods_info(mut self, value: GoodsInfo) -> Self {
-        self.goods_info = Some(value);
+        self.f.goods_info = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("goodsInfo", self.goods_info.is_some());
-        let request = AddGoodsRequest {
-            goods_info: self.goods_info.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (AddGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("goodsInfo", &f.goods_info);
+        (
+            AddGoodsRequest {
+                goods_info: f.goods_info.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> AddGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<AddGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for AddGoodsRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("goodsInfo", &self.goods_info);
         v.check_nested("goodsInfo", &self.goods_info);
     }
 }
@@ -3101,102 +3737,27 @@ impl ApiRequest for AddGoodsRequest {
         path: "/wxaapi/broadcast/goods/add",
         idempotent: false,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300001,
-                name: "goods_creation_forbidden",
-                title: "禁止创建/更新商品",
-                meaning: "Creating goods is forbidden",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300002,
-                name: "name_length_invalid",
-                title: "名称长度不符合规则",
-                meaning: "The name length does not meet the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300003,
-                name: "invalid_price",
-                title: "价格输入不合规",
-                meaning: "Invalid price (e.g. current above original, or not numeric)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300004,
-                name: "goods_name_violates_rules",
-                title: "商品名称存在违规违法内容",
-                meaning: "The goods name violates content rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300005,
-                name: "goods_image_violates_rules",
-                title: "商品图片存在违规违法内容",
-                meaning: "The goods image violates content rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300006,
-                name: "image_upload_failed",
-                title: "图片上传失败",
-                meaning: "Image upload failed (e.g. the mediaID expired)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300007,
-                name: "url_not_in_release",
-                title: "线上小程序版本不存在该链接",
-                meaning: "The url does not exist in the live version of the mini program",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300008,
-                name: "add_goods_failed",
-                title: "添加商品失败",
-                meaning: "Adding the goods failed",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300012,
-                name: "no_review_quota",
-                title: "没有提审额度",
-                meaning: "No review quota left (500 per day)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300018,
-                name: "goods_image_too_large",
-                title: "商品图片尺寸过大",
-                meaning: "The goods image is larger than 300×300 px (community-reported)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300021,
-                name: "review_submission_failed",
-                title: "商品添加成功，审核失败",
-                meaning: "The goods were added but the review submission failed",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::GOODS_CREATION_FORBIDDEN,
+            super::errcode::NAME_LENGTH_INVALID,
+            super::errcode::INVALID_PRICE,
+            super::errcode::GOODS_NAME_VIOLATES_RULES,
+            super::errcode::GOODS_IMAGE_VIOLATES_RULES,
+            super::errcode::IMAGE_UPLOAD_FAILED,
+            super::errcode::URL_NOT_IN_RELEASE,
+            super::errcode::ADD_GOODS_FAILED,
+            super::errcode::NO_REVIEW_QUOTA,
+            super::errcode::GOODS_IMAGE_TOO_LARGE,
+            super::errcode::REVIEW_SUBMISSION_FAILED,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["goodsInfo"];
 }
 
 /// 撤回商品审核: Withdraw a goods review. The used review quota is not refunded.
 ///
 /// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resetaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ResetGoodsAuditRequest {
     /// Review id (from add_goods or audit_goods).
@@ -3218,42 +3779,71 @@ impl ResetGoodsAuditRequest {
     }
 }
 
-/// Builds a [`ResetGoodsAuditRequest`]; see its fields for the rules.
+/// Builds a [`ResetGoodsAuditRequest`]; see its fields for the rules. From `ResetGoodsAuditRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().reset_goods_audit()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct ResetGoodsAuditRequestBuilder {
+pub struct ResetGoodsAuditRequestBuilder<C = ()> {
+    ctx: C,
+    f: ResetGoodsAuditRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ResetGoodsAuditRequestFields {
     audit_id: Option<i64>,
     goods_id: Option<i64>,
 }
 
-impl ResetGoodsAuditRequestBuilder {
+impl<C> ResetGoodsAuditRequestBuilder<C> {
     /// Sets [`audit_id`](ResetGoodsAuditRequest#structfield.audit_id): Review id (from add_goods or audit_goods).
     pub fn audit_id(mut self, value: i64) -> Self {
-        self.audit_id = Some(value);
+        self.f.audit_id = Some(value);
         self
     }
 
     /// Sets [`goods_id`](ResetGoodsAuditRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.goods_id = Some(value);
+        self.f.goods_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ResetGoodsAuditRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("auditId", self.audit_id.is_some());
-        v.required("goodsId", self.goods_id.is_some());
-        let request = ResetGoodsAuditRequest {
-            audit_id: self.audit_id.unwrap_or_default(),
-            goods_id: self.goods_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (ResetGoodsAuditRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("auditId", &f.audit_id);
+        v.required("goodsId", &f.goods_id);
+        (
+            ResetGoodsAuditRequest {
+                audit_id: f.audit_id.unwrap_or_default(),
+                goods_id: f.goods_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> ResetGoodsAuditRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<ResetGoodsAuditResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for ResetGoodsAuditRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("auditId", &self.audit_id);
+        v.required("goodsId", &self.goods_id);
+    }
 }
 
 impl ApiRequest for ResetGoodsAuditRequest {
@@ -3265,24 +3855,12 @@ impl ApiRequest for ResetGoodsAuditRequest {
         path: "/wxaapi/broadcast/goods/resetaudit",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300009,
-                name: "withdraw_review_failed",
-                title: "商品审核撤回失败",
-                meaning: "Withdrawing the review failed",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300017,
-                name: "goods_not_submitted",
-                title: "商品未提审",
-                meaning: "The goods were not submitted for review",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::WITHDRAW_REVIEW_FAILED,
+            super::errcode::GOODS_NOT_SUBMITTED,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["auditId", "goodsId"];
 }
 
 /// 重新提交商品审核: Submit goods for review again. Uses the 500/day review quota shared with add_goods.
@@ -3290,7 +3868,7 @@ impl ApiRequest for ResetGoodsAuditRequest {
 /// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resubmitaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AuditGoodsRequest {
     /// Goods id.
@@ -3307,33 +3885,64 @@ impl AuditGoodsRequest {
     }
 }
 
-/// Builds a [`AuditGoodsRequest`]; see its fields for the rules.
+/// Builds a [`AuditGoodsRequest`]; see its fields for the rules. From `AuditGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().audit_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct AuditGoodsRequestBuilder {
+pub struct AuditGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: AuditGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AuditGoodsRequestFields {
     goods_id: Option<i64>,
 }
 
-impl AuditGoodsRequestBuilder {
+impl<C> AuditGoodsRequestBuilder<C> {
     /// Sets [`goods_id`](AuditGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.goods_id = Some(value);
+        self.f.goods_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AuditGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("goodsId", self.goods_id.is_some());
-        let request = AuditGoodsRequest {
-            goods_id: self.goods_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (AuditGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("goodsId", &f.goods_id);
+        (
+            AuditGoodsRequest {
+                goods_id: f.goods_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> AuditGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<AuditGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for AuditGoodsRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("goodsId", &self.goods_id);
+    }
 }
 
 impl ApiRequest for AuditGoodsRequest {
@@ -3345,46 +3954,20 @@ impl ApiRequest for AuditGoodsRequest {
         path: "/wxaapi/broadcast/goods/audit",
         idempotent: false,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300010,
-                name: "wrong_review_state",
-                title: "商品审核状态不对",
-                meaning: "Wrong review state (e.g. already under review)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300011,
-                name: "goods_not_created_by_api",
-                title: "操作非法（API不允许操作非API创建的商品）",
-                meaning: "The API may only operate on goods created through the API",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300012,
-                name: "no_review_quota",
-                title: "没有提审额度",
-                meaning: "No review quota left (500 per day)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300013,
-                name: "submit_review_failed",
-                title: "提审失败",
-                meaning: "Submitting for review failed",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::WRONG_REVIEW_STATE,
+            super::errcode::GOODS_NOT_CREATED_BY_API,
+            super::errcode::NO_REVIEW_QUOTA,
+            super::errcode::SUBMIT_REVIEW_FAILED,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["goodsId"];
 }
 
 /// 删除商品: Delete goods from the warehouse and from every room. Cannot be undone. Quota 1,000/day.
 ///
 /// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management/api_deletegoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsRequest {
     /// Goods id.
@@ -3401,33 +3984,61 @@ impl DeleteGoodsRequest {
     }
 }
 
-/// Builds a [`DeleteGoodsRequest`]; see its fields for the rules.
+/// Builds a [`DeleteGoodsRequest`]; see its fields for the rules. From `DeleteGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct DeleteGoodsRequestBuilder {
+pub struct DeleteGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: DeleteGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeleteGoodsRequestFields {
     goods_id: Option<i64>,
 }
 
-impl DeleteGoodsRequestBuilder {
+impl<C> DeleteGoodsRequestBuilder<C> {
     /// Sets [`goods_id`](DeleteGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.goods_id = Some(value);
+        self.f.goods_id = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("goodsId", self.goods_id.is_some());
-        let request = DeleteGoodsRequest {
-            goods_id: self.goods_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (DeleteGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("goodsId", &f.goods_id);
+        (
+            DeleteGoodsRequest {
+                goods_id: f.goods_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> DeleteGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<DeleteGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteGoodsRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("goodsId", &self.goods_id);
+    }
 }
 
 impl ApiRequest for DeleteGoodsRequest {
@@ -3439,30 +4050,18 @@ impl ApiRequest for DeleteGoodsRequest {
         path: "/wxaapi/broadcast/goods/delete",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300011,
-                name: "goods_not_created_by_api",
-                title: "操作非法（API不允许操作非API创建的商品）",
-                meaning: "The API may only operate on goods created through the API",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300014,
-                name: "goods_under_review",
-                title: "审核中，无法删除",
-                meaning: "Under review, cannot delete",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::GOODS_NOT_CREATED_BY_API,
+            super::errcode::GOODS_UNDER_REVIEW,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["goodsId"];
 }
 
 /// 更新商品: Update goods: goodsId plus only the fields being changed. Approved goods accept only the price fields; goods under review nothing. Quota 1,000/day.
 ///
 /// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management/api_updategoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateGoodsRequest {
     /// The goods id and the changes.
@@ -3479,33 +4078,60 @@ impl UpdateGoodsRequest {
     }
 }
 
-/// Builds a [`UpdateGoodsRequest`]; see its fields for the rules.
+/// Builds a [`UpdateGoodsRequest`]; see its fields for the rules. From `UpdateGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct UpdateGoodsRequestBuilder {
+pub struct UpdateGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: UpdateGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct UpdateGoodsRequestFields {
     goods_info: Option<GoodsUpdateInfo>,
 }
 
-impl UpdateGoodsRequestBuilder {
+impl<C> UpdateGoodsRequestBuilder<C> {
     /// Sets [`goods_info`](UpdateGoodsRequest#structfield.goods_info): The goods id and the changes.
     pub fn goods_info(mut self, value: GoodsUpdateInfo) -> Self {
-        self.goods_info = Some(value);
+        self.f.goods_info = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<UpdateGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("goodsInfo", self.goods_info.is_some());
-        let request = UpdateGoodsRequest {
-            goods_info: self.goods_info.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (UpdateGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("goodsInfo", &f.goods_info);
+        (
+            UpdateGoodsRequest {
+                goods_info: f.goods_info.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> UpdateGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<UpdateGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateGoodsRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("goodsInfo", &self.goods_info);
         v.check_nested("goodsInfo", &self.goods_info);
     }
 }
@@ -3519,40 +4145,14 @@ impl ApiRequest for UpdateGoodsRequest {
         path: "/wxaapi/broadcast/goods/update",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300001,
-                name: "goods_update_forbidden",
-                title: "禁止创建/更新商品",
-                meaning: "Updating goods is forbidden",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300002,
-                name: "name_length_invalid",
-                title: "名称长度不符合规则",
-                meaning: "The name length does not meet the rules",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300003,
-                name: "invalid_price",
-                title: "价格输入不合规",
-                meaning: "Invalid price",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 300011,
-                name: "goods_not_created_by_api",
-                title: "操作非法（API不允许操作非API创建的商品）",
-                meaning: "The API may only operate on goods created through the API",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::GOODS_UPDATE_FORBIDDEN,
+            super::errcode::NAME_LENGTH_INVALID,
+            super::errcode::INVALID_PRICE,
+            super::errcode::GOODS_NOT_CREATED_BY_API,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["goodsInfo"];
 }
 
 /// 获取商品的信息与审核状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
@@ -3575,33 +4175,59 @@ impl GetGoodsWarehouseRequest {
     }
 }
 
-/// Builds a [`GetGoodsWarehouseRequest`]; see its fields for the rules.
+/// Builds a [`GetGoodsWarehouseRequest`]; see its fields for the rules. From `GetGoodsWarehouseRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_goods_warehouse()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetGoodsWarehouseRequestBuilder {
+pub struct GetGoodsWarehouseRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetGoodsWarehouseRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetGoodsWarehouseRequestFields {
     goods_ids: Vec<i64>,
 }
 
-impl GetGoodsWarehouseRequestBuilder {
+impl<C> GetGoodsWarehouseRequestBuilder<C> {
     /// Sets [`goods_ids`](GetGoodsWarehouseRequest#structfield.goods_ids): Goods ids (a JSON array of numbers; a stringified array returns an empty list).
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.goods_ids = value.into_iter().collect();
+        self.f.goods_ids = value.into_iter().collect();
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetGoodsWarehouseRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetGoodsWarehouseRequest {
-            goods_ids: self.goods_ids,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetGoodsWarehouseRequest, Validator) {
+        let f = self.f;
+        (
+            GetGoodsWarehouseRequest {
+                goods_ids: f.goods_ids,
+            },
+            Validator::new(),
+        )
+    }
+}
+
+impl<'a> GetGoodsWarehouseRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetGoodsWarehouseResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetGoodsWarehouseRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("goods_ids", !self.goods_ids.is_empty());
+        v.required("goods_ids", &self.goods_ids);
         v.check(
             "goods_ids",
             &self.goods_ids,
@@ -3627,12 +4253,14 @@ impl ApiRequest for GetGoodsWarehouseRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["goods_ids"];
 }
 
 /// 获取商品列表: List warehouse goods in one review status, a page at a time by offset (page until offset ≥ total). Must be GET. Quota 10,000/day.
 ///
 /// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetApprovedGoodsRequest {
     /// Start offset.
@@ -3662,50 +4290,92 @@ impl GetApprovedGoodsRequest {
     }
 }
 
-/// Builds a [`GetApprovedGoodsRequest`]; see its fields for the rules.
+/// Builds a [`GetApprovedGoodsRequest`]; see its fields for the rules. From `GetApprovedGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_approved_goods()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetApprovedGoodsRequestBuilder {
+pub struct GetApprovedGoodsRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetApprovedGoodsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetApprovedGoodsRequestFields {
     offset: Option<i32>,
     limit: Option<i32>,
     status: Option<AuditStatus>,
 }
 
-impl GetApprovedGoodsRequestBuilder {
+impl<C> GetApprovedGoodsRequestBuilder<C> {
     /// Sets [`offset`](GetApprovedGoodsRequest#structfield.offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
-        self.offset = Some(value);
+        self.f.offset = Some(value);
         self
     }
 
     /// Sets [`limit`](GetApprovedGoodsRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.f.limit = Some(value);
         self
     }
 
     /// Sets [`status`](GetApprovedGoodsRequest#structfield.status): Review status to list.
     pub fn status(mut self, value: AuditStatus) -> Self {
-        self.status = Some(value);
+        self.f.status = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetApprovedGoodsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("offset", self.offset.is_some());
-        v.required("status", self.status.is_some());
-        let request = GetApprovedGoodsRequest {
-            offset: self.offset.unwrap_or_default(),
-            limit: self.limit,
-            status: self.status.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetApprovedGoodsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("offset", &f.offset);
+        v.required("status", &f.status);
+        (
+            GetApprovedGoodsRequest {
+                offset: f.offset.unwrap_or_default(),
+                limit: f.limit,
+                status: f.status.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GetApprovedGoodsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetApprovedGoodsResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<GetApprovedGoodsResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `goods` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<ApprovedGoods, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
 impl Validate for GetApprovedGoodsRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("offset", &self.offset);
         v.check(
             "offset",
             &self.offset,
@@ -3738,6 +4408,7 @@ impl Validate for GetApprovedGoodsRequest {
                 ],
             );
         }
+        v.required("status", &self.status);
         v.known_value("status", self.status.is_known(), &self.status);
     }
 }
@@ -3753,6 +4424,7 @@ impl ApiRequest for GetApprovedGoodsRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["offset", "status"];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([
             ("offset", self.offset.to_string()),
@@ -3765,10 +4437,39 @@ impl ApiRequest for GetApprovedGoodsRequest {
     }
 }
 
+impl wxlive_runtime::Paginated for GetApprovedGoodsRequest {
+    type Item = ApprovedGoods;
+    fn next_page(
+        &self,
+        page: &GetApprovedGoodsResponse,
+    ) -> Result<Option<Self>, String> {
+        let next = i64::from(self.offset) + page.goods.len() as i64;
+        if page.goods.is_empty()
+            || Some(i64::from(page.total))
+                .filter(|t| *t > 0)
+                .is_some_and(|total| next >= total)
+        {
+            return Ok(None);
+        }
+        let next = i32::try_from(next)
+            .map_err(|_| "the next offset overflows".to_owned())?;
+        Ok(
+            Some(GetApprovedGoodsRequest {
+                offset: next,
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn items(page: GetApprovedGoodsResponse) -> Vec<ApprovedGoods> {
+        page.goods
+    }
+}
+
 /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelistdw](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddRoleRequest {
     /// The user's WeChat ID.
@@ -3790,42 +4491,70 @@ impl AddRoleRequest {
     }
 }
 
-/// Builds a [`AddRoleRequest`]; see its fields for the rules.
+/// Builds a [`AddRoleRequest`]; see its fields for the rules. From `AddRoleRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_role()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct AddRoleRequestBuilder {
+pub struct AddRoleRequestBuilder<C = ()> {
+    ctx: C,
+    f: AddRoleRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AddRoleRequestFields {
     username: Option<String>,
     role: Option<Role>,
 }
 
-impl AddRoleRequestBuilder {
+impl<C> AddRoleRequestBuilder<C> {
     /// Sets [`username`](AddRoleRequest#structfield.username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        self.f.username = Some(value.into());
         self
     }
 
     /// Sets [`role`](AddRoleRequest#structfield.role): Role to give.
     pub fn role(mut self, value: Role) -> Self {
-        self.role = Some(value);
+        self.f.role = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<AddRoleRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("role", self.role.is_some());
-        let request = AddRoleRequest {
-            username: self.username.unwrap_or_default(),
-            role: self.role.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (AddRoleRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("username", &f.username);
+        v.required("role", &f.role);
+        (
+            AddRoleRequest {
+                username: f.username.unwrap_or_default(),
+                role: f.role.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> AddRoleRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<AddRoleResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for AddRoleRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("username", !self.username.is_empty());
+        v.required("username", &self.username);
+        v.required("role", &self.role);
         v.check(
             "role",
             &self.role.value(),
@@ -3857,46 +4586,20 @@ impl ApiRequest for AddRoleRequest {
         path: "/wxaapi/broadcast/role/addrole",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 400001,
-                name: "invalid_wechat_id",
-                title: "微信号不合规",
-                meaning: "The WeChat ID is invalid",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 400002,
-                name: "real_name_verification_needed",
-                title: "微信号需要实名认证",
-                meaning: "Real-name verification needed (only when setting an anchor)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: Some("Show codeurl (in ApiError::extra) to the user."),
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 400003,
-                name: "role_limit_reached",
-                title: "添加角色达到上限",
-                meaning: "Role limit reached (admins 10, operators 500, anchors 500)",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 400004,
-                name: "role_already_assigned",
-                title: "重复添加角色",
-                meaning: "The role is already assigned",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::INVALID_WECHAT_ID,
+            super::errcode::REAL_NAME_VERIFICATION_NEEDED,
+            super::errcode::ROLE_LIMIT_REACHED,
+            super::errcode::ROLE_ALREADY_ASSIGNED,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["username", "role"];
 }
 
 /// 移除成员角色: Take a role away from a user. Removing the super admin has no effect.
 ///
 /// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management/api_deleterole](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoleRequest {
     /// The user's WeChat ID.
@@ -3918,42 +4621,70 @@ impl DeleteRoleRequest {
     }
 }
 
-/// Builds a [`DeleteRoleRequest`]; see its fields for the rules.
+/// Builds a [`DeleteRoleRequest`]; see its fields for the rules. From `DeleteRoleRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_role()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct DeleteRoleRequestBuilder {
+pub struct DeleteRoleRequestBuilder<C = ()> {
+    ctx: C,
+    f: DeleteRoleRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DeleteRoleRequestFields {
     username: Option<String>,
     role: Option<Role>,
 }
 
-impl DeleteRoleRequestBuilder {
+impl<C> DeleteRoleRequestBuilder<C> {
     /// Sets [`username`](DeleteRoleRequest#structfield.username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+        self.f.username = Some(value.into());
         self
     }
 
     /// Sets [`role`](DeleteRoleRequest#structfield.role): Role to remove.
     pub fn role(mut self, value: Role) -> Self {
-        self.role = Some(value);
+        self.f.role = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<DeleteRoleRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("role", self.role.is_some());
-        let request = DeleteRoleRequest {
-            username: self.username.unwrap_or_default(),
-            role: self.role.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (DeleteRoleRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("username", &f.username);
+        v.required("role", &f.role);
+        (
+            DeleteRoleRequest {
+                username: f.username.unwrap_or_default(),
+                role: f.role.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> DeleteRoleRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<DeleteRoleResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteRoleRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("username", !self.username.is_empty());
+        v.required("username", &self.username);
+        v.required("role", &self.role);
         v.check(
             "role",
             &self.role.value(),
@@ -3985,24 +4716,12 @@ impl ApiRequest for DeleteRoleRequest {
         path: "/wxaapi/broadcast/role/deleterole",
         idempotent: true,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 400001,
-                name: "invalid_wechat_id",
-                title: "微信号不合规",
-                meaning: "The WeChat ID is invalid",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 400005,
-                name: "anchor_has_pending_rooms",
-                title: "主播角色删除失败，该主播存在未开播的直播间",
-                meaning: "The anchor role cannot be removed: the anchor still has rooms that have not started",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::INVALID_WECHAT_ID,
+            super::errcode::ANCHOR_HAS_PENDING_ROOMS,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["username", "role"];
 }
 
 /// 查询成员列表: List members, a page at a time by offset (page until offset ≥ total).
@@ -4041,51 +4760,92 @@ impl GetRoleListRequest {
     }
 }
 
-/// Builds a [`GetRoleListRequest`]; see its fields for the rules.
+/// Builds a [`GetRoleListRequest`]; see its fields for the rules. From `GetRoleListRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_role_list()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetRoleListRequestBuilder {
+pub struct GetRoleListRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetRoleListRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetRoleListRequestFields {
     role: Option<RoleFilter>,
     offset: Option<i32>,
     limit: Option<i32>,
     keyword: Option<String>,
 }
 
-impl GetRoleListRequestBuilder {
+impl<C> GetRoleListRequestBuilder<C> {
     /// Sets [`role`](GetRoleListRequest#structfield.role): Role filter (listed by the older doc page only; unconfirmed).
     pub fn role(mut self, value: RoleFilter) -> Self {
-        self.role = Some(value);
+        self.f.role = Some(value);
         self
     }
 
     /// Sets [`offset`](GetRoleListRequest#structfield.offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
-        self.offset = Some(value);
+        self.f.offset = Some(value);
         self
     }
 
     /// Sets [`limit`](GetRoleListRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.f.limit = Some(value);
         self
     }
 
     /// Sets [`keyword`](GetRoleListRequest#structfield.keyword): WeChat ID or nickname to match.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
-        self.keyword = Some(value.into());
+        self.f.keyword = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetRoleListRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetRoleListRequest {
-            role: self.role,
-            offset: self.offset,
-            limit: self.limit,
-            keyword: self.keyword,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetRoleListRequest, Validator) {
+        let f = self.f;
+        (
+            GetRoleListRequest {
+                role: f.role,
+                offset: f.offset,
+                limit: f.limit,
+                keyword: f.keyword,
+            },
+            Validator::new(),
+        )
+    }
+}
+
+impl<'a> GetRoleListRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetRoleListResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<GetRoleListResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `list` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<RoleMember, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
@@ -4160,6 +4920,32 @@ impl ApiRequest for GetRoleListRequest {
     }
 }
 
+impl wxlive_runtime::Paginated for GetRoleListRequest {
+    type Item = RoleMember;
+    fn next_page(&self, page: &GetRoleListResponse) -> Result<Option<Self>, String> {
+        let next = i64::from(self.offset.unwrap_or(0)) + page.list.len() as i64;
+        if page.list.is_empty()
+            || Some(i64::from(page.total))
+                .filter(|t| *t > 0)
+                .is_some_and(|total| next >= total)
+        {
+            return Ok(None);
+        }
+        let next = i32::try_from(next)
+            .map_err(|_| "the next offset overflows".to_owned())?;
+        Ok(
+            Some(GetRoleListRequest {
+                offset: Some(next),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn items(page: GetRoleListResponse) -> Vec<RoleMember> {
+        page.list
+    }
+}
+
 /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.
 ///
 /// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management/api_getfollowers](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers).
@@ -4185,35 +4971,61 @@ impl GetFollowersRequest {
     }
 }
 
-/// Builds a [`GetFollowersRequest`]; see its fields for the rules.
+/// Builds a [`GetFollowersRequest`]; see its fields for the rules. From `GetFollowersRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_followers()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GetFollowersRequestBuilder {
+pub struct GetFollowersRequestBuilder<C = ()> {
+    ctx: C,
+    f: GetFollowersRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GetFollowersRequestFields {
     limit: Option<i32>,
     page_break: Option<i64>,
 }
 
-impl GetFollowersRequestBuilder {
+impl<C> GetFollowersRequestBuilder<C> {
     /// Sets [`limit`](GetFollowersRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.f.limit = Some(value);
         self
     }
 
     /// Sets [`page_break`](GetFollowersRequest#structfield.page_break): Leave it out on the first page; then send the previous response's page_break.
     pub fn page_break(mut self, value: i64) -> Self {
-        self.page_break = Some(value);
+        self.f.page_break = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GetFollowersRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = GetFollowersRequest {
-            limit: self.limit,
-            page_break: self.page_break,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GetFollowersRequest, Validator) {
+        let f = self.f;
+        (
+            GetFollowersRequest {
+                limit: f.limit,
+                page_break: f.page_break,
+            },
+            Validator::new(),
+        )
+    }
+}
+
+impl<'a> GetFollowersRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GetFollowersResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
@@ -4259,7 +5071,7 @@ impl ApiRequest for GetFollowersRequest {
 /// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management/api_pushmessage](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushMessageRequest {
     /// The room that is now live.
@@ -4280,42 +5092,72 @@ impl PushMessageRequest {
     }
 }
 
-/// Builds a [`PushMessageRequest`]; see its fields for the rules.
+/// Builds a [`PushMessageRequest`]; see its fields for the rules. From `PushMessageRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().push_message()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct PushMessageRequestBuilder {
+pub struct PushMessageRequestBuilder<C = ()> {
+    ctx: C,
+    f: PushMessageRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PushMessageRequestFields {
     room_id: Option<i64>,
     user_openid: Vec<String>,
 }
 
-impl PushMessageRequestBuilder {
+impl<C> PushMessageRequestBuilder<C> {
     /// Sets [`room_id`](PushMessageRequest#structfield.room_id): The room that is now live.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.room_id = Some(value);
+        self.f.room_id = Some(value);
         self
     }
 
     /// Sets [`user_openid`](PushMessageRequest#structfield.user_openid): Subscriber openids.
     pub fn user_openid(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.user_openid = value.into_iter().collect();
+        self.f.user_openid = value.into_iter().collect();
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PushMessageRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("room_id", self.room_id.is_some());
-        let request = PushMessageRequest {
-            room_id: self.room_id.unwrap_or_default(),
-            user_openid: self.user_openid,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PushMessageRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("room_id", &f.room_id);
+        (
+            PushMessageRequest {
+                room_id: f.room_id.unwrap_or_default(),
+                user_openid: f.user_openid,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> PushMessageRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<PushMessageResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for PushMessageRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("user_openid", !self.user_openid.is_empty());
+        v.required("room_id", &self.room_id);
+        v.required("user_openid", &self.user_openid);
         v.check(
             "user_openid",
             &self.user_openid,
@@ -4340,22 +5182,10 @@ impl ApiRequest for PushMessageRequest {
         path: "/wxa/business/push_message",
         idempotent: false,
         errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 9410005,
-                name: "another_room_pushed_today",
-                title: "当日另外一个房间已推送过",
-                meaning: "Another room has already pushed today",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 9410006,
-                name: "room_not_live",
-                title: "推送的直播间非直播中状态",
-                meaning: "The room is not live",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
+            super::errcode::ANOTHER_ROOM_PUSHED_TODAY,
+            super::errcode::ROOM_NOT_LIVE,
         ],
     };
+
+    const REQUIRED: &'static [&'static str] = &["room_id", "user_openid"];
 }

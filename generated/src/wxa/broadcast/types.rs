@@ -3,8 +3,9 @@
 //! Object types of WeChat mini-program live broadcast server API. (小程序直播), shared by requests and responses.
 
 use serde::de::MapAccess;
-use wxlive_runtime::wire::{deserialize_object, FromFields};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
+use wxlive_runtime::validate::Given;
+use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{FollowAction, LiveStatus, PriceType, Role, RoomType};
@@ -13,145 +14,184 @@ use super::{FollowAction, LiveStatus, PriceType, Role, RoomType};
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoomGoods {
     /// Goods id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goods_id: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub goods_id: i64,
     /// Goods name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub name: String,
     /// Goods image URL.
-    #[serde(rename = "cover_img", default, skip_serializing_if = "Option::is_none")]
-    pub cover_img_url: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "cover_img", default)]
+    pub cover_img_url: String,
     /// Mini-program path of the goods page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub url: String,
     /// Price in 分 (fen): the api_getliveinfo table says 商品价格（分）, its sample shows 211200, and a WeChat staff answer in the developer community (小程序技术专员, 2020-05-11) confirms 后台接口返回的是分.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<wxlive_runtime::wire::Decimal>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub price: wxlive_runtime::wire::Decimal,
     /// Second price (range upper bound or discounted price). The api_getliveinfo table gives no unit (商品价格，使用方式看price_type); read it as 分 like price, though developers have reported price2 coming back in 元 for goods put on the shelf during a live (community report, unconfirmed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price2: Option<wxlive_runtime::wire::Decimal>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub price2: wxlive_runtime::wire::Decimal,
     /// How the price is shown.
-    #[serde(alias = "priceType", default, skip_serializing_if = "Option::is_none")]
-    pub price_type: Option<PriceType>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "priceType", default)]
+    pub price_type: PriceType,
     /// AppID of the mini program the goods belong to, when not this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_party_appid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub third_party_appid: String,
 }
 
 impl FromFields for RoomGoods {
-    const EXPECTING: &'static str = "a `RoomGoods` object";
+    const NAME: &'static str = "RoomGoods";
+    const GUARANTEED: &'static [&'static str] = &[
+        "goods_id",
+        "name",
+        "cover_img",
+        "url",
+        "price",
+        "price2",
+        "price_type",
+        "third_party_appid",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "goods_id" => {
-                self.goods_id = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.goods_id = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
             }
-            "name" => self.name = map.next_value()?,
-            "cover_img" => self.cover_img_url = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "price2" => self.price2 = map.next_value()?,
-            "price_type" | "priceType" => self.price_type = map.next_value()?,
-            "third_party_appid" => self.third_party_appid = map.next_value()?,
+            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
+            "cover_img" => {
+                self.cover_img_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
+            }
+            "url" => self.url = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
+            "price" => self.price = read.guaranteed::<Option<_>, _, _>(map, 4u32)?,
+            "price2" => self.price2 = read.guaranteed::<Option<_>, _, _>(map, 5u32)?,
+            "price_type" | "priceType" => {
+                self.price_type = read.guaranteed::<Option<_>, _, _>(map, 6u32)?;
+            }
+            "third_party_appid" => {
+                self.third_party_appid = read.guaranteed::<Option<_>, _, _>(map, 7u32)?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for RoomGoods {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for RoomGoods {}
 /// One room of getliveinfo's `room_info`, sorted by start_time descending.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoomInfo {
     /// Room name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub name: String,
     /// Room id (lowercase `roomid` here, `roomId` elsewhere).
-    #[serde(rename = "roomid", default, skip_serializing_if = "Option::is_none")]
-    pub room_id: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "roomid", default)]
+    pub room_id: i64,
     /// Background image URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cover_img: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub cover_img: String,
     /// Share image URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub share_img: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub share_img: String,
     /// Room status (an older official sample misspells the key `live_satus`).
-    #[serde(alias = "live_satus", default, skip_serializing_if = "Option::is_none")]
-    pub live_status: Option<LiveStatus>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "live_satus", default)]
+    pub live_status: LiveStatus,
     /// Planned start, Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub start_time: i64,
     /// Planned end, Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub end_time: i64,
     /// Anchor nickname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor_name: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub anchor_name: String,
     /// Anchor image. Only in older samples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor_img: Option<String>,
     /// Room type (`type` in create).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live_type: Option<RoomType>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub live_type: RoomType,
     /// Likes off (wire 1) or on (wire 0).
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub close_like: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub close_like: bool,
     /// Goods shelf off (wire 1) or on (wire 0).
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub close_goods: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub close_goods: bool,
     /// Comments off (wire 1) or on (wire 0).
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub close_comment: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub close_comment: bool,
     /// Customer service off (wire 1) or on (wire 0).
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub close_kf: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub close_kf: bool,
     /// Replay off (wire 1) or on (wire 0).
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub close_replay: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub close_replay: bool,
     /// Official listing (官方收录) on (wire 1) or off (wire 0).
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_feeds_public: Option<bool>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    pub is_feeds_public: bool,
     /// The creator's openid (the official spelling "creater").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creater_openid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub creater_openid: String,
     /// Official-listing cover image URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feeds_img: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub feeds_img: String,
     /// Goods of the room.
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
     #[serde(
         default,
         deserialize_with = "wxlive_runtime::wire::vec_or_null",
@@ -161,127 +201,152 @@ pub struct RoomInfo {
 }
 
 impl FromFields for RoomInfo {
-    const EXPECTING: &'static str = "a `RoomInfo` object";
+    const NAME: &'static str = "RoomInfo";
+    const GUARANTEED: &'static [&'static str] = &[
+        "name",
+        "roomid",
+        "cover_img",
+        "share_img",
+        "live_status",
+        "start_time",
+        "end_time",
+        "anchor_name",
+        "live_type",
+        "close_like",
+        "close_goods",
+        "close_comment",
+        "close_kf",
+        "close_replay",
+        "is_feeds_public",
+        "creater_openid",
+        "feeds_img",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => self.name = map.next_value()?,
+            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
             "roomid" => {
-                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.room_id = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
             }
-            "cover_img" => self.cover_img = map.next_value()?,
-            "share_img" => self.share_img = map.next_value()?,
-            "live_status" | "live_satus" => self.live_status = map.next_value()?,
+            "cover_img" => {
+                self.cover_img = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
+            }
+            "share_img" => {
+                self.share_img = read.guaranteed::<Option<_>, _, _>(map, 3u32)?;
+            }
+            "live_status" | "live_satus" => {
+                self.live_status = read.guaranteed::<Option<_>, _, _>(map, 4u32)?;
+            }
             "start_time" => {
-                self.start_time = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.start_time = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 5u32)?;
             }
             "end_time" => {
-                self.end_time = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.end_time = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 6u32)?;
             }
-            "anchor_name" => self.anchor_name = map.next_value()?,
-            "anchor_img" => self.anchor_img = map.next_value()?,
-            "live_type" => self.live_type = map.next_value()?,
+            "anchor_name" => {
+                self.anchor_name = read.guaranteed::<Option<_>, _, _>(map, 7u32)?;
+            }
+            "anchor_img" => self.anchor_img = read.read(map)?,
+            "live_type" => {
+                self.live_type = read.guaranteed::<Option<_>, _, _>(map, 8u32)?;
+            }
             "close_like" => {
-                self.close_like = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.close_like = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 9u32)?;
             }
             "close_goods" => {
-                self.close_goods = map
-                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                    .0;
+                self.close_goods = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 10u32)?;
             }
             "close_comment" => {
-                self.close_comment = map
-                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                    .0;
+                self.close_comment = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 11u32)?;
             }
             "close_kf" => {
-                self.close_kf = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.close_kf = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 12u32)?;
             }
             "close_replay" => {
-                self.close_replay = map
-                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                    .0;
+                self.close_replay = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 13u32)?;
             }
             "is_feeds_public" => {
-                self.is_feeds_public = map
-                    .next_value::<wxlive_runtime::wire::OptionFlag>()?
-                    .0;
+                self.is_feeds_public = read
+                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 14u32)?;
             }
-            "creater_openid" => self.creater_openid = map.next_value()?,
-            "feeds_img" => self.feeds_img = map.next_value()?,
-            "goods" => self.goods = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            "creater_openid" => {
+                self.creater_openid = read.guaranteed::<Option<_>, _, _>(map, 15u32)?;
+            }
+            "feeds_img" => {
+                self.feeds_img = read.guaranteed::<Option<_>, _, _>(map, 16u32)?;
+            }
+            "goods" => self.goods = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for RoomInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for RoomInfo {}
 /// One replay segment of getliveinfo in replay mode. Generated about 10 minutes after the live ends; contains no comments.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LiveReplay {
     /// Creation time. Typed string by the docs, an integer by one SDK: both are read, as text.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub create_time: String,
     /// When media_url expires. Same typing caveat as create_time.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expire_time: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub expire_time: String,
     /// Replay video URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_url: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub media_url: String,
 }
 
 impl FromFields for LiveReplay {
-    const EXPECTING: &'static str = "a `LiveReplay` object";
+    const NAME: &'static str = "LiveReplay";
+    const GUARANTEED: &'static [&'static str] = &[
+        "create_time",
+        "expire_time",
+        "media_url",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "create_time" => {
-                self.create_time = map
-                    .next_value::<wxlive_runtime::wire::LenientString>()?
-                    .0;
+                self.create_time = read
+                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 0u32)?;
             }
             "expire_time" => {
-                self.expire_time = map
-                    .next_value::<wxlive_runtime::wire::LenientString>()?
-                    .0;
+                self.expire_time = read
+                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 1u32)?;
             }
-            "media_url" => self.media_url = map.next_value()?,
+            "media_url" => {
+                self.media_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for LiveReplay {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for LiveReplay {}
 /// An assistant to add to a room.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AssistantUser {
@@ -298,31 +363,27 @@ pub struct AssistantUser {
 }
 
 impl FromFields for AssistantUser {
-    const EXPECTING: &'static str = "a `AssistantUser` object";
+    const NAME: &'static str = "AssistantUser";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "username" => self.username = map.next_value()?,
-            "nickname" => self.nickname = map.next_value()?,
+            "username" => self.username = read.read(map)?,
+            "nickname" => self.nickname = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for AssistantUser {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for AssistantUser {}
 impl Validate for AssistantUser {
     fn check(&self, v: &mut Validator) {
-        v.required("username", self.username.is_some());
-        v.required("nickname", self.nickname.is_some());
+        v.required("username", &self.username);
+        v.required("nickname", &self.nickname);
     }
 }
 
@@ -330,51 +391,63 @@ impl Validate for AssistantUser {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Assistant {
     /// Last modified, Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub timestamp: i64,
     /// Avatar URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headimg: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub headimg: String,
     /// Nickname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub nickname: String,
     /// WeChat ID (`alias` here, `username` in requests).
-    #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "alias", default)]
+    pub username: String,
     /// openid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub openid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub openid: String,
 }
 
 impl FromFields for Assistant {
-    const EXPECTING: &'static str = "a `Assistant` object";
+    const NAME: &'static str = "Assistant";
+    const GUARANTEED: &'static [&'static str] = &[
+        "timestamp",
+        "headimg",
+        "nickname",
+        "alias",
+        "openid",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "timestamp" => {
-                self.timestamp = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.timestamp = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
             }
-            "headimg" => self.headimg = map.next_value()?,
-            "nickname" => self.nickname = map.next_value()?,
-            "alias" => self.username = map.next_value()?,
-            "openid" => self.openid = map.next_value()?,
+            "headimg" => self.headimg = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
+            "nickname" => self.nickname = read.guaranteed::<Option<_>, _, _>(map, 2u32)?,
+            "alias" => self.username = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
+            "openid" => self.openid = read.guaranteed::<Option<_>, _, _>(map, 4u32)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for Assistant {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Assistant {}
 /// One position in goods/sort. The docs' table types goodsId as a number, their example as a string; the number is sent (unconfirmed).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SortGoods {
@@ -386,16 +459,17 @@ pub struct SortGoods {
 }
 
 impl FromFields for SortGoods {
-    const EXPECTING: &'static str = "a `SortGoods` object";
+    const NAME: &'static str = "SortGoods";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "goodsId" => {
-                self.goods_id = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.goods_id = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
             _ => return Ok(false),
@@ -404,15 +478,10 @@ impl FromFields for SortGoods {
     }
 }
 
-impl<'de> Deserialize<'de> for SortGoods {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for SortGoods {}
 impl Validate for SortGoods {
     fn check(&self, v: &mut Validator) {
-        v.required("goodsId", self.goods_id.is_some());
+        v.required("goodsId", &self.goods_id);
     }
 }
 
@@ -469,22 +538,23 @@ pub struct GoodsInfo {
 }
 
 impl FromFields for GoodsInfo {
-    const EXPECTING: &'static str = "a `GoodsInfo` object";
+    const NAME: &'static str = "GoodsInfo";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "coverImgUrl" => self.cover_img_url = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "priceType" => self.price_type = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "price2" => self.price2 = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            "coverImgUrl" => self.cover_img_url = read.read(map)?,
+            "name" => self.name = read.read(map)?,
+            "priceType" => self.price_type = read.read(map)?,
+            "price" => self.price = read.read(map)?,
+            "price2" => self.price2 = read.read(map)?,
+            "url" => self.url = read.read(map)?,
+            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
             "goodsKey" => {
-                self.goods_keys = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+                self.goods_keys = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
             }
             _ => return Ok(false),
         }
@@ -492,16 +562,11 @@ impl FromFields for GoodsInfo {
     }
 }
 
-impl<'de> Deserialize<'de> for GoodsInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for GoodsInfo {}
 impl Validate for GoodsInfo {
     fn check(&self, v: &mut Validator) {
-        v.required("coverImgUrl", self.cover_img_url.is_some());
-        v.required("name", self.name.is_some());
+        v.required("coverImgUrl", &self.cover_img_url);
+        v.required("name", &self.name);
         if let Some(value) = &self.name {
             v.check(
                 "name",
@@ -516,11 +581,11 @@ impl Validate for GoodsInfo {
                 ],
             );
         }
-        v.required("priceType", self.price_type.is_some());
+        v.required("priceType", &self.price_type);
         if let Some(value) = &self.price_type {
             v.known_value("priceType", value.is_known(), value);
         }
-        v.required("price", self.price.is_some());
+        v.required("price", &self.price);
         if let Some(value) = &self.price {
             v.check(
                 "price",
@@ -549,7 +614,7 @@ impl Validate for GoodsInfo {
                 ],
             );
         }
-        v.required("url", self.url.is_some());
+        v.required("url", &self.url);
         let holds = matches!(self.price_type.map(| x | x.value()), Some(2 | 3));
         v.required_when(
             "price2",
@@ -621,40 +686,36 @@ pub struct GoodsUpdateInfo {
 }
 
 impl FromFields for GoodsUpdateInfo {
-    const EXPECTING: &'static str = "a `GoodsUpdateInfo` object";
+    const NAME: &'static str = "GoodsUpdateInfo";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "goodsId" => {
-                self.goods_id = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.goods_id = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
-            "coverImgUrl" => self.cover_img_url = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "priceType" => self.price_type = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "price2" => self.price2 = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            "coverImgUrl" => self.cover_img_url = read.read(map)?,
+            "name" => self.name = read.read(map)?,
+            "priceType" => self.price_type = read.read(map)?,
+            "price" => self.price = read.read(map)?,
+            "price2" => self.price2 = read.read(map)?,
+            "url" => self.url = read.read(map)?,
+            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for GoodsUpdateInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for GoodsUpdateInfo {}
 impl Validate for GoodsUpdateInfo {
     fn check(&self, v: &mut Validator) {
-        v.required("goodsId", self.goods_id.is_some());
+        v.required("goodsId", &self.goods_id);
         if let Some(value) = &self.name {
             v.check(
                 "name",
@@ -720,40 +781,50 @@ impl Validate for GoodsUpdateInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WarehouseGoods {
     /// Goods id, as text. Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("goods_id":9): both are read.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub goods_id: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub goods_id: String,
     /// Goods name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub name: String,
     /// Goods image URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cover_img_url: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub cover_img_url: String,
     /// Mini-program path of the goods page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub url: String,
     /// How the price is shown (`price_type` in the docs' example, `priceType` in their table: both are read).
-    #[serde(alias = "priceType", default, skip_serializing_if = "Option::is_none")]
-    pub price_type: Option<PriceType>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "priceType", default)]
+    pub price_type: PriceType,
     /// Price in yuan (元): the api_getgoodsauditinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”). Its sample shows "price":12300, which looks like 分 (fen): the table is followed here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<wxlive_runtime::wire::Decimal>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub price: wxlive_runtime::wire::Decimal,
     /// Second price in yuan (元), per the same table (价格右区间，单位“元”); same sample caveat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price2: Option<wxlive_runtime::wire::Decimal>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub price2: wxlive_runtime::wire::Decimal,
     /// Review status as text: "0" not reviewed, "1" under review, "2" approved, "3" rejected (the values of AuditStatus). Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("audit_status":1): both are read.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub audit_status: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub audit_status: String,
     /// 1 or 2: added through the API (manageable by it); any other value: added in the console.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_party_tag: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub third_party_tag: i32,
     /// AppID of the mini program the goods belong to.
     #[serde(
         rename = "thirdPartyAppid",
@@ -764,84 +835,98 @@ pub struct WarehouseGoods {
 }
 
 impl FromFields for WarehouseGoods {
-    const EXPECTING: &'static str = "a `WarehouseGoods` object";
+    const NAME: &'static str = "WarehouseGoods";
+    const GUARANTEED: &'static [&'static str] = &[
+        "goods_id",
+        "name",
+        "cover_img_url",
+        "url",
+        "price_type",
+        "price",
+        "price2",
+        "audit_status",
+        "third_party_tag",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "goods_id" => {
-                self.goods_id = map
-                    .next_value::<wxlive_runtime::wire::LenientString>()?
-                    .0;
+                self.goods_id = read
+                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 0u32)?;
             }
-            "name" => self.name = map.next_value()?,
-            "cover_img_url" => self.cover_img_url = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "price_type" | "priceType" => self.price_type = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "price2" => self.price2 = map.next_value()?,
+            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
+            "cover_img_url" => {
+                self.cover_img_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
+            }
+            "url" => self.url = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
+            "price_type" | "priceType" => {
+                self.price_type = read.guaranteed::<Option<_>, _, _>(map, 4u32)?;
+            }
+            "price" => self.price = read.guaranteed::<Option<_>, _, _>(map, 5u32)?,
+            "price2" => self.price2 = read.guaranteed::<Option<_>, _, _>(map, 6u32)?,
             "audit_status" => {
-                self.audit_status = map
-                    .next_value::<wxlive_runtime::wire::LenientString>()?
-                    .0;
+                self.audit_status = read
+                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 7u32)?;
             }
             "third_party_tag" => {
-                self.third_party_tag = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.third_party_tag = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 8u32)?;
             }
-            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for WarehouseGoods {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for WarehouseGoods {}
 /// A goods item of getapproved (camelCase keys). There is no audit status: it is the one asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ApprovedGoods {
     /// Goods id, as text. Typed string by the newest page (api_getgoodsinfo), sent as a number by its sample ("goodsId":9): both are read.
-    #[serde(
-        rename = "goodsId",
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub goods_id: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "goodsId", default)]
+    pub goods_id: String,
     /// Goods name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub name: String,
     /// Goods image URL.
-    #[serde(rename = "coverImgUrl", default, skip_serializing_if = "Option::is_none")]
-    pub cover_img_url: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "coverImgUrl", default)]
+    pub cover_img_url: String,
     /// Mini-program path of the goods page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub url: String,
     /// How the price is shown.
-    #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
-    pub price_type: Option<PriceType>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "priceType", default)]
+    pub price_type: PriceType,
     /// Price in yuan (元): the api_getgoodsinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”); its sample's 12300 looks like 分, the table is followed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<wxlive_runtime::wire::Decimal>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub price: wxlive_runtime::wire::Decimal,
     /// Second price in yuan (元), per the same table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price2: Option<wxlive_runtime::wire::Decimal>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub price2: wxlive_runtime::wire::Decimal,
     /// 1 or 2: added through the API; any other value: added in the console (`thirdPartyTag` in the sample, `third_party_tag` in the newest table: both are read).
-    #[serde(
-        rename = "thirdPartyTag",
-        alias = "third_party_tag",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_party_tag: Option<i32>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "thirdPartyTag", alias = "third_party_tag", default)]
+    pub third_party_tag: i32,
     /// AppID of the mini program the goods belong to.
     #[serde(
         rename = "thirdPartyAppid",
@@ -852,55 +937,71 @@ pub struct ApprovedGoods {
 }
 
 impl FromFields for ApprovedGoods {
-    const EXPECTING: &'static str = "a `ApprovedGoods` object";
+    const NAME: &'static str = "ApprovedGoods";
+    const GUARANTEED: &'static [&'static str] = &[
+        "goodsId",
+        "name",
+        "coverImgUrl",
+        "url",
+        "priceType",
+        "price",
+        "price2",
+        "thirdPartyTag",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "goodsId" => {
-                self.goods_id = map
-                    .next_value::<wxlive_runtime::wire::LenientString>()?
-                    .0;
+                self.goods_id = read
+                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 0u32)?;
             }
-            "name" => self.name = map.next_value()?,
-            "coverImgUrl" => self.cover_img_url = map.next_value()?,
-            "url" => self.url = map.next_value()?,
-            "priceType" => self.price_type = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "price2" => self.price2 = map.next_value()?,
+            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
+            "coverImgUrl" => {
+                self.cover_img_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
+            }
+            "url" => self.url = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
+            "priceType" => {
+                self.price_type = read.guaranteed::<Option<_>, _, _>(map, 4u32)?;
+            }
+            "price" => self.price = read.guaranteed::<Option<_>, _, _>(map, 5u32)?,
+            "price2" => self.price2 = read.guaranteed::<Option<_>, _, _>(map, 6u32)?,
             "thirdPartyTag" | "third_party_tag" => {
-                self.third_party_tag = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.third_party_tag = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 7u32)?;
             }
-            "thirdPartyAppid" => self.third_party_appid = map.next_value()?,
+            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for ApprovedGoods {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for ApprovedGoods {}
 /// A member of getrolelist.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoleMember {
     /// Avatar URL (`headingimg` here, `headimg` in getassistantlist).
-    #[serde(rename = "headingimg", default, skip_serializing_if = "Option::is_none")]
-    pub headimg: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "headingimg", default)]
+    pub headimg: String,
     /// Nickname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub nickname: String,
     /// openid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub openid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub openid: String,
     /// The member's roles.
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
     #[serde(
         rename = "roleList",
         default,
@@ -909,97 +1010,110 @@ pub struct RoleMember {
     )]
     pub role_list: Vec<Role>,
     /// Last update, Unix seconds. Typed string by the docs; a number is read too.
-    #[serde(
-        rename = "updateTimestamp",
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub update_timestamp: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "updateTimestamp", default)]
+    pub update_timestamp: String,
     /// WeChat ID, masked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub username: String,
 }
 
 impl FromFields for RoleMember {
-    const EXPECTING: &'static str = "a `RoleMember` object";
+    const NAME: &'static str = "RoleMember";
+    const GUARANTEED: &'static [&'static str] = &[
+        "headingimg",
+        "nickname",
+        "openid",
+        "updateTimestamp",
+        "username",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "headingimg" => self.headimg = map.next_value()?,
-            "nickname" => self.nickname = map.next_value()?,
-            "openid" => self.openid = map.next_value()?,
+            "headingimg" => self.headimg = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
+            "nickname" => self.nickname = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
+            "openid" => self.openid = read.guaranteed::<Option<_>, _, _>(map, 2u32)?,
             "roleList" => {
-                self.role_list = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+                self.role_list = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
             }
             "updateTimestamp" => {
-                self.update_timestamp = map
-                    .next_value::<wxlive_runtime::wire::LenientString>()?
-                    .0;
+                self.update_timestamp = read
+                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 3u32)?;
             }
-            "username" => self.username = map.next_value()?,
+            "username" => self.username = read.guaranteed::<Option<_>, _, _>(map, 4u32)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for RoleMember {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for RoleMember {}
 /// A long-term subscriber of get_wxa_followers.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Follower {
     /// The subscriber's openid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub openid: Option<String>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub openid: String,
     /// When they subscribed, Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscribe_time: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub subscribe_time: i64,
     /// The room they were in when subscribing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub room_id: Option<i64>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(default)]
+    pub room_id: i64,
     /// The room's status when they subscribed (`room_status` here, `live_status` in the event).
-    #[serde(rename = "room_status", default, skip_serializing_if = "Option::is_none")]
-    pub live_status: Option<LiveStatus>,
+    ///
+    /// Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "room_status", default)]
+    pub live_status: LiveStatus,
 }
 
 impl FromFields for Follower {
-    const EXPECTING: &'static str = "a `Follower` object";
+    const NAME: &'static str = "Follower";
+    const GUARANTEED: &'static [&'static str] = &[
+        "openid",
+        "subscribe_time",
+        "room_id",
+        "room_status",
+    ];
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "openid" => self.openid = map.next_value()?,
+            "openid" => self.openid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
             "subscribe_time" => {
-                self.subscribe_time = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
-                    .0;
+                self.subscribe_time = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
             }
             "room_id" => {
-                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.room_id = read
+                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 2u32)?;
             }
-            "room_status" => self.live_status = map.next_value()?,
+            "room_status" => {
+                self.live_status = read.guaranteed::<Option<_>, _, _>(map, 3u32)?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for Follower {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Follower {}
 /// The &lt;FollowNotify&gt; element of the wxalive_follow_notify event.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct FollowNotify {
@@ -1021,34 +1135,32 @@ pub struct FollowNotify {
 }
 
 impl FromFields for FollowNotify {
-    const EXPECTING: &'static str = "a `FollowNotify` object";
+    const NAME: &'static str = "FollowNotify";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "room_id" => {
-                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.room_id = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
+                    .0;
             }
-            "user_openid" => self.user_openid = map.next_value()?,
+            "user_openid" => self.user_openid = read.read(map)?,
             "time" => {
-                self.time = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.time = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
             }
-            "live_status" => self.live_status = map.next_value()?,
-            "action" => self.action = map.next_value()?,
+            "live_status" => self.live_status = read.read(map)?,
+            "action" => self.action = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for FollowNotify {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for FollowNotify {}
 /// The &lt;PushMessageApiNotify&gt; element of the wxalive_push_message_notify event.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushMessageApiNotify {
@@ -1079,45 +1191,48 @@ pub struct PushMessageApiNotify {
 }
 
 impl FromFields for PushMessageApiNotify {
-    const EXPECTING: &'static str = "a `PushMessageApiNotify` object";
+    const NAME: &'static str = "PushMessageApiNotify";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "message_id" => self.message_id = map.next_value()?,
+            "message_id" => self.message_id = read.read(map)?,
             "room_id" => {
-                self.room_id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.room_id = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
+                    .0;
             }
             "total_count" => {
-                self.total_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.total_count = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
             "success_count" => {
-                self.success_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.success_count = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
             "openid_error_count" => {
-                self.openid_error_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.openid_error_count = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
             "relation_error_count" => {
-                self.relation_error_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.relation_error_count = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
             "user_recv_limit_count" => {
-                self.user_recv_limit_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.user_recv_limit_count = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
             "internal_error_count" => {
-                self.internal_error_count = map
-                    .next_value::<wxlive_runtime::wire::LenientInt<_>>()?
+                self.internal_error_count = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
                     .0;
             }
             _ => return Ok(false),
@@ -1126,8 +1241,9 @@ impl FromFields for PushMessageApiNotify {
     }
 }
 
-impl<'de> Deserialize<'de> for PushMessageApiNotify {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
+impl Given for PushMessageApiNotify {}
+wxlive_runtime::deserialize_objects!(
+    RoomGoods, RoomInfo, LiveReplay, AssistantUser, Assistant, SortGoods, GoodsInfo,
+    GoodsUpdateInfo, WarehouseGoods, ApprovedGoods, RoleMember, Follower, FollowNotify,
+    PushMessageApiNotify
+);

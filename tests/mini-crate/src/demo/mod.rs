@@ -15,33 +15,46 @@ pub mod checks;
 #[cfg(feature = "demo-widgets")]
 pub mod widgets;
 
-/// Errcodes common to every endpoint of this product, with their class and hint.
-pub const ERRORS: &[wxlive_runtime::meta::ErrorCodeInfo] = &[
-    wxlive_runtime::meta::ErrorCodeInfo {
+/// Errcodes of this product, common to every endpoint, with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
+pub mod errcode {
+    use wxlive_runtime::meta::ErrorCodeInfo as E;
+    #[allow(unused_imports)]
+    use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
+    /// `-1` 繁忙: Busy.
+    pub const BUSY: E = E {
         code: -1,
         name: "busy",
         title: "繁忙",
         meaning: "Busy",
-        class: wxlive_runtime::meta::ErrorClass::Busy,
+        class: Busy,
         hint: None,
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `40014` 令牌无效: Invalid token.
+    ///
+    /// Refresh and retry once.
+    pub const BAD_TOKEN: E = E {
         code: 40014,
         name: "bad_token",
         title: "令牌无效",
         meaning: "Invalid token",
-        class: wxlive_runtime::meta::ErrorClass::TokenInvalid,
+        class: TokenInvalid,
         hint: Some("Refresh and retry once."),
-    },
-    wxlive_runtime::meta::ErrorCodeInfo {
+    };
+
+    /// `45009` 调用超限: Too many calls.
+    pub const TOO_MANY_CALLS: E = E {
         code: 45009,
         name: "too_many_calls",
         title: "调用超限",
         meaning: "Too many calls",
-        class: wxlive_runtime::meta::ErrorClass::Throttled,
+        class: Throttled,
         hint: None,
-    },
-];
+    };
+
+    /// Every errcode above.
+    pub const ALL: &[E] = &[BUSY, BAD_TOKEN, TOO_MANY_CALLS];
+}
 
 /// This product as the runtime sees it: host, errcodes and the token endpoint 获取令牌 (`POST /token`, [1](https://docs.example.test/path/1)).
 pub static PRODUCT: Product = Product {
@@ -78,7 +91,7 @@ pub static PRODUCT: Product = Product {
             expires_field: "expires_in",
         },
     ],
-    errors: ERRORS,
+    errors: errcode::ALL,
 };
 
 /// Client of the A demo product for snapshot tests. (演示) for one app. Cheap to clone; clones share the token cache.

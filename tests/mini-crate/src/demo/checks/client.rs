@@ -2,15 +2,13 @@
 
 //! The operations of Checks. (校验).
 
-use futures::{Stream, TryStreamExt};
-use wxlive_runtime::{Client, Error};
+use futures::Stream;
+use wxlive_runtime::{ApiRequest, Client, Error, Paginated, Sender};
 use super::{
-    TextsRequest, TextsResponse, CodesRequest, CodesResponse, NumbersRequest,
-    NumbersResponse, TimesRequest, TimesResponse, PricesRequest, PricesResponse,
-    ListsRequest, ListsResponse, SwitchesRequest, SwitchesResponse, GatedRequest,
-    GatedResponse, NeededRequest, NeededResponse, SpansRequest, SpansResponse,
-    StampRequest, StampResponse, PingRequest, PingResponse, NamesRequest, NamesResponse,
-    LogsRequest, LogsResponse, LevelsRequest, LevelsResponse, Level, Log,
+    TextsRequestBuilder, CodesRequestBuilder, NumbersRequestBuilder, TimesRequestBuilder,
+    PricesRequestBuilder, ListsRequestBuilder, SwitchesRequestBuilder,
+    GatedRequestBuilder, NeededRequestBuilder, SpansRequestBuilder, StampRequestBuilder,
+    PingRequestBuilder, NamesRequestBuilder, LogsRequestBuilder, LevelsRequestBuilder,
 };
 
 /// 校验: Checks.
@@ -27,236 +25,160 @@ impl<'a> ChecksApi<'a> {
         Self { client }
     }
 
+    /// Sends a request value (built with `Request::builder()` or struct syntax): validated with
+    /// the client's profile, then sent like the fluent calls.
+    pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        self.client.send(request).await
+    }
+
+    /// Every page of a paginated operation, starting with the request value `first`.
+    pub fn pages<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Response, Error>> + 'a {
+        self.client.pages(first)
+    }
+
+    /// Every item of every page of a paginated operation, starting with `first`, in order.
+    pub fn items<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Item, Error>> + 'a {
+        self.client.items(first)
+    }
+
     /// 文本: Every string constraint, required and optional, in the query, the body and a type.
     ///
     /// `POST /checks/texts`. Official documentation: [11](https://docs.example.test/path/11).
-    pub async fn texts(&self, request: &TextsRequest) -> Result<TextsResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](TextsRequestBuilder::send).
+    pub fn texts(&self) -> TextsRequestBuilder<Sender<'a>> {
+        TextsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 编码: A required pattern field and no example, so the fixture is made up to match it.
     ///
     /// `POST /checks/codes`. Official documentation: [11](https://docs.example.test/path/11).
-    pub async fn codes(&self, request: &CodesRequest) -> Result<CodesResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](CodesRequestBuilder::send).
+    pub fn codes(&self) -> CodesRequestBuilder<Sender<'a>> {
+        CodesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 数字: min and max on i32, i64 and an integer enum, required and optional, in the query, the body and a type.
     ///
     /// `POST /checks/numbers`. Official documentation: [12](https://docs.example.test/path/12).
-    pub async fn numbers(
-        &self,
-        request: &NumbersRequest,
-    ) -> Result<NumbersResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](NumbersRequestBuilder::send).
+    pub fn numbers(&self) -> NumbersRequestBuilder<Sender<'a>> {
+        NumbersRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 时间: future, min_from_now and max_from_now on i64 timestamps, in the query, the body and nested types.
     ///
     /// `POST /checks/times`. Official documentation: [13](https://docs.example.test/path/13).
-    pub async fn times(&self, request: &TimesRequest) -> Result<TimesResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](TimesRequestBuilder::send).
+    pub fn times(&self) -> TimesRequestBuilder<Sender<'a>> {
+        TimesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 价格: max_decimals on decimals, required and optional, in the query, the body and a type.
     ///
     /// `POST /checks/prices`. Official documentation: [14](https://docs.example.test/path/14).
-    pub async fn prices(
-        &self,
-        request: &PricesRequest,
-    ) -> Result<PricesResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](PricesRequestBuilder::send).
+    pub fn prices(&self) -> PricesRequestBuilder<Sender<'a>> {
+        PricesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 列表: max_items and min_items on lists of strings, integers, enums and objects, required and optional.
     ///
     /// `POST /checks/lists`. Official documentation: [15](https://docs.example.test/path/15).
-    pub async fn lists(&self, request: &ListsRequest) -> Result<ListsResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](ListsRequestBuilder::send).
+    pub fn lists(&self) -> ListsRequestBuilder<Sender<'a>> {
+        ListsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 开关: Booleans and 0/1 flags, required and optional, in the query, the body and a type.
     ///
     /// `POST /checks/switches`. Official documentation: [16](https://docs.example.test/path/16).
-    pub async fn switches(
-        &self,
-        request: &SwitchesRequest,
-    ) -> Result<SwitchesResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](SwitchesRequestBuilder::send).
+    pub fn switches(&self) -> SwitchesRequestBuilder<Sender<'a>> {
+        SwitchesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 条件允许: only_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
     ///
     /// `POST /checks/gated`. Official documentation: [17](https://docs.example.test/path/17).
-    pub async fn gated(&self, request: &GatedRequest) -> Result<GatedResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](GatedRequestBuilder::send).
+    pub fn gated(&self) -> GatedRequestBuilder<Sender<'a>> {
+        GatedRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 条件必填: required_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
     ///
     /// `POST /checks/needed`. Official documentation: [18](https://docs.example.test/path/18).
-    pub async fn needed(
-        &self,
-        request: &NeededRequest,
-    ) -> Result<NeededResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](NeededRequestBuilder::send).
+    pub fn needed(&self) -> NeededRequestBuilder<Sender<'a>> {
+        NeededRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 差值: difference rules between i64 and i32 fields, required and optional, bounded below, above and both.
     ///
     /// `POST /checks/spans`. Official documentation: [19](https://docs.example.test/path/19).
-    pub async fn spans(&self, request: &SpansRequest) -> Result<SpansResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](SpansRequestBuilder::send).
+    pub fn spans(&self) -> SpansRequestBuilder<Sender<'a>> {
+        SpansRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 常量: Constant fields of every kind (string, i32, i64, bool, integer enum, string enum), in the query and the body.
     ///
     /// `POST /checks/stamp`. Official documentation: [20](https://docs.example.test/path/20).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn stamp(&self, request: &StampRequest) -> Result<StampResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](StampRequestBuilder::send).
+    pub fn stamp(&self) -> StampRequestBuilder<Sender<'a>> {
+        StampRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 探测: A request made of constants only (an empty request type).
     ///
     /// `GET /checks/ping`. Official documentation: [21](https://docs.example.test/path/21).
-    pub async fn ping(&self, request: &PingRequest) -> Result<PingResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](PingRequestBuilder::send).
+    pub fn ping(&self) -> PingRequestBuilder<Sender<'a>> {
+        PingRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 名称列表: Pages that end on an empty cursor.
     ///
     /// `GET /checks/names`. Official documentation: [22](https://docs.example.test/path/22).
-    pub async fn names(&self, request: &NamesRequest) -> Result<NamesResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`names`](Self::names), starting with `first`.
     ///
-    /// The stream ends after the page whose `next_cursor` is empty or missing.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn names_pages(
-        &self,
-        first: NamesRequest,
-    ) -> impl Stream<Item = Result<NamesResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    match page.next_cursor.as_deref() {
-                        None | Some("") => Ok(None),
-                        Some(cursor) => {
-                            Ok(
-                                Some(NamesRequest {
-                                    cursor: Some(cursor.to_owned()),
-                                    ..request.clone()
-                                }),
-                            )
-                        }
-                    }
-                },
-            )
-    }
-
-    /// Every item of `names` across all pages of [`names`](Self::names), in order.
-    pub fn names_items(
-        &self,
-        first: NamesRequest,
-    ) -> impl Stream<Item = Result<String, Error>> + 'a {
-        self.names_pages(first)
-            .map_ok(|page| futures::stream::iter(page.names.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](NamesRequestBuilder::send) (or stream with [`into_pages`](NamesRequestBuilder::into_pages) / [`into_items`](NamesRequestBuilder::into_items)).
+    pub fn names(&self) -> NamesRequestBuilder<Sender<'a>> {
+        NamesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 日志列表: Offset pages with an optional i64 offset and an i32 total; lenient and aliased response fields.
     ///
     /// `POST /checks/logs`. Official documentation: [23](https://docs.example.test/path/23).
-    pub async fn logs(&self, request: &LogsRequest) -> Result<LogsResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`logs`](Self::logs), starting with `first`.
     ///
-    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn logs_pages(
-        &self,
-        first: LogsRequest,
-    ) -> impl Stream<Item = Result<LogsResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    let next = request.offset.unwrap_or(0) + page.logs.len() as i64;
-                    if page.logs.is_empty()
-                        || page.total.map(i64::from).is_some_and(|total| next >= total)
-                    {
-                        return Ok(None);
-                    }
-                    Ok(
-                        Some(LogsRequest {
-                            offset: Some(next),
-                            ..request.clone()
-                        }),
-                    )
-                },
-            )
-    }
-
-    /// Every item of `logs` across all pages of [`logs`](Self::logs), in order.
-    pub fn logs_items(
-        &self,
-        first: LogsRequest,
-    ) -> impl Stream<Item = Result<Log, Error>> + 'a {
-        self.logs_pages(first)
-            .map_ok(|page| futures::stream::iter(page.logs.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](LogsRequestBuilder::send) (or stream with [`into_pages`](LogsRequestBuilder::into_pages) / [`into_items`](LogsRequestBuilder::into_items)).
+    pub fn logs(&self) -> LogsRequestBuilder<Sender<'a>> {
+        LogsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 级别列表: Offset pages with a required i32 offset and an i64 total, streaming enum items.
     ///
     /// `POST /checks/levels`. Official documentation: [24](https://docs.example.test/path/24).
-    pub async fn levels(
-        &self,
-        request: &LevelsRequest,
-    ) -> Result<LevelsResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`levels`](Self::levels), starting with `first`.
     ///
-    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn levels_pages(
-        &self,
-        first: LevelsRequest,
-    ) -> impl Stream<Item = Result<LevelsResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    let next = i64::from(request.start) + page.levels.len() as i64;
-                    if page.levels.is_empty()
-                        || page.total.is_some_and(|total| next >= total)
-                    {
-                        return Ok(None);
-                    }
-                    let next = i32::try_from(next)
-                        .map_err(|_| "the next offset overflows".to_owned())?;
-                    Ok(Some(LevelsRequest { start: next }))
-                },
-            )
-    }
-
-    /// Every item of `levels` across all pages of [`levels`](Self::levels), in order.
-    pub fn levels_items(
-        &self,
-        first: LevelsRequest,
-    ) -> impl Stream<Item = Result<Level, Error>> + 'a {
-        self.levels_pages(first)
-            .map_ok(|page| futures::stream::iter(page.levels.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](LevelsRequestBuilder::send) (or stream with [`into_pages`](LevelsRequestBuilder::into_pages) / [`into_items`](LevelsRequestBuilder::into_items)).
+    pub fn levels(&self) -> LevelsRequestBuilder<Sender<'a>> {
+        LevelsRequestBuilder::new(Sender::new(self.client))
     }
 }

@@ -85,6 +85,7 @@ impl std::fmt::Display for Level {
     }
 }
 
+impl wxlive_runtime::validate::Given for Level {}
 /// A mode, on the wire as a string.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -153,3 +154,5 @@ impl std::fmt::Display for Mode {
         f.write_str(self.value())
     }
 }
+
+impl wxlive_runtime::validate::Given for Mode {}

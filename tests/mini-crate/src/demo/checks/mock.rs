@@ -2,46 +2,34 @@
 
 //! Mock-server routes of Checks. (校验): one per endpoint, with its fixture and the spec's `mock:` rule.
 
-use wxlive_runtime::mock::{check, decodes, MockRoute, QueryKind};
-use wxlive_runtime::ApiRequest;
+use wxlive_runtime::mock::{MockRoute, QueryKind};
 use super::{
     TextsRequest, CodesRequest, NumbersRequest, TimesRequest, PricesRequest,
     ListsRequest, SwitchesRequest, GatedRequest, NeededRequest, SpansRequest,
-    StampRequest, PingRequest, NamesRequest, LogsRequest, LevelsRequest, TextsResponse,
-    CodesResponse, NumbersResponse, TimesResponse, PricesResponse, ListsResponse,
-    SwitchesResponse, GatedResponse, NeededResponse, SpansResponse, StampResponse,
-    PingResponse, NamesResponse, LogsResponse, LevelsResponse,
+    StampRequest, PingRequest, NamesRequest, LogsRequest, LevelsRequest,
 };
 
 /// Every endpoint of this domain, as the mock server serves it.
 pub fn routes() -> Vec<MockRoute> {
     Vec::from([
-        MockRoute {
-            operation: <TextsRequest as ApiRequest>::OPERATION,
-            constants: <TextsRequest as ApiRequest>::CONSTANTS,
-            query: &[
+        MockRoute::of::<
+            TextsRequest,
+        >(
+            &[
                 ("q_req", QueryKind::String),
                 ("q_opt", QueryKind::String),
                 ("q_code", QueryKind::String),
             ],
-            check: check::<TextsRequest>,
-            decode_response: decodes::<TextsResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/texts.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <CodesRequest as ApiRequest>::OPERATION,
-            constants: <CodesRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<CodesRequest>,
-            decode_response: decodes::<CodesResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/codes.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <NumbersRequest as ApiRequest>::OPERATION,
-            constants: <NumbersRequest as ApiRequest>::CONSTANTS,
-            query: &[
+            include_str!("../../../fixtures/demo/checks/texts.json"),
+            None,
+        ),
+        MockRoute::of::<
+            CodesRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/codes.json"), None),
+        MockRoute::of::<
+            NumbersRequest,
+        >(
+            &[
                 ("q_i32_req", QueryKind::Integer),
                 ("q_i32_opt", QueryKind::Integer),
                 ("q_i64_req", QueryKind::Integer),
@@ -49,130 +37,69 @@ pub fn routes() -> Vec<MockRoute> {
                 ("q_level_req", QueryKind::Integer),
                 ("q_level_opt", QueryKind::Integer),
             ],
-            check: check::<NumbersRequest>,
-            decode_response: decodes::<NumbersResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/numbers.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <TimesRequest as ApiRequest>::OPERATION,
-            constants: <TimesRequest as ApiRequest>::CONSTANTS,
-            query: &[("q_at_req", QueryKind::Integer), ("q_at_opt", QueryKind::Integer)],
-            check: check::<TimesRequest>,
-            decode_response: decodes::<TimesResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/times.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <PricesRequest as ApiRequest>::OPERATION,
-            constants: <PricesRequest as ApiRequest>::CONSTANTS,
-            query: &[
-                ("q_price_req", QueryKind::String),
-                ("q_price_opt", QueryKind::String),
-            ],
-            check: check::<PricesRequest>,
-            decode_response: decodes::<PricesResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/prices.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <ListsRequest as ApiRequest>::OPERATION,
-            constants: <ListsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<ListsRequest>,
-            decode_response: decodes::<ListsResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/lists.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <SwitchesRequest as ApiRequest>::OPERATION,
-            constants: <SwitchesRequest as ApiRequest>::CONSTANTS,
-            query: &[
+            include_str!("../../../fixtures/demo/checks/numbers.json"),
+            None,
+        ),
+        MockRoute::of::<
+            TimesRequest,
+        >(
+            &[("q_at_req", QueryKind::Integer), ("q_at_opt", QueryKind::Integer)],
+            include_str!("../../../fixtures/demo/checks/times.json"),
+            None,
+        ),
+        MockRoute::of::<
+            PricesRequest,
+        >(
+            &[("q_price_req", QueryKind::String), ("q_price_opt", QueryKind::String)],
+            include_str!("../../../fixtures/demo/checks/prices.json"),
+            None,
+        ),
+        MockRoute::of::<
+            ListsRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/lists.json"), None),
+        MockRoute::of::<
+            SwitchesRequest,
+        >(
+            &[
                 ("q_bool_req", QueryKind::String),
                 ("q_bool_opt", QueryKind::String),
                 ("q_flag_req", QueryKind::Integer),
                 ("q_flag_opt", QueryKind::Integer),
             ],
-            check: check::<SwitchesRequest>,
-            decode_response: decodes::<SwitchesResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/switches.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <GatedRequest as ApiRequest>::OPERATION,
-            constants: <GatedRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<GatedRequest>,
-            decode_response: decodes::<GatedResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/gated.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <NeededRequest as ApiRequest>::OPERATION,
-            constants: <NeededRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<NeededRequest>,
-            decode_response: decodes::<NeededResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/needed.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <SpansRequest as ApiRequest>::OPERATION,
-            constants: <SpansRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<SpansRequest>,
-            decode_response: decodes::<SpansResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/spans.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <StampRequest as ApiRequest>::OPERATION,
-            constants: <StampRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<StampRequest>,
-            decode_response: decodes::<StampResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/stamp.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <PingRequest as ApiRequest>::OPERATION,
-            constants: <PingRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<PingRequest>,
-            decode_response: decodes::<PingResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/ping.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <NamesRequest as ApiRequest>::OPERATION,
-            constants: <NamesRequest as ApiRequest>::CONSTANTS,
-            query: &[
+            include_str!("../../../fixtures/demo/checks/switches.json"),
+            None,
+        ),
+        MockRoute::of::<
+            GatedRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/gated.json"), None),
+        MockRoute::of::<
+            NeededRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/needed.json"), None),
+        MockRoute::of::<
+            SpansRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/spans.json"), None),
+        MockRoute::of::<
+            StampRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/stamp.json"), None),
+        MockRoute::of::<
+            PingRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/ping.json"), None),
+        MockRoute::of::<
+            NamesRequest,
+        >(
+            &[
                 ("cursor", QueryKind::String),
                 ("limit", QueryKind::Integer),
                 ("mode", QueryKind::String),
             ],
-            check: check::<NamesRequest>,
-            decode_response: decodes::<NamesResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/names.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <LogsRequest as ApiRequest>::OPERATION,
-            constants: <LogsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<LogsRequest>,
-            decode_response: decodes::<LogsResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/logs.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <LevelsRequest as ApiRequest>::OPERATION,
-            constants: <LevelsRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<LevelsRequest>,
-            decode_response: decodes::<LevelsResponse>,
-            fixture: include_str!("../../../fixtures/demo/checks/levels.json"),
-            behaviour: None,
-        },
+            include_str!("../../../fixtures/demo/checks/names.json"),
+            None,
+        ),
+        MockRoute::of::<
+            LogsRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/logs.json"), None),
+        MockRoute::of::<
+            LevelsRequest,
+        >(&[], include_str!("../../../fixtures/demo/checks/levels.json"), None),
     ])
 }

@@ -6,6 +6,15 @@
 //!
 //! 15 endpoints through [`ChecksApi`](crate::demo::checks::ChecksApi), 0 pushed event kinds in [`Event`](crate::demo::checks::Event) (none yet).
 
+/// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
+pub mod errcode {
+    use wxlive_runtime::meta::ErrorCodeInfo as E;
+    #[allow(unused_imports)]
+    use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
+    /// Every errcode above.
+    pub const ALL: &[E] = &[];
+}
+
 mod client;
 mod enums;
 mod events;

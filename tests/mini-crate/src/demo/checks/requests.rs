@@ -5,8 +5,9 @@
 use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
-use super::{Bundle, Counts, Label, Level, Mode, Price, Schedule, Toggles};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use futures::Stream;
+use super::{Bundle, Counts, Label, Level, Log, Mode, Price, Schedule, Toggles};
 use super::{
     TextsResponse, CodesResponse, NumbersResponse, TimesResponse, PricesResponse,
     ListsResponse, SwitchesResponse, GatedResponse, NeededResponse, SpansResponse,
@@ -80,9 +81,15 @@ impl TextsRequest {
     }
 }
 
-/// Builds a [`TextsRequest`]; see its fields for the rules.
+/// Builds a [`TextsRequest`]; see its fields for the rules. From `TextsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().texts()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct TextsRequestBuilder {
+pub struct TextsRequestBuilder<C = ()> {
+    ctx: C,
+    f: TextsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TextsRequestFields {
     q_req: Option<String>,
     q_opt: Option<String>,
     q_code: Option<String>,
@@ -92,69 +99,92 @@ pub struct TextsRequestBuilder {
     label: Option<Label>,
 }
 
-impl TextsRequestBuilder {
+impl<C> TextsRequestBuilder<C> {
     /// Sets [`q_req`](TextsRequest#structfield.q_req): Required query text.
     pub fn q_req(mut self, value: impl Into<String>) -> Self {
-        self.q_req = Some(value.into());
+        self.f.q_req = Some(value.into());
         self
     }
 
     /// Sets [`q_opt`](TextsRequest#structfield.q_opt): Optional query text.
     pub fn q_opt(mut self, value: impl Into<String>) -> Self {
-        self.q_opt = Some(value.into());
+        self.f.q_opt = Some(value.into());
         self
     }
 
     /// Sets [`q_code`](TextsRequest#structfield.q_code): Required query code.
     pub fn q_code(mut self, value: impl Into<String>) -> Self {
-        self.q_code = Some(value.into());
+        self.f.q_code = Some(value.into());
         self
     }
 
     /// Sets [`b_req`](TextsRequest#structfield.b_req): Required body text.
     pub fn b_req(mut self, value: impl Into<String>) -> Self {
-        self.b_req = Some(value.into());
+        self.f.b_req = Some(value.into());
         self
     }
 
     /// Sets [`b_opt`](TextsRequest#structfield.b_opt): Optional body text.
     pub fn b_opt(mut self, value: impl Into<String>) -> Self {
-        self.b_opt = Some(value.into());
+        self.f.b_opt = Some(value.into());
         self
     }
 
     /// Sets [`b_code`](TextsRequest#structfield.b_code): Optional body code.
     pub fn b_code(mut self, value: impl Into<String>) -> Self {
-        self.b_code = Some(value.into());
+        self.f.b_code = Some(value.into());
         self
     }
 
     /// Sets [`label`](TextsRequest#structfield.label): A type with string constraints.
     pub fn label(mut self, value: Label) -> Self {
-        self.label = Some(value);
+        self.f.label = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<TextsRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = TextsRequest {
-            q_req: self.q_req.unwrap_or_default(),
-            q_opt: self.q_opt,
-            q_code: self.q_code.unwrap_or_default(),
-            b_req: self.b_req.unwrap_or_default(),
-            b_opt: self.b_opt,
-            b_code: self.b_code,
-            label: self.label,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (TextsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("q_req", &f.q_req);
+        v.required("q_code", &f.q_code);
+        v.required("b_req", &f.b_req);
+        (
+            TextsRequest {
+                q_req: f.q_req.unwrap_or_default(),
+                q_opt: f.q_opt,
+                q_code: f.q_code.unwrap_or_default(),
+                b_req: f.b_req.unwrap_or_default(),
+                b_opt: f.b_opt,
+                b_code: f.b_code,
+                label: f.label,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> TextsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<TextsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for TextsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("q_req", !self.q_req.is_empty());
+        v.required("q_req", &self.q_req);
         v.check(
             "q_req",
             &self.q_req,
@@ -179,7 +209,7 @@ impl Validate for TextsRequest {
                 ],
             );
         }
-        v.required("q_code", !self.q_code.is_empty());
+        v.required("q_code", &self.q_code);
         v.check(
             "q_code",
             &self.q_code,
@@ -188,7 +218,7 @@ impl Validate for TextsRequest {
                 rule::Check::MaxChars(12).source(None),
             ],
         );
-        v.required("b_req", !self.b_req.is_empty());
+        v.required("b_req", &self.b_req);
         v.check(
             "b_req",
             &self.b_req,
@@ -237,6 +267,7 @@ impl ApiRequest for TextsRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["q_req", "q_code", "b_req"];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([
             ("q_req", self.q_req.to_string()),
@@ -280,49 +311,76 @@ impl CodesRequest {
     }
 }
 
-/// Builds a [`CodesRequest`]; see its fields for the rules.
+/// Builds a [`CodesRequest`]; see its fields for the rules. From `CodesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().codes()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct CodesRequestBuilder {
+pub struct CodesRequestBuilder<C = ()> {
+    ctx: C,
+    f: CodesRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CodesRequestFields {
     code: Option<String>,
     tag: Option<String>,
     note: Option<String>,
 }
 
-impl CodesRequestBuilder {
+impl<C> CodesRequestBuilder<C> {
     /// Sets [`code`](CodesRequest#structfield.code): Six digits.
     pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
+        self.f.code = Some(value.into());
         self
     }
 
     /// Sets [`tag`](CodesRequest#structfield.tag): Letters then digits.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
+        self.f.tag = Some(value.into());
         self
     }
 
     /// Sets [`note`](CodesRequest#structfield.note): A note.
     pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.note = Some(value.into());
+        self.f.note = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<CodesRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = CodesRequest {
-            code: self.code.unwrap_or_default(),
-            tag: self.tag,
-            note: self.note,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (CodesRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("code", &f.code);
+        (
+            CodesRequest {
+                code: f.code.unwrap_or_default(),
+                tag: f.tag,
+                note: f.note,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> CodesRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<CodesResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for CodesRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("code", !self.code.is_empty());
+        v.required("code", &self.code);
         v.check(
             "code",
             &self.code,
@@ -374,12 +432,14 @@ impl ApiRequest for CodesRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["code"];
 }
 
 /// 数字: min and max on i32, i64 and an integer enum, required and optional, in the query, the body and a type.
 ///
 /// `POST /checks/numbers`. Official documentation: [12](https://docs.example.test/path/12).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct NumbersRequest {
     /// Required query i32.
@@ -466,9 +526,15 @@ impl NumbersRequest {
     }
 }
 
-/// Builds a [`NumbersRequest`]; see its fields for the rules.
+/// Builds a [`NumbersRequest`]; see its fields for the rules. From `NumbersRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().numbers()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct NumbersRequestBuilder {
+pub struct NumbersRequestBuilder<C = ()> {
+    ctx: C,
+    f: NumbersRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NumbersRequestFields {
     q_i32_req: Option<i32>,
     q_i32_opt: Option<i32>,
     q_i64_req: Option<i64>,
@@ -484,116 +550,137 @@ pub struct NumbersRequestBuilder {
     counts: Option<Counts>,
 }
 
-impl NumbersRequestBuilder {
+impl<C> NumbersRequestBuilder<C> {
     /// Sets [`q_i32_req`](NumbersRequest#structfield.q_i32_req): Required query i32.
     pub fn q_i32_req(mut self, value: i32) -> Self {
-        self.q_i32_req = Some(value);
+        self.f.q_i32_req = Some(value);
         self
     }
 
     /// Sets [`q_i32_opt`](NumbersRequest#structfield.q_i32_opt): Optional query i32.
     pub fn q_i32_opt(mut self, value: i32) -> Self {
-        self.q_i32_opt = Some(value);
+        self.f.q_i32_opt = Some(value);
         self
     }
 
     /// Sets [`q_i64_req`](NumbersRequest#structfield.q_i64_req): Required query i64.
     pub fn q_i64_req(mut self, value: i64) -> Self {
-        self.q_i64_req = Some(value);
+        self.f.q_i64_req = Some(value);
         self
     }
 
     /// Sets [`q_i64_opt`](NumbersRequest#structfield.q_i64_opt): Optional query i64.
     pub fn q_i64_opt(mut self, value: i64) -> Self {
-        self.q_i64_opt = Some(value);
+        self.f.q_i64_opt = Some(value);
         self
     }
 
     /// Sets [`q_level_req`](NumbersRequest#structfield.q_level_req): Required query integer enum.
     pub fn q_level_req(mut self, value: Level) -> Self {
-        self.q_level_req = Some(value);
+        self.f.q_level_req = Some(value);
         self
     }
 
     /// Sets [`q_level_opt`](NumbersRequest#structfield.q_level_opt): Optional query integer enum.
     pub fn q_level_opt(mut self, value: Level) -> Self {
-        self.q_level_opt = Some(value);
+        self.f.q_level_opt = Some(value);
         self
     }
 
     /// Sets [`b_i32_req`](NumbersRequest#structfield.b_i32_req): Required body i32.
     pub fn b_i32_req(mut self, value: i32) -> Self {
-        self.b_i32_req = Some(value);
+        self.f.b_i32_req = Some(value);
         self
     }
 
     /// Sets [`b_i32_opt`](NumbersRequest#structfield.b_i32_opt): Optional body i32.
     pub fn b_i32_opt(mut self, value: i32) -> Self {
-        self.b_i32_opt = Some(value);
+        self.f.b_i32_opt = Some(value);
         self
     }
 
     /// Sets [`b_i64_req`](NumbersRequest#structfield.b_i64_req): Required body i64.
     pub fn b_i64_req(mut self, value: i64) -> Self {
-        self.b_i64_req = Some(value);
+        self.f.b_i64_req = Some(value);
         self
     }
 
     /// Sets [`b_i64_opt`](NumbersRequest#structfield.b_i64_opt): Optional body i64.
     pub fn b_i64_opt(mut self, value: i64) -> Self {
-        self.b_i64_opt = Some(value);
+        self.f.b_i64_opt = Some(value);
         self
     }
 
     /// Sets [`b_level_req`](NumbersRequest#structfield.b_level_req): Required body integer enum.
     pub fn b_level_req(mut self, value: Level) -> Self {
-        self.b_level_req = Some(value);
+        self.f.b_level_req = Some(value);
         self
     }
 
     /// Sets [`b_level_opt`](NumbersRequest#structfield.b_level_opt): Optional body integer enum.
     pub fn b_level_opt(mut self, value: Level) -> Self {
-        self.b_level_opt = Some(value);
+        self.f.b_level_opt = Some(value);
         self
     }
 
     /// Sets [`counts`](NumbersRequest#structfield.counts): A type with integer constraints.
     pub fn counts(mut self, value: Counts) -> Self {
-        self.counts = Some(value);
+        self.f.counts = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<NumbersRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("q_i32_req", self.q_i32_req.is_some());
-        v.required("q_i64_req", self.q_i64_req.is_some());
-        v.required("q_level_req", self.q_level_req.is_some());
-        v.required("b_i32_req", self.b_i32_req.is_some());
-        v.required("b_i64_req", self.b_i64_req.is_some());
-        v.required("b_level_req", self.b_level_req.is_some());
-        let request = NumbersRequest {
-            q_i32_req: self.q_i32_req.unwrap_or_default(),
-            q_i32_opt: self.q_i32_opt,
-            q_i64_req: self.q_i64_req.unwrap_or_default(),
-            q_i64_opt: self.q_i64_opt,
-            q_level_req: self.q_level_req.unwrap_or_default(),
-            q_level_opt: self.q_level_opt,
-            b_i32_req: self.b_i32_req.unwrap_or_default(),
-            b_i32_opt: self.b_i32_opt,
-            b_i64_req: self.b_i64_req.unwrap_or_default(),
-            b_i64_opt: self.b_i64_opt,
-            b_level_req: self.b_level_req.unwrap_or_default(),
-            b_level_opt: self.b_level_opt,
-            counts: self.counts,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (NumbersRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("q_i32_req", &f.q_i32_req);
+        v.required("q_i64_req", &f.q_i64_req);
+        v.required("q_level_req", &f.q_level_req);
+        v.required("b_i32_req", &f.b_i32_req);
+        v.required("b_i64_req", &f.b_i64_req);
+        v.required("b_level_req", &f.b_level_req);
+        (
+            NumbersRequest {
+                q_i32_req: f.q_i32_req.unwrap_or_default(),
+                q_i32_opt: f.q_i32_opt,
+                q_i64_req: f.q_i64_req.unwrap_or_default(),
+                q_i64_opt: f.q_i64_opt,
+                q_level_req: f.q_level_req.unwrap_or_default(),
+                q_level_opt: f.q_level_opt,
+                b_i32_req: f.b_i32_req.unwrap_or_default(),
+                b_i32_opt: f.b_i32_opt,
+                b_i64_req: f.b_i64_req.unwrap_or_default(),
+                b_i64_opt: f.b_i64_opt,
+                b_level_req: f.b_level_req.unwrap_or_default(),
+                b_level_opt: f.b_level_opt,
+                counts: f.counts,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> NumbersRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<NumbersResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for NumbersRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("q_i32_req", &self.q_i32_req);
         v.check(
             "q_i32_req",
             &self.q_i32_req,
@@ -609,6 +696,7 @@ impl Validate for NumbersRequest {
                 ],
             );
         }
+        v.required("q_i64_req", &self.q_i64_req);
         v.check(
             "q_i64_req",
             &self.q_i64_req,
@@ -624,6 +712,7 @@ impl Validate for NumbersRequest {
                 &[rule::Check::Min(10).source(None), rule::Check::Max(20).source(None)],
             );
         }
+        v.required("q_level_req", &self.q_level_req);
         v.check(
             "q_level_req",
             &self.q_level_req.value(),
@@ -638,6 +727,7 @@ impl Validate for NumbersRequest {
             );
             v.known_value("q_level_opt", value.is_known(), value);
         }
+        v.required("b_i32_req", &self.b_i32_req);
         v.check(
             "b_i32_req",
             &self.b_i32_req,
@@ -649,6 +739,7 @@ impl Validate for NumbersRequest {
         if let Some(value) = &self.b_i32_opt {
             v.check("b_i32_opt", value, &[rule::Check::Min(1).source(None)]);
         }
+        v.required("b_i64_req", &self.b_i64_req);
         v.check(
             "b_i64_req",
             &self.b_i64_req,
@@ -657,6 +748,7 @@ impl Validate for NumbersRequest {
         if let Some(value) = &self.b_i64_opt {
             v.check("b_i64_opt", value, &[rule::Check::Max(1000).source(None)]);
         }
+        v.required("b_level_req", &self.b_level_req);
         v.check(
             "b_level_req",
             &self.b_level_req.value(),
@@ -684,6 +776,14 @@ impl ApiRequest for NumbersRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &[
+        "q_i32_req",
+        "q_i64_req",
+        "q_level_req",
+        "b_i32_req",
+        "b_i64_req",
+        "b_level_req",
+    ];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([
             ("q_i32_req", self.q_i32_req.to_string()),
@@ -706,7 +806,7 @@ impl ApiRequest for NumbersRequest {
 /// 时间: future, min_from_now and max_from_now on i64 timestamps, in the query, the body and nested types.
 ///
 /// `POST /checks/times`. Official documentation: [13](https://docs.example.test/path/13).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct TimesRequest {
     /// Required query timestamp.
@@ -758,9 +858,15 @@ impl TimesRequest {
     }
 }
 
-/// Builds a [`TimesRequest`]; see its fields for the rules.
+/// Builds a [`TimesRequest`]; see its fields for the rules. From `TimesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().times()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct TimesRequestBuilder {
+pub struct TimesRequestBuilder<C = ()> {
+    ctx: C,
+    f: TimesRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TimesRequestFields {
     q_at_req: Option<i64>,
     q_at_opt: Option<i64>,
     b_at_req: Option<i64>,
@@ -770,70 +876,91 @@ pub struct TimesRequestBuilder {
     schedule: Option<Schedule>,
 }
 
-impl TimesRequestBuilder {
+impl<C> TimesRequestBuilder<C> {
     /// Sets [`q_at_req`](TimesRequest#structfield.q_at_req): Required query timestamp.
     pub fn q_at_req(mut self, value: i64) -> Self {
-        self.q_at_req = Some(value);
+        self.f.q_at_req = Some(value);
         self
     }
 
     /// Sets [`q_at_opt`](TimesRequest#structfield.q_at_opt): Optional query timestamp.
     pub fn q_at_opt(mut self, value: i64) -> Self {
-        self.q_at_opt = Some(value);
+        self.f.q_at_opt = Some(value);
         self
     }
 
     /// Sets [`b_at_req`](TimesRequest#structfield.b_at_req): Required body timestamp.
     pub fn b_at_req(mut self, value: i64) -> Self {
-        self.b_at_req = Some(value);
+        self.f.b_at_req = Some(value);
         self
     }
 
     /// Sets [`b_at_opt`](TimesRequest#structfield.b_at_opt): Optional body timestamp.
     pub fn b_at_opt(mut self, value: i64) -> Self {
-        self.b_at_opt = Some(value);
+        self.f.b_at_opt = Some(value);
         self
     }
 
     /// Sets [`b_after`](TimesRequest#structfield.b_after): Optional body timestamp with a lower bound only.
     pub fn b_after(mut self, value: i64) -> Self {
-        self.b_after = Some(value);
+        self.f.b_after = Some(value);
         self
     }
 
     /// Sets [`b_before`](TimesRequest#structfield.b_before): Optional body timestamp with an upper bound only.
     pub fn b_before(mut self, value: i64) -> Self {
-        self.b_before = Some(value);
+        self.f.b_before = Some(value);
         self
     }
 
     /// Sets [`schedule`](TimesRequest#structfield.schedule): Nested types with their own rules.
     pub fn schedule(mut self, value: Schedule) -> Self {
-        self.schedule = Some(value);
+        self.f.schedule = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<TimesRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("q_at_req", self.q_at_req.is_some());
-        v.required("b_at_req", self.b_at_req.is_some());
-        let request = TimesRequest {
-            q_at_req: self.q_at_req.unwrap_or_default(),
-            q_at_opt: self.q_at_opt,
-            b_at_req: self.b_at_req.unwrap_or_default(),
-            b_at_opt: self.b_at_opt,
-            b_after: self.b_after,
-            b_before: self.b_before,
-            schedule: self.schedule,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (TimesRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("q_at_req", &f.q_at_req);
+        v.required("b_at_req", &f.b_at_req);
+        (
+            TimesRequest {
+                q_at_req: f.q_at_req.unwrap_or_default(),
+                q_at_opt: f.q_at_opt,
+                b_at_req: f.b_at_req.unwrap_or_default(),
+                b_at_opt: f.b_at_opt,
+                b_after: f.b_after,
+                b_before: f.b_before,
+                schedule: f.schedule,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> TimesRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<TimesResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for TimesRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("q_at_req", &self.q_at_req);
         v.check(
             "q_at_req",
             &self.q_at_req,
@@ -854,6 +981,7 @@ impl Validate for TimesRequest {
                 ],
             );
         }
+        v.required("b_at_req", &self.b_at_req);
         v.check(
             "b_at_req",
             &self.b_at_req,
@@ -889,6 +1017,7 @@ impl ApiRequest for TimesRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["q_at_req", "b_at_req"];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([("q_at_req", self.q_at_req.to_string())]);
         if let Some(value) = &self.q_at_opt {
@@ -901,7 +1030,7 @@ impl ApiRequest for TimesRequest {
 /// 价格: max_decimals on decimals, required and optional, in the query, the body and a type.
 ///
 /// `POST /checks/prices`. Official documentation: [14](https://docs.example.test/path/14).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PricesRequest {
     /// Required query price.
@@ -937,9 +1066,15 @@ impl PricesRequest {
     }
 }
 
-/// Builds a [`PricesRequest`]; see its fields for the rules.
+/// Builds a [`PricesRequest`]; see its fields for the rules. From `PricesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().prices()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct PricesRequestBuilder {
+pub struct PricesRequestBuilder<C = ()> {
+    ctx: C,
+    f: PricesRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PricesRequestFields {
     q_price_req: Option<wxlive_runtime::wire::Decimal>,
     q_price_opt: Option<wxlive_runtime::wire::Decimal>,
     b_price_req: Option<wxlive_runtime::wire::Decimal>,
@@ -947,13 +1082,13 @@ pub struct PricesRequestBuilder {
     price: Option<Price>,
 }
 
-impl PricesRequestBuilder {
+impl<C> PricesRequestBuilder<C> {
     /// Sets [`q_price_req`](PricesRequest#structfield.q_price_req): Required query price.
     pub fn q_price_req(
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.q_price_req = Some(value.into());
+        self.f.q_price_req = Some(value.into());
         self
     }
 
@@ -962,7 +1097,7 @@ impl PricesRequestBuilder {
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.q_price_opt = Some(value.into());
+        self.f.q_price_opt = Some(value.into());
         self
     }
 
@@ -971,7 +1106,7 @@ impl PricesRequestBuilder {
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.b_price_req = Some(value.into());
+        self.f.b_price_req = Some(value.into());
         self
     }
 
@@ -980,35 +1115,56 @@ impl PricesRequestBuilder {
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.b_price_opt = Some(value.into());
+        self.f.b_price_opt = Some(value.into());
         self
     }
 
     /// Sets [`price`](PricesRequest#structfield.price): A type with decimals.
     pub fn price(mut self, value: Price) -> Self {
-        self.price = Some(value);
+        self.f.price = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PricesRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("q_price_req", self.q_price_req.is_some());
-        v.required("b_price_req", self.b_price_req.is_some());
-        let request = PricesRequest {
-            q_price_req: self.q_price_req.unwrap_or_default(),
-            q_price_opt: self.q_price_opt,
-            b_price_req: self.b_price_req.unwrap_or_default(),
-            b_price_opt: self.b_price_opt,
-            price: self.price,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PricesRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("q_price_req", &f.q_price_req);
+        v.required("b_price_req", &f.b_price_req);
+        (
+            PricesRequest {
+                q_price_req: f.q_price_req.unwrap_or_default(),
+                q_price_opt: f.q_price_opt,
+                b_price_req: f.b_price_req.unwrap_or_default(),
+                b_price_opt: f.b_price_opt,
+                price: f.price,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> PricesRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<PricesResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for PricesRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("q_price_req", &self.q_price_req);
         v.check(
             "q_price_req",
             &self.q_price_req,
@@ -1017,6 +1173,7 @@ impl Validate for PricesRequest {
         if let Some(value) = &self.q_price_opt {
             v.check("q_price_opt", value, &[rule::Check::MaxDecimals(0).source(None)]);
         }
+        v.required("b_price_req", &self.b_price_req);
         v.check(
             "b_price_req",
             &self.b_price_req,
@@ -1042,6 +1199,7 @@ impl ApiRequest for PricesRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["q_price_req", "b_price_req"];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([("q_price_req", self.q_price_req.to_string())]);
         if let Some(value) = &self.q_price_opt {
@@ -1115,9 +1273,15 @@ impl ListsRequest {
     }
 }
 
-/// Builds a [`ListsRequest`]; see its fields for the rules.
+/// Builds a [`ListsRequest`]; see its fields for the rules. From `ListsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().lists()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct ListsRequestBuilder {
+pub struct ListsRequestBuilder<C = ()> {
+    ctx: C,
+    f: ListsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ListsRequestFields {
     strings_req: Vec<String>,
     strings_opt: Vec<String>,
     i32s_req: Vec<i32>,
@@ -1129,83 +1293,103 @@ pub struct ListsRequestBuilder {
     bundle: Option<Bundle>,
 }
 
-impl ListsRequestBuilder {
+impl<C> ListsRequestBuilder<C> {
     /// Sets [`strings_req`](ListsRequest#structfield.strings_req): Required strings.
     pub fn strings_req(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.strings_req = value.into_iter().collect();
+        self.f.strings_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`strings_opt`](ListsRequest#structfield.strings_opt): Optional strings.
     pub fn strings_opt(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.strings_opt = value.into_iter().collect();
+        self.f.strings_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`i32s_req`](ListsRequest#structfield.i32s_req): Required i32s.
     pub fn i32s_req(mut self, value: impl IntoIterator<Item = i32>) -> Self {
-        self.i32s_req = value.into_iter().collect();
+        self.f.i32s_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`i64s_opt`](ListsRequest#structfield.i64s_opt): Optional i64s.
     pub fn i64s_opt(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.i64s_opt = value.into_iter().collect();
+        self.f.i64s_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`levels_req`](ListsRequest#structfield.levels_req): Required integer enums.
     pub fn levels_req(mut self, value: impl IntoIterator<Item = Level>) -> Self {
-        self.levels_req = value.into_iter().collect();
+        self.f.levels_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`modes_opt`](ListsRequest#structfield.modes_opt): Optional string enums.
     pub fn modes_opt(mut self, value: impl IntoIterator<Item = Mode>) -> Self {
-        self.modes_opt = value.into_iter().collect();
+        self.f.modes_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`labels_req`](ListsRequest#structfield.labels_req): Required objects.
     pub fn labels_req(mut self, value: impl IntoIterator<Item = Label>) -> Self {
-        self.labels_req = value.into_iter().collect();
+        self.f.labels_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`toggles_opt`](ListsRequest#structfield.toggles_opt): Optional objects.
     pub fn toggles_opt(mut self, value: impl IntoIterator<Item = Toggles>) -> Self {
-        self.toggles_opt = value.into_iter().collect();
+        self.f.toggles_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`bundle`](ListsRequest#structfield.bundle): A type with lists.
     pub fn bundle(mut self, value: Bundle) -> Self {
-        self.bundle = Some(value);
+        self.f.bundle = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<ListsRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = ListsRequest {
-            strings_req: self.strings_req,
-            strings_opt: self.strings_opt,
-            i32s_req: self.i32s_req,
-            i64s_opt: self.i64s_opt,
-            levels_req: self.levels_req,
-            modes_opt: self.modes_opt,
-            labels_req: self.labels_req,
-            toggles_opt: self.toggles_opt,
-            bundle: self.bundle,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (ListsRequest, Validator) {
+        let f = self.f;
+        (
+            ListsRequest {
+                strings_req: f.strings_req,
+                strings_opt: f.strings_opt,
+                i32s_req: f.i32s_req,
+                i64s_opt: f.i64s_opt,
+                levels_req: f.levels_req,
+                modes_opt: f.modes_opt,
+                labels_req: f.labels_req,
+                toggles_opt: f.toggles_opt,
+                bundle: f.bundle,
+            },
+            Validator::new(),
+        )
+    }
+}
+
+impl<'a> ListsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<ListsResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for ListsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("strings_req", !self.strings_req.is_empty());
+        v.required("strings_req", &self.strings_req);
         v.check(
             "strings_req",
             &self.strings_req,
@@ -1219,7 +1403,7 @@ impl Validate for ListsRequest {
             &self.strings_opt,
             &[rule::Check::MaxItems(5).source(None)],
         );
-        v.required("i32s_req", !self.i32s_req.is_empty());
+        v.required("i32s_req", &self.i32s_req);
         v.check(
             "i32s_req",
             &self.i32s_req,
@@ -1236,7 +1420,7 @@ impl Validate for ListsRequest {
                 rule::Check::MaxItems(2).source(None),
             ],
         );
-        v.required("levels_req", !self.levels_req.is_empty());
+        v.required("levels_req", &self.levels_req);
         v.check(
             "levels_req",
             &self.levels_req,
@@ -1259,7 +1443,7 @@ impl Validate for ListsRequest {
         for (i, item) in self.modes_opt.iter().enumerate() {
             v.known_value(&format!("{}[{}]", "modes_opt", i), item.is_known(), item);
         }
-        v.required("labels_req", !self.labels_req.is_empty());
+        v.required("labels_req", &self.labels_req);
         v.check(
             "labels_req",
             &self.labels_req,
@@ -1291,12 +1475,19 @@ impl ApiRequest for ListsRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &[
+        "strings_req",
+        "i32s_req",
+        "levels_req",
+        "labels_req",
+    ];
 }
 
 /// 开关: Booleans and 0/1 flags, required and optional, in the query, the body and a type.
 ///
 /// `POST /checks/switches`. Official documentation: [16](https://docs.example.test/path/16).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SwitchesRequest {
     /// Required query boolean.
@@ -1349,9 +1540,15 @@ impl SwitchesRequest {
     }
 }
 
-/// Builds a [`SwitchesRequest`]; see its fields for the rules.
+/// Builds a [`SwitchesRequest`]; see its fields for the rules. From `SwitchesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().switches()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct SwitchesRequestBuilder {
+pub struct SwitchesRequestBuilder<C = ()> {
+    ctx: C,
+    f: SwitchesRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SwitchesRequestFields {
     q_bool_req: Option<bool>,
     q_bool_opt: Option<bool>,
     q_flag_req: Option<bool>,
@@ -1363,86 +1560,110 @@ pub struct SwitchesRequestBuilder {
     toggles: Option<Toggles>,
 }
 
-impl SwitchesRequestBuilder {
+impl<C> SwitchesRequestBuilder<C> {
     /// Sets [`q_bool_req`](SwitchesRequest#structfield.q_bool_req): Required query boolean.
     pub fn q_bool_req(mut self, value: bool) -> Self {
-        self.q_bool_req = Some(value);
+        self.f.q_bool_req = Some(value);
         self
     }
 
     /// Sets [`q_bool_opt`](SwitchesRequest#structfield.q_bool_opt): Optional query boolean.
     pub fn q_bool_opt(mut self, value: bool) -> Self {
-        self.q_bool_opt = Some(value);
+        self.f.q_bool_opt = Some(value);
         self
     }
 
     /// Sets [`q_flag_req`](SwitchesRequest#structfield.q_flag_req): Required query flag.
     pub fn q_flag_req(mut self, value: bool) -> Self {
-        self.q_flag_req = Some(value);
+        self.f.q_flag_req = Some(value);
         self
     }
 
     /// Sets [`q_flag_opt`](SwitchesRequest#structfield.q_flag_opt): Optional query flag.
     pub fn q_flag_opt(mut self, value: bool) -> Self {
-        self.q_flag_opt = Some(value);
+        self.f.q_flag_opt = Some(value);
         self
     }
 
     /// Sets [`b_bool_req`](SwitchesRequest#structfield.b_bool_req): Required body boolean.
     pub fn b_bool_req(mut self, value: bool) -> Self {
-        self.b_bool_req = Some(value);
+        self.f.b_bool_req = Some(value);
         self
     }
 
     /// Sets [`b_bool_opt`](SwitchesRequest#structfield.b_bool_opt): Optional body boolean.
     pub fn b_bool_opt(mut self, value: bool) -> Self {
-        self.b_bool_opt = Some(value);
+        self.f.b_bool_opt = Some(value);
         self
     }
 
     /// Sets [`b_flag_req`](SwitchesRequest#structfield.b_flag_req): Required body flag.
     pub fn b_flag_req(mut self, value: bool) -> Self {
-        self.b_flag_req = Some(value);
+        self.f.b_flag_req = Some(value);
         self
     }
 
     /// Sets [`b_flag_opt`](SwitchesRequest#structfield.b_flag_opt): Optional body flag.
     pub fn b_flag_opt(mut self, value: bool) -> Self {
-        self.b_flag_opt = Some(value);
+        self.f.b_flag_opt = Some(value);
         self
     }
 
     /// Sets [`toggles`](SwitchesRequest#structfield.toggles): A type with booleans and flags.
     pub fn toggles(mut self, value: Toggles) -> Self {
-        self.toggles = Some(value);
+        self.f.toggles = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<SwitchesRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("q_bool_req", self.q_bool_req.is_some());
-        v.required("q_flag_req", self.q_flag_req.is_some());
-        v.required("b_bool_req", self.b_bool_req.is_some());
-        v.required("b_flag_req", self.b_flag_req.is_some());
-        let request = SwitchesRequest {
-            q_bool_req: self.q_bool_req.unwrap_or_default(),
-            q_bool_opt: self.q_bool_opt,
-            q_flag_req: self.q_flag_req.unwrap_or_default(),
-            q_flag_opt: self.q_flag_opt,
-            b_bool_req: self.b_bool_req.unwrap_or_default(),
-            b_bool_opt: self.b_bool_opt,
-            b_flag_req: self.b_flag_req.unwrap_or_default(),
-            b_flag_opt: self.b_flag_opt,
-            toggles: self.toggles,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (SwitchesRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("q_bool_req", &f.q_bool_req);
+        v.required("q_flag_req", &f.q_flag_req);
+        v.required("b_bool_req", &f.b_bool_req);
+        v.required("b_flag_req", &f.b_flag_req);
+        (
+            SwitchesRequest {
+                q_bool_req: f.q_bool_req.unwrap_or_default(),
+                q_bool_opt: f.q_bool_opt,
+                q_flag_req: f.q_flag_req.unwrap_or_default(),
+                q_flag_opt: f.q_flag_opt,
+                b_bool_req: f.b_bool_req.unwrap_or_default(),
+                b_bool_opt: f.b_bool_opt,
+                b_flag_req: f.b_flag_req.unwrap_or_default(),
+                b_flag_opt: f.b_flag_opt,
+                toggles: f.toggles,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> SwitchesRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<SwitchesResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for SwitchesRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("q_bool_req", &self.q_bool_req);
+        v.required("q_flag_req", &self.q_flag_req);
+        v.required("b_bool_req", &self.b_bool_req);
+        v.required("b_flag_req", &self.b_flag_req);
         if let Some(value) = &self.toggles {
             v.check_nested("toggles", value);
         }
@@ -1460,6 +1681,12 @@ impl ApiRequest for SwitchesRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &[
+        "q_bool_req",
+        "q_flag_req",
+        "b_bool_req",
+        "b_flag_req",
+    ];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([
             ("q_bool_req", self.q_bool_req.to_string()),
@@ -1478,7 +1705,7 @@ impl ApiRequest for SwitchesRequest {
 /// 条件允许: only_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
 ///
 /// `POST /checks/gated`. Official documentation: [17](https://docs.example.test/path/17).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GatedRequest {
     /// Required integer enum.
@@ -1536,9 +1763,15 @@ impl GatedRequest {
     }
 }
 
-/// Builds a [`GatedRequest`]; see its fields for the rules.
+/// Builds a [`GatedRequest`]; see its fields for the rules. From `GatedRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().gated()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct GatedRequestBuilder {
+pub struct GatedRequestBuilder<C = ()> {
+    ctx: C,
+    f: GatedRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GatedRequestFields {
     level_req: Option<Level>,
     level_opt: Option<Level>,
     mode_req: Option<Mode>,
@@ -1554,122 +1787,146 @@ pub struct GatedRequestBuilder {
     extra_label: Option<Label>,
 }
 
-impl GatedRequestBuilder {
+impl<C> GatedRequestBuilder<C> {
     /// Sets [`level_req`](GatedRequest#structfield.level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
-        self.level_req = Some(value);
+        self.f.level_req = Some(value);
         self
     }
 
     /// Sets [`level_opt`](GatedRequest#structfield.level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
-        self.level_opt = Some(value);
+        self.f.level_opt = Some(value);
         self
     }
 
     /// Sets [`mode_req`](GatedRequest#structfield.mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
-        self.mode_req = Some(value);
+        self.f.mode_req = Some(value);
         self
     }
 
     /// Sets [`mode_opt`](GatedRequest#structfield.mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
-        self.mode_opt = Some(value);
+        self.f.mode_opt = Some(value);
         self
     }
 
     /// Sets [`kind_req`](GatedRequest#structfield.kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
-        self.kind_req = Some(value.into());
+        self.f.kind_req = Some(value.into());
         self
     }
 
     /// Sets [`kind_opt`](GatedRequest#structfield.kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
-        self.kind_opt = Some(value.into());
+        self.f.kind_opt = Some(value.into());
         self
     }
 
     /// Sets [`count_req`](GatedRequest#structfield.count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
-        self.count_req = Some(value);
+        self.f.count_req = Some(value);
         self
     }
 
     /// Sets [`count_opt`](GatedRequest#structfield.count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
-        self.count_opt = Some(value);
+        self.f.count_opt = Some(value);
         self
     }
 
     /// Sets [`extra_text`](GatedRequest#structfield.extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
-        self.extra_text = Some(value.into());
+        self.f.extra_text = Some(value.into());
         self
     }
 
     /// Sets [`extra_number`](GatedRequest#structfield.extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
-        self.extra_number = Some(value);
+        self.f.extra_number = Some(value);
         self
     }
 
     /// Sets [`extra_list`](GatedRequest#structfield.extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.extra_list = value.into_iter().collect();
+        self.f.extra_list = value.into_iter().collect();
         self
     }
 
     /// Sets [`extra_flag`](GatedRequest#structfield.extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
-        self.extra_flag = Some(value);
+        self.f.extra_flag = Some(value);
         self
     }
 
     /// Sets [`extra_label`](GatedRequest#structfield.extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
-        self.extra_label = Some(value);
+        self.f.extra_label = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<GatedRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("level_req", self.level_req.is_some());
-        v.required("mode_req", self.mode_req.is_some());
-        v.required("count_req", self.count_req.is_some());
-        let request = GatedRequest {
-            level_req: self.level_req.unwrap_or_default(),
-            level_opt: self.level_opt,
-            mode_req: self.mode_req.unwrap_or_default(),
-            mode_opt: self.mode_opt,
-            kind_req: self.kind_req.unwrap_or_default(),
-            kind_opt: self.kind_opt,
-            count_req: self.count_req.unwrap_or_default(),
-            count_opt: self.count_opt,
-            extra_text: self.extra_text,
-            extra_number: self.extra_number,
-            extra_list: self.extra_list,
-            extra_flag: self.extra_flag,
-            extra_label: self.extra_label,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (GatedRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("level_req", &f.level_req);
+        v.required("mode_req", &f.mode_req);
+        v.required("kind_req", &f.kind_req);
+        v.required("count_req", &f.count_req);
+        (
+            GatedRequest {
+                level_req: f.level_req.unwrap_or_default(),
+                level_opt: f.level_opt,
+                mode_req: f.mode_req.unwrap_or_default(),
+                mode_opt: f.mode_opt,
+                kind_req: f.kind_req.unwrap_or_default(),
+                kind_opt: f.kind_opt,
+                count_req: f.count_req.unwrap_or_default(),
+                count_opt: f.count_opt,
+                extra_text: f.extra_text,
+                extra_number: f.extra_number,
+                extra_list: f.extra_list,
+                extra_flag: f.extra_flag,
+                extra_label: f.extra_label,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> GatedRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<GatedResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GatedRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("level_req", &self.level_req);
         v.known_value("level_req", self.level_req.is_known(), &self.level_req);
         if let Some(value) = &self.level_opt {
             v.known_value("level_opt", value.is_known(), value);
         }
+        v.required("mode_req", &self.mode_req);
         v.known_value("mode_req", self.mode_req.is_known(), &self.mode_req);
         if let Some(value) = &self.mode_opt {
             v.known_value("mode_opt", value.is_known(), value);
         }
-        v.required("kind_req", !self.kind_req.is_empty());
+        v.required("kind_req", &self.kind_req);
+        v.required("count_req", &self.count_req);
         if let Some(value) = &self.extra_label {
             v.check_nested("extra_label", value);
         }
@@ -1823,12 +2080,19 @@ impl ApiRequest for GatedRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &[
+        "level_req",
+        "mode_req",
+        "kind_req",
+        "count_req",
+    ];
 }
 
 /// 条件必填: required_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
 ///
 /// `POST /checks/needed`. Official documentation: [18](https://docs.example.test/path/18).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct NeededRequest {
     /// Required integer enum.
@@ -1886,9 +2150,15 @@ impl NeededRequest {
     }
 }
 
-/// Builds a [`NeededRequest`]; see its fields for the rules.
+/// Builds a [`NeededRequest`]; see its fields for the rules. From `NeededRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().needed()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct NeededRequestBuilder {
+pub struct NeededRequestBuilder<C = ()> {
+    ctx: C,
+    f: NeededRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NeededRequestFields {
     level_req: Option<Level>,
     level_opt: Option<Level>,
     mode_req: Option<Mode>,
@@ -1904,122 +2174,146 @@ pub struct NeededRequestBuilder {
     extra_label: Option<Label>,
 }
 
-impl NeededRequestBuilder {
+impl<C> NeededRequestBuilder<C> {
     /// Sets [`level_req`](NeededRequest#structfield.level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
-        self.level_req = Some(value);
+        self.f.level_req = Some(value);
         self
     }
 
     /// Sets [`level_opt`](NeededRequest#structfield.level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
-        self.level_opt = Some(value);
+        self.f.level_opt = Some(value);
         self
     }
 
     /// Sets [`mode_req`](NeededRequest#structfield.mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
-        self.mode_req = Some(value);
+        self.f.mode_req = Some(value);
         self
     }
 
     /// Sets [`mode_opt`](NeededRequest#structfield.mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
-        self.mode_opt = Some(value);
+        self.f.mode_opt = Some(value);
         self
     }
 
     /// Sets [`kind_req`](NeededRequest#structfield.kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
-        self.kind_req = Some(value.into());
+        self.f.kind_req = Some(value.into());
         self
     }
 
     /// Sets [`kind_opt`](NeededRequest#structfield.kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
-        self.kind_opt = Some(value.into());
+        self.f.kind_opt = Some(value.into());
         self
     }
 
     /// Sets [`count_req`](NeededRequest#structfield.count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
-        self.count_req = Some(value);
+        self.f.count_req = Some(value);
         self
     }
 
     /// Sets [`count_opt`](NeededRequest#structfield.count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
-        self.count_opt = Some(value);
+        self.f.count_opt = Some(value);
         self
     }
 
     /// Sets [`extra_text`](NeededRequest#structfield.extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
-        self.extra_text = Some(value.into());
+        self.f.extra_text = Some(value.into());
         self
     }
 
     /// Sets [`extra_number`](NeededRequest#structfield.extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
-        self.extra_number = Some(value);
+        self.f.extra_number = Some(value);
         self
     }
 
     /// Sets [`extra_list`](NeededRequest#structfield.extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.extra_list = value.into_iter().collect();
+        self.f.extra_list = value.into_iter().collect();
         self
     }
 
     /// Sets [`extra_flag`](NeededRequest#structfield.extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
-        self.extra_flag = Some(value);
+        self.f.extra_flag = Some(value);
         self
     }
 
     /// Sets [`extra_label`](NeededRequest#structfield.extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
-        self.extra_label = Some(value);
+        self.f.extra_label = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<NeededRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("level_req", self.level_req.is_some());
-        v.required("mode_req", self.mode_req.is_some());
-        v.required("count_req", self.count_req.is_some());
-        let request = NeededRequest {
-            level_req: self.level_req.unwrap_or_default(),
-            level_opt: self.level_opt,
-            mode_req: self.mode_req.unwrap_or_default(),
-            mode_opt: self.mode_opt,
-            kind_req: self.kind_req.unwrap_or_default(),
-            kind_opt: self.kind_opt,
-            count_req: self.count_req.unwrap_or_default(),
-            count_opt: self.count_opt,
-            extra_text: self.extra_text,
-            extra_number: self.extra_number,
-            extra_list: self.extra_list,
-            extra_flag: self.extra_flag,
-            extra_label: self.extra_label,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (NeededRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("level_req", &f.level_req);
+        v.required("mode_req", &f.mode_req);
+        v.required("kind_req", &f.kind_req);
+        v.required("count_req", &f.count_req);
+        (
+            NeededRequest {
+                level_req: f.level_req.unwrap_or_default(),
+                level_opt: f.level_opt,
+                mode_req: f.mode_req.unwrap_or_default(),
+                mode_opt: f.mode_opt,
+                kind_req: f.kind_req.unwrap_or_default(),
+                kind_opt: f.kind_opt,
+                count_req: f.count_req.unwrap_or_default(),
+                count_opt: f.count_opt,
+                extra_text: f.extra_text,
+                extra_number: f.extra_number,
+                extra_list: f.extra_list,
+                extra_flag: f.extra_flag,
+                extra_label: f.extra_label,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> NeededRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<NeededResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for NeededRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("level_req", &self.level_req);
         v.known_value("level_req", self.level_req.is_known(), &self.level_req);
         if let Some(value) = &self.level_opt {
             v.known_value("level_opt", value.is_known(), value);
         }
+        v.required("mode_req", &self.mode_req);
         v.known_value("mode_req", self.mode_req.is_known(), &self.mode_req);
         if let Some(value) = &self.mode_opt {
             v.known_value("mode_opt", value.is_known(), value);
         }
-        v.required("kind_req", !self.kind_req.is_empty());
+        v.required("kind_req", &self.kind_req);
+        v.required("count_req", &self.count_req);
         if let Some(value) = &self.extra_label {
             v.check_nested("extra_label", value);
         }
@@ -2107,12 +2401,19 @@ impl ApiRequest for NeededRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &[
+        "level_req",
+        "mode_req",
+        "kind_req",
+        "count_req",
+    ];
 }
 
 /// 差值: difference rules between i64 and i32 fields, required and optional, bounded below, above and both.
 ///
 /// `POST /checks/spans`. Official documentation: [19](https://docs.example.test/path/19).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SpansRequest {
     /// Required i64.
@@ -2138,58 +2439,86 @@ impl SpansRequest {
     }
 }
 
-/// Builds a [`SpansRequest`]; see its fields for the rules.
+/// Builds a [`SpansRequest`]; see its fields for the rules. From `SpansRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().spans()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct SpansRequestBuilder {
+pub struct SpansRequestBuilder<C = ()> {
+    ctx: C,
+    f: SpansRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SpansRequestFields {
     big_req: Option<i64>,
     big_opt: Option<i64>,
     small_req: Option<i32>,
     small_opt: Option<i32>,
 }
 
-impl SpansRequestBuilder {
+impl<C> SpansRequestBuilder<C> {
     /// Sets [`big_req`](SpansRequest#structfield.big_req): Required i64.
     pub fn big_req(mut self, value: i64) -> Self {
-        self.big_req = Some(value);
+        self.f.big_req = Some(value);
         self
     }
 
     /// Sets [`big_opt`](SpansRequest#structfield.big_opt): Optional i64.
     pub fn big_opt(mut self, value: i64) -> Self {
-        self.big_opt = Some(value);
+        self.f.big_opt = Some(value);
         self
     }
 
     /// Sets [`small_req`](SpansRequest#structfield.small_req): Required i32.
     pub fn small_req(mut self, value: i32) -> Self {
-        self.small_req = Some(value);
+        self.f.small_req = Some(value);
         self
     }
 
     /// Sets [`small_opt`](SpansRequest#structfield.small_opt): Optional i32.
     pub fn small_opt(mut self, value: i32) -> Self {
-        self.small_opt = Some(value);
+        self.f.small_opt = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<SpansRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("big_req", self.big_req.is_some());
-        v.required("small_req", self.small_req.is_some());
-        let request = SpansRequest {
-            big_req: self.big_req.unwrap_or_default(),
-            big_opt: self.big_opt,
-            small_req: self.small_req.unwrap_or_default(),
-            small_opt: self.small_opt,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (SpansRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("big_req", &f.big_req);
+        v.required("small_req", &f.small_req);
+        (
+            SpansRequest {
+                big_req: f.big_req.unwrap_or_default(),
+                big_opt: f.big_opt,
+                small_req: f.small_req.unwrap_or_default(),
+                small_opt: f.small_opt,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> SpansRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<SpansResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for SpansRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("big_req", &self.big_req);
+        v.required("small_req", &self.small_req);
         v.difference(
             "big_opt",
             "big_req",
@@ -2238,6 +2567,8 @@ impl ApiRequest for SpansRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["big_req", "small_req"];
 }
 
 /// 常量: Constant fields of every kind (string, i32, i64, bool, integer enum, string enum), in the query and the body.
@@ -2274,25 +2605,51 @@ impl StampRequest {
     }
 }
 
-/// Builds a [`StampRequest`]; see its fields for the rules.
+/// Builds a [`StampRequest`]; see its fields for the rules. From `StampRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().stamp()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct StampRequestBuilder {
+pub struct StampRequestBuilder<C = ()> {
+    ctx: C,
+    f: StampRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct StampRequestFields {
     note: Option<String>,
 }
 
-impl StampRequestBuilder {
+impl<C> StampRequestBuilder<C> {
     /// Sets [`note`](StampRequest#structfield.note): A plain field next to the constants.
     pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.note = Some(value.into());
+        self.f.note = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<StampRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = StampRequest { note: self.note };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (StampRequest, Validator) {
+        let f = self.f;
+        (StampRequest { note: f.note }, Validator::new())
+    }
+}
+
+impl<'a> StampRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<StampResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
@@ -2367,16 +2724,39 @@ impl PingRequest {
     }
 }
 
-/// Builds a [`PingRequest`]; see its fields for the rules.
+/// Builds a [`PingRequest`]; see its fields for the rules. From `PingRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().ping()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct PingRequestBuilder {}
-impl PingRequestBuilder {
+pub struct PingRequestBuilder<C = ()> {
+    ctx: C,
+    f: PingRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PingRequestFields {}
+impl<C> PingRequestBuilder<C> {
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<PingRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = PingRequest {};
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PingRequest, Validator) {
+        let PingRequestFields {} = self.f;
+        (PingRequest {}, Validator::new())
+    }
+}
+
+impl<'a> PingRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<PingResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
@@ -2436,43 +2816,82 @@ impl NamesRequest {
     }
 }
 
-/// Builds a [`NamesRequest`]; see its fields for the rules.
+/// Builds a [`NamesRequest`]; see its fields for the rules. From `NamesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().names()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct NamesRequestBuilder {
+pub struct NamesRequestBuilder<C = ()> {
+    ctx: C,
+    f: NamesRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NamesRequestFields {
     cursor: Option<String>,
     limit: Option<i32>,
     mode: Option<Mode>,
 }
 
-impl NamesRequestBuilder {
+impl<C> NamesRequestBuilder<C> {
     /// Sets [`cursor`](NamesRequest#structfield.cursor): Cursor; empty for the first page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
+        self.f.cursor = Some(value.into());
         self
     }
 
     /// Sets [`limit`](NamesRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.f.limit = Some(value);
         self
     }
 
     /// Sets [`mode`](NamesRequest#structfield.mode): Only names of this mode (a string enum in the query).
     pub fn mode(mut self, value: Mode) -> Self {
-        self.mode = Some(value);
+        self.f.mode = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<NamesRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = NamesRequest {
-            cursor: self.cursor,
-            limit: self.limit,
-            mode: self.mode,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (NamesRequest, Validator) {
+        let f = self.f;
+        (
+            NamesRequest {
+                cursor: f.cursor,
+                limit: f.limit,
+                mode: f.mode,
+            },
+            Validator::new(),
+        )
+    }
+}
+
+impl<'a> NamesRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<NamesResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// The stream ends after the page whose `next_cursor` is empty or missing.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(self) -> impl Stream<Item = Result<NamesResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `names` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<String, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
@@ -2517,10 +2936,31 @@ impl ApiRequest for NamesRequest {
     }
 }
 
+impl wxlive_runtime::Paginated for NamesRequest {
+    type Item = String;
+    fn next_page(&self, page: &NamesResponse) -> Result<Option<Self>, String> {
+        match page.next_cursor.as_deref() {
+            None | Some("") => Ok(None),
+            Some(cursor) => {
+                Ok(
+                    Some(NamesRequest {
+                        cursor: Some(cursor.to_owned()),
+                        ..self.clone()
+                    }),
+                )
+            }
+        }
+    }
+
+    fn items(page: NamesResponse) -> Vec<String> {
+        page.names
+    }
+}
+
 /// 日志列表: Offset pages with an optional i64 offset and an i32 total; lenient and aliased response fields.
 ///
 /// `POST /checks/logs`. Official documentation: [23](https://docs.example.test/path/23).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LogsRequest {
     /// Offset of the first item.
@@ -2543,36 +2983,75 @@ impl LogsRequest {
     }
 }
 
-/// Builds a [`LogsRequest`]; see its fields for the rules.
+/// Builds a [`LogsRequest`]; see its fields for the rules. From `LogsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().logs()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct LogsRequestBuilder {
+pub struct LogsRequestBuilder<C = ()> {
+    ctx: C,
+    f: LogsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct LogsRequestFields {
     offset: Option<i64>,
     size: Option<i32>,
 }
 
-impl LogsRequestBuilder {
+impl<C> LogsRequestBuilder<C> {
     /// Sets [`offset`](LogsRequest#structfield.offset): Offset of the first item.
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+        self.f.offset = Some(value);
         self
     }
 
     /// Sets [`size`](LogsRequest#structfield.size): Page size.
     pub fn size(mut self, value: i32) -> Self {
-        self.size = Some(value);
+        self.f.size = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<LogsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("size", self.size.is_some());
-        let request = LogsRequest {
-            offset: self.offset,
-            size: self.size.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (LogsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("size", &f.size);
+        (
+            LogsRequest {
+                offset: f.offset,
+                size: f.size.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> LogsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<LogsResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(self) -> impl Stream<Item = Result<LogsResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `logs` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<Log, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
@@ -2581,6 +3060,7 @@ impl Validate for LogsRequest {
         if let Some(value) = &self.offset {
             v.check("offset", value, &[rule::Check::Min(0).source(None)]);
         }
+        v.required("size", &self.size);
         v.check(
             "size",
             &self.size,
@@ -2599,12 +3079,36 @@ impl ApiRequest for LogsRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["size"];
+}
+
+impl wxlive_runtime::Paginated for LogsRequest {
+    type Item = Log;
+    fn next_page(&self, page: &LogsResponse) -> Result<Option<Self>, String> {
+        let next = self.offset.unwrap_or(0) + page.logs.len() as i64;
+        if page.logs.is_empty()
+            || page.total.map(i64::from).is_some_and(|total| next >= total)
+        {
+            return Ok(None);
+        }
+        Ok(
+            Some(LogsRequest {
+                offset: Some(next),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn items(page: LogsResponse) -> Vec<Log> {
+        page.logs
+    }
 }
 
 /// 级别列表: Offset pages with a required i32 offset and an i64 total, streaming enum items.
 ///
 /// `POST /checks/levels`. Official documentation: [24](https://docs.example.test/path/24).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LevelsRequest {
     /// Offset of the first item.
@@ -2621,33 +3125,73 @@ impl LevelsRequest {
     }
 }
 
-/// Builds a [`LevelsRequest`]; see its fields for the rules.
+/// Builds a [`LevelsRequest`]; see its fields for the rules. From `LevelsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().levels()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct LevelsRequestBuilder {
+pub struct LevelsRequestBuilder<C = ()> {
+    ctx: C,
+    f: LevelsRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct LevelsRequestFields {
     start: Option<i32>,
 }
 
-impl LevelsRequestBuilder {
+impl<C> LevelsRequestBuilder<C> {
     /// Sets [`start`](LevelsRequest#structfield.start): Offset of the first item.
     pub fn start(mut self, value: i32) -> Self {
-        self.start = Some(value);
+        self.f.start = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<LevelsRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("start", self.start.is_some());
-        let request = LevelsRequest {
-            start: self.start.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (LevelsRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("start", &f.start);
+        (
+            LevelsRequest {
+                start: f.start.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> LevelsRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<LevelsResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `start` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(self) -> impl Stream<Item = Result<LevelsResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `levels` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<Level, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
 impl Validate for LevelsRequest {
     fn check(&self, v: &mut Validator) {
+        v.required("start", &self.start);
         v.check("start", &self.start, &[rule::Check::Min(0).source(None)]);
     }
 }
@@ -2662,4 +3206,23 @@ impl ApiRequest for LevelsRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["start"];
+}
+
+impl wxlive_runtime::Paginated for LevelsRequest {
+    type Item = Level;
+    fn next_page(&self, page: &LevelsResponse) -> Result<Option<Self>, String> {
+        let next = i64::from(self.start) + page.levels.len() as i64;
+        if page.levels.is_empty() || page.total.is_some_and(|total| next >= total) {
+            return Ok(None);
+        }
+        let next = i32::try_from(next)
+            .map_err(|_| "the next offset overflows".to_owned())?;
+        Ok(Some(LevelsRequest { start: next }))
+    }
+
+    fn items(page: LevelsResponse) -> Vec<Level> {
+        page.levels
+    }
 }

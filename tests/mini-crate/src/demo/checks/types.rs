@@ -3,8 +3,9 @@
 //! Object types of Checks. (校验), shared by requests and responses.
 
 use serde::de::MapAccess;
-use wxlive_runtime::wire::{deserialize_object, FromFields};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
+use wxlive_runtime::validate::Given;
+use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Level, Mode};
@@ -39,31 +40,27 @@ pub struct Label {
 }
 
 impl FromFields for Label {
-    const EXPECTING: &'static str = "a `Label` object";
+    const NAME: &'static str = "Label";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "text_req" => self.text_req = map.next_value()?,
-            "text_opt" => self.text_opt = map.next_value()?,
-            "code" => self.code = map.next_value()?,
+            "text_req" => self.text_req = read.read(map)?,
+            "text_opt" => self.text_opt = read.read(map)?,
+            "code" => self.code = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for Label {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Label {}
 impl Validate for Label {
     fn check(&self, v: &mut Validator) {
-        v.required("text_req", self.text_req.is_some());
+        v.required("text_req", &self.text_req);
         if let Some(value) = &self.text_req {
             v.check(
                 "text_req",
@@ -145,42 +142,46 @@ pub struct Counts {
 }
 
 impl FromFields for Counts {
-    const EXPECTING: &'static str = "a `Counts` object";
+    const NAME: &'static str = "Counts";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "i32_req" => {
-                self.i32_req = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.i32_req = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
+                    .0;
             }
             "i32_opt" => {
-                self.i32_opt = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.i32_opt = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
+                    .0;
             }
             "i64_req" => {
-                self.i64_req = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.i64_req = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
+                    .0;
             }
             "i64_opt" => {
-                self.i64_opt = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.i64_opt = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
+                    .0;
             }
-            "level_req" => self.level_req = map.next_value()?,
-            "level_opt" => self.level_opt = map.next_value()?,
+            "level_req" => self.level_req = read.read(map)?,
+            "level_opt" => self.level_opt = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for Counts {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Counts {}
 impl Validate for Counts {
     fn check(&self, v: &mut Validator) {
-        v.required("i32_req", self.i32_req.is_some());
+        v.required("i32_req", &self.i32_req);
         if let Some(value) = &self.i32_req {
             v.check(
                 "i32_req",
@@ -195,7 +196,7 @@ impl Validate for Counts {
                 &[rule::Check::Min(-5).source(None), rule::Check::Max(5).source(None)],
             );
         }
-        v.required("i64_req", self.i64_req.is_some());
+        v.required("i64_req", &self.i64_req);
         if let Some(value) = &self.i64_req {
             v.check(
                 "i64_req",
@@ -213,7 +214,7 @@ impl Validate for Counts {
                 &[rule::Check::Min(-1).source(None), rule::Check::Max(1000).source(None)],
             );
         }
-        v.required("level_req", self.level_req.is_some());
+        v.required("level_req", &self.level_req);
         if let Some(value) = &self.level_req {
             v.check(
                 "level_req",
@@ -265,30 +266,26 @@ pub struct Price {
 }
 
 impl FromFields for Price {
-    const EXPECTING: &'static str = "a `Price` object";
+    const NAME: &'static str = "Price";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "amount" => self.amount = map.next_value()?,
-            "discount" => self.discount = map.next_value()?,
+            "amount" => self.amount = read.read(map)?,
+            "discount" => self.discount = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for Price {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Price {}
 impl Validate for Price {
     fn check(&self, v: &mut Validator) {
-        v.required("amount", self.amount.is_some());
+        v.required("amount", &self.amount);
         if let Some(value) = &self.amount {
             v.check("amount", value, &[rule::Check::MaxDecimals(2).source(None)]);
         }
@@ -332,20 +329,21 @@ pub struct Toggles {
 }
 
 impl FromFields for Toggles {
-    const EXPECTING: &'static str = "a `Toggles` object";
+    const NAME: &'static str = "Toggles";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "bool_req" => self.bool_req = map.next_value()?,
-            "bool_opt" => self.bool_opt = map.next_value()?,
+            "bool_req" => self.bool_req = read.read(map)?,
+            "bool_opt" => self.bool_opt = read.read(map)?,
             "flag_req" => {
-                self.flag_req = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.flag_req = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
             }
             "flag_opt" => {
-                self.flag_opt = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.flag_opt = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
             }
             _ => return Ok(false),
         }
@@ -353,16 +351,11 @@ impl FromFields for Toggles {
     }
 }
 
-impl<'de> Deserialize<'de> for Toggles {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Toggles {}
 impl Validate for Toggles {
     fn check(&self, v: &mut Validator) {
-        v.required("bool_req", self.bool_req.is_some());
-        v.required("flag_req", self.flag_req.is_some());
+        v.required("bool_req", &self.bool_req);
+        v.required("flag_req", &self.flag_req);
     }
 }
 
@@ -409,27 +402,30 @@ pub struct Window {
 }
 
 impl FromFields for Window {
-    const EXPECTING: &'static str = "a `Window` object";
+    const NAME: &'static str = "Window";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
             "start" => {
-                self.start = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.start = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
             }
             "end" => {
-                self.end = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.end = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
             }
             "minutes" => {
-                self.minutes = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.minutes = read
+                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
+                    .0;
             }
-            "mode" => self.mode = map.next_value()?,
-            "level" => self.level = map.next_value()?,
-            "note" => self.note = map.next_value()?,
+            "mode" => self.mode = read.read(map)?,
+            "level" => self.level = read.read(map)?,
+            "note" => self.note = read.read(map)?,
             "reminder" => {
-                self.reminder = map.next_value::<wxlive_runtime::wire::OptionFlag>()?.0;
+                self.reminder = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
             }
             _ => return Ok(false),
         }
@@ -437,15 +433,10 @@ impl FromFields for Window {
     }
 }
 
-impl<'de> Deserialize<'de> for Window {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Window {}
 impl Validate for Window {
     fn check(&self, v: &mut Validator) {
-        v.required("start", self.start.is_some());
+        v.required("start", &self.start);
         if let Some(value) = &self.start {
             v.check(
                 "start",
@@ -541,16 +532,17 @@ pub struct Schedule {
 }
 
 impl FromFields for Schedule {
-    const EXPECTING: &'static str = "a `Schedule` object";
+    const NAME: &'static str = "Schedule";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "window" => self.window = map.next_value()?,
+            "window" => self.window = read.read(map)?,
             "windows" => {
-                self.windows = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+                self.windows = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
             }
             _ => return Ok(false),
         }
@@ -558,15 +550,10 @@ impl FromFields for Schedule {
     }
 }
 
-impl<'de> Deserialize<'de> for Schedule {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Schedule {}
 impl Validate for Schedule {
     fn check(&self, v: &mut Validator) {
-        v.required("window", self.window.is_some());
+        v.required("window", &self.window);
         if let Some(value) = &self.window {
             v.check_nested("window", value);
         }
@@ -635,23 +622,24 @@ pub struct Bundle {
 }
 
 impl FromFields for Bundle {
-    const EXPECTING: &'static str = "a `Bundle` object";
+    const NAME: &'static str = "Bundle";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "tags" => self.tags = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            "tags" => self.tags = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
             "numbers" => {
-                self.numbers = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+                self.numbers = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
             }
             "levels" => {
-                self.levels = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+                self.levels = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
             }
-            "modes" => self.modes = map.next_value::<wxlive_runtime::wire::List<_>>()?.0,
+            "modes" => self.modes = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
             "labels" => {
-                self.labels = map.next_value::<wxlive_runtime::wire::List<_>>()?.0;
+                self.labels = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
             }
             _ => return Ok(false),
         }
@@ -659,15 +647,10 @@ impl FromFields for Bundle {
     }
 }
 
-impl<'de> Deserialize<'de> for Bundle {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Bundle {}
 impl Validate for Bundle {
     fn check(&self, v: &mut Validator) {
-        v.required("tags", !self.tags.is_empty());
+        v.required("tags", &self.tags);
         v.check(
             "tags",
             &self.tags,
@@ -718,28 +701,28 @@ pub struct Log {
 }
 
 impl FromFields for Log {
-    const EXPECTING: &'static str = "a `Log` object";
+    const NAME: &'static str = "Log";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "id" => self.id = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0,
+            "id" => self.id = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0,
             "at" | "time" => {
-                self.at = map.next_value::<wxlive_runtime::wire::LenientString>()?.0;
+                self.at = read.read::<wxlive_runtime::wire::LenientString, _>(map)?.0;
             }
-            "level" | "lvl" => self.level = map.next_value()?,
-            "message" => self.message = map.next_value()?,
-            "amount" => self.amount = map.next_value()?,
+            "level" | "lvl" => self.level = read.read(map)?,
+            "message" => self.message = read.read(map)?,
+            "amount" => self.amount = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for Log {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
+impl Given for Log {}
+wxlive_runtime::deserialize_objects!(
+    Label, Counts, Price, Toggles, Window, Schedule, Bundle, Log
+);

@@ -2,12 +2,11 @@
 
 //! The operations of Widgets. (小部件).
 
-use futures::{Stream, TryStreamExt};
-use wxlive_runtime::{Client, Error};
+use futures::Stream;
+use wxlive_runtime::{ApiRequest, Client, Error, Paginated, Sender};
 use super::{
-    MakeRequest, MakeResponse, FindRequest, FindResponse, RegisterRequest,
-    RegisterResponse, LookupRequest, LookupResponse, RenameRequest, RenameResponse,
-    RetireRequest, RetireResponse,
+    MakeRequestBuilder, FindRequestBuilder, RegisterRequestBuilder, LookupRequestBuilder,
+    RenameRequestBuilder, RetireRequestBuilder,
 };
 
 /// 小部件: Widgets.
@@ -24,108 +23,82 @@ impl<'a> WidgetsApi<'a> {
         Self { client }
     }
 
+    /// Sends a request value (built with `Request::builder()` or struct syntax): validated with
+    /// the client's profile, then sent like the fluent calls.
+    pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        self.client.send(request).await
+    }
+
+    /// Every page of a paginated operation, starting with the request value `first`.
+    pub fn pages<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Response, Error>> + 'a {
+        self.client.pages(first)
+    }
+
+    /// Every item of every page of a paginated operation, starting with `first`, in order.
+    pub fn items<R: Paginated + 'a>(
+        &self,
+        first: R,
+    ) -> impl Stream<Item = Result<R::Item, Error>> + 'a {
+        self.client.items(first)
+    }
+
     /// 制作: Make a widget.
     ///
     /// `POST /widgets/make`. Official documentation: [3](https://docs.example.test/path/3), third-party apps: [103](https://docs.example.test/path/103), 代开发 apps: [203](https://docs.example.test/path/203).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn make(&self, request: &MakeRequest) -> Result<MakeResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](MakeRequestBuilder::send).
+    pub fn make(&self) -> MakeRequestBuilder<Sender<'a>> {
+        MakeRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 查找: Find widgets.
     ///
     /// `GET /widgets/find`. Official documentation: [4](https://docs.example.test/path/4).
-    pub async fn find(&self, request: &FindRequest) -> Result<FindResponse, Error> {
-        self.client.send(request).await
-    }
-
-    /// Every page of [`find`](Self::find), starting with `first`.
     ///
-    /// The stream ends only after a page with `done` = 1, the one end-of-data signal.
-    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
-    pub fn find_pages(
-        &self,
-        first: FindRequest,
-    ) -> impl Stream<Item = Result<FindResponse, Error>> + 'a {
-        self.client
-            .paginate(
-                first,
-                |request, page| {
-                    if page.done == Some(true) {
-                        return Ok(None);
-                    }
-                    match page.next.as_deref() {
-                        Some(cursor) => {
-                            Ok(
-                                Some(FindRequest {
-                                    cursor: Some(cursor.to_owned()),
-                                    ..request.clone()
-                                }),
-                            )
-                        }
-                        None => {
-                            Err(
-                                "a page without the end signal (`done` = 1) carries no `next`"
-                                    .to_owned(),
-                            )
-                        }
-                    }
-                },
-            )
-    }
-
-    /// Every item of `items` across all pages of [`find`](Self::find), in order.
-    pub fn find_items(
-        &self,
-        first: FindRequest,
-    ) -> impl Stream<Item = Result<String, Error>> + 'a {
-        self.find_pages(first)
-            .map_ok(|page| futures::stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
+    /// Set the fields on the returned builder, then [`send`](FindRequestBuilder::send) (or stream with [`into_pages`](FindRequestBuilder::into_pages) / [`into_items`](FindRequestBuilder::into_items)).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`9001`](super::errcode::NO_WIDGET) (无此部件): No such widget.
+    pub fn find(&self) -> FindRequestBuilder<Sender<'a>> {
+        FindRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 登记: Register a gizmo (the mock server stores it).
     ///
     /// `POST /widgets/register`. Official documentation: [7](https://docs.example.test/path/7).
     ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
-    pub async fn register(
-        &self,
-        request: &RegisterRequest,
-    ) -> Result<RegisterResponse, Error> {
-        self.client.send(request).await
+    /// Set the fields on the returned builder, then [`send`](RegisterRequestBuilder::send).
+    pub fn register(&self) -> RegisterRequestBuilder<Sender<'a>> {
+        RegisterRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 查询: Read a gizmo back.
     ///
     /// `GET /widgets/lookup`. Official documentation: [8](https://docs.example.test/path/8).
-    pub async fn lookup(
-        &self,
-        request: &LookupRequest,
-    ) -> Result<LookupResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](LookupRequestBuilder::send).
+    pub fn lookup(&self) -> LookupRequestBuilder<Sender<'a>> {
+        LookupRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 改名: Rename an active gizmo.
     ///
     /// `POST /widgets/rename`. Official documentation: [8](https://docs.example.test/path/8).
-    pub async fn rename(
-        &self,
-        request: &RenameRequest,
-    ) -> Result<RenameResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](RenameRequestBuilder::send).
+    pub fn rename(&self) -> RenameRequestBuilder<Sender<'a>> {
+        RenameRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 停用: Retire an active gizmo.
     ///
     /// `POST /widgets/retire`. Official documentation: [8](https://docs.example.test/path/8).
-    pub async fn retire(
-        &self,
-        request: &RetireRequest,
-    ) -> Result<RetireResponse, Error> {
-        self.client.send(request).await
+    ///
+    /// Set the fields on the returned builder, then [`send`](RetireRequestBuilder::send).
+    pub fn retire(&self) -> RetireRequestBuilder<Sender<'a>> {
+        RetireRequestBuilder::new(Sender::new(self.client))
     }
 }

@@ -80,6 +80,7 @@ impl std::fmt::Display for Color {
     }
 }
 
+impl wxlive_runtime::validate::Given for Color {}
 /// A shape, on the wire as a string.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
@@ -138,3 +139,5 @@ impl std::fmt::Display for Shape {
         f.write_str(self.value())
     }
 }
+
+impl wxlive_runtime::validate::Given for Shape {}

@@ -2,80 +2,62 @@
 
 //! Mock-server routes of Widgets. (小部件): one per endpoint, with its fixture and the spec's `mock:` rule.
 
-use wxlive_runtime::mock::{check, decodes, MockRoute, QueryKind};
-use wxlive_runtime::ApiRequest;
+use wxlive_runtime::mock::{MockRoute, QueryKind};
 use super::{
     MakeRequest, FindRequest, RegisterRequest, LookupRequest, RenameRequest,
-    RetireRequest, MakeResponse, FindResponse, RegisterResponse, LookupResponse,
-    RenameResponse, RetireResponse,
+    RetireRequest,
 };
 
 /// Every endpoint of this domain, as the mock server serves it.
 pub fn routes() -> Vec<MockRoute> {
     Vec::from([
-        MockRoute {
-            operation: <MakeRequest as ApiRequest>::OPERATION,
-            constants: <MakeRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<MakeRequest>,
-            decode_response: decodes::<MakeResponse>,
-            fixture: include_str!("../../../fixtures/demo/widgets/make.json"),
-            behaviour: None,
-        },
-        MockRoute {
-            operation: <FindRequest as ApiRequest>::OPERATION,
-            constants: <FindRequest as ApiRequest>::CONSTANTS,
-            query: &[("id", QueryKind::Integer), ("cursor", QueryKind::String)],
-            check: check::<FindRequest>,
-            decode_response: decodes::<FindResponse>,
-            fixture: include_str!("../../../fixtures/demo/widgets/find.json"),
-            behaviour: Some(
+        MockRoute::of::<
+            MakeRequest,
+        >(&[], include_str!("../../../fixtures/demo/widgets/make.json"), None),
+        MockRoute::of::<
+            FindRequest,
+        >(
+            &[("id", QueryKind::Integer), ("cursor", QueryKind::String)],
+            include_str!("../../../fixtures/demo/widgets/find.json"),
+            Some(
                 "{\"list\":{\"store\":\"gizmos\",\"filter\":{},\"items\":\"items\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next\",\"end_flag\":\"done\",\"limit\":null,\"page_size\":2}}",
             ),
-        },
-        MockRoute {
-            operation: <RegisterRequest as ApiRequest>::OPERATION,
-            constants: <RegisterRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<RegisterRequest>,
-            decode_response: decodes::<RegisterResponse>,
-            fixture: include_str!("../../../fixtures/demo/widgets/register.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            RegisterRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/widgets/register.json"),
+            Some(
                 "{\"create\":{\"store\":\"gizmos\",\"id\":\"gizmo_id\",\"set\":{\"state\":0},\"defaults\":{\"color\":1},\"copy\":{\"title\":\"label\"}}}",
             ),
-        },
-        MockRoute {
-            operation: <LookupRequest as ApiRequest>::OPERATION,
-            constants: <LookupRequest as ApiRequest>::CONSTANTS,
-            query: &[("gizmo_id", QueryKind::String)],
-            check: check::<LookupRequest>,
-            decode_response: decodes::<LookupResponse>,
-            fixture: include_str!("../../../fixtures/demo/widgets/lookup.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            LookupRequest,
+        >(
+            &[("gizmo_id", QueryKind::String)],
+            include_str!("../../../fixtures/demo/widgets/lookup.json"),
+            Some(
                 "{\"get\":{\"store\":\"gizmos\",\"key\":\"gizmo_id\",\"into\":\"gizmo\"}}",
             ),
-        },
-        MockRoute {
-            operation: <RenameRequest as ApiRequest>::OPERATION,
-            constants: <RenameRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<RenameRequest>,
-            decode_response: decodes::<RenameResponse>,
-            fixture: include_str!("../../../fixtures/demo/widgets/rename.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            RenameRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/widgets/rename.json"),
+            Some(
                 "{\"update\":{\"store\":\"gizmos\",\"key\":\"gizmo_id\",\"when\":{\"state\":0},\"set\":{},\"merge\":true}}",
             ),
-        },
-        MockRoute {
-            operation: <RetireRequest as ApiRequest>::OPERATION,
-            constants: <RetireRequest as ApiRequest>::CONSTANTS,
-            query: &[],
-            check: check::<RetireRequest>,
-            decode_response: decodes::<RetireResponse>,
-            fixture: include_str!("../../../fixtures/demo/widgets/retire.json"),
-            behaviour: Some(
+        ),
+        MockRoute::of::<
+            RetireRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/widgets/retire.json"),
+            Some(
                 "{\"update\":{\"store\":\"gizmos\",\"key\":\"gizmo_id\",\"when\":{\"state\":0},\"set\":{\"state\":1},\"merge\":false}}",
             ),
-        },
+        ),
     ])
 }

@@ -6,6 +6,25 @@
 //!
 //! 6 endpoints through [`WidgetsApi`](crate::demo::widgets::WidgetsApi), 2 pushed event kinds in [`Event`](crate::demo::widgets::Event).
 
+/// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
+pub mod errcode {
+    use wxlive_runtime::meta::ErrorCodeInfo as E;
+    #[allow(unused_imports)]
+    use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
+    /// `9001` 无此部件: No such widget.
+    pub const NO_WIDGET: E = E {
+        code: 9001,
+        name: "no_widget",
+        title: "无此部件",
+        meaning: "No such widget",
+        class: Other,
+        hint: None,
+    };
+
+    /// Every errcode above.
+    pub const ALL: &[E] = &[NO_WIDGET];
+}
+
 mod client;
 mod enums;
 mod events;

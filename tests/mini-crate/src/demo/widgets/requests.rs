@@ -5,7 +5,8 @@
 use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use futures::Stream;
 use super::{Color, Part};
 use super::{
     MakeResponse, FindResponse, RegisterResponse, LookupResponse, RenameResponse,
@@ -53,9 +54,15 @@ impl MakeRequest {
     }
 }
 
-/// Builds a [`MakeRequest`]; see its fields for the rules.
+/// Builds a [`MakeRequest`]; see its fields for the rules. From `MakeRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().make()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct MakeRequestBuilder {
+pub struct MakeRequestBuilder<C = ()> {
+    ctx: C,
+    f: MakeRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct MakeRequestFields {
     name: Option<String>,
     color: Option<Color>,
     parts: Vec<Part>,
@@ -63,55 +70,79 @@ pub struct MakeRequestBuilder {
     blue_only: Option<String>,
 }
 
-impl MakeRequestBuilder {
+impl<C> MakeRequestBuilder<C> {
     /// Sets [`name`](MakeRequest#structfield.name): Name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+        self.f.name = Some(value.into());
         self
     }
 
     /// Sets [`color`](MakeRequest#structfield.color): Colour.
     pub fn color(mut self, value: Color) -> Self {
-        self.color = Some(value);
+        self.f.color = Some(value);
         self
     }
 
     /// Sets [`parts`](MakeRequest#structfield.parts): Parts.
     pub fn parts(mut self, value: impl IntoIterator<Item = Part>) -> Self {
-        self.parts = value.into_iter().collect();
+        self.f.parts = value.into_iter().collect();
         self
     }
 
     /// Sets [`glossy`](MakeRequest#structfield.glossy): Glossy finish.
     pub fn glossy(mut self, value: bool) -> Self {
-        self.glossy = Some(value);
+        self.f.glossy = Some(value);
         self
     }
 
     /// Sets [`blue_only`](MakeRequest#structfield.blue_only): Only for blue widgets.
     pub fn blue_only(mut self, value: impl Into<String>) -> Self {
-        self.blue_only = Some(value.into());
+        self.f.blue_only = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<MakeRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = MakeRequest {
-            name: self.name.unwrap_or_default(),
-            color: self.color,
-            parts: self.parts,
-            glossy: self.glossy,
-            blue_only: self.blue_only,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (MakeRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("name", &f.name);
+        (
+            MakeRequest {
+                name: f.name.unwrap_or_default(),
+                color: f.color,
+                parts: f.parts,
+                glossy: f.glossy,
+                blue_only: f.blue_only,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> MakeRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<MakeResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for MakeRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("name", !self.name.is_empty());
+        v.required("name", &self.name);
         v.check("name", &self.name, &[rule::Check::MaxChars(4).source(Some("3"))]);
         if let Some(value) = &self.color {
             v.known_value("color", value.is_known(), value);
@@ -139,12 +170,14 @@ impl ApiRequest for MakeRequest {
         idempotent: false,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["name"];
 }
 
 /// 查找: Find widgets.
 ///
 /// `GET /widgets/find`. Official documentation: [4](https://docs.example.test/path/4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct FindRequest {
     /// Widget id.
@@ -164,41 +197,82 @@ impl FindRequest {
     }
 }
 
-/// Builds a [`FindRequest`]; see its fields for the rules.
+/// Builds a [`FindRequest`]; see its fields for the rules. From `FindRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().find()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct FindRequestBuilder {
+pub struct FindRequestBuilder<C = ()> {
+    ctx: C,
+    f: FindRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct FindRequestFields {
     widget_id: Option<i64>,
     cursor: Option<String>,
 }
 
-impl FindRequestBuilder {
+impl<C> FindRequestBuilder<C> {
     /// Sets [`widget_id`](FindRequest#structfield.widget_id): Widget id.
     pub fn widget_id(mut self, value: i64) -> Self {
-        self.widget_id = Some(value);
+        self.f.widget_id = Some(value);
         self
     }
 
     /// Sets [`cursor`](FindRequest#structfield.cursor): Cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
+        self.f.cursor = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<FindRequest, ValidationError> {
-        let mut v = Validator::new();
-        v.required("id", self.widget_id.is_some());
-        let request = FindRequest {
-            widget_id: self.widget_id.unwrap_or_default(),
-            cursor: self.cursor,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (FindRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("id", &f.widget_id);
+        (
+            FindRequest {
+                widget_id: f.widget_id.unwrap_or_default(),
+                cursor: f.cursor,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> FindRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<FindResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// The stream ends only after a page with `done` = 1, the one end-of-data signal.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(self) -> impl Stream<Item = Result<FindResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `items` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<String, Error>> + 'a {
+        self.ctx.items(self.assemble())
     }
 }
 
 impl Validate for FindRequest {
-    fn check(&self, _v: &mut Validator) {}
+    fn check(&self, v: &mut Validator) {
+        v.required("id", &self.widget_id);
+    }
 }
 
 impl ApiRequest for FindRequest {
@@ -209,24 +283,45 @@ impl ApiRequest for FindRequest {
         method: HttpMethod::Get,
         path: "/widgets/find",
         idempotent: true,
-        errors: &[
-            wxlive_runtime::meta::ErrorCodeInfo {
-                code: 9001,
-                name: "no_widget",
-                title: "无此部件",
-                meaning: "No such widget",
-                class: wxlive_runtime::meta::ErrorClass::Other,
-                hint: None,
-            },
-        ],
+        errors: &[super::errcode::NO_WIDGET],
     };
 
+    const REQUIRED: &'static [&'static str] = &["id"];
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::from([("id", self.widget_id.to_string())]);
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
         query
+    }
+}
+
+impl wxlive_runtime::Paginated for FindRequest {
+    type Item = String;
+    fn next_page(&self, page: &FindResponse) -> Result<Option<Self>, String> {
+        if page.done == Some(true) {
+            return Ok(None);
+        }
+        match page.next.as_deref() {
+            Some(cursor) => {
+                Ok(
+                    Some(FindRequest {
+                        cursor: Some(cursor.to_owned()),
+                        ..self.clone()
+                    }),
+                )
+            }
+            None => {
+                Err(
+                    "a page without the end signal (`done` = 1) carries no `next`"
+                        .to_owned(),
+                )
+            }
+        }
+    }
+
+    fn items(page: FindResponse) -> Vec<String> {
+        page.items
     }
 }
 
@@ -257,41 +352,71 @@ impl RegisterRequest {
     }
 }
 
-/// Builds a [`RegisterRequest`]; see its fields for the rules.
+/// Builds a [`RegisterRequest`]; see its fields for the rules. From `RegisterRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().register()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct RegisterRequestBuilder {
+pub struct RegisterRequestBuilder<C = ()> {
+    ctx: C,
+    f: RegisterRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RegisterRequestFields {
     label: Option<String>,
     color: Option<Color>,
 }
 
-impl RegisterRequestBuilder {
+impl<C> RegisterRequestBuilder<C> {
     /// Sets [`label`](RegisterRequest#structfield.label): Label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
+        self.f.label = Some(value.into());
         self
     }
 
     /// Sets [`color`](RegisterRequest#structfield.color): Colour.
     pub fn color(mut self, value: Color) -> Self {
-        self.color = Some(value);
+        self.f.color = Some(value);
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RegisterRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = RegisterRequest {
-            label: self.label.unwrap_or_default(),
-            color: self.color,
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (RegisterRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("label", &f.label);
+        (
+            RegisterRequest {
+                label: f.label.unwrap_or_default(),
+                color: f.color,
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> RegisterRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    ///
+    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
+    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<RegisterResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for RegisterRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("label", !self.label.is_empty());
+        v.required("label", &self.label);
         v.check("label", &self.label, &[rule::Check::MaxChars(10).source(None)]);
         if let Some(value) = &self.color {
             v.known_value("color", value.is_known(), value);
@@ -309,6 +434,8 @@ impl ApiRequest for RegisterRequest {
         idempotent: false,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["label"];
 }
 
 /// 查询: Read a gizmo back.
@@ -331,33 +458,60 @@ impl LookupRequest {
     }
 }
 
-/// Builds a [`LookupRequest`]; see its fields for the rules.
+/// Builds a [`LookupRequest`]; see its fields for the rules. From `LookupRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().lookup()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct LookupRequestBuilder {
+pub struct LookupRequestBuilder<C = ()> {
+    ctx: C,
+    f: LookupRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct LookupRequestFields {
     gizmo_id: Option<String>,
 }
 
-impl LookupRequestBuilder {
+impl<C> LookupRequestBuilder<C> {
     /// Sets [`gizmo_id`](LookupRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
-        self.gizmo_id = Some(value.into());
+        self.f.gizmo_id = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<LookupRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = LookupRequest {
-            gizmo_id: self.gizmo_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (LookupRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("gizmo_id", &f.gizmo_id);
+        (
+            LookupRequest {
+                gizmo_id: f.gizmo_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> LookupRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<LookupResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for LookupRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("gizmo_id", !self.gizmo_id.is_empty());
+        v.required("gizmo_id", &self.gizmo_id);
     }
 }
 
@@ -372,6 +526,7 @@ impl ApiRequest for LookupRequest {
         errors: &[],
     };
 
+    const REQUIRED: &'static [&'static str] = &["gizmo_id"];
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::from([("gizmo_id", self.gizmo_id.to_string())])
     }
@@ -401,42 +556,70 @@ impl RenameRequest {
     }
 }
 
-/// Builds a [`RenameRequest`]; see its fields for the rules.
+/// Builds a [`RenameRequest`]; see its fields for the rules. From `RenameRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().rename()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct RenameRequestBuilder {
+pub struct RenameRequestBuilder<C = ()> {
+    ctx: C,
+    f: RenameRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RenameRequestFields {
     gizmo_id: Option<String>,
     label: Option<String>,
 }
 
-impl RenameRequestBuilder {
+impl<C> RenameRequestBuilder<C> {
     /// Sets [`gizmo_id`](RenameRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
-        self.gizmo_id = Some(value.into());
+        self.f.gizmo_id = Some(value.into());
         self
     }
 
     /// Sets [`label`](RenameRequest#structfield.label): New label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
+        self.f.label = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RenameRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = RenameRequest {
-            gizmo_id: self.gizmo_id.unwrap_or_default(),
-            label: self.label.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (RenameRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("gizmo_id", &f.gizmo_id);
+        v.required("label", &f.label);
+        (
+            RenameRequest {
+                gizmo_id: f.gizmo_id.unwrap_or_default(),
+                label: f.label.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> RenameRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<RenameResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for RenameRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("gizmo_id", !self.gizmo_id.is_empty());
-        v.required("label", !self.label.is_empty());
+        v.required("gizmo_id", &self.gizmo_id);
+        v.required("label", &self.label);
         v.check("label", &self.label, &[rule::Check::MaxChars(10).source(None)]);
     }
 }
@@ -451,6 +634,8 @@ impl ApiRequest for RenameRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["gizmo_id", "label"];
 }
 
 /// 停用: Retire an active gizmo.
@@ -472,33 +657,60 @@ impl RetireRequest {
     }
 }
 
-/// Builds a [`RetireRequest`]; see its fields for the rules.
+/// Builds a [`RetireRequest`]; see its fields for the rules. From `RetireRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().retire()`) it also sends.
 #[derive(Debug, Clone, Default)]
-pub struct RetireRequestBuilder {
+pub struct RetireRequestBuilder<C = ()> {
+    ctx: C,
+    f: RetireRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RetireRequestFields {
     gizmo_id: Option<String>,
 }
 
-impl RetireRequestBuilder {
+impl<C> RetireRequestBuilder<C> {
     /// Sets [`gizmo_id`](RetireRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
-        self.gizmo_id = Some(value.into());
+        self.f.gizmo_id = Some(value.into());
         self
     }
 
     /// The request, or every violated official rule (missing required fields included).
     pub fn build(self) -> Result<RetireRequest, ValidationError> {
-        let mut v = Validator::new();
-        let request = RetireRequest {
-            gizmo_id: self.gizmo_id.unwrap_or_default(),
-        };
-        request.check(&mut v);
-        v.finish().map(|_warnings| request)
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (RetireRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("gizmo_id", &f.gizmo_id);
+        (
+            RetireRequest {
+                gizmo_id: f.gizmo_id.unwrap_or_default(),
+            },
+            v,
+        )
+    }
+}
+
+impl<'a> RetireRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Validates the request with the client's profile and sends it; a missing required field or a
+    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<RetireResponse, Error> {
+        self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for RetireRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("gizmo_id", !self.gizmo_id.is_empty());
+        v.required("gizmo_id", &self.gizmo_id);
     }
 }
 
@@ -512,4 +724,6 @@ impl ApiRequest for RetireRequest {
         idempotent: true,
         errors: &[],
     };
+
+    const REQUIRED: &'static [&'static str] = &["gizmo_id"];
 }

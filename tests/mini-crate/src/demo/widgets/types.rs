@@ -3,8 +3,9 @@
 //! Object types of Widgets. (小部件), shared by requests and responses.
 
 use serde::de::MapAccess;
-use wxlive_runtime::wire::{deserialize_object, FromFields};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
+use wxlive_runtime::validate::Given;
+use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Color, Shape};
@@ -23,27 +24,23 @@ pub struct Part {
 }
 
 impl FromFields for Part {
-    const EXPECTING: &'static str = "a `Part` object";
+    const NAME: &'static str = "Part";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "name" => self.name = map.next_value()?,
-            "shape" => self.shape = map.next_value()?,
+            "name" => self.name = read.read(map)?,
+            "shape" => self.shape = read.read(map)?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> Deserialize<'de> for Part {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
-
+impl Given for Part {}
 impl Validate for Part {
     fn check(&self, v: &mut Validator) {
         if let Some(value) = &self.name {
@@ -76,19 +73,20 @@ pub struct Gizmo {
 }
 
 impl FromFields for Gizmo {
-    const EXPECTING: &'static str = "a `Gizmo` object";
+    const NAME: &'static str = "Gizmo";
     fn field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
+        read: &mut Reader,
     ) -> Result<bool, A::Error> {
         match key {
-            "gizmo_id" => self.gizmo_id = map.next_value()?,
-            "label" => self.label = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            "color" => self.color = map.next_value()?,
+            "gizmo_id" => self.gizmo_id = read.read(map)?,
+            "label" => self.label = read.read(map)?,
+            "title" => self.title = read.read(map)?,
+            "color" => self.color = read.read(map)?,
             "state" => {
-                self.state = map.next_value::<wxlive_runtime::wire::LenientInt<_>>()?.0;
+                self.state = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
             }
             _ => return Ok(false),
         }
@@ -96,8 +94,5 @@ impl FromFields for Gizmo {
     }
 }
 
-impl<'de> Deserialize<'de> for Gizmo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_object(deserializer)
-    }
-}
+impl Given for Gizmo {}
+wxlive_runtime::deserialize_objects!(Part, Gizmo);
