@@ -203,3 +203,72 @@ pub fn unix_in(secs: i64) -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
         + secs
 }
+
+/// Callbacks as WeCom and WeChat send them, for tests of callback receivers.
+pub mod callbacks {
+    use wxlive_runtime::callback::CallbackHandler;
+
+    /// Query pairs of a request, as `reqwest`'s `.query(..)` takes them.
+    pub type Query = Vec<(String, String)>;
+
+    /// `plaintext` encrypted and signed by `signer` (token, key, receive id): the POST's query
+    /// (`msg_signature`, `timestamp`, `nonce`) and body (`<xml><ToUserName/><Encrypt/></xml>`).
+    pub fn signed_post(
+        signer: &CallbackHandler,
+        plaintext: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> (Query, String) {
+        let encrypted = signer.encrypt(plaintext).expect("encrypt");
+        let timestamp = timestamp.to_string();
+        let query = vec![
+            (
+                "msg_signature".into(),
+                signer.sign(&timestamp, nonce, &encrypted),
+            ),
+            ("timestamp".into(), timestamp),
+            ("nonce".into(), nonce.into()),
+        ];
+        let body = format!(
+            "<xml><ToUserName><![CDATA[to-user]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        );
+        (query, body)
+    }
+
+    /// The query of WeCom's URL verification GET whose `echostr` decrypts to `echo`.
+    pub fn wecom_verification(
+        signer: &CallbackHandler,
+        echo: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Query {
+        let encrypted = signer.encrypt(echo).expect("encrypt");
+        let timestamp = timestamp.to_string();
+        vec![
+            (
+                "msg_signature".into(),
+                signer.sign(&timestamp, nonce, &encrypted),
+            ),
+            ("timestamp".into(), timestamp),
+            ("nonce".into(), nonce.into()),
+            ("echostr".into(), encrypted),
+        ]
+    }
+
+    /// The query of WeChat's (mini program's) URL verification GET: `signature` over token,
+    /// timestamp and nonce, and `echostr` as is.
+    pub fn plain_verification(
+        signer: &CallbackHandler,
+        echostr: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Query {
+        let timestamp = timestamp.to_string();
+        vec![
+            ("signature".into(), signer.sign_plain(&timestamp, nonce)),
+            ("timestamp".into(), timestamp),
+            ("nonce".into(), nonce.into()),
+            ("echostr".into(), echostr.into()),
+        ]
+    }
+}

@@ -1,5 +1,5 @@
-//! The README's code is the compiled `tests/examples/quickstart.rs`, word for word, and its
-//! mock-server walkthrough works: the standalone mock starts, and the example runs against it.
+//! The README's code is the compiled `tests/examples/quickstart.rs` and `callback_server.rs`, word for
+//! word, and its mock-server walkthrough works: the standalone mock starts, and the example runs against it.
 
 mod support;
 
@@ -35,17 +35,30 @@ fn readme() -> String {
 
 #[test]
 fn readme_code_is_the_compiled_example() {
-    let example =
-        std::fs::read_to_string(support::root().join("tests/examples/quickstart.rs")).unwrap();
     let readme: String = readme()
         .lines()
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n");
-    for (start, end) in [
-        ("// README client start", "// README client end"),
-        ("// README example start", "// README example end"),
+    for (file, start, end) in [
+        (
+            "quickstart.rs",
+            "// README client start",
+            "// README client end",
+        ),
+        (
+            "quickstart.rs",
+            "// README example start",
+            "// README example end",
+        ),
+        (
+            "callback_server.rs",
+            "// README callback start",
+            "// README callback end",
+        ),
     ] {
+        let example =
+            std::fs::read_to_string(support::root().join("tests/examples").join(file)).unwrap();
         let block = between(&example, start, end);
         assert!(
             readme.contains(&block),

@@ -46,8 +46,8 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::{DefaultBodyLimit, FromRequest, RawQuery, Request, State};
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -428,9 +428,20 @@ fn plain_verification(handler: &CallbackHandler, raw: &str) -> Result<String, Ca
 async fn receive<E: CallbackEvent + Send + 'static>(
     State(endpoint): State<Arc<Endpoint<E>>>,
     RawQuery(raw): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Response {
-    let body = match body {
+    // A declared length over the limit is refused before reading anything.
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > endpoint.body_limit as u64) {
+        let limit = endpoint.body_limit;
+        return endpoint.reject(&Method::POST, Rejection::BodyTooLarge { limit });
+    }
+    // Otherwise the body is read up to the limit (`DefaultBodyLimit` on the route).
+    let body = match Bytes::from_request(request, &()).await {
         Ok(body) => body,
         Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
             let limit = endpoint.body_limit;
