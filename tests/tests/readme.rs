@@ -92,9 +92,16 @@ async fn the_mock_walkthrough_works() {
             break rest.trim().to_owned();
         }
     };
-    let base_url = value_after("listening on ");
-    let corp_id = value_after("corp id:");
-    let secret = value_after("secret:");
+    // The README's command line uses what the `wecom` line prints.
+    let wecom = value_after("mock server: product=wecom ");
+    let field = |key: &str| {
+        wecom
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key))
+            .expect("a printed field")
+            .to_owned()
+    };
+    let (base_url, corp_id, secret) = (field("base_url="), field("id="), field("secret="));
     let client = wxlive::wecom::WecomClient::builder()
         .credentials(corp_id, secret)
         .base_url(base_url)
