@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wxlive::wecom::living::{self, LivingStatus};
 use wxlive::wxa::broadcast::{self, FollowAction, LiveStatus};
 use wxlive_runtime::callback::service::{CallbackApp, CallbackService, Reply};
-use wxlive_runtime::callback::{CallbackHandler, ReceiveId};
+use wxlive_runtime::callback::{CallbackHandler, ReceiveId, ReplayGuard};
 use wxlive_runtime::Secret;
 use wxlive_tests::callbacks::{plain_verification, signed_post, wecom_verification, Query};
 use wxlive_tests::Captured;
@@ -608,6 +608,50 @@ async fn a_lower_limit_refuses_streamed_bodies_while_reading() {
         (200, "success".into())
     );
     assert_eq!(corp_a_log.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn with_a_replay_guard_the_redelivery_of_a_failed_callback_passes_and_a_replay_does_not() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let guarded = corp_a().with_replay_guard(ReplayGuard::default());
+    let router = CallbackService::new()
+        .app(
+            "/wecom/a",
+            CallbackApp::wecom(guarded),
+            move |_: living::Event| {
+                let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
+                async move {
+                    if first {
+                        Err("not now")
+                    } else {
+                        Ok(())
+                    }
+                }
+            },
+        )
+        .router()
+        .unwrap();
+    let base = wxlive_tests::serve(router).await;
+    let (query, body) = signed_post(&corp_a(), LIVING_STATUS_CHANGE, NOW, NONCE);
+    let http = reqwest::Client::new();
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let response = http
+            .post(format!("{base}/wecom/a"))
+            .query(&query)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        answers.push((response.status().as_u16(), response.text().await.unwrap()));
+    }
+    // Failed and not acknowledged; redelivered and acknowledged; then a replay, refused unhandled.
+    assert_eq!(answers[0].0, 500, "{answers:?}");
+    assert_eq!(answers[1], (200, String::new()), "{answers:?}");
+    assert_eq!(answers[2].0, 409, "{answers:?}");
+    assert!(answers[2].1.contains("replay check"), "{answers:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
 #[test]

@@ -149,6 +149,17 @@ impl CallbackHandler {
         ]))
     }
 
+    /// Forgets a callback the replay guard recorded when it was accepted, so that the platform's
+    /// redelivery of it passes: call it when the event could not be handled (and was not
+    /// acknowledged). Does nothing without a replay guard or for a malformed timestamp.
+    pub fn forget(&self, query: &CallbackQuery) {
+        if let (Some(guard), Ok(timestamp)) =
+            (&self.replay, clock::parse_timestamp(&query.timestamp))
+        {
+            guard.forget(timestamp, &query.nonce, &query.msg_signature);
+        }
+    }
+
     /// Verifies and decrypts a POST body (`<xml><Encrypt>…</Encrypt>…</xml>`), returning the inner XML.
     /// A body longer than [`super::xml::MAX_XML_BYTES`] is refused unread.
     pub fn decrypt(&self, query: &CallbackQuery, body: &str) -> Result<String, CallbackError> {

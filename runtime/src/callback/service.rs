@@ -30,7 +30,7 @@
 //! |---|---|
 //! | WeCom `GET ?msg_signature&timestamp&nonce&echostr` | 200, the decrypted `echostr` |
 //! | mini-program `GET ?signature&timestamp&nonce&echostr` | 200, `echostr` as sent (WeChat's rule) |
-//! | `POST ?msg_signature&timestamp&nonce`, `<xml><Encrypt>…` | the handler runs; 200 with the app's [`Reply`] if it returned `Ok`, 500 if it failed (the platform retries) |
+//! | `POST ?msg_signature&timestamp&nonce`, `<xml><Encrypt>…` | the handler runs; 200 with the app's [`Reply`] if it returned `Ok`, 500 if it failed (the platform retries, and a replay guard lets the retry pass) |
 //! | a failed check | 4xx naming the check (`signature check`, `receive id check`, `body size check`, …), never a secret |
 //!
 //! A mini program's message push must use the safe (encrypted) or compatible mode: in plaintext mode
@@ -452,10 +452,11 @@ async fn receive<E: CallbackEvent + Send + 'static>(
     let Ok(body) = std::str::from_utf8(&body) else {
         return endpoint.reject(&Method::POST, Rejection::BodyNotUtf8);
     };
+    let handler = &endpoint.app.handler;
     let parsed = CallbackQuery::from_query_string(raw.as_deref().unwrap_or(""))
-        .and_then(|query| endpoint.app.handler.parse::<E>(&query, body));
-    let event = match parsed {
-        Ok(event) => event,
+        .and_then(|query| Ok((handler.parse::<E>(&query, body)?, query)));
+    let (event, query) = match parsed {
+        Ok(parsed) => parsed,
         Err(err) => return endpoint.reject(&Method::POST, Rejection::Callback(err)),
     };
     match (endpoint.on_event)(event).await {
@@ -464,6 +465,8 @@ async fn receive<E: CallbackEvent + Send + 'static>(
             (StatusCode::OK, endpoint.app.reply.body()).into_response()
         }
         Err(error) => {
+            // Not handled: the redelivery must pass the replay guard.
+            handler.forget(&query);
             tracing::error!(
                 target: LOG_TARGET,
                 app = %endpoint.path,
