@@ -148,6 +148,13 @@ pub fn fast_retries() -> wxlive_runtime::RetryPolicy {
     }
 }
 
+/// The mock configuration of every product of the generated crate (each product module's
+/// `mock_config()`), in a fixed order: what `wxlive-mock` and `cargo xtask mock` serve. A test checks
+/// that it names every product in `spec/`.
+pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
+    vec![wxlive::wecom::mock_config(), wxlive::wxa::mock_config()]
+}
+
 /// A WeCom client for `server` with its credentials and fast retries.
 pub fn mock_client(server: &wxlive_runtime::mock::MockServer) -> wxlive::wecom::WecomClient {
     let (id, secret) = server.credentials();
@@ -202,4 +209,73 @@ pub fn unix_in(secs: i64) -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
         + secs
+}
+
+/// Callbacks as WeCom and WeChat send them, for tests of callback receivers.
+pub mod callbacks {
+    use wxlive_runtime::callback::CallbackHandler;
+
+    /// Query pairs of a request, as `reqwest`'s `.query(..)` takes them.
+    pub type Query = Vec<(String, String)>;
+
+    /// `plaintext` encrypted and signed by `signer` (token, key, receive id): the POST's query
+    /// (`msg_signature`, `timestamp`, `nonce`) and body (`<xml><ToUserName/><Encrypt/></xml>`).
+    pub fn signed_post(
+        signer: &CallbackHandler,
+        plaintext: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> (Query, String) {
+        let encrypted = signer.encrypt(plaintext).expect("encrypt");
+        let timestamp = timestamp.to_string();
+        let query = vec![
+            (
+                "msg_signature".into(),
+                signer.sign(&timestamp, nonce, &encrypted),
+            ),
+            ("timestamp".into(), timestamp),
+            ("nonce".into(), nonce.into()),
+        ];
+        let body = format!(
+            "<xml><ToUserName><![CDATA[to-user]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        );
+        (query, body)
+    }
+
+    /// The query of WeCom's URL verification GET whose `echostr` decrypts to `echo`.
+    pub fn wecom_verification(
+        signer: &CallbackHandler,
+        echo: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Query {
+        let encrypted = signer.encrypt(echo).expect("encrypt");
+        let timestamp = timestamp.to_string();
+        vec![
+            (
+                "msg_signature".into(),
+                signer.sign(&timestamp, nonce, &encrypted),
+            ),
+            ("timestamp".into(), timestamp),
+            ("nonce".into(), nonce.into()),
+            ("echostr".into(), encrypted),
+        ]
+    }
+
+    /// The query of WeChat's (mini program's) URL verification GET: `signature` over token,
+    /// timestamp and nonce, and `echostr` as is.
+    pub fn plain_verification(
+        signer: &CallbackHandler,
+        echostr: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> Query {
+        let timestamp = timestamp.to_string();
+        vec![
+            ("signature".into(), signer.sign_plain(&timestamp, nonce)),
+            ("timestamp".into(), timestamp),
+            ("nonce".into(), nonce.into()),
+            ("echostr".into(), echostr.into()),
+        ]
+    }
 }

@@ -1,5 +1,5 @@
-//! The README's code is the compiled `tests/examples/quickstart.rs`, word for word, and its
-//! mock-server walkthrough works: the standalone mock starts, and the example runs against it.
+//! The README's code is the compiled `tests/examples/quickstart.rs` and `callback_server.rs`, word for
+//! word, and its mock-server walkthrough works: the standalone mock starts, and the example runs against it.
 
 mod support;
 
@@ -35,17 +35,30 @@ fn readme() -> String {
 
 #[test]
 fn readme_code_is_the_compiled_example() {
-    let example =
-        std::fs::read_to_string(support::root().join("tests/examples/quickstart.rs")).unwrap();
     let readme: String = readme()
         .lines()
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n");
-    for (start, end) in [
-        ("// README client start", "// README client end"),
-        ("// README example start", "// README example end"),
+    for (file, start, end) in [
+        (
+            "quickstart.rs",
+            "// README client start",
+            "// README client end",
+        ),
+        (
+            "quickstart.rs",
+            "// README example start",
+            "// README example end",
+        ),
+        (
+            "callback_server.rs",
+            "// README callback start",
+            "// README callback end",
+        ),
     ] {
+        let example =
+            std::fs::read_to_string(support::root().join("tests/examples").join(file)).unwrap();
         let block = between(&example, start, end);
         assert!(
             readme.contains(&block),
@@ -79,9 +92,16 @@ async fn the_mock_walkthrough_works() {
             break rest.trim().to_owned();
         }
     };
-    let base_url = value_after("listening on ");
-    let corp_id = value_after("corp id:");
-    let secret = value_after("secret:");
+    // The README's command line uses what the `wecom` line prints.
+    let wecom = value_after("mock server: product=wecom ");
+    let field = |key: &str| {
+        wecom
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key))
+            .expect("a printed field")
+            .to_owned()
+    };
+    let (base_url, corp_id, secret) = (field("base_url="), field("id="), field("secret="));
     let client = wxlive::wecom::WecomClient::builder()
         .credentials(corp_id, secret)
         .base_url(base_url)

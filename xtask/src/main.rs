@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR]
-       cargo xtask mock [--help | mock server options]
+       cargo xtask mock [--help | mock server options]   (every product in spec/, one port each)
        cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
 
   codegen          regenerate generated/ from spec/ and tests/mini-crate/ from tests/fixtures/mini-spec/
@@ -193,7 +193,8 @@ fn codegen_one(target: &Target, check: bool) -> bool {
     true
 }
 
-/// Starts the standalone mock server (`wxlive-mock`), passing the arguments through.
+/// Starts the standalone mock servers (`wxlive-mock`: every product, each on its own port), passing the
+/// arguments through.
 fn mock(args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)

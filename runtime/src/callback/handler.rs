@@ -122,6 +122,44 @@ impl CallbackHandler {
         self.decrypt_payload(query, echostr)
     }
 
+    /// URL verification of WeChat message push (mini programs, official accounts): the GET carries
+    /// `signature`, SHA1 over the sorted token, `timestamp` and `nonce` (no ciphertext), and the answer
+    /// is `echostr` itself, unencrypted, whatever the encryption mode. The signature, timestamp,
+    /// freshness and replay checks are those of [`CallbackHandler::decrypt`]; nothing is decrypted.
+    pub fn verify_plain_url(
+        &self,
+        signature: &str,
+        timestamp: &str,
+        nonce: &str,
+        echostr: &str,
+    ) -> Result<String, CallbackError> {
+        let valid =
+            signature::verify_sorted(signature, &mut [self.token.expose(), timestamp, nonce]);
+        self.admit(valid, timestamp, nonce, signature)?;
+        Ok(echostr.to_owned())
+    }
+
+    /// The plain `signature` of WeChat's URL verification for a timestamp and nonce (lowercase hex
+    /// SHA1 over the sorted token, timestamp and nonce). Useful to build test requests.
+    pub fn sign_plain(&self, timestamp: &str, nonce: &str) -> String {
+        signature::to_string(&signature::compute_sorted(&mut [
+            self.token.expose(),
+            timestamp,
+            nonce,
+        ]))
+    }
+
+    /// Forgets a callback the replay guard recorded when it was accepted, so that the platform's
+    /// redelivery of it passes: call it when the event could not be handled (and was not
+    /// acknowledged). Does nothing without a replay guard or for a malformed timestamp.
+    pub fn forget(&self, query: &CallbackQuery) {
+        if let (Some(guard), Ok(timestamp)) =
+            (&self.replay, clock::parse_timestamp(&query.timestamp))
+        {
+            guard.forget(timestamp, &query.nonce, &query.msg_signature);
+        }
+    }
+
     /// Verifies and decrypts a POST body (`<xml><Encrypt>…</Encrypt>…</xml>`), returning the inner XML.
     /// A body longer than [`super::xml::MAX_XML_BYTES`] is refused unread.
     pub fn decrypt(&self, query: &CallbackQuery, body: &str) -> Result<String, CallbackError> {
@@ -216,16 +254,28 @@ impl CallbackHandler {
 
     /// Signature, timestamp, freshness and replay checks, in that order.
     fn authenticate(&self, query: &CallbackQuery, encrypted: &str) -> Result<(), CallbackError> {
-        if !signature::verify(
+        let valid = signature::verify(
             &query.msg_signature,
             self.token.expose(),
             &query.timestamp,
             &query.nonce,
             encrypted,
-        ) {
+        );
+        self.admit(valid, &query.timestamp, &query.nonce, &query.msg_signature)
+    }
+
+    /// After the signature check (`signature_valid`): the timestamp, freshness and replay checks.
+    fn admit(
+        &self,
+        signature_valid: bool,
+        timestamp: &str,
+        nonce: &str,
+        signature: &str,
+    ) -> Result<(), CallbackError> {
+        if !signature_valid {
             return Err(CallbackError::BadSignature);
         }
-        let timestamp = clock::parse_timestamp(&query.timestamp)?;
+        let timestamp = clock::parse_timestamp(timestamp)?;
         if self.window_secs.is_none() && self.replay.is_none() {
             return Ok(());
         }
@@ -234,13 +284,7 @@ impl CallbackHandler {
             clock::check_fresh(timestamp, now, window)?;
         }
         if let Some(guard) = &self.replay {
-            if !guard.check_and_record(
-                timestamp,
-                &query.nonce,
-                &query.msg_signature,
-                now,
-                self.window_secs,
-            ) {
+            if !guard.check_and_record(timestamp, nonce, signature, now, self.window_secs) {
                 return Err(CallbackError::Replayed);
             }
         }

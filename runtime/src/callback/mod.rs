@@ -1,6 +1,7 @@
 //! WeCom callbacks (WXBizMsgCrypt): signature check, AES-256-CBC decryption and encryption with the
 //! WeCom rules, receive id check, timestamp freshness, optional replay guard, URL verification, and a
-//! small XML tree for the decrypted events.
+//! small XML tree for the decrypted events. With the `axum` feature, [`service`] mounts all of it as an
+//! axum `Router` serving several apps of WeCom and mini programs.
 //!
 //! ```no_run
 //! use wxlive_runtime::callback::{CallbackHandler, CallbackQuery, ReceiveId, XmlDoc};
@@ -37,6 +38,8 @@ mod padding;
 mod query;
 mod receive_id;
 mod replay;
+#[cfg(feature = "axum")]
+pub mod service;
 mod signature;
 pub mod xml;
 

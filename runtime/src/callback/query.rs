@@ -76,17 +76,21 @@ impl CallbackQuery {
     /// the way HTML forms and web frameworks do (`%XX` escapes and `+` as space; malformed escapes are kept
     /// literally, invalid UTF-8 is replaced). Fails like [`CallbackQuery::from_pairs`].
     pub fn from_query_string(query: &str) -> Result<Self, CallbackError> {
-        let query = query.strip_prefix('?').unwrap_or(query);
-        Self::from_pairs(
-            query
-                .split('&')
-                .filter(|pair| !pair.is_empty())
-                .map(|pair| {
-                    let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                    (form_decode(name), form_decode(value))
-                }),
-        )
+        Self::from_pairs(decoded_pairs(query))
     }
+}
+
+/// The URL-decoded name/value pairs of a raw query string (with or without a leading `?`), decoded
+/// as [`CallbackQuery::from_query_string`] says.
+pub(crate) fn decoded_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (form_decode(name), form_decode(value))
+        })
 }
 
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte.

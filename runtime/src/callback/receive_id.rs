@@ -13,13 +13,15 @@ pub enum ReceiveId {
     SuiteId(String),
     /// Third-party apps owned by an individual: the empty string.
     None,
+    /// WeChat mini-program message push in safe (encrypted) mode: the mini program's AppID.
+    AppId(String),
 }
 
 impl ReceiveId {
     /// The id as it appears in the plaintext (empty for [`ReceiveId::None`]).
     pub fn as_str(&self) -> &str {
         match self {
-            ReceiveId::CorpId(id) | ReceiveId::SuiteId(id) => id,
+            ReceiveId::CorpId(id) | ReceiveId::SuiteId(id) | ReceiveId::AppId(id) => id,
             ReceiveId::None => "",
         }
     }
@@ -31,6 +33,7 @@ impl fmt::Display for ReceiveId {
             ReceiveId::CorpId(id) => write!(f, "corpid {id:?}"),
             ReceiveId::SuiteId(id) => write!(f, "suiteid {id:?}"),
             ReceiveId::None => f.write_str("empty receive id"),
+            ReceiveId::AppId(id) => write!(f, "appid {id:?}"),
         }
     }
 }

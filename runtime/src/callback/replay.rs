@@ -19,7 +19,9 @@ type Fingerprint = [u8; 20];
 ///
 /// WeCom may redeliver a callback it considers unanswered. If it reuses the query of the first
 /// delivery, the guard rejects the redelivery as [`Replayed`](super::CallbackError::Replayed), so keep
-/// event handling idempotent and answer quickly.
+/// event handling idempotent and answer quickly. A callback that was accepted but could not be handled
+/// can be forgotten ([`CallbackHandler::forget`](super::CallbackHandler::forget)) so that its
+/// redelivery passes; the callback service does that when the event handler fails.
 pub struct ReplayGuard {
     capacity: usize,
     state: Mutex<State>,
@@ -91,6 +93,16 @@ impl ReplayGuard {
         state.seen.insert(fingerprint);
         state.by_expiry.insert((expires, order, fingerprint));
         true
+    }
+
+    /// Forgets a recorded callback, so that a redelivery of it passes again (for a callback whose
+    /// handling failed). Linear in the number of entries; meant for the rare failure path.
+    pub(crate) fn forget(&self, timestamp: i64, nonce: &str, signature: &str) {
+        let fingerprint = fingerprint(timestamp, nonce, signature);
+        let mut state = self.lock();
+        if state.seen.remove(&fingerprint) {
+            state.by_expiry.retain(|&(_, _, f)| f != fingerprint);
+        }
     }
 
     /// The state, recovering it if a thread panicked while holding the lock (the sets stay consistent:
@@ -182,6 +194,21 @@ mod tests {
         assert!(!guard.check_and_record(99, "n", "s", 0, None));
         assert!(!guard.check_and_record(100, "n", "s", 0, None));
         assert_eq!(ReplayGuard::new(0).capacity(), 1);
+    }
+
+    #[test]
+    fn a_forgotten_callback_passes_once_more() {
+        let guard = ReplayGuard::new(10);
+        assert!(guard.check_and_record(1000, "n", "s", 1000, Some(300)));
+        assert!(guard.check_and_record(1000, "other", "s", 1000, Some(300)));
+        guard.forget(1000, "n", "s");
+        assert_eq!(guard.len(), 1);
+        assert!(guard.check_and_record(1000, "n", "s", 1000, Some(300)));
+        assert!(!guard.check_and_record(1000, "n", "s", 1000, Some(300)));
+        assert!(!guard.check_and_record(1000, "other", "s", 1000, Some(300)));
+        // Forgetting what was never recorded changes nothing.
+        guard.forget(5, "x", "y");
+        assert_eq!(guard.len(), 2);
     }
 
     #[test]

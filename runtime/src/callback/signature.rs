@@ -1,4 +1,5 @@
-//! `msg_signature`: lowercase hex SHA1 of the sorted token, timestamp, nonce and ciphertext.
+//! `msg_signature`: lowercase hex SHA1 of the sorted token, timestamp, nonce and ciphertext; and the
+//! plain `signature` of WeChat's URL verification, the same hash without the ciphertext.
 
 use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
@@ -16,10 +17,14 @@ pub(crate) fn compute(
     nonce: &str,
     encrypted: &str,
 ) -> [u8; SIGNATURE_LEN] {
-    let mut parts = [token, timestamp, nonce, encrypted];
+    compute_sorted(&mut [token, timestamp, nonce, encrypted])
+}
+
+/// SHA1 of `parts` sorted as strings and concatenated without separators, as 40 lowercase hex bytes.
+pub(crate) fn compute_sorted(parts: &mut [&str]) -> [u8; SIGNATURE_LEN] {
     parts.sort_unstable();
     let mut hasher = Sha1::new();
-    for part in parts {
+    for part in parts.iter() {
         hasher.update(part.as_bytes());
     }
     hex_lower(&hasher.finalize().into())
@@ -33,7 +38,12 @@ pub(crate) fn verify(
     nonce: &str,
     encrypted: &str,
 ) -> bool {
-    let expected = compute(token, timestamp, nonce, encrypted);
+    verify_sorted(given, &mut [token, timestamp, nonce, encrypted])
+}
+
+/// Whether `given` equals [`compute_sorted`] of `parts`, compared in constant time.
+pub(crate) fn verify_sorted(given: &str, parts: &mut [&str]) -> bool {
+    let expected = compute_sorted(parts);
     // Different lengths compare unequal; only the length itself is not hidden.
     bool::from(expected.as_slice().ct_eq(given.as_bytes()))
 }
@@ -79,6 +89,17 @@ mod tests {
             ""
         ));
         assert!(!verify("a9993e", "abc", "", "", ""));
+    }
+
+    #[test]
+    fn the_plain_signature_hashes_three_parts() {
+        // The example of WeChat's message-push guide: token AAAAA, timestamp 1714036504, nonce 1514711492.
+        let sig = compute_sorted(&mut ["AAAAA", "1714036504", "1514711492"]);
+        assert_eq!(&sig, b"f464b24fc39322e44b38aa78f5edd27bd1441696");
+        assert!(verify_sorted(
+            "f464b24fc39322e44b38aa78f5edd27bd1441696",
+            &mut ["1514711492", "AAAAA", "1714036504"]
+        ));
     }
 
     #[test]
