@@ -102,7 +102,7 @@ async fn call(served: &Served) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             // A fresh mock has no lives: an empty first page ending the list.
-            assert_eq!(page.next_cursor.as_deref().unwrap_or(""), "", "{page:?}");
+            assert_eq!(page.next_cursor, "", "{page:?}");
             Ok(())
         }
         "wxa" => {
