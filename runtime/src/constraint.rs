@@ -319,10 +319,15 @@ pub enum Check<S = &'static str> {
 }
 
 impl<S> Check<S> {
-    /// This check as an official rule, with where it comes from (what generated code writes:
-    /// `Check::MaxChars(20).source(Some("96837"))`).
+    /// This check as an official rule, with where it comes from, when known.
     pub const fn source(self, source: Option<S>) -> Constraint<S> {
         self.rule(Level::Official, source)
+    }
+
+    /// This check as an official rule stated by `source` (what generated code writes:
+    /// `Check::MaxChars(20).cited("96837")`).
+    pub const fn cited(self, source: S) -> Constraint<S> {
+        self.rule(Level::Official, Some(source))
     }
 
     /// This check as a product rule (enforced by the strict profile only).

@@ -7,6 +7,8 @@
 //! the code generator uses that subset to check the spec's examples with the very same rules.
 
 pub mod constraint;
+#[macro_use]
+mod macros;
 pub mod fixture;
 pub mod meta;
 pub mod mock_spec;

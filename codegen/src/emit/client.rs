@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::names::{api_type, builder_type, ident, Ctx};
-use crate::ir::{Endpoint, Method};
+use super::names::{api_type, builder_type, ident, request_type, Ctx};
+use crate::ir::Endpoint;
 
 /// `client.rs` of a domain.
 pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
@@ -26,7 +26,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         ),
     ]);
     let builders: Vec<_> = d.endpoints.iter().map(builder_type).collect();
-    let methods = d.endpoints.iter().map(|e| method(ctx, e));
+    let methods = d.endpoints.iter().map(method);
     let type_use = if builders.is_empty() {
         quote!()
     } else {
@@ -71,37 +71,23 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-fn method(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
+fn method(e: &Endpoint) -> TokenStream {
     let name = ident(&e.name);
     let builder = builder_type(e);
+    let request = request_type(e);
+    let streams = match &e.pagination {
+        Some(p) if p.items.is_some() => format!(
+            ", or stream it with [`into_pages`]({builder}::into_pages) / [`into_items`]({builder}::into_items)"
+        ),
+        Some(_) => format!(", or stream it with [`into_pages`]({builder}::into_pages)"),
+        None => String::new(),
+    };
+    // The path, doc links and rules are on the request type; this doc says how to call.
     let mut lines = vec![
         format!("{}: {}", e.title, docs::text(&e.summary)),
         String::new(),
         format!(
-            "`{} {}`. {}",
-            if e.method == Method::Get {
-                "GET"
-            } else {
-                "POST"
-            },
-            e.path,
-            docs::link(ctx.product, &e.doc, &e.docs)
-        ),
-        String::new(),
-        format!(
-            "Set the fields on the returned builder, then [`send`]({builder}::send){}.",
-            if e.pagination.is_some() {
-                format!(
-                    " (or stream with [`into_pages`]({builder}::into_pages){})",
-                    if e.pagination.as_ref().is_some_and(|p| p.items.is_some()) {
-                        format!(" / [`into_items`]({builder}::into_items)")
-                    } else {
-                        String::new()
-                    }
-                )
-            } else {
-                String::new()
-            }
+            "Set the fields of [`{request}`](super::{request}) on the returned builder, then [`send`]({builder}::send){streams}."
         ),
     ];
     if !e.errors.is_empty() {

@@ -63,20 +63,18 @@ pub fn stored_type(f: &Field, mode: Mode) -> TokenStream {
 
 /// The doc lines of a field: description, rules, default.
 pub fn field_doc(f: &Field, mode: Mode) -> TokenStream {
-    let mut lines = vec![docs::text(&f.doc)];
-    let rules: Vec<String> = f.constraints.iter().map(describe).collect();
-    if !rules.is_empty() || f.default.is_some() || f.required {
-        lines.push(String::new());
-    }
+    let mut first = docs::text(&f.doc);
     if f.required {
-        lines.push(
-            if mode == Mode::Response {
-                "Always in a successful answer (the official docs guarantee it)."
-            } else {
-                "Required."
-            }
-            .into(),
-        );
+        first.push_str(if mode == Mode::Response {
+            " Always in a successful answer (the official docs guarantee it)."
+        } else {
+            " Required."
+        });
+    }
+    let mut lines = vec![first];
+    let rules: Vec<String> = f.constraints.iter().map(describe).collect();
+    if !rules.is_empty() || f.default.is_some() {
+        lines.push(String::new());
     }
     lines.extend(rules);
     if let Some(default) = &f.default {
@@ -111,9 +109,8 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
         // Sent in the query string; still read from JSON (the mock server merges the query into it).
         attrs.push(quote!(skip_serializing));
     } else {
-        if mode != Mode::Request {
-            attrs.push(quote!(default));
-        }
+        // Objects of the other modes decode through `from_fields!`: their serde attributes only
+        // shape encoding.
         match (st, &f.ty) {
             (Storage::Plain, TypeRef::Flag) => {
                 attrs.push(quote!(with = "wxlive_runtime::wire::flag"))
@@ -128,11 +125,6 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             }
             (Storage::Optional, _) => attrs.push(quote!(skip_serializing_if = "Option::is_none")),
             (Storage::List, _) => {
-                if mode != Mode::Request {
-                    attrs.push(quote!(
-                        deserialize_with = "wxlive_runtime::wire::vec_or_null"
-                    ));
-                }
                 if !f.required || mode != Mode::Request {
                     attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
                 }
@@ -156,8 +148,10 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
 pub fn field_checks(f: &Field, mode: Mode) -> TokenStream {
     let name = ident(&f.rust);
     let wire = f.wire.as_str();
-    // One meaning of "required" for every type: see `wxlive_runtime::validate::Given`.
-    let required = if f.required {
+    // One meaning of "required" for every type: see `wxlive_runtime::validate::Given`. A plain
+    // number, flag, enum or object is always given (its builder checked that it was set).
+    let always_given = storage(f, mode) == Storage::Plain && f.ty != TypeRef::String;
+    let required = if f.required && !always_given {
         quote!(v.required(#wire, &self.#name);)
     } else {
         quote!()
@@ -197,10 +191,11 @@ fn value_checks(f: &Field, by_ref: TokenStream, receiver: TokenStream) -> TokenS
                 Some(s) => quote!(Some(#s)),
                 None => quote!(None),
             };
-            match c.level {
-                Level::Official => quote!(#check.source(#source)),
-                Level::Product => quote!(#check.product(#source)),
-                Level::Advice => quote!(#check.advice(#source)),
+            match (c.level, &c.source) {
+                (Level::Official, Some(s)) => quote!(#check.cited(#s)),
+                (Level::Official, None) => quote!(#check.source(None)),
+                (Level::Product, _) => quote!(#check.product(#source)),
+                (Level::Advice, _) => quote!(#check.advice(#source)),
             }
         });
         // An integer enum is measured by its wire value.

@@ -105,9 +105,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     }
     let doc = docs::outer(&lines);
     let builder_doc = format!(
-        " Builds a [`{name}`]; see its fields for the rules. From `{name}::builder()` it can only \
-         [`build`](Self::build); from the client (`client.{}().{}()`) it also sends.",
-        ctx.domain.name, e.name
+        " Builds a [`{name}`] (see its fields for the rules); from the client it also sends."
     );
     let fields_name = ident(&e.names.fields);
     let fields = e.request.iter().map(|f| struct_field(f, Mode::Request));
@@ -145,12 +143,14 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         },
         (false, true) => quote! {
             let f = self.f;
-            (#name { #(#assigns)* }, Validator::new())
+            let request = #name { #(#assigns)* };
+            (request, Validator::new())
         },
         (false, false) => quote! {
             let (f, mut v) = (self.f, Validator::new());
             #(#presence)*
-            (#name { #(#assigns)* }, v)
+            let request = #name { #(#assigns)* };
+            (request, v)
         },
     };
     let checks: Vec<TokenStream> = e
@@ -265,18 +265,14 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
 fn fluent(e: &Endpoint, builder: &proc_macro2::Ident) -> TokenStream {
     let response = response_type(e);
     let mut send_doc = vec![
-        "Validates the request with the client's profile and sends it; a missing required field or a"
-            .to_owned(),
-        "broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent."
+        "Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent."
             .to_owned(),
     ];
     if !e.idempotent {
-        send_doc.push(String::new());
         send_doc.push(
-            "Not idempotent: after an ambiguous failure the call is not re-sent and fails with"
+            "Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown)."
                 .into(),
         );
-        send_doc.push("[`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).".into());
     }
     let send_doc = docs::outer(&send_doc);
     let streams = e.pagination.as_ref().map(|p| {

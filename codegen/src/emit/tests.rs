@@ -37,7 +37,7 @@ fn integer_checks_measure_the_value_itself_whatever_its_width() {
         let code = text(field_checks(&f, Mode::Request));
         assert!(
             code.contains(
-                r#"v . check ("n" , & self . n , & [rule :: Check :: Min (1) . source (Some ("9"))]) ;"#
+                r#"v . check ("n" , & self . n , & [rule :: Check :: Min (1) . cited ("9")]) ;"#
             ),
             "{code}"
         );

@@ -39,19 +39,11 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
-            use serde::de::MapAccess;
             use serde::Serialize;
             use wxlive_runtime::validate::Given;
-            use wxlive_runtime::wire::{FromFields, Reader};
         )
     };
     let types = ctx.domain.types.iter().map(object);
-    let names = ctx.domain.types.iter().map(|t| ident(&t.name));
-    let deserialize = if ctx.domain.types.is_empty() {
-        quote!()
-    } else {
-        quote!(wxlive_runtime::deserialize_objects!(#(#names),*);)
-    };
     quote! {
         #head
         #serde
@@ -59,7 +51,6 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         #validate
         #uses
         #(#types)*
-        #deserialize
     }
 }
 
@@ -103,76 +94,35 @@ fn object(t: &Object) -> TokenStream {
     }
 }
 
-/// The [`FromFields`](wxlive_runtime::wire::FromFields) impl of a lenient struct (unknown fields
-/// ignored, guaranteed fields counted): a match on keys, where serde's derive expands to several
-/// hundred lines per type (most of the generated crate's compile time). Its `Deserialize` impl is one
-/// `deserialize_objects!` line per file.
+/// The `FromFields` and `Deserialize` impls of a lenient struct (unknown fields ignored, guaranteed
+/// fields counted), as the runtime's `from_fields!` table: serde's derive would expand to several
+/// hundred lines per type (most of the generated crate's compile time).
 fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) -> TokenStream {
-    let type_name = name.to_string();
     let mut guaranteed = Vec::new();
-    let arms: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| {
-            let n = ident(&f.rust);
-            let wire = &f.wire;
-            let aliases = &f.aliases;
-            let wrapper = match &f.ty {
-                crate::ir::TypeRef::List(_) => Some(quote!(wxlive_runtime::wire::List<_>)),
-                crate::ir::TypeRef::Flag => Some(quote!(wxlive_runtime::wire::OptionFlag)),
-                // Ids and counts that some pages document as strings: numbers or numeric strings.
-                crate::ir::TypeRef::I32 | crate::ir::TypeRef::I64 => {
-                    Some(quote!(wxlive_runtime::wire::LenientInt<_>))
-                }
-                crate::ir::TypeRef::String if f.lenient => {
-                    Some(quote!(wxlive_runtime::wire::LenientString))
-                }
-                _ => None,
-            };
-            let read = match (storage(f, mode), wrapper) {
-                (Storage::Plain, wrapper) => {
-                    let slot = guaranteed.len() as u32;
-                    guaranteed.push(wire.clone());
-                    let wrapper = wrapper.unwrap_or_else(|| quote!(Option<_>));
-                    quote!(read.guaranteed::<#wrapper, _, _>(map, #slot)?)
-                }
-                (Storage::List, Some(wrapper)) | (Storage::Optional, Some(wrapper)) => {
-                    quote!(read.read::<#wrapper, _>(map)?.0)
-                }
-                (_, None) => quote!(read.read(map)?),
-            };
-            quote!(#wire #(| #aliases)* => self.#n = #read,)
-        })
-        .collect();
-    let (key, map, read) = if fields.is_empty() {
-        (quote!(_key), quote!(_map), quote!(_read))
-    } else {
-        (quote!(key), quote!(map), quote!(read))
-    };
-    let body = if fields.is_empty() {
-        quote!(Ok(false))
-    } else {
-        quote! {
-            match key {
-                #(#arms)*
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    };
-    let guaranteed = if guaranteed.is_empty() {
-        quote!()
-    } else {
-        quote!(const GUARANTEED: &'static [&'static str] = &[#(#guaranteed),*];)
-    };
+    let rows = fields.iter().map(|f| {
+        let n = ident(&f.rust);
+        let wire = &f.wire;
+        let aliases = &f.aliases;
+        let how = match &f.ty {
+            crate::ir::TypeRef::List(_) => quote!(list),
+            crate::ir::TypeRef::Flag => quote!(flag),
+            // Ids and counts that some pages document as strings: numbers or numeric strings.
+            crate::ir::TypeRef::I32 | crate::ir::TypeRef::I64 => quote!(int),
+            crate::ir::TypeRef::String if f.lenient => quote!(text),
+            _ => quote!(value),
+        };
+        let slot = if storage(f, mode) == Storage::Plain {
+            let slot = guaranteed.len() as u32;
+            guaranteed.push(wire.clone());
+            quote!(@#slot)
+        } else {
+            quote!()
+        };
+        quote!(#wire #(| #aliases)* => #n: #how #slot)
+    });
+    let rows: Vec<TokenStream> = rows.collect();
     quote! {
-        impl FromFields for #name {
-            const NAME: &'static str = #type_name;
-            #guaranteed
-
-            fn field<'de, A: MapAccess<'de>>(&mut self, #key: &str, #map: &mut A, #read: &mut Reader) -> Result<bool, A::Error> {
-                #body
-            }
-        }
+        wxlive_runtime::from_fields!(#name [#(#guaranteed),*] { #(#rows),* });
     }
 }
 
@@ -193,9 +143,7 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
-            use serde::de::MapAccess;
             use serde::Serialize;
-            use wxlive_runtime::wire::{FromFields, Reader};
         )
     };
     let responses = ctx.domain.endpoints.iter().map(|e| {
@@ -212,17 +160,10 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
             #deserialize
         }
     });
-    let names = ctx.domain.endpoints.iter().map(response_type);
-    let deserialize = if ctx.domain.endpoints.is_empty() {
-        quote!()
-    } else {
-        quote!(wxlive_runtime::deserialize_objects!(#(#names),*);)
-    };
     quote! {
         #head
         #serde
         #uses
         #(#responses)*
-        #deserialize
     }
 }

@@ -49,27 +49,21 @@ impl<'a> LivingApi<'a> {
 
     /// 创建预约直播: Book a live. Every successful call creates a new live.
     ///
-    /// `POST /cgi-bin/living/create`. Official documentation: [93637](https://developer.work.weixin.qq.com/document/path/93637), third-party apps: [93717](https://developer.work.weixin.qq.com/document/path/93717), 代开发 apps: [96837](https://developer.work.weixin.qq.com/document/path/96837).
-    ///
-    /// Set the fields on the returned builder, then [`send`](CreateRequestBuilder::send).
+    /// Set the fields of [`CreateRequest`](super::CreateRequest) on the returned builder, then [`send`](CreateRequestBuilder::send).
     pub fn create(&self) -> CreateRequestBuilder<Sender<'a>> {
         CreateRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 修改预约直播: Change a booked live. Only lives in status 0 (booked) created by the calling app.
     ///
-    /// `POST /cgi-bin/living/modify`. Official documentation: [93640](https://developer.work.weixin.qq.com/document/path/93640), third-party apps: [93720](https://developer.work.weixin.qq.com/document/path/93720).
-    ///
-    /// Set the fields on the returned builder, then [`send`](ModifyRequestBuilder::send).
+    /// Set the fields of [`ModifyRequest`](super::ModifyRequest) on the returned builder, then [`send`](ModifyRequestBuilder::send).
     pub fn modify(&self) -> ModifyRequestBuilder<Sender<'a>> {
         ModifyRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 取消预约直播: Cancel a booked live. Only lives in status 0 (booked) created by the calling app.
     ///
-    /// `POST /cgi-bin/living/cancel`. Official documentation: [93638](https://developer.work.weixin.qq.com/document/path/93638), third-party apps: [93718](https://developer.work.weixin.qq.com/document/path/93718), 代开发 apps: [96838](https://developer.work.weixin.qq.com/document/path/96838).
-    ///
-    /// Set the fields on the returned builder, then [`send`](CancelRequestBuilder::send).
+    /// Set the fields of [`CancelRequest`](super::CancelRequest) on the returned builder, then [`send`](CancelRequestBuilder::send).
     pub fn cancel(&self) -> CancelRequestBuilder<Sender<'a>> {
         CancelRequestBuilder::new(Sender::new(self.client))
     }
@@ -79,9 +73,7 @@ impl<'a> LivingApi<'a> {
     /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (93874, 93719).
     ///
-    /// `POST /cgi-bin/living/delete_replay_data`. Official documentation: [93874](https://developer.work.weixin.qq.com/document/path/93874), third-party apps: [93719](https://developer.work.weixin.qq.com/document/path/93719).
-    ///
-    /// Set the fields on the returned builder, then [`send`](DeleteReplayDataRequestBuilder::send).
+    /// Set the fields of [`DeleteReplayDataRequest`](super::DeleteReplayDataRequest) on the returned builder, then [`send`](DeleteReplayDataRequestBuilder::send).
     pub fn delete_replay_data(&self) -> DeleteReplayDataRequestBuilder<Sender<'a>> {
         DeleteReplayDataRequestBuilder::new(Sender::new(self.client))
     }
@@ -92,9 +84,7 @@ impl<'a> LivingApi<'a> {
     /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96840, 93721).
     ///
-    /// `POST /cgi-bin/living/get_living_code`. Official documentation: [93641](https://developer.work.weixin.qq.com/document/path/93641), third-party apps: [93721](https://developer.work.weixin.qq.com/document/path/93721), 代开发 apps: [96840](https://developer.work.weixin.qq.com/document/path/96840).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetLivingCodeRequestBuilder::send).
+    /// Set the fields of [`GetLivingCodeRequest`](super::GetLivingCodeRequest) on the returned builder, then [`send`](GetLivingCodeRequestBuilder::send).
     pub fn get_living_code(&self) -> GetLivingCodeRequestBuilder<Sender<'a>> {
         GetLivingCodeRequestBuilder::new(Sender::new(self.client))
     }
@@ -104,9 +94,7 @@ impl<'a> LivingApi<'a> {
     /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96834).
     ///
-    /// `POST /cgi-bin/living/get_user_all_livingid`. Official documentation: [93634](https://developer.work.weixin.qq.com/document/path/93634), third-party apps: [93714](https://developer.work.weixin.qq.com/document/path/93714), 代开发 apps: [96834](https://developer.work.weixin.qq.com/document/path/96834).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetUserAllLivingidRequestBuilder::send) (or stream with [`into_pages`](GetUserAllLivingidRequestBuilder::into_pages) / [`into_items`](GetUserAllLivingidRequestBuilder::into_items)).
+    /// Set the fields of [`GetUserAllLivingidRequest`](super::GetUserAllLivingidRequest) on the returned builder, then [`send`](GetUserAllLivingidRequestBuilder::send), or stream it with [`into_pages`](GetUserAllLivingidRequestBuilder::into_pages) / [`into_items`](GetUserAllLivingidRequestBuilder::into_items).
     pub fn get_user_all_livingid(&self) -> GetUserAllLivingidRequestBuilder<Sender<'a>> {
         GetUserAllLivingidRequestBuilder::new(Sender::new(self.client))
     }
@@ -116,9 +104,7 @@ impl<'a> LivingApi<'a> {
     /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96835).
     ///
-    /// `GET /cgi-bin/living/get_living_info`. Official documentation: [93635](https://developer.work.weixin.qq.com/document/path/93635), third-party apps: [93715](https://developer.work.weixin.qq.com/document/path/93715), 代开发 apps: [96835](https://developer.work.weixin.qq.com/document/path/96835).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetLivingInfoRequestBuilder::send).
+    /// Set the fields of [`GetLivingInfoRequest`](super::GetLivingInfoRequest) on the returned builder, then [`send`](GetLivingInfoRequestBuilder::send).
     pub fn get_living_info(&self) -> GetLivingInfoRequestBuilder<Sender<'a>> {
         GetLivingInfoRequestBuilder::new(Sender::new(self.client))
     }
@@ -128,9 +114,7 @@ impl<'a> LivingApi<'a> {
     /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96836).
     ///
-    /// `POST /cgi-bin/living/get_watch_stat`. Official documentation: [93636](https://developer.work.weixin.qq.com/document/path/93636), third-party apps: [93716](https://developer.work.weixin.qq.com/document/path/93716), 代开发 apps: [96836](https://developer.work.weixin.qq.com/document/path/96836).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetWatchStatRequestBuilder::send) (or stream with [`into_pages`](GetWatchStatRequestBuilder::into_pages)).
+    /// Set the fields of [`GetWatchStatRequest`](super::GetWatchStatRequest) on the returned builder, then [`send`](GetWatchStatRequestBuilder::send), or stream it with [`into_pages`](GetWatchStatRequestBuilder::into_pages).
     pub fn get_watch_stat(&self) -> GetWatchStatRequestBuilder<Sender<'a>> {
         GetWatchStatRequestBuilder::new(Sender::new(self.client))
     }
@@ -141,9 +125,7 @@ impl<'a> LivingApi<'a> {
     /// From 2023-12-01 00:00, calls made with the secret of the 直播 system app (系统应用 secret) are no longer
     /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (94442).
     ///
-    /// `POST /cgi-bin/living/get_living_share_info`. Official documentation: [94442](https://developer.work.weixin.qq.com/document/path/94442), third-party apps: [94578](https://developer.work.weixin.qq.com/document/path/94578).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetLivingShareInfoRequestBuilder::send).
+    /// Set the fields of [`GetLivingShareInfoRequest`](super::GetLivingShareInfoRequest) on the returned builder, then [`send`](GetLivingShareInfoRequestBuilder::send).
     pub fn get_living_share_info(&self) -> GetLivingShareInfoRequestBuilder<Sender<'a>> {
         GetLivingShareInfoRequestBuilder::new(Sender::new(self.client))
     }

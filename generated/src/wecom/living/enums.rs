@@ -2,16 +2,13 @@
 
 //! Enumerations of WeCom living (live streaming) server API. (直播).
 
-use serde::{Deserialize, Serialize};
-
 /// Live type (create, modify, get_living_info).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum LivingType {
     /// `0` 通用直播: General live. The default on create.
-    #[default]
     General,
     /// `1` 小班课: Small class. Only for k12 schools and the IT industry.
     SmallClass,
@@ -25,91 +22,19 @@ pub enum LivingType {
     Unknown(i64),
 }
 
-impl LivingType {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[
-        Self::General,
-        Self::SmallClass,
-        Self::LargeClass,
-        Self::CorporateTraining,
-        Self::Activity,
-    ];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::General => 0,
-            Self::SmallClass => 1,
-            Self::LargeClass => 2,
-            Self::CorporateTraining => 3,
-            Self::Activity => 4,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    LivingType { General = 0 => "通用直播", SmallClass = 1 => "小班课", LargeClass
+    = 2 => "大班课", CorporateTraining = 3 => "企业培训", Activity = 4 =>
+    "活动直播" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            0 => Self::General,
-            1 => Self::SmallClass,
-            2 => Self::LargeClass,
-            3 => Self::CorporateTraining,
-            4 => Self::Activity,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::General => Some("通用直播"),
-            Self::SmallClass => Some("小班课"),
-            Self::LargeClass => Some("大班课"),
-            Self::CorporateTraining => Some("企业培训"),
-            Self::Activity => Some("活动直播"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for LivingType {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for LivingType {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<LivingType> for i64 {
-    fn from(value: LivingType) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for LivingType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for LivingType {}
 /// Live status (get_living_info and the living_status_change callback).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum LivingStatus {
     /// `0` 预约中: Booked, not started.
-    #[default]
     Booked,
     /// `1` 直播中: Live now.
     Living,
@@ -123,91 +48,18 @@ pub enum LivingStatus {
     Unknown(i64),
 }
 
-impl LivingStatus {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[
-        Self::Booked,
-        Self::Living,
-        Self::Ended,
-        Self::Expired,
-        Self::Cancelled,
-    ];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Booked => 0,
-            Self::Living => 1,
-            Self::Ended => 2,
-            Self::Expired => 3,
-            Self::Cancelled => 4,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    LivingStatus { Booked = 0 => "预约中", Living = 1 => "直播中", Ended = 2 =>
+    "已结束", Expired = 3 => "已过期", Cancelled = 4 => "已取消" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            0 => Self::Booked,
-            1 => Self::Living,
-            2 => Self::Ended,
-            3 => Self::Expired,
-            4 => Self::Cancelled,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::Booked => Some("预约中"),
-            Self::Living => Some("直播中"),
-            Self::Ended => Some("已结束"),
-            Self::Expired => Some("已过期"),
-            Self::Cancelled => Some("已取消"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for LivingStatus {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for LivingStatus {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<LivingStatus> for i64 {
-    fn from(value: LivingStatus) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for LivingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for LivingStatus {}
 /// Replay status, present only when open_replay is on.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum ReplayStatus {
     /// `0` 生成成功: Replay generated.
-    #[default]
     Generated,
     /// `1` 生成中: Replay being generated.
     Generating,
@@ -219,87 +71,18 @@ pub enum ReplayStatus {
     Unknown(i64),
 }
 
-impl ReplayStatus {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[
-        Self::Generated,
-        Self::Generating,
-        Self::Deleted,
-        Self::Failed,
-    ];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Generated => 0,
-            Self::Generating => 1,
-            Self::Deleted => 2,
-            Self::Failed => 3,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    ReplayStatus { Generated = 0 => "生成成功", Generating = 1 => "生成中",
+    Deleted = 2 => "回放已删除", Failed = 3 => "生成失败" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            0 => Self::Generated,
-            1 => Self::Generating,
-            2 => Self::Deleted,
-            3 => Self::Failed,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::Generated => Some("生成成功"),
-            Self::Generating => Some("生成中"),
-            Self::Deleted => Some("回放已删除"),
-            Self::Failed => Some("生成失败"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for ReplayStatus {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for ReplayStatus {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<ReplayStatus> for i64 {
-    fn from(value: ReplayStatus) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for ReplayStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for ReplayStatus {}
 /// Kind of an external viewer in the watch statistics.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum ExternalUserType {
     /// `1` 微信用户: A WeChat user.
-    #[default]
     Wechat,
     /// `2` 企业微信用户: A WeCom user of another corp.
     Wecom,
@@ -307,65 +90,6 @@ pub enum ExternalUserType {
     Unknown(i64),
 }
 
-impl ExternalUserType {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::Wechat, Self::Wecom];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Wechat => 1,
-            Self::Wecom => 2,
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            1 => Self::Wechat,
-            2 => Self::Wecom,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::Wechat => Some("微信用户"),
-            Self::Wecom => Some("企业微信用户"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for ExternalUserType {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for ExternalUserType {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<ExternalUserType> for i64 {
-    fn from(value: ExternalUserType) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for ExternalUserType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for ExternalUserType {}
+wxlive_runtime::int_enum!(
+    ExternalUserType { Wechat = 1 => "微信用户", Wecom = 2 => "企业微信用户" }
+);

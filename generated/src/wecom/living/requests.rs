@@ -22,23 +22,18 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRequest {
-    /// userid of the anchor.
-    ///
-    /// Required.
+    /// userid of the anchor. Required.
     pub anchor_userid: String,
-    /// Title.
+    /// Title. Required.
     ///
-    /// Required.
     /// At most 20 characters (a Chinese character counts one). Rule source: 96837.
     pub theme: String,
-    /// Start time, Unix seconds.
+    /// Start time, Unix seconds. Required.
     ///
-    /// Required.
     /// Product rule (enforced by the strict profile only): Must be later than now (Unix seconds). Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): the start lies in the future; the official page states no such rule.
     pub living_start: i64,
-    /// Duration in seconds.
+    /// Duration in seconds. Required.
     ///
-    /// Required.
     /// Product rule (enforced by the strict profile only): At least 60. Rule source: the ESB中心 component documentation 创建、更新、删除、取消、获取企业微信直播 (eteams help 1973988022949560250): at least 1 minute; the official page gives no minimum.
     pub living_duration: i32,
     /// Live type.
@@ -78,7 +73,7 @@ impl CreateRequest {
     }
 }
 
-/// Builds a [`CreateRequest`]; see its fields for the rules. From `CreateRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().create()`) it also sends.
+/// Builds a [`CreateRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct CreateRequestBuilder<C = ()> {
     ctx: C,
@@ -178,22 +173,20 @@ impl<C> CreateRequestBuilder<C> {
         v.required("theme", &f.theme);
         v.required("living_start", &f.living_start);
         v.required("living_duration", &f.living_duration);
-        (
-            CreateRequest {
-                anchor_userid: f.anchor_userid.unwrap_or_default(),
-                theme: f.theme.unwrap_or_default(),
-                living_start: f.living_start.unwrap_or_default(),
-                living_duration: f.living_duration.unwrap_or_default(),
-                r#type: f.r#type,
-                description: f.description,
-                agentid: f.agentid,
-                remind_time: f.remind_time,
-                activity_cover_mediaid: f.activity_cover_mediaid,
-                activity_share_mediaid: f.activity_share_mediaid,
-                activity_detail: f.activity_detail,
-            },
-            v,
-        )
+        let request = CreateRequest {
+            anchor_userid: f.anchor_userid.unwrap_or_default(),
+            theme: f.theme.unwrap_or_default(),
+            living_start: f.living_start.unwrap_or_default(),
+            living_duration: f.living_duration.unwrap_or_default(),
+            r#type: f.r#type,
+            description: f.description,
+            agentid: f.agentid,
+            remind_time: f.remind_time,
+            activity_cover_mediaid: f.activity_cover_mediaid,
+            activity_share_mediaid: f.activity_share_mediaid,
+            activity_detail: f.activity_detail,
+        };
+        (request, v)
     }
 }
 
@@ -205,11 +198,8 @@ impl<'a> CreateRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -219,12 +209,7 @@ impl Validate for CreateRequest {
     fn check(&self, v: &mut Validator) {
         v.required("anchor_userid", &self.anchor_userid);
         v.required("theme", &self.theme);
-        v.check(
-            "theme",
-            &self.theme,
-            &[rule::Check::MaxChars(20).source(Some("96837"))],
-        );
-        v.required("living_start", &self.living_start);
+        v.check("theme", &self.theme, &[rule::Check::MaxChars(20).cited("96837")]);
         v.check(
             "living_start",
             &self.living_start,
@@ -237,7 +222,6 @@ impl Validate for CreateRequest {
                     ),
             ],
         );
-        v.required("living_duration", &self.living_duration);
         v.check(
             "living_duration",
             &self.living_duration,
@@ -254,14 +238,10 @@ impl Validate for CreateRequest {
             v.known_value("type", value.is_known(), value);
         }
         if let Some(value) = &self.description {
-            v.check(
-                "description",
-                value,
-                &[rule::Check::MaxChars(100).source(Some("96837"))],
-            );
+            v.check("description", value, &[rule::Check::MaxChars(100).cited("96837")]);
         }
         if let Some(value) = &self.remind_time {
-            v.check("remind_time", value, &[rule::Check::Min(0).source(Some("96837"))]);
+            v.check("remind_time", value, &[rule::Check::Min(0).cited("96837")]);
         }
         if let Some(value) = &self.activity_detail {
             v.check_nested("activity_detail", value);
@@ -331,9 +311,7 @@ impl ApiRequest for CreateRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyRequest {
-    /// Live id.
-    ///
-    /// Required.
+    /// Live id. Required.
     pub livingid: String,
     /// Title.
     ///
@@ -368,7 +346,7 @@ impl ModifyRequest {
     }
 }
 
-/// Builds a [`ModifyRequest`]; see its fields for the rules. From `ModifyRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().modify()`) it also sends.
+/// Builds a [`ModifyRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyRequestBuilder<C = ()> {
     ctx: C,
@@ -437,18 +415,16 @@ impl<C> ModifyRequestBuilder<C> {
     fn assemble(self) -> (ModifyRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("livingid", &f.livingid);
-        (
-            ModifyRequest {
-                livingid: f.livingid.unwrap_or_default(),
-                theme: f.theme,
-                living_start: f.living_start,
-                living_duration: f.living_duration,
-                r#type: f.r#type,
-                description: f.description,
-                remind_time: f.remind_time,
-            },
-            v,
-        )
+        let request = ModifyRequest {
+            livingid: f.livingid.unwrap_or_default(),
+            theme: f.theme,
+            living_start: f.living_start,
+            living_duration: f.living_duration,
+            r#type: f.r#type,
+            description: f.description,
+            remind_time: f.remind_time,
+        };
+        (request, v)
     }
 }
 
@@ -460,8 +436,7 @@ impl<'a> ModifyRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ModifyResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -471,20 +446,16 @@ impl Validate for ModifyRequest {
     fn check(&self, v: &mut Validator) {
         v.required("livingid", &self.livingid);
         if let Some(value) = &self.theme {
-            v.check("theme", value, &[rule::Check::MaxBytes(60).source(Some("93640"))]);
+            v.check("theme", value, &[rule::Check::MaxBytes(60).cited("93640")]);
         }
         if let Some(value) = &self.r#type {
             v.known_value("type", value.is_known(), value);
         }
         if let Some(value) = &self.description {
-            v.check(
-                "description",
-                value,
-                &[rule::Check::MaxBytes(300).source(Some("93640"))],
-            );
+            v.check("description", value, &[rule::Check::MaxBytes(300).cited("93640")]);
         }
         if let Some(value) = &self.remind_time {
-            v.check("remind_time", value, &[rule::Check::Min(0).source(Some("93640"))]);
+            v.check("remind_time", value, &[rule::Check::Min(0).cited("93640")]);
         }
     }
 }
@@ -509,9 +480,7 @@ impl ApiRequest for ModifyRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CancelRequest {
-    /// Live id.
-    ///
-    /// Required.
+    /// Live id. Required.
     pub livingid: String,
 }
 
@@ -522,7 +491,7 @@ impl CancelRequest {
     }
 }
 
-/// Builds a [`CancelRequest`]; see its fields for the rules. From `CancelRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().cancel()`) it also sends.
+/// Builds a [`CancelRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct CancelRequestBuilder<C = ()> {
     ctx: C,
@@ -549,12 +518,10 @@ impl<C> CancelRequestBuilder<C> {
     fn assemble(self) -> (CancelRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("livingid", &f.livingid);
-        (
-            CancelRequest {
-                livingid: f.livingid.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = CancelRequest {
+            livingid: f.livingid.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -566,8 +533,7 @@ impl<'a> CancelRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<CancelResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -602,9 +568,7 @@ impl ApiRequest for CancelRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteReplayDataRequest {
-    /// Live id.
-    ///
-    /// Required.
+    /// Live id. Required.
     pub livingid: String,
 }
 
@@ -615,7 +579,7 @@ impl DeleteReplayDataRequest {
     }
 }
 
-/// Builds a [`DeleteReplayDataRequest`]; see its fields for the rules. From `DeleteReplayDataRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().delete_replay_data()`) it also sends.
+/// Builds a [`DeleteReplayDataRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteReplayDataRequestBuilder<C = ()> {
     ctx: C,
@@ -642,12 +606,10 @@ impl<C> DeleteReplayDataRequestBuilder<C> {
     fn assemble(self) -> (DeleteReplayDataRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("livingid", &f.livingid);
-        (
-            DeleteReplayDataRequest {
-                livingid: f.livingid.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = DeleteReplayDataRequest {
+            livingid: f.livingid.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -659,8 +621,7 @@ impl<'a> DeleteReplayDataRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteReplayDataResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -696,13 +657,9 @@ impl ApiRequest for DeleteReplayDataRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingCodeRequest {
-    /// Live id.
-    ///
-    /// Required.
+    /// Live id. Required.
     pub livingid: String,
-    /// The WeChat user's openid.
-    ///
-    /// Required.
+    /// The WeChat user's openid. Required.
     pub openid: String,
 }
 
@@ -713,7 +670,7 @@ impl GetLivingCodeRequest {
     }
 }
 
-/// Builds a [`GetLivingCodeRequest`]; see its fields for the rules. From `GetLivingCodeRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_living_code()`) it also sends.
+/// Builds a [`GetLivingCodeRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetLivingCodeRequestBuilder<C = ()> {
     ctx: C,
@@ -748,13 +705,11 @@ impl<C> GetLivingCodeRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("livingid", &f.livingid);
         v.required("openid", &f.openid);
-        (
-            GetLivingCodeRequest {
-                livingid: f.livingid.unwrap_or_default(),
-                openid: f.openid.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetLivingCodeRequest {
+            livingid: f.livingid.unwrap_or_default(),
+            openid: f.openid.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -766,8 +721,7 @@ impl<'a> GetLivingCodeRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLivingCodeResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -803,9 +757,7 @@ impl ApiRequest for GetLivingCodeRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetUserAllLivingidRequest {
-    /// userid of a corp member.
-    ///
-    /// Required.
+    /// userid of a corp member. Required.
     pub userid: String,
     /// Paging cursor. Leave it out on the first call; then send the previous next_cursor.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -826,7 +778,7 @@ impl GetUserAllLivingidRequest {
     }
 }
 
-/// Builds a [`GetUserAllLivingidRequest`]; see its fields for the rules. From `GetUserAllLivingidRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_user_all_livingid()`) it also sends.
+/// Builds a [`GetUserAllLivingidRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetUserAllLivingidRequestBuilder<C = ()> {
     ctx: C,
@@ -867,14 +819,12 @@ impl<C> GetUserAllLivingidRequestBuilder<C> {
     fn assemble(self) -> (GetUserAllLivingidRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("userid", &f.userid);
-        (
-            GetUserAllLivingidRequest {
-                userid: f.userid.unwrap_or_default(),
-                cursor: f.cursor,
-                limit: f.limit,
-            },
-            v,
-        )
+        let request = GetUserAllLivingidRequest {
+            userid: f.userid.unwrap_or_default(),
+            cursor: f.cursor,
+            limit: f.limit,
+        };
+        (request, v)
     }
 }
 
@@ -886,8 +836,7 @@ impl<'a> GetUserAllLivingidRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetUserAllLivingidResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -916,8 +865,8 @@ impl Validate for GetUserAllLivingidRequest {
                 "limit",
                 value,
                 &[
-                    rule::Check::Min(1).source(Some("93634")),
-                    rule::Check::Max(100).source(Some("93634")),
+                    rule::Check::Min(1).cited("93634"),
+                    rule::Check::Max(100).cited("93634"),
                 ],
             );
         }
@@ -971,9 +920,7 @@ impl wxlive_runtime::Paginated for GetUserAllLivingidRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingInfoRequest {
-    /// Live id.
-    ///
-    /// Required.
+    /// Live id. Required.
     #[serde(skip_serializing)]
     pub livingid: String,
 }
@@ -985,7 +932,7 @@ impl GetLivingInfoRequest {
     }
 }
 
-/// Builds a [`GetLivingInfoRequest`]; see its fields for the rules. From `GetLivingInfoRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_living_info()`) it also sends.
+/// Builds a [`GetLivingInfoRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetLivingInfoRequestBuilder<C = ()> {
     ctx: C,
@@ -1012,12 +959,10 @@ impl<C> GetLivingInfoRequestBuilder<C> {
     fn assemble(self) -> (GetLivingInfoRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("livingid", &f.livingid);
-        (
-            GetLivingInfoRequest {
-                livingid: f.livingid.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetLivingInfoRequest {
+            livingid: f.livingid.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -1029,8 +974,7 @@ impl<'a> GetLivingInfoRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLivingInfoResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1068,9 +1012,7 @@ impl ApiRequest for GetLivingInfoRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetWatchStatRequest {
-    /// Live id.
-    ///
-    /// Required.
+    /// Live id. Required.
     pub livingid: String,
     /// Paging key: "0" or left out on the first call, then the previous response's next_key.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1084,7 +1026,7 @@ impl GetWatchStatRequest {
     }
 }
 
-/// Builds a [`GetWatchStatRequest`]; see its fields for the rules. From `GetWatchStatRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_watch_stat()`) it also sends.
+/// Builds a [`GetWatchStatRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetWatchStatRequestBuilder<C = ()> {
     ctx: C,
@@ -1118,13 +1060,11 @@ impl<C> GetWatchStatRequestBuilder<C> {
     fn assemble(self) -> (GetWatchStatRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("livingid", &f.livingid);
-        (
-            GetWatchStatRequest {
-                livingid: f.livingid.unwrap_or_default(),
-                next_key: f.next_key,
-            },
-            v,
-        )
+        let request = GetWatchStatRequest {
+            livingid: f.livingid.unwrap_or_default(),
+            next_key: f.next_key,
+        };
+        (request, v)
     }
 }
 
@@ -1136,8 +1076,7 @@ impl<'a> GetWatchStatRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetWatchStatResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1212,9 +1151,7 @@ impl wxlive_runtime::Paginated for GetWatchStatRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingShareInfoRequest {
-    /// The ww_share_code from the mini-program path. Valid for 5 minutes.
-    ///
-    /// Required.
+    /// The ww_share_code from the mini-program path. Valid for 5 minutes. Required.
     pub ww_share_code: String,
 }
 
@@ -1225,7 +1162,7 @@ impl GetLivingShareInfoRequest {
     }
 }
 
-/// Builds a [`GetLivingShareInfoRequest`]; see its fields for the rules. From `GetLivingShareInfoRequest::builder()` it can only [`build`](Self::build); from the client (`client.living().get_living_share_info()`) it also sends.
+/// Builds a [`GetLivingShareInfoRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetLivingShareInfoRequestBuilder<C = ()> {
     ctx: C,
@@ -1252,12 +1189,10 @@ impl<C> GetLivingShareInfoRequestBuilder<C> {
     fn assemble(self) -> (GetLivingShareInfoRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("ww_share_code", &f.ww_share_code);
-        (
-            GetLivingShareInfoRequest {
-                ww_share_code: f.ww_share_code.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetLivingShareInfoRequest {
+            ww_share_code: f.ww_share_code.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -1269,8 +1204,7 @@ impl<'a> GetLivingShareInfoRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLivingShareInfoResponse, Error> {
         self.ctx.send(self.assemble()).await
     }

@@ -2,82 +2,34 @@
 
 //! Responses of WeCom living (live streaming) server API. (直播). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::de::MapAccess;
 use serde::Serialize;
-use wxlive_runtime::wire::{FromFields, Reader};
 use super::{LivingInfo, WatchStatInfo};
 
 /// Response of `create` (创建预约直播).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CreateResponse {
-    /// Id of the new live.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Id of the new live. Always in a successful answer (the official docs guarantee it).
     pub livingid: String,
 }
 
-impl FromFields for CreateResponse {
-    const NAME: &'static str = "CreateResponse";
-    const GUARANTEED: &'static [&'static str] = &["livingid"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "livingid" => self.livingid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    CreateResponse["livingid"] { "livingid" => livingid : value @ 0u32 }
+);
 
 /// Response of `modify` (修改预约直播).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifyResponse {}
-impl FromFields for ModifyResponse {
-    const NAME: &'static str = "ModifyResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(ModifyResponse[] {});
 
 /// Response of `cancel` (取消预约直播).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CancelResponse {}
-impl FromFields for CancelResponse {
-    const NAME: &'static str = "CancelResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(CancelResponse[] {});
 
 /// Response of `delete_replay_data` (删除直播回放).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteReplayDataResponse {}
-impl FromFields for DeleteReplayDataResponse {
-    const NAME: &'static str = "DeleteReplayDataResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(DeleteReplayDataResponse[] {});
 
 /// Response of `get_living_code` (获取微信观看直播凭证).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -87,193 +39,80 @@ pub struct GetLivingCodeResponse {
     /// (the wx-open-launch-weapp open tag, username gh_25e071b83ee0) or from a mini program, at the path
     /// `pages/watch/index?living_code=LIVING_CODE` (the live room) or
     /// `pages/watch/index?living_code=LIVING_CODE&replay=1` (the replay), where LIVING_CODE is this value
-    /// (96840, 93721).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// (96840, 93721). Always in a successful answer (the official docs guarantee it).
     pub living_code: String,
 }
 
-impl FromFields for GetLivingCodeResponse {
-    const NAME: &'static str = "GetLivingCodeResponse";
-    const GUARANTEED: &'static [&'static str] = &["living_code"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "living_code" => {
-                self.living_code = read.guaranteed::<Option<_>, _, _>(map, 0u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetLivingCodeResponse["living_code"] { "living_code" => living_code : value @ 0u32 }
+);
 
 /// Response of `get_user_all_livingid` (获取成员直播ID列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetUserAllLivingidResponse {
-    /// Cursor of the next page. The empty string means this was the last page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Cursor of the next page. The empty string means this was the last page. Always in a successful answer (the official docs guarantee it).
     pub next_cursor: String,
-    /// Live ids on this page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// Live ids on this page. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub livingid_list: Vec<String>,
 }
 
-impl FromFields for GetUserAllLivingidResponse {
-    const NAME: &'static str = "GetUserAllLivingidResponse";
-    const GUARANTEED: &'static [&'static str] = &["next_cursor"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "next_cursor" => {
-                self.next_cursor = read.guaranteed::<Option<_>, _, _>(map, 0u32)?;
-            }
-            "livingid_list" => {
-                self.livingid_list = read
-                    .read::<wxlive_runtime::wire::List<_>, _>(map)?
-                    .0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetUserAllLivingidResponse["next_cursor"] { "next_cursor" => next_cursor : value @
+    0u32, "livingid_list" => livingid_list : list }
+);
 
 /// Response of `get_living_info` (获取直播详情).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLivingInfoResponse {
-    /// The live's details.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// The live's details. Always in a successful answer (the official docs guarantee it).
     pub living_info: LivingInfo,
 }
 
-impl FromFields for GetLivingInfoResponse {
-    const NAME: &'static str = "GetLivingInfoResponse";
-    const GUARANTEED: &'static [&'static str] = &["living_info"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "living_info" => {
-                self.living_info = read.guaranteed::<Option<_>, _, _>(map, 0u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetLivingInfoResponse["living_info"] { "living_info" => living_info : value @ 0u32 }
+);
 
 /// Response of `get_watch_stat` (获取直播观看明细).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetWatchStatResponse {
-    /// Whether everything has been pulled (wire 1). The only valid end-of-data signal.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Whether everything has been pulled (wire 1). The only valid end-of-data signal. Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub ending: bool,
-    /// Key to send on the next call.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Key to send on the next call. Always in a successful answer (the official docs guarantee it).
     pub next_key: String,
-    /// Viewers on this page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Viewers on this page. Always in a successful answer (the official docs guarantee it).
     pub stat_info: WatchStatInfo,
 }
 
-impl FromFields for GetWatchStatResponse {
-    const NAME: &'static str = "GetWatchStatResponse";
-    const GUARANTEED: &'static [&'static str] = &["ending", "next_key", "stat_info"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "ending" => {
-                self.ending = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 0u32)?;
-            }
-            "next_key" => self.next_key = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "stat_info" => {
-                self.stat_info = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+wxlive_runtime::from_fields!(
+    GetWatchStatResponse["ending", "next_key", "stat_info"] { "ending" => ending : flag @
+    0u32, "next_key" => next_key : value @ 1u32, "stat_info" => stat_info : value @ 2u32
     }
-}
+);
 
 /// Response of `get_living_share_info` (获取跳转小程序商城的直播观众信息).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLivingShareInfoResponse {
-    /// Live id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Live id. Always in a successful answer (the official docs guarantee it).
     pub livingid: String,
     /// The viewer's userid, when the viewer is a corp member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewer_userid: Option<String>,
     /// The viewer's external_userid, when the viewer is not a corp member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewer_external_userid: Option<String>,
     /// The inviter's userid, when the inviter is a corp member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
     /// The inviter's external_userid, when the inviter is not a corp member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
 }
 
-impl FromFields for GetLivingShareInfoResponse {
-    const NAME: &'static str = "GetLivingShareInfoResponse";
-    const GUARANTEED: &'static [&'static str] = &["livingid"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "livingid" => self.livingid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            "viewer_userid" => self.viewer_userid = read.read(map)?,
-            "viewer_external_userid" => self.viewer_external_userid = read.read(map)?,
-            "invitor_userid" => self.invitor_userid = read.read(map)?,
-            "invitor_external_userid" => self.invitor_external_userid = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
-
-wxlive_runtime::deserialize_objects!(
-    CreateResponse, ModifyResponse, CancelResponse, DeleteReplayDataResponse,
-    GetLivingCodeResponse, GetUserAllLivingidResponse, GetLivingInfoResponse,
-    GetWatchStatResponse, GetLivingShareInfoResponse
+wxlive_runtime::from_fields!(
+    GetLivingShareInfoResponse["livingid"] { "livingid" => livingid : value @ 0u32,
+    "viewer_userid" => viewer_userid : value, "viewer_external_userid" =>
+    viewer_external_userid : value, "invitor_userid" => invitor_userid : value,
+    "invitor_external_userid" => invitor_external_userid : value }
 );

@@ -2,10 +2,8 @@
 
 //! Object types of WeCom living (live streaming) server API. (直播), shared by requests and responses.
 
-use serde::de::MapAccess;
 use serde::Serialize;
 use wxlive_runtime::validate::Given;
-use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
@@ -14,37 +12,19 @@ use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ActivityDetail {
     /// Activity introduction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// mediaids of the activity pictures. If more than five are sent the server uses the first five.
     ///
     /// Advice (reported as a warning, never an error): At most 5 items. Rule source: 96837: at most 5; if more are sent the first five are used.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub image_list: Vec<String>,
 }
 
-impl FromFields for ActivityDetail {
-    const NAME: &'static str = "ActivityDetail";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "description" => self.description = read.read(map)?,
-            "image_list" => {
-                self.image_list = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    ActivityDetail[] { "description" => description : value, "image_list" => image_list :
+    list }
+);
 
 impl Given for ActivityDetail {}
 impl Validate for ActivityDetail {
@@ -67,383 +47,145 @@ impl Validate for ActivityDetail {
 /// Details of one live, as returned by get_living_info.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LivingInfo {
-    /// Title.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Title. Always in a successful answer (the official docs guarantee it).
     pub theme: String,
-    /// Actual start time, Unix seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Actual start time, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub living_start: i64,
-    /// Duration in seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Duration in seconds. Always in a successful answer (the official docs guarantee it).
     pub living_duration: i32,
-    /// Live status.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "status ", default)]
+    /// Live status. Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "status ")]
     pub status: LivingStatus,
-    /// Booked start time, Unix seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Booked start time, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub reserve_start: i64,
-    /// Booked duration in seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Booked duration in seconds. Always in a successful answer (the official docs guarantee it).
     pub reserve_living_duration: i32,
-    /// Introduction.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Introduction. Always in a successful answer (the official docs guarantee it).
     pub description: String,
-    /// userid of the anchor.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// userid of the anchor. Always in a successful answer (the official docs guarantee it).
     pub anchor_userid: String,
-    /// The anchor's main department id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// The anchor's main department id. Always in a successful answer (the official docs guarantee it).
     pub main_department: i32,
-    /// Total number of viewers.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Total number of viewers. Always in a successful answer (the official docs guarantee it).
     pub viewer_num: i32,
-    /// Number of comments.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of comments. Always in a successful answer (the official docs guarantee it).
     pub comment_num: i32,
-    /// Number of people who spoke on the mic.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of people who spoke on the mic. Always in a successful answer (the official docs guarantee it).
     pub mic_num: i32,
-    /// Whether replay is on (wire 1) or off (wire 0).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Whether replay is on (wire 1) or off (wire 0). Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub open_replay: bool,
     /// Replay status. Present only when open_replay is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replay_status: Option<ReplayStatus>,
-    /// Live type.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Live type. Always in a successful answer (the official docs guarantee it).
     pub r#type: LivingType,
     /// Push-stream (推流) URL of an activity live. get_living_info returns it only when type is 4 (活动直播) and the
     /// live has not started yet (待开播); other lives have no such field (93635).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_stream_url: Option<String>,
-    /// Viewers online now.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Viewers online now. Always in a successful answer (the official docs guarantee it).
     pub online_count: i32,
-    /// Number of bookings.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of bookings. Always in a successful answer (the official docs guarantee it).
     pub subscribe_count: i32,
 }
 
-impl FromFields for LivingInfo {
-    const NAME: &'static str = "LivingInfo";
-    const GUARANTEED: &'static [&'static str] = &[
-        "theme",
-        "living_start",
-        "living_duration",
-        "status",
-        "reserve_start",
-        "reserve_living_duration",
-        "description",
-        "anchor_userid",
-        "main_department",
-        "viewer_num",
-        "comment_num",
-        "mic_num",
-        "open_replay",
-        "type",
-        "online_count",
-        "subscribe_count",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "theme" => self.theme = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            "living_start" => {
-                self.living_start = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
-            }
-            "living_duration" => {
-                self.living_duration = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 2u32)?;
-            }
-            "status" | "status " => {
-                self.status = read.guaranteed::<Option<_>, _, _>(map, 3u32)?;
-            }
-            "reserve_start" => {
-                self.reserve_start = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 4u32)?;
-            }
-            "reserve_living_duration" => {
-                self.reserve_living_duration = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 5u32)?;
-            }
-            "description" => {
-                self.description = read.guaranteed::<Option<_>, _, _>(map, 6u32)?;
-            }
-            "anchor_userid" => {
-                self.anchor_userid = read.guaranteed::<Option<_>, _, _>(map, 7u32)?;
-            }
-            "main_department" => {
-                self.main_department = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 8u32)?;
-            }
-            "viewer_num" => {
-                self.viewer_num = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 9u32)?;
-            }
-            "comment_num" => {
-                self.comment_num = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 10u32)?;
-            }
-            "mic_num" => {
-                self.mic_num = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 11u32)?;
-            }
-            "open_replay" => {
-                self.open_replay = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 12u32)?;
-            }
-            "replay_status" => self.replay_status = read.read(map)?,
-            "type" => self.r#type = read.guaranteed::<Option<_>, _, _>(map, 13u32)?,
-            "push_stream_url" => self.push_stream_url = read.read(map)?,
-            "online_count" => {
-                self.online_count = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 14u32)?;
-            }
-            "subscribe_count" => {
-                self.subscribe_count = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 15u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    LivingInfo["theme", "living_start", "living_duration", "status", "reserve_start",
+    "reserve_living_duration", "description", "anchor_userid", "main_department",
+    "viewer_num", "comment_num", "mic_num", "open_replay", "type", "online_count",
+    "subscribe_count"] { "theme" => theme : value @ 0u32, "living_start" => living_start
+    : int @ 1u32, "living_duration" => living_duration : int @ 2u32, "status" | "status "
+    => status : value @ 3u32, "reserve_start" => reserve_start : int @ 4u32,
+    "reserve_living_duration" => reserve_living_duration : int @ 5u32, "description" =>
+    description : value @ 6u32, "anchor_userid" => anchor_userid : value @ 7u32,
+    "main_department" => main_department : int @ 8u32, "viewer_num" => viewer_num : int @
+    9u32, "comment_num" => comment_num : int @ 10u32, "mic_num" => mic_num : int @ 11u32,
+    "open_replay" => open_replay : flag @ 12u32, "replay_status" => replay_status :
+    value, "type" => r#type : value @ 13u32, "push_stream_url" => push_stream_url :
+    value, "online_count" => online_count : int @ 14u32, "subscribe_count" =>
+    subscribe_count : int @ 15u32 }
+);
 
 impl Given for LivingInfo {}
 /// Viewers of a live, one page of get_watch_stat.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WatchStatInfo {
-    /// Corp members who watched.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// Corp members who watched. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<WatchUser>,
-    /// External viewers.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// External viewers. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub external_users: Vec<ExternalWatchUser>,
 }
 
-impl FromFields for WatchStatInfo {
-    const NAME: &'static str = "WatchStatInfo";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "users" => self.users = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            "external_users" => {
-                self.external_users = read
-                    .read::<wxlive_runtime::wire::List<_>, _>(map)?
-                    .0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+wxlive_runtime::from_fields!(
+    WatchStatInfo[] { "users" => users : list, "external_users" => external_users : list
     }
-}
+);
 
 impl Given for WatchStatInfo {}
 /// A corp member who watched a live.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WatchUser {
-    /// Member userid.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Member userid. Always in a successful answer (the official docs guarantee it).
     pub userid: String,
-    /// Watch time in seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Watch time in seconds. Always in a successful answer (the official docs guarantee it).
     pub watch_time: i32,
-    /// Whether the member commented.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Whether the member commented. Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_comment: bool,
-    /// Whether the member spoke on the mic.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Whether the member spoke on the mic. Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_mic: bool,
     /// Inviter's userid, when the inviter is a corp member (推广产品 lives only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
     /// Inviter's external_userid, when the inviter is not a corp member (推广产品 lives only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
 }
 
-impl FromFields for WatchUser {
-    const NAME: &'static str = "WatchUser";
-    const GUARANTEED: &'static [&'static str] = &[
-        "userid",
-        "watch_time",
-        "is_comment",
-        "is_mic",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "userid" => self.userid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            "watch_time" => {
-                self.watch_time = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
-            }
-            "is_comment" => {
-                self.is_comment = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 2u32)?;
-            }
-            "is_mic" => {
-                self.is_mic = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 3u32)?;
-            }
-            "invitor_userid" => self.invitor_userid = read.read(map)?,
-            "invitor_external_userid" => self.invitor_external_userid = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    WatchUser["userid", "watch_time", "is_comment", "is_mic"] { "userid" => userid :
+    value @ 0u32, "watch_time" => watch_time : int @ 1u32, "is_comment" => is_comment :
+    flag @ 2u32, "is_mic" => is_mic : flag @ 3u32, "invitor_userid" => invitor_userid :
+    value, "invitor_external_userid" => invitor_external_userid : value }
+);
 
 impl Given for WatchUser {}
 /// An external viewer of a live.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ExternalWatchUser {
-    /// External viewer id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// External viewer id. Always in a successful answer (the official docs guarantee it).
     pub external_userid: String,
-    /// Kind of viewer.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Kind of viewer. Always in a successful answer (the official docs guarantee it).
     pub r#type: ExternalUserType,
-    /// Display name.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Display name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
-    /// Watch time in seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Watch time in seconds. Always in a successful answer (the official docs guarantee it).
     pub watch_time: i32,
-    /// Whether the viewer commented.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Whether the viewer commented. Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_comment: bool,
-    /// Whether the viewer spoke on the mic.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Whether the viewer spoke on the mic. Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_mic: bool,
     /// Inviter's userid, when the inviter is a corp member (推广产品 lives only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
     /// Inviter's external_userid, when the inviter is not a corp member (推广产品 lives only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
 }
 
-impl FromFields for ExternalWatchUser {
-    const NAME: &'static str = "ExternalWatchUser";
-    const GUARANTEED: &'static [&'static str] = &[
-        "external_userid",
-        "type",
-        "name",
-        "watch_time",
-        "is_comment",
-        "is_mic",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "external_userid" => {
-                self.external_userid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?;
-            }
-            "type" => self.r#type = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 2u32)?,
-            "watch_time" => {
-                self.watch_time = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 3u32)?;
-            }
-            "is_comment" => {
-                self.is_comment = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 4u32)?;
-            }
-            "is_mic" => {
-                self.is_mic = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 5u32)?;
-            }
-            "invitor_userid" => self.invitor_userid = read.read(map)?,
-            "invitor_external_userid" => self.invitor_external_userid = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    ExternalWatchUser["external_userid", "type", "name", "watch_time", "is_comment",
+    "is_mic"] { "external_userid" => external_userid : value @ 0u32, "type" => r#type :
+    value @ 1u32, "name" => name : value @ 2u32, "watch_time" => watch_time : int @ 3u32,
+    "is_comment" => is_comment : flag @ 4u32, "is_mic" => is_mic : flag @ 5u32,
+    "invitor_userid" => invitor_userid : value, "invitor_external_userid" =>
+    invitor_external_userid : value }
+);
 
 impl Given for ExternalWatchUser {}
-wxlive_runtime::deserialize_objects!(
-    ActivityDetail, LivingInfo, WatchStatInfo, WatchUser, ExternalWatchUser
-);

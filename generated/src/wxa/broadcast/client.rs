@@ -60,9 +60,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 创建直播间: Create a room. Quota 10,000/day. Errcode 300036 (anchor not real-name verified) comes with `qrcode_url` to show the anchor.
     ///
-    /// `POST /wxaapi/broadcast/room/create`. Official documentation: [server/API/livebroadcast/studio-management/api_createroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom).
-    ///
-    /// Set the fields on the returned builder, then [`send`](CreateRoomRequestBuilder::send).
+    /// Set the fields of [`CreateRoomRequest`](super::CreateRoomRequest) on the returned builder, then [`send`](CreateRoomRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300028`](super::errcode::ROOM_NAME_VIOLATES_RULES) (房间名称违规): The room name violates the rules.
@@ -80,9 +78,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取直播间列表和回放: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
     ///
-    /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetLiveInfoRequestBuilder::send) (or stream with [`into_pages`](GetLiveInfoRequestBuilder::into_pages) / [`into_items`](GetLiveInfoRequestBuilder::into_items)).
+    /// Set the fields of [`GetLiveInfoRequest`](super::GetLiveInfoRequest) on the returned builder, then [`send`](GetLiveInfoRequestBuilder::send), or stream it with [`into_pages`](GetLiveInfoRequestBuilder::into_pages) / [`into_items`](GetLiveInfoRequestBuilder::into_items).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`1`](super::errcode::NO_ROOM_CREATED) (未创建直播间): No room created (legacy).
@@ -94,9 +90,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取直播间列表和回放: List the replay segments of a room (getliveinfo with action = "get_replay", sent automatically), a page at a time by `start` offset.
     ///
-    /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetReplayRequestBuilder::send) (or stream with [`into_pages`](GetReplayRequestBuilder::into_pages) / [`into_items`](GetReplayRequestBuilder::into_items)).
+    /// Set the fields of [`GetReplayRequest`](super::GetReplayRequest) on the returned builder, then [`send`](GetReplayRequestBuilder::send), or stream it with [`into_pages`](GetReplayRequestBuilder::into_pages) / [`into_items`](GetReplayRequestBuilder::into_items).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`1`](super::errcode::NO_ROOM_CREATED) (未创建直播间): No room created (legacy).
@@ -107,9 +101,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/addgoods`. Official documentation: [server/API/livebroadcast/studio-management/api_importgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods).
-    ///
-    /// Set the fields on the returned builder, then [`send`](ImportGoodsRequestBuilder::send).
+    /// Set the fields of [`ImportGoodsRequest`](super::ImportGoodsRequest) on the returned builder, then [`send`](ImportGoodsRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
@@ -123,18 +115,14 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除直播间: Delete a room. The body key is `id`. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management/api_deleteroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom).
-    ///
-    /// Set the fields on the returned builder, then [`send`](DeleteRoomRequestBuilder::send).
+    /// Set the fields of [`DeleteRoomRequest`](super::DeleteRoomRequest) on the returned builder, then [`send`](DeleteRoomRequestBuilder::send).
     pub fn delete_room(&self) -> DeleteRoomRequestBuilder<Sender<'a>> {
         DeleteRoomRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 编辑直播间: Edit a room: same rules as create_room, without type, subAnchorWechat and createrWechat. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management/api_editroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom).
-    ///
-    /// Set the fields on the returned builder, then [`send`](EditRoomRequestBuilder::send).
+    /// Set the fields of [`EditRoomRequest`](super::EditRoomRequest) on the returned builder, then [`send`](EditRoomRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300001`](super::errcode::ROOM_EDIT_FORBIDDEN) (禁止编辑直播间): Editing the room is forbidden.
@@ -152,9 +140,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取直播间推流地址: Get the RTMP push address of a push-stream room.
     ///
-    /// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management/api_getpushurl](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetPushUrlRequestBuilder::send).
+    /// Set the fields of [`GetPushUrlRequest`](super::GetPushUrlRequest) on the returned builder, then [`send`](GetPushUrlRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`43001`](super::errcode::REQUIRE_GET_METHOD) (require GET method): The call must be a GET (需要 GET 请求).
@@ -164,54 +150,42 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取直播间分享二维码: Get the share QR code, page path and poster of a room.
     ///
-    /// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management/api_getsharedcode](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetSharedCodeRequestBuilder::send).
+    /// Set the fields of [`GetSharedCodeRequest`](super::GetSharedCodeRequest) on the returned builder, then [`send`](GetSharedCodeRequestBuilder::send).
     pub fn get_shared_code(&self) -> GetSharedCodeRequestBuilder<Sender<'a>> {
         GetSharedCodeRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 添加管理直播间小助手: Add assistants to a room. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_addveassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant).
-    ///
-    /// Set the fields on the returned builder, then [`send`](AddAssistantRequestBuilder::send).
+    /// Set the fields of [`AddAssistantRequest`](super::AddAssistantRequest) on the returned builder, then [`send`](AddAssistantRequestBuilder::send).
     pub fn add_assistant(&self) -> AddAssistantRequestBuilder<Sender<'a>> {
         AddAssistantRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 修改直播间小助手: Change an assistant's nickname.
     ///
-    /// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_modifyassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant).
-    ///
-    /// Set the fields on the returned builder, then [`send`](ModifyAssistantRequestBuilder::send).
+    /// Set the fields of [`ModifyAssistantRequest`](super::ModifyAssistantRequest) on the returned builder, then [`send`](ModifyAssistantRequestBuilder::send).
     pub fn modify_assistant(&self) -> ModifyAssistantRequestBuilder<Sender<'a>> {
         ModifyAssistantRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 删除直播间小助手: Remove an assistant from a room.
     ///
-    /// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_removeassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant).
-    ///
-    /// Set the fields on the returned builder, then [`send`](RemoveAssistantRequestBuilder::send).
+    /// Set the fields of [`RemoveAssistantRequest`](super::RemoveAssistantRequest) on the returned builder, then [`send`](RemoveAssistantRequestBuilder::send).
     pub fn remove_assistant(&self) -> RemoveAssistantRequestBuilder<Sender<'a>> {
         RemoveAssistantRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 查询直播间小助手: List the assistants of a room.
     ///
-    /// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management/api_getassistantlist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetAssistantListRequestBuilder::send).
+    /// Set the fields of [`GetAssistantListRequest`](super::GetAssistantListRequest) on the returned builder, then [`send`](GetAssistantListRequestBuilder::send).
     pub fn get_assistant_list(&self) -> GetAssistantListRequestBuilder<Sender<'a>> {
         GetAssistantListRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 添加主播副号: Set the sub-anchor of a room. Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_addsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor).
-    ///
-    /// Set the fields on the returned builder, then [`send`](AddSubAnchorRequestBuilder::send).
+    /// Set the fields of [`AddSubAnchorRequest`](super::AddSubAnchorRequest) on the returned builder, then [`send`](AddSubAnchorRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`500004`](super::errcode::DUPLICATE_SUB_ANCHOR) (不能设置重复的副号): Duplicate sub-anchor.
@@ -222,9 +196,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 修改主播副号: Change the sub-anchor of a room.
     ///
-    /// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_modifysubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor).
-    ///
-    /// Set the fields on the returned builder, then [`send`](ModifySubAnchorRequestBuilder::send).
+    /// Set the fields of [`ModifySubAnchorRequest`](super::ModifySubAnchorRequest) on the returned builder, then [`send`](ModifySubAnchorRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`500004`](super::errcode::DUPLICATE_SUB_ANCHOR) (不能设置重复的副号): Duplicate sub-anchor.
@@ -235,63 +207,49 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除主播副号: Remove the sub-anchor of a room.
     ///
-    /// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_deletesubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor).
-    ///
-    /// Set the fields on the returned builder, then [`send`](DeleteSubAnchorRequestBuilder::send).
+    /// Set the fields of [`DeleteSubAnchorRequest`](super::DeleteSubAnchorRequest) on the returned builder, then [`send`](DeleteSubAnchorRequestBuilder::send).
     pub fn delete_sub_anchor(&self) -> DeleteSubAnchorRequestBuilder<Sender<'a>> {
         DeleteSubAnchorRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取主播副号: Get the sub-anchor of a room.
     ///
-    /// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_getsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetSubAnchorRequestBuilder::send).
+    /// Set the fields of [`GetSubAnchorRequest`](super::GetSubAnchorRequest) on the returned builder, then [`send`](GetSubAnchorRequestBuilder::send).
     pub fn get_sub_anchor(&self) -> GetSubAnchorRequestBuilder<Sender<'a>> {
         GetSubAnchorRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 官方收录管理: Turn the room's official listing (官方收录) on or off.
     ///
-    /// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management/api_updatefeedpublic](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic).
-    ///
-    /// Set the fields on the returned builder, then [`send`](UpdateFeedPublicRequestBuilder::send).
+    /// Set the fields of [`UpdateFeedPublicRequest`](super::UpdateFeedPublicRequest) on the returned builder, then [`send`](UpdateFeedPublicRequestBuilder::send).
     pub fn update_feed_public(&self) -> UpdateFeedPublicRequestBuilder<Sender<'a>> {
         UpdateFeedPublicRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 回放功能管理: Turn replay on or off.
     ///
-    /// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management/api_updatereplay](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay).
-    ///
-    /// Set the fields on the returned builder, then [`send`](UpdateReplayRequestBuilder::send).
+    /// Set the fields of [`UpdateReplayRequest`](super::UpdateReplayRequest) on the returned builder, then [`send`](UpdateReplayRequestBuilder::send).
     pub fn update_replay(&self) -> UpdateReplayRequestBuilder<Sender<'a>> {
         UpdateReplayRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 客服功能管理: Turn customer service on or off.
     ///
-    /// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management/api_updatekf](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf).
-    ///
-    /// Set the fields on the returned builder, then [`send`](UpdateKfRequestBuilder::send).
+    /// Set the fields of [`UpdateKfRequest`](super::UpdateKfRequest) on the returned builder, then [`send`](UpdateKfRequestBuilder::send).
     pub fn update_kf(&self) -> UpdateKfRequestBuilder<Sender<'a>> {
         UpdateKfRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 禁言管理: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
     ///
-    /// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management/api_updatecomment](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment).
-    ///
-    /// Set the fields on the returned builder, then [`send`](UpdateCommentRequestBuilder::send).
+    /// Set the fields of [`UpdateCommentRequest`](super::UpdateCommentRequest) on the returned builder, then [`send`](UpdateCommentRequestBuilder::send).
     pub fn update_comment(&self) -> UpdateCommentRequestBuilder<Sender<'a>> {
         UpdateCommentRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 上下架商品: Put a room's goods on or off the shelf.
     ///
-    /// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management/api_salegoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GoodsOnSaleRequestBuilder::send).
+    /// Set the fields of [`GoodsOnSaleRequest`](super::GoodsOnSaleRequest) on the returned builder, then [`send`](GoodsOnSaleRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
@@ -303,9 +261,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除直播间商品: Remove goods from a room only; the warehouse keeps them.
     ///
-    /// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management/api_deletedoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods).
-    ///
-    /// Set the fields on the returned builder, then [`send`](DeleteGoodsInRoomRequestBuilder::send).
+    /// Set the fields of [`DeleteGoodsInRoomRequest`](super::DeleteGoodsInRoomRequest) on the returned builder, then [`send`](DeleteGoodsInRoomRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300047`](super::errcode::PUSH_IN_PROGRESS) (已有商品正在推送): A goods push is already in progress.
@@ -315,9 +271,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 推送商品: Push a goods card to the viewers of a room.
     ///
-    /// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management/api_pushgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods).
-    ///
-    /// Set the fields on the returned builder, then [`send`](PushGoodsRequestBuilder::send).
+    /// Set the fields of [`PushGoodsRequest`](super::PushGoodsRequest) on the returned builder, then [`send`](PushGoodsRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
@@ -330,9 +284,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 直播间商品排序: Set the order of a room's goods.
     ///
-    /// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management/api_sortgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods).
-    ///
-    /// Set the fields on the returned builder, then [`send`](SortGoodsRequestBuilder::send).
+    /// Set the fields of [`SortGoodsRequest`](super::SortGoodsRequest) on the returned builder, then [`send`](SortGoodsRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300048`](super::errcode::LOAD_GOODS_LIST_FAILED) (拉取商品列表失败): Failed to load the goods list.
@@ -342,9 +294,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 下载商品讲解视频: Get the link to a goods explanation video recorded in a room.
     ///
-    /// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management/api_downloadgoodsvideo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetGoodsVideoRequestBuilder::send).
+    /// Set the fields of [`GetGoodsVideoRequest`](super::GetGoodsVideoRequest) on the returned builder, then [`send`](GetGoodsVideoRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300024`](super::errcode::GOODS_NOT_FOUND) (商品不存在): Goods do not exist.
@@ -357,27 +307,21 @@ impl<'a> BroadcastApi<'a> {
 
     /// 直播挂件设置全局KEY: Set the global goods key of the live pendant (直播挂件): the names of the goods-page query parameters that identify goods. Goods added without their own goodsKey use it. Setting a different key later breaks the mapping of goods added without one, so set it once. Quota 500/day.
     ///
-    /// `POST /wxaapi/broadcast/goods/setkey`. Official documentation: [server/API/livebroadcast/studio-management/api_setdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey).
-    ///
-    /// Set the fields on the returned builder, then [`send`](SetGoodsKeyRequestBuilder::send).
+    /// Set the fields of [`SetGoodsKeyRequest`](super::SetGoodsKeyRequest) on the returned builder, then [`send`](SetGoodsKeyRequestBuilder::send).
     pub fn set_goods_key(&self) -> SetGoodsKeyRequestBuilder<Sender<'a>> {
         SetGoodsKeyRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 直播挂件获取全局KEY: Get the global goods key of the live pendant set with set_goods_key. Quota 500/day.
     ///
-    /// `GET /wxaapi/broadcast/goods/getkey`. Official documentation: [server/API/livebroadcast/studio-management/api_getdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetGoodsKeyRequestBuilder::send).
+    /// Set the fields of [`GetGoodsKeyRequest`](super::GetGoodsKeyRequest) on the returned builder, then [`send`](GetGoodsKeyRequestBuilder::send).
     pub fn get_goods_key(&self) -> GetGoodsKeyRequestBuilder<Sender<'a>> {
         GetGoodsKeyRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 添加并提审商品: Add a goods item to the warehouse and submit it for review. Keep goodsId and auditId. Uses the 500/day review quota (shared with audit_goods).
     ///
-    /// `POST /wxaapi/broadcast/goods/add`. Official documentation: [server/API/livebroadcast/commodity-management/api_addgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods).
-    ///
-    /// Set the fields on the returned builder, then [`send`](AddGoodsRequestBuilder::send).
+    /// Set the fields of [`AddGoodsRequest`](super::AddGoodsRequest) on the returned builder, then [`send`](AddGoodsRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300001`](super::errcode::GOODS_CREATION_FORBIDDEN) (禁止创建/更新商品): Creating goods is forbidden.
@@ -397,9 +341,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 撤回商品审核: Withdraw a goods review. The used review quota is not refunded.
     ///
-    /// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resetaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit).
-    ///
-    /// Set the fields on the returned builder, then [`send`](ResetGoodsAuditRequestBuilder::send).
+    /// Set the fields of [`ResetGoodsAuditRequest`](super::ResetGoodsAuditRequest) on the returned builder, then [`send`](ResetGoodsAuditRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300009`](super::errcode::WITHDRAW_REVIEW_FAILED) (商品审核撤回失败): Withdrawing the review failed.
@@ -410,9 +352,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 重新提交商品审核: Submit goods for review again. Uses the 500/day review quota shared with add_goods.
     ///
-    /// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resubmitaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit).
-    ///
-    /// Set the fields on the returned builder, then [`send`](AuditGoodsRequestBuilder::send).
+    /// Set the fields of [`AuditGoodsRequest`](super::AuditGoodsRequest) on the returned builder, then [`send`](AuditGoodsRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300010`](super::errcode::WRONG_REVIEW_STATE) (商品审核状态不对): Wrong review state (e.g. already under review).
@@ -425,9 +365,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 删除商品: Delete goods from the warehouse and from every room. Cannot be undone. Quota 1,000/day.
     ///
-    /// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management/api_deletegoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo).
-    ///
-    /// Set the fields on the returned builder, then [`send`](DeleteGoodsRequestBuilder::send).
+    /// Set the fields of [`DeleteGoodsRequest`](super::DeleteGoodsRequest) on the returned builder, then [`send`](DeleteGoodsRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300011`](super::errcode::GOODS_NOT_CREATED_BY_API) (操作非法（API不允许操作非API创建的商品）): The API may only operate on goods created through the API.
@@ -438,9 +376,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 更新商品: Update goods: goodsId plus only the fields being changed. Approved goods accept only the price fields; goods under review nothing. Quota 1,000/day.
     ///
-    /// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management/api_updategoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo).
-    ///
-    /// Set the fields on the returned builder, then [`send`](UpdateGoodsRequestBuilder::send).
+    /// Set the fields of [`UpdateGoodsRequest`](super::UpdateGoodsRequest) on the returned builder, then [`send`](UpdateGoodsRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`300001`](super::errcode::GOODS_UPDATE_FORBIDDEN) (禁止创建/更新商品): Updating goods is forbidden.
@@ -453,27 +389,21 @@ impl<'a> BroadcastApi<'a> {
 
     /// 获取商品的信息与审核状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
     ///
-    /// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsauditinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetGoodsWarehouseRequestBuilder::send).
+    /// Set the fields of [`GetGoodsWarehouseRequest`](super::GetGoodsWarehouseRequest) on the returned builder, then [`send`](GetGoodsWarehouseRequestBuilder::send).
     pub fn get_goods_warehouse(&self) -> GetGoodsWarehouseRequestBuilder<Sender<'a>> {
         GetGoodsWarehouseRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取商品列表: List warehouse goods in one review status, a page at a time by offset (page until offset ≥ total). Must be GET. Quota 10,000/day.
     ///
-    /// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetApprovedGoodsRequestBuilder::send) (or stream with [`into_pages`](GetApprovedGoodsRequestBuilder::into_pages) / [`into_items`](GetApprovedGoodsRequestBuilder::into_items)).
+    /// Set the fields of [`GetApprovedGoodsRequest`](super::GetApprovedGoodsRequest) on the returned builder, then [`send`](GetApprovedGoodsRequestBuilder::send), or stream it with [`into_pages`](GetApprovedGoodsRequestBuilder::into_pages) / [`into_items`](GetApprovedGoodsRequestBuilder::into_items).
     pub fn get_approved_goods(&self) -> GetApprovedGoodsRequestBuilder<Sender<'a>> {
         GetApprovedGoodsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
     ///
-    /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelistdw](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw).
-    ///
-    /// Set the fields on the returned builder, then [`send`](AddRoleRequestBuilder::send).
+    /// Set the fields of [`AddRoleRequest`](super::AddRoleRequest) on the returned builder, then [`send`](AddRoleRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`400001`](super::errcode::INVALID_WECHAT_ID) (微信号不合规): The WeChat ID is invalid.
@@ -486,9 +416,7 @@ impl<'a> BroadcastApi<'a> {
 
     /// 移除成员角色: Take a role away from a user. Removing the super admin has no effect.
     ///
-    /// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management/api_deleterole](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole).
-    ///
-    /// Set the fields on the returned builder, then [`send`](DeleteRoleRequestBuilder::send).
+    /// Set the fields of [`DeleteRoleRequest`](super::DeleteRoleRequest) on the returned builder, then [`send`](DeleteRoleRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`400001`](super::errcode::INVALID_WECHAT_ID) (微信号不合规): The WeChat ID is invalid.
@@ -499,27 +427,21 @@ impl<'a> BroadcastApi<'a> {
 
     /// 查询成员列表: List members, a page at a time by offset (page until offset ≥ total).
     ///
-    /// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetRoleListRequestBuilder::send) (or stream with [`into_pages`](GetRoleListRequestBuilder::into_pages) / [`into_items`](GetRoleListRequestBuilder::into_items)).
+    /// Set the fields of [`GetRoleListRequest`](super::GetRoleListRequest) on the returned builder, then [`send`](GetRoleListRequestBuilder::send), or stream it with [`into_pages`](GetRoleListRequestBuilder::into_pages) / [`into_items`](GetRoleListRequestBuilder::into_items).
     pub fn get_role_list(&self) -> GetRoleListRequestBuilder<Sender<'a>> {
         GetRoleListRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.
     ///
-    /// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management/api_getfollowers](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GetFollowersRequestBuilder::send).
+    /// Set the fields of [`GetFollowersRequest`](super::GetFollowersRequest) on the returned builder, then [`send`](GetFollowersRequestBuilder::send).
     pub fn get_followers(&self) -> GetFollowersRequestBuilder<Sender<'a>> {
         GetFollowersRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 发送直播开始事件: Notify long-term subscribers that a room is live. errcode 0 only means the task was accepted: the result arrives in the wxalive_push_message_notify event with the same message_id. One room per day; quota 5,000/day.
     ///
-    /// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management/api_pushmessage](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage).
-    ///
-    /// Set the fields on the returned builder, then [`send`](PushMessageRequestBuilder::send).
+    /// Set the fields of [`PushMessageRequest`](super::PushMessageRequest) on the returned builder, then [`send`](PushMessageRequestBuilder::send).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`9410005`](super::errcode::ANOTHER_ROOM_PUSHED_TODAY) (当日另外一个房间已推送过): Another room has already pushed today.

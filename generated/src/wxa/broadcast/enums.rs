@@ -2,16 +2,13 @@
 
 //! Enumerations of WeChat mini-program live broadcast server API. (小程序直播).
 
-use serde::{Deserialize, Serialize};
-
 /// Room status (getliveinfo `live_status`, get_wxa_followers `room_status`, the follow event `live_status`). 108 does not exist.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum LiveStatus {
     /// `101` 直播中: Live now.
-    #[default]
     Living,
     /// `102` 未开始: Not started. Expired rooms have been reported to still show 102.
     NotStarted,
@@ -29,99 +26,19 @@ pub enum LiveStatus {
     Unknown(i64),
 }
 
-impl LiveStatus {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[
-        Self::Living,
-        Self::NotStarted,
-        Self::Ended,
-        Self::Banned,
-        Self::Paused,
-        Self::Abnormal,
-        Self::Expired,
-    ];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Living => 101,
-            Self::NotStarted => 102,
-            Self::Ended => 103,
-            Self::Banned => 104,
-            Self::Paused => 105,
-            Self::Abnormal => 106,
-            Self::Expired => 107,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    LiveStatus { Living = 101 => "直播中", NotStarted = 102 => "未开始", Ended =
+    103 => "已结束", Banned = 104 => "禁播", Paused = 105 => "暂停", Abnormal =
+    106 => "异常", Expired = 107 => "已过期" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            101 => Self::Living,
-            102 => Self::NotStarted,
-            103 => Self::Ended,
-            104 => Self::Banned,
-            105 => Self::Paused,
-            106 => Self::Abnormal,
-            107 => Self::Expired,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::Living => Some("直播中"),
-            Self::NotStarted => Some("未开始"),
-            Self::Ended => Some("已结束"),
-            Self::Banned => Some("禁播"),
-            Self::Paused => Some("暂停"),
-            Self::Abnormal => Some("异常"),
-            Self::Expired => Some("已过期"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for LiveStatus {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for LiveStatus {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<LiveStatus> for i64 {
-    fn from(value: LiveStatus) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for LiveStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for LiveStatus {}
 /// Goods review status (`audit_status` in getgoodswarehouse, `status` in getapproved).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum AuditStatus {
     /// `0` 未审核: Not reviewed.
-    #[default]
     NotReviewed,
     /// `1` 审核中: Under review.
     UnderReview,
@@ -133,87 +50,18 @@ pub enum AuditStatus {
     Unknown(i64),
 }
 
-impl AuditStatus {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[
-        Self::NotReviewed,
-        Self::UnderReview,
-        Self::Approved,
-        Self::Rejected,
-    ];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::NotReviewed => 0,
-            Self::UnderReview => 1,
-            Self::Approved => 2,
-            Self::Rejected => 3,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    AuditStatus { NotReviewed = 0 => "未审核", UnderReview = 1 => "审核中",
+    Approved = 2 => "审核通过", Rejected = 3 => "审核驳回" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            0 => Self::NotReviewed,
-            1 => Self::UnderReview,
-            2 => Self::Approved,
-            3 => Self::Rejected,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::NotReviewed => Some("未审核"),
-            Self::UnderReview => Some("审核中"),
-            Self::Approved => Some("审核通过"),
-            Self::Rejected => Some("审核驳回"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for AuditStatus {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for AuditStatus {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<AuditStatus> for i64 {
-    fn from(value: AuditStatus) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for AuditStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for AuditStatus {}
 /// How a goods price is shown (`priceType` / `price_type`).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum PriceType {
     /// `1` 一口价: Fixed price: send `price` only.
-    #[default]
     Fixed,
     /// `2` 价格区间: Price range: `price` is the lower bound, `price2` the upper; both required.
     Range,
@@ -223,79 +71,18 @@ pub enum PriceType {
     Unknown(i64),
 }
 
-impl PriceType {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::Fixed, Self::Range, Self::Discount];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Fixed => 1,
-            Self::Range => 2,
-            Self::Discount => 3,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    PriceType { Fixed = 1 => "一口价", Range = 2 => "价格区间", Discount = 3 =>
+    "显示折扣价" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            1 => Self::Fixed,
-            2 => Self::Range,
-            3 => Self::Discount,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::Fixed => Some("一口价"),
-            Self::Range => Some("价格区间"),
-            Self::Discount => Some("显示折扣价"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for PriceType {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for PriceType {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<PriceType> for i64 {
-    fn from(value: PriceType) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for PriceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for PriceType {}
 /// Member role (`role` of addrole / deleterole, items of `roleList`). Requests may only use 1-3: setting or removing the super admin has no effect.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum Role {
     /// `0` 超级管理员: Super admin. Cannot be set or removed through the API.
-    #[default]
     SuperAdmin,
     /// `1` 管理员: Admin. At most 10.
     Admin,
@@ -307,87 +94,18 @@ pub enum Role {
     Unknown(i64),
 }
 
-impl Role {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[
-        Self::SuperAdmin,
-        Self::Admin,
-        Self::Anchor,
-        Self::Operator,
-    ];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::SuperAdmin => 0,
-            Self::Admin => 1,
-            Self::Anchor => 2,
-            Self::Operator => 3,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    Role { SuperAdmin = 0 => "超级管理员", Admin = 1 => "管理员", Anchor = 2 =>
+    "主播", Operator = 3 => "运营者" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            0 => Self::SuperAdmin,
-            1 => Self::Admin,
-            2 => Self::Anchor,
-            3 => Self::Operator,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::SuperAdmin => Some("超级管理员"),
-            Self::Admin => Some("管理员"),
-            Self::Anchor => Some("主播"),
-            Self::Operator => Some("运营者"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for Role {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for Role {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<Role> for i64 {
-    fn from(value: Role) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for Role {}
 /// The `role` filter of getrolelist. The current doc page no longer lists it; whether it is still honoured is unconfirmed.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum RoleFilter {
     /// `-1` 所有成员: Every member. The default.
-    #[default]
     All,
     /// `0` 超级管理员: Super admin.
     SuperAdmin,
@@ -401,91 +119,18 @@ pub enum RoleFilter {
     Unknown(i64),
 }
 
-impl RoleFilter {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[
-        Self::All,
-        Self::SuperAdmin,
-        Self::Admin,
-        Self::Anchor,
-        Self::Operator,
-    ];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::All => -1,
-            Self::SuperAdmin => 0,
-            Self::Admin => 1,
-            Self::Anchor => 2,
-            Self::Operator => 3,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    RoleFilter { All = - 1 => "所有成员", SuperAdmin = 0 => "超级管理员", Admin
+    = 1 => "管理员", Anchor = 2 => "主播", Operator = 3 => "运营者" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            -1 => Self::All,
-            0 => Self::SuperAdmin,
-            1 => Self::Admin,
-            2 => Self::Anchor,
-            3 => Self::Operator,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::All => Some("所有成员"),
-            Self::SuperAdmin => Some("超级管理员"),
-            Self::Admin => Some("管理员"),
-            Self::Anchor => Some("主播"),
-            Self::Operator => Some("运营者"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for RoleFilter {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for RoleFilter {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<RoleFilter> for i64 {
-    fn from(value: RoleFilter) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for RoleFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for RoleFilter {}
 /// Room type (`type` in create, `live_type` in getliveinfo).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum RoomType {
     /// `0` 手机直播: Live from the phone.
-    #[default]
     PhoneLive,
     /// `1` 推流: Push an RTMP stream (see get_push_url).
     PushStream,
@@ -493,76 +138,17 @@ pub enum RoomType {
     Unknown(i64),
 }
 
-impl RoomType {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::PhoneLive, Self::PushStream];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::PhoneLive => 0,
-            Self::PushStream => 1,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    RoomType { PhoneLive = 0 => "手机直播", PushStream = 1 => "推流" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            0 => Self::PhoneLive,
-            1 => Self::PushStream,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::PhoneLive => Some("手机直播"),
-            Self::PushStream => Some("推流"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for RoomType {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for RoomType {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<RoomType> for i64 {
-    fn from(value: RoomType) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for RoomType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for RoomType {}
 /// What a user did in the long-term-subscription event (`FollowNotify/action`).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub enum FollowAction {
     /// `"add_follow"` add_follow: The user subscribed.
-    #[default]
     AddFollow,
     /// `"del_follow"` del_follow: The user unsubscribed.
     DelFollow,
@@ -570,53 +156,7 @@ pub enum FollowAction {
     Unknown(String),
 }
 
-impl FollowAction {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::AddFollow, Self::DelFollow];
-    /// The wire value.
-    pub fn value(&self) -> &str {
-        match self {
-            Self::AddFollow => "add_follow",
-            Self::DelFollow => "del_follow",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub fn title(&self) -> Option<&'static str> {
-        match self {
-            Self::AddFollow => Some("add_follow"),
-            Self::DelFollow => Some("del_follow"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<String> for FollowAction {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "add_follow" => Self::AddFollow,
-            "del_follow" => Self::DelFollow,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<FollowAction> for String {
-    fn from(value: FollowAction) -> Self {
-        value.value().to_owned()
-    }
-}
-
-impl std::fmt::Display for FollowAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for FollowAction {}
+wxlive_runtime::str_enum!(
+    FollowAction { AddFollow = "add_follow" => "add_follow", DelFollow = "del_follow" =>
+    "del_follow" }
+);

@@ -35,39 +35,30 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRoomRequest {
-    /// Room name.
+    /// Room name. Required.
     ///
-    /// Required.
     /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub name: String,
-    /// mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
-    ///
-    /// Required.
+    /// mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB. Required.
     #[serde(rename = "coverImg")]
     pub cover_img: String,
-    /// Start time, Unix seconds.
+    /// Start time, Unix seconds. Required.
     ///
-    /// Required.
     /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后.
     /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
     #[serde(rename = "startTime")]
     pub start_time: i64,
-    /// End time, Unix seconds: 30 minutes to 24 hours after startTime.
-    ///
-    /// Required.
+    /// End time, Unix seconds: 30 minutes to 24 hours after startTime. Required.
     #[serde(rename = "endTime")]
     pub end_time: i64,
-    /// Anchor nickname.
+    /// Anchor nickname. Required.
     ///
-    /// Required.
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     #[serde(rename = "anchorName")]
     pub anchor_name: String,
-    /// The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
-    ///
-    /// Required.
+    /// The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url). Required.
     #[serde(rename = "anchorWechat")]
     pub anchor_wechat: String,
     /// The sub-anchor's WeChat ID; same real-name rule.
@@ -76,14 +67,10 @@ pub struct CreateRoomRequest {
     /// The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
     #[serde(rename = "createrWechat", skip_serializing_if = "Option::is_none")]
     pub creater_wechat: Option<String>,
-    /// mediaID of the share image. 800×640, at most 1 MB.
-    ///
-    /// Required.
+    /// mediaID of the share image. 800×640, at most 1 MB. Required.
     #[serde(rename = "shareImg")]
     pub share_img: String,
-    /// mediaID of the 购物直播频道 cover. 800×800, at most 100 KB.
-    ///
-    /// Required.
+    /// mediaID of the 购物直播频道 cover. 800×800, at most 100 KB. Required.
     #[serde(rename = "feedsImg")]
     pub feeds_img: String,
     /// Official listing (官方收录) on (true) or off (false).
@@ -95,24 +82,16 @@ pub struct CreateRoomRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_feeds_public: Option<bool>,
-    /// Room type.
-    ///
-    /// Required.
+    /// Room type. Required.
     #[serde(rename = "type")]
     pub live_type: RoomType,
-    /// Turn likes off (true). Cannot be re-enabled after the live starts.
-    ///
-    /// Required.
+    /// Turn likes off (true). Cannot be re-enabled after the live starts. Required.
     #[serde(rename = "closeLike", with = "wxlive_runtime::wire::flag")]
     pub close_like: bool,
-    /// Turn the goods shelf off (true). Cannot be re-enabled after the live starts.
-    ///
-    /// Required.
+    /// Turn the goods shelf off (true). Cannot be re-enabled after the live starts. Required.
     #[serde(rename = "closeGoods", with = "wxlive_runtime::wire::flag")]
     pub close_goods: bool,
-    /// Turn comments off (true). Cannot be re-enabled after the live starts.
-    ///
-    /// Required.
+    /// Turn comments off (true). Cannot be re-enabled after the live starts. Required.
     #[serde(rename = "closeComment", with = "wxlive_runtime::wire::flag")]
     pub close_comment: bool,
     /// Turn replay off (true). Can be turned on after the start (update_replay).
@@ -151,7 +130,7 @@ impl CreateRoomRequest {
     }
 }
 
-/// Builds a [`CreateRoomRequest`]; see its fields for the rules. From `CreateRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().create_room()`) it also sends.
+/// Builds a [`CreateRoomRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct CreateRoomRequestBuilder<C = ()> {
     ctx: C,
@@ -308,29 +287,27 @@ impl<C> CreateRoomRequestBuilder<C> {
         v.required("closeLike", &f.close_like);
         v.required("closeGoods", &f.close_goods);
         v.required("closeComment", &f.close_comment);
-        (
-            CreateRoomRequest {
-                name: f.name.unwrap_or_default(),
-                cover_img: f.cover_img.unwrap_or_default(),
-                start_time: f.start_time.unwrap_or_default(),
-                end_time: f.end_time.unwrap_or_default(),
-                anchor_name: f.anchor_name.unwrap_or_default(),
-                anchor_wechat: f.anchor_wechat.unwrap_or_default(),
-                sub_anchor_wechat: f.sub_anchor_wechat,
-                creater_wechat: f.creater_wechat,
-                share_img: f.share_img.unwrap_or_default(),
-                feeds_img: f.feeds_img.unwrap_or_default(),
-                is_feeds_public: f.is_feeds_public,
-                live_type: f.live_type.unwrap_or_default(),
-                close_like: f.close_like.unwrap_or_default(),
-                close_goods: f.close_goods.unwrap_or_default(),
-                close_comment: f.close_comment.unwrap_or_default(),
-                close_replay: f.close_replay,
-                close_share: f.close_share,
-                close_kf: f.close_kf,
-            },
-            v,
-        )
+        let request = CreateRoomRequest {
+            name: f.name.unwrap_or_default(),
+            cover_img: f.cover_img.unwrap_or_default(),
+            start_time: f.start_time.unwrap_or_default(),
+            end_time: f.end_time.unwrap_or_default(),
+            anchor_name: f.anchor_name.unwrap_or_default(),
+            anchor_wechat: f.anchor_wechat.unwrap_or_default(),
+            sub_anchor_wechat: f.sub_anchor_wechat,
+            creater_wechat: f.creater_wechat,
+            share_img: f.share_img.unwrap_or_default(),
+            feeds_img: f.feeds_img.unwrap_or_default(),
+            is_feeds_public: f.is_feeds_public,
+            live_type: f.live_type.unwrap_or_default(),
+            close_like: f.close_like.unwrap_or_default(),
+            close_goods: f.close_goods.unwrap_or_default(),
+            close_comment: f.close_comment.unwrap_or_default(),
+            close_replay: f.close_replay,
+            close_share: f.close_share,
+            close_kf: f.close_kf,
+        };
+        (request, v)
     }
 }
 
@@ -342,11 +319,8 @@ impl<'a> CreateRoomRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<CreateRoomResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -360,67 +334,49 @@ impl Validate for CreateRoomRequest {
             &self.name,
             &[
                 rule::Check::MinWidth(6)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                     ),
                 rule::Check::MaxWidth(34)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                     ),
             ],
         );
         v.required("coverImg", &self.cover_img);
-        v.required("startTime", &self.start_time);
         v.check(
             "startTime",
             &self.start_time,
             &[
                 rule::Check::MinFromNow(600)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后",
                     ),
                 rule::Check::MaxFromNow(15897600)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows",
                     ),
             ],
         );
-        v.required("endTime", &self.end_time);
         v.required("anchorName", &self.anchor_name);
         v.check(
             "anchorName",
             &self.anchor_name,
             &[
                 rule::Check::MinWidth(4)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                     ),
                 rule::Check::MaxWidth(30)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                     ),
             ],
         );
         v.required("anchorWechat", &self.anchor_wechat);
         v.required("shareImg", &self.share_img);
         v.required("feedsImg", &self.feeds_img);
-        v.required("type", &self.live_type);
         v.known_value("type", self.live_type.is_known(), &self.live_type);
-        v.required("closeLike", &self.close_like);
-        v.required("closeGoods", &self.close_goods);
-        v.required("closeComment", &self.close_comment);
         v.difference(
             "endTime",
             "startTime",
@@ -479,14 +435,12 @@ impl ApiRequest for CreateRoomRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLiveInfoRequest {
-    /// Offset: 0 starts with the first room.
+    /// Offset: 0 starts with the first room. Required.
     ///
-    /// Required.
     /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
     pub start: i32,
-    /// Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
+    /// Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed). Required.
     ///
-    /// Required.
     /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
     /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub limit: i32,
@@ -499,7 +453,7 @@ impl GetLiveInfoRequest {
     }
 }
 
-/// Builds a [`GetLiveInfoRequest`]; see its fields for the rules. From `GetLiveInfoRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_live_info()`) it also sends.
+/// Builds a [`GetLiveInfoRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetLiveInfoRequestBuilder<C = ()> {
     ctx: C,
@@ -534,13 +488,11 @@ impl<C> GetLiveInfoRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("start", &f.start);
         v.required("limit", &f.limit);
-        (
-            GetLiveInfoRequest {
-                start: f.start.unwrap_or_default(),
-                limit: f.limit.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetLiveInfoRequest {
+            start: f.start.unwrap_or_default(),
+            limit: f.limit.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -552,8 +504,7 @@ impl<'a> GetLiveInfoRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLiveInfoResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -576,7 +527,6 @@ impl<'a> GetLiveInfoRequestBuilder<Sender<'a>> {
 
 impl Validate for GetLiveInfoRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("start", &self.start);
         v.check(
             "start",
             &self.start,
@@ -589,7 +539,6 @@ impl Validate for GetLiveInfoRequest {
                     ),
             ],
         );
-        v.required("limit", &self.limit);
         v.check(
             "limit",
             &self.limit,
@@ -663,18 +612,14 @@ impl wxlive_runtime::Paginated for GetLiveInfoRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetReplayRequest {
-    /// Room id (snake_case `room_id` here).
-    ///
-    /// Required.
+    /// Room id (snake_case `room_id` here). Required.
     pub room_id: i64,
-    /// Offset: 0 starts with the first segment.
+    /// Offset: 0 starts with the first segment. Required.
     ///
-    /// Required.
     /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 起始拉取视频，0表示从第一个视频片段开始拉取; the page states no lower bound, so a negative offset is only advised against.
     pub start: i32,
-    /// Page size.
+    /// Page size. Required.
     ///
-    /// Required.
     /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量; the page states no minimum, so an empty page size is only advised against.
     /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub limit: i32,
@@ -687,7 +632,7 @@ impl GetReplayRequest {
     }
 }
 
-/// Builds a [`GetReplayRequest`]; see its fields for the rules. From `GetReplayRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_replay()`) it also sends.
+/// Builds a [`GetReplayRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetReplayRequestBuilder<C = ()> {
     ctx: C,
@@ -730,14 +675,12 @@ impl<C> GetReplayRequestBuilder<C> {
         v.required("room_id", &f.room_id);
         v.required("start", &f.start);
         v.required("limit", &f.limit);
-        (
-            GetReplayRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                start: f.start.unwrap_or_default(),
-                limit: f.limit.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetReplayRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            start: f.start.unwrap_or_default(),
+            limit: f.limit.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -749,8 +692,7 @@ impl<'a> GetReplayRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetReplayResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -773,8 +715,6 @@ impl<'a> GetReplayRequestBuilder<Sender<'a>> {
 
 impl Validate for GetReplayRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("room_id", &self.room_id);
-        v.required("start", &self.start);
         v.check(
             "start",
             &self.start,
@@ -787,7 +727,6 @@ impl Validate for GetReplayRequest {
                     ),
             ],
         );
-        v.required("limit", &self.limit);
         v.check(
             "limit",
             &self.limit,
@@ -862,14 +801,10 @@ impl wxlive_runtime::Paginated for GetReplayRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ImportGoodsRequest {
-    /// Ids of approved goods of the warehouse.
-    ///
-    /// Required.
+    /// Ids of approved goods of the warehouse. Required.
     #[serde(rename = "ids")]
     pub goods_ids: Vec<i64>,
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
 }
@@ -881,7 +816,7 @@ impl ImportGoodsRequest {
     }
 }
 
-/// Builds a [`ImportGoodsRequest`]; see its fields for the rules. From `ImportGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().import_goods()`) it also sends.
+/// Builds a [`ImportGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct ImportGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -915,13 +850,11 @@ impl<C> ImportGoodsRequestBuilder<C> {
     fn assemble(self) -> (ImportGoodsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            ImportGoodsRequest {
-                goods_ids: f.goods_ids,
-                room_id: f.room_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = ImportGoodsRequest {
+            goods_ids: f.goods_ids,
+            room_id: f.room_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -933,8 +866,7 @@ impl<'a> ImportGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ImportGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -943,7 +875,6 @@ impl<'a> ImportGoodsRequestBuilder<Sender<'a>> {
 impl Validate for ImportGoodsRequest {
     fn check(&self, v: &mut Validator) {
         v.required("ids", &self.goods_ids);
-        v.required("roomId", &self.room_id);
     }
 }
 
@@ -973,9 +904,7 @@ impl ApiRequest for ImportGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoomRequest {
-    /// Room id (the key is `id`).
-    ///
-    /// Required.
+    /// Room id (the key is `id`). Required.
     #[serde(rename = "id")]
     pub room_id: i64,
 }
@@ -987,7 +916,7 @@ impl DeleteRoomRequest {
     }
 }
 
-/// Builds a [`DeleteRoomRequest`]; see its fields for the rules. From `DeleteRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_room()`) it also sends.
+/// Builds a [`DeleteRoomRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteRoomRequestBuilder<C = ()> {
     ctx: C,
@@ -1014,12 +943,10 @@ impl<C> DeleteRoomRequestBuilder<C> {
     fn assemble(self) -> (DeleteRoomRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("id", &f.room_id);
-        (
-            DeleteRoomRequest {
-                room_id: f.room_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = DeleteRoomRequest {
+            room_id: f.room_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -1031,17 +958,14 @@ impl<'a> DeleteRoomRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteRoomResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteRoomRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("id", &self.room_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for DeleteRoomRequest {
@@ -1064,54 +988,39 @@ impl ApiRequest for DeleteRoomRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct EditRoomRequest {
-    /// Room id (the key is `id`).
-    ///
-    /// Required.
+    /// Room id (the key is `id`). Required.
     #[serde(rename = "id")]
     pub room_id: i64,
-    /// Room name.
+    /// Room name. Required.
     ///
-    /// Required.
     /// At least width 6, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub name: String,
-    /// mediaID of the background image (valid 3 days).
-    ///
-    /// Required.
+    /// mediaID of the background image (valid 3 days). Required.
     #[serde(rename = "coverImg")]
     pub cover_img: String,
-    /// Start time, Unix seconds.
+    /// Start time, Unix seconds. Required.
     ///
-    /// Required.
     /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后.
     /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
     #[serde(rename = "startTime")]
     pub start_time: i64,
-    /// End time, Unix seconds: 30 minutes to 24 hours after startTime.
-    ///
-    /// Required.
+    /// End time, Unix seconds: 30 minutes to 24 hours after startTime. Required.
     #[serde(rename = "endTime")]
     pub end_time: i64,
-    /// Anchor nickname.
+    /// Anchor nickname. Required.
     ///
-    /// Required.
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     #[serde(rename = "anchorName")]
     pub anchor_name: String,
-    /// The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
-    ///
-    /// Required.
+    /// The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported). Required.
     #[serde(rename = "anchorWechat")]
     pub anchor_wechat: String,
-    /// mediaID of the share image.
-    ///
-    /// Required.
+    /// mediaID of the share image. Required.
     #[serde(rename = "shareImg")]
     pub share_img: String,
-    /// mediaID of the 购物直播频道 cover.
-    ///
-    /// Required.
+    /// mediaID of the 购物直播频道 cover. Required.
     #[serde(rename = "feedsImg")]
     pub feeds_img: String,
     /// Official listing on (true) or off (false).
@@ -1123,19 +1032,13 @@ pub struct EditRoomRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_feeds_public: Option<bool>,
-    /// Turn likes off (true).
-    ///
-    /// Required.
+    /// Turn likes off (true). Required.
     #[serde(rename = "closeLike", with = "wxlive_runtime::wire::flag")]
     pub close_like: bool,
-    /// Turn the goods shelf off (true).
-    ///
-    /// Required.
+    /// Turn the goods shelf off (true). Required.
     #[serde(rename = "closeGoods", with = "wxlive_runtime::wire::flag")]
     pub close_goods: bool,
-    /// Turn comments off (true).
-    ///
-    /// Required.
+    /// Turn comments off (true). Required.
     #[serde(rename = "closeComment", with = "wxlive_runtime::wire::flag")]
     pub close_comment: bool,
     /// Turn replay off (true).
@@ -1174,7 +1077,7 @@ impl EditRoomRequest {
     }
 }
 
-/// Builds a [`EditRoomRequest`]; see its fields for the rules. From `EditRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().edit_room()`) it also sends.
+/// Builds a [`EditRoomRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct EditRoomRequestBuilder<C = ()> {
     ctx: C,
@@ -1317,27 +1220,25 @@ impl<C> EditRoomRequestBuilder<C> {
         v.required("closeLike", &f.close_like);
         v.required("closeGoods", &f.close_goods);
         v.required("closeComment", &f.close_comment);
-        (
-            EditRoomRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                name: f.name.unwrap_or_default(),
-                cover_img: f.cover_img.unwrap_or_default(),
-                start_time: f.start_time.unwrap_or_default(),
-                end_time: f.end_time.unwrap_or_default(),
-                anchor_name: f.anchor_name.unwrap_or_default(),
-                anchor_wechat: f.anchor_wechat.unwrap_or_default(),
-                share_img: f.share_img.unwrap_or_default(),
-                feeds_img: f.feeds_img.unwrap_or_default(),
-                is_feeds_public: f.is_feeds_public,
-                close_like: f.close_like.unwrap_or_default(),
-                close_goods: f.close_goods.unwrap_or_default(),
-                close_comment: f.close_comment.unwrap_or_default(),
-                close_replay: f.close_replay,
-                close_share: f.close_share,
-                close_kf: f.close_kf,
-            },
-            v,
-        )
+        let request = EditRoomRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            name: f.name.unwrap_or_default(),
+            cover_img: f.cover_img.unwrap_or_default(),
+            start_time: f.start_time.unwrap_or_default(),
+            end_time: f.end_time.unwrap_or_default(),
+            anchor_name: f.anchor_name.unwrap_or_default(),
+            anchor_wechat: f.anchor_wechat.unwrap_or_default(),
+            share_img: f.share_img.unwrap_or_default(),
+            feeds_img: f.feeds_img.unwrap_or_default(),
+            is_feeds_public: f.is_feeds_public,
+            close_like: f.close_like.unwrap_or_default(),
+            close_goods: f.close_goods.unwrap_or_default(),
+            close_comment: f.close_comment.unwrap_or_default(),
+            close_replay: f.close_replay,
+            close_share: f.close_share,
+            close_kf: f.close_kf,
+        };
+        (request, v)
     }
 }
 
@@ -1349,8 +1250,7 @@ impl<'a> EditRoomRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<EditRoomResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1358,72 +1258,54 @@ impl<'a> EditRoomRequestBuilder<Sender<'a>> {
 
 impl Validate for EditRoomRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("id", &self.room_id);
         v.required("name", &self.name);
         v.check(
             "name",
             &self.name,
             &[
                 rule::Check::MinWidth(6)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                     ),
                 rule::Check::MaxWidth(34)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符",
                     ),
             ],
         );
         v.required("coverImg", &self.cover_img);
-        v.required("startTime", &self.start_time);
         v.check(
             "startTime",
             &self.start_time,
             &[
                 rule::Check::MinFromNow(600)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后",
                     ),
                 rule::Check::MaxFromNow(15897600)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows",
                     ),
             ],
         );
-        v.required("endTime", &self.end_time);
         v.required("anchorName", &self.anchor_name);
         v.check(
             "anchorName",
             &self.anchor_name,
             &[
                 rule::Check::MinWidth(4)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                     ),
                 rule::Check::MaxWidth(30)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符",
                     ),
             ],
         );
         v.required("anchorWechat", &self.anchor_wechat);
         v.required("shareImg", &self.share_img);
         v.required("feedsImg", &self.feeds_img);
-        v.required("closeLike", &self.close_like);
-        v.required("closeGoods", &self.close_goods);
-        v.required("closeComment", &self.close_comment);
         v.difference(
             "endTime",
             "startTime",
@@ -1482,9 +1364,7 @@ impl ApiRequest for EditRoomRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetPushUrlRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId", skip_serializing)]
     pub room_id: i64,
 }
@@ -1496,7 +1376,7 @@ impl GetPushUrlRequest {
     }
 }
 
-/// Builds a [`GetPushUrlRequest`]; see its fields for the rules. From `GetPushUrlRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_push_url()`) it also sends.
+/// Builds a [`GetPushUrlRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetPushUrlRequestBuilder<C = ()> {
     ctx: C,
@@ -1523,12 +1403,10 @@ impl<C> GetPushUrlRequestBuilder<C> {
     fn assemble(self) -> (GetPushUrlRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            GetPushUrlRequest {
-                room_id: f.room_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetPushUrlRequest {
+            room_id: f.room_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -1540,17 +1418,14 @@ impl<'a> GetPushUrlRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetPushUrlResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetPushUrlRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for GetPushUrlRequest {
@@ -1576,9 +1451,7 @@ impl ApiRequest for GetPushUrlRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSharedCodeRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId", skip_serializing)]
     pub room_id: i64,
     /// Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
@@ -1593,7 +1466,7 @@ impl GetSharedCodeRequest {
     }
 }
 
-/// Builds a [`GetSharedCodeRequest`]; see its fields for the rules. From `GetSharedCodeRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_shared_code()`) it also sends.
+/// Builds a [`GetSharedCodeRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetSharedCodeRequestBuilder<C = ()> {
     ctx: C,
@@ -1627,13 +1500,11 @@ impl<C> GetSharedCodeRequestBuilder<C> {
     fn assemble(self) -> (GetSharedCodeRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            GetSharedCodeRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                params: f.params,
-            },
-            v,
-        )
+        let request = GetSharedCodeRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            params: f.params,
+        };
+        (request, v)
     }
 }
 
@@ -1645,17 +1516,14 @@ impl<'a> GetSharedCodeRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetSharedCodeResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetSharedCodeRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for GetSharedCodeRequest {
@@ -1685,14 +1553,10 @@ impl ApiRequest for GetSharedCodeRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddAssistantRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// The assistants to add.
-    ///
-    /// Required.
+    /// The assistants to add. Required.
     pub users: Vec<AssistantUser>,
 }
 
@@ -1703,7 +1567,7 @@ impl AddAssistantRequest {
     }
 }
 
-/// Builds a [`AddAssistantRequest`]; see its fields for the rules. From `AddAssistantRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_assistant()`) it also sends.
+/// Builds a [`AddAssistantRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct AddAssistantRequestBuilder<C = ()> {
     ctx: C,
@@ -1737,13 +1601,11 @@ impl<C> AddAssistantRequestBuilder<C> {
     fn assemble(self) -> (AddAssistantRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            AddAssistantRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                users: f.users,
-            },
-            v,
-        )
+        let request = AddAssistantRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            users: f.users,
+        };
+        (request, v)
     }
 }
 
@@ -1755,8 +1617,7 @@ impl<'a> AddAssistantRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<AddAssistantResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1764,7 +1625,6 @@ impl<'a> AddAssistantRequestBuilder<Sender<'a>> {
 
 impl Validate for AddAssistantRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
         v.required("users", &self.users);
         v.check_each("users", &self.users);
     }
@@ -1790,18 +1650,12 @@ impl ApiRequest for AddAssistantRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyAssistantRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// The assistant's WeChat ID.
-    ///
-    /// Required.
+    /// The assistant's WeChat ID. Required.
     pub username: String,
-    /// New nickname.
-    ///
-    /// Required.
+    /// New nickname. Required.
     pub nickname: String,
 }
 
@@ -1812,7 +1666,7 @@ impl ModifyAssistantRequest {
     }
 }
 
-/// Builds a [`ModifyAssistantRequest`]; see its fields for the rules. From `ModifyAssistantRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().modify_assistant()`) it also sends.
+/// Builds a [`ModifyAssistantRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyAssistantRequestBuilder<C = ()> {
     ctx: C,
@@ -1855,14 +1709,12 @@ impl<C> ModifyAssistantRequestBuilder<C> {
         v.required("roomId", &f.room_id);
         v.required("username", &f.username);
         v.required("nickname", &f.nickname);
-        (
-            ModifyAssistantRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                username: f.username.unwrap_or_default(),
-                nickname: f.nickname.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = ModifyAssistantRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            username: f.username.unwrap_or_default(),
+            nickname: f.nickname.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -1874,8 +1726,7 @@ impl<'a> ModifyAssistantRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ModifyAssistantResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1883,7 +1734,6 @@ impl<'a> ModifyAssistantRequestBuilder<Sender<'a>> {
 
 impl Validate for ModifyAssistantRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
         v.required("username", &self.username);
         v.required("nickname", &self.nickname);
     }
@@ -1909,14 +1759,10 @@ impl ApiRequest for ModifyAssistantRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RemoveAssistantRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// The assistant's WeChat ID.
-    ///
-    /// Required.
+    /// The assistant's WeChat ID. Required.
     pub username: String,
 }
 
@@ -1927,7 +1773,7 @@ impl RemoveAssistantRequest {
     }
 }
 
-/// Builds a [`RemoveAssistantRequest`]; see its fields for the rules. From `RemoveAssistantRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().remove_assistant()`) it also sends.
+/// Builds a [`RemoveAssistantRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct RemoveAssistantRequestBuilder<C = ()> {
     ctx: C,
@@ -1962,13 +1808,11 @@ impl<C> RemoveAssistantRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("username", &f.username);
-        (
-            RemoveAssistantRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                username: f.username.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = RemoveAssistantRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            username: f.username.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -1980,8 +1824,7 @@ impl<'a> RemoveAssistantRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<RemoveAssistantResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1989,7 +1832,6 @@ impl<'a> RemoveAssistantRequestBuilder<Sender<'a>> {
 
 impl Validate for RemoveAssistantRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
         v.required("username", &self.username);
     }
 }
@@ -2014,9 +1856,7 @@ impl ApiRequest for RemoveAssistantRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetAssistantListRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId", skip_serializing)]
     pub room_id: i64,
 }
@@ -2028,7 +1868,7 @@ impl GetAssistantListRequest {
     }
 }
 
-/// Builds a [`GetAssistantListRequest`]; see its fields for the rules. From `GetAssistantListRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_assistant_list()`) it also sends.
+/// Builds a [`GetAssistantListRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetAssistantListRequestBuilder<C = ()> {
     ctx: C,
@@ -2055,12 +1895,10 @@ impl<C> GetAssistantListRequestBuilder<C> {
     fn assemble(self) -> (GetAssistantListRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            GetAssistantListRequest {
-                room_id: f.room_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetAssistantListRequest {
+            room_id: f.room_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2072,17 +1910,14 @@ impl<'a> GetAssistantListRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetAssistantListResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetAssistantListRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for GetAssistantListRequest {
@@ -2108,14 +1943,10 @@ impl ApiRequest for GetAssistantListRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddSubAnchorRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// The sub-anchor's WeChat ID.
-    ///
-    /// Required.
+    /// The sub-anchor's WeChat ID. Required.
     pub username: String,
 }
 
@@ -2126,7 +1957,7 @@ impl AddSubAnchorRequest {
     }
 }
 
-/// Builds a [`AddSubAnchorRequest`]; see its fields for the rules. From `AddSubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_sub_anchor()`) it also sends.
+/// Builds a [`AddSubAnchorRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct AddSubAnchorRequestBuilder<C = ()> {
     ctx: C,
@@ -2161,13 +1992,11 @@ impl<C> AddSubAnchorRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("username", &f.username);
-        (
-            AddSubAnchorRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                username: f.username.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = AddSubAnchorRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            username: f.username.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2179,8 +2008,7 @@ impl<'a> AddSubAnchorRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<AddSubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -2188,7 +2016,6 @@ impl<'a> AddSubAnchorRequestBuilder<Sender<'a>> {
 
 impl Validate for AddSubAnchorRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
         v.required("username", &self.username);
     }
 }
@@ -2216,14 +2043,10 @@ impl ApiRequest for AddSubAnchorRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifySubAnchorRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// The new sub-anchor's WeChat ID.
-    ///
-    /// Required.
+    /// The new sub-anchor's WeChat ID. Required.
     pub username: String,
 }
 
@@ -2234,7 +2057,7 @@ impl ModifySubAnchorRequest {
     }
 }
 
-/// Builds a [`ModifySubAnchorRequest`]; see its fields for the rules. From `ModifySubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().modify_sub_anchor()`) it also sends.
+/// Builds a [`ModifySubAnchorRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct ModifySubAnchorRequestBuilder<C = ()> {
     ctx: C,
@@ -2269,13 +2092,11 @@ impl<C> ModifySubAnchorRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("username", &f.username);
-        (
-            ModifySubAnchorRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                username: f.username.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = ModifySubAnchorRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            username: f.username.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2287,8 +2108,7 @@ impl<'a> ModifySubAnchorRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ModifySubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -2296,7 +2116,6 @@ impl<'a> ModifySubAnchorRequestBuilder<Sender<'a>> {
 
 impl Validate for ModifySubAnchorRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
         v.required("username", &self.username);
     }
 }
@@ -2324,9 +2143,7 @@ impl ApiRequest for ModifySubAnchorRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteSubAnchorRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
 }
@@ -2338,7 +2155,7 @@ impl DeleteSubAnchorRequest {
     }
 }
 
-/// Builds a [`DeleteSubAnchorRequest`]; see its fields for the rules. From `DeleteSubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_sub_anchor()`) it also sends.
+/// Builds a [`DeleteSubAnchorRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteSubAnchorRequestBuilder<C = ()> {
     ctx: C,
@@ -2365,12 +2182,10 @@ impl<C> DeleteSubAnchorRequestBuilder<C> {
     fn assemble(self) -> (DeleteSubAnchorRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            DeleteSubAnchorRequest {
-                room_id: f.room_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = DeleteSubAnchorRequest {
+            room_id: f.room_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2382,17 +2197,14 @@ impl<'a> DeleteSubAnchorRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteSubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteSubAnchorRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for DeleteSubAnchorRequest {
@@ -2415,9 +2227,7 @@ impl ApiRequest for DeleteSubAnchorRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSubAnchorRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId", skip_serializing)]
     pub room_id: i64,
 }
@@ -2429,7 +2239,7 @@ impl GetSubAnchorRequest {
     }
 }
 
-/// Builds a [`GetSubAnchorRequest`]; see its fields for the rules. From `GetSubAnchorRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_sub_anchor()`) it also sends.
+/// Builds a [`GetSubAnchorRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetSubAnchorRequestBuilder<C = ()> {
     ctx: C,
@@ -2456,12 +2266,10 @@ impl<C> GetSubAnchorRequestBuilder<C> {
     fn assemble(self) -> (GetSubAnchorRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            GetSubAnchorRequest {
-                room_id: f.room_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetSubAnchorRequest {
+            room_id: f.room_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2473,17 +2281,14 @@ impl<'a> GetSubAnchorRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetSubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetSubAnchorRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for GetSubAnchorRequest {
@@ -2509,14 +2314,10 @@ impl ApiRequest for GetSubAnchorRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateFeedPublicRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Listing on (true) or off (false).
-    ///
-    /// Required.
+    /// Listing on (true) or off (false). Required.
     #[serde(rename = "isFeedsPublic", with = "wxlive_runtime::wire::flag")]
     pub is_feeds_public: bool,
 }
@@ -2528,7 +2329,7 @@ impl UpdateFeedPublicRequest {
     }
 }
 
-/// Builds a [`UpdateFeedPublicRequest`]; see its fields for the rules. From `UpdateFeedPublicRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_feed_public()`) it also sends.
+/// Builds a [`UpdateFeedPublicRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateFeedPublicRequestBuilder<C = ()> {
     ctx: C,
@@ -2563,13 +2364,11 @@ impl<C> UpdateFeedPublicRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("isFeedsPublic", &f.is_feeds_public);
-        (
-            UpdateFeedPublicRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                is_feeds_public: f.is_feeds_public.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = UpdateFeedPublicRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            is_feeds_public: f.is_feeds_public.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2581,18 +2380,14 @@ impl<'a> UpdateFeedPublicRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateFeedPublicResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateFeedPublicRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("isFeedsPublic", &self.is_feeds_public);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for UpdateFeedPublicRequest {
@@ -2615,14 +2410,10 @@ impl ApiRequest for UpdateFeedPublicRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateReplayRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Replay off (true) or on (false).
-    ///
-    /// Required.
+    /// Replay off (true) or on (false). Required.
     #[serde(rename = "closeReplay", with = "wxlive_runtime::wire::flag")]
     pub close_replay: bool,
 }
@@ -2634,7 +2425,7 @@ impl UpdateReplayRequest {
     }
 }
 
-/// Builds a [`UpdateReplayRequest`]; see its fields for the rules. From `UpdateReplayRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_replay()`) it also sends.
+/// Builds a [`UpdateReplayRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateReplayRequestBuilder<C = ()> {
     ctx: C,
@@ -2669,13 +2460,11 @@ impl<C> UpdateReplayRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("closeReplay", &f.close_replay);
-        (
-            UpdateReplayRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                close_replay: f.close_replay.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = UpdateReplayRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            close_replay: f.close_replay.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2687,18 +2476,14 @@ impl<'a> UpdateReplayRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateReplayResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateReplayRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("closeReplay", &self.close_replay);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for UpdateReplayRequest {
@@ -2721,14 +2506,10 @@ impl ApiRequest for UpdateReplayRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateKfRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Customer service off (true) or on (false).
-    ///
-    /// Required.
+    /// Customer service off (true) or on (false). Required.
     #[serde(rename = "closeKf", with = "wxlive_runtime::wire::flag")]
     pub close_kf: bool,
 }
@@ -2740,7 +2521,7 @@ impl UpdateKfRequest {
     }
 }
 
-/// Builds a [`UpdateKfRequest`]; see its fields for the rules. From `UpdateKfRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_kf()`) it also sends.
+/// Builds a [`UpdateKfRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateKfRequestBuilder<C = ()> {
     ctx: C,
@@ -2775,13 +2556,11 @@ impl<C> UpdateKfRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("closeKf", &f.close_kf);
-        (
-            UpdateKfRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                close_kf: f.close_kf.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = UpdateKfRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            close_kf: f.close_kf.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2793,18 +2572,14 @@ impl<'a> UpdateKfRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateKfResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateKfRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("closeKf", &self.close_kf);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for UpdateKfRequest {
@@ -2827,14 +2602,10 @@ impl ApiRequest for UpdateKfRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateCommentRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Mute everyone (true) or unmute (false).
-    ///
-    /// Required.
+    /// Mute everyone (true) or unmute (false). Required.
     #[serde(rename = "banComment", with = "wxlive_runtime::wire::flag")]
     pub ban_comment: bool,
 }
@@ -2846,7 +2617,7 @@ impl UpdateCommentRequest {
     }
 }
 
-/// Builds a [`UpdateCommentRequest`]; see its fields for the rules. From `UpdateCommentRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_comment()`) it also sends.
+/// Builds a [`UpdateCommentRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCommentRequestBuilder<C = ()> {
     ctx: C,
@@ -2881,13 +2652,11 @@ impl<C> UpdateCommentRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("banComment", &f.ban_comment);
-        (
-            UpdateCommentRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                ban_comment: f.ban_comment.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = UpdateCommentRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            ban_comment: f.ban_comment.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -2899,18 +2668,14 @@ impl<'a> UpdateCommentRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateCommentResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for UpdateCommentRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("banComment", &self.ban_comment);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for UpdateCommentRequest {
@@ -2933,19 +2698,13 @@ impl ApiRequest for UpdateCommentRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GoodsOnSaleRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Goods id.
-    ///
-    /// Required.
+    /// Goods id. Required.
     #[serde(rename = "goodsId")]
     pub goods_id: i64,
-    /// On the shelf (true) or off (false).
-    ///
-    /// Required.
+    /// On the shelf (true) or off (false). Required.
     #[serde(rename = "onSale", with = "wxlive_runtime::wire::flag")]
     pub on_sale: bool,
 }
@@ -2957,7 +2716,7 @@ impl GoodsOnSaleRequest {
     }
 }
 
-/// Builds a [`GoodsOnSaleRequest`]; see its fields for the rules. From `GoodsOnSaleRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().goods_on_sale()`) it also sends.
+/// Builds a [`GoodsOnSaleRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GoodsOnSaleRequestBuilder<C = ()> {
     ctx: C,
@@ -3000,14 +2759,12 @@ impl<C> GoodsOnSaleRequestBuilder<C> {
         v.required("roomId", &f.room_id);
         v.required("goodsId", &f.goods_id);
         v.required("onSale", &f.on_sale);
-        (
-            GoodsOnSaleRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                goods_id: f.goods_id.unwrap_or_default(),
-                on_sale: f.on_sale.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GoodsOnSaleRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            goods_id: f.goods_id.unwrap_or_default(),
+            on_sale: f.on_sale.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3019,19 +2776,14 @@ impl<'a> GoodsOnSaleRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GoodsOnSaleResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GoodsOnSaleRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("goodsId", &self.goods_id);
-        v.required("onSale", &self.on_sale);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for GoodsOnSaleRequest {
@@ -3058,14 +2810,10 @@ impl ApiRequest for GoodsOnSaleRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsInRoomRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Goods id.
-    ///
-    /// Required.
+    /// Goods id. Required.
     #[serde(rename = "goodsId")]
     pub goods_id: i64,
 }
@@ -3077,7 +2825,7 @@ impl DeleteGoodsInRoomRequest {
     }
 }
 
-/// Builds a [`DeleteGoodsInRoomRequest`]; see its fields for the rules. From `DeleteGoodsInRoomRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_goods_in_room()`) it also sends.
+/// Builds a [`DeleteGoodsInRoomRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteGoodsInRoomRequestBuilder<C = ()> {
     ctx: C,
@@ -3112,13 +2860,11 @@ impl<C> DeleteGoodsInRoomRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("goodsId", &f.goods_id);
-        (
-            DeleteGoodsInRoomRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                goods_id: f.goods_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = DeleteGoodsInRoomRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            goods_id: f.goods_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3130,18 +2876,14 @@ impl<'a> DeleteGoodsInRoomRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteGoodsInRoomResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteGoodsInRoomRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("goodsId", &self.goods_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for DeleteGoodsInRoomRequest {
@@ -3166,14 +2908,10 @@ impl ApiRequest for DeleteGoodsInRoomRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushGoodsRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Goods id.
-    ///
-    /// Required.
+    /// Goods id. Required.
     #[serde(rename = "goodsId")]
     pub goods_id: i64,
 }
@@ -3185,7 +2923,7 @@ impl PushGoodsRequest {
     }
 }
 
-/// Builds a [`PushGoodsRequest`]; see its fields for the rules. From `PushGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().push_goods()`) it also sends.
+/// Builds a [`PushGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct PushGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -3220,13 +2958,11 @@ impl<C> PushGoodsRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("goodsId", &f.goods_id);
-        (
-            PushGoodsRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                goods_id: f.goods_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = PushGoodsRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            goods_id: f.goods_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3238,21 +2974,15 @@ impl<'a> PushGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<PushGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for PushGoodsRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("goodsId", &self.goods_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for PushGoodsRequest {
@@ -3280,14 +3010,10 @@ impl ApiRequest for PushGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SortGoodsRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// The goods in their new order.
-    ///
-    /// Required.
+    /// The goods in their new order. Required.
     pub goods: Vec<SortGoods>,
 }
 
@@ -3298,7 +3024,7 @@ impl SortGoodsRequest {
     }
 }
 
-/// Builds a [`SortGoodsRequest`]; see its fields for the rules. From `SortGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().sort_goods()`) it also sends.
+/// Builds a [`SortGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct SortGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -3332,13 +3058,11 @@ impl<C> SortGoodsRequestBuilder<C> {
     fn assemble(self) -> (SortGoodsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
-        (
-            SortGoodsRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                goods: f.goods,
-            },
-            v,
-        )
+        let request = SortGoodsRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            goods: f.goods,
+        };
+        (request, v)
     }
 }
 
@@ -3350,8 +3074,7 @@ impl<'a> SortGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SortGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -3359,7 +3082,6 @@ impl<'a> SortGoodsRequestBuilder<Sender<'a>> {
 
 impl Validate for SortGoodsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
         v.required("goods", &self.goods);
         v.check_each("goods", &self.goods);
     }
@@ -3385,14 +3107,10 @@ impl ApiRequest for SortGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsVideoRequest {
-    /// Room id.
-    ///
-    /// Required.
+    /// Room id. Required.
     #[serde(rename = "roomId")]
     pub room_id: i64,
-    /// Goods id.
-    ///
-    /// Required.
+    /// Goods id. Required.
     #[serde(rename = "goodsId")]
     pub goods_id: i64,
 }
@@ -3404,7 +3122,7 @@ impl GetGoodsVideoRequest {
     }
 }
 
-/// Builds a [`GetGoodsVideoRequest`]; see its fields for the rules. From `GetGoodsVideoRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_goods_video()`) it also sends.
+/// Builds a [`GetGoodsVideoRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetGoodsVideoRequestBuilder<C = ()> {
     ctx: C,
@@ -3439,13 +3157,11 @@ impl<C> GetGoodsVideoRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("roomId", &f.room_id);
         v.required("goodsId", &f.goods_id);
-        (
-            GetGoodsVideoRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                goods_id: f.goods_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetGoodsVideoRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            goods_id: f.goods_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3457,18 +3173,14 @@ impl<'a> GetGoodsVideoRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetGoodsVideoResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for GetGoodsVideoRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("roomId", &self.room_id);
-        v.required("goodsId", &self.goods_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for GetGoodsVideoRequest {
@@ -3496,9 +3208,7 @@ impl ApiRequest for GetGoodsVideoRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SetGoodsKeyRequest {
-    /// The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
-    ///
-    /// Required.
+    /// The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;"). Required.
     #[serde(rename = "goodsKey")]
     pub goods_keys: Vec<String>,
 }
@@ -3510,7 +3220,7 @@ impl SetGoodsKeyRequest {
     }
 }
 
-/// Builds a [`SetGoodsKeyRequest`]; see its fields for the rules. From `SetGoodsKeyRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().set_goods_key()`) it also sends.
+/// Builds a [`SetGoodsKeyRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct SetGoodsKeyRequestBuilder<C = ()> {
     ctx: C,
@@ -3536,12 +3246,10 @@ impl<C> SetGoodsKeyRequestBuilder<C> {
 
     fn assemble(self) -> (SetGoodsKeyRequest, Validator) {
         let f = self.f;
-        (
-            SetGoodsKeyRequest {
-                goods_keys: f.goods_keys,
-            },
-            Validator::new(),
-        )
+        let request = SetGoodsKeyRequest {
+            goods_keys: f.goods_keys,
+        };
+        (request, Validator::new())
     }
 }
 
@@ -3553,8 +3261,7 @@ impl<'a> SetGoodsKeyRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SetGoodsKeyResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -3593,7 +3300,7 @@ impl GetGoodsKeyRequest {
     }
 }
 
-/// Builds a [`GetGoodsKeyRequest`]; see its fields for the rules. From `GetGoodsKeyRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_goods_key()`) it also sends.
+/// Builds a [`GetGoodsKeyRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetGoodsKeyRequestBuilder<C = ()> {
     ctx: C,
@@ -3622,8 +3329,7 @@ impl<'a> GetGoodsKeyRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetGoodsKeyResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -3653,9 +3359,7 @@ impl ApiRequest for GetGoodsKeyRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddGoodsRequest {
-    /// The goods item.
-    ///
-    /// Required.
+    /// The goods item. Required.
     #[serde(rename = "goodsInfo")]
     pub goods_info: GoodsInfo,
 }
@@ -3667,7 +3371,7 @@ impl AddGoodsRequest {
     }
 }
 
-/// Builds a [`AddGoodsRequest`]; see its fields for the rules. From `AddGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_goods()`) it also sends.
+/// Builds a [`AddGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct AddGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -3694,12 +3398,10 @@ impl<C> AddGoodsRequestBuilder<C> {
     fn assemble(self) -> (AddGoodsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("goodsInfo", &f.goods_info);
-        (
-            AddGoodsRequest {
-                goods_info: f.goods_info.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = AddGoodsRequest {
+            goods_info: f.goods_info.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3711,11 +3413,8 @@ impl<'a> AddGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<AddGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -3723,7 +3422,6 @@ impl<'a> AddGoodsRequestBuilder<Sender<'a>> {
 
 impl Validate for AddGoodsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("goodsInfo", &self.goods_info);
         v.check_nested("goodsInfo", &self.goods_info);
     }
 }
@@ -3760,14 +3458,10 @@ impl ApiRequest for AddGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ResetGoodsAuditRequest {
-    /// Review id (from add_goods or audit_goods).
-    ///
-    /// Required.
+    /// Review id (from add_goods or audit_goods). Required.
     #[serde(rename = "auditId")]
     pub audit_id: i64,
-    /// Goods id.
-    ///
-    /// Required.
+    /// Goods id. Required.
     #[serde(rename = "goodsId")]
     pub goods_id: i64,
 }
@@ -3779,7 +3473,7 @@ impl ResetGoodsAuditRequest {
     }
 }
 
-/// Builds a [`ResetGoodsAuditRequest`]; see its fields for the rules. From `ResetGoodsAuditRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().reset_goods_audit()`) it also sends.
+/// Builds a [`ResetGoodsAuditRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct ResetGoodsAuditRequestBuilder<C = ()> {
     ctx: C,
@@ -3814,13 +3508,11 @@ impl<C> ResetGoodsAuditRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("auditId", &f.audit_id);
         v.required("goodsId", &f.goods_id);
-        (
-            ResetGoodsAuditRequest {
-                audit_id: f.audit_id.unwrap_or_default(),
-                goods_id: f.goods_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = ResetGoodsAuditRequest {
+            audit_id: f.audit_id.unwrap_or_default(),
+            goods_id: f.goods_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3832,18 +3524,14 @@ impl<'a> ResetGoodsAuditRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ResetGoodsAuditResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for ResetGoodsAuditRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("auditId", &self.audit_id);
-        v.required("goodsId", &self.goods_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for ResetGoodsAuditRequest {
@@ -3871,9 +3559,7 @@ impl ApiRequest for ResetGoodsAuditRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AuditGoodsRequest {
-    /// Goods id.
-    ///
-    /// Required.
+    /// Goods id. Required.
     #[serde(rename = "goodsId")]
     pub goods_id: i64,
 }
@@ -3885,7 +3571,7 @@ impl AuditGoodsRequest {
     }
 }
 
-/// Builds a [`AuditGoodsRequest`]; see its fields for the rules. From `AuditGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().audit_goods()`) it also sends.
+/// Builds a [`AuditGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct AuditGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -3912,12 +3598,10 @@ impl<C> AuditGoodsRequestBuilder<C> {
     fn assemble(self) -> (AuditGoodsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("goodsId", &f.goods_id);
-        (
-            AuditGoodsRequest {
-                goods_id: f.goods_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = AuditGoodsRequest {
+            goods_id: f.goods_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3929,20 +3613,15 @@ impl<'a> AuditGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<AuditGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for AuditGoodsRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("goodsId", &self.goods_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for AuditGoodsRequest {
@@ -3970,9 +3649,7 @@ impl ApiRequest for AuditGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsRequest {
-    /// Goods id.
-    ///
-    /// Required.
+    /// Goods id. Required.
     #[serde(rename = "goodsId")]
     pub goods_id: i64,
 }
@@ -3984,7 +3661,7 @@ impl DeleteGoodsRequest {
     }
 }
 
-/// Builds a [`DeleteGoodsRequest`]; see its fields for the rules. From `DeleteGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_goods()`) it also sends.
+/// Builds a [`DeleteGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -4011,12 +3688,10 @@ impl<C> DeleteGoodsRequestBuilder<C> {
     fn assemble(self) -> (DeleteGoodsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("goodsId", &f.goods_id);
-        (
-            DeleteGoodsRequest {
-                goods_id: f.goods_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = DeleteGoodsRequest {
+            goods_id: f.goods_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -4028,17 +3703,14 @@ impl<'a> DeleteGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
 }
 
 impl Validate for DeleteGoodsRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("goodsId", &self.goods_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for DeleteGoodsRequest {
@@ -4064,9 +3736,7 @@ impl ApiRequest for DeleteGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateGoodsRequest {
-    /// The goods id and the changes.
-    ///
-    /// Required.
+    /// The goods id and the changes. Required.
     #[serde(rename = "goodsInfo")]
     pub goods_info: GoodsUpdateInfo,
 }
@@ -4078,7 +3748,7 @@ impl UpdateGoodsRequest {
     }
 }
 
-/// Builds a [`UpdateGoodsRequest`]; see its fields for the rules. From `UpdateGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().update_goods()`) it also sends.
+/// Builds a [`UpdateGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -4105,12 +3775,10 @@ impl<C> UpdateGoodsRequestBuilder<C> {
     fn assemble(self) -> (UpdateGoodsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("goodsInfo", &f.goods_info);
-        (
-            UpdateGoodsRequest {
-                goods_info: f.goods_info.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = UpdateGoodsRequest {
+            goods_info: f.goods_info.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -4122,8 +3790,7 @@ impl<'a> UpdateGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -4131,7 +3798,6 @@ impl<'a> UpdateGoodsRequestBuilder<Sender<'a>> {
 
 impl Validate for UpdateGoodsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("goodsInfo", &self.goods_info);
         v.check_nested("goodsInfo", &self.goods_info);
     }
 }
@@ -4161,9 +3827,8 @@ impl ApiRequest for UpdateGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsWarehouseRequest {
-    /// Goods ids (a JSON array of numbers; a stringified array returns an empty list).
+    /// Goods ids (a JSON array of numbers; a stringified array returns an empty list). Required.
     ///
-    /// Required.
     /// At most 20 items. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态.
     pub goods_ids: Vec<i64>,
 }
@@ -4175,7 +3840,7 @@ impl GetGoodsWarehouseRequest {
     }
 }
 
-/// Builds a [`GetGoodsWarehouseRequest`]; see its fields for the rules. From `GetGoodsWarehouseRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_goods_warehouse()`) it also sends.
+/// Builds a [`GetGoodsWarehouseRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetGoodsWarehouseRequestBuilder<C = ()> {
     ctx: C,
@@ -4201,12 +3866,10 @@ impl<C> GetGoodsWarehouseRequestBuilder<C> {
 
     fn assemble(self) -> (GetGoodsWarehouseRequest, Validator) {
         let f = self.f;
-        (
-            GetGoodsWarehouseRequest {
-                goods_ids: f.goods_ids,
-            },
-            Validator::new(),
-        )
+        let request = GetGoodsWarehouseRequest {
+            goods_ids: f.goods_ids,
+        };
+        (request, Validator::new())
     }
 }
 
@@ -4218,8 +3881,7 @@ impl<'a> GetGoodsWarehouseRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetGoodsWarehouseResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -4233,10 +3895,8 @@ impl Validate for GetGoodsWarehouseRequest {
             &self.goods_ids,
             &[
                 rule::Check::MaxItems(20)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态",
                     ),
             ],
         );
@@ -4263,9 +3923,8 @@ impl ApiRequest for GetGoodsWarehouseRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetApprovedGoodsRequest {
-    /// Start offset.
+    /// Start offset. Required.
     ///
-    /// Required.
     /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页条数起点; the page states no lower bound, so a negative offset is only advised against.
     #[serde(skip_serializing)]
     pub offset: i32,
@@ -4276,9 +3935,7 @@ pub struct GetApprovedGoodsRequest {
     /// Server default when left out: `30`.
     #[serde(skip_serializing)]
     pub limit: Option<i32>,
-    /// Review status to list.
-    ///
-    /// Required.
+    /// Review status to list. Required.
     #[serde(skip_serializing)]
     pub status: AuditStatus,
 }
@@ -4290,7 +3947,7 @@ impl GetApprovedGoodsRequest {
     }
 }
 
-/// Builds a [`GetApprovedGoodsRequest`]; see its fields for the rules. From `GetApprovedGoodsRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_approved_goods()`) it also sends.
+/// Builds a [`GetApprovedGoodsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetApprovedGoodsRequestBuilder<C = ()> {
     ctx: C,
@@ -4332,14 +3989,12 @@ impl<C> GetApprovedGoodsRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("offset", &f.offset);
         v.required("status", &f.status);
-        (
-            GetApprovedGoodsRequest {
-                offset: f.offset.unwrap_or_default(),
-                limit: f.limit,
-                status: f.status.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = GetApprovedGoodsRequest {
+            offset: f.offset.unwrap_or_default(),
+            limit: f.limit,
+            status: f.status.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -4351,8 +4006,7 @@ impl<'a> GetApprovedGoodsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetApprovedGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -4375,7 +4029,6 @@ impl<'a> GetApprovedGoodsRequestBuilder<Sender<'a>> {
 
 impl Validate for GetApprovedGoodsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("offset", &self.offset);
         v.check(
             "offset",
             &self.offset,
@@ -4400,15 +4053,12 @@ impl Validate for GetApprovedGoodsRequest {
                             ),
                         ),
                     rule::Check::Max(100)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小，默认30，不超过100",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小，默认30，不超过100",
                         ),
                 ],
             );
         }
-        v.required("status", &self.status);
         v.known_value("status", self.status.is_known(), &self.status);
     }
 }
@@ -4472,13 +4122,10 @@ impl wxlive_runtime::Paginated for GetApprovedGoodsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddRoleRequest {
-    /// The user's WeChat ID.
-    ///
-    /// Required.
+    /// The user's WeChat ID. Required.
     pub username: String,
-    /// Role to give.
+    /// Role to give. Required.
     ///
-    /// Required.
     /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\]，设置超级管理员将无效: the server accepts 0 but it has no effect.
     /// At most 3. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\].
     pub role: Role,
@@ -4491,7 +4138,7 @@ impl AddRoleRequest {
     }
 }
 
-/// Builds a [`AddRoleRequest`]; see its fields for the rules. From `AddRoleRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().add_role()`) it also sends.
+/// Builds a [`AddRoleRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct AddRoleRequestBuilder<C = ()> {
     ctx: C,
@@ -4526,13 +4173,11 @@ impl<C> AddRoleRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("username", &f.username);
         v.required("role", &f.role);
-        (
-            AddRoleRequest {
-                username: f.username.unwrap_or_default(),
-                role: f.role.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = AddRoleRequest {
+            username: f.username.unwrap_or_default(),
+            role: f.role.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -4544,8 +4189,7 @@ impl<'a> AddRoleRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<AddRoleResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -4554,7 +4198,6 @@ impl<'a> AddRoleRequestBuilder<Sender<'a>> {
 impl Validate for AddRoleRequest {
     fn check(&self, v: &mut Validator) {
         v.required("username", &self.username);
-        v.required("role", &self.role);
         v.check(
             "role",
             &self.role.value(),
@@ -4566,10 +4209,8 @@ impl Validate for AddRoleRequest {
                         ),
                     ),
                 rule::Check::Max(3)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/role-management/api_getrolelistdw: 取值[1-管理员，2-主播，3-运营者]",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/role-management/api_getrolelistdw: 取值[1-管理员，2-主播，3-运营者]",
                     ),
             ],
         );
@@ -4602,13 +4243,10 @@ impl ApiRequest for AddRoleRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoleRequest {
-    /// The user's WeChat ID.
-    ///
-    /// Required.
+    /// The user's WeChat ID. Required.
     pub username: String,
-    /// Role to remove.
+    /// Role to remove. Required.
     ///
-    /// Required.
     /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\]，删除超级管理员将无效: the server accepts 0 but it has no effect.
     /// At most 3. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\].
     pub role: Role,
@@ -4621,7 +4259,7 @@ impl DeleteRoleRequest {
     }
 }
 
-/// Builds a [`DeleteRoleRequest`]; see its fields for the rules. From `DeleteRoleRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().delete_role()`) it also sends.
+/// Builds a [`DeleteRoleRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteRoleRequestBuilder<C = ()> {
     ctx: C,
@@ -4656,13 +4294,11 @@ impl<C> DeleteRoleRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("username", &f.username);
         v.required("role", &f.role);
-        (
-            DeleteRoleRequest {
-                username: f.username.unwrap_or_default(),
-                role: f.role.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = DeleteRoleRequest {
+            username: f.username.unwrap_or_default(),
+            role: f.role.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -4674,8 +4310,7 @@ impl<'a> DeleteRoleRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteRoleResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -4684,7 +4319,6 @@ impl<'a> DeleteRoleRequestBuilder<Sender<'a>> {
 impl Validate for DeleteRoleRequest {
     fn check(&self, v: &mut Validator) {
         v.required("username", &self.username);
-        v.required("role", &self.role);
         v.check(
             "role",
             &self.role.value(),
@@ -4696,10 +4330,8 @@ impl Validate for DeleteRoleRequest {
                         ),
                     ),
                 rule::Check::Max(3)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/role-management/api_deleterole: 取值[1-管理员，2-主播，3-运营者]",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/role-management/api_deleterole: 取值[1-管理员，2-主播，3-运营者]",
                     ),
             ],
         );
@@ -4760,7 +4392,7 @@ impl GetRoleListRequest {
     }
 }
 
-/// Builds a [`GetRoleListRequest`]; see its fields for the rules. From `GetRoleListRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_role_list()`) it also sends.
+/// Builds a [`GetRoleListRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetRoleListRequestBuilder<C = ()> {
     ctx: C,
@@ -4807,15 +4439,13 @@ impl<C> GetRoleListRequestBuilder<C> {
 
     fn assemble(self) -> (GetRoleListRequest, Validator) {
         let f = self.f;
-        (
-            GetRoleListRequest {
-                role: f.role,
-                offset: f.offset,
-                limit: f.limit,
-                keyword: f.keyword,
-            },
-            Validator::new(),
-        )
+        let request = GetRoleListRequest {
+            role: f.role,
+            offset: f.offset,
+            limit: f.limit,
+            keyword: f.keyword,
+        };
+        (request, Validator::new())
     }
 }
 
@@ -4827,8 +4457,7 @@ impl<'a> GetRoleListRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetRoleListResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -4880,10 +4509,8 @@ impl Validate for GetRoleListRequest {
                             ),
                         ),
                     rule::Check::Max(30)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/role-management/api_getrolelist: 查询个数，最大30，默认10",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/role-management/api_getrolelist: 查询个数，最大30，默认10",
                         ),
                 ],
             );
@@ -4971,7 +4598,7 @@ impl GetFollowersRequest {
     }
 }
 
-/// Builds a [`GetFollowersRequest`]; see its fields for the rules. From `GetFollowersRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().get_followers()`) it also sends.
+/// Builds a [`GetFollowersRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GetFollowersRequestBuilder<C = ()> {
     ctx: C,
@@ -5004,13 +4631,11 @@ impl<C> GetFollowersRequestBuilder<C> {
 
     fn assemble(self) -> (GetFollowersRequest, Validator) {
         let f = self.f;
-        (
-            GetFollowersRequest {
-                limit: f.limit,
-                page_break: f.page_break,
-            },
-            Validator::new(),
-        )
+        let request = GetFollowersRequest {
+            limit: f.limit,
+            page_break: f.page_break,
+        };
+        (request, Validator::new())
     }
 }
 
@@ -5022,8 +4647,7 @@ impl<'a> GetFollowersRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetFollowersResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -5043,10 +4667,8 @@ impl Validate for GetFollowersRequest {
                             ),
                         ),
                     rule::Check::Max(2000)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制，默认200，最大2000",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制，默认200，最大2000",
                         ),
                 ],
             );
@@ -5074,13 +4696,10 @@ impl ApiRequest for GetFollowersRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushMessageRequest {
-    /// The room that is now live.
-    ///
-    /// Required.
+    /// The room that is now live. Required.
     pub room_id: i64,
-    /// Subscriber openids.
+    /// Subscriber openids. Required.
     ///
-    /// Required.
     /// At most 2000 items. Rule source: server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次.
     pub user_openid: Vec<String>,
 }
@@ -5092,7 +4711,7 @@ impl PushMessageRequest {
     }
 }
 
-/// Builds a [`PushMessageRequest`]; see its fields for the rules. From `PushMessageRequest::builder()` it can only [`build`](Self::build); from the client (`client.broadcast().push_message()`) it also sends.
+/// Builds a [`PushMessageRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct PushMessageRequestBuilder<C = ()> {
     ctx: C,
@@ -5126,13 +4745,11 @@ impl<C> PushMessageRequestBuilder<C> {
     fn assemble(self) -> (PushMessageRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("room_id", &f.room_id);
-        (
-            PushMessageRequest {
-                room_id: f.room_id.unwrap_or_default(),
-                user_openid: f.user_openid,
-            },
-            v,
-        )
+        let request = PushMessageRequest {
+            room_id: f.room_id.unwrap_or_default(),
+            user_openid: f.user_openid,
+        };
+        (request, v)
     }
 }
 
@@ -5144,11 +4761,8 @@ impl<'a> PushMessageRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<PushMessageResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -5156,17 +4770,14 @@ impl<'a> PushMessageRequestBuilder<Sender<'a>> {
 
 impl Validate for PushMessageRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("room_id", &self.room_id);
         v.required("user_openid", &self.user_openid);
         v.check(
             "user_openid",
             &self.user_openid,
             &[
                 rule::Check::MaxItems(2000)
-                    .source(
-                        Some(
-                            "server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次",
-                        ),
+                    .cited(
+                        "server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次",
                     ),
             ],
         );

@@ -2,9 +2,7 @@
 
 //! Responses of WeChat mini-program live broadcast server API. (小程序直播). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::de::MapAccess;
 use serde::Serialize;
-use wxlive_runtime::wire::{FromFields, Reader};
 use super::{
     ApprovedGoods, Assistant, Follower, LiveReplay, RoleMember, RoomInfo, WarehouseGoods,
 };
@@ -12,941 +10,347 @@ use super::{
 /// Response of `create_room` (创建直播间).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CreateRoomResponse {
-    /// The new room's id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "roomId", default)]
+    /// The new room's id. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "roomId")]
     pub room_id: i64,
     /// Only with errcode 300036: a QR code for the anchor's real-name verification. The client reports 300036 as an error: read it from `ApiError::extra`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode_url: Option<String>,
 }
 
-impl FromFields for CreateRoomResponse {
-    const NAME: &'static str = "CreateRoomResponse";
-    const GUARANTEED: &'static [&'static str] = &["roomId"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "roomId" => {
-                self.room_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "qrcode_url" => self.qrcode_url = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    CreateRoomResponse["roomId"] { "roomId" => room_id : int @ 0u32, "qrcode_url" =>
+    qrcode_url : value }
+);
 
 /// Response of `get_live_info` (获取直播间列表和回放).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetLiveInfoResponse {
-    /// Total number of rooms.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Total number of rooms. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
-    /// Rooms on this page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// Rooms on this page. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub room_info: Vec<RoomInfo>,
 }
 
-impl FromFields for GetLiveInfoResponse {
-    const NAME: &'static str = "GetLiveInfoResponse";
-    const GUARANTEED: &'static [&'static str] = &["total"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "total" => {
-                self.total = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "room_info" => {
-                self.room_info = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetLiveInfoResponse["total"] { "total" => total : int @ 0u32, "room_info" =>
+    room_info : list }
+);
 
 /// Response of `get_replay` (获取直播间列表和回放).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetReplayResponse {
-    /// Number of segments.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of segments. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
-    /// Segments on this page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// Segments on this page. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub live_replay: Vec<LiveReplay>,
 }
 
-impl FromFields for GetReplayResponse {
-    const NAME: &'static str = "GetReplayResponse";
-    const GUARANTEED: &'static [&'static str] = &["total"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "total" => {
-                self.total = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "live_replay" => {
-                self.live_replay = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetReplayResponse["total"] { "total" => total : int @ 0u32, "live_replay" =>
+    live_replay : list }
+);
 
 /// Response of `import_goods` (导入商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ImportGoodsResponse {}
-impl FromFields for ImportGoodsResponse {
-    const NAME: &'static str = "ImportGoodsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(ImportGoodsResponse[] {});
 
 /// Response of `delete_room` (删除直播间).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteRoomResponse {}
-impl FromFields for DeleteRoomResponse {
-    const NAME: &'static str = "DeleteRoomResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(DeleteRoomResponse[] {});
 
 /// Response of `edit_room` (编辑直播间).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct EditRoomResponse {}
-impl FromFields for EditRoomResponse {
-    const NAME: &'static str = "EditRoomResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(EditRoomResponse[] {});
 
 /// Response of `get_push_url` (获取直播间推流地址).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetPushUrlResponse {
-    /// RTMP push address.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "pushAddr", default)]
+    /// RTMP push address. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "pushAddr")]
     pub push_addr: String,
 }
 
-impl FromFields for GetPushUrlResponse {
-    const NAME: &'static str = "GetPushUrlResponse";
-    const GUARANTEED: &'static [&'static str] = &["pushAddr"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "pushAddr" => self.push_addr = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetPushUrlResponse["pushAddr"] { "pushAddr" => push_addr : value @ 0u32 }
+);
 
 /// Response of `get_shared_code` (获取直播间分享二维码).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetSharedCodeResponse {
-    /// Share QR code image URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "cdnUrl", default)]
+    /// Share QR code image URL. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "cdnUrl")]
     pub cdn_url: String,
-    /// Page path, e.g. plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=…
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "pagePath", default)]
+    /// Page path, e.g. plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=… Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "pagePath")]
     pub page_path: String,
-    /// Share poster URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "posterUrl", default)]
+    /// Share poster URL. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "posterUrl")]
     pub poster_url: String,
 }
 
-impl FromFields for GetSharedCodeResponse {
-    const NAME: &'static str = "GetSharedCodeResponse";
-    const GUARANTEED: &'static [&'static str] = &["cdnUrl", "pagePath", "posterUrl"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "cdnUrl" => self.cdn_url = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            "pagePath" => self.page_path = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "posterUrl" => {
-                self.poster_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetSharedCodeResponse["cdnUrl", "pagePath", "posterUrl"] { "cdnUrl" => cdn_url :
+    value @ 0u32, "pagePath" => page_path : value @ 1u32, "posterUrl" => poster_url :
+    value @ 2u32 }
+);
 
 /// Response of `add_assistant` (添加管理直播间小助手).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddAssistantResponse {}
-impl FromFields for AddAssistantResponse {
-    const NAME: &'static str = "AddAssistantResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(AddAssistantResponse[] {});
 
 /// Response of `modify_assistant` (修改直播间小助手).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifyAssistantResponse {}
-impl FromFields for ModifyAssistantResponse {
-    const NAME: &'static str = "ModifyAssistantResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(ModifyAssistantResponse[] {});
 
 /// Response of `remove_assistant` (删除直播间小助手).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RemoveAssistantResponse {}
-impl FromFields for RemoveAssistantResponse {
-    const NAME: &'static str = "RemoveAssistantResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(RemoveAssistantResponse[] {});
 
 /// Response of `get_assistant_list` (查询直播间小助手).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetAssistantListResponse {
-    /// The assistants.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// The assistants. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<Assistant>,
-    /// Number of assistants.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of assistants. Always in a successful answer (the official docs guarantee it).
     pub count: i32,
-    /// Assistant limit.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "maxCount", default)]
+    /// Assistant limit. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "maxCount")]
     pub max_count: i32,
 }
 
-impl FromFields for GetAssistantListResponse {
-    const NAME: &'static str = "GetAssistantListResponse";
-    const GUARANTEED: &'static [&'static str] = &["count", "maxCount"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "list" => self.list = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            "count" => {
-                self.count = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "maxCount" => {
-                self.max_count = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetAssistantListResponse["count", "maxCount"] { "list" => list : list, "count" =>
+    count : int @ 0u32, "maxCount" => max_count : int @ 1u32 }
+);
 
 /// Response of `add_sub_anchor` (添加主播副号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddSubAnchorResponse {}
-impl FromFields for AddSubAnchorResponse {
-    const NAME: &'static str = "AddSubAnchorResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(AddSubAnchorResponse[] {});
 
 /// Response of `modify_sub_anchor` (修改主播副号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ModifySubAnchorResponse {}
-impl FromFields for ModifySubAnchorResponse {
-    const NAME: &'static str = "ModifySubAnchorResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(ModifySubAnchorResponse[] {});
 
 /// Response of `delete_sub_anchor` (删除主播副号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteSubAnchorResponse {}
-impl FromFields for DeleteSubAnchorResponse {
-    const NAME: &'static str = "DeleteSubAnchorResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(DeleteSubAnchorResponse[] {});
 
 /// Response of `get_sub_anchor` (获取主播副号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetSubAnchorResponse {
     /// The sub-anchor's WeChat ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
-impl FromFields for GetSubAnchorResponse {
-    const NAME: &'static str = "GetSubAnchorResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "username" => self.username = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(GetSubAnchorResponse[] { "username" => username : value });
 
 /// Response of `update_feed_public` (官方收录管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateFeedPublicResponse {}
-impl FromFields for UpdateFeedPublicResponse {
-    const NAME: &'static str = "UpdateFeedPublicResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(UpdateFeedPublicResponse[] {});
 
 /// Response of `update_replay` (回放功能管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateReplayResponse {}
-impl FromFields for UpdateReplayResponse {
-    const NAME: &'static str = "UpdateReplayResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(UpdateReplayResponse[] {});
 
 /// Response of `update_kf` (客服功能管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateKfResponse {}
-impl FromFields for UpdateKfResponse {
-    const NAME: &'static str = "UpdateKfResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(UpdateKfResponse[] {});
 
 /// Response of `update_comment` (禁言管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateCommentResponse {}
-impl FromFields for UpdateCommentResponse {
-    const NAME: &'static str = "UpdateCommentResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(UpdateCommentResponse[] {});
 
 /// Response of `goods_on_sale` (上下架商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GoodsOnSaleResponse {}
-impl FromFields for GoodsOnSaleResponse {
-    const NAME: &'static str = "GoodsOnSaleResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(GoodsOnSaleResponse[] {});
 
 /// Response of `delete_goods_in_room` (删除直播间商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteGoodsInRoomResponse {}
-impl FromFields for DeleteGoodsInRoomResponse {
-    const NAME: &'static str = "DeleteGoodsInRoomResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(DeleteGoodsInRoomResponse[] {});
 
 /// Response of `push_goods` (推送商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushGoodsResponse {}
-impl FromFields for PushGoodsResponse {
-    const NAME: &'static str = "PushGoodsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(PushGoodsResponse[] {});
 
 /// Response of `sort_goods` (直播间商品排序).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SortGoodsResponse {}
-impl FromFields for SortGoodsResponse {
-    const NAME: &'static str = "SortGoodsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(SortGoodsResponse[] {});
 
 /// Response of `get_goods_video` (下载商品讲解视频).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetGoodsVideoResponse {
-    /// Link to the explanation video.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Link to the explanation video. Always in a successful answer (the official docs guarantee it).
     pub url: String,
 }
 
-impl FromFields for GetGoodsVideoResponse {
-    const NAME: &'static str = "GetGoodsVideoResponse";
-    const GUARANTEED: &'static [&'static str] = &["url"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "url" => self.url = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetGoodsVideoResponse["url"] { "url" => url : value @ 0u32 }
+);
 
 /// Response of `set_goods_key` (直播挂件设置全局KEY).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SetGoodsKeyResponse {}
-impl FromFields for SetGoodsKeyResponse {
-    const NAME: &'static str = "SetGoodsKeyResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(SetGoodsKeyResponse[] {});
 
 /// Response of `get_goods_key` (直播挂件获取全局KEY).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetGoodsKeyResponse {
     /// The global key (全局KEY).
-    #[serde(
-        rename = "vendorGoodsKey",
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "vendorGoodsKey", skip_serializing_if = "Vec::is_empty")]
     pub goods_keys: Vec<String>,
 }
 
-impl FromFields for GetGoodsKeyResponse {
-    const NAME: &'static str = "GetGoodsKeyResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "vendorGoodsKey" => {
-                self.goods_keys = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetGoodsKeyResponse[] { "vendorGoodsKey" => goods_keys : list }
+);
 
 /// Response of `add_goods` (添加并提审商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddGoodsResponse {
-    /// New goods id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "goodsId", default)]
+    /// New goods id. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "goodsId")]
     pub goods_id: i64,
-    /// Review id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "auditId", default)]
+    /// Review id. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "auditId")]
     pub audit_id: i64,
 }
 
-impl FromFields for AddGoodsResponse {
-    const NAME: &'static str = "AddGoodsResponse";
-    const GUARANTEED: &'static [&'static str] = &["goodsId", "auditId"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "goodsId" => {
-                self.goods_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "auditId" => {
-                self.audit_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    AddGoodsResponse["goodsId", "auditId"] { "goodsId" => goods_id : int @ 0u32,
+    "auditId" => audit_id : int @ 1u32 }
+);
 
 /// Response of `reset_goods_audit` (撤回商品审核).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ResetGoodsAuditResponse {}
-impl FromFields for ResetGoodsAuditResponse {
-    const NAME: &'static str = "ResetGoodsAuditResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(ResetGoodsAuditResponse[] {});
 
 /// Response of `audit_goods` (重新提交商品审核).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AuditGoodsResponse {
-    /// New review id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "auditId", default)]
+    /// New review id. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "auditId")]
     pub audit_id: i64,
 }
 
-impl FromFields for AuditGoodsResponse {
-    const NAME: &'static str = "AuditGoodsResponse";
-    const GUARANTEED: &'static [&'static str] = &["auditId"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "auditId" => {
-                self.audit_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    AuditGoodsResponse["auditId"] { "auditId" => audit_id : int @ 0u32 }
+);
 
 /// Response of `delete_goods` (删除商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteGoodsResponse {}
-impl FromFields for DeleteGoodsResponse {
-    const NAME: &'static str = "DeleteGoodsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(DeleteGoodsResponse[] {});
 
 /// Response of `update_goods` (更新商品).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UpdateGoodsResponse {}
-impl FromFields for UpdateGoodsResponse {
-    const NAME: &'static str = "UpdateGoodsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(UpdateGoodsResponse[] {});
 
 /// Response of `get_goods_warehouse` (获取商品的信息与审核状态).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetGoodsWarehouseResponse {
-    /// Number of goods.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of goods. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
-    /// The goods.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// The goods. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub goods: Vec<WarehouseGoods>,
 }
 
-impl FromFields for GetGoodsWarehouseResponse {
-    const NAME: &'static str = "GetGoodsWarehouseResponse";
-    const GUARANTEED: &'static [&'static str] = &["total"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "total" => {
-                self.total = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "goods" => self.goods = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetGoodsWarehouseResponse["total"] { "total" => total : int @ 0u32, "goods" => goods
+    : list }
+);
 
 /// Response of `get_approved_goods` (获取商品列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetApprovedGoodsResponse {
-    /// Number of goods in that status.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of goods in that status. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
-    /// Goods on this page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// Goods on this page. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub goods: Vec<ApprovedGoods>,
 }
 
-impl FromFields for GetApprovedGoodsResponse {
-    const NAME: &'static str = "GetApprovedGoodsResponse";
-    const GUARANTEED: &'static [&'static str] = &["total"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "total" => {
-                self.total = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "goods" => self.goods = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetApprovedGoodsResponse["total"] { "total" => total : int @ 0u32, "goods" => goods :
+    list }
+);
 
 /// Response of `add_role` (设置成员角色).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AddRoleResponse {
     /// When an anchor still needs real-name verification: the verification QR code URL.
-    #[serde(rename = "codeurl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "codeurl", skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
 }
 
-impl FromFields for AddRoleResponse {
-    const NAME: &'static str = "AddRoleResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "codeurl" => self.code_url = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(AddRoleResponse[] { "codeurl" => code_url : value });
 
 /// Response of `delete_role` (移除成员角色).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeleteRoleResponse {}
-impl FromFields for DeleteRoleResponse {
-    const NAME: &'static str = "DeleteRoleResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(DeleteRoleResponse[] {});
 
 /// Response of `get_role_list` (查询成员列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetRoleListResponse {
-    /// Number of matching members.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Number of matching members. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
-    /// Members on this page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// Members on this page. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<RoleMember>,
 }
 
-impl FromFields for GetRoleListResponse {
-    const NAME: &'static str = "GetRoleListResponse";
-    const GUARANTEED: &'static [&'static str] = &["total"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "total" => {
-                self.total = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "list" => self.list = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetRoleListResponse["total"] { "total" => total : int @ 0u32, "list" => list : list }
+);
 
 /// Response of `get_followers` (获取长期订阅用户).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetFollowersResponse {
     /// Subscribers on this page.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub followers: Vec<Follower>,
     /// Send it to get the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_break: Option<i64>,
 }
 
-impl FromFields for GetFollowersResponse {
-    const NAME: &'static str = "GetFollowersResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "followers" => {
-                self.followers = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            "page_break" => {
-                self.page_break = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GetFollowersResponse[] { "followers" => followers : list, "page_break" => page_break
+    : int }
+);
 
 /// Response of `push_message` (发送直播开始事件).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushMessageResponse {
-    /// Matches message_id in the wxalive_push_message_notify event.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Matches message_id in the wxalive_push_message_notify event. Always in a successful answer (the official docs guarantee it).
     pub message_id: String,
 }
 
-impl FromFields for PushMessageResponse {
-    const NAME: &'static str = "PushMessageResponse";
-    const GUARANTEED: &'static [&'static str] = &["message_id"];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "message_id" => {
-                self.message_id = read.guaranteed::<Option<_>, _, _>(map, 0u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
-
-wxlive_runtime::deserialize_objects!(
-    CreateRoomResponse, GetLiveInfoResponse, GetReplayResponse, ImportGoodsResponse,
-    DeleteRoomResponse, EditRoomResponse, GetPushUrlResponse, GetSharedCodeResponse,
-    AddAssistantResponse, ModifyAssistantResponse, RemoveAssistantResponse,
-    GetAssistantListResponse, AddSubAnchorResponse, ModifySubAnchorResponse,
-    DeleteSubAnchorResponse, GetSubAnchorResponse, UpdateFeedPublicResponse,
-    UpdateReplayResponse, UpdateKfResponse, UpdateCommentResponse, GoodsOnSaleResponse,
-    DeleteGoodsInRoomResponse, PushGoodsResponse, SortGoodsResponse,
-    GetGoodsVideoResponse, SetGoodsKeyResponse, GetGoodsKeyResponse, AddGoodsResponse,
-    ResetGoodsAuditResponse, AuditGoodsResponse, DeleteGoodsResponse,
-    UpdateGoodsResponse, GetGoodsWarehouseResponse, GetApprovedGoodsResponse,
-    AddRoleResponse, DeleteRoleResponse, GetRoleListResponse, GetFollowersResponse,
-    PushMessageResponse
+wxlive_runtime::from_fields!(
+    PushMessageResponse["message_id"] { "message_id" => message_id : value @ 0u32 }
 );

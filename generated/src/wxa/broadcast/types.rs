@@ -2,10 +2,8 @@
 
 //! Object types of WeChat mini-program live broadcast server API. (小程序直播), shared by requests and responses.
 
-use serde::de::MapAccess;
 use serde::Serialize;
 use wxlive_runtime::validate::Given;
-use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{FollowAction, LiveStatus, PriceType, Role, RoomType};
@@ -13,371 +11,138 @@ use super::{FollowAction, LiveStatus, PriceType, Role, RoomType};
 /// A goods item of a room, as getliveinfo lists it (snake_case keys).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoomGoods {
-    /// Goods id.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Goods id. Always in a successful answer (the official docs guarantee it).
     pub goods_id: i64,
-    /// Goods name.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Goods name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
-    /// Goods image URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "cover_img", default)]
+    /// Goods image URL. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "cover_img")]
     pub cover_img_url: String,
-    /// Mini-program path of the goods page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Mini-program path of the goods page. Always in a successful answer (the official docs guarantee it).
     pub url: String,
-    /// Price in 分 (fen): the api_getliveinfo table says 商品价格（分）, its sample shows 211200, and a WeChat staff answer in the developer community (小程序技术专员, 2020-05-11) confirms 后台接口返回的是分.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Price in 分 (fen): the api_getliveinfo table says 商品价格（分）, its sample shows 211200, and a WeChat staff answer in the developer community (小程序技术专员, 2020-05-11) confirms 后台接口返回的是分. Always in a successful answer (the official docs guarantee it).
     pub price: wxlive_runtime::wire::Decimal,
-    /// Second price (range upper bound or discounted price). The api_getliveinfo table gives no unit (商品价格，使用方式看price_type); read it as 分 like price, though developers have reported price2 coming back in 元 for goods put on the shelf during a live (community report, unconfirmed).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Second price (range upper bound or discounted price). The api_getliveinfo table gives no unit (商品价格，使用方式看price_type); read it as 分 like price, though developers have reported price2 coming back in 元 for goods put on the shelf during a live (community report, unconfirmed). Always in a successful answer (the official docs guarantee it).
     pub price2: wxlive_runtime::wire::Decimal,
-    /// How the price is shown.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "priceType", default)]
+    /// How the price is shown. Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "priceType")]
     pub price_type: PriceType,
-    /// AppID of the mini program the goods belong to, when not this one.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// AppID of the mini program the goods belong to, when not this one. Always in a successful answer (the official docs guarantee it).
     pub third_party_appid: String,
 }
 
-impl FromFields for RoomGoods {
-    const NAME: &'static str = "RoomGoods";
-    const GUARANTEED: &'static [&'static str] = &[
-        "goods_id",
-        "name",
-        "cover_img",
-        "url",
-        "price",
-        "price2",
-        "price_type",
-        "third_party_appid",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "goods_id" => {
-                self.goods_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "cover_img" => {
-                self.cover_img_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
-            }
-            "url" => self.url = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
-            "price" => self.price = read.guaranteed::<Option<_>, _, _>(map, 4u32)?,
-            "price2" => self.price2 = read.guaranteed::<Option<_>, _, _>(map, 5u32)?,
-            "price_type" | "priceType" => {
-                self.price_type = read.guaranteed::<Option<_>, _, _>(map, 6u32)?;
-            }
-            "third_party_appid" => {
-                self.third_party_appid = read.guaranteed::<Option<_>, _, _>(map, 7u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    RoomGoods["goods_id", "name", "cover_img", "url", "price", "price2", "price_type",
+    "third_party_appid"] { "goods_id" => goods_id : int @ 0u32, "name" => name : value @
+    1u32, "cover_img" => cover_img_url : value @ 2u32, "url" => url : value @ 3u32,
+    "price" => price : value @ 4u32, "price2" => price2 : value @ 5u32, "price_type" |
+    "priceType" => price_type : value @ 6u32, "third_party_appid" => third_party_appid :
+    value @ 7u32 }
+);
 
 impl Given for RoomGoods {}
 /// One room of getliveinfo's `room_info`, sorted by start_time descending.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoomInfo {
-    /// Room name.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Room name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
-    /// Room id (lowercase `roomid` here, `roomId` elsewhere).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "roomid", default)]
+    /// Room id (lowercase `roomid` here, `roomId` elsewhere). Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "roomid")]
     pub room_id: i64,
-    /// Background image URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Background image URL. Always in a successful answer (the official docs guarantee it).
     pub cover_img: String,
-    /// Share image URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Share image URL. Always in a successful answer (the official docs guarantee it).
     pub share_img: String,
-    /// Room status (an older official sample misspells the key `live_satus`).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "live_satus", default)]
+    /// Room status (an older official sample misspells the key `live_satus`). Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "live_satus")]
     pub live_status: LiveStatus,
-    /// Planned start, Unix seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Planned start, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub start_time: i64,
-    /// Planned end, Unix seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Planned end, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub end_time: i64,
-    /// Anchor nickname.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Anchor nickname. Always in a successful answer (the official docs guarantee it).
     pub anchor_name: String,
     /// Anchor image. Only in older samples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor_img: Option<String>,
-    /// Room type (`type` in create).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Room type (`type` in create). Always in a successful answer (the official docs guarantee it).
     pub live_type: RoomType,
-    /// Likes off (wire 1) or on (wire 0).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Likes off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_like: bool,
-    /// Goods shelf off (wire 1) or on (wire 0).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Goods shelf off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_goods: bool,
-    /// Comments off (wire 1) or on (wire 0).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Comments off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_comment: bool,
-    /// Customer service off (wire 1) or on (wire 0).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Customer service off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_kf: bool,
-    /// Replay off (wire 1) or on (wire 0).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Replay off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_replay: bool,
-    /// Official listing (官方收录) on (wire 1) or off (wire 0).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default, with = "wxlive_runtime::wire::flag")]
+    /// Official listing (官方收录) on (wire 1) or off (wire 0). Always in a successful answer (the official docs guarantee it).
+    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_feeds_public: bool,
-    /// The creator's openid (the official spelling "creater").
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// The creator's openid (the official spelling "creater"). Always in a successful answer (the official docs guarantee it).
     pub creater_openid: String,
-    /// Official-listing cover image URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Official-listing cover image URL. Always in a successful answer (the official docs guarantee it).
     pub feeds_img: String,
-    /// Goods of the room.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// Goods of the room. Always in a successful answer (the official docs guarantee it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub goods: Vec<RoomGoods>,
 }
 
-impl FromFields for RoomInfo {
-    const NAME: &'static str = "RoomInfo";
-    const GUARANTEED: &'static [&'static str] = &[
-        "name",
-        "roomid",
-        "cover_img",
-        "share_img",
-        "live_status",
-        "start_time",
-        "end_time",
-        "anchor_name",
-        "live_type",
-        "close_like",
-        "close_goods",
-        "close_comment",
-        "close_kf",
-        "close_replay",
-        "is_feeds_public",
-        "creater_openid",
-        "feeds_img",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            "roomid" => {
-                self.room_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
-            }
-            "cover_img" => {
-                self.cover_img = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
-            }
-            "share_img" => {
-                self.share_img = read.guaranteed::<Option<_>, _, _>(map, 3u32)?;
-            }
-            "live_status" | "live_satus" => {
-                self.live_status = read.guaranteed::<Option<_>, _, _>(map, 4u32)?;
-            }
-            "start_time" => {
-                self.start_time = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 5u32)?;
-            }
-            "end_time" => {
-                self.end_time = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 6u32)?;
-            }
-            "anchor_name" => {
-                self.anchor_name = read.guaranteed::<Option<_>, _, _>(map, 7u32)?;
-            }
-            "anchor_img" => self.anchor_img = read.read(map)?,
-            "live_type" => {
-                self.live_type = read.guaranteed::<Option<_>, _, _>(map, 8u32)?;
-            }
-            "close_like" => {
-                self.close_like = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 9u32)?;
-            }
-            "close_goods" => {
-                self.close_goods = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 10u32)?;
-            }
-            "close_comment" => {
-                self.close_comment = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 11u32)?;
-            }
-            "close_kf" => {
-                self.close_kf = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 12u32)?;
-            }
-            "close_replay" => {
-                self.close_replay = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 13u32)?;
-            }
-            "is_feeds_public" => {
-                self.is_feeds_public = read
-                    .guaranteed::<wxlive_runtime::wire::OptionFlag, _, _>(map, 14u32)?;
-            }
-            "creater_openid" => {
-                self.creater_openid = read.guaranteed::<Option<_>, _, _>(map, 15u32)?;
-            }
-            "feeds_img" => {
-                self.feeds_img = read.guaranteed::<Option<_>, _, _>(map, 16u32)?;
-            }
-            "goods" => self.goods = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    RoomInfo["name", "roomid", "cover_img", "share_img", "live_status", "start_time",
+    "end_time", "anchor_name", "live_type", "close_like", "close_goods", "close_comment",
+    "close_kf", "close_replay", "is_feeds_public", "creater_openid", "feeds_img"] {
+    "name" => name : value @ 0u32, "roomid" => room_id : int @ 1u32, "cover_img" =>
+    cover_img : value @ 2u32, "share_img" => share_img : value @ 3u32, "live_status" |
+    "live_satus" => live_status : value @ 4u32, "start_time" => start_time : int @ 5u32,
+    "end_time" => end_time : int @ 6u32, "anchor_name" => anchor_name : value @ 7u32,
+    "anchor_img" => anchor_img : value, "live_type" => live_type : value @ 8u32,
+    "close_like" => close_like : flag @ 9u32, "close_goods" => close_goods : flag @
+    10u32, "close_comment" => close_comment : flag @ 11u32, "close_kf" => close_kf : flag
+    @ 12u32, "close_replay" => close_replay : flag @ 13u32, "is_feeds_public" =>
+    is_feeds_public : flag @ 14u32, "creater_openid" => creater_openid : value @ 15u32,
+    "feeds_img" => feeds_img : value @ 16u32, "goods" => goods : list }
+);
 
 impl Given for RoomInfo {}
 /// One replay segment of getliveinfo in replay mode. Generated about 10 minutes after the live ends; contains no comments.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LiveReplay {
-    /// Creation time. Typed string by the docs, an integer by one SDK: both are read, as text.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Creation time. Typed string by the docs, an integer by one SDK: both are read, as text. Always in a successful answer (the official docs guarantee it).
     pub create_time: String,
-    /// When media_url expires. Same typing caveat as create_time.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// When media_url expires. Same typing caveat as create_time. Always in a successful answer (the official docs guarantee it).
     pub expire_time: String,
-    /// Replay video URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Replay video URL. Always in a successful answer (the official docs guarantee it).
     pub media_url: String,
 }
 
-impl FromFields for LiveReplay {
-    const NAME: &'static str = "LiveReplay";
-    const GUARANTEED: &'static [&'static str] = &[
-        "create_time",
-        "expire_time",
-        "media_url",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "create_time" => {
-                self.create_time = read
-                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 0u32)?;
-            }
-            "expire_time" => {
-                self.expire_time = read
-                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 1u32)?;
-            }
-            "media_url" => {
-                self.media_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    LiveReplay["create_time", "expire_time", "media_url"] { "create_time" => create_time
+    : text @ 0u32, "expire_time" => expire_time : text @ 1u32, "media_url" => media_url :
+    value @ 2u32 }
+);
 
 impl Given for LiveReplay {}
 /// An assistant to add to a room.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AssistantUser {
-    /// The user's WeChat ID (微信号).
-    ///
-    /// Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The user's WeChat ID (微信号). Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// Nickname shown in the room.
-    ///
-    /// Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Nickname shown in the room. Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
 
-impl FromFields for AssistantUser {
-    const NAME: &'static str = "AssistantUser";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "username" => self.username = read.read(map)?,
-            "nickname" => self.nickname = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    AssistantUser[] { "username" => username : value, "nickname" => nickname : value }
+);
 
 impl Given for AssistantUser {}
 impl Validate for AssistantUser {
@@ -390,93 +155,35 @@ impl Validate for AssistantUser {
 /// A room assistant, as getassistantlist returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Assistant {
-    /// Last modified, Unix seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Last modified, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub timestamp: i64,
-    /// Avatar URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Avatar URL. Always in a successful answer (the official docs guarantee it).
     pub headimg: String,
-    /// Nickname.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Nickname. Always in a successful answer (the official docs guarantee it).
     pub nickname: String,
-    /// WeChat ID (`alias` here, `username` in requests).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "alias", default)]
+    /// WeChat ID (`alias` here, `username` in requests). Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "alias")]
     pub username: String,
-    /// openid.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// openid. Always in a successful answer (the official docs guarantee it).
     pub openid: String,
 }
 
-impl FromFields for Assistant {
-    const NAME: &'static str = "Assistant";
-    const GUARANTEED: &'static [&'static str] = &[
-        "timestamp",
-        "headimg",
-        "nickname",
-        "alias",
-        "openid",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "timestamp" => {
-                self.timestamp = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 0u32)?;
-            }
-            "headimg" => self.headimg = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "nickname" => self.nickname = read.guaranteed::<Option<_>, _, _>(map, 2u32)?,
-            "alias" => self.username = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
-            "openid" => self.openid = read.guaranteed::<Option<_>, _, _>(map, 4u32)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Assistant["timestamp", "headimg", "nickname", "alias", "openid"] { "timestamp" =>
+    timestamp : int @ 0u32, "headimg" => headimg : value @ 1u32, "nickname" => nickname :
+    value @ 2u32, "alias" => username : value @ 3u32, "openid" => openid : value @ 4u32 }
+);
 
 impl Given for Assistant {}
 /// One position in goods/sort. The docs' table types goodsId as a number, their example as a string; the number is sent (unconfirmed).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SortGoods {
-    /// Goods id.
-    ///
-    /// Required.
-    #[serde(rename = "goodsId", default, skip_serializing_if = "Option::is_none")]
+    /// Goods id. Required.
+    #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
 }
 
-impl FromFields for SortGoods {
-    const NAME: &'static str = "SortGoods";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "goodsId" => {
-                self.goods_id = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(SortGoods[] { "goodsId" => goods_id : int });
 
 impl Given for SortGoods {}
 impl Validate for SortGoods {
@@ -488,79 +195,44 @@ impl Validate for SortGoods {
 /// A goods item to add and submit for review (goods/add `goodsInfo`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GoodsInfo {
-    /// mediaID of the goods image (temporary material, valid 3 days). At most 300×300 px, else 300018 (community-reported).
-    ///
-    /// Required.
-    #[serde(rename = "coverImgUrl", default, skip_serializing_if = "Option::is_none")]
+    /// mediaID of the goods image (temporary material, valid 3 days). At most 300×300 px, else 300018 (community-reported). Required.
+    #[serde(rename = "coverImgUrl", skip_serializing_if = "Option::is_none")]
     pub cover_img_url: Option<String>,
-    /// Goods name. Names under 3 Chinese characters were reported to give 300002 (unconfirmed, not checked).
+    /// Goods name. Names under 3 Chinese characters were reported to give 300002 (unconfirmed, not checked). Required.
     ///
-    /// Required.
     /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 商品名称，最长14个汉字，1个汉字相当于2个字符.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// How the price is shown.
-    ///
-    /// Required.
-    #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
+    /// How the price is shown. Required.
+    #[serde(rename = "priceType", skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
-    /// Price in yuan (元; the api_addgoods table: 数字，最多保留两位小数，单位元): the fixed price, the range's lower bound, or the original price.
+    /// Price in yuan (元; the api_addgoods table: 数字，最多保留两位小数，单位元): the fixed price, the range's lower bound, or the original price. Required.
     ///
-    /// Required.
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
     /// Second price in yuan (元; same table): the range's upper bound (priceType 2) or the current price (priceType 3).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
-    /// Mini-program path of the goods page, e.g. `pages/index/index`. Query values inside it must be URL-encoded.
-    ///
-    /// Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Mini-program path of the goods page, e.g. `pages/index/index`. Query values inside it must be URL-encoded. Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// AppID of another mini program the goods belong to; leave out (or '') for your own goods.
-    #[serde(
-        rename = "thirdPartyAppid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
     /// The goods' keys for the live pendant (直播挂件) on goods detail pages: a list of strings (the names of the page's query parameters that identify the goods, e.g. productId). Left out, the global key set with set_goods_key is used. Not in the api_addgoods table: the api_setdefault_goodskey page names it (添加商品时未指定goodsKey字段), requires a string array (key必须为字符串数组), and the pendant guide (framework/liveplayer/pendant) types it Array.
-    #[serde(
-        rename = "goodsKey",
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "goodsKey", skip_serializing_if = "Vec::is_empty")]
     pub goods_keys: Vec<String>,
 }
 
-impl FromFields for GoodsInfo {
-    const NAME: &'static str = "GoodsInfo";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "coverImgUrl" => self.cover_img_url = read.read(map)?,
-            "name" => self.name = read.read(map)?,
-            "priceType" => self.price_type = read.read(map)?,
-            "price" => self.price = read.read(map)?,
-            "price2" => self.price2 = read.read(map)?,
-            "url" => self.url = read.read(map)?,
-            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
-            "goodsKey" => {
-                self.goods_keys = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GoodsInfo[] { "coverImgUrl" => cover_img_url : value, "name" => name : value,
+    "priceType" => price_type : value, "price" => price : value, "price2" => price2 :
+    value, "url" => url : value, "thirdPartyAppid" => third_party_appid : value,
+    "goodsKey" => goods_keys : list }
+);
 
 impl Given for GoodsInfo {}
 impl Validate for GoodsInfo {
@@ -573,10 +245,8 @@ impl Validate for GoodsInfo {
                 value,
                 &[
                     rule::Check::MaxWidth(28)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods: 商品名称，最长14个汉字，1个汉字相当于2个字符",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/commodity-management/api_addgoods: 商品名称，最长14个汉字，1个汉字相当于2个字符",
                         ),
                 ],
             );
@@ -592,10 +262,8 @@ impl Validate for GoodsInfo {
                 value,
                 &[
                     rule::Check::MaxDecimals(2)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元",
                         ),
                 ],
             );
@@ -606,10 +274,8 @@ impl Validate for GoodsInfo {
                 value,
                 &[
                     rule::Check::MaxDecimals(2)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元",
                         ),
                 ],
             );
@@ -647,70 +313,44 @@ impl Validate for GoodsInfo {
 /// Changes to a goods item (goods/update `goodsInfo`): goodsId plus only the fields being changed. Approved goods accept only priceType, price and price2; goods under review accept nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GoodsUpdateInfo {
-    /// Goods id.
-    ///
-    /// Required.
-    #[serde(rename = "goodsId", default, skip_serializing_if = "Option::is_none")]
+    /// Goods id. Required.
+    #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// mediaID of the new goods image (valid 3 days), at most 300×300 px.
-    #[serde(rename = "coverImgUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "coverImgUrl", skip_serializing_if = "Option::is_none")]
     pub cover_img_url: Option<String>,
     /// New goods name.
     ///
     /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 商品名称，最长14个汉字，1个汉字相当于2个字符.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the price is shown.
-    #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "priceType", skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
     /// New price in yuan (元; the api_updategoodsinfo table: 数字，最多保留两位小数，单位元).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
     /// New second price in yuan (元; same table).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// New mini-program path of the goods page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// AppID of another mini program the goods belong to.
-    #[serde(
-        rename = "thirdPartyAppid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
 }
 
-impl FromFields for GoodsUpdateInfo {
-    const NAME: &'static str = "GoodsUpdateInfo";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "goodsId" => {
-                self.goods_id = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "coverImgUrl" => self.cover_img_url = read.read(map)?,
-            "name" => self.name = read.read(map)?,
-            "priceType" => self.price_type = read.read(map)?,
-            "price" => self.price = read.read(map)?,
-            "price2" => self.price2 = read.read(map)?,
-            "url" => self.url = read.read(map)?,
-            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    GoodsUpdateInfo[] { "goodsId" => goods_id : int, "coverImgUrl" => cover_img_url :
+    value, "name" => name : value, "priceType" => price_type : value, "price" => price :
+    value, "price2" => price2 : value, "url" => url : value, "thirdPartyAppid" =>
+    third_party_appid : value }
+);
 
 impl Given for GoodsUpdateInfo {}
 impl Validate for GoodsUpdateInfo {
@@ -722,10 +362,8 @@ impl Validate for GoodsUpdateInfo {
                 value,
                 &[
                     rule::Check::MaxWidth(28)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 商品名称，最长14个汉字，1个汉字相当于2个字符",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 商品名称，最长14个汉字，1个汉字相当于2个字符",
                         ),
                 ],
             );
@@ -739,10 +377,8 @@ impl Validate for GoodsUpdateInfo {
                 value,
                 &[
                     rule::Check::MaxDecimals(2)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元",
                         ),
                 ],
             );
@@ -753,10 +389,8 @@ impl Validate for GoodsUpdateInfo {
                 value,
                 &[
                     rule::Check::MaxDecimals(2)
-                        .source(
-                            Some(
-                                "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元",
-                            ),
+                        .cited(
+                            "server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元",
                         ),
                 ],
             );
@@ -780,470 +414,190 @@ impl Validate for GoodsUpdateInfo {
 /// A goods item of getgoodswarehouse (snake_case, except thirdPartyAppid).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct WarehouseGoods {
-    /// Goods id, as text. Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("goods_id":9): both are read.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Goods id, as text. Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("goods_id":9): both are read. Always in a successful answer (the official docs guarantee it).
     pub goods_id: String,
-    /// Goods name.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Goods name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
-    /// Goods image URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Goods image URL. Always in a successful answer (the official docs guarantee it).
     pub cover_img_url: String,
-    /// Mini-program path of the goods page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Mini-program path of the goods page. Always in a successful answer (the official docs guarantee it).
     pub url: String,
-    /// How the price is shown (`price_type` in the docs' example, `priceType` in their table: both are read).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "priceType", default)]
+    /// How the price is shown (`price_type` in the docs' example, `priceType` in their table: both are read). Always in a successful answer (the official docs guarantee it).
+    #[serde(alias = "priceType")]
     pub price_type: PriceType,
-    /// Price in yuan (元): the api_getgoodsauditinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”). Its sample shows "price":12300, which looks like 分 (fen): the table is followed here.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Price in yuan (元): the api_getgoodsauditinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”). Its sample shows "price":12300, which looks like 分 (fen): the table is followed here. Always in a successful answer (the official docs guarantee it).
     pub price: wxlive_runtime::wire::Decimal,
-    /// Second price in yuan (元), per the same table (价格右区间，单位“元”); same sample caveat.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Second price in yuan (元), per the same table (价格右区间，单位“元”); same sample caveat. Always in a successful answer (the official docs guarantee it).
     pub price2: wxlive_runtime::wire::Decimal,
-    /// Review status as text: "0" not reviewed, "1" under review, "2" approved, "3" rejected (the values of AuditStatus). Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("audit_status":1): both are read.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Review status as text: "0" not reviewed, "1" under review, "2" approved, "3" rejected (the values of AuditStatus). Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("audit_status":1): both are read. Always in a successful answer (the official docs guarantee it).
     pub audit_status: String,
-    /// 1 or 2: added through the API (manageable by it); any other value: added in the console.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// 1 or 2: added through the API (manageable by it); any other value: added in the console. Always in a successful answer (the official docs guarantee it).
     pub third_party_tag: i32,
     /// AppID of the mini program the goods belong to.
-    #[serde(
-        rename = "thirdPartyAppid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
 }
 
-impl FromFields for WarehouseGoods {
-    const NAME: &'static str = "WarehouseGoods";
-    const GUARANTEED: &'static [&'static str] = &[
-        "goods_id",
-        "name",
-        "cover_img_url",
-        "url",
-        "price_type",
-        "price",
-        "price2",
-        "audit_status",
-        "third_party_tag",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "goods_id" => {
-                self.goods_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 0u32)?;
-            }
-            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "cover_img_url" => {
-                self.cover_img_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
-            }
-            "url" => self.url = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
-            "price_type" | "priceType" => {
-                self.price_type = read.guaranteed::<Option<_>, _, _>(map, 4u32)?;
-            }
-            "price" => self.price = read.guaranteed::<Option<_>, _, _>(map, 5u32)?,
-            "price2" => self.price2 = read.guaranteed::<Option<_>, _, _>(map, 6u32)?,
-            "audit_status" => {
-                self.audit_status = read
-                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 7u32)?;
-            }
-            "third_party_tag" => {
-                self.third_party_tag = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 8u32)?;
-            }
-            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    WarehouseGoods["goods_id", "name", "cover_img_url", "url", "price_type", "price",
+    "price2", "audit_status", "third_party_tag"] { "goods_id" => goods_id : text @ 0u32,
+    "name" => name : value @ 1u32, "cover_img_url" => cover_img_url : value @ 2u32, "url"
+    => url : value @ 3u32, "price_type" | "priceType" => price_type : value @ 4u32,
+    "price" => price : value @ 5u32, "price2" => price2 : value @ 6u32, "audit_status" =>
+    audit_status : text @ 7u32, "third_party_tag" => third_party_tag : int @ 8u32,
+    "thirdPartyAppid" => third_party_appid : value }
+);
 
 impl Given for WarehouseGoods {}
 /// A goods item of getapproved (camelCase keys). There is no audit status: it is the one asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ApprovedGoods {
-    /// Goods id, as text. Typed string by the newest page (api_getgoodsinfo), sent as a number by its sample ("goodsId":9): both are read.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "goodsId", default)]
+    /// Goods id, as text. Typed string by the newest page (api_getgoodsinfo), sent as a number by its sample ("goodsId":9): both are read. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "goodsId")]
     pub goods_id: String,
-    /// Goods name.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Goods name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
-    /// Goods image URL.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "coverImgUrl", default)]
+    /// Goods image URL. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "coverImgUrl")]
     pub cover_img_url: String,
-    /// Mini-program path of the goods page.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Mini-program path of the goods page. Always in a successful answer (the official docs guarantee it).
     pub url: String,
-    /// How the price is shown.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "priceType", default)]
+    /// How the price is shown. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "priceType")]
     pub price_type: PriceType,
-    /// Price in yuan (元): the api_getgoodsinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”); its sample's 12300 looks like 分, the table is followed.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Price in yuan (元): the api_getgoodsinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”); its sample's 12300 looks like 分, the table is followed. Always in a successful answer (the official docs guarantee it).
     pub price: wxlive_runtime::wire::Decimal,
-    /// Second price in yuan (元), per the same table.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Second price in yuan (元), per the same table. Always in a successful answer (the official docs guarantee it).
     pub price2: wxlive_runtime::wire::Decimal,
-    /// 1 or 2: added through the API; any other value: added in the console (`thirdPartyTag` in the sample, `third_party_tag` in the newest table: both are read).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "thirdPartyTag", alias = "third_party_tag", default)]
+    /// 1 or 2: added through the API; any other value: added in the console (`thirdPartyTag` in the sample, `third_party_tag` in the newest table: both are read). Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "thirdPartyTag", alias = "third_party_tag")]
     pub third_party_tag: i32,
     /// AppID of the mini program the goods belong to.
-    #[serde(
-        rename = "thirdPartyAppid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
 }
 
-impl FromFields for ApprovedGoods {
-    const NAME: &'static str = "ApprovedGoods";
-    const GUARANTEED: &'static [&'static str] = &[
-        "goodsId",
-        "name",
-        "coverImgUrl",
-        "url",
-        "priceType",
-        "price",
-        "price2",
-        "thirdPartyTag",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "goodsId" => {
-                self.goods_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 0u32)?;
-            }
-            "name" => self.name = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "coverImgUrl" => {
-                self.cover_img_url = read.guaranteed::<Option<_>, _, _>(map, 2u32)?;
-            }
-            "url" => self.url = read.guaranteed::<Option<_>, _, _>(map, 3u32)?,
-            "priceType" => {
-                self.price_type = read.guaranteed::<Option<_>, _, _>(map, 4u32)?;
-            }
-            "price" => self.price = read.guaranteed::<Option<_>, _, _>(map, 5u32)?,
-            "price2" => self.price2 = read.guaranteed::<Option<_>, _, _>(map, 6u32)?,
-            "thirdPartyTag" | "third_party_tag" => {
-                self.third_party_tag = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 7u32)?;
-            }
-            "thirdPartyAppid" => self.third_party_appid = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    ApprovedGoods["goodsId", "name", "coverImgUrl", "url", "priceType", "price",
+    "price2", "thirdPartyTag"] { "goodsId" => goods_id : text @ 0u32, "name" => name :
+    value @ 1u32, "coverImgUrl" => cover_img_url : value @ 2u32, "url" => url : value @
+    3u32, "priceType" => price_type : value @ 4u32, "price" => price : value @ 5u32,
+    "price2" => price2 : value @ 6u32, "thirdPartyTag" | "third_party_tag" =>
+    third_party_tag : int @ 7u32, "thirdPartyAppid" => third_party_appid : value }
+);
 
 impl Given for ApprovedGoods {}
 /// A member of getrolelist.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoleMember {
-    /// Avatar URL (`headingimg` here, `headimg` in getassistantlist).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "headingimg", default)]
+    /// Avatar URL (`headingimg` here, `headimg` in getassistantlist). Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "headingimg")]
     pub headimg: String,
-    /// Nickname.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// Nickname. Always in a successful answer (the official docs guarantee it).
     pub nickname: String,
-    /// openid.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// openid. Always in a successful answer (the official docs guarantee it).
     pub openid: String,
-    /// The member's roles.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(
-        rename = "roleList",
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    /// The member's roles. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "roleList", skip_serializing_if = "Vec::is_empty")]
     pub role_list: Vec<Role>,
-    /// Last update, Unix seconds. Typed string by the docs; a number is read too.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "updateTimestamp", default)]
+    /// Last update, Unix seconds. Typed string by the docs; a number is read too. Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "updateTimestamp")]
     pub update_timestamp: String,
-    /// WeChat ID, masked.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// WeChat ID, masked. Always in a successful answer (the official docs guarantee it).
     pub username: String,
 }
 
-impl FromFields for RoleMember {
-    const NAME: &'static str = "RoleMember";
-    const GUARANTEED: &'static [&'static str] = &[
-        "headingimg",
-        "nickname",
-        "openid",
-        "updateTimestamp",
-        "username",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "headingimg" => self.headimg = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            "nickname" => self.nickname = read.guaranteed::<Option<_>, _, _>(map, 1u32)?,
-            "openid" => self.openid = read.guaranteed::<Option<_>, _, _>(map, 2u32)?,
-            "roleList" => {
-                self.role_list = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            "updateTimestamp" => {
-                self.update_timestamp = read
-                    .guaranteed::<wxlive_runtime::wire::LenientString, _, _>(map, 3u32)?;
-            }
-            "username" => self.username = read.guaranteed::<Option<_>, _, _>(map, 4u32)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    RoleMember["headingimg", "nickname", "openid", "updateTimestamp", "username"] {
+    "headingimg" => headimg : value @ 0u32, "nickname" => nickname : value @ 1u32,
+    "openid" => openid : value @ 2u32, "roleList" => role_list : list, "updateTimestamp"
+    => update_timestamp : text @ 3u32, "username" => username : value @ 4u32 }
+);
 
 impl Given for RoleMember {}
 /// A long-term subscriber of get_wxa_followers.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Follower {
-    /// The subscriber's openid.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// The subscriber's openid. Always in a successful answer (the official docs guarantee it).
     pub openid: String,
-    /// When they subscribed, Unix seconds.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// When they subscribed, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub subscribe_time: i64,
-    /// The room they were in when subscribing.
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(default)]
+    /// The room they were in when subscribing. Always in a successful answer (the official docs guarantee it).
     pub room_id: i64,
-    /// The room's status when they subscribed (`room_status` here, `live_status` in the event).
-    ///
-    /// Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "room_status", default)]
+    /// The room's status when they subscribed (`room_status` here, `live_status` in the event). Always in a successful answer (the official docs guarantee it).
+    #[serde(rename = "room_status")]
     pub live_status: LiveStatus,
 }
 
-impl FromFields for Follower {
-    const NAME: &'static str = "Follower";
-    const GUARANTEED: &'static [&'static str] = &[
-        "openid",
-        "subscribe_time",
-        "room_id",
-        "room_status",
-    ];
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "openid" => self.openid = read.guaranteed::<Option<_>, _, _>(map, 0u32)?,
-            "subscribe_time" => {
-                self.subscribe_time = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 1u32)?;
-            }
-            "room_id" => {
-                self.room_id = read
-                    .guaranteed::<wxlive_runtime::wire::LenientInt<_>, _, _>(map, 2u32)?;
-            }
-            "room_status" => {
-                self.live_status = read.guaranteed::<Option<_>, _, _>(map, 3u32)?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Follower["openid", "subscribe_time", "room_id", "room_status"] { "openid" => openid :
+    value @ 0u32, "subscribe_time" => subscribe_time : int @ 1u32, "room_id" => room_id :
+    int @ 2u32, "room_status" => live_status : value @ 3u32 }
+);
 
 impl Given for Follower {}
 /// The &lt;FollowNotify&gt; element of the wxalive_follow_notify event.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct FollowNotify {
     /// Room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub room_id: Option<i64>,
     /// The subscriber's openid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_openid: Option<String>,
     /// Subscription time, Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// The room's status at that moment: only 101, 102 or 103.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_status: Option<LiveStatus>,
     /// Subscribed or unsubscribed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<FollowAction>,
 }
 
-impl FromFields for FollowNotify {
-    const NAME: &'static str = "FollowNotify";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "room_id" => {
-                self.room_id = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "user_openid" => self.user_openid = read.read(map)?,
-            "time" => {
-                self.time = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
-            }
-            "live_status" => self.live_status = read.read(map)?,
-            "action" => self.action = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    FollowNotify[] { "room_id" => room_id : int, "user_openid" => user_openid : value,
+    "time" => time : int, "live_status" => live_status : value, "action" => action :
+    value }
+);
 
 impl Given for FollowNotify {}
 /// The &lt;PushMessageApiNotify&gt; element of the wxalive_push_message_notify event.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PushMessageApiNotify {
     /// The push_message call's message_id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub room_id: Option<i64>,
     /// Number of openids in the push.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_count: Option<i32>,
     /// Invalid openids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid_error_count: Option<i32>,
     /// Users who do not follow this mini program.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relation_error_count: Option<i32>,
     /// Users whose receive limit was exceeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_recv_limit_count: Option<i32>,
     /// Other errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_error_count: Option<i32>,
 }
 
-impl FromFields for PushMessageApiNotify {
-    const NAME: &'static str = "PushMessageApiNotify";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "message_id" => self.message_id = read.read(map)?,
-            "room_id" => {
-                self.room_id = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "total_count" => {
-                self.total_count = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "success_count" => {
-                self.success_count = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "openid_error_count" => {
-                self.openid_error_count = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "relation_error_count" => {
-                self.relation_error_count = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "user_recv_limit_count" => {
-                self.user_recv_limit_count = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "internal_error_count" => {
-                self.internal_error_count = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    PushMessageApiNotify[] { "message_id" => message_id : value, "room_id" => room_id :
+    int, "total_count" => total_count : int, "success_count" => success_count : int,
+    "openid_error_count" => openid_error_count : int, "relation_error_count" =>
+    relation_error_count : int, "user_recv_limit_count" => user_recv_limit_count : int,
+    "internal_error_count" => internal_error_count : int }
+);
 
 impl Given for PushMessageApiNotify {}
-wxlive_runtime::deserialize_objects!(
-    RoomGoods, RoomInfo, LiveReplay, AssistantUser, Assistant, SortGoods, GoodsInfo,
-    GoodsUpdateInfo, WarehouseGoods, ApprovedGoods, RoleMember, Follower, FollowNotify,
-    PushMessageApiNotify
-);

@@ -49,135 +49,105 @@ impl<'a> ChecksApi<'a> {
 
     /// 文本: Every string constraint, required and optional, in the query, the body and a type.
     ///
-    /// `POST /checks/texts`. Official documentation: [11](https://docs.example.test/path/11).
-    ///
-    /// Set the fields on the returned builder, then [`send`](TextsRequestBuilder::send).
+    /// Set the fields of [`TextsRequest`](super::TextsRequest) on the returned builder, then [`send`](TextsRequestBuilder::send).
     pub fn texts(&self) -> TextsRequestBuilder<Sender<'a>> {
         TextsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 编码: A required pattern field and no example, so the fixture is made up to match it.
     ///
-    /// `POST /checks/codes`. Official documentation: [11](https://docs.example.test/path/11).
-    ///
-    /// Set the fields on the returned builder, then [`send`](CodesRequestBuilder::send).
+    /// Set the fields of [`CodesRequest`](super::CodesRequest) on the returned builder, then [`send`](CodesRequestBuilder::send).
     pub fn codes(&self) -> CodesRequestBuilder<Sender<'a>> {
         CodesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 数字: min and max on i32, i64 and an integer enum, required and optional, in the query, the body and a type.
     ///
-    /// `POST /checks/numbers`. Official documentation: [12](https://docs.example.test/path/12).
-    ///
-    /// Set the fields on the returned builder, then [`send`](NumbersRequestBuilder::send).
+    /// Set the fields of [`NumbersRequest`](super::NumbersRequest) on the returned builder, then [`send`](NumbersRequestBuilder::send).
     pub fn numbers(&self) -> NumbersRequestBuilder<Sender<'a>> {
         NumbersRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 时间: future, min_from_now and max_from_now on i64 timestamps, in the query, the body and nested types.
     ///
-    /// `POST /checks/times`. Official documentation: [13](https://docs.example.test/path/13).
-    ///
-    /// Set the fields on the returned builder, then [`send`](TimesRequestBuilder::send).
+    /// Set the fields of [`TimesRequest`](super::TimesRequest) on the returned builder, then [`send`](TimesRequestBuilder::send).
     pub fn times(&self) -> TimesRequestBuilder<Sender<'a>> {
         TimesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 价格: max_decimals on decimals, required and optional, in the query, the body and a type.
     ///
-    /// `POST /checks/prices`. Official documentation: [14](https://docs.example.test/path/14).
-    ///
-    /// Set the fields on the returned builder, then [`send`](PricesRequestBuilder::send).
+    /// Set the fields of [`PricesRequest`](super::PricesRequest) on the returned builder, then [`send`](PricesRequestBuilder::send).
     pub fn prices(&self) -> PricesRequestBuilder<Sender<'a>> {
         PricesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 列表: max_items and min_items on lists of strings, integers, enums and objects, required and optional.
     ///
-    /// `POST /checks/lists`. Official documentation: [15](https://docs.example.test/path/15).
-    ///
-    /// Set the fields on the returned builder, then [`send`](ListsRequestBuilder::send).
+    /// Set the fields of [`ListsRequest`](super::ListsRequest) on the returned builder, then [`send`](ListsRequestBuilder::send).
     pub fn lists(&self) -> ListsRequestBuilder<Sender<'a>> {
         ListsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 开关: Booleans and 0/1 flags, required and optional, in the query, the body and a type.
     ///
-    /// `POST /checks/switches`. Official documentation: [16](https://docs.example.test/path/16).
-    ///
-    /// Set the fields on the returned builder, then [`send`](SwitchesRequestBuilder::send).
+    /// Set the fields of [`SwitchesRequest`](super::SwitchesRequest) on the returned builder, then [`send`](SwitchesRequestBuilder::send).
     pub fn switches(&self) -> SwitchesRequestBuilder<Sender<'a>> {
         SwitchesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 条件允许: only_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
     ///
-    /// `POST /checks/gated`. Official documentation: [17](https://docs.example.test/path/17).
-    ///
-    /// Set the fields on the returned builder, then [`send`](GatedRequestBuilder::send).
+    /// Set the fields of [`GatedRequest`](super::GatedRequest) on the returned builder, then [`send`](GatedRequestBuilder::send).
     pub fn gated(&self) -> GatedRequestBuilder<Sender<'a>> {
         GatedRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 条件必填: required_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
     ///
-    /// `POST /checks/needed`. Official documentation: [18](https://docs.example.test/path/18).
-    ///
-    /// Set the fields on the returned builder, then [`send`](NeededRequestBuilder::send).
+    /// Set the fields of [`NeededRequest`](super::NeededRequest) on the returned builder, then [`send`](NeededRequestBuilder::send).
     pub fn needed(&self) -> NeededRequestBuilder<Sender<'a>> {
         NeededRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 差值: difference rules between i64 and i32 fields, required and optional, bounded below, above and both.
     ///
-    /// `POST /checks/spans`. Official documentation: [19](https://docs.example.test/path/19).
-    ///
-    /// Set the fields on the returned builder, then [`send`](SpansRequestBuilder::send).
+    /// Set the fields of [`SpansRequest`](super::SpansRequest) on the returned builder, then [`send`](SpansRequestBuilder::send).
     pub fn spans(&self) -> SpansRequestBuilder<Sender<'a>> {
         SpansRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 常量: Constant fields of every kind (string, i32, i64, bool, integer enum, string enum), in the query and the body.
     ///
-    /// `POST /checks/stamp`. Official documentation: [20](https://docs.example.test/path/20).
-    ///
-    /// Set the fields on the returned builder, then [`send`](StampRequestBuilder::send).
+    /// Set the fields of [`StampRequest`](super::StampRequest) on the returned builder, then [`send`](StampRequestBuilder::send).
     pub fn stamp(&self) -> StampRequestBuilder<Sender<'a>> {
         StampRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 探测: A request made of constants only (an empty request type).
     ///
-    /// `GET /checks/ping`. Official documentation: [21](https://docs.example.test/path/21).
-    ///
-    /// Set the fields on the returned builder, then [`send`](PingRequestBuilder::send).
+    /// Set the fields of [`PingRequest`](super::PingRequest) on the returned builder, then [`send`](PingRequestBuilder::send).
     pub fn ping(&self) -> PingRequestBuilder<Sender<'a>> {
         PingRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 名称列表: Pages that end on an empty cursor.
     ///
-    /// `GET /checks/names`. Official documentation: [22](https://docs.example.test/path/22).
-    ///
-    /// Set the fields on the returned builder, then [`send`](NamesRequestBuilder::send) (or stream with [`into_pages`](NamesRequestBuilder::into_pages) / [`into_items`](NamesRequestBuilder::into_items)).
+    /// Set the fields of [`NamesRequest`](super::NamesRequest) on the returned builder, then [`send`](NamesRequestBuilder::send), or stream it with [`into_pages`](NamesRequestBuilder::into_pages) / [`into_items`](NamesRequestBuilder::into_items).
     pub fn names(&self) -> NamesRequestBuilder<Sender<'a>> {
         NamesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 日志列表: Offset pages with an optional i64 offset and an i32 total; lenient and aliased response fields.
     ///
-    /// `POST /checks/logs`. Official documentation: [23](https://docs.example.test/path/23).
-    ///
-    /// Set the fields on the returned builder, then [`send`](LogsRequestBuilder::send) (or stream with [`into_pages`](LogsRequestBuilder::into_pages) / [`into_items`](LogsRequestBuilder::into_items)).
+    /// Set the fields of [`LogsRequest`](super::LogsRequest) on the returned builder, then [`send`](LogsRequestBuilder::send), or stream it with [`into_pages`](LogsRequestBuilder::into_pages) / [`into_items`](LogsRequestBuilder::into_items).
     pub fn logs(&self) -> LogsRequestBuilder<Sender<'a>> {
         LogsRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 级别列表: Offset pages with a required i32 offset and an i64 total, streaming enum items.
     ///
-    /// `POST /checks/levels`. Official documentation: [24](https://docs.example.test/path/24).
-    ///
-    /// Set the fields on the returned builder, then [`send`](LevelsRequestBuilder::send) (or stream with [`into_pages`](LevelsRequestBuilder::into_pages) / [`into_items`](LevelsRequestBuilder::into_items)).
+    /// Set the fields of [`LevelsRequest`](super::LevelsRequest) on the returned builder, then [`send`](LevelsRequestBuilder::send), or stream it with [`into_pages`](LevelsRequestBuilder::into_pages) / [`into_items`](LevelsRequestBuilder::into_items).
     pub fn levels(&self) -> LevelsRequestBuilder<Sender<'a>> {
         LevelsRequestBuilder::new(Sender::new(self.client))
     }

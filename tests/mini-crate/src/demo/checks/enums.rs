@@ -2,16 +2,13 @@
 
 //! Enumerations of Checks. (校验).
 
-use serde::{Deserialize, Serialize};
-
 /// A level, on the wire as an integer.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum Level {
     /// `1` 低: Low.
-    #[default]
     Low,
     /// `2` 中: Middle.
     Mid,
@@ -21,79 +18,17 @@ pub enum Level {
     Unknown(i64),
 }
 
-impl Level {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::Low, Self::Mid, Self::High];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Low => 1,
-            Self::Mid => 2,
-            Self::High => 3,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(
+    Level { Low = 1 => "低", Mid = 2 => "中", High = 3 => "高" }
+);
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            1 => Self::Low,
-            2 => Self::Mid,
-            3 => Self::High,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::Low => Some("低"),
-            Self::Mid => Some("中"),
-            Self::High => Some("高"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for Level {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for Level {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<Level> for i64 {
-    fn from(value: Level) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for Level {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for Level {}
 /// A mode, on the wire as a string.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub enum Mode {
     /// `"fast"` 快: Fast.
-    #[default]
     Fast,
     /// `"slow"` 慢: Slow.
     Slow,
@@ -103,56 +38,6 @@ pub enum Mode {
     Unknown(String),
 }
 
-impl Mode {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::Fast, Self::Slow, Self::Off];
-    /// The wire value.
-    pub fn value(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::Slow => "slow",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub fn title(&self) -> Option<&'static str> {
-        match self {
-            Self::Fast => Some("快"),
-            Self::Slow => Some("慢"),
-            Self::Off => Some("关"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<String> for Mode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "fast" => Self::Fast,
-            "slow" => Self::Slow,
-            "off" => Self::Off,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<Mode> for String {
-    fn from(value: Mode) -> Self {
-        value.value().to_owned()
-    }
-}
-
-impl std::fmt::Display for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for Mode {}
+wxlive_runtime::str_enum!(
+    Mode { Fast = "fast" => "快", Slow = "slow" => "慢", Off = "off" => "关" }
+);

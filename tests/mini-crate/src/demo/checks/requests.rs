@@ -20,9 +20,8 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct TextsRequest {
-    /// Required query text.
+    /// Required query text. Required.
     ///
-    /// Required.
     /// At most 10 characters (a Chinese character counts one).
     /// At least 2 characters.
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
@@ -39,16 +38,14 @@ pub struct TextsRequest {
     /// At least width 1, where a Chinese (wide or full-width) character counts 2 and any other 1.
     #[serde(skip_serializing)]
     pub q_opt: Option<String>,
-    /// Required query code.
+    /// Required query code. Required.
     ///
-    /// Required.
     /// Matches the regular expression `^[a-z]+-[0-9]+$`.
     /// At most 12 characters (a Chinese character counts one).
     #[serde(skip_serializing)]
     pub q_code: String,
-    /// Required body text.
+    /// Required body text. Required.
     ///
-    /// Required.
     /// At most 10 characters (a Chinese character counts one). Rule source: 11.
     /// At least 2 characters. Rule source: 11.
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 11.
@@ -81,7 +78,7 @@ impl TextsRequest {
     }
 }
 
-/// Builds a [`TextsRequest`]; see its fields for the rules. From `TextsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().texts()`) it also sends.
+/// Builds a [`TextsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct TextsRequestBuilder<C = ()> {
     ctx: C,
@@ -152,18 +149,16 @@ impl<C> TextsRequestBuilder<C> {
         v.required("q_req", &f.q_req);
         v.required("q_code", &f.q_code);
         v.required("b_req", &f.b_req);
-        (
-            TextsRequest {
-                q_req: f.q_req.unwrap_or_default(),
-                q_opt: f.q_opt,
-                q_code: f.q_code.unwrap_or_default(),
-                b_req: f.b_req.unwrap_or_default(),
-                b_opt: f.b_opt,
-                b_code: f.b_code,
-                label: f.label,
-            },
-            v,
-        )
+        let request = TextsRequest {
+            q_req: f.q_req.unwrap_or_default(),
+            q_opt: f.q_opt,
+            q_code: f.q_code.unwrap_or_default(),
+            b_req: f.b_req.unwrap_or_default(),
+            b_opt: f.b_opt,
+            b_code: f.b_code,
+            label: f.label,
+        };
+        (request, v)
     }
 }
 
@@ -175,8 +170,7 @@ impl<'a> TextsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<TextsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -223,11 +217,11 @@ impl Validate for TextsRequest {
             "b_req",
             &self.b_req,
             &[
-                rule::Check::MaxChars(10).source(Some("11")),
-                rule::Check::MinChars(2).source(Some("11")),
-                rule::Check::MaxBytes(30).source(Some("11")),
-                rule::Check::MaxWidth(20).source(Some("11")),
-                rule::Check::MinWidth(2).source(Some("11")),
+                rule::Check::MaxChars(10).cited("11"),
+                rule::Check::MinChars(2).cited("11"),
+                rule::Check::MaxBytes(30).cited("11"),
+                rule::Check::MaxWidth(20).cited("11"),
+                rule::Check::MinWidth(2).cited("11"),
             ],
         );
         if let Some(value) = &self.b_opt {
@@ -244,11 +238,7 @@ impl Validate for TextsRequest {
             );
         }
         if let Some(value) = &self.b_code {
-            v.check(
-                "b_code",
-                value,
-                &[rule::Check::Pattern("^[0-9]{6}$").source(Some("11"))],
-            );
+            v.check("b_code", value, &[rule::Check::Pattern("^[0-9]{6}$").cited("11")]);
         }
         if let Some(value) = &self.label {
             v.check_nested("label", value);
@@ -286,9 +276,8 @@ impl ApiRequest for TextsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CodesRequest {
-    /// Six digits.
+    /// Six digits. Required.
     ///
-    /// Required.
     /// Matches the regular expression `^[0-9]{6}$`. Rule source: 11.
     pub code: String,
     /// Letters then digits.
@@ -311,7 +300,7 @@ impl CodesRequest {
     }
 }
 
-/// Builds a [`CodesRequest`]; see its fields for the rules. From `CodesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().codes()`) it also sends.
+/// Builds a [`CodesRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct CodesRequestBuilder<C = ()> {
     ctx: C,
@@ -352,14 +341,12 @@ impl<C> CodesRequestBuilder<C> {
     fn assemble(self) -> (CodesRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("code", &f.code);
-        (
-            CodesRequest {
-                code: f.code.unwrap_or_default(),
-                tag: f.tag,
-                note: f.note,
-            },
-            v,
-        )
+        let request = CodesRequest {
+            code: f.code.unwrap_or_default(),
+            tag: f.tag,
+            note: f.note,
+        };
+        (request, v)
     }
 }
 
@@ -371,8 +358,7 @@ impl<'a> CodesRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<CodesResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -381,11 +367,7 @@ impl<'a> CodesRequestBuilder<Sender<'a>> {
 impl Validate for CodesRequest {
     fn check(&self, v: &mut Validator) {
         v.required("code", &self.code);
-        v.check(
-            "code",
-            &self.code,
-            &[rule::Check::Pattern("^[0-9]{6}$").source(Some("11"))],
-        );
+        v.check("code", &self.code, &[rule::Check::Pattern("^[0-9]{6}$").cited("11")]);
         if let Some(value) = &self.tag {
             v.check(
                 "tag",
@@ -442,9 +424,8 @@ impl ApiRequest for CodesRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct NumbersRequest {
-    /// Required query i32.
+    /// Required query i32. Required.
     ///
-    /// Required.
     /// At least 1.
     /// At most 100.
     #[serde(skip_serializing)]
@@ -455,9 +436,8 @@ pub struct NumbersRequest {
     /// At most 100.
     #[serde(skip_serializing)]
     pub q_i32_opt: Option<i32>,
-    /// Required query i64.
+    /// Required query i64. Required.
     ///
-    /// Required.
     /// At least 0.
     /// At most 9000000000.
     #[serde(skip_serializing)]
@@ -468,9 +448,8 @@ pub struct NumbersRequest {
     /// At most 20.
     #[serde(skip_serializing)]
     pub q_i64_opt: Option<i64>,
-    /// Required query integer enum.
+    /// Required query integer enum. Required.
     ///
-    /// Required.
     /// At least 1.
     /// At most 2.
     #[serde(skip_serializing)]
@@ -481,9 +460,8 @@ pub struct NumbersRequest {
     /// At most 3.
     #[serde(skip_serializing)]
     pub q_level_opt: Option<Level>,
-    /// Required body i32.
+    /// Required body i32. Required.
     ///
-    /// Required.
     /// At least 0. Rule source: 12.
     /// At most 10. Rule source: 12.
     pub b_i32_req: i32,
@@ -492,9 +470,8 @@ pub struct NumbersRequest {
     /// At least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub b_i32_opt: Option<i32>,
-    /// Required body i64.
+    /// Required body i64. Required.
     ///
-    /// Required.
     /// At least -5.
     /// At most 5.
     pub b_i64_req: i64,
@@ -503,9 +480,8 @@ pub struct NumbersRequest {
     /// At most 1000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub b_i64_opt: Option<i64>,
-    /// Required body integer enum.
+    /// Required body integer enum. Required.
     ///
-    /// Required.
     /// At least 1.
     /// At most 3.
     pub b_level_req: Level,
@@ -526,7 +502,7 @@ impl NumbersRequest {
     }
 }
 
-/// Builds a [`NumbersRequest`]; see its fields for the rules. From `NumbersRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().numbers()`) it also sends.
+/// Builds a [`NumbersRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct NumbersRequestBuilder<C = ()> {
     ctx: C,
@@ -642,24 +618,22 @@ impl<C> NumbersRequestBuilder<C> {
         v.required("b_i32_req", &f.b_i32_req);
         v.required("b_i64_req", &f.b_i64_req);
         v.required("b_level_req", &f.b_level_req);
-        (
-            NumbersRequest {
-                q_i32_req: f.q_i32_req.unwrap_or_default(),
-                q_i32_opt: f.q_i32_opt,
-                q_i64_req: f.q_i64_req.unwrap_or_default(),
-                q_i64_opt: f.q_i64_opt,
-                q_level_req: f.q_level_req.unwrap_or_default(),
-                q_level_opt: f.q_level_opt,
-                b_i32_req: f.b_i32_req.unwrap_or_default(),
-                b_i32_opt: f.b_i32_opt,
-                b_i64_req: f.b_i64_req.unwrap_or_default(),
-                b_i64_opt: f.b_i64_opt,
-                b_level_req: f.b_level_req.unwrap_or_default(),
-                b_level_opt: f.b_level_opt,
-                counts: f.counts,
-            },
-            v,
-        )
+        let request = NumbersRequest {
+            q_i32_req: f.q_i32_req.unwrap_or_default(),
+            q_i32_opt: f.q_i32_opt,
+            q_i64_req: f.q_i64_req.unwrap_or_default(),
+            q_i64_opt: f.q_i64_opt,
+            q_level_req: f.q_level_req.unwrap_or_default(),
+            q_level_opt: f.q_level_opt,
+            b_i32_req: f.b_i32_req.unwrap_or_default(),
+            b_i32_opt: f.b_i32_opt,
+            b_i64_req: f.b_i64_req.unwrap_or_default(),
+            b_i64_opt: f.b_i64_opt,
+            b_level_req: f.b_level_req.unwrap_or_default(),
+            b_level_opt: f.b_level_opt,
+            counts: f.counts,
+        };
+        (request, v)
     }
 }
 
@@ -671,8 +645,7 @@ impl<'a> NumbersRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<NumbersResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -680,7 +653,6 @@ impl<'a> NumbersRequestBuilder<Sender<'a>> {
 
 impl Validate for NumbersRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("q_i32_req", &self.q_i32_req);
         v.check(
             "q_i32_req",
             &self.q_i32_req,
@@ -696,7 +668,6 @@ impl Validate for NumbersRequest {
                 ],
             );
         }
-        v.required("q_i64_req", &self.q_i64_req);
         v.check(
             "q_i64_req",
             &self.q_i64_req,
@@ -712,7 +683,6 @@ impl Validate for NumbersRequest {
                 &[rule::Check::Min(10).source(None), rule::Check::Max(20).source(None)],
             );
         }
-        v.required("q_level_req", &self.q_level_req);
         v.check(
             "q_level_req",
             &self.q_level_req.value(),
@@ -727,19 +697,14 @@ impl Validate for NumbersRequest {
             );
             v.known_value("q_level_opt", value.is_known(), value);
         }
-        v.required("b_i32_req", &self.b_i32_req);
         v.check(
             "b_i32_req",
             &self.b_i32_req,
-            &[
-                rule::Check::Min(0).source(Some("12")),
-                rule::Check::Max(10).source(Some("12")),
-            ],
+            &[rule::Check::Min(0).cited("12"), rule::Check::Max(10).cited("12")],
         );
         if let Some(value) = &self.b_i32_opt {
             v.check("b_i32_opt", value, &[rule::Check::Min(1).source(None)]);
         }
-        v.required("b_i64_req", &self.b_i64_req);
         v.check(
             "b_i64_req",
             &self.b_i64_req,
@@ -748,7 +713,6 @@ impl Validate for NumbersRequest {
         if let Some(value) = &self.b_i64_opt {
             v.check("b_i64_opt", value, &[rule::Check::Max(1000).source(None)]);
         }
-        v.required("b_level_req", &self.b_level_req);
         v.check(
             "b_level_req",
             &self.b_level_req.value(),
@@ -809,9 +773,8 @@ impl ApiRequest for NumbersRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct TimesRequest {
-    /// Required query timestamp.
+    /// Required query timestamp. Required.
     ///
-    /// Required.
     /// Must be later than now (Unix seconds).
     /// At least now + 60 s (Unix seconds).
     /// At most now + 31536000 s (Unix seconds).
@@ -824,9 +787,8 @@ pub struct TimesRequest {
     /// At most now + 600 s (Unix seconds).
     #[serde(skip_serializing)]
     pub q_at_opt: Option<i64>,
-    /// Required body timestamp.
+    /// Required body timestamp. Required.
     ///
-    /// Required.
     /// Must be later than now (Unix seconds). Rule source: 13.
     /// At least now + 600 s (Unix seconds). Rule source: 13.
     /// At most now + 15552000 s (Unix seconds). Rule source: 13.
@@ -858,7 +820,7 @@ impl TimesRequest {
     }
 }
 
-/// Builds a [`TimesRequest`]; see its fields for the rules. From `TimesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().times()`) it also sends.
+/// Builds a [`TimesRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct TimesRequestBuilder<C = ()> {
     ctx: C,
@@ -928,18 +890,16 @@ impl<C> TimesRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("q_at_req", &f.q_at_req);
         v.required("b_at_req", &f.b_at_req);
-        (
-            TimesRequest {
-                q_at_req: f.q_at_req.unwrap_or_default(),
-                q_at_opt: f.q_at_opt,
-                b_at_req: f.b_at_req.unwrap_or_default(),
-                b_at_opt: f.b_at_opt,
-                b_after: f.b_after,
-                b_before: f.b_before,
-                schedule: f.schedule,
-            },
-            v,
-        )
+        let request = TimesRequest {
+            q_at_req: f.q_at_req.unwrap_or_default(),
+            q_at_opt: f.q_at_opt,
+            b_at_req: f.b_at_req.unwrap_or_default(),
+            b_at_opt: f.b_at_opt,
+            b_after: f.b_after,
+            b_before: f.b_before,
+            schedule: f.schedule,
+        };
+        (request, v)
     }
 }
 
@@ -951,8 +911,7 @@ impl<'a> TimesRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<TimesResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -960,7 +919,6 @@ impl<'a> TimesRequestBuilder<Sender<'a>> {
 
 impl Validate for TimesRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("q_at_req", &self.q_at_req);
         v.check(
             "q_at_req",
             &self.q_at_req,
@@ -981,14 +939,13 @@ impl Validate for TimesRequest {
                 ],
             );
         }
-        v.required("b_at_req", &self.b_at_req);
         v.check(
             "b_at_req",
             &self.b_at_req,
             &[
-                rule::Check::Future.source(Some("13")),
-                rule::Check::MinFromNow(600).source(Some("13")),
-                rule::Check::MaxFromNow(15552000).source(Some("13")),
+                rule::Check::Future.cited("13"),
+                rule::Check::MinFromNow(600).cited("13"),
+                rule::Check::MaxFromNow(15552000).cited("13"),
             ],
         );
         if let Some(value) = &self.b_at_opt {
@@ -1033,9 +990,8 @@ impl ApiRequest for TimesRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PricesRequest {
-    /// Required query price.
+    /// Required query price. Required.
     ///
-    /// Required.
     /// At most 2 digits after the decimal point.
     #[serde(skip_serializing)]
     pub q_price_req: wxlive_runtime::wire::Decimal,
@@ -1044,9 +1000,8 @@ pub struct PricesRequest {
     /// At most 0 digits after the decimal point.
     #[serde(skip_serializing)]
     pub q_price_opt: Option<wxlive_runtime::wire::Decimal>,
-    /// Required body price.
+    /// Required body price. Required.
     ///
-    /// Required.
     /// At most 2 digits after the decimal point. Rule source: 14.
     pub b_price_req: wxlive_runtime::wire::Decimal,
     /// Optional body price.
@@ -1066,7 +1021,7 @@ impl PricesRequest {
     }
 }
 
-/// Builds a [`PricesRequest`]; see its fields for the rules. From `PricesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().prices()`) it also sends.
+/// Builds a [`PricesRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct PricesRequestBuilder<C = ()> {
     ctx: C,
@@ -1134,16 +1089,14 @@ impl<C> PricesRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("q_price_req", &f.q_price_req);
         v.required("b_price_req", &f.b_price_req);
-        (
-            PricesRequest {
-                q_price_req: f.q_price_req.unwrap_or_default(),
-                q_price_opt: f.q_price_opt,
-                b_price_req: f.b_price_req.unwrap_or_default(),
-                b_price_opt: f.b_price_opt,
-                price: f.price,
-            },
-            v,
-        )
+        let request = PricesRequest {
+            q_price_req: f.q_price_req.unwrap_or_default(),
+            q_price_opt: f.q_price_opt,
+            b_price_req: f.b_price_req.unwrap_or_default(),
+            b_price_opt: f.b_price_opt,
+            price: f.price,
+        };
+        (request, v)
     }
 }
 
@@ -1155,8 +1108,7 @@ impl<'a> PricesRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PricesResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1164,7 +1116,6 @@ impl<'a> PricesRequestBuilder<Sender<'a>> {
 
 impl Validate for PricesRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("q_price_req", &self.q_price_req);
         v.check(
             "q_price_req",
             &self.q_price_req,
@@ -1173,11 +1124,10 @@ impl Validate for PricesRequest {
         if let Some(value) = &self.q_price_opt {
             v.check("q_price_opt", value, &[rule::Check::MaxDecimals(0).source(None)]);
         }
-        v.required("b_price_req", &self.b_price_req);
         v.check(
             "b_price_req",
             &self.b_price_req,
-            &[rule::Check::MaxDecimals(2).source(Some("14"))],
+            &[rule::Check::MaxDecimals(2).cited("14")],
         );
         if let Some(value) = &self.b_price_opt {
             v.check("b_price_opt", value, &[rule::Check::MaxDecimals(3).source(None)]);
@@ -1215,9 +1165,8 @@ impl ApiRequest for PricesRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ListsRequest {
-    /// Required strings.
+    /// Required strings. Required.
     ///
-    /// Required.
     /// At least 1 items.
     /// At most 3 items.
     pub strings_req: Vec<String>,
@@ -1226,9 +1175,8 @@ pub struct ListsRequest {
     /// At most 5 items.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub strings_opt: Vec<String>,
-    /// Required i32s.
+    /// Required i32s. Required.
     ///
-    /// Required.
     /// At least 1 items. Rule source: 15.
     /// At most 4 items. Rule source: 15.
     pub i32s_req: Vec<i32>,
@@ -1238,9 +1186,8 @@ pub struct ListsRequest {
     /// At most 2 items.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub i64s_opt: Vec<i64>,
-    /// Required integer enums.
+    /// Required integer enums. Required.
     ///
-    /// Required.
     /// At least 1 items.
     /// At most 3 items.
     pub levels_req: Vec<Level>,
@@ -1250,9 +1197,8 @@ pub struct ListsRequest {
     /// At most 2 items.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub modes_opt: Vec<Mode>,
-    /// Required objects.
+    /// Required objects. Required.
     ///
-    /// Required.
     /// At least 1 items.
     /// At most 2 items.
     pub labels_req: Vec<Label>,
@@ -1273,7 +1219,7 @@ impl ListsRequest {
     }
 }
 
-/// Builds a [`ListsRequest`]; see its fields for the rules. From `ListsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().lists()`) it also sends.
+/// Builds a [`ListsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct ListsRequestBuilder<C = ()> {
     ctx: C,
@@ -1355,20 +1301,18 @@ impl<C> ListsRequestBuilder<C> {
 
     fn assemble(self) -> (ListsRequest, Validator) {
         let f = self.f;
-        (
-            ListsRequest {
-                strings_req: f.strings_req,
-                strings_opt: f.strings_opt,
-                i32s_req: f.i32s_req,
-                i64s_opt: f.i64s_opt,
-                levels_req: f.levels_req,
-                modes_opt: f.modes_opt,
-                labels_req: f.labels_req,
-                toggles_opt: f.toggles_opt,
-                bundle: f.bundle,
-            },
-            Validator::new(),
-        )
+        let request = ListsRequest {
+            strings_req: f.strings_req,
+            strings_opt: f.strings_opt,
+            i32s_req: f.i32s_req,
+            i64s_opt: f.i64s_opt,
+            levels_req: f.levels_req,
+            modes_opt: f.modes_opt,
+            labels_req: f.labels_req,
+            toggles_opt: f.toggles_opt,
+            bundle: f.bundle,
+        };
+        (request, Validator::new())
     }
 }
 
@@ -1380,8 +1324,7 @@ impl<'a> ListsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ListsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1407,10 +1350,7 @@ impl Validate for ListsRequest {
         v.check(
             "i32s_req",
             &self.i32s_req,
-            &[
-                rule::Check::MinItems(1).source(Some("15")),
-                rule::Check::MaxItems(4).source(Some("15")),
-            ],
+            &[rule::Check::MinItems(1).cited("15"), rule::Check::MaxItems(4).cited("15")],
         );
         v.check(
             "i64s_opt",
@@ -1490,17 +1430,13 @@ impl ApiRequest for ListsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SwitchesRequest {
-    /// Required query boolean.
-    ///
-    /// Required.
+    /// Required query boolean. Required.
     #[serde(skip_serializing)]
     pub q_bool_req: bool,
     /// Optional query boolean.
     #[serde(skip_serializing)]
     pub q_bool_opt: Option<bool>,
-    /// Required query flag.
-    ///
-    /// Required.
+    /// Required query flag. Required.
     #[serde(skip_serializing)]
     pub q_flag_req: bool,
     /// Optional query flag.
@@ -1508,18 +1444,14 @@ pub struct SwitchesRequest {
     /// Server default when left out: `0`.
     #[serde(skip_serializing)]
     pub q_flag_opt: Option<bool>,
-    /// Required body boolean.
-    ///
-    /// Required.
+    /// Required body boolean. Required.
     pub b_bool_req: bool,
     /// Optional body boolean.
     ///
     /// Server default when left out: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub b_bool_opt: Option<bool>,
-    /// Required body flag.
-    ///
-    /// Required.
+    /// Required body flag. Required.
     #[serde(with = "wxlive_runtime::wire::flag")]
     pub b_flag_req: bool,
     /// Optional body flag.
@@ -1540,7 +1472,7 @@ impl SwitchesRequest {
     }
 }
 
-/// Builds a [`SwitchesRequest`]; see its fields for the rules. From `SwitchesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().switches()`) it also sends.
+/// Builds a [`SwitchesRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct SwitchesRequestBuilder<C = ()> {
     ctx: C,
@@ -1626,20 +1558,18 @@ impl<C> SwitchesRequestBuilder<C> {
         v.required("q_flag_req", &f.q_flag_req);
         v.required("b_bool_req", &f.b_bool_req);
         v.required("b_flag_req", &f.b_flag_req);
-        (
-            SwitchesRequest {
-                q_bool_req: f.q_bool_req.unwrap_or_default(),
-                q_bool_opt: f.q_bool_opt,
-                q_flag_req: f.q_flag_req.unwrap_or_default(),
-                q_flag_opt: f.q_flag_opt,
-                b_bool_req: f.b_bool_req.unwrap_or_default(),
-                b_bool_opt: f.b_bool_opt,
-                b_flag_req: f.b_flag_req.unwrap_or_default(),
-                b_flag_opt: f.b_flag_opt,
-                toggles: f.toggles,
-            },
-            v,
-        )
+        let request = SwitchesRequest {
+            q_bool_req: f.q_bool_req.unwrap_or_default(),
+            q_bool_opt: f.q_bool_opt,
+            q_flag_req: f.q_flag_req.unwrap_or_default(),
+            q_flag_opt: f.q_flag_opt,
+            b_bool_req: f.b_bool_req.unwrap_or_default(),
+            b_bool_opt: f.b_bool_opt,
+            b_flag_req: f.b_flag_req.unwrap_or_default(),
+            b_flag_opt: f.b_flag_opt,
+            toggles: f.toggles,
+        };
+        (request, v)
     }
 }
 
@@ -1651,8 +1581,7 @@ impl<'a> SwitchesRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SwitchesResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1660,10 +1589,6 @@ impl<'a> SwitchesRequestBuilder<Sender<'a>> {
 
 impl Validate for SwitchesRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("q_bool_req", &self.q_bool_req);
-        v.required("q_flag_req", &self.q_flag_req);
-        v.required("b_bool_req", &self.b_bool_req);
-        v.required("b_flag_req", &self.b_flag_req);
         if let Some(value) = &self.toggles {
             v.check_nested("toggles", value);
         }
@@ -1708,30 +1633,22 @@ impl ApiRequest for SwitchesRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GatedRequest {
-    /// Required integer enum.
-    ///
-    /// Required.
+    /// Required integer enum. Required.
     pub level_req: Level,
     /// Optional integer enum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level_opt: Option<Level>,
-    /// Required string enum.
-    ///
-    /// Required.
+    /// Required string enum. Required.
     pub mode_req: Mode,
     /// Optional string enum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode_opt: Option<Mode>,
-    /// Required string.
-    ///
-    /// Required.
+    /// Required string. Required.
     pub kind_req: String,
     /// Optional string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_opt: Option<String>,
-    /// Required integer.
-    ///
-    /// Required.
+    /// Required integer. Required.
     pub count_req: i32,
     /// Optional integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1763,7 +1680,7 @@ impl GatedRequest {
     }
 }
 
-/// Builds a [`GatedRequest`]; see its fields for the rules. From `GatedRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().gated()`) it also sends.
+/// Builds a [`GatedRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct GatedRequestBuilder<C = ()> {
     ctx: C,
@@ -1877,24 +1794,22 @@ impl<C> GatedRequestBuilder<C> {
         v.required("mode_req", &f.mode_req);
         v.required("kind_req", &f.kind_req);
         v.required("count_req", &f.count_req);
-        (
-            GatedRequest {
-                level_req: f.level_req.unwrap_or_default(),
-                level_opt: f.level_opt,
-                mode_req: f.mode_req.unwrap_or_default(),
-                mode_opt: f.mode_opt,
-                kind_req: f.kind_req.unwrap_or_default(),
-                kind_opt: f.kind_opt,
-                count_req: f.count_req.unwrap_or_default(),
-                count_opt: f.count_opt,
-                extra_text: f.extra_text,
-                extra_number: f.extra_number,
-                extra_list: f.extra_list,
-                extra_flag: f.extra_flag,
-                extra_label: f.extra_label,
-            },
-            v,
-        )
+        let request = GatedRequest {
+            level_req: f.level_req.unwrap_or_default(),
+            level_opt: f.level_opt,
+            mode_req: f.mode_req.unwrap_or_default(),
+            mode_opt: f.mode_opt,
+            kind_req: f.kind_req.unwrap_or_default(),
+            kind_opt: f.kind_opt,
+            count_req: f.count_req.unwrap_or_default(),
+            count_opt: f.count_opt,
+            extra_text: f.extra_text,
+            extra_number: f.extra_number,
+            extra_list: f.extra_list,
+            extra_flag: f.extra_flag,
+            extra_label: f.extra_label,
+        };
+        (request, v)
     }
 }
 
@@ -1906,8 +1821,7 @@ impl<'a> GatedRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GatedResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -1915,18 +1829,15 @@ impl<'a> GatedRequestBuilder<Sender<'a>> {
 
 impl Validate for GatedRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("level_req", &self.level_req);
         v.known_value("level_req", self.level_req.is_known(), &self.level_req);
         if let Some(value) = &self.level_opt {
             v.known_value("level_opt", value.is_known(), value);
         }
-        v.required("mode_req", &self.mode_req);
         v.known_value("mode_req", self.mode_req.is_known(), &self.mode_req);
         if let Some(value) = &self.mode_opt {
             v.known_value("mode_opt", value.is_known(), value);
         }
         v.required("kind_req", &self.kind_req);
-        v.required("count_req", &self.count_req);
         if let Some(value) = &self.extra_label {
             v.check_nested("extra_label", value);
         }
@@ -2095,30 +2006,22 @@ impl ApiRequest for GatedRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct NeededRequest {
-    /// Required integer enum.
-    ///
-    /// Required.
+    /// Required integer enum. Required.
     pub level_req: Level,
     /// Optional integer enum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level_opt: Option<Level>,
-    /// Required string enum.
-    ///
-    /// Required.
+    /// Required string enum. Required.
     pub mode_req: Mode,
     /// Optional string enum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode_opt: Option<Mode>,
-    /// Required string.
-    ///
-    /// Required.
+    /// Required string. Required.
     pub kind_req: String,
     /// Optional string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_opt: Option<String>,
-    /// Required integer.
-    ///
-    /// Required.
+    /// Required integer. Required.
     pub count_req: i32,
     /// Optional integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2150,7 +2053,7 @@ impl NeededRequest {
     }
 }
 
-/// Builds a [`NeededRequest`]; see its fields for the rules. From `NeededRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().needed()`) it also sends.
+/// Builds a [`NeededRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct NeededRequestBuilder<C = ()> {
     ctx: C,
@@ -2264,24 +2167,22 @@ impl<C> NeededRequestBuilder<C> {
         v.required("mode_req", &f.mode_req);
         v.required("kind_req", &f.kind_req);
         v.required("count_req", &f.count_req);
-        (
-            NeededRequest {
-                level_req: f.level_req.unwrap_or_default(),
-                level_opt: f.level_opt,
-                mode_req: f.mode_req.unwrap_or_default(),
-                mode_opt: f.mode_opt,
-                kind_req: f.kind_req.unwrap_or_default(),
-                kind_opt: f.kind_opt,
-                count_req: f.count_req.unwrap_or_default(),
-                count_opt: f.count_opt,
-                extra_text: f.extra_text,
-                extra_number: f.extra_number,
-                extra_list: f.extra_list,
-                extra_flag: f.extra_flag,
-                extra_label: f.extra_label,
-            },
-            v,
-        )
+        let request = NeededRequest {
+            level_req: f.level_req.unwrap_or_default(),
+            level_opt: f.level_opt,
+            mode_req: f.mode_req.unwrap_or_default(),
+            mode_opt: f.mode_opt,
+            kind_req: f.kind_req.unwrap_or_default(),
+            kind_opt: f.kind_opt,
+            count_req: f.count_req.unwrap_or_default(),
+            count_opt: f.count_opt,
+            extra_text: f.extra_text,
+            extra_number: f.extra_number,
+            extra_list: f.extra_list,
+            extra_flag: f.extra_flag,
+            extra_label: f.extra_label,
+        };
+        (request, v)
     }
 }
 
@@ -2293,8 +2194,7 @@ impl<'a> NeededRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<NeededResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -2302,18 +2202,15 @@ impl<'a> NeededRequestBuilder<Sender<'a>> {
 
 impl Validate for NeededRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("level_req", &self.level_req);
         v.known_value("level_req", self.level_req.is_known(), &self.level_req);
         if let Some(value) = &self.level_opt {
             v.known_value("level_opt", value.is_known(), value);
         }
-        v.required("mode_req", &self.mode_req);
         v.known_value("mode_req", self.mode_req.is_known(), &self.mode_req);
         if let Some(value) = &self.mode_opt {
             v.known_value("mode_opt", value.is_known(), value);
         }
         v.required("kind_req", &self.kind_req);
-        v.required("count_req", &self.count_req);
         if let Some(value) = &self.extra_label {
             v.check_nested("extra_label", value);
         }
@@ -2416,16 +2313,12 @@ impl ApiRequest for NeededRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SpansRequest {
-    /// Required i64.
-    ///
-    /// Required.
+    /// Required i64. Required.
     pub big_req: i64,
     /// Optional i64.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub big_opt: Option<i64>,
-    /// Required i32.
-    ///
-    /// Required.
+    /// Required i32. Required.
     pub small_req: i32,
     /// Optional i32.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2439,7 +2332,7 @@ impl SpansRequest {
     }
 }
 
-/// Builds a [`SpansRequest`]; see its fields for the rules. From `SpansRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().spans()`) it also sends.
+/// Builds a [`SpansRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct SpansRequestBuilder<C = ()> {
     ctx: C,
@@ -2488,15 +2381,13 @@ impl<C> SpansRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("big_req", &f.big_req);
         v.required("small_req", &f.small_req);
-        (
-            SpansRequest {
-                big_req: f.big_req.unwrap_or_default(),
-                big_opt: f.big_opt,
-                small_req: f.small_req.unwrap_or_default(),
-                small_opt: f.small_opt,
-            },
-            v,
-        )
+        let request = SpansRequest {
+            big_req: f.big_req.unwrap_or_default(),
+            big_opt: f.big_opt,
+            small_req: f.small_req.unwrap_or_default(),
+            small_opt: f.small_opt,
+        };
+        (request, v)
     }
 }
 
@@ -2508,8 +2399,7 @@ impl<'a> SpansRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SpansResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -2517,8 +2407,6 @@ impl<'a> SpansRequestBuilder<Sender<'a>> {
 
 impl Validate for SpansRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("big_req", &self.big_req);
-        v.required("small_req", &self.small_req);
         v.difference(
             "big_opt",
             "big_req",
@@ -2605,7 +2493,7 @@ impl StampRequest {
     }
 }
 
-/// Builds a [`StampRequest`]; see its fields for the rules. From `StampRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().stamp()`) it also sends.
+/// Builds a [`StampRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct StampRequestBuilder<C = ()> {
     ctx: C,
@@ -2631,7 +2519,8 @@ impl<C> StampRequestBuilder<C> {
 
     fn assemble(self) -> (StampRequest, Validator) {
         let f = self.f;
-        (StampRequest { note: f.note }, Validator::new())
+        let request = StampRequest { note: f.note };
+        (request, Validator::new())
     }
 }
 
@@ -2643,11 +2532,8 @@ impl<'a> StampRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<StampResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -2724,7 +2610,7 @@ impl PingRequest {
     }
 }
 
-/// Builds a [`PingRequest`]; see its fields for the rules. From `PingRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().ping()`) it also sends.
+/// Builds a [`PingRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct PingRequestBuilder<C = ()> {
     ctx: C,
@@ -2753,8 +2639,7 @@ impl<'a> PingRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PingResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -2816,7 +2701,7 @@ impl NamesRequest {
     }
 }
 
-/// Builds a [`NamesRequest`]; see its fields for the rules. From `NamesRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().names()`) it also sends.
+/// Builds a [`NamesRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct NamesRequestBuilder<C = ()> {
     ctx: C,
@@ -2856,14 +2741,12 @@ impl<C> NamesRequestBuilder<C> {
 
     fn assemble(self) -> (NamesRequest, Validator) {
         let f = self.f;
-        (
-            NamesRequest {
-                cursor: f.cursor,
-                limit: f.limit,
-                mode: f.mode,
-            },
-            Validator::new(),
-        )
+        let request = NamesRequest {
+            cursor: f.cursor,
+            limit: f.limit,
+            mode: f.mode,
+        };
+        (request, Validator::new())
     }
 }
 
@@ -2875,8 +2758,7 @@ impl<'a> NamesRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<NamesResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -2968,9 +2850,8 @@ pub struct LogsRequest {
     /// At least 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Page size.
+    /// Page size. Required.
     ///
-    /// Required.
     /// At least 1.
     /// At most 50.
     pub size: i32,
@@ -2983,7 +2864,7 @@ impl LogsRequest {
     }
 }
 
-/// Builds a [`LogsRequest`]; see its fields for the rules. From `LogsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().logs()`) it also sends.
+/// Builds a [`LogsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct LogsRequestBuilder<C = ()> {
     ctx: C,
@@ -3017,13 +2898,11 @@ impl<C> LogsRequestBuilder<C> {
     fn assemble(self) -> (LogsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("size", &f.size);
-        (
-            LogsRequest {
-                offset: f.offset,
-                size: f.size.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = LogsRequest {
+            offset: f.offset,
+            size: f.size.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3035,8 +2914,7 @@ impl<'a> LogsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<LogsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -3060,7 +2938,6 @@ impl Validate for LogsRequest {
         if let Some(value) = &self.offset {
             v.check("offset", value, &[rule::Check::Min(0).source(None)]);
         }
-        v.required("size", &self.size);
         v.check(
             "size",
             &self.size,
@@ -3111,9 +2988,8 @@ impl wxlive_runtime::Paginated for LogsRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LevelsRequest {
-    /// Offset of the first item.
+    /// Offset of the first item. Required.
     ///
-    /// Required.
     /// At least 0.
     pub start: i32,
 }
@@ -3125,7 +3001,7 @@ impl LevelsRequest {
     }
 }
 
-/// Builds a [`LevelsRequest`]; see its fields for the rules. From `LevelsRequest::builder()` it can only [`build`](Self::build); from the client (`client.checks().levels()`) it also sends.
+/// Builds a [`LevelsRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct LevelsRequestBuilder<C = ()> {
     ctx: C,
@@ -3152,12 +3028,10 @@ impl<C> LevelsRequestBuilder<C> {
     fn assemble(self) -> (LevelsRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("start", &f.start);
-        (
-            LevelsRequest {
-                start: f.start.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = LevelsRequest {
+            start: f.start.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -3169,8 +3043,7 @@ impl<'a> LevelsRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<LevelsResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -3191,7 +3064,6 @@ impl<'a> LevelsRequestBuilder<Sender<'a>> {
 
 impl Validate for LevelsRequest {
     fn check(&self, v: &mut Validator) {
-        v.required("start", &self.start);
         v.check("start", &self.start, &[rule::Check::Min(0).source(None)]);
     }
 }

@@ -2,370 +2,152 @@
 
 //! Responses of Checks. (校验). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::de::MapAccess;
 use serde::Serialize;
-use wxlive_runtime::wire::{FromFields, Reader};
 use super::{Level, Log, Mode};
 
 /// Response of `texts` (文本).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct TextsResponse {}
-impl FromFields for TextsResponse {
-    const NAME: &'static str = "TextsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(TextsResponse[] {});
 
 /// Response of `codes` (编码).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct CodesResponse {
     /// Accepted.
     #[serde(
-        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
     pub ok: Option<bool>,
 }
 
-impl FromFields for CodesResponse {
-    const NAME: &'static str = "CodesResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "ok" => self.ok = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(CodesResponse[] { "ok" => ok : flag });
 
 /// Response of `numbers` (数字).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct NumbersResponse {}
-impl FromFields for NumbersResponse {
-    const NAME: &'static str = "NumbersResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(NumbersResponse[] {});
 
 /// Response of `times` (时间).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct TimesResponse {}
-impl FromFields for TimesResponse {
-    const NAME: &'static str = "TimesResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(TimesResponse[] {});
 
 /// Response of `prices` (价格).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PricesResponse {}
-impl FromFields for PricesResponse {
-    const NAME: &'static str = "PricesResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(PricesResponse[] {});
 
 /// Response of `lists` (列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ListsResponse {}
-impl FromFields for ListsResponse {
-    const NAME: &'static str = "ListsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(ListsResponse[] {});
 
 /// Response of `switches` (开关).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SwitchesResponse {}
-impl FromFields for SwitchesResponse {
-    const NAME: &'static str = "SwitchesResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(SwitchesResponse[] {});
 
 /// Response of `gated` (条件允许).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GatedResponse {}
-impl FromFields for GatedResponse {
-    const NAME: &'static str = "GatedResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(GatedResponse[] {});
 
 /// Response of `needed` (条件必填).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct NeededResponse {}
-impl FromFields for NeededResponse {
-    const NAME: &'static str = "NeededResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(NeededResponse[] {});
 
 /// Response of `spans` (差值).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct SpansResponse {}
-impl FromFields for SpansResponse {
-    const NAME: &'static str = "SpansResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(SpansResponse[] {});
 
 /// Response of `stamp` (常量).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct StampResponse {
     /// Stamped.
     #[serde(
-        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
     pub stamped: Option<bool>,
 }
 
-impl FromFields for StampResponse {
-    const NAME: &'static str = "StampResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "stamped" => {
-                self.stamped = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(StampResponse[] { "stamped" => stamped : flag });
 
 /// Response of `ping` (探测).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PingResponse {
     /// Pong.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pong: Option<String>,
 }
 
-impl FromFields for PingResponse {
-    const NAME: &'static str = "PingResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "pong" => self.pong = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(PingResponse[] { "pong" => pong : value });
 
 /// Response of `names` (名称列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct NamesResponse {
     /// Next cursor; empty on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Names.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
 }
 
-impl FromFields for NamesResponse {
-    const NAME: &'static str = "NamesResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "next_cursor" => self.next_cursor = read.read(map)?,
-            "names" => self.names = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    NamesResponse[] { "next_cursor" => next_cursor : value, "names" => names : list }
+);
 
 /// Response of `logs` (日志列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LogsResponse {
     /// Total number of items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Items on this page.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub logs: Vec<Log>,
     /// Last update; a string or a number.
     #[serde(
-        default,
         with = "wxlive_runtime::wire::lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated: Option<String>,
     /// Items on this page.
-    #[serde(
-        alias = "cnt",
-        alias = "Count",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(alias = "cnt", alias = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// State (the key has a trailing space in some samples).
-    #[serde(alias = "state ", default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "state ", skip_serializing_if = "Option::is_none")]
     pub state: Option<Mode>,
     /// Both lenient and aliased.
     #[serde(
         alias = "remark",
-        default,
         with = "wxlive_runtime::wire::lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub note: Option<String>,
 }
 
-impl FromFields for LogsResponse {
-    const NAME: &'static str = "LogsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "total" => {
-                self.total = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
-            }
-            "logs" => self.logs = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            "updated" => {
-                self.updated = read
-                    .read::<wxlive_runtime::wire::LenientString, _>(map)?
-                    .0;
-            }
-            "count" | "cnt" | "Count" => {
-                self.count = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
-            }
-            "state" | "state " => self.state = read.read(map)?,
-            "note" | "remark" => {
-                self.note = read.read::<wxlive_runtime::wire::LenientString, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    LogsResponse[] { "total" => total : int, "logs" => logs : list, "updated" => updated
+    : text, "count" | "cnt" | "Count" => count : int, "state" | "state " => state :
+    value, "note" | "remark" => note : text }
+);
 
 /// Response of `levels` (级别列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LevelsResponse {
     /// Total number of items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Items on this page.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<Level>,
 }
 
-impl FromFields for LevelsResponse {
-    const NAME: &'static str = "LevelsResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "total" => {
-                self.total = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
-            }
-            "levels" => {
-                self.levels = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
-
-wxlive_runtime::deserialize_objects!(
-    TextsResponse, CodesResponse, NumbersResponse, TimesResponse, PricesResponse,
-    ListsResponse, SwitchesResponse, GatedResponse, NeededResponse, SpansResponse,
-    StampResponse, PingResponse, NamesResponse, LogsResponse, LevelsResponse
+wxlive_runtime::from_fields!(
+    LevelsResponse[] { "total" => total : int, "levels" => levels : list }
 );

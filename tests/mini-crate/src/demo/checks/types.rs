@@ -2,10 +2,8 @@
 
 //! Object types of Checks. (校验), shared by requests and responses.
 
-use serde::de::MapAccess;
 use serde::Serialize;
 use wxlive_runtime::validate::Given;
-use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Level, Mode};
@@ -13,15 +11,14 @@ use super::{Level, Mode};
 /// Every string constraint in a declared type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Label {
-    /// Required text.
+    /// Required text. Required.
     ///
-    /// Required.
     /// At most 10 characters (a Chinese character counts one).
     /// At least 2 characters.
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
     /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
     /// At least width 2, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_req: Option<String>,
     /// Optional text.
     ///
@@ -30,32 +27,19 @@ pub struct Label {
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
     /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
     /// At least width 1, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_opt: Option<String>,
     /// A code in a type.
     ///
     /// Product rule (enforced by the strict profile only): Matches the regular expression `^[A-Z]{2}[0-9]+$`. Rule source: 11.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
-impl FromFields for Label {
-    const NAME: &'static str = "Label";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "text_req" => self.text_req = read.read(map)?,
-            "text_opt" => self.text_opt = read.read(map)?,
-            "code" => self.code = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Label[] { "text_req" => text_req : value, "text_opt" => text_opt : value, "code" =>
+    code : value }
+);
 
 impl Given for Label {}
 impl Validate for Label {
@@ -79,7 +63,7 @@ impl Validate for Label {
                 "text_opt",
                 value,
                 &[
-                    rule::Check::MaxChars(10).source(Some("11")),
+                    rule::Check::MaxChars(10).cited("11"),
                     rule::Check::MinChars(1).source(None),
                     rule::Check::MaxBytes(30).source(None),
                     rule::Check::MaxWidth(20).source(None),
@@ -100,83 +84,49 @@ impl Validate for Label {
 /// Every integer constraint in a declared type, with a rule on an integer and a difference of an i64 and an i32.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Counts {
-    /// Required i32.
+    /// Required i32. Required.
     ///
-    /// Required.
     /// At least 1.
     /// At most 10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i32_req: Option<i32>,
     /// Optional i32.
     ///
     /// At least -5.
     /// At most 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i32_opt: Option<i32>,
-    /// Required i64.
+    /// Required i64. Required.
     ///
-    /// Required.
     /// At least 0.
     /// At most 9000000000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i64_req: Option<i64>,
     /// Optional i64.
     ///
     /// At least -1.
     /// At most 1000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i64_opt: Option<i64>,
-    /// Required integer enum.
+    /// Required integer enum. Required.
     ///
-    /// Required.
     /// At least 1.
     /// At most 2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_req: Option<Level>,
     /// Optional integer enum.
     ///
     /// At least 2.
     /// At most 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_opt: Option<Level>,
 }
 
-impl FromFields for Counts {
-    const NAME: &'static str = "Counts";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "i32_req" => {
-                self.i32_req = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "i32_opt" => {
-                self.i32_opt = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "i64_req" => {
-                self.i64_req = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "i64_opt" => {
-                self.i64_opt = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "level_req" => self.level_req = read.read(map)?,
-            "level_opt" => self.level_opt = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Counts[] { "i32_req" => i32_req : int, "i32_opt" => i32_opt : int, "i64_req" =>
+    i64_req : int, "i64_opt" => i64_opt : int, "level_req" => level_req : value,
+    "level_opt" => level_opt : value }
+);
 
 impl Given for Counts {}
 impl Validate for Counts {
@@ -252,35 +202,21 @@ impl Validate for Counts {
 /// Decimals in a declared type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Price {
-    /// Required amount.
+    /// Required amount. Required.
     ///
-    /// Required.
     /// At most 2 digits after the decimal point.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<wxlive_runtime::wire::Decimal>,
     /// Optional discount.
     ///
     /// At most 1 digits after the decimal point. Rule source: 14.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<wxlive_runtime::wire::Decimal>,
 }
 
-impl FromFields for Price {
-    const NAME: &'static str = "Price";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "amount" => self.amount = read.read(map)?,
-            "discount" => self.discount = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Price[] { "amount" => amount : value, "discount" => discount : value }
+);
 
 impl Given for Price {}
 impl Validate for Price {
@@ -290,11 +226,7 @@ impl Validate for Price {
             v.check("amount", value, &[rule::Check::MaxDecimals(2).source(None)]);
         }
         if let Some(value) = &self.discount {
-            v.check(
-                "discount",
-                value,
-                &[rule::Check::MaxDecimals(1).source(Some("14"))],
-            );
+            v.check("discount", value, &[rule::Check::MaxDecimals(1).cited("14")]);
         }
     }
 }
@@ -302,54 +234,30 @@ impl Validate for Price {
 /// Booleans and 0/1 flags in a declared type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Toggles {
-    /// Required boolean.
-    ///
-    /// Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Required boolean. Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_req: Option<bool>,
     /// Optional boolean.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_opt: Option<bool>,
-    /// Required flag.
-    ///
-    /// Required.
+    /// Required flag. Required.
     #[serde(
-        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
     pub flag_req: Option<bool>,
     /// Optional flag.
     #[serde(
-        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
     pub flag_opt: Option<bool>,
 }
 
-impl FromFields for Toggles {
-    const NAME: &'static str = "Toggles";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "bool_req" => self.bool_req = read.read(map)?,
-            "bool_opt" => self.bool_opt = read.read(map)?,
-            "flag_req" => {
-                self.flag_req = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
-            }
-            "flag_opt" => {
-                self.flag_opt = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Toggles[] { "bool_req" => bool_req : value, "bool_opt" => bool_opt : value,
+    "flag_req" => flag_req : flag, "flag_opt" => flag_opt : flag }
+);
 
 impl Given for Toggles {}
 impl Validate for Toggles {
@@ -362,76 +270,48 @@ impl Validate for Toggles {
 /// A nested type with timestamp constraints and its own rules.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Window {
-    /// Start.
+    /// Start. Required.
     ///
-    /// Required.
     /// Must be later than now (Unix seconds).
     /// At least now + 60 s (Unix seconds).
     /// At most now + 31536000 s (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End.
     ///
     /// Must be later than now (Unix seconds). Rule source: 13.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Length in minutes.
     ///
     /// At least 1.
     /// At most 1440.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i32>,
     /// Mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// Level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Note.
     ///
     /// At most 20 characters (a Chinese character counts one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Remind.
     #[serde(
-        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
     pub reminder: Option<bool>,
 }
 
-impl FromFields for Window {
-    const NAME: &'static str = "Window";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "start" => {
-                self.start = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
-            }
-            "end" => {
-                self.end = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
-            }
-            "minutes" => {
-                self.minutes = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            "mode" => self.mode = read.read(map)?,
-            "level" => self.level = read.read(map)?,
-            "note" => self.note = read.read(map)?,
-            "reminder" => {
-                self.reminder = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Window[] { "start" => start : int, "end" => end : int, "minutes" => minutes : int,
+    "mode" => mode : value, "level" => level : value, "note" => note : value, "reminder"
+    => reminder : flag }
+);
 
 impl Given for Window {}
 impl Validate for Window {
@@ -449,7 +329,7 @@ impl Validate for Window {
             );
         }
         if let Some(value) = &self.end {
-            v.check("end", value, &[rule::Check::Future.source(Some("13"))]);
+            v.check("end", value, &[rule::Check::Future.cited("13")]);
         }
         if let Some(value) = &self.minutes {
             v.check(
@@ -514,41 +394,20 @@ impl Validate for Window {
 /// Nests Window once and as a list.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Schedule {
-    /// The main window.
-    ///
-    /// Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The main window. Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
     /// More windows.
     ///
     /// At least 1 items.
     /// At most 3 items.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<Window>,
 }
 
-impl FromFields for Schedule {
-    const NAME: &'static str = "Schedule";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "window" => self.window = read.read(map)?,
-            "windows" => {
-                self.windows = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Schedule[] { "window" => window : value, "windows" => windows : list }
+);
 
 impl Given for Schedule {}
 impl Validate for Schedule {
@@ -572,80 +431,38 @@ impl Validate for Schedule {
 /// Lists in a declared type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Bundle {
-    /// Tags.
+    /// Tags. Required.
     ///
-    /// Required.
     /// At least 1 items.
     /// At most 5 items.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Numbers.
     ///
     /// At most 3 items.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub numbers: Vec<i64>,
     /// Levels.
     ///
     /// At least 1 items.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<Level>,
     /// Modes.
     ///
     /// At most 2 items.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub modes: Vec<Mode>,
     /// Labels.
     ///
     /// At most 2 items.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<Label>,
 }
 
-impl FromFields for Bundle {
-    const NAME: &'static str = "Bundle";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "tags" => self.tags = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            "numbers" => {
-                self.numbers = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            "levels" => {
-                self.levels = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            "modes" => self.modes = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            "labels" => {
-                self.labels = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Bundle[] { "tags" => tags : list, "numbers" => numbers : list, "levels" => levels :
+    list, "modes" => modes : list, "labels" => labels : list }
+);
 
 impl Given for Bundle {}
 impl Validate for Bundle {
@@ -677,52 +494,31 @@ impl Validate for Bundle {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Log {
     /// Id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// When; a string or a number.
     #[serde(
         alias = "time",
-        default,
         with = "wxlive_runtime::wire::lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub at: Option<String>,
     /// Level.
-    #[serde(alias = "lvl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "lvl", skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Message.
     ///
     /// At most 200 characters (a Chinese character counts one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<wxlive_runtime::wire::Decimal>,
 }
 
-impl FromFields for Log {
-    const NAME: &'static str = "Log";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "id" => self.id = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0,
-            "at" | "time" => {
-                self.at = read.read::<wxlive_runtime::wire::LenientString, _>(map)?.0;
-            }
-            "level" | "lvl" => self.level = read.read(map)?,
-            "message" => self.message = read.read(map)?,
-            "amount" => self.amount = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Log[] { "id" => id : int, "at" | "time" => at : text, "level" | "lvl" => level :
+    value, "message" => message : value, "amount" => amount : value }
+);
 
 impl Given for Log {}
-wxlive_runtime::deserialize_objects!(
-    Label, Counts, Price, Toggles, Window, Schedule, Bundle, Log
-);

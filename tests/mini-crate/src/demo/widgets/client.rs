@@ -47,18 +47,14 @@ impl<'a> WidgetsApi<'a> {
 
     /// 制作: Make a widget.
     ///
-    /// `POST /widgets/make`. Official documentation: [3](https://docs.example.test/path/3), third-party apps: [103](https://docs.example.test/path/103), 代开发 apps: [203](https://docs.example.test/path/203).
-    ///
-    /// Set the fields on the returned builder, then [`send`](MakeRequestBuilder::send).
+    /// Set the fields of [`MakeRequest`](super::MakeRequest) on the returned builder, then [`send`](MakeRequestBuilder::send).
     pub fn make(&self) -> MakeRequestBuilder<Sender<'a>> {
         MakeRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 查找: Find widgets.
     ///
-    /// `GET /widgets/find`. Official documentation: [4](https://docs.example.test/path/4).
-    ///
-    /// Set the fields on the returned builder, then [`send`](FindRequestBuilder::send) (or stream with [`into_pages`](FindRequestBuilder::into_pages) / [`into_items`](FindRequestBuilder::into_items)).
+    /// Set the fields of [`FindRequest`](super::FindRequest) on the returned builder, then [`send`](FindRequestBuilder::send), or stream it with [`into_pages`](FindRequestBuilder::into_pages) / [`into_items`](FindRequestBuilder::into_items).
     ///
     /// Errcodes of this operation besides the product's:
     /// [`9001`](super::errcode::NO_WIDGET) (无此部件): No such widget.
@@ -68,36 +64,28 @@ impl<'a> WidgetsApi<'a> {
 
     /// 登记: Register a gizmo (the mock server stores it).
     ///
-    /// `POST /widgets/register`. Official documentation: [7](https://docs.example.test/path/7).
-    ///
-    /// Set the fields on the returned builder, then [`send`](RegisterRequestBuilder::send).
+    /// Set the fields of [`RegisterRequest`](super::RegisterRequest) on the returned builder, then [`send`](RegisterRequestBuilder::send).
     pub fn register(&self) -> RegisterRequestBuilder<Sender<'a>> {
         RegisterRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 查询: Read a gizmo back.
     ///
-    /// `GET /widgets/lookup`. Official documentation: [8](https://docs.example.test/path/8).
-    ///
-    /// Set the fields on the returned builder, then [`send`](LookupRequestBuilder::send).
+    /// Set the fields of [`LookupRequest`](super::LookupRequest) on the returned builder, then [`send`](LookupRequestBuilder::send).
     pub fn lookup(&self) -> LookupRequestBuilder<Sender<'a>> {
         LookupRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 改名: Rename an active gizmo.
     ///
-    /// `POST /widgets/rename`. Official documentation: [8](https://docs.example.test/path/8).
-    ///
-    /// Set the fields on the returned builder, then [`send`](RenameRequestBuilder::send).
+    /// Set the fields of [`RenameRequest`](super::RenameRequest) on the returned builder, then [`send`](RenameRequestBuilder::send).
     pub fn rename(&self) -> RenameRequestBuilder<Sender<'a>> {
         RenameRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 停用: Retire an active gizmo.
     ///
-    /// `POST /widgets/retire`. Official documentation: [8](https://docs.example.test/path/8).
-    ///
-    /// Set the fields on the returned builder, then [`send`](RetireRequestBuilder::send).
+    /// Set the fields of [`RetireRequest`](super::RetireRequest) on the returned builder, then [`send`](RetireRequestBuilder::send).
     pub fn retire(&self) -> RetireRequestBuilder<Sender<'a>> {
         RetireRequestBuilder::new(Sender::new(self.client))
     }

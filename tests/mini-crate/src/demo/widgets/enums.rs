@@ -2,16 +2,13 @@
 
 //! Enumerations of Widgets. (小部件).
 
-use serde::{Deserialize, Serialize};
-
 /// A colour.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
 pub enum Color {
     /// `1` 红: Red.
-    #[default]
     Red,
     /// `2` 蓝: Blue.
     Blue,
@@ -19,125 +16,18 @@ pub enum Color {
     Unknown(i64),
 }
 
-impl Color {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::Red, Self::Blue];
-    /// The wire value.
-    pub const fn value(self) -> i64 {
-        match self {
-            Self::Red => 1,
-            Self::Blue => 2,
-            Self::Unknown(value) => value,
-        }
-    }
+wxlive_runtime::int_enum!(Color { Red = 1 => "红", Blue = 2 => "蓝" });
 
-    /// The variant for a wire value (`Unknown` when undocumented).
-    pub const fn from_value(value: i64) -> Self {
-        match value {
-            1 => Self::Red,
-            2 => Self::Blue,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub const fn title(self) -> Option<&'static str> {
-        match self {
-            Self::Red => Some("红"),
-            Self::Blue => Some("蓝"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub const fn is_known(self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<i64> for Color {
-    fn from(value: i64) -> Self {
-        Self::from_value(value)
-    }
-}
-
-/// Decoding reads a number or a numeric string.
-impl From<wxlive_runtime::wire::Int> for Color {
-    fn from(value: wxlive_runtime::wire::Int) -> Self {
-        Self::from_value(value.0)
-    }
-}
-
-impl From<Color> for i64 {
-    fn from(value: Color) -> Self {
-        value.value()
-    }
-}
-
-impl std::fmt::Display for Color {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for Color {}
 /// A shape, on the wire as a string.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub enum Shape {
     /// `"round"` 圆: Round.
-    #[default]
     Round,
     /// A value this version of the spec does not document.
     Unknown(String),
 }
 
-impl Shape {
-    /// Every documented value.
-    pub const ALL: &'static [Self] = &[Self::Round];
-    /// The wire value.
-    pub fn value(&self) -> &str {
-        match self {
-            Self::Round => "round",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The official Chinese title, for documented values.
-    pub fn title(&self) -> Option<&'static str> {
-        match self {
-            Self::Round => Some("圆"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the spec documents this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<String> for Shape {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "round" => Self::Round,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<Shape> for String {
-    fn from(value: Shape) -> Self {
-        value.value().to_owned()
-    }
-}
-
-impl std::fmt::Display for Shape {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.value())
-    }
-}
-
-impl wxlive_runtime::validate::Given for Shape {}
+wxlive_runtime::str_enum!(Shape { Round = "round" => "圆" });

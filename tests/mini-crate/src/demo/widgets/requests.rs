@@ -21,9 +21,8 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct MakeRequest {
-    /// Name.
+    /// Name. Required.
     ///
-    /// Required.
     /// At most 4 characters (a Chinese character counts one). Rule source: 3.
     pub name: String,
     /// Colour.
@@ -54,7 +53,7 @@ impl MakeRequest {
     }
 }
 
-/// Builds a [`MakeRequest`]; see its fields for the rules. From `MakeRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().make()`) it also sends.
+/// Builds a [`MakeRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct MakeRequestBuilder<C = ()> {
     ctx: C,
@@ -109,16 +108,14 @@ impl<C> MakeRequestBuilder<C> {
     fn assemble(self) -> (MakeRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("name", &f.name);
-        (
-            MakeRequest {
-                name: f.name.unwrap_or_default(),
-                color: f.color,
-                parts: f.parts,
-                glossy: f.glossy,
-                blue_only: f.blue_only,
-            },
-            v,
-        )
+        let request = MakeRequest {
+            name: f.name.unwrap_or_default(),
+            color: f.color,
+            parts: f.parts,
+            glossy: f.glossy,
+            blue_only: f.blue_only,
+        };
+        (request, v)
     }
 }
 
@@ -130,11 +127,8 @@ impl<'a> MakeRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<MakeResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -143,7 +137,7 @@ impl<'a> MakeRequestBuilder<Sender<'a>> {
 impl Validate for MakeRequest {
     fn check(&self, v: &mut Validator) {
         v.required("name", &self.name);
-        v.check("name", &self.name, &[rule::Check::MaxChars(4).source(Some("3"))]);
+        v.check("name", &self.name, &[rule::Check::MaxChars(4).cited("3")]);
         if let Some(value) = &self.color {
             v.known_value("color", value.is_known(), value);
         }
@@ -180,9 +174,7 @@ impl ApiRequest for MakeRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct FindRequest {
-    /// Widget id.
-    ///
-    /// Required.
+    /// Widget id. Required.
     #[serde(rename = "id", skip_serializing)]
     pub widget_id: i64,
     /// Cursor.
@@ -197,7 +189,7 @@ impl FindRequest {
     }
 }
 
-/// Builds a [`FindRequest`]; see its fields for the rules. From `FindRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().find()`) it also sends.
+/// Builds a [`FindRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct FindRequestBuilder<C = ()> {
     ctx: C,
@@ -231,13 +223,11 @@ impl<C> FindRequestBuilder<C> {
     fn assemble(self) -> (FindRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("id", &f.widget_id);
-        (
-            FindRequest {
-                widget_id: f.widget_id.unwrap_or_default(),
-                cursor: f.cursor,
-            },
-            v,
-        )
+        let request = FindRequest {
+            widget_id: f.widget_id.unwrap_or_default(),
+            cursor: f.cursor,
+        };
+        (request, v)
     }
 }
 
@@ -249,8 +239,7 @@ impl<'a> FindRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<FindResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -270,9 +259,7 @@ impl<'a> FindRequestBuilder<Sender<'a>> {
 }
 
 impl Validate for FindRequest {
-    fn check(&self, v: &mut Validator) {
-        v.required("id", &self.widget_id);
-    }
+    fn check(&self, _v: &mut Validator) {}
 }
 
 impl ApiRequest for FindRequest {
@@ -333,9 +320,8 @@ impl wxlive_runtime::Paginated for FindRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RegisterRequest {
-    /// Label.
+    /// Label. Required.
     ///
-    /// Required.
     /// At most 10 characters (a Chinese character counts one).
     pub label: String,
     /// Colour.
@@ -352,7 +338,7 @@ impl RegisterRequest {
     }
 }
 
-/// Builds a [`RegisterRequest`]; see its fields for the rules. From `RegisterRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().register()`) it also sends.
+/// Builds a [`RegisterRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct RegisterRequestBuilder<C = ()> {
     ctx: C,
@@ -386,13 +372,11 @@ impl<C> RegisterRequestBuilder<C> {
     fn assemble(self) -> (RegisterRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("label", &f.label);
-        (
-            RegisterRequest {
-                label: f.label.unwrap_or_default(),
-                color: f.color,
-            },
-            v,
-        )
+        let request = RegisterRequest {
+            label: f.label.unwrap_or_default(),
+            color: f.color,
+        };
+        (request, v)
     }
 }
 
@@ -404,11 +388,8 @@ impl<'a> RegisterRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
-    ///
-    /// Not idempotent: after an ambiguous failure the call is not re-sent and fails with
-    /// [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<RegisterResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -444,9 +425,7 @@ impl ApiRequest for RegisterRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LookupRequest {
-    /// Id.
-    ///
-    /// Required.
+    /// Id. Required.
     #[serde(skip_serializing)]
     pub gizmo_id: String,
 }
@@ -458,7 +437,7 @@ impl LookupRequest {
     }
 }
 
-/// Builds a [`LookupRequest`]; see its fields for the rules. From `LookupRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().lookup()`) it also sends.
+/// Builds a [`LookupRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct LookupRequestBuilder<C = ()> {
     ctx: C,
@@ -485,12 +464,10 @@ impl<C> LookupRequestBuilder<C> {
     fn assemble(self) -> (LookupRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("gizmo_id", &f.gizmo_id);
-        (
-            LookupRequest {
-                gizmo_id: f.gizmo_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = LookupRequest {
+            gizmo_id: f.gizmo_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -502,8 +479,7 @@ impl<'a> LookupRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<LookupResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -538,13 +514,10 @@ impl ApiRequest for LookupRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RenameRequest {
-    /// Id.
-    ///
-    /// Required.
+    /// Id. Required.
     pub gizmo_id: String,
-    /// New label.
+    /// New label. Required.
     ///
-    /// Required.
     /// At most 10 characters (a Chinese character counts one).
     pub label: String,
 }
@@ -556,7 +529,7 @@ impl RenameRequest {
     }
 }
 
-/// Builds a [`RenameRequest`]; see its fields for the rules. From `RenameRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().rename()`) it also sends.
+/// Builds a [`RenameRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct RenameRequestBuilder<C = ()> {
     ctx: C,
@@ -591,13 +564,11 @@ impl<C> RenameRequestBuilder<C> {
         let (f, mut v) = (self.f, Validator::new());
         v.required("gizmo_id", &f.gizmo_id);
         v.required("label", &f.label);
-        (
-            RenameRequest {
-                gizmo_id: f.gizmo_id.unwrap_or_default(),
-                label: f.label.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = RenameRequest {
+            gizmo_id: f.gizmo_id.unwrap_or_default(),
+            label: f.label.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -609,8 +580,7 @@ impl<'a> RenameRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<RenameResponse, Error> {
         self.ctx.send(self.assemble()).await
     }
@@ -644,9 +614,7 @@ impl ApiRequest for RenameRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RetireRequest {
-    /// Id.
-    ///
-    /// Required.
+    /// Id. Required.
     pub gizmo_id: String,
 }
 
@@ -657,7 +625,7 @@ impl RetireRequest {
     }
 }
 
-/// Builds a [`RetireRequest`]; see its fields for the rules. From `RetireRequest::builder()` it can only [`build`](Self::build); from the client (`client.widgets().retire()`) it also sends.
+/// Builds a [`RetireRequest`] (see its fields for the rules); from the client it also sends.
 #[derive(Debug, Clone, Default)]
 pub struct RetireRequestBuilder<C = ()> {
     ctx: C,
@@ -684,12 +652,10 @@ impl<C> RetireRequestBuilder<C> {
     fn assemble(self) -> (RetireRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
         v.required("gizmo_id", &f.gizmo_id);
-        (
-            RetireRequest {
-                gizmo_id: f.gizmo_id.unwrap_or_default(),
-            },
-            v,
-        )
+        let request = RetireRequest {
+            gizmo_id: f.gizmo_id.unwrap_or_default(),
+        };
+        (request, v)
     }
 }
 
@@ -701,8 +667,7 @@ impl<'a> RetireRequestBuilder<Sender<'a>> {
         }
     }
 
-    /// Validates the request with the client's profile and sends it; a missing required field or a
-    /// broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<RetireResponse, Error> {
         self.ctx.send(self.assemble()).await
     }

@@ -2,160 +2,67 @@
 
 //! Responses of Widgets. (小部件). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::de::MapAccess;
 use serde::Serialize;
-use wxlive_runtime::wire::{FromFields, Reader};
 use super::Gizmo;
 
 /// Response of `make` (制作).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct MakeResponse {
     /// New id.
-    #[serde(rename = "widgetId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "widgetId", skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<i64>,
 }
 
-impl FromFields for MakeResponse {
-    const NAME: &'static str = "MakeResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "widgetId" => {
-                self.widget_id = read
-                    .read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?
-                    .0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(MakeResponse[] { "widgetId" => widget_id : int });
 
 /// Response of `find` (查找).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct FindResponse {
     /// Next cursor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Last page.
     #[serde(
-        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
     pub done: Option<bool>,
     /// Names.
-    #[serde(
-        default,
-        deserialize_with = "wxlive_runtime::wire::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
 }
 
-impl FromFields for FindResponse {
-    const NAME: &'static str = "FindResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "next" => self.next = read.read(map)?,
-            "done" => {
-                self.done = read.read::<wxlive_runtime::wire::OptionFlag, _>(map)?.0;
-            }
-            "items" => self.items = read.read::<wxlive_runtime::wire::List<_>, _>(map)?.0,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    FindResponse[] { "next" => next : value, "done" => done : flag, "items" => items :
+    list }
+);
 
 /// Response of `register` (登记).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RegisterResponse {
     /// The new id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gizmo_id: Option<String>,
 }
 
-impl FromFields for RegisterResponse {
-    const NAME: &'static str = "RegisterResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "gizmo_id" => self.gizmo_id = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(RegisterResponse[] { "gizmo_id" => gizmo_id : value });
 
 /// Response of `lookup` (查询).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct LookupResponse {
     /// The gizmo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gizmo: Option<Gizmo>,
 }
 
-impl FromFields for LookupResponse {
-    const NAME: &'static str = "LookupResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "gizmo" => self.gizmo = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(LookupResponse[] { "gizmo" => gizmo : value });
 
 /// Response of `rename` (改名).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RenameResponse {}
-impl FromFields for RenameResponse {
-    const NAME: &'static str = "RenameResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
+wxlive_runtime::from_fields!(RenameResponse[] {});
 
 /// Response of `retire` (停用).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RetireResponse {}
-impl FromFields for RetireResponse {
-    const NAME: &'static str = "RetireResponse";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        _key: &str,
-        _map: &mut A,
-        _read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
-
-wxlive_runtime::deserialize_objects!(
-    MakeResponse, FindResponse, RegisterResponse, LookupResponse, RenameResponse,
-    RetireResponse
-);
+wxlive_runtime::from_fields!(RetireResponse[] {});

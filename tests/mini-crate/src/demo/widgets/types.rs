@@ -2,10 +2,8 @@
 
 //! Object types of Widgets. (小部件), shared by requests and responses.
 
-use serde::de::MapAccess;
 use serde::Serialize;
 use wxlive_runtime::validate::Given;
-use wxlive_runtime::wire::{FromFields, Reader};
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Color, Shape};
@@ -16,29 +14,16 @@ pub struct Part {
     /// Part name.
     ///
     /// At most 9 bytes of UTF-8 (a Chinese character usually counts three).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
 }
 
-impl FromFields for Part {
-    const NAME: &'static str = "Part";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "name" => self.name = read.read(map)?,
-            "shape" => self.shape = read.read(map)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Part[] { "name" => name : value, "shape" => shape : value }
+);
 
 impl Given for Part {}
 impl Validate for Part {
@@ -56,43 +41,25 @@ impl Validate for Part {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Gizmo {
     /// Id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gizmo_id: Option<String>,
     /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Title (copied from the label on registration).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Colour.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// 0 active, 1 retired.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<i32>,
 }
 
-impl FromFields for Gizmo {
-    const NAME: &'static str = "Gizmo";
-    fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        read: &mut Reader,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "gizmo_id" => self.gizmo_id = read.read(map)?,
-            "label" => self.label = read.read(map)?,
-            "title" => self.title = read.read(map)?,
-            "color" => self.color = read.read(map)?,
-            "state" => {
-                self.state = read.read::<wxlive_runtime::wire::LenientInt<_>, _>(map)?.0;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
+wxlive_runtime::from_fields!(
+    Gizmo[] { "gizmo_id" => gizmo_id : value, "label" => label : value, "title" => title
+    : value, "color" => color : value, "state" => state : int }
+);
 
 impl Given for Gizmo {}
-wxlive_runtime::deserialize_objects!(Part, Gizmo);

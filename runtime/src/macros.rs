@@ -1,0 +1,207 @@
+//! Declarative macros the generated crates expand: what is the same for every enum, request builder
+//! and operation lives here once, so the generated code states only what differs (names, values,
+//! titles, docs). Not meant to be called by hand.
+
+/// The impls of a generated integer enum (declared with an `Unknown(i64)` variant, `Copy`, and
+/// `#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]`): `ALL`, `value`, `from_value`, `title`,
+/// `is_known`, `Default` (the first value), conversions from and to `i64`, decoding from a number or
+/// a numeric string, `Display` and [`Given`](crate::validate::Given).
+#[macro_export]
+macro_rules! int_enum {
+    ($name:ident { $( $variant:ident = $value:literal => $title:literal ),+ $(,)? }) => {
+        impl $name {
+            /// Every documented value.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The wire value.
+            pub const fn value(self) -> i64 {
+                match self {
+                    $(Self::$variant => $value,)+
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            /// The variant for a wire value (`Unknown` when undocumented).
+            pub const fn from_value(value: i64) -> Self {
+                match value {
+                    $($value => Self::$variant,)+
+                    other => Self::Unknown(other),
+                }
+            }
+
+            /// The official Chinese title, for documented values.
+            pub const fn title(self) -> Option<&'static str> {
+                match self {
+                    $(Self::$variant => Some($title),)+
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            /// Whether the spec documents this value.
+            pub const fn is_known(self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        /// The first documented value.
+        impl Default for $name {
+            fn default() -> Self {
+                Self::ALL[0]
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(value: i64) -> Self {
+                Self::from_value(value)
+            }
+        }
+
+        /// Decoding reads a number or a numeric string.
+        impl From<$crate::wire::Int> for $name {
+            fn from(value: $crate::wire::Int) -> Self {
+                Self::from_value(value.0)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(value: $name) -> Self {
+                value.value()
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl $crate::validate::Given for $name {}
+    };
+}
+
+/// The impls of a generated string enum (declared with an `Unknown(String)` variant and
+/// `#[serde(from = "String", into = "String")]`); see [`int_enum!`].
+#[macro_export]
+macro_rules! str_enum {
+    ($name:ident { $( $variant:ident = $value:literal => $title:literal ),+ $(,)? }) => {
+        impl $name {
+            /// Every documented value.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The wire value.
+            pub fn value(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)+
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            /// The official Chinese title, for documented values.
+            pub fn title(&self) -> Option<&'static str> {
+                match self {
+                    $(Self::$variant => Some($title),)+
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            /// Whether the spec documents this value.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        /// The first documented value.
+        impl Default for $name {
+            fn default() -> Self {
+                Self::ALL[0].clone()
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    $($value => Self::$variant,)+
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.value().to_owned()
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.value())
+            }
+        }
+
+        impl $crate::validate::Given for $name {}
+    };
+}
+
+/// The [`FromFields`](crate::wire::FromFields) and `Deserialize` impls of a generated object, from a
+/// table: `"wire" | "alias" => field: how`, where `how` says how the value is read (`value`, `int`
+/// for numbers or numeric strings, `flag` for 0/1, `list` for a list that may be `null`, `text` for a
+/// string that may arrive as any scalar) and `@n` marks guaranteed field number `n`, whose wire name
+/// is the n-th of the bracketed list.
+#[macro_export]
+macro_rules! from_fields {
+    ($name:ident [$($guaranteed:literal),*] {}) => {
+        impl $crate::wire::FromFields for $name {
+            const NAME: &'static str = stringify!($name);
+
+            fn field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                _key: &str,
+                _map: &mut A,
+                _read: &mut $crate::wire::Reader,
+            ) -> Result<bool, A::Error> {
+                Ok(false)
+            }
+        }
+        $crate::deserialize_objects!($name);
+    };
+    ($name:ident [$($guaranteed:literal),*] {
+        $( $($key:literal)|+ => $field:ident : $how:ident $(@ $slot:literal)? ),+ $(,)?
+    }) => {
+        impl $crate::wire::FromFields for $name {
+            const NAME: &'static str = stringify!($name);
+            const GUARANTEED: &'static [&'static str] = &[$($guaranteed),*];
+
+            fn field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+                read: &mut $crate::wire::Reader,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    $( $($key)|+ => self.$field = $crate::from_fields!(@read read map $how $($slot)?), )+
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+        $crate::deserialize_objects!($name);
+    };
+    (@read $r:ident $m:ident value) => { $r.read($m)? };
+    (@read $r:ident $m:ident int) => { $r.read::<$crate::wire::LenientInt<_>, _>($m)?.0 };
+    (@read $r:ident $m:ident flag) => { $r.read::<$crate::wire::OptionFlag, _>($m)?.0 };
+    (@read $r:ident $m:ident list) => { $r.read::<$crate::wire::List<_>, _>($m)?.0 };
+    (@read $r:ident $m:ident text) => { $r.read::<$crate::wire::LenientString, _>($m)?.0 };
+    (@read $r:ident $m:ident value $slot:literal) => { $r.guaranteed::<Option<_>, _, _>($m, $slot)? };
+    (@read $r:ident $m:ident int $slot:literal) => {
+        $r.guaranteed::<$crate::wire::LenientInt<_>, _, _>($m, $slot)?
+    };
+    (@read $r:ident $m:ident flag $slot:literal) => {
+        $r.guaranteed::<$crate::wire::OptionFlag, _, _>($m, $slot)?
+    };
+    (@read $r:ident $m:ident list $slot:literal) => {
+        $r.guaranteed::<$crate::wire::List<_>, _, _>($m, $slot)?
+    };
+    (@read $r:ident $m:ident text $slot:literal) => {
+        $r.guaranteed::<$crate::wire::LenientString, _, _>($m, $slot)?
+    };
+}
