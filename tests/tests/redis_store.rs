@@ -336,6 +336,8 @@ async fn calls_survive_redis_stopped_before_a_refresh_and_share_again_after_a_re
     let b = client(&mock, store(server, "t5:", timeout).await, ttl);
     tokio::join!(burst(&a, 20), burst(&b, 20));
     assert_eq!(mock.tokens_issued(), 1);
+    // C connects now but calls only after the restart: its first command meets the dropped connection.
+    let c = client(&mock, store(server, "t5:", timeout).await, ttl);
 
     server.stop();
     mock.expire_tokens();
@@ -348,7 +350,7 @@ async fn calls_survive_redis_stopped_before_a_refresh_and_share_again_after_a_re
 
     server.restart();
     mock.expire_tokens();
-    tokio::join!(burst(&a, 20), burst(&b, 20));
+    tokio::join!(burst(&a, 20), burst(&b, 20), burst(&c, 20));
     assert_eq!(
         mock.tokens_issued(),
         4,
@@ -360,7 +362,7 @@ async fn calls_survive_redis_stopped_before_a_refresh_and_share_again_after_a_re
         "the new token is in the restarted Redis"
     );
     mock.expire_tokens();
-    tokio::join!(burst(&a, 20), burst(&b, 20));
+    tokio::join!(burst(&a, 20), burst(&b, 20), burst(&c, 20));
     assert_eq!(mock.tokens_issued(), 5, "and stays shared");
 }
 
