@@ -8,9 +8,8 @@
 //! gets its own `redis-server` (they stop and restart it) and fails if it runs longer than
 //! [`TEST_LIMIT`]: a hang is a failure, not a stuck build.
 
-use std::net::TcpStream;
 use std::panic::AssertUnwindSafe;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,82 +20,21 @@ use wxlive::runtime::{CallOptions, RetryPolicy, Secret};
 use wxlive::wecom::living::GetLivingCodeRequest;
 use wxlive::wecom::WecomClient;
 use wxlive::Error;
+use wxlive_tests::RedisServer;
 
 /// The longest one test may run.
 const TEST_LIMIT: Duration = Duration::from_secs(30);
 /// The call deadline of the clients here.
 const DEADLINE: Duration = Duration::from_secs(5);
 
-/// A `redis-server` child on a fixed loopback port, which can be stopped and started again there.
-struct RedisServer {
-    child: Option<Child>,
-    port: u16,
-    url: String,
+/// Looking at and tampering with the keys of a test server.
+trait Admin {
+    async fn admin(&self) -> redis::aio::MultiplexedConnection;
+    async fn keys(&self, pattern: &str) -> Vec<String>;
+    async fn wait_for_keys(&self, pattern: &str, present: bool);
 }
 
-impl RedisServer {
-    /// Starts one on a free port; `None` when `redis-server` cannot be run.
-    fn start() -> Option<RedisServer> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .ok()?
-            .local_addr()
-            .ok()?
-            .port();
-        let mut server = RedisServer {
-            child: None,
-            port,
-            url: format!("redis://127.0.0.1:{port}/"),
-        };
-        server.spawn().then_some(server)
-    }
-
-    /// Runs `redis-server` on the port and waits until it accepts connections.
-    fn spawn(&mut self) -> bool {
-        let Ok(child) = Command::new("redis-server")
-            .args([
-                "--port",
-                &self.port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-        else {
-            return false;
-        };
-        self.child = Some(child);
-        let until = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            let exited = self
-                .child
-                .as_mut()
-                .is_some_and(|c| c.try_wait().ok().flatten().is_some());
-            if Instant::now() > until || exited {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        true
-    }
-
-    /// Kills it (as a crash would: no shutdown) and waits until it is gone.
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// Starts it again on the same port (empty: nothing is persisted).
-    fn restart(&mut self) {
-        assert!(self.spawn(), "redis-server restarts on port {}", self.port);
-    }
-
+impl Admin for RedisServer {
     /// A plain connection for looking at and tampering with the keys; it waits as long as Redis takes
     /// to answer.
     async fn admin(&self) -> redis::aio::MultiplexedConnection {
@@ -130,12 +68,6 @@ impl RedisServer {
             );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.stop();
     }
 }
 
@@ -591,9 +523,8 @@ macro_rules! tests {
 }
 
 fn main() -> ExitCode {
-    let required = std::env::var("WXLIVE_REQUIRE_REDIS").is_ok_and(|v| v == "1");
     if RedisServer::start().is_none() {
-        if required {
+        if wxlive_tests::redis_required() {
             eprintln!(
                 "redis_store: FAILED: WXLIVE_REQUIRE_REDIS=1 but redis-server could not be started"
             );
