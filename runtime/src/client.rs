@@ -80,6 +80,7 @@ pub struct ClientBuilder<C = Client> {
     store: Option<Arc<dyn TokenStore>>,
     app: String,
     token_key: Option<String>,
+    lock_ttl: Duration,
     output: PhantomData<fn() -> C>,
 }
 
@@ -115,6 +116,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             store: None,
             app: "default".into(),
             token_key: None,
+            lock_ttl: TokenCache::DEFAULT_LOCK_TTL,
             output: PhantomData,
         }
     }
@@ -205,16 +207,26 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Names the app, so that several apps of one corp keep separate tokens in a shared store
-    /// (default `default`). The store key is `token:<product>:<id>:<app>`.
+    /// Labels the app (default `default`). The store key is
+    /// `token:<product>:<token endpoint>:<id>:<fingerprint of the secret>:<app>`: apps of one corp are
+    /// kept apart by their secrets already, the label adds a readable name.
     pub fn app(mut self, label: impl Into<String>) -> Self {
         self.app = label.into();
         self
     }
 
-    /// Sets the store key outright (for a custom token provider).
+    /// Sets the store key outright. Needed with a store and a custom token provider that names no key
+    /// of its own ([`TokenProvider::store_key`]); clients with the same key share one token, so give
+    /// each app of each corp its own.
     pub fn token_key(mut self, key: impl Into<String>) -> Self {
         self.token_key = Some(key.into());
+        self
+    }
+
+    /// How long a refresh may hold the store's lock (default 10 s): a lock whose holder died expires
+    /// after this, and waiting clients take over. Make it longer than fetching a token takes.
+    pub fn token_lock_ttl(mut self, ttl: Duration) -> Self {
+        self.lock_ttl = ttl;
         self
     }
 
@@ -226,7 +238,6 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// The client. Fails when neither credentials nor a token provider were given.
     pub fn build(self) -> Result<C, Error> {
-        let id_for_key = self.credentials.as_ref().map(|(id, _)| id.clone());
         let provider: Arc<dyn TokenProvider> = match (self.provider, self.credentials) {
             (Some(p), _) => p,
             (None, Some((id, secret))) => {
@@ -257,23 +268,27 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
         let base_url = self.base_url.as_deref().unwrap_or(self.product.host);
         check_base_url(base_url)?;
-        let token_key = self.token_key.unwrap_or_else(|| {
-            format!(
-                "token:{}:{}:{}",
-                self.product.name,
-                id_for_key.as_deref().unwrap_or("custom"),
-                self.app
-            )
-        });
+        let token_key = match (self.token_key, &self.store) {
+            (Some(key), _) => key,
+            (None, None) => String::new(),
+            (None, Some(_)) => match provider.store_key() {
+                Some(key) => format!("token:{key}:{}", crate::token::key_part(&self.app)),
+                None => {
+                    return Err(Error::Config {
+                        message: "a token store needs a key naming the app of a custom token provider: set `token_key(..)`".into(),
+                    })
+                }
+            },
+        };
         let client = Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(http, base_url)
                     .max_response_bytes(self.max_response_bytes),
                 product: self.product,
                 tokens: match self.store {
-                    Some(store) => {
-                        TokenCache::new(provider, self.refresh_margin).with_store(store, token_key)
-                    }
+                    Some(store) => TokenCache::new(provider, self.refresh_margin)
+                        .with_store(store, token_key)
+                        .with_lock_ttl(self.lock_ttl),
                     None => TokenCache::new(provider, self.refresh_margin),
                 },
                 validation: self.validation,
@@ -410,7 +425,15 @@ impl Client {
                     .await
                 {
                     Ok(token) => token?,
-                    Err(_) => return Err(deadline_exceeded(&operation, false)),
+                    Err(_) => {
+                        return Err(Error::Token(Box::new(Error::Transport {
+                            operation,
+                            message:
+                                "timed out: the call deadline passed while getting an access token"
+                                    .into(),
+                            maybe_sent: false,
+                        })))
+                    }
                 };
             let mut query: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 1);
             query.push((inner.product.token_param, token.expose()));

@@ -279,3 +279,99 @@ pub mod callbacks {
         ]
     }
 }
+
+/// A `redis-server` child on a loopback port, which can be stopped (killed, as by a crash) and started
+/// again on the same port. Nothing is persisted.
+pub struct RedisServer {
+    child: Option<std::process::Child>,
+    args: Vec<String>,
+    /// The port it listens on.
+    pub port: u16,
+    /// `redis://127.0.0.1:<port>/`.
+    pub url: String,
+}
+
+impl RedisServer {
+    /// Starts one on a free port; `None` when `redis-server` cannot be run (not installed).
+    pub fn start() -> Option<RedisServer> {
+        Self::start_with(&[])
+    }
+
+    /// [`RedisServer::start`] with more command-line options (`["--requirepass", "pw"]`).
+    pub fn start_with(args: &[&str]) -> Option<RedisServer> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let mut server = RedisServer {
+            child: None,
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            port,
+            url: format!("redis://127.0.0.1:{port}/"),
+        };
+        server.spawn().then_some(server)
+    }
+
+    /// Runs `redis-server` on the port and waits until it accepts connections.
+    fn spawn(&mut self) -> bool {
+        let port = self.port.to_string();
+        let mut args = vec![
+            "--port",
+            &port,
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ];
+        args.extend(self.args.iter().map(String::as_str));
+        let Ok(child) = std::process::Command::new("redis-server")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        else {
+            return false;
+        };
+        self.child = Some(child);
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            let exited = self
+                .child
+                .as_mut()
+                .is_some_and(|c| c.try_wait().ok().flatten().is_some());
+            if std::time::Instant::now() > until || exited {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        true
+    }
+
+    /// Kills it (no shutdown: as a crash would) and waits until it is gone.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port, empty.
+    pub fn restart(&mut self) {
+        assert!(self.spawn(), "redis-server restarts on port {}", self.port);
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Whether the Redis tests must run (`WXLIVE_REQUIRE_REDIS=1`, set by `.ci/run`): then a missing
+/// `redis-server` is a failure, not a skip.
+pub fn redis_required() -> bool {
+    std::env::var("WXLIVE_REQUIRE_REDIS").is_ok_and(|v| v == "1")
+}

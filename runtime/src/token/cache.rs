@@ -4,14 +4,12 @@ use std::fmt;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use super::store::{unix_now, StoredToken, TokenStore};
+use super::store::{unix_now, StoreError, StoredToken, TokenStore};
 use super::TokenProvider;
 use crate::error::Error;
 use crate::http::Transport;
 use crate::secret::Secret;
 
-/// How long one refresher may hold a store's lock.
-const LOCK_TTL: Duration = Duration::from_secs(10);
 /// How often a waiting cache looks for the token another process is fetching.
 const POLL: Duration = Duration::from_millis(20);
 
@@ -30,8 +28,12 @@ pub struct TokenCache {
     store: Option<Arc<dyn TokenStore>>,
     key: String,
     current: RwLock<Option<Cached>>,
+    /// The last token the API rejected: a store may still hold it for a moment (another process, or
+    /// this one, is removing it), and it must not be taken from there again.
+    rejected: RwLock<Option<Secret>>,
     refresh: tokio::sync::Mutex<()>,
     margin: Duration,
+    lock_ttl: Duration,
 }
 
 impl fmt::Debug for TokenCache {
@@ -41,11 +43,16 @@ impl fmt::Debug for TokenCache {
             .field("store", &self.store)
             .field("key", &self.key)
             .field("margin", &self.margin)
+            .field("lock_ttl", &self.lock_ttl)
             .finish()
     }
 }
 
 impl TokenCache {
+    /// How long one refresher may hold a store's lock unless told otherwise
+    /// ([`TokenCache::with_lock_ttl`]).
+    pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(10);
+
     /// A cache refreshing `margin` before expiry (at most half of a token's lifetime), local to the process.
     pub fn new(provider: Arc<dyn TokenProvider>, margin: Duration) -> Self {
         TokenCache {
@@ -53,8 +60,10 @@ impl TokenCache {
             store: None,
             key: String::new(),
             current: RwLock::new(None),
+            rejected: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
             margin,
+            lock_ttl: Self::DEFAULT_LOCK_TTL,
         }
     }
 
@@ -62,6 +71,13 @@ impl TokenCache {
     pub fn with_store(mut self, store: Arc<dyn TokenStore>, key: impl Into<String>) -> Self {
         self.store = Some(store);
         self.key = key.into();
+        self
+    }
+
+    /// How long a refresher holds the store's lock at most: after that a lock whose holder died (or
+    /// hangs) expires and other caches take over. Make it longer than a token fetch takes.
+    pub fn with_lock_ttl(mut self, ttl: Duration) -> Self {
+        self.lock_ttl = ttl;
         self
     }
 
@@ -99,7 +115,7 @@ impl TokenCache {
         }
         let result = match &self.store {
             None => self.fetch(transport).await,
-            Some(store) => self.through_store(store.as_ref(), transport).await,
+            Some(store) => self.through_store(store, transport).await,
         };
         match result {
             Ok(token) => {
@@ -132,25 +148,29 @@ impl TokenCache {
     }
 
     /// Takes a fresh token from the store, or refreshes under the store's lock while other caches wait.
+    /// A store that fails (down, slow, restarting) is bypassed: the token is fetched directly. A lock
+    /// holder is waited for at most about one lock TTL, after which its lock has expired and is taken
+    /// over; should it still be taken then, the token is fetched without it.
     async fn through_store(
         &self,
-        store: &dyn TokenStore,
+        store: &Arc<dyn TokenStore>,
         transport: &Transport,
     ) -> Result<StoredToken, Error> {
-        let give_up = Instant::now() + LOCK_TTL * 2;
-        let fresh = |t: &StoredToken| unix_now() < t.refresh_at;
+        let give_up = Instant::now() + self.lock_ttl + POLL * 5;
+        let fresh = |t: &StoredToken| unix_now() < t.refresh_at && !self.was_rejected(&t.token);
         loop {
             match store.load(&self.key).await {
                 Ok(Some(t)) if fresh(&t) => return Ok(t),
-                Ok(Some(_)) => {}
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "token store unavailable; fetching directly");
-                    return self.fetch(transport).await;
-                }
+                Ok(_) => {}
+                Err(e) => return self.fetch_bypassing(&e, transport).await,
             }
-            match store.try_lock(&self.key, LOCK_TTL).await {
-                Ok(Some(lock)) => {
+            match store.try_lock(&self.key, self.lock_ttl).await {
+                Ok(Some(id)) => {
+                    let lock = HeldLock {
+                        store: store.clone(),
+                        key: self.key.clone(),
+                        id: Some(id),
+                    };
                     let result = match store.load(&self.key).await {
                         Ok(Some(t)) if fresh(&t) => Ok(t),
                         _ => {
@@ -163,31 +183,46 @@ impl TokenCache {
                             fetched
                         }
                     };
-                    if let Err(e) = store.unlock(&self.key, &lock).await {
-                        tracing::warn!(error = %e, "could not release the token lock; it expires by itself");
-                    }
+                    lock.release().await;
                     return result;
                 }
                 Ok(None) if Instant::now() < give_up => tokio::time::sleep(POLL).await,
                 Ok(None) => {
-                    return Err(Error::Token(Box::new(Error::Transport {
-                        operation: "token".into(),
-                        message: "timed out waiting for another process to refresh the token"
-                            .into(),
-                        maybe_sent: false,
-                    })))
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "token store unavailable; fetching directly");
+                    tracing::warn!(
+                        lock_ttl = ?self.lock_ttl,
+                        "the token lock stayed taken for longer than its TTL; fetching the token without it"
+                    );
                     return self.fetch(transport).await;
                 }
+                Err(e) => return self.fetch_bypassing(&e, transport).await,
             }
         }
     }
 
+    /// Whether the API rejected `token` (the last one it rejected).
+    fn was_rejected(&self, token: &Secret) -> bool {
+        self.rejected
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .is_some_and(|r| r == token)
+    }
+
+    /// Fetches from the provider when the store failed.
+    async fn fetch_bypassing(
+        &self,
+        error: &StoreError,
+        transport: &Transport,
+    ) -> Result<StoredToken, Error> {
+        tracing::warn!(%error, "token store unavailable; fetching the token directly");
+        self.fetch(transport).await
+    }
+
     /// Drops the token if it is still `failed` (a token another caller already replaced stays), here
-    /// and in the store.
+    /// and in the store. Until the store has dropped it, callers of this cache that find it there
+    /// ignore it and refresh under the store's lock.
     pub async fn invalidate(&self, failed: &Secret) {
+        *self.rejected.write().unwrap_or_else(|e| e.into_inner()) = Some(failed.clone());
         {
             let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
             if guard.as_ref().is_some_and(|t| &t.token == failed) {
@@ -199,5 +234,41 @@ impl TokenCache {
                 tracing::warn!(error = %e, "could not drop the failed token from the store");
             }
         }
+    }
+}
+
+/// A store lock this cache holds. Released by [`HeldLock::release`]; if the refresh is cancelled
+/// instead (its call's deadline passed), released in the background, so other caches need not wait out
+/// the lock's TTL.
+struct HeldLock {
+    store: Arc<dyn TokenStore>,
+    key: String,
+    id: Option<String>,
+}
+
+impl HeldLock {
+    async fn release(mut self) {
+        if let Some(id) = &self.id {
+            if let Err(e) = self.store.unlock(&self.key, id).await {
+                tracing::warn!(error = %e, "could not release the token lock; it expires by itself");
+            }
+            self.id = None;
+        }
+    }
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        let Some(id) = self.id.take() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let store = self.store.clone();
+        let key = std::mem::take(&mut self.key);
+        runtime.spawn(async move {
+            if let Err(e) = store.unlock(&key, &id).await {
+                tracing::warn!(error = %e, "could not release the token lock; it expires by itself");
+            }
+        });
     }
 }

@@ -40,6 +40,32 @@ pub struct FetchedToken {
 pub trait TokenProvider: Send + Sync + fmt::Debug {
     /// Fetches a new token.
     fn fetch<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<FetchedToken, Error>>;
+
+    /// Names whose tokens this provider fetches, for sharing them in a [`TokenStore`]: two providers
+    /// must answer the same key only if their tokens are interchangeable (same product, token endpoint,
+    /// id and app). `None` (the default) when the provider cannot tell: a client with a store then needs
+    /// its key set outright (`ClientBuilder::token_key`).
+    fn store_key(&self) -> Option<String> {
+        None
+    }
+}
+
+/// `part` made safe for one `:`-separated component of a store key (`%` and `:` escaped), so that no
+/// two different ids or app labels give the same key.
+pub(crate) fn key_part(part: &str) -> String {
+    part.replace('%', "%25").replace(':', "%3A")
+}
+
+/// A short, one-way fingerprint of `secret` for store keys: it tells apart two apps of one corp (each
+/// has its own secret) without putting the secret anywhere. The first 8 bytes of a domain-separated
+/// SHA-256, in hex.
+pub(crate) fn secret_fingerprint(secret: &Secret) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"wxlive token store key v1\n")
+        .chain_update(secret.expose().as_bytes())
+        .finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Gets tokens from a token endpoint of the product spec: by default the product's default one
@@ -240,6 +266,17 @@ impl fmt::Debug for CredentialTokenProvider {
 }
 
 impl TokenProvider for CredentialTokenProvider {
+    /// `<product>:<token endpoint>:<id>:<fingerprint of the secret>`.
+    fn store_key(&self) -> Option<String> {
+        Some(format!(
+            "{}:{}:{}:{}",
+            key_part(self.product.name),
+            key_part(self.endpoint.name),
+            key_part(&self.id),
+            secret_fingerprint(&self.secret)
+        ))
+    }
+
     fn fetch<'a>(&'a self, transport: &'a Transport) -> BoxFuture<'a, Result<FetchedToken, Error>> {
         Box::pin(async move {
             match self.call(self.endpoint, transport).await {
