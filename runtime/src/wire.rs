@@ -110,6 +110,13 @@ impl std::fmt::Display for Decimal {
 
 impl serde::Serialize for Decimal {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // NaN and the infinities have no JSON form: refuse them rather than send `null` as a price.
+        if !self.0.is_finite() {
+            return Err(serde::ser::Error::custom(format_args!(
+                "{} is not a finite number",
+                self.0
+            )));
+        }
         // Whole numbers go out as integers (`100`, not `100.0`), as the API's own samples write them.
         if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
             s.serialize_i64(self.0 as i64)

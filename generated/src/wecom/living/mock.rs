@@ -18,7 +18,7 @@ pub fn routes() -> Vec<MockRoute> {
             &[],
             include_str!("../../../fixtures/wecom/living/create.json"),
             Some(
-                "{\"create\":{\"store\":\"lives\",\"id\":\"livingid\",\"set\":{\"comment_num\":0,\"mic_num\":0,\"online_count\":0,\"open_replay\":0,\"status\":0,\"subscribe_count\":0,\"viewer_num\":0},\"defaults\":{\"remind_time\":0,\"type\":0},\"copy\":{\"reserve_living_duration\":\"living_duration\",\"reserve_start\":\"living_start\"}}}",
+                "{\"create\":{\"store\":\"lives\",\"id\":\"livingid\",\"set\":{\"comment_num\":0,\"main_department\":1,\"mic_num\":0,\"online_count\":0,\"open_replay\":0,\"status\":0,\"subscribe_count\":0,\"viewer_num\":0},\"defaults\":{\"description\":\"\",\"remind_time\":0,\"type\":0},\"copy\":{\"reserve_living_duration\":\"living_duration\",\"reserve_start\":\"living_start\"}}}",
             ),
         ),
         MockRoute::of::<
