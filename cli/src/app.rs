@@ -89,7 +89,8 @@ async fn call(product: &'static Product, op: &'static Op, m: &ArgMatches) -> Res
         Profile::Official
     };
     let body = crate::body::assemble(op, m, &mut std::io::stdin())?;
-    let warnings = (op.runner.check)(&body, profile)?;
+    let placeholder = |wire: &str| op.field(wire).map(crate::body::placeholder);
+    let warnings = (op.runner.check)(&body, profile, &placeholder)?;
     for w in &warnings {
         eprintln!("warning: {}", describe_violation(Some(op), w));
     }

@@ -7,7 +7,7 @@ use clap::ArgMatches;
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
-use crate::model::{Kind, Op};
+use crate::model::{Field, Kind, Op};
 use crate::value::Parsed;
 
 /// Id of the `--json` argument.
@@ -40,7 +40,7 @@ pub fn assemble(op: &Op, matches: &ArgMatches, stdin: &mut dyn Read) -> Result<V
         )));
     }
     for field in op.fields {
-        let Some(given) = matches.get_many::<Parsed>(field.wire) else {
+        let Some(mut given) = matches.get_many::<Parsed>(field.wire) else {
             continue;
         };
         let value = match field.kind {
@@ -54,7 +54,7 @@ pub fn assemble(op: &Op, matches: &ArgMatches, stdin: &mut dyn Read) -> Result<V
                 }
                 Value::Array(items)
             }
-            _ => match given.last() {
+            _ => match given.next_back() {
                 Some(p) => p.value.clone(),
                 None => continue,
             },
@@ -87,5 +87,23 @@ fn json_object(text: &str, stdin: &mut dyn Read) -> Result<Map<String, Value>, F
         Err(e) => Err(Failure::Usage(format!(
             "--json: {source} is not JSON ({e}); expected the request body as {{\"field\": value, ...}}"
         ))),
+    }
+}
+
+/// A stand-in of the field's kind for a missing required field, so that the other rules of a request
+/// can be checked before it is complete: empty text, zero, false, the first enum value, `{}`, `[]`.
+pub fn placeholder(field: &Field) -> Value {
+    match field.kind {
+        Kind::Str => Value::String(String::new()),
+        Kind::I32 | Kind::I64 | Kind::Decimal | Kind::Flag => Value::from(0),
+        Kind::Bool => Value::Bool(false),
+        Kind::IntEnum => field
+            .values
+            .first()
+            .and_then(|v| v.wire.parse::<i64>().ok())
+            .map_or(Value::from(0), Value::from),
+        Kind::StrEnum => Value::String(field.values.first().map_or("", |v| v.wire).to_owned()),
+        Kind::Object => Value::Object(Map::new()),
+        Kind::List(_) => Value::Array(Vec::new()),
     }
 }

@@ -25,12 +25,22 @@ pub const RESERVED: [&str; 8] = [
     "json", "all", "mock", "profile", "config", "strict", "help", "version",
 ];
 
-const AFTER_HELP: &str = "Credentials: the environment (e.g. WECOM_CORP_ID, WECOM_SECRET, WECOM_BASE_URL; WXA_APPID, WXA_SECRET, WXA_BASE_URL), or --profile NAME from a JSON config file (--config FILE, $WXLIVE_CONFIG, or ~/.config/wxlive/config.json), or --mock.
+const EXIT_CODES: &str = "Exit codes: 0 ok; 2 usage or validation error (nothing was sent); 3 the API answered with an errcode; 4 transport or other error.";
 
-Exit codes: 0 ok; 2 usage or validation error (nothing was sent); 3 the API answered with an errcode; 4 transport or other error.";
+/// Where the help of global options goes.
+const GLOBAL: &str = "Global options";
 
 /// The whole tree.
 pub fn build(products: &'static [&'static Product], now: i64) -> Command {
+    let variables: Vec<String> = products
+        .iter()
+        .map(|p| format!("{}, {}, {}", p.id_env, p.secret_env, p.base_url_env))
+        .collect();
+    let after = format!(
+        "Credentials: the environment ({}), or --profile NAME from a JSON config file (--config FILE, \
+         $WXLIVE_CONFIG, or ~/.config/wxlive/config.json), or --mock.\n\n{EXIT_CODES}",
+        variables.join("; ")
+    );
     let mut root = Command::new("wxlive")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Call the WeCom (企业微信) and WeChat mini-program (小程序) live-streaming APIs; generated from the spec")
@@ -40,15 +50,15 @@ pub fn build(products: &'static [&'static Product], now: i64) -> Command {
              wire name). The answer is printed as JSON on stdout; with --all, paginated operations print every \
              item as one JSON line (NDJSON). Integer options also take times: now, +1h, +30m, -10s, \
              2026-12-01T10:00:00+08:00 or Unix seconds.\n\n\
-             Try it without credentials: wxlive --mock wecom living create --anchor-userid zhangsan --theme 周会 \
-             --living-start +1h --living-duration 3600",
+             Try any operation without credentials: add --mock.",
         )
-        .after_help(AFTER_HELP)
+        .after_help(after)
         .subcommand_required(true)
         .arg_required_else_help(true)
         .arg(
             Arg::new(MOCK_ARG)
                 .long("mock")
+                .help_heading(GLOBAL)
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("Start the product's mock server in this process and call it (no credentials needed)"),
@@ -56,6 +66,7 @@ pub fn build(products: &'static [&'static Product], now: i64) -> Command {
         .arg(
             Arg::new(PROFILE_ARG)
                 .long("profile")
+                .help_heading(GLOBAL)
                 .global(true)
                 .value_name("NAME")
                 .env("WXLIVE_PROFILE")
@@ -64,6 +75,7 @@ pub fn build(products: &'static [&'static Product], now: i64) -> Command {
         .arg(
             Arg::new(CONFIG_ARG)
                 .long("config")
+                .help_heading(GLOBAL)
                 .global(true)
                 .value_name("FILE")
                 .value_parser(clap::value_parser!(std::path::PathBuf))
@@ -72,6 +84,7 @@ pub fn build(products: &'static [&'static Product], now: i64) -> Command {
         .arg(
             Arg::new(STRICT_ARG)
                 .long("strict")
+                .help_heading(GLOBAL)
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("Enforce product rules too (e.g. a start in the future), not only official ones"),
@@ -148,6 +161,8 @@ fn op_command(p: &'static Product, op: &'static Op, now: i64) -> Command {
         .about(format!("{}: {}", op.title, op.summary))
         .long_about(long)
         .after_help(after)
+        // A repeated option replaces the earlier value (lists collect every occurrence).
+        .args_override_self(true)
         .arg(
             Arg::new(JSON_ARG)
                 .long("json")
@@ -190,12 +205,8 @@ fn field_arg(f: &'static Field, now: i64) -> Arg {
         long.push(format!("Server default when left out: {default}."));
     }
     let mut shape = format!("Type: {} (JSON key `{}`)", f.shape, f.wire);
-    if matches!(innermost(&f.kind), Kind::I32 | Kind::I64) {
-        shape.push_str(if f.time {
-            "; a time: now, +1h, +30m, -10s, 2026-12-01T10:00:00+08:00 or Unix seconds"
-        } else {
-            "; times (now, +1h, RFC 3339) are read as Unix seconds"
-        });
+    if f.time && matches!(innermost(&f.kind), Kind::I32 | Kind::I64) {
+        shape.push_str("; a time: now, +1h, +30m, -10s, 2026-12-01T10:00:00+08:00 or Unix seconds");
     }
     if matches!(f.kind, Kind::List(_)) {
         shape.push_str("; repeat the option for each item, or give the whole list as a JSON array");
@@ -203,6 +214,7 @@ fn field_arg(f: &'static Field, now: i64) -> Arg {
     long.push(format!("{shape}."));
     Arg::new(f.wire)
         .long(f.flag)
+        .help_heading("Request fields")
         .value_name(value_name(f))
         .help(short)
         .long_help(long.join("\n"))
@@ -211,6 +223,8 @@ fn field_arg(f: &'static Field, now: i64) -> Arg {
         } else {
             ArgAction::Set
         })
+        // Negative numbers and times (`-10`, `-1h`) are values, not options.
+        .allow_hyphen_values(matches!(innermost(&f.kind), Kind::I32 | Kind::I64))
         .value_parser(FieldParser::new(f, now))
 }
 

@@ -142,7 +142,77 @@ impl Op {
     }
 }
 
+impl EnumValue {
+    /// A value: wire value as text, Rust name, official title, description.
+    pub const fn new(
+        wire: &'static str,
+        name: &'static str,
+        title: &'static str,
+        doc: &'static str,
+    ) -> Self {
+        EnumValue {
+            wire,
+            name,
+            title,
+            doc,
+        }
+    }
+}
+
 impl Field {
+    /// An optional field without rules, default or enum values; the methods below add them.
+    pub const fn new(
+        wire: &'static str,
+        flag: &'static str,
+        kind: Kind,
+        shape: &'static str,
+        doc: &'static str,
+    ) -> Self {
+        Field {
+            wire,
+            flag,
+            kind,
+            shape,
+            required: false,
+            doc,
+            rules: &[],
+            default: None,
+            time: false,
+            values: &[],
+        }
+    }
+
+    /// Marks it required.
+    pub const fn required(self) -> Self {
+        Field {
+            required: true,
+            ..self
+        }
+    }
+
+    /// Its constraints, one sentence each.
+    pub const fn rules(self, rules: &'static [&'static str]) -> Self {
+        Field { rules, ..self }
+    }
+
+    /// What the server assumes when it is left out.
+    pub const fn server_default(self, value: &'static str) -> Self {
+        Field {
+            default: Some(value),
+            ..self
+        }
+    }
+
+    /// Marks it a time.
+    pub const fn time(self) -> Self {
+        Field { time: true, ..self }
+    }
+
+    /// The values of an enum field.
+    pub const fn values(self, values: &'static [EnumValue]) -> Self {
+        Field { values, ..self }
+    }
+
     /// `--anchor-userid`.
     pub fn option(&self) -> String {
         format!("--{}", self.flag)

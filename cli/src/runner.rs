@@ -18,8 +18,10 @@ use crate::failure::Failure;
 pub type Emit<'a> = &'a mut (dyn FnMut(Value) -> Result<(), Failure> + Send);
 
 /// Checks a body: the required fields are there, it decodes into the request type, and it follows the
-/// rules of the profile. `Ok` carries the advice it does not follow.
-pub type CheckFn = fn(&Value, Profile) -> Result<Vec<Violation>, Failure>;
+/// rules of the profile. `Ok` carries the advice it does not follow. The third argument gives a
+/// stand-in value for a missing required field (by wire name), so that the other rules are checked too.
+pub type CheckFn =
+    fn(&Value, Profile, &dyn Fn(&str) -> Option<Value>) -> Result<Vec<Violation>, Failure>;
 
 /// Sends a (checked) body and answers the response as JSON.
 pub type SendFn = for<'a> fn(&'a Client, Value) -> BoxFuture<'a, Result<Value, Failure>>;
@@ -106,32 +108,46 @@ fn decode<R: DeserializeOwned>(body: &Value) -> Result<R, Failure> {
 }
 
 /// The required fields are given (the rule of the builders, `validate()` and the mock server), the
-/// body decodes, and every rule of `profile` holds; otherwise every violation.
+/// body decodes, and every rule of `profile` holds; otherwise every violation. Missing required fields
+/// are filled with `placeholder`s to check the rest too (what the placeholders break is not reported).
 fn check<R: ApiRequest + DeserializeOwned>(
     body: &Value,
     profile: Profile,
+    placeholder: &dyn Fn(&str) -> Option<Value>,
 ) -> Result<Vec<Violation>, Failure> {
-    let invalid = |violations| Failure::Invalid {
+    let mut required = Validator::new().profile(profile);
+    for name in R::REQUIRED {
+        required.required(name, &body.get(*name));
+    }
+    let mut violations = required
+        .finish()
+        .err()
+        .map(|e| e.violations)
+        .unwrap_or_default();
+    let missing: Vec<String> = violations.iter().map(|v| v.field.clone()).collect();
+    let mut patched = body.clone();
+    if let Value::Object(map) = &mut patched {
+        for name in &missing {
+            if let Some(value) = placeholder(name) {
+                map.insert(name.clone(), value);
+            }
+        }
+    }
+    match decode::<R>(&patched).map(|request| request.validate_with(profile)) {
+        Ok(Ok(warnings)) if violations.is_empty() => return Ok(warnings),
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => violations.extend(e.violations.into_iter().filter(|v| {
+            let top = v.field.split(['.', '[']).next().unwrap_or_default();
+            !missing.iter().any(|m| m == top)
+        })),
+        Err(failure) if violations.is_empty() => return Err(failure),
+        // The missing fields are the news; the rest is checked once they are given.
+        Err(_) => {}
+    }
+    Err(Failure::Invalid {
         operation: R::OPERATION.id(),
         violations,
-    };
-    let mut missing = Validator::new().profile(profile);
-    for name in R::REQUIRED {
-        missing.required(name, &body.get(*name));
-    }
-    if !missing.is_clean() {
-        return Err(invalid(
-            missing
-                .finish()
-                .err()
-                .map(|e| e.violations)
-                .unwrap_or_default(),
-        ));
-    }
-    let request: R = decode(body)?;
-    request
-        .validate_with(profile)
-        .map_err(|e| invalid(e.violations))
+    })
 }
 
 fn send<'a, R>(client: &'a Client, body: Value) -> BoxFuture<'a, Result<Value, Failure>>

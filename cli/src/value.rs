@@ -105,7 +105,7 @@ pub fn convert(field: &Field, kind: &Kind, text: &str, now: i64) -> Result<Parse
         Kind::I32 => {
             let n = integer(text, now)?;
             i32::try_from(n)
-                .map(|n| Value::from(n))
+                .map(Value::from)
                 .map_err(|_| format!("{n} is out of range for a 32-bit integer"))
                 .and_then(one)
         }
@@ -175,7 +175,8 @@ pub fn time(text: &str, now: i64) -> Result<i64, String> {
     }
     if let Some(rest) = t.strip_prefix(['+', '-']) {
         let seconds = duration(rest).ok_or_else(|| {
-            format!("expected a relative time such as +1h, +30m, -10s, +1h30m or +2d (units d, h, m, s)")
+            "expected a relative time such as +1h, +30m, -10s, +1h30m or +2d (units d, h, m, s)"
+                .to_owned()
         })?;
         let signed = if t.starts_with('-') {
             -seconds
