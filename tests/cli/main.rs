@@ -72,6 +72,21 @@ fn mock_create_prints_the_new_live_as_json() {
 }
 
 #[test]
+fn the_readme_starts_with_this_command() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let first_block = readme
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block");
+    assert_eq!(
+        first_block.trim(),
+        format!("cargo run -q --bin wxlive -- {}", CREATE.join(" "))
+    );
+}
+
+#[test]
 fn help_comes_from_the_spec() {
     let out = run(wxlive().args(["wecom", "living", "create", "--help"]));
     assert_eq!(out.status.code(), Some(0));
@@ -391,6 +406,10 @@ fn all_streams_every_item_as_ndjson() {
         "--all",
     ]));
     assert_eq!(rooms.status.code(), Some(0), "{}", text(&rooms.stderr));
+    assert!(
+        rooms.stderr.is_empty(),
+        "no spinner when stderr is no terminal"
+    );
     let rooms: Vec<Value> = text(&rooms.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

@@ -1,6 +1,7 @@
 //! Developer commands: `cargo xtask codegen [--check]`.
 
 mod bench;
+mod cli_startup;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR]
        cargo xtask mock [--help | mock server options]   (every product in spec/, one port each)
        cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
+       cargo xtask cli-startup [--runs N] [--no-build]   (start-to-answer time of the `wxlive` binary)
 
   codegen          regenerate generated/ and generated-cli/ (the `wxlive` CLI) from spec/ and
                    tests/mini-crate/ from tests/fixtures/mini-spec/
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         },
         Some("mock") => mock(&args[1..]),
         Some("bench") => bench::main(&args[1..], &workspace_root()),
+        Some("cli-startup") => cli_startup::main(&args[1..], &workspace_root()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
