@@ -91,7 +91,8 @@ pub struct Field {
     pub rules: &'static [&'static str],
     /// What the server assumes when it is left out.
     pub default: Option<&'static str>,
-    /// Whether the spec treats it as a time (a time-relative rule, or Unix seconds in its doc).
+    /// Whether the spec treats it as a time (a time-relative rule, or "Unix seconds" in its doc): its
+    /// help says so. Every integer option reads times either way.
     pub time: bool,
     /// The values of an enum field.
     pub values: &'static [EnumValue],
