@@ -123,7 +123,8 @@ async fn call(product: &'static Product, op: &'static Op, m: &ArgMatches) -> Res
     let mut emit = |value: Value| -> Result<(), Failure> {
         progress.inc(1);
         progress.set_message(format!("{} {what}", progress.position()));
-        match print_line(&value.to_string()) {
+        // The spinner steps aside while the line is written (stdout may be the same terminal).
+        match progress.suspend(|| print_line(&value.to_string())) {
             Ok(()) => Ok(()),
             Err(Stop::Quiet) => {
                 closed = true;
