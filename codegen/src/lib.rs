@@ -40,3 +40,14 @@ pub fn generate_crate(
     let spec = load(spec_dir, display_root)?;
     Ok(emit::emit_crate(&spec, options))
 }
+
+/// Loads the spec and renders every file of the generated CLI crate (`generated-cli/`, binary
+/// `wxlive`), paths relative to the crate's root.
+pub fn generate_cli(
+    spec_dir: &Path,
+    display_root: &str,
+    options: &emit::cli::CliOptions,
+) -> Result<Vec<GeneratedFile>, SpecErrors> {
+    let spec = load(spec_dir, display_root)?;
+    Ok(emit::cli::emit(&spec, options))
+}

@@ -1,6 +1,7 @@
 //! Developer commands: `cargo xtask codegen [--check]`.
 
 mod bench;
+mod cli_startup;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -11,8 +12,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR]
        cargo xtask mock [--help | mock server options]   (every product in spec/, one port each)
        cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
+       cargo xtask cli-startup [--runs N] [--no-build]   (start-to-answer time of the `wxlive` binary)
 
-  codegen          regenerate generated/ from spec/ and tests/mini-crate/ from tests/fixtures/mini-spec/
+  codegen          regenerate generated/ and generated-cli/ (the `wxlive` CLI) from spec/ and
+                   tests/mini-crate/ from tests/fixtures/mini-spec/
                    (writes changed files, removes files no longer produced)
   codegen --check  change nothing; exit 1 and name each stale file if either crate is out of date
   --spec DIR       read the spec from DIR instead of spec/ (only this crate is generated)
@@ -34,6 +37,8 @@ struct Target {
     options: wxlive_codegen::CrateOptions,
     /// Whether the JSON Schemas of the spec format (`schema/`) are part of the crate.
     schemas: bool,
+    /// Whether it is the CLI crate (`generated-cli/`) rather than a client crate.
+    cli: bool,
 }
 
 /// The crates `codegen` handles: `generated/` (or the `--spec`/`--out` pair) and, by default, the
@@ -44,6 +49,7 @@ fn targets(args: &CodegenArgs) -> Vec<Target> {
         out: args.out.clone(),
         options: wxlive_codegen::CrateOptions::default(),
         schemas: true,
+        cli: false,
     }];
     if !args.custom {
         let root = workspace_root();
@@ -53,6 +59,14 @@ fn targets(args: &CodegenArgs) -> Vec<Target> {
             options: wxlive_codegen::CrateOptions::mini_spec(),
             // The schemas do not depend on the spec; generated/ carries them.
             schemas: false,
+            cli: false,
+        });
+        targets.push(Target {
+            spec: args.spec.clone(),
+            out: root.join("generated-cli"),
+            options: wxlive_codegen::CrateOptions::default(),
+            schemas: false,
+            cli: true,
         });
     }
     targets
@@ -70,6 +84,7 @@ fn main() -> ExitCode {
         },
         Some("mock") => mock(&args[1..]),
         Some("bench") => bench::main(&args[1..], &workspace_root()),
+        Some("cli-startup") => cli_startup::main(&args[1..], &workspace_root()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -138,7 +153,12 @@ fn codegen_one(target: &Target, check: bool) -> bool {
         .unwrap_or(out_dir)
         .display()
         .to_string();
-    let files = match wxlive_codegen::generate_crate(&target.spec, &display_root, &target.options) {
+    let generated = if target.cli {
+        wxlive_codegen::generate_cli(&target.spec, &display_root, &Default::default())
+    } else {
+        wxlive_codegen::generate_crate(&target.spec, &display_root, &target.options)
+    };
+    let files = match generated {
         Ok(files) => files,
         Err(errors) => {
             eprint!("{errors}");

@@ -1,6 +1,7 @@
 //! Emits the generated crate from the IR: Rust via `quote!` formatted by prettyplease, plus Cargo.toml.
 
 mod cargo;
+pub mod cli;
 mod client;
 mod docs;
 mod enums;
