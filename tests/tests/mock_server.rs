@@ -453,6 +453,82 @@ mod faults {
     }
 
     #[tokio::test]
+    async fn an_unreadable_answer_to_create_is_outcome_unknown_and_the_live_exists_once() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(
+            Target::Operation("living.create".into()),
+            Fault::TruncatedJson,
+            1,
+        );
+        let err = client
+            .runtime()
+            .send(&create_request("zhangsan", "t"))
+            .await
+            .unwrap_err();
+        match &err {
+            Error::OutcomeUnknown { message, .. } => {
+                assert!(message.contains("HTTP 200"), "{message}")
+            }
+            other => {
+                panic!("a create that took effect must not read as a plain failure: {other:?}")
+            }
+        }
+        assert_eq!(server.calls("living.create"), 1, "never re-sent");
+        assert_eq!(server.records("lives").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_gateway_502_to_create_is_outcome_unknown_but_a_404_page_is_not() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(Target::All, Fault::Html502, 1);
+        let err = client
+            .runtime()
+            .send(&create_request("zhangsan", "t"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+        assert!(err.to_string().contains("HTTP 502"), "{err}");
+        assert_eq!(server.calls("living.create"), 1, "never re-sent");
+
+        // A 4xx page means nothing was processed: that stays a decode error.
+        let app = axum::Router::new()
+            .fallback(|| async { (axum::http::StatusCode::NOT_FOUND, "<html>not here</html>") });
+        let base = wxlive_tests::serve(app).await;
+        let client = WecomClient::builder()
+            .token_provider(std::sync::Arc::new(FixedToken))
+            .base_url(base)
+            .build()
+            .unwrap();
+        let err = client
+            .runtime()
+            .send(&create_request("zhangsan", "t"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Decode { status: 404, .. }), "{err:?}");
+    }
+
+    /// A token provider that needs no server.
+    #[derive(Debug)]
+    struct FixedToken;
+
+    impl wxlive::runtime::token::TokenProvider for FixedToken {
+        fn fetch<'a>(
+            &'a self,
+            _: &'a wxlive::runtime::http::Transport,
+        ) -> futures::future::BoxFuture<'a, Result<wxlive::runtime::token::FetchedToken, Error>>
+        {
+            Box::pin(async {
+                Ok(wxlive::runtime::token::FetchedToken {
+                    token: "fixed".into(),
+                    expires_in: Duration::from_secs(7200),
+                })
+            })
+        }
+    }
+
+    #[tokio::test]
     async fn truncated_json_is_a_decode_error_with_an_excerpt() {
         let server = mock().await;
         let client = client_for(&server);
