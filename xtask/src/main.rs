@@ -1,4 +1,4 @@
-//! Developer commands: `cargo xtask codegen [--check]`.
+//! Developer commands: `cargo xtask codegen [--check]`, `mock`, `bench`, `soak`.
 
 mod bench;
 
@@ -11,12 +11,16 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR]
        cargo xtask mock [--help | mock server options]
        cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
+       cargo xtask soak [--release] [--seconds N] [--clients C] [--seed S] (cargo xtask soak --help for more)
 
   codegen          regenerate generated/ from spec/ and tests/mini-crate/ from tests/fixtures/mini-spec/
                    (writes changed files, removes files no longer produced)
   codegen --check  change nothing; exit 1 and name each stale file if either crate is out of date
   --spec DIR       read the spec from DIR instead of spec/ (only this crate is generated)
-  --out DIR        write to DIR instead of generated/ (only this crate is generated)";
+  --out DIR        write to DIR instead of generated/ (only this crate is generated)
+  mock             the standalone mock server (wxlive-tests's wxlive-mock)
+  soak             the chaos soak: many clients against the faulty mock, then checks its invariants
+                   (wxlive-tests's wxlive-soak; debug build unless --release)";
 
 /// Parsed `codegen` arguments.
 struct CodegenArgs {
@@ -68,7 +72,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some("mock") => mock(&args[1..]),
+        Some("mock") => run_bin("wxlive-mock", &args[1..]),
+        Some("soak") => run_bin("wxlive-soak", &args[1..]),
         Some("bench") => bench::main(&args[1..], &workspace_root()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -193,21 +198,28 @@ fn codegen_one(target: &Target, check: bool) -> bool {
     true
 }
 
-/// Starts the standalone mock server (`wxlive-mock`), passing the arguments through.
-fn mock(args: &[String]) -> ExitCode {
+/// `cargo run` arguments for `bin` of `wxlive-tests` with `args`; a `--release` among them goes to cargo.
+///
+/// These commands live in `wxlive-tests`, not here: xtask regenerates the `wxlive` crate, so it must
+/// build without it.
+fn cargo_run_args(bin: &str, args: &[String]) -> Vec<String> {
+    let release = args.iter().any(|a| a == "--release");
+    let mut cargo: Vec<String> = vec!["run".into(), "--quiet".into()];
+    if release {
+        cargo.push("--release".into());
+    }
+    cargo.extend(["-p", "wxlive-tests", "--bin", bin, "--"].map(String::from));
+    cargo.extend(args.iter().filter(|a| *a != "--release").cloned());
+    cargo
+}
+
+/// Runs `bin` of `wxlive-tests` (the standalone mock server, the chaos soak), passing the arguments
+/// through.
+fn run_bin(bin: &str, args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .current_dir(workspace_root())
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "wxlive-tests",
-            "--bin",
-            "wxlive-mock",
-            "--",
-        ])
-        .args(args)
+        .args(cargo_run_args(bin, args))
         .status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
@@ -216,5 +228,47 @@ fn mock(args: &[String]) -> ExitCode {
             eprintln!("cannot run cargo: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(s: &[&str]) -> Vec<String> {
+        s.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn release_goes_to_cargo_and_the_rest_to_the_command() {
+        assert_eq!(
+            cargo_run_args("wxlive-soak", &strings(&["--seconds", "600", "--release"])),
+            strings(&[
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "wxlive-tests",
+                "--bin",
+                "wxlive-soak",
+                "--",
+                "--seconds",
+                "600"
+            ])
+        );
+        assert_eq!(
+            cargo_run_args("wxlive-mock", &strings(&["--port", "9"])),
+            strings(&[
+                "run",
+                "--quiet",
+                "-p",
+                "wxlive-tests",
+                "--bin",
+                "wxlive-mock",
+                "--",
+                "--port",
+                "9"
+            ])
+        );
     }
 }
