@@ -18,7 +18,7 @@ pub mod report;
 pub mod workload;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use wxlive_runtime::mock::{FaultKind, InjectedFaults, MockServer};
@@ -166,14 +166,20 @@ fn drain(
     wecom: &MockServer,
     wxa: &MockServer,
     keep: usize,
-    lives: &mut Creates,
-    rooms: &mut Creates,
+    lives: &Mutex<Creates>,
+    rooms: &Mutex<Creates>,
 ) {
-    for record in wecom.take_records(LIVES, keep) {
+    // A poisoned lock means a client panicked: that is reported, and the counts stay usable.
+    let records = wecom.take_records(LIVES, keep);
+    let mut lives = lives.lock().unwrap_or_else(|e| e.into_inner());
+    for record in records {
         let theme = record.get("theme").and_then(|t| t.as_str()).unwrap_or("");
         lives.seen(Product::Wecom.create_prefix(), theme);
     }
-    for request in wxa.take_journal(CREATE_ROOM) {
+    drop(lives);
+    let requests = wxa.take_journal(CREATE_ROOM);
+    let mut rooms = rooms.lock().unwrap_or_else(|e| e.into_inner());
+    for request in requests {
         let name = request.get("name").and_then(|t| t.as_str()).unwrap_or("");
         rooms.seen(Product::Wxa.create_prefix(), name);
     }
@@ -217,13 +223,25 @@ pub async fn run(options: &Options) -> Result<Report, String> {
     let stores: Vec<Arc<dyn TokenStore>> = (0..2 * STORES)
         .map(|_| Arc::new(MemoryStore::new()) as Arc<dyn TokenStore>)
         .collect();
+    let lives = Arc::new(Mutex::new(Creates::default()));
+    let rooms = Arc::new(Mutex::new(Creates::default()));
     let wecom_clients = options.clients / 2;
     let mut tasks = Vec::with_capacity(options.clients);
     for index in 0..options.clients {
-        let (product, mock, store) = if index < wecom_clients {
-            (Product::Wecom, &wecom, stores[index % STORES].clone())
+        let (product, mock, store, creates) = if index < wecom_clients {
+            (
+                Product::Wecom,
+                &wecom,
+                stores[index % STORES].clone(),
+                &lives,
+            )
         } else {
-            (Product::Wxa, &wxa, stores[STORES + index % STORES].clone())
+            (
+                Product::Wxa,
+                &wxa,
+                stores[STORES + index % STORES].clone(),
+                &rooms,
+            )
         };
         let client = client(product, mock, store)?;
         let seed = options.seed ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -233,6 +251,7 @@ pub async fn run(options: &Options) -> Result<Report, String> {
                 index,
                 product,
                 client,
+                creates.clone(),
                 seed,
                 setup.clone(),
             )),
@@ -249,17 +268,17 @@ pub async fn run(options: &Options) -> Result<Report, String> {
     // Hands the mocks' records over and samples memory until the clients stop.
     let watcher = {
         let (wecom, wxa) = (wecom.clone(), wxa.clone());
+        let (lives, rooms) = (lives.clone(), rooms.clone());
         let mut stopped = stopped.clone();
         let sample_every = (run_for / 200).max(Duration::from_millis(20));
         tokio::spawn(async move {
-            let (mut lives, mut rooms) = (Creates::default(), Creates::default());
             // About 200 samples, whatever the length of the run.
             let mut samples = Vec::with_capacity(256);
             let mut drain_tick = tokio::time::interval(DRAIN_EVERY);
             let mut sample_tick = tokio::time::interval(sample_every);
             loop {
                 tokio::select! {
-                    _ = drain_tick.tick() => drain(&wecom, &wxa, KEEP, &mut lives, &mut rooms),
+                    _ = drain_tick.tick() => drain(&wecom, &wxa, KEEP, &lives, &rooms),
                     _ = sample_tick.tick() => {
                         let now = started.elapsed();
                         if now <= run_for {
@@ -269,7 +288,7 @@ pub async fn run(options: &Options) -> Result<Report, String> {
                     _ = stopped.changed() => break,
                 }
             }
-            (lives, rooms, samples)
+            samples
         })
     };
 
@@ -287,7 +306,7 @@ pub async fn run(options: &Options) -> Result<Report, String> {
     let expiries = expirer
         .await
         .map_err(|e| format!("the token expirer failed: {e}"))?;
-    let (mut lives, mut rooms, samples) = watcher
+    let samples = watcher
         .await
         .map_err(|e| format!("the record watcher failed: {e}"))?;
 
@@ -302,21 +321,18 @@ pub async fn run(options: &Options) -> Result<Report, String> {
             shutdown_problem = Some(format!("the {name} mock did not stop within 10 s"));
         }
     }
-    drain(&wecom, &wxa, 0, &mut lives, &mut rooms);
+    drain(&wecom, &wxa, 0, &lives, &rooms);
 
     let mut products = Vec::new();
     for (product, mock, creates) in [
-        (Product::Wecom, &wecom, &mut lives),
-        (Product::Wxa, &wxa, &mut rooms),
+        (Product::Wecom, &wecom, &lives),
+        (Product::Wxa, &wxa, &rooms),
     ] {
         let mut tally = Tally::default();
         let mut clients = 0;
         for r in results.iter().filter(|r| r.product == product) {
             clients += 1;
             tally.merge(&r.tally);
-            for (seq, outcome) in r.creates.iter().enumerate() {
-                creates.outcome(r.index, seq, *outcome);
-            }
         }
         let injected: InjectedFaults = mock.injected_faults();
         let token_budget = TokenBudget {
@@ -334,7 +350,7 @@ pub async fn run(options: &Options) -> Result<Report, String> {
             token_faults: fault_counts(&injected.token),
             token_calls: mock.token_calls() as u64,
             token_budget,
-            creates: creates.check(),
+            creates: creates.lock().unwrap_or_else(|e| e.into_inner()).check(),
         });
     }
     Ok(Report {

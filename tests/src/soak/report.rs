@@ -89,14 +89,27 @@ pub fn parse_create_name(prefix: &str, name: &str) -> Option<(usize, usize)> {
 const LISTED: usize = 10;
 
 /// The creates of one product: what the clients saw and what the mock holds.
+///
+/// One byte per create, so that a long run's bookkeeping does not show as memory growth: the two low
+/// bits say how the create ended (0 = not yet recorded, then [`CreateOutcome`] 1 to 3), the six high
+/// bits how many times the mock holds it (at most 63, which is plenty to flag a duplicate).
 #[derive(Debug, Default)]
 pub struct Creates {
-    /// `outcomes[client][seq]`.
-    outcomes: Vec<Vec<CreateOutcome>>,
-    /// `seen[client][seq]`: how many times the mock holds that create.
-    seen: Vec<Vec<u16>>,
+    /// `cells[client][seq]`.
+    cells: Vec<Vec<u8>>,
     /// Names in the mock no client made (at most [`LISTED`]), and how many there were.
     foreign: (Vec<String>, u64),
+}
+
+const OUTCOME_BITS: u8 = 0b11;
+const SEEN_ONE: u8 = 0b100;
+
+fn outcome_code(outcome: CreateOutcome) -> u8 {
+    match outcome {
+        CreateOutcome::Succeeded => 1,
+        CreateOutcome::Unknown => 2,
+        CreateOutcome::Failed => 3,
+    }
 }
 
 /// What [`Creates::check`] found.
@@ -121,21 +134,29 @@ pub struct CreateCheck {
 impl Creates {
     /// Records how create `seq` of `client` ended.
     pub fn outcome(&mut self, client: usize, seq: usize, outcome: CreateOutcome) {
-        set(
-            &mut self.outcomes,
-            client,
-            seq,
-            outcome,
-            CreateOutcome::Failed,
-        );
+        let cell = self.cell(client, seq);
+        *cell = (*cell & !OUTCOME_BITS) | outcome_code(outcome);
+    }
+
+    fn cell(&mut self, client: usize, seq: usize) -> &mut u8 {
+        if self.cells.len() <= client {
+            self.cells.resize_with(client + 1, Vec::new);
+        }
+        let row = &mut self.cells[client];
+        if row.len() <= seq {
+            row.resize(seq + 1, 0);
+        }
+        &mut row[seq]
     }
 
     /// Records that the mock holds a record named `name` (made with `prefix`).
     pub fn seen(&mut self, prefix: &str, name: &str) {
         match parse_create_name(prefix, name) {
             Some((client, seq)) => {
-                let count = get(&self.seen, client, seq).unwrap_or(0);
-                set(&mut self.seen, client, seq, count.saturating_add(1), 0);
+                let cell = self.cell(client, seq);
+                if *cell < u8::MAX - OUTCOME_BITS {
+                    *cell += SEEN_ONE;
+                }
             }
             None => {
                 if self.foreign.0.len() < LISTED {
@@ -159,12 +180,9 @@ impl Creates {
                 check.problems.push(text);
             }
         };
-        let clients = self.outcomes.len().max(self.seen.len());
-        for client in 0..clients {
-            let outcomes = self.outcomes.get(client).map_or(&[][..], Vec::as_slice);
-            let seen = self.seen.get(client).map_or(&[][..], Vec::as_slice);
-            for seq in 0..outcomes.len().max(seen.len()) {
-                let times = u64::from(seen.get(seq).copied().unwrap_or(0));
+        for (client, row) in self.cells.iter().enumerate() {
+            for (seq, cell) in row.iter().enumerate() {
+                let times = u64::from(cell >> 2);
                 check.created += times;
                 let name = format!("create {seq} of client {client}");
                 if times > 1 {
@@ -174,8 +192,8 @@ impl Creates {
                         format!("duplicate: {name} is in the mock {times} times"),
                     );
                 }
-                match outcomes.get(seq) {
-                    Some(CreateOutcome::Succeeded) => {
+                match cell & OUTCOME_BITS {
+                    1 => {
                         check.succeeded += 1;
                         if times == 0 {
                             problem(
@@ -185,13 +203,13 @@ impl Creates {
                             );
                         }
                     }
-                    Some(CreateOutcome::Unknown) => {
+                    2 => {
                         check.unknown += 1;
                         if times > 0 {
                             check.unknown_created += 1;
                         }
                     }
-                    Some(CreateOutcome::Failed) => {
+                    3 => {
                         check.failed += 1;
                         if times > 0 {
                             problem(
@@ -201,12 +219,12 @@ impl Creates {
                             );
                         }
                     }
-                    None if times > 0 => problem(
+                    _ if times > 0 => problem(
                         &mut check,
                         "unrecorded",
                         format!("{name} is in the mock but its client recorded no such create"),
                     ),
-                    None => {}
+                    _ => {}
                 }
             }
         }
@@ -236,21 +254,6 @@ impl Creates {
     }
 }
 
-fn get<T: Copy>(table: &[Vec<T>], client: usize, seq: usize) -> Option<T> {
-    table.get(client)?.get(seq).copied()
-}
-
-fn set<T: Copy>(table: &mut Vec<Vec<T>>, client: usize, seq: usize, value: T, fill: T) {
-    if table.len() <= client {
-        table.resize_with(client + 1, Vec::new);
-    }
-    let row = &mut table[client];
-    if row.len() <= seq {
-        row.resize(seq + 1, fill);
-    }
-    row[seq] = value;
-}
-
 /// The most token endpoint calls one product's clients may make.
 ///
 /// Each token store fetches once at the start and at most once after each expiry of every token the
@@ -263,6 +266,9 @@ fn set<T: Copy>(table: &mut Vec<Vec<T>>, client: usize, seq: usize, value: T, fi
 /// - a fetch abandoned at the caller's deadline is followed by another (its caller ends with
 ///   [`Outcome::DeadlineWaitingForToken`]; so do callers that merely waited for it, which only loosens the
 ///   bound).
+///
+/// Lifetimes add nothing: the mock's tokens live 7,200 s and clients refresh them 300 s early, but every
+/// token is expired within seconds, long before it reaches its refresh point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TokenBudget {
     /// Token stores of the product.

@@ -3,13 +3,14 @@
 
 use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use wxlive::wecom::living::{CreateRequest, GetLivingInfoRequest, GetUserAllLivingidRequest};
 use wxlive::wxa::broadcast::{CreateRoomRequest, GetLiveInfoRequest, GetPushUrlRequest, RoomType};
 use wxlive_runtime::{ApiRequest, CallOptions, Client, Error};
 
-use super::report::{create_name, CreateOutcome, Outcome, Tally};
+use super::report::{create_name, CreateOutcome, Creates, Outcome, Tally};
 
 /// The product a client talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +62,6 @@ pub struct ClientResult {
     pub product: Product,
     /// Its calls.
     pub tally: Tally,
-    /// How each of its creates ended, in order.
-    pub creates: Vec<CreateOutcome>,
 }
 
 /// The message of the runtime's deadline error (`Error::Transport`).
@@ -99,7 +98,10 @@ struct Driver {
     setup: Setup,
     rng: fastrand::Rng,
     tally: Tally,
-    creates: Vec<CreateOutcome>,
+    /// Creates made so far.
+    made: usize,
+    /// Where the product's create outcomes go.
+    creates: Arc<Mutex<Creates>>,
     lives: VecDeque<String>,
     rooms: VecDeque<i64>,
 }
@@ -126,6 +128,15 @@ impl Driver {
         (outcome, answer)
     }
 
+    /// Records how the next create ended.
+    fn created(&mut self, outcome: Outcome) {
+        self.creates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .outcome(self.index, self.made, CreateOutcome::of(outcome));
+        self.made += 1;
+    }
+
     fn remember<T>(recent: &mut VecDeque<T>, item: T) {
         if recent.len() == RECENT {
             recent.pop_front();
@@ -140,7 +151,7 @@ impl Driver {
     async fn wecom(&mut self) {
         let roll = self.rng.u32(0..100);
         if roll < 30 {
-            let seq = self.creates.len();
+            let seq = self.made;
             let request = CreateRequest {
                 anchor_userid: format!("anchor{}", self.index),
                 theme: create_name(Product::Wecom.create_prefix(), self.index, seq),
@@ -149,7 +160,7 @@ impl Driver {
                 ..CreateRequest::default()
             };
             let (outcome, answer) = self.call(&request).await;
-            self.creates.push(CreateOutcome::of(outcome));
+            self.created(outcome);
             if let Some(id) = answer.and_then(|a| a.livingid) {
                 Self::remember(&mut self.lives, id);
             }
@@ -171,7 +182,7 @@ impl Driver {
     async fn wxa(&mut self) {
         let roll = self.rng.u32(0..100);
         if roll < 30 {
-            let seq = self.creates.len();
+            let seq = self.made;
             let start = crate::unix_in(3600);
             let request = CreateRoomRequest {
                 name: create_name(Product::Wxa.create_prefix(), self.index, seq),
@@ -192,7 +203,7 @@ impl Driver {
                 ..CreateRoomRequest::default()
             };
             let (outcome, answer) = self.call(&request).await;
-            self.creates.push(CreateOutcome::of(outcome));
+            self.created(outcome);
             if let Some(id) = answer.and_then(|a| a.room_id) {
                 Self::remember(&mut self.rooms, id);
             }
@@ -209,11 +220,13 @@ impl Driver {
     }
 }
 
-/// Runs client `index` of `product` until `setup.stop_at`; its random choices come from `seed`.
+/// Runs client `index` of `product` until `setup.stop_at`, recording its creates' outcomes in
+/// `creates`; its random choices come from `seed`.
 pub async fn run_client(
     index: usize,
     product: Product,
     client: Client,
+    creates: Arc<Mutex<Creates>>,
     seed: u64,
     setup: Setup,
 ) -> ClientResult {
@@ -223,7 +236,8 @@ pub async fn run_client(
         setup,
         rng: fastrand::Rng::with_seed(seed),
         tally: Tally::default(),
-        creates: Vec::new(),
+        made: 0,
+        creates,
         lives: VecDeque::with_capacity(RECENT),
         rooms: VecDeque::with_capacity(RECENT),
     };
@@ -237,6 +251,5 @@ pub async fn run_client(
         index,
         product,
         tally: driver.tally,
-        creates: driver.creates,
     }
 }
