@@ -217,10 +217,20 @@ fn cargo_run_args(bin: &str, args: &[String]) -> Vec<String> {
 /// through.
 fn run_bin(bin: &str, args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = std::process::Command::new(cargo)
+    let mut command = std::process::Command::new(cargo);
+    command
         .current_dir(workspace_root())
-        .args(cargo_run_args(bin, args))
-        .status();
+        .args(cargo_run_args(bin, args));
+    // What cargo set for this process describes xtask, not the build: some build scripts watch these
+    // variables (ring's watches CARGO_MANIFEST_DIR), so passing them on would rebuild ring, rustls,
+    // reqwest and everything above them, and again on the next plain build.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if is_set_by_cargo_run(&name) {
+            command.env_remove(&*name);
+        }
+    }
+    let status = command.status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
         Ok(s) => ExitCode::from(s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1)),
@@ -229,6 +239,16 @@ fn run_bin(bin: &str, args: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `cargo run` sets the variable `name` for the program it runs (about that program's package).
+fn is_set_by_cargo_run(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || matches!(
+            name,
+            "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+        )
 }
 
 #[cfg(test)]
