@@ -472,6 +472,20 @@ impl Client {
             let api = match result {
                 Ok(()) => return Ok(raw),
                 Err(Error::Api(api)) => api,
+                // A non-idempotent call answered with a body that is not the envelope: a 2xx means
+                // the server did process it, a 5xx from a gateway may come after it did. Either way
+                // only the state can tell, as after a dropped connection.
+                Err(Error::Decode {
+                    operation,
+                    status,
+                    message,
+                    ..
+                }) if !op.idempotent && (status >= 500 || (200..300).contains(&status)) => {
+                    return Err(Error::OutcomeUnknown {
+                        operation,
+                        message: format!("the answer (HTTP {status}) could not be read: {message}"),
+                    })
+                }
                 Err(other) => return Err(other),
             };
             span.record("errcode", api.errcode);

@@ -1,6 +1,7 @@
 //! Test support: a loopback HTTP server that records every request and answers from a script.
 
 pub mod fuzz;
+pub mod soak;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

@@ -417,6 +417,82 @@ mod faults {
     }
 
     #[tokio::test]
+    async fn an_unreadable_answer_to_create_is_outcome_unknown_and_the_live_exists_once() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(
+            Target::Operation("living.create".into()),
+            Fault::TruncatedJson,
+            1,
+        );
+        let err = client
+            .runtime()
+            .send(&create_request("zhangsan", "t"))
+            .await
+            .unwrap_err();
+        match &err {
+            Error::OutcomeUnknown { message, .. } => {
+                assert!(message.contains("HTTP 200"), "{message}")
+            }
+            other => {
+                panic!("a create that took effect must not read as a plain failure: {other:?}")
+            }
+        }
+        assert_eq!(server.calls("living.create"), 1, "never re-sent");
+        assert_eq!(server.records("lives").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_gateway_502_to_create_is_outcome_unknown_but_a_404_page_is_not() {
+        let server = mock().await;
+        let client = client_for(&server);
+        server.inject(Target::All, Fault::Html502, 1);
+        let err = client
+            .runtime()
+            .send(&create_request("zhangsan", "t"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+        assert!(err.to_string().contains("HTTP 502"), "{err}");
+        assert_eq!(server.calls("living.create"), 1, "never re-sent");
+
+        // A 4xx page means nothing was processed: that stays a decode error.
+        let app = axum::Router::new()
+            .fallback(|| async { (axum::http::StatusCode::NOT_FOUND, "<html>not here</html>") });
+        let base = wxlive_tests::serve(app).await;
+        let client = WecomClient::builder()
+            .token_provider(std::sync::Arc::new(FixedToken))
+            .base_url(base)
+            .build()
+            .unwrap();
+        let err = client
+            .runtime()
+            .send(&create_request("zhangsan", "t"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Decode { status: 404, .. }), "{err:?}");
+    }
+
+    /// A token provider that needs no server.
+    #[derive(Debug)]
+    struct FixedToken;
+
+    impl wxlive::runtime::token::TokenProvider for FixedToken {
+        fn fetch<'a>(
+            &'a self,
+            _: &'a wxlive::runtime::http::Transport,
+        ) -> futures::future::BoxFuture<'a, Result<wxlive::runtime::token::FetchedToken, Error>>
+        {
+            Box::pin(async {
+                Ok(wxlive::runtime::token::FetchedToken {
+                    token: "fixed".into(),
+                    expires_in: Duration::from_secs(7200),
+                })
+            })
+        }
+    }
+
+    #[tokio::test]
     async fn truncated_json_is_a_decode_error_with_an_excerpt() {
         let server = mock().await;
         let client = client_for(&server);
@@ -841,5 +917,173 @@ async fn the_mini_program_mock_serves_stable_token_and_the_legacy_token() {
             .await
             .unwrap_or_else(|e| panic!("{endpoint:?}: {e}"));
         assert_eq!(server.tokens_issued(), before + 1, "{endpoint:?}");
+    }
+}
+
+/// What long runs need from the mock: random faults that keep coming, counts of what was injected and
+/// of token calls, a journal of creates without a state rule, bounded records, and a clean stop.
+mod chaos {
+    use super::*;
+    use wxlive::runtime::mock::{FaultKind, FaultPlan};
+    use wxlive::wxa::broadcast::{CreateRoomRequest, RoomType};
+
+    #[tokio::test]
+    async fn a_fault_plan_keeps_injecting_and_the_mock_counts_what_it_injected() {
+        let server = mock().await;
+        let client = client_for(&server);
+        let always_busy = FaultPlan::new(3)
+            .with(Target::All, Fault::Errcode(-1), 1.0)
+            .unwrap();
+        server.set_fault_plan(Some(always_busy));
+        let get = GetLivingInfoRequest {
+            livingid: "LI-none".into(),
+        };
+        for _ in 0..2 {
+            let err = client.runtime().send(&get).await.unwrap_err();
+            assert_eq!(err.errcode(), Some(-1), "{err:?}");
+        }
+        // Each call: the first try and 3 retries, every one of them busy.
+        assert_eq!(server.calls("living.get_living_info"), 8);
+        let injected = server.injected_faults();
+        assert_eq!(injected.business(FaultKind::Errcode(-1)), 8);
+        assert_eq!(server.token_calls(), 1, "one token for every call");
+
+        server.set_fault_plan(None);
+        let err = client.runtime().send(&get).await.unwrap_err();
+        assert_eq!(err.errcode(), Some(40058), "no live of that id: {err:?}");
+
+        let token_down = FaultPlan::new(3)
+            .with(Target::Token, Fault::Html502, 1.0)
+            .unwrap();
+        server.set_fault_plan(Some(token_down));
+        let err = client_for(&server).runtime().send(&get).await.unwrap_err();
+        assert!(matches!(err, Error::Token(_)), "{err:?}");
+        assert_eq!(server.token_calls(), 2);
+        assert_eq!(server.injected_faults().token(FaultKind::Html502), 1);
+        assert_eq!(
+            server.calls("living.get_living_info"),
+            9,
+            "no call without a token"
+        );
+    }
+
+    fn room(name: &str) -> CreateRoomRequest {
+        let start = wxlive_tests::unix_in(3600);
+        CreateRoomRequest {
+            name: name.into(),
+            cover_img: "cover".into(),
+            start_time: start,
+            end_time: start + 3600,
+            anchor_name: "anchor".into(),
+            anchor_wechat: "anchor-wechat".into(),
+            share_img: "share".into(),
+            feeds_img: "feeds".into(),
+            live_type: RoomType::PhoneLive,
+            close_like: false,
+            close_goods: false,
+            close_comment: false,
+            sub_anchor_wechat: None,
+            creater_wechat: None,
+            // Optional flags left out: the mock decodes the request all the same.
+            is_feeds_public: None,
+            close_replay: None,
+            close_share: None,
+            close_kf: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_journal_holds_the_requests_that_took_effect() {
+        let server = MockServer::start(wxlive::wxa::mock_config()).await.unwrap();
+        let (id, secret) = server.credentials();
+        let client = wxlive::wxa::WxaClient::builder()
+            .credentials(id, secret.to_owned())
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        client
+            .runtime()
+            .send(&room("before journal"))
+            .await
+            .unwrap();
+        server.journal("broadcast.create_room");
+        client.runtime().send(&room("kept room")).await.unwrap();
+        server.inject(Target::All, Fault::DropBefore, 1);
+        let err = client
+            .runtime()
+            .send(&room("never made"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+        server.inject(Target::All, Fault::DropAfter, 1);
+        let err = client
+            .runtime()
+            .send(&room("made, unanswered"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+
+        let names: Vec<Value> = server
+            .take_journal("broadcast.create_room")
+            .into_iter()
+            .map(|r| r["name"].clone())
+            .collect();
+        assert_eq!(names, [json!("kept room"), json!("made, unanswered")]);
+        assert!(
+            server.take_journal("broadcast.create_room").is_empty(),
+            "taken"
+        );
+        assert!(
+            server.take_journal("broadcast.get_live_info").is_empty(),
+            "never on"
+        );
+    }
+
+    #[tokio::test]
+    async fn old_records_are_handed_over_and_the_newest_stay() {
+        let server = mock().await;
+        let client = client_for(&server);
+        for theme in ["one", "two", "three"] {
+            client
+                .runtime()
+                .send(&create_request("zhangsan", theme))
+                .await
+                .unwrap();
+        }
+        let themes: Vec<Value> = server
+            .take_records("lives", 1)
+            .into_iter()
+            .map(|r| r["theme"].clone())
+            .collect();
+        assert_eq!(themes, [json!("one"), json!("two")]);
+        let left = server.records("lives");
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0]["theme"], "three");
+        assert!(server.take_records("no such store", 0).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_stopped_mock_refuses_calls_and_keeps_its_records() {
+        let server = mock().await;
+        let client = client_for(&server);
+        create(&client, "zhangsan").await;
+        server.stop().await;
+        let err = client
+            .runtime()
+            .send(&create_request("zhangsan", "after stop"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Transport {
+                    maybe_sent: false,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(server.records("lives").len(), 1);
+        server.stop().await;
     }
 }

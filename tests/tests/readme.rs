@@ -74,6 +74,7 @@ fn readme_names_the_commands() {
         "cargo xtask codegen",
         "cargo test --workspace",
         "cargo xtask mock",
+        "cargo xtask soak",
     ] {
         assert!(readme.contains(command), "{command}");
     }

@@ -134,7 +134,7 @@ fn time(binary: &Path, args: &[&str]) -> Result<Duration, String> {
     if args.contains(&"create") {
         let answer: serde_json::Value =
             serde_json::from_slice(&out.stdout).map_err(|e| format!("not JSON on stdout: {e}"))?;
-        if !answer["livingid"].as_str().is_some_and(|id| !id.is_empty()) {
+        if answer["livingid"].as_str().is_none_or(|id| id.is_empty()) {
             return Err(format!("no livingid in {answer}"));
         }
     }

@@ -1,4 +1,4 @@
-//! Developer commands: `cargo xtask codegen [--check]`.
+//! Developer commands: `cargo xtask codegen [--check]`, `mock`, `bench`, `soak`.
 
 mod bench;
 mod cli_startup;
@@ -13,13 +13,17 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DI
        cargo xtask mock [--help | mock server options]   (every product in spec/, one port each)
        cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
        cargo xtask cli-startup [--runs N] [--no-build]   (start-to-answer time of the `wxlive` binary)
+       cargo xtask soak [--release] [--seconds N] [--clients C] [--seed S] (cargo xtask soak --help for more)
 
   codegen          regenerate generated/ and generated-cli/ (the `wxlive` CLI) from spec/ and
                    tests/mini-crate/ from tests/fixtures/mini-spec/
                    (writes changed files, removes files no longer produced)
   codegen --check  change nothing; exit 1 and name each stale file if either crate is out of date
   --spec DIR       read the spec from DIR instead of spec/ (only this crate is generated)
-  --out DIR        write to DIR instead of generated/ (only this crate is generated)";
+  --out DIR        write to DIR instead of generated/ (only this crate is generated)
+  mock             the standalone mock server (wxlive-tests's wxlive-mock)
+  soak             the chaos soak: many clients against the faulty mock, then checks its invariants
+                   (wxlive-tests's wxlive-soak; debug build unless --release)";
 
 /// Parsed `codegen` arguments.
 struct CodegenArgs {
@@ -82,7 +86,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some("mock") => mock(&args[1..]),
+        Some("mock") => run_bin("wxlive-mock", &args[1..]),
+        Some("soak") => run_bin("wxlive-soak", &args[1..]),
         Some("bench") => bench::main(&args[1..], &workspace_root()),
         Some("cli-startup") => cli_startup::main(&args[1..], &workspace_root()),
         Some("help" | "--help" | "-h") => {
@@ -213,23 +218,39 @@ fn codegen_one(target: &Target, check: bool) -> bool {
     true
 }
 
-/// Starts the standalone mock servers (`wxlive-mock`: every product, each on its own port), passing the
-/// arguments through.
-fn mock(args: &[String]) -> ExitCode {
+/// `cargo run` arguments for `bin` of `wxlive-tests` with `args`; a `--release` among them goes to cargo.
+///
+/// These commands live in `wxlive-tests`, not here: xtask regenerates the `wxlive` crate, so it must
+/// build without it.
+fn cargo_run_args(bin: &str, args: &[String]) -> Vec<String> {
+    let release = args.iter().any(|a| a == "--release");
+    let mut cargo: Vec<String> = vec!["run".into(), "--quiet".into()];
+    if release {
+        cargo.push("--release".into());
+    }
+    cargo.extend(["-p", "wxlive-tests", "--bin", bin, "--"].map(String::from));
+    cargo.extend(args.iter().filter(|a| *a != "--release").cloned());
+    cargo
+}
+
+/// Runs `bin` of `wxlive-tests` (the standalone mock server, the chaos soak), passing the arguments
+/// through.
+fn run_bin(bin: &str, args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = std::process::Command::new(cargo)
+    let mut command = std::process::Command::new(cargo);
+    command
         .current_dir(workspace_root())
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "wxlive-tests",
-            "--bin",
-            "wxlive-mock",
-            "--",
-        ])
-        .args(args)
-        .status();
+        .args(cargo_run_args(bin, args));
+    // What cargo set for this process describes xtask, not the build: some build scripts watch these
+    // variables (ring's watches CARGO_MANIFEST_DIR), so passing them on would rebuild ring, rustls,
+    // reqwest and everything above them, and again on the next plain build.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if is_set_by_cargo_run(&name) {
+            command.env_remove(&*name);
+        }
+    }
+    let status = command.status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
         Ok(s) => ExitCode::from(s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1)),
@@ -237,5 +258,57 @@ fn mock(args: &[String]) -> ExitCode {
             eprintln!("cannot run cargo: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Whether `cargo run` sets the variable `name` for the program it runs (about that program's package).
+fn is_set_by_cargo_run(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || matches!(
+            name,
+            "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(s: &[&str]) -> Vec<String> {
+        s.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn release_goes_to_cargo_and_the_rest_to_the_command() {
+        assert_eq!(
+            cargo_run_args("wxlive-soak", &strings(&["--seconds", "600", "--release"])),
+            strings(&[
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "wxlive-tests",
+                "--bin",
+                "wxlive-soak",
+                "--",
+                "--seconds",
+                "600"
+            ])
+        );
+        assert_eq!(
+            cargo_run_args("wxlive-mock", &strings(&["--port", "9"])),
+            strings(&[
+                "run",
+                "--quiet",
+                "-p",
+                "wxlive-tests",
+                "--bin",
+                "wxlive-mock",
+                "--",
+                "--port",
+                "9"
+            ])
+        );
     }
 }

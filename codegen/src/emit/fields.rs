@@ -116,10 +116,14 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
                 attrs.push(quote!(with = "wxlive_runtime::wire::flag"))
             }
             (Storage::Optional, TypeRef::Flag) => {
+                // `with` turns off serde's implicit default for `Option`: a request left without the
+                // flag must still decode (the mock server decodes requests).
+                attrs.push(quote!(default));
                 attrs.push(quote!(with = "wxlive_runtime::wire::option_flag"));
                 attrs.push(quote!(skip_serializing_if = "Option::is_none"));
             }
             (Storage::Optional, TypeRef::String) if f.lenient => {
+                attrs.push(quote!(default));
                 attrs.push(quote!(with = "wxlive_runtime::wire::lenient_string"));
                 attrs.push(quote!(skip_serializing_if = "Option::is_none"));
             }

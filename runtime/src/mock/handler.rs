@@ -49,7 +49,7 @@ pub(crate) async fn handle(
     let (route, behaviour, fixture) = &shared.routes[index];
     let op = route.operation;
     let name = format!("{}.{}", op.domain, op.name);
-    lock(&shared.log).push(name.clone());
+    *lock(&shared.log).entry(name.clone()).or_default() += 1;
     let (latency, fault) = lock(&shared.faults).take(Some(&name));
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -132,6 +132,8 @@ pub(crate) async fn handle(
             &format!("invalid parameter: {why}"),
         );
     }
+    let journaled = lock(&shared.journal).contains_key(&name);
+    let kept = journaled.then(|| request.clone());
     let answer = match behaviour {
         Some(rule) => match lock(&shared.state).apply(rule, &request) {
             Ok(fields) => success(fields),
@@ -148,6 +150,11 @@ pub(crate) async fn handle(
             .cloned()
             .unwrap_or_else(|| success(Map::new())),
     };
+    if let Some(request) = kept {
+        if let Some(journal) = lock(&shared.journal).get_mut(&name) {
+            journal.push(Value::Object(request));
+        }
+    }
     match fault {
         Some(Fault::DropAfter) => dropped(),
         Some(Fault::TruncatedJson) => {
@@ -168,6 +175,9 @@ async fn token_endpoint(
 ) -> Response {
     let config = &shared.config;
     let errors = &config.errors;
+    shared
+        .token_calls
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (latency, fault) = lock(&shared.faults).take(None);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;

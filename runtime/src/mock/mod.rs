@@ -7,6 +7,11 @@
 //! Besides the Rust API ([`MockServer::inject`] and friends) a control API serves tools in other
 //! languages: `POST /__mock/faults` (`{"fault": "errcode", "errcode": -1, "target": "living.create",
 //! "times": 2}`), `DELETE /__mock/faults`, `POST /__mock/expire_tokens`, `GET|POST /__mock/records/<store>`.
+//!
+//! For long runs (a chaos soak) it can also draw faults at random from a seeded [`FaultPlan`], count
+//! what it injected ([`MockServer::injected_faults`]), keep a journal of the requests that took effect
+//! for operations without a state rule ([`MockServer::journal`]) and hand over old records
+//! ([`MockServer::take_records`]), so that its memory stays bounded however long it runs.
 
 mod control;
 mod faults;
@@ -14,14 +19,16 @@ mod handler;
 mod state;
 mod tokens;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use faults::{Fault, Target};
+pub use faults::{Fault, FaultKind, FaultPlan, InjectedFaults, PlanError, Target};
 pub use state::Store;
 
 use crate::meta::{Operation, Product};
@@ -231,14 +238,20 @@ pub(crate) struct Shared {
     pub(crate) state: Mutex<state::State>,
     pub(crate) tokens: Mutex<tokens::Tokens>,
     pub(crate) faults: Mutex<faults::Faults>,
-    pub(crate) log: Mutex<Vec<String>>,
+    /// How many calls reached each operation (`domain.name`).
+    pub(crate) log: Mutex<HashMap<String, usize>>,
+    /// How many calls reached the token endpoints.
+    pub(crate) token_calls: AtomicUsize,
+    /// The requests that took effect, for each operation whose journal is on.
+    pub(crate) journal: Mutex<HashMap<String, Vec<Value>>>,
 }
 
 /// A running mock server. Dropping it stops the server.
 pub struct MockServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    serving: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -296,7 +309,9 @@ impl MockServer {
             state: Mutex::new(state::State::default()),
             tokens: Mutex::new(tokens::Tokens::default()),
             faults: Mutex::new(faults::Faults::default()),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(HashMap::new()),
+            token_calls: AtomicUsize::new(0),
+            journal: Mutex::new(HashMap::new()),
         });
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -304,7 +319,7 @@ impl MockServer {
             .fallback(handler::handle)
             .with_state(shared.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
+        let serving = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = rx.await;
@@ -314,7 +329,8 @@ impl MockServer {
         Ok(MockServer {
             addr,
             shared,
-            shutdown: Some(tx),
+            shutdown: Mutex::new(Some(tx)),
+            serving: Mutex::new(Some(serving)),
         })
     }
 
@@ -380,9 +396,88 @@ impl MockServer {
             .log
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|o| *o == operation)
-            .count()
+            .get(operation)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many calls reached the token endpoints, faults and rejections included.
+    pub fn token_calls(&self) -> usize {
+        self.shared.token_calls.load(Ordering::Relaxed)
+    }
+
+    /// Draws faults for every call from `plan` from now on (after any queued ones); `None` stops it.
+    pub fn set_fault_plan(&self, plan: Option<FaultPlan>) {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_plan(plan);
+    }
+
+    /// How many faults were injected so far, queued and planned ones alike, by kind.
+    pub fn injected_faults(&self) -> InjectedFaults {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .injected()
+    }
+
+    /// Keeps a journal of the requests to `domain.operation` that take effect from now on (those
+    /// answered with success by a state rule or the fixture, including the ones a
+    /// [`Fault::DropAfter`] or [`Fault::TruncatedJson`] then spoils): the evidence of what a call without
+    /// a state rule did. Read it with [`MockServer::take_journal`].
+    pub fn journal(&self, operation: &str) {
+        self.shared
+            .journal
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(operation.to_owned())
+            .or_default();
+    }
+
+    /// Takes the journal of `domain.operation` so far (the requests as JSON, query parameters included),
+    /// leaving it empty; empty when the journal is off.
+    pub fn take_journal(&self, operation: &str) -> Vec<Value> {
+        self.shared
+            .journal
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(operation)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Removes the records of `store` except the newest `keep`, and returns them, oldest first: a long
+    /// run hands its old records over instead of letting the mock grow without bound.
+    pub fn take_records(&self, store: &str, keep: usize) -> Vec<Value> {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take_oldest(store, keep)
+    }
+
+    /// Stops accepting connections and waits until the calls being served are answered (graceful
+    /// shutdown); records, journals and counts stay readable. Stopping twice does nothing.
+    pub async fn stop(&self) {
+        let shutdown = self
+            .shutdown
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(tx) = shutdown {
+            let _ = tx.send(());
+        }
+        let serving = self
+            .serving
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(serving) = serving {
+            let _ = serving.await;
+        }
     }
 
     /// A copy of the records of `store`.
@@ -416,7 +511,8 @@ impl MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
+        let shutdown = self.shutdown.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = shutdown.take() {
             let _ = tx.send(());
         }
     }

@@ -42,6 +42,18 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// Removes and returns the records of `store` but the newest `keep`, oldest first.
+    pub(crate) fn take_oldest(&mut self, store: &str, keep: usize) -> Vec<Value> {
+        let Some(s) = self.stores.get_mut(store) else {
+            return Vec::new();
+        };
+        let cut = s.records.len().saturating_sub(keep);
+        s.records
+            .drain(..cut)
+            .map(|(_, r)| Value::Object(r))
+            .collect()
+    }
+
     pub(crate) fn insert(&mut self, store: &str, record: Value) -> String {
         let s = self.stores.entry(store.to_owned()).or_default();
         s.next += 1;

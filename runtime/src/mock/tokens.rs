@@ -3,6 +3,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+/// How long an expired token is still recognised (answered with the expired-token errcode rather than
+/// as unknown); older ones are forgotten, so a long run does not keep every token it ever issued.
+const FORGET_AFTER: Duration = Duration::from_secs(60);
+
 #[derive(Debug, Default)]
 pub(crate) struct Tokens {
     /// Token → (expiry, the token endpoint that issued it).
@@ -21,6 +25,8 @@ pub(crate) enum TokenCheck {
 impl Tokens {
     /// A new token of `endpoint`, valid for `lifetime`.
     pub(crate) fn issue(&mut self, lifetime: Duration, endpoint: &'static str) -> String {
+        let now = Instant::now();
+        self.forget_expired(now);
         self.issued += 1;
         let nonce: u64 = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -31,9 +37,14 @@ impl Tokens {
             self.issued,
             nonce ^ (self.issued as u64).rotate_left(17)
         );
-        self.live
-            .insert(token.clone(), (Instant::now() + lifetime, endpoint));
+        self.live.insert(token.clone(), (now + lifetime, endpoint));
         token
+    }
+
+    /// Forgets the tokens that expired [`FORGET_AFTER`] or longer before `now`.
+    fn forget_expired(&mut self, now: Instant) {
+        self.live
+            .retain(|_, (expiry, _)| now.saturating_duration_since(*expiry) < FORGET_AFTER);
     }
 
     pub(crate) fn issued(&self) -> usize {
@@ -58,5 +69,27 @@ impl Tokens {
                 Some(_) => TokenCheck::Valid,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_expired_tokens_are_forgotten_and_recently_expired_ones_are_not() {
+        let mut tokens = Tokens::default();
+        let old = tokens.issue(Duration::ZERO, "gettoken");
+        let recent = tokens.issue(Duration::from_secs(120), "gettoken");
+        let any = |_: &str| true;
+        assert!(matches!(tokens.check(Some(&old), any), TokenCheck::Expired));
+        // As if FORGET_AFTER and a second had passed: `old` expired that long ago, `recent` less.
+        tokens.forget_expired(Instant::now() + FORGET_AFTER + Duration::from_secs(1));
+        assert!(matches!(tokens.check(Some(&old), any), TokenCheck::Unknown));
+        assert!(matches!(
+            tokens.check(Some(&recent), any),
+            TokenCheck::Valid
+        ));
+        assert_eq!(tokens.issued(), 2);
     }
 }

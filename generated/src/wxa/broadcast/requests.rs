@@ -78,6 +78,7 @@ pub struct CreateRoomRequest {
     /// Server default when left out: `1`.
     #[serde(
         rename = "isFeedsPublic",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -99,6 +100,7 @@ pub struct CreateRoomRequest {
     /// Server default when left out: `1`.
     #[serde(
         rename = "closeReplay",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -108,6 +110,7 @@ pub struct CreateRoomRequest {
     /// Server default when left out: `0`.
     #[serde(
         rename = "closeShare",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -117,6 +120,7 @@ pub struct CreateRoomRequest {
     /// Server default when left out: `1`.
     #[serde(
         rename = "closeKf",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -1028,6 +1032,7 @@ pub struct EditRoomRequest {
     /// Server default when left out: `1`.
     #[serde(
         rename = "isFeedsPublic",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -1046,6 +1051,7 @@ pub struct EditRoomRequest {
     /// Server default when left out: `1`.
     #[serde(
         rename = "closeReplay",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -1055,6 +1061,7 @@ pub struct EditRoomRequest {
     /// Server default when left out: `0`.
     #[serde(
         rename = "closeShare",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -1064,6 +1071,7 @@ pub struct EditRoomRequest {
     /// Server default when left out: `1`.
     #[serde(
         rename = "closeKf",
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]

@@ -1456,6 +1456,7 @@ pub struct SwitchesRequest {
     pub b_flag_req: bool,
     /// Optional body flag.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -1664,6 +1665,7 @@ pub struct GatedRequest {
     pub extra_list: Vec<String>,
     /// A governed flag.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -2037,6 +2039,7 @@ pub struct NeededRequest {
     pub extra_list: Vec<String>,
     /// A governed flag.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]

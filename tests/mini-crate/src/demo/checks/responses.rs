@@ -15,6 +15,7 @@ wxlive_runtime::from_fields!(TextsResponse[] {});
 pub struct CodesResponse {
     /// Accepted.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -68,6 +69,7 @@ wxlive_runtime::from_fields!(SpansResponse[] {});
 pub struct StampResponse {
     /// Stamped.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -112,6 +114,7 @@ pub struct LogsResponse {
     pub logs: Vec<Log>,
     /// Last update; a string or a number.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
@@ -125,6 +128,7 @@ pub struct LogsResponse {
     /// Both lenient and aliased.
     #[serde(
         alias = "remark",
+        default,
         with = "wxlive_runtime::wire::lenient_string",
         skip_serializing_if = "Option::is_none"
     )]

@@ -242,12 +242,14 @@ pub struct Toggles {
     pub bool_opt: Option<bool>,
     /// Required flag. Required.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
     pub flag_req: Option<bool>,
     /// Optional flag.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -301,6 +303,7 @@ pub struct Window {
     pub note: Option<String>,
     /// Remind.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
@@ -499,6 +502,7 @@ pub struct Log {
     /// When; a string or a number.
     #[serde(
         alias = "time",
+        default,
         with = "wxlive_runtime::wire::lenient_string",
         skip_serializing_if = "Option::is_none"
     )]

@@ -37,6 +37,7 @@ pub struct MakeRequest {
     pub parts: Vec<Part>,
     /// Glossy finish.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]

@@ -23,6 +23,7 @@ pub struct FindResponse {
     pub next: Option<String>,
     /// Last page.
     #[serde(
+        default,
         with = "wxlive_runtime::wire::option_flag",
         skip_serializing_if = "Option::is_none"
     )]
