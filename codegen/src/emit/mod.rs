@@ -8,6 +8,7 @@ mod events;
 mod fields;
 mod fixtures;
 mod names;
+pub mod openapi;
 mod product;
 mod requests;
 mod schema;
@@ -133,6 +134,7 @@ pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
 pub fn emit_crate(spec: &ir::Spec, options: &CrateOptions) -> Vec<GeneratedFile> {
     let mut files = vec![cargo::manifest(spec, options)];
     files.extend(schema::schemas());
+    files.extend(openapi::documents(spec));
     let contexts: Vec<names::Ctx<'_>> = spec
         .products
         .iter()
