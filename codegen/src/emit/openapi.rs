@@ -209,7 +209,7 @@ fn document(p: &Product) -> Value {
             schemas.insert(name.clone(), enum_schema(e));
         }
         for (o, name) in d.types.iter().zip(ctx.objects) {
-            let mut schema = object_schema(ctx, &o.fields, None);
+            let mut schema = object_schema(ctx, o.fields.iter(), None);
             insert(&mut schema, "description", json!(o.doc));
             if !o.rules.is_empty() {
                 insert(&mut schema, "x-rules", rules(&o.rules));
@@ -231,22 +231,20 @@ fn document(p: &Product) -> Value {
     }
 
     let [(id_name, id_title, id_doc), (secret_name, secret_title, secret_doc)] = &p.credentials;
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": p.title,
             "summary": p.summary,
             "description": format!(
-                "{}\n\nEvery call but the token endpoints carries the access token in the `{}` query parameter: get it from `{}` ({} `{id_name}`: {id_doc}; {} `{secret_name}`: {secret_doc}), the endpoints tagged `{TOKEN_TAG}`.\n\nA response carries `errcode` (0 on success) and `errmsg`; on failure it carries only these two. The errcodes every call may return are listed in `x-errcodes`, those of one operation in its own `x-errcodes`. Rules the official pages state are JSON Schema keywords; every rule, with its level (official, product, advice) and source, is listed in `x-constraints` (fields) and `x-rules` (between fields).",
+                "{}\n\nEvery call but the token endpoints carries the access token in the `{}` query parameter: get it from `{}` ({} `{id_name}`: {id_doc}; {} `{secret_name}`: {secret_doc}), the endpoints tagged `{TOKEN_TAG}`.\n\nA response carries `errcode` (0 on success) and `errmsg`; on failure it carries only these two. The errcodes every call may return are listed in `x-errcodes`, those of one operation in its own `x-errcodes`. Rules the official pages state are JSON Schema keywords, or `x-` keywords where JSON Schema has none (`x-max-bytes`, `x-max-width`, `x-future`, `x-min-from-now`, `x-max-decimals`); every rule, with its level (official, product, advice) and source, is listed in `x-constraints` (fields) and `x-rules` (between fields). Example times that the spec gives relative to now are given at {EXAMPLE_NOW}.",
                 p.summary, p.token_param, p.token.path, id_title, secret_title
             ),
             "version": env!("CARGO_PKG_VERSION"),
         },
         "servers": [{ "url": p.host }],
         "externalDocs": { "url": p.doc_base, "description": format!("{} (official documentation)", p.title) },
-        "tags": tags,
         "security": [{ p.token_param.clone(): [] }],
-        "paths": paths,
         "components": {
             "securitySchemes": {
                 p.token_param.clone(): {
@@ -256,10 +254,26 @@ fn document(p: &Product) -> Value {
                     "description": format!("The access token from `{}` (tag `{TOKEN_TAG}`).", p.token.path),
                 }
             },
-            "schemas": schemas,
         },
-        "x-errcodes": errcodes(p, &p.errors),
-    })
+    });
+    insert(&mut doc, "tags", Value::Array(tags));
+    insert(&mut doc, "paths", Value::Object(paths));
+    insert(&mut doc, "x-errcodes", errcodes(p, &p.errors));
+    if let Some(components) = doc.get_mut("components") {
+        insert(components, "schemas", Value::Object(schemas));
+    }
+    doc
+}
+
+/// A JSON object of `entries`, moved in: `json!` would copy each embedded value (`to_value(&v)`), and
+/// the documents nest deep.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    )
 }
 
 /// Inserts `key` into `schema` when it is an object.
@@ -312,8 +326,8 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> Value {
                 "name": f.wire,
                 "in": "query",
                 "required": f.required,
-                "schema": schema,
             });
+            insert(&mut param, "schema", schema);
             if let Some(d) = description {
                 insert(&mut param, "description", d);
             }
@@ -341,21 +355,16 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> Value {
     if !parameters.is_empty() {
         insert(&mut op, "parameters", Value::Array(parameters));
     }
-    let body_fields: Vec<Field> = e
-        .request
-        .iter()
-        .filter(|f| f.location == Location::Body)
-        .cloned()
-        .collect();
+    let body_fields = e.request.iter().filter(|f| f.location == Location::Body);
     let body_constants: Vec<&Constant> = e
         .constants
         .iter()
         .filter(|c| c.location == Location::Body)
         .collect();
     if e.method == Method::Post {
-        let mut schema = object_schema(ctx, &body_fields, None);
+        let mut schema = object_schema(ctx, body_fields, None);
         add_constants(&mut schema, &body_constants);
-        let mut media = json!({ "schema": schema });
+        let mut media = object([("schema", schema)]);
         if let Some(ex) = example_fields {
             let mut body: Map<String, Value> = ex
                 .iter()
@@ -379,20 +388,29 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> Value {
         insert(
             &mut op,
             "requestBody",
-            json!({ "required": true, "content": { "application/json": media } }),
+            object([
+                ("required", json!(true)),
+                ("content", object([("application/json", media)])),
+            ]),
         );
     }
-    let mut response = json!({ "schema": object_schema(ctx, &e.response, Some(&e.errors)) });
+    let mut response = object([(
+        "schema",
+        object_schema(ctx, e.response.iter(), Some(&e.errors)),
+    )]);
     if let Some(ex) = &e.example_response {
         insert(&mut response, "examples", media_example(example(ex)));
     }
     insert(
         &mut op,
         "responses",
-        json!({ "200": {
-            "description": "errcode 0: the fields below. Otherwise only errcode and errmsg (see `x-errcodes` of the operation and of the document).",
-            "content": { "application/json": response },
-        }}),
+        object([(
+            "200",
+            object([
+                ("description", json!("errcode 0: the fields below. Otherwise only errcode and errmsg (see `x-errcodes` of the operation and of the document).")),
+                ("content", object([("application/json", response)])),
+            ]),
+        )]),
     );
     if !e.errors.is_empty() {
         insert(&mut op, "x-errcodes", errcodes(p, &e.errors));
@@ -415,8 +433,8 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> Value {
         let mut pagination = json!({
             "request": wire(&e.request, &pg.request),
             "response": wire(&e.response, &pg.response),
-            "end": end,
         });
+        insert(&mut pagination, "end", end);
         if let Some((items, _)) = &pg.items {
             insert(&mut pagination, "items", json!(wire(&e.response, items)));
         }
@@ -483,14 +501,20 @@ fn merge(ops: Vec<Value>) -> Value {
             if let Some(value) = m.pointer(&format!("/examples/{EXAMPLE_KEY}/value")) {
                 examples.insert(
                     id(op),
-                    json!({ "summary": format!("The spec's example of {}", id(op)), "value": value }),
+                    object([
+                        (
+                            "summary",
+                            json!(format!("The spec's example of {}", id(op))),
+                        ),
+                        ("value", value.clone()),
+                    ]),
                 );
             }
         }
         if schemas.is_empty() {
             return None;
         }
-        let mut media = json!({ "schema": { "anyOf": schemas } });
+        let mut media = object([("schema", object([("anyOf", Value::Array(schemas))]))]);
         if !examples.is_empty() {
             insert(&mut media, "examples", Value::Object(examples));
         }
@@ -513,7 +537,10 @@ fn merge(ops: Vec<Value>) -> Value {
         insert(
             &mut merged,
             "requestBody",
-            json!({ "required": true, "content": { "application/json": body } }),
+            object([
+                ("required", json!(true)),
+                ("content", object([("application/json", body)])),
+            ]),
         );
     }
     let mut response = json!({
@@ -523,10 +550,10 @@ fn merge(ops: Vec<Value>) -> Value {
         insert(
             &mut response,
             "content",
-            json!({ "application/json": content }),
+            object([("application/json", content)]),
         );
     }
-    insert(&mut merged, "responses", json!({ "200": response }));
+    insert(&mut merged, "responses", object([("200", response)]));
     let own: Vec<Value> = ops
         .into_iter()
         .map(|mut op| {
@@ -544,7 +571,10 @@ fn merge(ops: Vec<Value>) -> Value {
 
 /// `examples` of a media type holding the spec's example.
 fn media_example(value: Value) -> Value {
-    json!({ EXAMPLE_KEY: { "summary": "The spec's example", "value": value } })
+    object([(
+        EXAMPLE_KEY,
+        object([("summary", json!("The spec's example")), ("value", value)]),
+    )])
 }
 
 /// An operation of a token endpoint: no token of its own (`security: []`).
@@ -640,7 +670,9 @@ fn type_schema(ctx: &Ctx<'_>, ty: &TypeRef) -> Value {
         TypeRef::Flag => json!({ "type": "integer", "enum": [0, 1], "x-flag": true }),
         TypeRef::Enum(e) => reference(&ctx.enums[e.id]),
         TypeRef::Object(o) => reference(&ctx.objects[o.id]),
-        TypeRef::List(item) => json!({ "type": "array", "items": type_schema(ctx, item) }),
+        TypeRef::List(item) => {
+            object([("type", json!("array")), ("items", type_schema(ctx, item))])
+        }
     }
 }
 
@@ -691,7 +723,8 @@ fn field_schema(ctx: &Ctx<'_>, f: &Field) -> Value {
     schema
 }
 
-/// One entry of `x-constraints`: the spec key, its keyword and value, level, source and meaning.
+/// One entry of `x-constraints`: the spec key, its keyword and value, level and source (the field's
+/// description has the sentence).
 fn constraint(c: &Constraint) -> Value {
     let (key, value) = keyword(&c.check);
     let mut entry = json!({
@@ -699,7 +732,6 @@ fn constraint(c: &Constraint) -> Value {
         "keyword": key,
         "value": value,
         "level": c.level.as_str(),
-        "text": c.check.describe(),
     });
     if let Some(source) = &c.source {
         insert(&mut entry, "source", json!(source));
@@ -710,7 +742,11 @@ fn constraint(c: &Constraint) -> Value {
 /// An object of `fields`: properties, `required` (required request fields, guaranteed response
 /// fields), alternative wire names. With `envelope` (the endpoint's errcodes), a response: `errcode`
 /// and `errmsg` come first.
-fn object_schema(ctx: &Ctx<'_>, fields: &[Field], envelope: Option<&[ErrorCode]>) -> Value {
+fn object_schema<'f>(
+    ctx: &Ctx<'_>,
+    fields: impl Iterator<Item = &'f Field>,
+    envelope: Option<&[ErrorCode]>,
+) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     let mut either = Vec::new();
@@ -754,7 +790,10 @@ fn object_schema(ctx: &Ctx<'_>, fields: &[Field], envelope: Option<&[ErrorCode]>
             }
         }
     }
-    let mut schema = json!({ "type": "object", "properties": properties });
+    let mut schema = object([
+        ("type", json!("object")),
+        ("properties", Value::Object(properties)),
+    ]);
     if !required.is_empty() {
         insert(&mut schema, "required", json!(required));
     }
