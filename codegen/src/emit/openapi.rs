@@ -238,7 +238,9 @@ fn document(p: &Product) -> Value {
             "summary": p.summary,
             "description": format!(
                 "{}\n\nEvery call but the token endpoints carries the access token in the `{}` query parameter: get it from `{}` ({} `{id_name}`: {id_doc}; {} `{secret_name}`: {secret_doc}), the endpoints tagged `{TOKEN_TAG}`.\n\nA response carries `errcode` (0 on success) and `errmsg`; on failure it carries only these two. The errcodes every call may return are listed in `x-errcodes`, those of one operation in its own `x-errcodes`. Rules the official pages state are JSON Schema keywords, or `x-` keywords where JSON Schema has none (`x-max-bytes`, `x-max-width`, `x-future`, `x-min-from-now`, `x-max-decimals`); every rule, with its level (official, product, advice) and source, is listed in `x-constraints` (fields) and `x-rules` (between fields). Example times that the spec gives relative to now are given at {EXAMPLE_NOW}.",
-                p.summary, p.token_param, p.token.path, id_title, secret_title
+                p.summary, p.token_param, p.token.path, id_title, secret_title,
+                id_doc = id_doc.trim_end_matches('.'),
+                secret_doc = secret_doc.trim_end_matches('.'),
             ),
             "version": env!("CARGO_PKG_VERSION"),
         },
