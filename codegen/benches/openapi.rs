@@ -1,10 +1,11 @@
-//! What the OpenAPI export adds to generation, measured in one run with the two sides interleaved (so
-//! that they share the machine's load): each round times load + lint + emit of the whole output
-//! (`wxlive_codegen::generate`, the export included), then the export alone
-//! (`emit::openapi::documents` over the loaded IR). The export is a sequential step of the emitter,
-//! so generation without it is the first time minus the second, and the round's added cost is
-//! export / (total − export). Prints min / median / max of each over the rounds, on the real spec and
-//! on the synthetic spec of 1,000 WeCom-shaped operations (`cargo xtask bench`'s).
+//! What the OpenAPI export adds to generation: load + lint + emit with the export
+//! (`wxlive_codegen::generate`) against the same without it (`emit::emit_crate_without_openapi`), in
+//! one run with the two sides interleaved round by round so that they share the machine's load; and
+//! the export alone (`emit::openapi::documents` over the loaded IR) for scale. The emitter builds the
+//! documents on a thread of their own while it formats the Rust files, so the added wall time is less
+//! than the export alone. Prints min / median / max over the rounds of each, and of each round's
+//! added cost (with − without) / without, on the real spec and on the synthetic spec of 1,000
+//! WeCom-shaped operations (`cargo xtask bench`'s).
 //!
 //! Run: `cargo bench -p wxlive-codegen --bench openapi`. `WXLIVE_BENCH_OPS=100` picks the synthetic
 //! size (`0` skips it), `WXLIVE_BENCH_ROUNDS=20` the rounds. BENCHMARKS.md, "OpenAPI export cost", has
@@ -22,7 +23,8 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use wxlive_codegen::emit::openapi;
+use wxlive_codegen::emit::{self, openapi};
+use wxlive_codegen::CrateOptions;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -31,12 +33,20 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Total output size, so that nothing is optimised away.
-fn generate(spec_dir: &Path) -> usize {
-    match wxlive_codegen::generate(spec_dir, "spec") {
-        Ok(files) => files.iter().map(|f| f.contents.len()).sum(),
+/// Load + lint + emit, with or without the export; the total output size, so that nothing is
+/// optimised away.
+fn generate(spec_dir: &Path, with_openapi: bool) -> usize {
+    let spec = match wxlive_codegen::load(spec_dir, "spec") {
+        Ok(spec) => spec,
         Err(errors) => panic!("the benchmark spec does not load:\n{errors}"),
-    }
+    };
+    let options = CrateOptions::default();
+    let files = if with_openapi {
+        emit::emit_crate(&spec, &options)
+    } else {
+        emit::emit_crate_without_openapi(&spec, &options)
+    };
+    files.iter().map(|f| f.contents.len()).sum()
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> Duration {
@@ -64,33 +74,55 @@ fn measure(name: &str, spec_dir: &Path, rounds: usize) {
         .map(|f| f.contents.len())
         .sum();
     // One warm-up round.
-    generate(spec_dir);
-    let (mut total, mut export, mut added) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        let t = timed(|| generate(black_box(spec_dir))).as_secs_f64() * 1e3;
+    generate(spec_dir, true);
+    generate(spec_dir, false);
+    let (mut with, mut without, mut export, mut added) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        // Which side goes first alternates.
+        let side = |with_openapi: bool| {
+            timed(|| generate(black_box(spec_dir), with_openapi)).as_secs_f64() * 1e3
+        };
+        let (w, wo) = if round % 2 == 0 {
+            let w = side(true);
+            (w, side(false))
+        } else {
+            let wo = side(false);
+            (side(true), wo)
+        };
         let e = timed(|| openapi::documents(black_box(&spec))).as_secs_f64() * 1e3;
-        total.push(t);
+        with.push(w);
+        without.push(wo);
         export.push(e);
-        added.push(100.0 * e / (t - e));
+        added.push(100.0 * (w - wo) / wo);
     }
     let show = |(min, median, max): (f64, f64, f64), unit: &str| {
         format!("{min:.2} / {median:.2} / {max:.2} {unit}")
     };
+    let median = |v: &[f64]| spread(v.to_vec()).1;
     println!(
         "{name}: {rounds} rounds, export {:.1} MB",
         bytes as f64 / 1e6
     );
     println!(
-        "  load + lint + emit, export included: {}",
-        show(spread(total), "ms")
+        "  load + lint + emit, with the export:    {}",
+        show(spread(with.clone()), "ms")
     );
     println!(
-        "  export alone:                        {}",
+        "  load + lint + emit, without the export: {}",
+        show(spread(without.clone()), "ms")
+    );
+    println!(
+        "  export alone:                           {}",
         show(spread(export), "ms")
     );
     println!(
-        "  added by the export:                 {}",
+        "  added by the export, per round:         {}",
         show(spread(added), "%")
+    );
+    println!(
+        "  added by the export, medians:           {:.2} %",
+        100.0 * (median(&with) - median(&without)) / median(&without)
     );
 }
 

@@ -741,3 +741,17 @@ fn every_reference_names_a_component_and_names_shared_by_domains_are_qualified()
     );
     assert_eq!(dangling(&doc), Vec::<String>::new());
 }
+
+#[test]
+fn the_benchmark_baseline_is_the_crate_without_its_openapi_documents() {
+    let spec = wxlive_codegen::load(&root().join("spec"), "spec").unwrap();
+    let options = wxlive_codegen::CrateOptions::default();
+    let with = wxlive_codegen::emit::emit_crate(&spec, &options);
+    let without = wxlive_codegen::emit::emit_crate_without_openapi(&spec, &options);
+    let (documents, rest): (Vec<_>, Vec<_>) = with
+        .into_iter()
+        .partition(|f| f.path.starts_with("openapi/"));
+    assert_eq!(rest, without);
+    let paths: Vec<&str> = documents.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["openapi/wecom.json", "openapi/wxa.json"]);
+}

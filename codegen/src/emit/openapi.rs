@@ -59,6 +59,22 @@ pub fn documents(spec: &Spec) -> Vec<GeneratedFile> {
         .collect()
 }
 
+/// The documents of `spec` (none for `None`), built on a thread of their own while `other` runs (the
+/// emitter formats the Rust files on every core meanwhile), so that the export is not one more
+/// sequential step of generation. A panic of either is re-raised here.
+pub fn alongside<R>(spec: Option<&Spec>, other: impl FnOnce() -> R) -> (Vec<GeneratedFile>, R) {
+    std::thread::scope(|scope| {
+        let documents = spec.map(|spec| scope.spawn(move || documents(spec)));
+        let other = other();
+        let documents = match documents.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(documents)) => documents,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Vec::new(),
+        };
+        (documents, other)
+    })
+}
+
 /// The header text (the one of every generated file, without the comment marker), naming the product
 /// file and its domain files.
 fn header(p: &Product) -> String {
