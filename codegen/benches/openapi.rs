@@ -129,12 +129,23 @@ fn measure(name: &str, spec_dir: &Path, rounds: usize) {
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not supported.
     let rounds = env_number("WXLIVE_BENCH_ROUNDS", 20).max(1);
-    measure(
-        "real spec",
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"),
-        rounds,
-    );
     let ops = env_number("WXLIVE_BENCH_OPS", 1_000);
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    // `WXLIVE_BENCH_ONCE=with|without`: generate once, with or without the export, and print nothing:
+    // for counting instructions (`valgrind --tool=callgrind`), which the VM's load does not move.
+    if let Ok(side) = std::env::var("WXLIVE_BENCH_ONCE") {
+        let with_openapi = side == "with";
+        if ops == 0 {
+            black_box(generate(&real, with_openapi));
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("wxlive-bench-openapi-{}", std::process::id()));
+        synth::write_yaml_spec(&dir, ops).expect("write the synthetic spec");
+        black_box(generate(&dir, with_openapi));
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
+    measure("real spec", &real, rounds);
     if ops > 0 {
         let dir = std::env::temp_dir().join(format!("wxlive-bench-openapi-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
