@@ -9,6 +9,7 @@ mod events;
 mod fields;
 mod fixtures;
 mod names;
+pub mod openapi;
 mod product;
 mod requests;
 mod schema;
@@ -132,6 +133,16 @@ pub fn emit(spec: &ir::Spec) -> Vec<GeneratedFile> {
 
 /// Every file of a generated crate named by `options`, in a fixed order.
 pub fn emit_crate(spec: &ir::Spec, options: &CrateOptions) -> Vec<GeneratedFile> {
+    emit_files(spec, options, true)
+}
+
+/// [`emit_crate`] without the OpenAPI documents (`openapi/`): the baseline the export's cost is
+/// measured against (`cargo bench -p wxlive-codegen --bench openapi`).
+pub fn emit_crate_without_openapi(spec: &ir::Spec, options: &CrateOptions) -> Vec<GeneratedFile> {
+    emit_files(spec, options, false)
+}
+
+fn emit_files(spec: &ir::Spec, options: &CrateOptions, with_openapi: bool) -> Vec<GeneratedFile> {
     let mut files = vec![cargo::manifest(spec, options)];
     files.extend(schema::schemas());
     let contexts: Vec<names::Ctx<'_>> = spec
@@ -139,7 +150,10 @@ pub fn emit_crate(spec: &ir::Spec, options: &CrateOptions) -> Vec<GeneratedFile>
         .iter()
         .flat_map(|p| p.domains.iter().map(move |d| names::Ctx::new(p, d)))
         .collect();
-    files.extend(rust_files(spec, &contexts));
+    let (documents, rust) =
+        openapi::alongside(with_openapi.then_some(spec), || rust_files(spec, &contexts));
+    files.extend(documents);
+    files.extend(rust);
     for ctx in &contexts {
         files.extend(
             ctx.domain
