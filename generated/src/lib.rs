@@ -26,3 +26,14 @@ pub mod wecom;
 #[cfg(feature = "wxa-broadcast")]
 #[rustfmt::skip]
 pub mod wxa;
+
+/// The mock server configuration of every enabled product, in spec order: what `wxlive mock`
+/// serves, one server per product.
+#[cfg(feature = "mock")]
+pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
+    #[allow(unused_mut)]
+    let mut products = Vec::new();
+    #[cfg(feature = "living")] products.push(wecom::mock_config());
+    #[cfg(feature = "wxa-broadcast")] products.push(wxa::mock_config());
+    products
+}

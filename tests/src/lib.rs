@@ -149,11 +149,11 @@ pub fn fast_retries() -> wxlive_runtime::RetryPolicy {
     }
 }
 
-/// The mock configuration of every product of the generated crate (each product module's
-/// `mock_config()`), in a fixed order: what `wxlive-mock` and `cargo xtask mock` serve. A test checks
-/// that it names every product in `spec/`.
+/// The mock configuration of every product of the generated crate ([`wxlive::mock_products`]), in
+/// spec order: what `wxlive-mock` and `cargo xtask mock` serve. A test checks that it names every
+/// product in `spec/`.
 pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
-    vec![wxlive::wecom::mock_config(), wxlive::wxa::mock_config()]
+    wxlive::mock_products()
 }
 
 /// A WeCom client for `server` with its credentials and fast retries.

@@ -50,19 +50,22 @@ fn endpoints_in_spec(product: &str) -> usize {
 }
 
 #[test]
-fn every_wecom_fixture_is_valid() {
+fn every_fixture_of_every_product_is_valid() {
+    let products = wxlive::mock_products();
+    let spec = wxlive_codegen::load(&support::root().join("spec"), "spec").expect("spec loads");
     assert_eq!(
-        check_routes(wxlive::wecom::mock_routes()),
-        endpoints_in_spec("wecom")
+        products.iter().map(|c| c.product.name).collect::<Vec<_>>(),
+        spec.products.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        "the generated crate serves every product of the spec"
     );
-}
-
-#[test]
-fn every_wxa_fixture_is_valid() {
-    assert_eq!(
-        check_routes(wxlive::wxa::mock_routes()),
-        endpoints_in_spec("wxa")
-    );
+    for config in products {
+        let name = config.product.name;
+        assert_eq!(
+            check_routes(config.routes),
+            endpoints_in_spec(name),
+            "{name}: one route per endpoint"
+        );
+    }
 }
 
 #[test]

@@ -37,18 +37,29 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
         }
     }
     let head = docs::inner(&lines);
-    let mods = spec.products.iter().map(|p| {
-        let m = ident(&p.name);
+    let product_cfg = |p: &Product| {
         let features: Vec<&str> = p.domains.iter().map(|d| d.feature.as_str()).collect();
-        let cfg = match features.as_slice() {
+        match features.as_slice() {
             [one] => quote!(feature = #one),
             many => quote!(any(#(feature = #many),*)),
-        };
+        }
+    };
+    let mods = spec.products.iter().map(|p| {
+        let m = ident(&p.name);
+        let cfg = product_cfg(p);
         // prettyplease, not rustfmt, formats generated code: keep `cargo fmt` out of it.
         quote! {
             #[cfg(#cfg)]
             #[rustfmt::skip]
             pub mod #m;
+        }
+    });
+    let mock_products = spec.products.iter().map(|p| {
+        let m = ident(&p.name);
+        let cfg = product_cfg(p);
+        quote! {
+            #[cfg(#cfg)]
+            products.push(#m::mock_config());
         }
     });
     let tokens = quote! {
@@ -60,6 +71,16 @@ pub fn lib_rs(spec: &Spec) -> TokenStream {
         pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 
         #(#mods)*
+
+        /// The mock server configuration of every enabled product, in spec order: what `wxlive mock`
+        /// serves, one server per product.
+        #[cfg(feature = "mock")]
+        pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
+            #[allow(unused_mut)]
+            let mut products = Vec::new();
+            #(#mock_products)*
+            products
+        }
     };
     tokens
 }

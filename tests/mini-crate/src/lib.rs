@@ -21,3 +21,14 @@ pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 #[cfg(any(feature = "demo-checks", feature = "demo-widgets"))]
 #[rustfmt::skip]
 pub mod demo;
+
+/// The mock server configuration of every enabled product, in spec order: what `wxlive mock`
+/// serves, one server per product.
+#[cfg(feature = "mock")]
+pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
+    #[allow(unused_mut)]
+    let mut products = Vec::new();
+    #[cfg(any(feature = "demo-checks", feature = "demo-widgets"))]
+    products.push(demo::mock_config());
+    products
+}
