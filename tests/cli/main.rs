@@ -552,10 +552,10 @@ fn every_operation_runs_through_the_cli_against_the_mock() {
             for constant in route.constants {
                 request.as_object_mut().map(|r| r.remove(constant.name));
             }
-            let domain = op.domain.replace('_', "-");
+            let domain = op.domain;
             let name = op.name.replace('_', "-");
             let out = run(wxlive()
-                .args(["--mock", product, &domain, &name, "--json"])
+                .args(["--mock", product, domain, &name, "--json"])
                 .arg(request.to_string()));
             let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
             let what = format!(

@@ -38,9 +38,10 @@ fn check_routes(routes: Vec<wxlive::runtime::mock::MockRoute>) -> usize {
     routes.len()
 }
 
-/// How many endpoints the spec declares for `product` (the route tables must serve each once).
-fn endpoints_in_spec(product: &str) -> usize {
-    let spec = wxlive_codegen::load(&support::root().join("spec"), "spec").expect("spec loads");
+/// How many endpoints the spec in `dir` (relative to the workspace) declares for `product` (the route
+/// tables must serve each once).
+fn endpoints_in(dir: &str, product: &str) -> usize {
+    let spec = wxlive_codegen::load(&support::root().join(dir), dir).expect("spec loads");
     spec.products
         .iter()
         .filter(|p| p.name == product)
@@ -55,14 +56,32 @@ fn every_fixture_of_every_product_is_valid() {
     let spec = wxlive_codegen::load(&support::root().join("spec"), "spec").expect("spec loads");
     assert_eq!(
         products.iter().map(|c| c.product.name).collect::<Vec<_>>(),
-        spec.products.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        spec.products
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
         "the generated crate serves every product of the spec"
     );
     for config in products {
         let name = config.product.name;
         assert_eq!(
             check_routes(config.routes),
-            endpoints_in_spec(name),
+            endpoints_in("spec", name),
+            "{name}: one route per endpoint"
+        );
+    }
+}
+
+/// The mini spec uses every format feature: its fixtures go through the same checks.
+#[test]
+fn every_fixture_of_the_mini_crate_is_valid() {
+    let products = wxlive_mini::mock_products();
+    assert!(!products.is_empty());
+    for config in products {
+        let name = config.product.name;
+        assert_eq!(
+            check_routes(config.routes),
+            endpoints_in("tests/fixtures/mini-spec", name),
             "{name}: one route per endpoint"
         );
     }

@@ -1,7 +1,8 @@
-//! Developer commands: `cargo xtask codegen [--check]`, `mock`, `bench`, `soak`.
+//! Developer commands: `cargo xtask codegen [--check]`, `mock`, `bench`, `soak`, `scratch-domain`.
 
 mod bench;
 mod cli_startup;
+mod scratch_domain;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -13,6 +14,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DI
        cargo xtask mock [--help | mock server options]   (every product in spec/, one port each)
        cargo xtask bench [--full] [--no-write] (cargo xtask bench --help for more)
        cargo xtask cli-startup [--runs N] [--no-build]   (start-to-answer time of the `wxlive` binary)
+       cargo xtask scratch-domain [--keep]   (a new domain needs YAML only: checked in a copy)
        cargo xtask soak [--release] [--seconds N] [--clients C] [--seed S] (cargo xtask soak --help for more)
 
   codegen          regenerate generated/ and generated-cli/ (the `wxlive` CLI) from spec/ and
@@ -27,6 +29,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR] [--out DI
 
 /// Parsed `codegen` arguments.
 struct CodegenArgs {
+    /// The workspace whose crates are generated.
+    root: PathBuf,
     check: bool,
     spec: PathBuf,
     out: PathBuf,
@@ -56,7 +60,7 @@ fn targets(args: &CodegenArgs) -> Vec<Target> {
         cli: false,
     }];
     if !args.custom {
-        let root = workspace_root();
+        let root = &args.root;
         targets.push(Target {
             spec: root.join("tests/fixtures/mini-spec"),
             out: root.join("tests/mini-crate"),
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         Some("soak") => run_bin("wxlive-soak", &args[1..]),
         Some("bench") => bench::main(&args[1..], &workspace_root()),
         Some("cli-startup") => cli_startup::main(&args[1..], &workspace_root()),
+        Some("scratch-domain") => scratch_domain::main(&args[1..], &workspace_root()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
 fn parse_codegen(args: &[String]) -> Result<CodegenArgs, String> {
     let root = workspace_root();
     let mut parsed = CodegenArgs {
+        root: root.clone(),
         check: false,
         spec: root.join("spec"),
         out: root.join("generated"),
@@ -132,11 +138,22 @@ fn workspace_root() -> PathBuf {
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
 }
 
+/// `cargo xtask codegen` for the workspace at `root`: its client crate, mini crate and CLI crate.
+fn codegen_workspace(root: &Path) -> ExitCode {
+    codegen(&CodegenArgs {
+        root: root.to_path_buf(),
+        check: false,
+        spec: root.join("spec"),
+        out: root.join("generated"),
+        custom: false,
+    })
+}
+
 fn codegen(args: &CodegenArgs) -> ExitCode {
     // Every crate is handled even when an earlier one fails, so one run reports everything.
     let mut ok = true;
     for target in targets(args) {
-        ok &= codegen_one(&target, args.check);
+        ok &= codegen_one(&args.root, &target, args.check);
     }
     if ok {
         ExitCode::SUCCESS
@@ -146,15 +163,14 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
 }
 
 /// Writes (or with `check`, checks) one generated crate; whether it is (now) up to date.
-fn codegen_one(target: &Target, check: bool) -> bool {
-    let root = workspace_root();
-    let display_root = match target.spec.strip_prefix(&root) {
+fn codegen_one(root: &Path, target: &Target, check: bool) -> bool {
+    let display_root = match target.spec.strip_prefix(root) {
         Ok(relative) => relative.display().to_string(),
         Err(_) => target.spec.display().to_string(),
     };
     let out_dir = &target.out;
     let out_shown = out_dir
-        .strip_prefix(&root)
+        .strip_prefix(root)
         .unwrap_or(out_dir)
         .display()
         .to_string();

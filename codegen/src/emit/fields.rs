@@ -106,8 +106,21 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     }
     let st = storage(f, mode);
     if mode == Mode::Request && f.location == Location::Query {
-        // Sent in the query string; still read from JSON (the mock server merges the query into it).
+        // Sent in the query string; still read from JSON (the mock server merges the query into it,
+        // flags as 0/1).
         attrs.push(quote!(skip_serializing));
+        match (st, &f.ty) {
+            (Storage::Plain, TypeRef::Flag) => attrs.push(quote!(
+                deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+            )),
+            (Storage::Optional, TypeRef::Flag) => {
+                attrs.push(quote!(default));
+                attrs.push(quote!(
+                    deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+                ));
+            }
+            _ => {}
+        }
     } else {
         // Objects of the other modes decode through `from_fields!`: their serde attributes only
         // shape encoding.
@@ -129,6 +142,10 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             }
             (Storage::Optional, _) => attrs.push(quote!(skip_serializing_if = "Option::is_none")),
             (Storage::List, _) => {
+                if !f.required {
+                    // An optional list left out decodes as empty (the mock server decodes requests).
+                    attrs.push(quote!(default));
+                }
                 if !f.required || mode != Mode::Request {
                     attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
                 }

@@ -83,6 +83,7 @@ pub fn mock_routes(ctx: &Ctx<'_>) -> TokenStream {
                 let kind = match &f.ty {
                     TypeRef::I32 | TypeRef::I64 | TypeRef::Flag => quote!(QueryKind::Integer),
                     TypeRef::Enum(e) if !e.is_string => quote!(QueryKind::Integer),
+                    TypeRef::Bool => quote!(QueryKind::Bool),
                     _ => quote!(QueryKind::String),
                 };
                 quote!((#wire, #kind))

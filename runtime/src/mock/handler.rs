@@ -108,6 +108,10 @@ pub(crate) async fn handle(
                     .parse::<i64>()
                     .map(Value::from)
                     .unwrap_or_else(|_| Value::String(v.clone())),
+                QueryKind::Bool => v
+                    .parse::<bool>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(v.clone())),
                 QueryKind::String => Value::String(v.clone()),
             };
             request.insert((*name).to_owned(), value);

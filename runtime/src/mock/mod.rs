@@ -42,6 +42,8 @@ pub enum QueryKind {
     String,
     /// Parsed as an integer (a non-number is kept as a string, so validation reports it).
     Integer,
+    /// `true` or `false` as a boolean (anything else is kept as a string, so validation reports it).
+    Bool,
 }
 
 /// One endpoint the mock serves (emitted by the generator for every endpoint).

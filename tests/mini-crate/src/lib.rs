@@ -25,6 +25,7 @@ pub mod demo;
 /// The mock server configuration of every enabled product, in spec order: what `wxlive mock`
 /// serves, one server per product.
 #[cfg(feature = "mock")]
+#[allow(clippy::vec_init_then_push)]
 pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
     #[allow(unused_mut)]
     let mut products = Vec::new();

@@ -17,7 +17,7 @@ pub struct ActivityDetail {
     /// mediaids of the activity pictures. If more than five are sent the server uses the first five.
     ///
     /// Advice (reported as a warning, never an error): At most 5 items. Rule source: 96837: at most 5; if more are sent the first five are used.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_list: Vec<String>,
 }
 

@@ -218,7 +218,7 @@ wxlive_runtime::from_fields!(SetGoodsKeyResponse[] {});
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetGoodsKeyResponse {
     /// The global key (全局KEY).
-    #[serde(rename = "vendorGoodsKey", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "vendorGoodsKey", default, skip_serializing_if = "Vec::is_empty")]
     pub goods_keys: Vec<String>,
 }
 
@@ -332,7 +332,7 @@ wxlive_runtime::from_fields!(
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GetFollowersResponse {
     /// Subscribers on this page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followers: Vec<Follower>,
     /// Send it to get the next page.
     #[serde(skip_serializing_if = "Option::is_none")]

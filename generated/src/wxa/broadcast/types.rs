@@ -223,7 +223,7 @@ pub struct GoodsInfo {
     #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
     /// The goods' keys for the live pendant (直播挂件) on goods detail pages: a list of strings (the names of the page's query parameters that identify the goods, e.g. productId). Left out, the global key set with set_goods_key is used. Not in the api_addgoods table: the api_setdefault_goodskey page names it (添加商品时未指定goodsKey字段), requires a string array (key必须为字符串数组), and the pendant guide (framework/liveplayer/pendant) types it Array.
-    #[serde(rename = "goodsKey", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "goodsKey", default, skip_serializing_if = "Vec::is_empty")]
     pub goods_keys: Vec<String>,
 }
 

@@ -61,8 +61,8 @@ pub fn routes() -> Vec<MockRoute> {
             SwitchesRequest,
         >(
             &[
-                ("q_bool_req", QueryKind::String),
-                ("q_bool_opt", QueryKind::String),
+                ("q_bool_req", QueryKind::Bool),
+                ("q_bool_opt", QueryKind::Bool),
                 ("q_flag_req", QueryKind::Integer),
                 ("q_flag_opt", QueryKind::Integer),
             ],

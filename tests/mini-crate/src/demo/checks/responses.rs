@@ -95,7 +95,7 @@ pub struct NamesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Names.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
 }
 
@@ -110,7 +110,7 @@ pub struct LogsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Items on this page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub logs: Vec<Log>,
     /// Last update; a string or a number.
     #[serde(
@@ -148,7 +148,7 @@ pub struct LevelsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Items on this page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<Level>,
 }
 

@@ -29,7 +29,7 @@ pub struct FindResponse {
     )]
     pub done: Option<bool>,
     /// Names.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
 }
 
