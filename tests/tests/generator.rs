@@ -136,3 +136,60 @@ fn the_format_schema_describes_every_constraint_kind_of_the_vocabulary() {
     }
     assert_eq!(schema["$defs"]["Field"]["additionalProperties"], false);
 }
+
+/// The mini spec (`tests/fixtures/mini-spec/demo/`) is the scratch domain `cargo xtask scratch-domain`
+/// adds to a copy of the workspace, so it must use every feature of the format: every property the
+/// domain format's JSON Schema names (at any depth) is a key somewhere in its domain files.
+#[test]
+fn the_mini_spec_uses_every_key_of_the_domain_format() {
+    fn schema_properties(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                    out.extend(properties.keys().cloned());
+                }
+                map.values().for_each(|v| schema_properties(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| schema_properties(v, out)),
+            _ => {}
+        }
+    }
+    fn yaml_keys(value: &serde_yaml::Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_yaml::Value::Mapping(map) => {
+                for (k, v) in map {
+                    if let Some(k) = k.as_str() {
+                        out.insert(k.to_owned());
+                    }
+                    yaml_keys(v, out);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| yaml_keys(v, out)),
+            _ => {}
+        }
+    }
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("generated/schema/domain.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let mut format = std::collections::BTreeSet::new();
+    schema_properties(&schema, &mut format);
+    let mut used = std::collections::BTreeSet::new();
+    let dir = root().join("tests/fixtures/mini-spec/demo");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") && !path.ends_with("product.yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            yaml_keys(&serde_yaml::from_str(&text).unwrap(), &mut used);
+        }
+    }
+    assert!(
+        format.len() > 10,
+        "the schema names its properties: {format:?}"
+    );
+    let unused: Vec<&String> = format.difference(&used).collect();
+    assert!(
+        unused.is_empty(),
+        "the mini spec's domain files never use these keys of the format: {unused:?}"
+    );
+}

@@ -12,13 +12,15 @@ pub mod errcode {
     #[allow(unused_imports)]
     use wxlive_runtime::meta::ErrorClass::{Busy, Other, Throttled, TokenInvalid};
     /// `9001` 无此部件: No such widget.
+    ///
+    /// Check the widget id.
     pub const NO_WIDGET: E = E {
         code: 9001,
         name: "no_widget",
         title: "无此部件",
         meaning: "No such widget",
         class: Other,
-        hint: None,
+        hint: Some("Check the widget id."),
     };
 
     /// Every errcode above.
