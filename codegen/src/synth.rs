@@ -152,7 +152,7 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
     let bound = |pick: fn(&Check) -> Option<i64>| f.constraints.iter().find_map(|c| pick(&c.check));
     match ty {
         TypeRef::String => Value::String(text(f)),
-        TypeRef::I32 | TypeRef::I64 => {
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => {
             if let Some(offset) = time_offset(f) {
                 return json!(relative(offset));
             }
@@ -168,7 +168,13 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
         }
         TypeRef::Bool => json!(true),
         TypeRef::Flag => json!(1),
-        TypeRef::Enum(e) => match domain.enum_(e).values.first() {
+        TypeRef::Enum(e) => match domain.enum_(e).values.iter().find(|v| match &v.value {
+            Literal::Int(i) => f
+                .constraints
+                .iter()
+                .all(|c| c.check.violation(Subject::Integer(*i), None).is_none()),
+            Literal::Str(_) => true,
+        }) {
             Some(v) => match &v.value {
                 Literal::Int(i) => json!(i),
                 Literal::Str(s) => json!(s),
@@ -186,7 +192,15 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
             Value::Object(map)
         }
         TypeRef::Object(_) => json!({}),
-        TypeRef::List(item) => Value::Array(vec![value(domain, f, item, depth + 1)]),
+        TypeRef::List(item) => {
+            // The item meets the list's item constraints (`items:`), not the list's own.
+            let each = Field {
+                constraints: f.items.clone(),
+                items: Vec::new(),
+                ..f.clone()
+            };
+            Value::Array(vec![value(domain, &each, item, depth + 1)])
+        }
         TypeRef::Decimal => json!(1.5),
     }
 }

@@ -390,25 +390,31 @@ fn paginated(e: &Endpoint, p: &Pagination) -> TokenStream {
             total,
         } => {
             let items = ident(p.items.as_ref().map_or("", |(field, _)| field.as_str()));
-            let current = match (optional, offset) {
-                (true, TypeRef::I64) => quote!(self.#cursor_req.unwrap_or(0)),
-                (true, _) => quote!(i64::from(self.#cursor_req.unwrap_or(0))),
-                (false, TypeRef::I64) => quote!(self.#cursor_req),
-                (false, _) => quote!(i64::from(self.#cursor_req)),
+            let current = match optional {
+                true => widen(offset, quote!(self.#cursor_req.unwrap_or(0))),
+                false => widen(offset, quote!(self.#cursor_req)),
             };
             // A guaranteed total the server left out reads as 0: with items on the page that is no
             // total at all (the empty page ends the stream), never a reason to stop early.
             let total = match (plain(&p.response), total) {
-                (true, TypeRef::I64) => quote!(Some(page.#cursor_resp).filter(|t| *t > 0)),
-                (true, _) => quote!(Some(i64::from(page.#cursor_resp)).filter(|t| *t > 0)),
+                (true, ty) => {
+                    let t = widen(ty, quote!(page.#cursor_resp));
+                    quote!(Some(#t).filter(|t| *t > 0))
+                }
                 (false, TypeRef::I64) => quote!(page.#cursor_resp),
+                (false, TypeRef::U64) => {
+                    quote!(page.#cursor_resp.map(|t| i64::try_from(t).unwrap_or(i64::MAX)))
+                }
                 (false, _) => quote!(page.#cursor_resp.map(i64::from)),
             };
             let convert = match offset {
                 TypeRef::I64 => quote!(),
-                _ => quote! {
-                    let next = i32::try_from(next).map_err(|_| "the next offset overflows".to_owned())?;
-                },
+                ty => {
+                    let ty = rust_type(ty);
+                    quote! {
+                        let next = #ty::try_from(next).map_err(|_| "the next offset overflows".to_owned())?;
+                    }
+                }
             };
             let wrapped = if *optional {
                 quote!(Some(next))
@@ -614,5 +620,14 @@ fn method_str(m: Method) -> &'static str {
     match m {
         Method::Get => "GET",
         Method::Post => "POST",
+    }
+}
+
+/// `value` (of integer type `ty`) as an `i64`: as it is, widened (`i32`, `u32`), or saturated (`u64`).
+fn widen(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::I64 => value,
+        TypeRef::U64 => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
+        _ => quote!(i64::from(#value)),
     }
 }

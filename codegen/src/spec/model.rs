@@ -184,6 +184,12 @@ pub struct DomainFile {
     /// Pushed events.
     #[serde(default)]
     pub callbacks: UniqueMap<Callback>,
+    /// Errcodes every endpoint of this domain may return (looked up after an endpoint's own and before
+    /// the product's). Each becomes a named item of the domain's `errcode` module and is listed in the
+    /// docs (and the OpenAPI `x-errcodes`) of every operation of the domain. An endpoint must not
+    /// declare one of them again.
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
 }
 
 /// An enumeration.
@@ -360,8 +366,8 @@ pub struct Examples {
 
 /// A cross-field rule. Exactly one kind is given:
 ///
-/// - `only_when: {field, equals | in}` + `fields`: the fields may be set only when the condition holds;
-/// - `required_when: {field, equals | in}` + `fields`: the fields must be set when it holds;
+/// - `only_when: <condition>` + `fields`: the fields may be set only when the condition holds;
+/// - `required_when: <condition>` + `fields`: the fields must be set when it holds;
 /// - `difference: {field, minus, min?, max?}`: `field − minus` lies in `min..=max` (integers).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -387,20 +393,36 @@ pub struct Rule {
     pub level: Level,
 }
 
-/// `field == equals`, or `field` is one of `in`.
+/// A condition on the fields of the same request (or type). Exactly one form:
+///
+/// - `{field, equals: value}`: the field is set and has this value;
+/// - `{field, in: [values]}`: the field is set and has one of these values;
+/// - `{all: [conditions]}`: every condition holds;
+/// - `{any: [conditions]}`: at least one condition holds.
+///
+/// `field` names a scalar field: `string`, an integer (`i32`, `i64`, `u32`, `u64`), an enum (its
+/// documented values), `flag` (`true`/`false` or `1`/`0`) or `bool` (`true`/`false`). `all` and `any`
+/// nest (`{any: [{all: [...]}, {field: ...}]}`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
-    /// Wire name of a field of the same request (or type).
-    pub field: String,
+    /// Wire name of a scalar field of the same request (or type).
+    #[serde(default)]
+    pub field: Option<String>,
     /// The value it must have.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub equals: Option<serde_yaml::Value>,
-    /// The values it may have.
+    /// The values it may have (at least one).
     #[serde(default, rename = "in")]
     #[schemars(with = "Option<Vec<serde_json::Value>>")]
     pub one_of: Option<Vec<serde_yaml::Value>>,
+    /// Conditions that must all hold (at least one).
+    #[serde(default)]
+    pub all: Option<Vec<Condition>>,
+    /// Conditions of which at least one must hold (at least one).
+    #[serde(default)]
+    pub any: Option<Vec<Condition>>,
 }
 
 /// `field − minus` within `min..=max`.
