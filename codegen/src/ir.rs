@@ -514,9 +514,20 @@ pub enum PageEnd {
         offset: TypeRef,
         /// Whether the offset field is optional (absent = 0).
         optional: bool,
-        /// Type of the response total (`I32` or `I64`).
+        /// Type of the response total (an integer type).
         total: TypeRef,
     },
+    /// Offset paging without a total: the last page is empty or shorter than the limit sent.
+    ShortPage {
+        /// Type of the request offset (an integer type).
+        offset: TypeRef,
+        /// Whether the offset field is optional (absent = 0).
+        optional: bool,
+        /// The request's page size field: Rust name, type, whether it is optional.
+        limit: (String, TypeRef, bool),
+    },
+    /// Cursor paging while a response flag (Rust name) says more pages follow.
+    More(String),
 }
 
 /// Pagination of an endpoint.

@@ -447,11 +447,20 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> Value {
             PageEnd::EmptyCursor => json!("empty_cursor"),
             PageEnd::Flag(flag) => json!({ "flag": wire(&e.response, flag) }),
             PageEnd::Offset { .. } => json!("offset"),
+            PageEnd::ShortPage { .. } => json!("short_page"),
+            PageEnd::More(flag) => json!({ "more": wire(&e.response, flag) }),
         };
-        let mut pagination = json!({
-            "request": wire(&e.request, &pg.request),
-            "response": wire(&e.response, &pg.response),
-        });
+        let mut pagination = json!({ "request": wire(&e.request, &pg.request) });
+        match &pg.end {
+            PageEnd::ShortPage { limit, .. } => {
+                insert(&mut pagination, "limit", json!(wire(&e.request, &limit.0)))
+            }
+            _ => insert(
+                &mut pagination,
+                "response",
+                json!(wire(&e.response, &pg.response)),
+            ),
+        }
         insert(&mut pagination, "end", end);
         if let Some((items, _)) = &pg.items {
             insert(&mut pagination, "items", json!(wire(&e.response, items)));

@@ -445,15 +445,21 @@ pub struct Difference {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
-    /// Request field carrying the cursor.
+    /// Request field carrying the cursor (or, with `end: offset` and `end: short_page`, the integer
+    /// item offset).
     pub request: String,
-    /// Response field with the next cursor.
-    pub response: String,
+    /// Response field with the next cursor (with `end: offset`, the integer total). Not used by
+    /// `end: short_page`.
+    #[serde(default)]
+    pub response: Option<String>,
     /// When the last page has been reached.
     pub end: PageEnd,
     /// Response list to stream item by item, when there is one.
     #[serde(default)]
     pub items: Option<String>,
+    /// With `end: short_page`: the integer request field with the page size (`limit`).
+    #[serde(default)]
+    pub limit: Option<String>,
 }
 
 /// End-of-data signal.
@@ -466,11 +472,22 @@ pub enum PageEnd {
     /// page starts at offset + items on this page; the last page is the one that reaches the total or
     /// has no items (`items` is required).
     Offset,
+    /// Offset paging without a total: `request` is an integer item offset, `limit` the request's page
+    /// size; the next page starts at offset + items; the last page is the one with fewer items than
+    /// the `limit` sent, or none (`items` is required; with no `limit` sent, only an empty page ends).
+    ShortPage,
     /// A flag field of the response is set (wire 1).
     #[serde(untagged)]
     Flag {
         /// The flag field.
         field: String,
+    },
+    /// `{more: <field>}`: a `flag` or `bool` field of the response says more pages follow (`has_more`);
+    /// the stream ends after a page where it is false, 0 or missing. Cursor paging.
+    #[serde(untagged)]
+    More {
+        /// The flag field.
+        more: String,
     },
 }
 
@@ -481,7 +498,15 @@ impl<'de> Deserialize<'de> for PageEnd {
         let flag = match &raw {
             Value::String(s) if s == "empty_cursor" => return Ok(PageEnd::EmptyCursor),
             Value::String(s) if s == "offset" => return Ok(PageEnd::Offset),
-            Value::Mapping(m) if m.len() == 1 => m.get("field").and_then(Value::as_str),
+            Value::String(s) if s == "short_page" => return Ok(PageEnd::ShortPage),
+            Value::Mapping(m) if m.len() == 1 => {
+                if let Some(more) = m.get("more").and_then(Value::as_str) {
+                    return Ok(PageEnd::More {
+                        more: more.to_owned(),
+                    });
+                }
+                m.get("field").and_then(Value::as_str)
+            }
             _ => None,
         };
         match flag {
@@ -489,7 +514,7 @@ impl<'de> Deserialize<'de> for PageEnd {
                 field: field.to_owned(),
             }),
             None => Err(serde::de::Error::custom(format_args!(
-                "found {}; expected `empty_cursor`, `offset` or `{{field: <a flag field of the response>}}`",
+                "found {}; expected `empty_cursor`, `offset`, `short_page`, `{{field: <a flag field of the response set on the last page>}}` or `{{more: <a flag or bool field of the response set while more pages follow>}}`",
                 serde_json::to_string(&raw).unwrap_or_default()
             ))),
         }

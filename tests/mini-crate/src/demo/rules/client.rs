@@ -4,7 +4,11 @@
 
 use futures::Stream;
 use wxlive_runtime::{ApiRequest, Client, Error, Paginated, Sender};
-use super::{ConditionsRequestBuilder, UnsignedRequestBuilder, ItemRulesRequestBuilder};
+use super::{
+    ConditionsRequestBuilder, UnsignedRequestBuilder, ItemRulesRequestBuilder,
+    AddEntryRequestBuilder, PageCursorRequestBuilder, PageMoreRequestBuilder,
+    PageShortRequestBuilder, PageTotalRequestBuilder,
+};
 
 /// 规则: Rules.
 ///
@@ -74,5 +78,60 @@ impl<'a> RulesApi<'a> {
     /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
     pub fn item_rules(&self) -> ItemRulesRequestBuilder<Sender<'a>> {
         ItemRulesRequestBuilder::new(Sender::new(self.client))
+    }
+
+    /// 添加条目: Add an entry (the mock server stores it) for the paged lists below.
+    ///
+    /// Set the fields of [`AddEntryRequest`](super::AddEntryRequest) on the returned builder, then [`send`](AddEntryRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`7001`](super::errcode::RULE_BROKEN) (规则不符): A rule of this domain is broken.
+    /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
+    pub fn add_entry(&self) -> AddEntryRequestBuilder<Sender<'a>> {
+        AddEntryRequestBuilder::new(Sender::new(self.client))
+    }
+
+    /// 游标分页: Cursor paging whose last page leaves the next cursor out.
+    ///
+    /// Set the fields of [`PageCursorRequest`](super::PageCursorRequest) on the returned builder, then [`send`](PageCursorRequestBuilder::send), or stream it with [`into_pages`](PageCursorRequestBuilder::into_pages) / [`into_items`](PageCursorRequestBuilder::into_items).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`7001`](super::errcode::RULE_BROKEN) (规则不符): A rule of this domain is broken.
+    /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
+    pub fn page_cursor(&self) -> PageCursorRequestBuilder<Sender<'a>> {
+        PageCursorRequestBuilder::new(Sender::new(self.client))
+    }
+
+    /// 有更多分页: Cursor paging that goes on while has_more is 1.
+    ///
+    /// Set the fields of [`PageMoreRequest`](super::PageMoreRequest) on the returned builder, then [`send`](PageMoreRequestBuilder::send), or stream it with [`into_pages`](PageMoreRequestBuilder::into_pages) / [`into_items`](PageMoreRequestBuilder::into_items).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`7001`](super::errcode::RULE_BROKEN) (规则不符): A rule of this domain is broken.
+    /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
+    pub fn page_more(&self) -> PageMoreRequestBuilder<Sender<'a>> {
+        PageMoreRequestBuilder::new(Sender::new(self.client))
+    }
+
+    /// 短页分页: Offset paging without a total that ends on a short or empty page.
+    ///
+    /// Set the fields of [`PageShortRequest`](super::PageShortRequest) on the returned builder, then [`send`](PageShortRequestBuilder::send), or stream it with [`into_pages`](PageShortRequestBuilder::into_pages) / [`into_items`](PageShortRequestBuilder::into_items).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`7001`](super::errcode::RULE_BROKEN) (规则不符): A rule of this domain is broken.
+    /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
+    pub fn page_short(&self) -> PageShortRequestBuilder<Sender<'a>> {
+        PageShortRequestBuilder::new(Sender::new(self.client))
+    }
+
+    /// 总数分页: Offset paging with a u64 total.
+    ///
+    /// Set the fields of [`PageTotalRequest`](super::PageTotalRequest) on the returned builder, then [`send`](PageTotalRequestBuilder::send), or stream it with [`into_pages`](PageTotalRequestBuilder::into_pages) / [`into_items`](PageTotalRequestBuilder::into_items).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`7001`](super::errcode::RULE_BROKEN) (规则不符): A rule of this domain is broken.
+    /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
+    pub fn page_total(&self) -> PageTotalRequestBuilder<Sender<'a>> {
+        PageTotalRequestBuilder::new(Sender::new(self.client))
     }
 }

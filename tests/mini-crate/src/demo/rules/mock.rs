@@ -3,7 +3,10 @@
 //! Mock-server routes of Rules. (规则): one per endpoint, with its fixture and the spec's `mock:` rule.
 
 use wxlive_runtime::mock::{MockRoute, QueryKind};
-use super::{ConditionsRequest, UnsignedRequest, ItemRulesRequest};
+use super::{
+    ConditionsRequest, UnsignedRequest, ItemRulesRequest, AddEntryRequest,
+    PageCursorRequest, PageMoreRequest, PageShortRequest, PageTotalRequest,
+};
 
 /// Every endpoint of this domain, as the mock server serves it.
 pub fn routes() -> Vec<MockRoute> {
@@ -21,5 +24,50 @@ pub fn routes() -> Vec<MockRoute> {
         MockRoute::of::<
             ItemRulesRequest,
         >(&[], include_str!("../../../fixtures/demo/rules/item_rules.json"), None),
+        MockRoute::of::<
+            AddEntryRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/rules/add_entry.json"),
+            Some(
+                "{\"create\":{\"store\":\"entries\",\"id\":\"entry_id\",\"set\":{},\"defaults\":{},\"copy\":{}}}",
+            ),
+        ),
+        MockRoute::of::<
+            PageCursorRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/rules/page_cursor.json"),
+            Some(
+                "{\"list\":{\"store\":\"entries\",\"filter\":{},\"items\":\"ids\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next_cursor\",\"end_flag\":null,\"more_flag\":null,\"total\":null,\"omit_last_cursor\":true,\"limit\":null,\"page_size\":2}}",
+            ),
+        ),
+        MockRoute::of::<
+            PageMoreRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/rules/page_more.json"),
+            Some(
+                "{\"list\":{\"store\":\"entries\",\"filter\":{},\"items\":\"ids\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next_cursor\",\"end_flag\":null,\"more_flag\":\"has_more\",\"total\":null,\"omit_last_cursor\":false,\"limit\":null,\"page_size\":2}}",
+            ),
+        ),
+        MockRoute::of::<
+            PageShortRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/rules/page_short.json"),
+            Some(
+                "{\"list\":{\"store\":\"entries\",\"filter\":{},\"items\":\"ids\",\"ids\":true,\"cursor\":\"offset\",\"next\":null,\"end_flag\":null,\"more_flag\":null,\"total\":null,\"omit_last_cursor\":false,\"limit\":\"limit\",\"page_size\":10}}",
+            ),
+        ),
+        MockRoute::of::<
+            PageTotalRequest,
+        >(
+            &[],
+            include_str!("../../../fixtures/demo/rules/page_total.json"),
+            Some(
+                "{\"list\":{\"store\":\"entries\",\"filter\":{},\"items\":\"ids\",\"ids\":true,\"cursor\":\"offset\",\"next\":null,\"end_flag\":null,\"more_flag\":null,\"total\":\"total\",\"omit_last_cursor\":false,\"limit\":\"size\",\"page_size\":2}}",
+            ),
+        ),
     ])
 }

@@ -6,8 +6,12 @@ use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use futures::Stream;
 use super::{Filter, Kind, Tone};
-use super::{ConditionsResponse, UnsignedResponse, ItemRulesResponse};
+use super::{
+    ConditionsResponse, UnsignedResponse, ItemRulesResponse, AddEntryResponse,
+    PageCursorResponse, PageMoreResponse, PageShortResponse, PageTotalResponse,
+};
 
 /// 条件: Conditions on every kind of scalar field, alone and combined.
 ///
@@ -733,4 +737,611 @@ impl ApiRequest for ItemRulesRequest {
     };
 
     const REQUIRED: &'static [&'static str] = &["tags"];
+}
+
+/// 添加条目: Add an entry (the mock server stores it) for the paged lists below.
+///
+/// `POST /rules/entries/add`. Official documentation: [24](https://docs.example.test/path/24).
+///
+/// Not idempotent: the client never re-sends it after an ambiguous failure.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct AddEntryRequest {
+    /// Name. Required.
+    pub name: String,
+}
+
+impl AddEntryRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> AddEntryRequestBuilder {
+        AddEntryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`AddEntryRequest`] (see its fields for the rules); from the client it also sends.
+#[derive(Debug, Clone, Default)]
+pub struct AddEntryRequestBuilder<C = ()> {
+    ctx: C,
+    f: AddEntryRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AddEntryRequestFields {
+    name: Option<String>,
+}
+
+impl<C> AddEntryRequestBuilder<C> {
+    /// Sets [`name`](AddEntryRequest#structfield.name): Name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.f.name = Some(value.into());
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<AddEntryRequest, ValidationError> {
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (AddEntryRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("name", &f.name);
+        let request = AddEntryRequest {
+            name: f.name.unwrap_or_default(),
+        };
+        (request, v)
+    }
+}
+
+impl<'a> AddEntryRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<AddEntryResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+}
+
+impl Validate for AddEntryRequest {
+    fn check(&self, v: &mut Validator) {
+        v.required("name", &self.name);
+    }
+}
+
+impl ApiRequest for AddEntryRequest {
+    type Response = AddEntryResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "rules",
+        name: "add_entry",
+        method: HttpMethod::Post,
+        path: "/rules/entries/add",
+        idempotent: false,
+        errors: &[super::errcode::RULE_BROKEN, super::errcode::RULES_BUSY],
+    };
+
+    const REQUIRED: &'static [&'static str] = &["name"];
+}
+
+/// 游标分页: Cursor paging whose last page leaves the next cursor out.
+///
+/// `POST /rules/entries/by_cursor`. Official documentation: [25](https://docs.example.test/path/25).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct PageCursorRequest {
+    /// Cursor of the page; none for the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+impl PageCursorRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> PageCursorRequestBuilder {
+        PageCursorRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PageCursorRequest`] (see its fields for the rules); from the client it also sends.
+#[derive(Debug, Clone, Default)]
+pub struct PageCursorRequestBuilder<C = ()> {
+    ctx: C,
+    f: PageCursorRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PageCursorRequestFields {
+    cursor: Option<String>,
+}
+
+impl<C> PageCursorRequestBuilder<C> {
+    /// Sets [`cursor`](PageCursorRequest#structfield.cursor): Cursor of the page; none for the first.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.f.cursor = Some(value.into());
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<PageCursorRequest, ValidationError> {
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PageCursorRequest, Validator) {
+        let f = self.f;
+        let request = PageCursorRequest {
+            cursor: f.cursor,
+        };
+        (request, Validator::new())
+    }
+}
+
+impl<'a> PageCursorRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<PageCursorResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// The stream ends after the page whose `next_cursor` is empty or missing.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<PageCursorResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `ids` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<String, Error>> + 'a {
+        self.ctx.items(self.assemble())
+    }
+}
+
+impl Validate for PageCursorRequest {
+    fn check(&self, _v: &mut Validator) {}
+}
+
+impl ApiRequest for PageCursorRequest {
+    type Response = PageCursorResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "rules",
+        name: "page_cursor",
+        method: HttpMethod::Post,
+        path: "/rules/entries/by_cursor",
+        idempotent: true,
+        errors: &[super::errcode::RULE_BROKEN, super::errcode::RULES_BUSY],
+    };
+}
+
+impl wxlive_runtime::Paginated for PageCursorRequest {
+    type Item = String;
+    fn next_page(&self, page: &PageCursorResponse) -> Result<Option<Self>, String> {
+        match page.next_cursor.as_deref() {
+            None | Some("") => Ok(None),
+            Some(cursor) => {
+                Ok(
+                    Some(PageCursorRequest {
+                        cursor: Some(cursor.to_owned()),
+                    }),
+                )
+            }
+        }
+    }
+
+    fn items(page: PageCursorResponse) -> Vec<String> {
+        page.ids
+    }
+}
+
+/// 有更多分页: Cursor paging that goes on while has_more is 1.
+///
+/// `POST /rules/entries/by_more`. Official documentation: [26](https://docs.example.test/path/26).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct PageMoreRequest {
+    /// Cursor of the page; none for the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+impl PageMoreRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> PageMoreRequestBuilder {
+        PageMoreRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PageMoreRequest`] (see its fields for the rules); from the client it also sends.
+#[derive(Debug, Clone, Default)]
+pub struct PageMoreRequestBuilder<C = ()> {
+    ctx: C,
+    f: PageMoreRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PageMoreRequestFields {
+    cursor: Option<String>,
+}
+
+impl<C> PageMoreRequestBuilder<C> {
+    /// Sets [`cursor`](PageMoreRequest#structfield.cursor): Cursor of the page; none for the first.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.f.cursor = Some(value.into());
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<PageMoreRequest, ValidationError> {
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PageMoreRequest, Validator) {
+        let f = self.f;
+        let request = PageMoreRequest {
+            cursor: f.cursor,
+        };
+        (request, Validator::new())
+    }
+}
+
+impl<'a> PageMoreRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<PageMoreResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// The stream goes on while `has_more` says more pages follow, from each page's `next_cursor`; it ends after a page where `has_more` is false or missing.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(self) -> impl Stream<Item = Result<PageMoreResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `ids` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<String, Error>> + 'a {
+        self.ctx.items(self.assemble())
+    }
+}
+
+impl Validate for PageMoreRequest {
+    fn check(&self, _v: &mut Validator) {}
+}
+
+impl ApiRequest for PageMoreRequest {
+    type Response = PageMoreResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "rules",
+        name: "page_more",
+        method: HttpMethod::Post,
+        path: "/rules/entries/by_more",
+        idempotent: true,
+        errors: &[super::errcode::RULE_BROKEN, super::errcode::RULES_BUSY],
+    };
+}
+
+impl wxlive_runtime::Paginated for PageMoreRequest {
+    type Item = String;
+    fn next_page(&self, page: &PageMoreResponse) -> Result<Option<Self>, String> {
+        let next = wxlive_runtime::paging::after_more(
+            page.has_more == Some(true),
+            page.next_cursor.as_deref(),
+            "next_cursor",
+        )?;
+        Ok(
+            next
+                .map(|cursor| PageMoreRequest {
+                    cursor: Some(cursor),
+                }),
+        )
+    }
+
+    fn items(page: PageMoreResponse) -> Vec<String> {
+        page.ids
+    }
+}
+
+/// 短页分页: Offset paging without a total that ends on a short or empty page.
+///
+/// `POST /rules/entries/by_offset`. Official documentation: [27](https://docs.example.test/path/27).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct PageShortRequest {
+    /// Item offset; none for the first page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    /// Page size. Required.
+    ///
+    /// At least 1.
+    /// At most 100.
+    pub limit: u32,
+}
+
+impl PageShortRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> PageShortRequestBuilder {
+        PageShortRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PageShortRequest`] (see its fields for the rules); from the client it also sends.
+#[derive(Debug, Clone, Default)]
+pub struct PageShortRequestBuilder<C = ()> {
+    ctx: C,
+    f: PageShortRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PageShortRequestFields {
+    offset: Option<u32>,
+    limit: Option<u32>,
+}
+
+impl<C> PageShortRequestBuilder<C> {
+    /// Sets [`offset`](PageShortRequest#structfield.offset): Item offset; none for the first page.
+    pub fn offset(mut self, value: u32) -> Self {
+        self.f.offset = Some(value);
+        self
+    }
+
+    /// Sets [`limit`](PageShortRequest#structfield.limit): Page size.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.f.limit = Some(value);
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<PageShortRequest, ValidationError> {
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PageShortRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("limit", &f.limit);
+        let request = PageShortRequest {
+            offset: f.offset,
+            limit: f.limit.unwrap_or_default(),
+        };
+        (request, v)
+    }
+}
+
+impl<'a> PageShortRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<PageShortResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `offset` advances by the items of each page; the stream ends after a page with fewer items than `limit` asks for, or none.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<PageShortResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `ids` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<String, Error>> + 'a {
+        self.ctx.items(self.assemble())
+    }
+}
+
+impl Validate for PageShortRequest {
+    fn check(&self, v: &mut Validator) {
+        v.check(
+            "limit",
+            &self.limit,
+            &[rule::Check::Min(1).source(None), rule::Check::Max(100).source(None)],
+        );
+    }
+}
+
+impl ApiRequest for PageShortRequest {
+    type Response = PageShortResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "rules",
+        name: "page_short",
+        method: HttpMethod::Post,
+        path: "/rules/entries/by_offset",
+        idempotent: true,
+        errors: &[super::errcode::RULE_BROKEN, super::errcode::RULES_BUSY],
+    };
+
+    const REQUIRED: &'static [&'static str] = &["limit"];
+}
+
+impl wxlive_runtime::Paginated for PageShortRequest {
+    type Item = String;
+    fn next_page(&self, page: &PageShortResponse) -> Result<Option<Self>, String> {
+        let Some(next) = wxlive_runtime::paging::after_short_page(
+            i64::from(self.offset.unwrap_or(0)),
+            page.ids.len(),
+            Some(i64::from(self.limit)),
+        ) else {
+            return Ok(None);
+        };
+        let next = u32::try_from(next)
+            .map_err(|_| "the next offset overflows".to_owned())?;
+        Ok(
+            Some(PageShortRequest {
+                offset: Some(next),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn items(page: PageShortResponse) -> Vec<String> {
+        page.ids
+    }
+}
+
+/// 总数分页: Offset paging with a u64 total.
+///
+/// `POST /rules/entries/by_total`. Official documentation: [28](https://docs.example.test/path/28).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct PageTotalRequest {
+    /// Item offset; none for the first page.
+    ///
+    /// At least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i32>,
+    /// Page size.
+    ///
+    /// At least 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i32>,
+}
+
+impl PageTotalRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> PageTotalRequestBuilder {
+        PageTotalRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PageTotalRequest`] (see its fields for the rules); from the client it also sends.
+#[derive(Debug, Clone, Default)]
+pub struct PageTotalRequestBuilder<C = ()> {
+    ctx: C,
+    f: PageTotalRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PageTotalRequestFields {
+    offset: Option<i32>,
+    size: Option<i32>,
+}
+
+impl<C> PageTotalRequestBuilder<C> {
+    /// Sets [`offset`](PageTotalRequest#structfield.offset): Item offset; none for the first page.
+    pub fn offset(mut self, value: i32) -> Self {
+        self.f.offset = Some(value);
+        self
+    }
+
+    /// Sets [`size`](PageTotalRequest#structfield.size): Page size.
+    pub fn size(mut self, value: i32) -> Self {
+        self.f.size = Some(value);
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<PageTotalRequest, ValidationError> {
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (PageTotalRequest, Validator) {
+        let f = self.f;
+        let request = PageTotalRequest {
+            offset: f.offset,
+            size: f.size,
+        };
+        (request, Validator::new())
+    }
+}
+
+impl<'a> PageTotalRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<PageTotalResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+
+    /// Every page, starting with this request.
+    ///
+    /// `offset` advances by the items of each page; the stream ends after the page that reaches `total` or has no items.
+    /// A server that repeats a cursor without ending ends the stream with an error instead of looping.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<PageTotalResponse, Error>> + 'a {
+        self.ctx.pages(self.assemble())
+    }
+
+    /// Every item of `ids` across all pages, in order.
+    pub fn into_items(self) -> impl Stream<Item = Result<String, Error>> + 'a {
+        self.ctx.items(self.assemble())
+    }
+}
+
+impl Validate for PageTotalRequest {
+    fn check(&self, v: &mut Validator) {
+        if let Some(value) = &self.offset {
+            v.check("offset", value, &[rule::Check::Min(0).source(None)]);
+        }
+        if let Some(value) = &self.size {
+            v.check("size", value, &[rule::Check::Min(1).source(None)]);
+        }
+    }
+}
+
+impl ApiRequest for PageTotalRequest {
+    type Response = PageTotalResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "rules",
+        name: "page_total",
+        method: HttpMethod::Post,
+        path: "/rules/entries/by_total",
+        idempotent: true,
+        errors: &[super::errcode::RULE_BROKEN, super::errcode::RULES_BUSY],
+    };
+}
+
+impl wxlive_runtime::Paginated for PageTotalRequest {
+    type Item = String;
+    fn next_page(&self, page: &PageTotalResponse) -> Result<Option<Self>, String> {
+        let next = i64::from(self.offset.unwrap_or(0)) + page.ids.len() as i64;
+        if page.ids.is_empty()
+            || page
+                .total
+                .map(|t| i64::try_from(t).unwrap_or(i64::MAX))
+                .is_some_and(|total| next >= total)
+        {
+            return Ok(None);
+        }
+        let next = i32::try_from(next)
+            .map_err(|_| "the next offset overflows".to_owned())?;
+        Ok(
+            Some(PageTotalRequest {
+                offset: Some(next),
+                ..self.clone()
+            }),
+        )
+    }
+
+    fn items(page: PageTotalResponse) -> Vec<String> {
+        page.ids
+    }
 }

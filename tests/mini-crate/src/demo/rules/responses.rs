@@ -27,3 +27,76 @@ wxlive_runtime::from_fields!(
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ItemRulesResponse {}
 wxlive_runtime::from_fields!(ItemRulesResponse[] {});
+
+/// Response of `add_entry` (添加条目).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct AddEntryResponse {
+    /// New id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_id: Option<String>,
+}
+
+wxlive_runtime::from_fields!(AddEntryResponse[] { "entry_id" => entry_id : value });
+
+/// Response of `page_cursor` (游标分页).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct PageCursorResponse {
+    /// Next cursor; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Entry ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+}
+
+wxlive_runtime::from_fields!(
+    PageCursorResponse[] { "next_cursor" => next_cursor : value, "ids" => ids : list }
+);
+
+/// Response of `page_more` (有更多分页).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct PageMoreResponse {
+    /// Next cursor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// 1 while more pages follow.
+    #[serde(
+        default,
+        with = "wxlive_runtime::wire::option_flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_more: Option<bool>,
+    /// Entry ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+}
+
+wxlive_runtime::from_fields!(
+    PageMoreResponse[] { "next_cursor" => next_cursor : value, "has_more" => has_more :
+    flag, "ids" => ids : list }
+);
+
+/// Response of `page_short` (短页分页).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct PageShortResponse {
+    /// Entry ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+}
+
+wxlive_runtime::from_fields!(PageShortResponse[] { "ids" => ids : list });
+
+/// Response of `page_total` (总数分页).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct PageTotalResponse {
+    /// Number of entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// Entry ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+}
+
+wxlive_runtime::from_fields!(
+    PageTotalResponse[] { "total" => total : int, "ids" => ids : list }
+);
