@@ -205,7 +205,12 @@ fn field_arg(f: &'static Field, now: i64) -> Arg {
         long.push(format!("Server default when left out: {default}."));
     }
     let mut shape = format!("Type: {} (JSON key `{}`)", f.shape, f.wire);
-    if f.time && matches!(innermost(&f.kind), Kind::I32 | Kind::I64 | Kind::U32 | Kind::U64) {
+    if f.time
+        && matches!(
+            innermost(&f.kind),
+            Kind::I32 | Kind::I64 | Kind::U32 | Kind::U64
+        )
+    {
         shape.push_str("; a time: now, +1h, +30m, -10s, 2026-12-01T10:00:00+08:00 or Unix seconds");
     }
     if matches!(f.kind, Kind::List(_)) {

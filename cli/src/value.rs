@@ -114,7 +114,9 @@ pub fn convert(field: &Field, kind: &Kind, text: &str, now: i64) -> Result<Parse
             let n = integer(text, now)?;
             u32::try_from(n)
                 .map(Value::from)
-                .map_err(|_| format!("{n} is out of range for an unsigned 32-bit integer (0 to 4294967295)"))
+                .map_err(|_| {
+                    format!("{n} is out of range for an unsigned 32-bit integer (0 to 4294967295)")
+                })
                 .and_then(one)
         }
         Kind::U64 => match text.trim().parse::<u64>() {

@@ -329,6 +329,8 @@ pub struct Rule {
 }
 
 /// Kinds of cross-field rules.
+// Built once per rule while lowering: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum RuleKind {
     /// `fields` (wire names) may be set only when the condition holds.
@@ -359,6 +361,8 @@ pub enum RuleKind {
 }
 
 /// A condition of a cross-field rule.
+// Built once per condition while lowering: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Condition {
     /// `field` is set and has one of `values`.

@@ -519,7 +519,11 @@ mod tests {
 
     #[test]
     fn item_constraints_name_the_index() {
-        let tags = vec!["ok".to_owned(), "much too long".to_owned(), "fine".to_owned()];
+        let tags = vec![
+            "ok".to_owned(),
+            "much too long".to_owned(),
+            "fine".to_owned(),
+        ];
         let mut v = Validator::timeless();
         v.check_items("tags", &tags, &rule(Check::MaxChars(4), Some("doc")));
         let err = v.finish().unwrap_err();

@@ -166,10 +166,18 @@ async fn the_mock_answers_each_paging_style_on_the_wire() {
     );
     let first = post("/rules/entries/by_more", json!({})).await;
     assert_eq!(first["has_more"], 1, "{first}");
-    let beyond = post("/rules/entries/by_offset", json!({"offset": 99, "limit": 2})).await;
+    let beyond = post(
+        "/rules/entries/by_offset",
+        json!({"offset": 99, "limit": 2}),
+    )
+    .await;
     assert_eq!(beyond["errcode"], 0, "{beyond}");
     assert_eq!(beyond["ids"], json!([]), "past the end: an empty page");
-    let bad = post("/rules/entries/by_offset", json!({"offset": "x", "limit": 2})).await;
+    let bad = post(
+        "/rules/entries/by_offset",
+        json!({"offset": "x", "limit": 2}),
+    )
+    .await;
     assert_ne!(bad["errcode"], 0, "{bad}");
     let totals = post("/rules/entries/by_total", json!({"offset": 4, "size": 2})).await;
     assert_eq!(totals["total"], ENTRIES, "{totals}");

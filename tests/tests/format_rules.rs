@@ -5,8 +5,8 @@
 
 use serde_json::{json, Value};
 use wxlive_mini::demo::rules::{
-    errcode, ConditionsRequest, Filter, ItemRulesRequest, Kind, Tone, UnsignedRequest,
-    UnsignedResponse,
+    errcode, ConditionsRequest, Filter, ItemRulesRequest, Kind, SynthRulesRequest, Tone,
+    UnsignedRequest, UnsignedResponse,
 };
 use wxlive_runtime::mock::MockServer;
 use wxlive_runtime::{ApiRequest, Profile, Validate};
@@ -47,7 +47,10 @@ fn a_condition_on_a_string_field_compares_its_value() {
 fn all_needs_every_condition_an_int_enum_and_a_flag() {
     let mut r = plain();
     r.kind = Kind::Special;
-    assert!(broken(&r).is_empty(), "`on` is unset: the `all` does not hold");
+    assert!(
+        broken(&r).is_empty(),
+        "`on` is unset: the `all` does not hold"
+    );
     r.on = Some(false);
     assert!(broken(&r).is_empty(), "on == false");
     r.on = Some(true);
@@ -136,7 +139,10 @@ fn conditions_in_a_nested_type_read_a_flag_and_a_bool() {
         strict: Some(true),
         ..Filter::default()
     });
-    assert!(broken(&r).is_empty(), "`on` unset: `in [0, 1]` does not hold");
+    assert!(
+        broken(&r).is_empty(),
+        "`on` unset: `in [0, 1]` does not hold"
+    );
 }
 
 #[test]
@@ -230,7 +236,7 @@ fn unsigned_integers_decode_their_whole_range_and_are_validated() {
     assert!(!err.has("ids[1]", ""), "u64::MAX is at least 1: {err}");
     let ok = UnsignedRequest::builder()
         .u32_req(0)
-        .u64_req(u64::MAX.min(9_000_000_000))
+        .u64_req(9_000_000_000)
         .u64_opt(1005)
         .u32_opt(5)
         .build()
@@ -302,7 +308,10 @@ fn openapi_has_domain_errcodes_item_keywords_unsigned_formats_and_combined_condi
             .iter()
             .filter_map(|c| c["code"].as_i64())
             .collect();
-        assert!(codes.contains(&7001) && codes.contains(&7002), "{path}: {codes:?}");
+        assert!(
+            codes.contains(&7001) && codes.contains(&7002),
+            "{path}: {codes:?}"
+        );
     }
     let tags = body_property(&doc, "/rules/items", "tags");
     assert_eq!(tags["items"]["maxLength"], 8);
@@ -356,12 +365,9 @@ async fn the_mock_server_enforces_conditions_item_rules_and_unsigned_ranges() {
     let http = reqwest::Client::new();
     let token = token(&server, &http).await;
     let post = |path: &str, body: Value| {
-        http.post(format!(
-            "{}{path}?access_token={token}",
-            server.base_url()
-        ))
-        .json(&body)
-        .send()
+        http.post(format!("{}{path}?access_token={token}", server.base_url()))
+            .json(&body)
+            .send()
     };
     let answer = |r: reqwest::Response| async move { r.json::<Value>().await.unwrap() };
     let a = answer(
@@ -430,12 +436,28 @@ fn fixtures_of_the_rules_domain_satisfy_their_rules() {
             "item_rules",
             include_str!("../mini-crate/fixtures/demo/rules/item_rules.json"),
         ),
+        (
+            "synth_rules",
+            include_str!("../mini-crate/fixtures/demo/rules/synth_rules.json"),
+        ),
     ] {
         let fixture: Value = serde_json::from_str(text).unwrap();
         let request = fixture["request"].clone();
         let problems = match name {
             "conditions" => broken(&serde_json::from_value::<ConditionsRequest>(request).unwrap()),
             "unsigned" => broken(&serde_json::from_value::<UnsignedRequest>(request).unwrap()),
+            "synth_rules" => {
+                assert!(
+                    request["note"].is_string(),
+                    "required_when made it up: {request}"
+                );
+                assert!(
+                    request["filter"].get("when").is_none(),
+                    "only_when left it out: {request}"
+                );
+                assert!(request["filter"]["why"].is_string(), "{request}");
+                broken(&serde_json::from_value::<SynthRulesRequest>(request).unwrap())
+            }
             _ => broken(&serde_json::from_value::<ItemRulesRequest>(request).unwrap()),
         };
         assert!(problems.is_empty(), "{name}: {problems:?}");

@@ -75,7 +75,11 @@ pub fn field_doc(f: &Field, mode: Mode) -> TokenStream {
     }
     let mut lines = vec![first];
     let mut rules: Vec<String> = f.constraints.iter().map(describe).collect();
-    rules.extend(f.items.iter().map(|c| format!("Each item: {}", describe(c))));
+    rules.extend(
+        f.items
+            .iter()
+            .map(|c| format!("Each item: {}", describe(c))),
+    );
     if !rules.is_empty() || f.default.is_some() {
         lines.push(String::new());
     }
@@ -371,7 +375,8 @@ fn comparison(f: &Field, values: &[CondValue], mode: Mode) -> TokenStream {
         CondValue::Bool(b) => quote!(#b),
     };
     if matches!(f.ty, TypeRef::Bool | TypeRef::Flag) {
-        let both = values.contains(&CondValue::Bool(true)) && values.contains(&CondValue::Bool(false));
+        let both =
+            values.contains(&CondValue::Bool(true)) && values.contains(&CondValue::Bool(false));
         let wanted = values.contains(&CondValue::Bool(true));
         return match (st, both, wanted) {
             (Storage::Optional, true, _) => quote!(self.#cn.is_some()),

@@ -140,11 +140,7 @@ fn domain_errors(
 
 /// Adds the domain's own errcodes (`common`) to every endpoint, after the endpoint's own. An endpoint
 /// that declares one of them again (by code or by name) is a spec error: one declaration per domain.
-fn apply_domain_errors(
-    d: &mut Diag<'_>,
-    common: &[ir::ErrorCode],
-    endpoints: &mut [ir::Endpoint],
-) {
+fn apply_domain_errors(d: &mut Diag<'_>, common: &[ir::ErrorCode], endpoints: &mut [ir::Endpoint]) {
     if common.is_empty() {
         return;
     }

@@ -263,7 +263,10 @@ fn lower_constraints(
         if !c.info.applies_to(ty.kind()) {
             d.error_at(
                 key,
-                format!("`{key}` applies to {} fields; {found}", c.info.applies.label),
+                format!(
+                    "`{key}` applies to {} fields; {found}",
+                    c.info.applies.label
+                ),
             );
             continue;
         }
@@ -399,7 +402,11 @@ fn const_value(
             serde_yaml::Value::Number(n),
         ) => n
             .as_i64()
-            .filter(|i| ty.kind().integer_range().is_some_and(|(lo, hi)| (lo..=hi).contains(&i128::from(*i))))
+            .filter(|i| {
+                ty.kind()
+                    .integer_range()
+                    .is_some_and(|(lo, hi)| (lo..=hi).contains(&i128::from(*i)))
+            })
             .map(ConstValue::Int),
         (TypeRef::Bool, serde_yaml::Value::Bool(b)) => Some(ConstValue::Bool(*b)),
         (TypeRef::Enum(e), v) => {

@@ -83,7 +83,11 @@ fn check(d: &mut Diag<'_>, rule: &MockBehaviour, request: &[ir::Field], response
             if let Some(next) = next {
                 need("list.next", next, response, "response");
             }
-            for (key, flag) in [("end_flag", end_flag), ("more_flag", more_flag), ("total", total)] {
+            for (key, flag) in [
+                ("end_flag", end_flag),
+                ("more_flag", more_flag),
+                ("total", total),
+            ] {
                 if let Some(flag) = flag {
                     need(&format!("list.{key}"), flag, response, "response");
                 }

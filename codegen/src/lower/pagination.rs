@@ -114,7 +114,11 @@ pub fn lower(
             _ => {
                 d.error_at(
                     "limit",
-                    wrong(request, wire, "an integer field of the request (the page size)"),
+                    wrong(
+                        request,
+                        wire,
+                        "an integer field of the request (the page size)",
+                    ),
                 );
                 None
             }

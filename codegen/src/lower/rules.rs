@@ -218,7 +218,11 @@ fn expected_values(ty: &TypeRef, scope: &Scope) -> Result<String, String> {
         TypeRef::Bool => "`true` or `false`".into(),
         TypeRef::Flag => "`true`/`false` (or `1`/`0`)".into(),
         TypeRef::Enum(e) => {
-            let values: Vec<String> = scope.enum_values(e).iter().map(ToString::to_string).collect();
+            let values: Vec<String> = scope
+                .enum_values(e)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             format!("one of its documented values ({})", values.join(", "))
         }
         ty if ty.is_integer() => {
@@ -226,19 +230,25 @@ fn expected_values(ty: &TypeRef, scope: &Scope) -> Result<String, String> {
             format!("an integer from {lo} to {hi}")
         }
         TypeRef::Decimal => {
-            return Err("a `decimal` has no exact value to compare; conditions read string, integer, \
+            return Err(
+                "a `decimal` has no exact value to compare; conditions read string, integer, \
                         enum, flag and bool fields"
-                .into())
+                    .into(),
+            )
         }
         TypeRef::List(_) => {
-            return Err("a list has no single value to compare; conditions read scalar fields \
+            return Err(
+                "a list has no single value to compare; conditions read scalar fields \
                         (string, integer, enum, flag, bool)"
-                .into())
+                    .into(),
+            )
         }
         _ => {
-            return Err("an object has no single value to compare; conditions read scalar fields \
+            return Err(
+                "an object has no single value to compare; conditions read scalar fields \
                         (string, integer, enum, flag, bool)"
-                .into())
+                    .into(),
+            )
         }
     })
 }
@@ -263,10 +273,7 @@ fn comparison(
             .map(|(k, v)| (format!("in[{k}]"), v))
             .collect(),
         (None, Some(_)) => {
-            d.error_at(
-                "in",
-                "`in: []` can never hold; expected at least one value",
-            );
+            d.error_at("in", "`in: []` can never hold; expected at least one value");
             return None;
         }
         (Some(_), Some(_)) => {
@@ -284,10 +291,7 @@ fn comparison(
     let expected = match expected_values(&field.ty, scope) {
         Ok(expected) => expected,
         Err(why) => {
-            d.error_at(
-                "field",
-                format!("`{wire}` is `{}`: {why}", field.ty),
-            );
+            d.error_at("field", format!("`{wire}` is `{}`: {why}", field.ty));
             return None;
         }
     };

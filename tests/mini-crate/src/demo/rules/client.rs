@@ -5,9 +5,9 @@
 use futures::Stream;
 use wxlive_runtime::{ApiRequest, Client, Error, Paginated, Sender};
 use super::{
-    ConditionsRequestBuilder, UnsignedRequestBuilder, ItemRulesRequestBuilder,
-    AddEntryRequestBuilder, PageCursorRequestBuilder, PageMoreRequestBuilder,
-    PageShortRequestBuilder, PageTotalRequestBuilder,
+    ConditionsRequestBuilder, SynthRulesRequestBuilder, UnsignedRequestBuilder,
+    ItemRulesRequestBuilder, AddEntryRequestBuilder, PageCursorRequestBuilder,
+    PageMoreRequestBuilder, PageShortRequestBuilder, PageTotalRequestBuilder,
 };
 
 /// 规则: Rules.
@@ -56,6 +56,17 @@ impl<'a> RulesApi<'a> {
     /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
     pub fn conditions(&self) -> ConditionsRequestBuilder<Sender<'a>> {
         ConditionsRequestBuilder::new(Sender::new(self.client))
+    }
+
+    /// 合成: No example: the made-up request meets the conditional rules, a nested type's too.
+    ///
+    /// Set the fields of [`SynthRulesRequest`](super::SynthRulesRequest) on the returned builder, then [`send`](SynthRulesRequestBuilder::send).
+    ///
+    /// Errcodes of this operation besides the product's:
+    /// [`7001`](super::errcode::RULE_BROKEN) (规则不符): A rule of this domain is broken.
+    /// [`7002`](super::errcode::RULES_BUSY) (规则繁忙): The rule engine is busy.
+    pub fn synth_rules(&self) -> SynthRulesRequestBuilder<Sender<'a>> {
+        SynthRulesRequestBuilder::new(Sender::new(self.client))
     }
 
     /// 无符号: Unsigned integers, with bounds on unsigned and 64-bit fields.

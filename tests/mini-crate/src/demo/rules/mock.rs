@@ -4,8 +4,9 @@
 
 use wxlive_runtime::mock::{MockRoute, QueryKind};
 use super::{
-    ConditionsRequest, UnsignedRequest, ItemRulesRequest, AddEntryRequest,
-    PageCursorRequest, PageMoreRequest, PageShortRequest, PageTotalRequest,
+    ConditionsRequest, SynthRulesRequest, UnsignedRequest, ItemRulesRequest,
+    AddEntryRequest, PageCursorRequest, PageMoreRequest, PageShortRequest,
+    PageTotalRequest,
 };
 
 /// Every endpoint of this domain, as the mock server serves it.
@@ -14,6 +15,9 @@ pub fn routes() -> Vec<MockRoute> {
         MockRoute::of::<
             ConditionsRequest,
         >(&[], include_str!("../../../fixtures/demo/rules/conditions.json"), None),
+        MockRoute::of::<
+            SynthRulesRequest,
+        >(&[], include_str!("../../../fixtures/demo/rules/synth_rules.json"), None),
         MockRoute::of::<
             UnsignedRequest,
         >(

@@ -9,8 +9,9 @@ use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Valid
 use futures::Stream;
 use super::{Filter, Kind, Tone};
 use super::{
-    ConditionsResponse, UnsignedResponse, ItemRulesResponse, AddEntryResponse,
-    PageCursorResponse, PageMoreResponse, PageShortResponse, PageTotalResponse,
+    ConditionsResponse, SynthRulesResponse, UnsignedResponse, ItemRulesResponse,
+    AddEntryResponse, PageCursorResponse, PageMoreResponse, PageShortResponse,
+    PageTotalResponse,
 };
 
 /// 条件: Conditions on every kind of scalar field, alone and combined.
@@ -305,6 +306,141 @@ impl ApiRequest for ConditionsRequest {
     };
 
     const REQUIRED: &'static [&'static str] = &["kind", "active"];
+}
+
+/// 合成: No example: the made-up request meets the conditional rules, a nested type's too.
+///
+/// `POST /rules/synth`. Official documentation: [29](https://docs.example.test/path/29).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct SynthRulesRequest {
+    /// Kind. Required.
+    pub kind: Kind,
+    /// A filter. Required.
+    pub filter: Filter,
+    /// Required for plain kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Only for other kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<String>,
+}
+
+impl SynthRulesRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> SynthRulesRequestBuilder {
+        SynthRulesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SynthRulesRequest`] (see its fields for the rules); from the client it also sends.
+#[derive(Debug, Clone, Default)]
+pub struct SynthRulesRequestBuilder<C = ()> {
+    ctx: C,
+    f: SynthRulesRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct SynthRulesRequestFields {
+    kind: Option<Kind>,
+    filter: Option<Filter>,
+    note: Option<String>,
+    extra: Option<String>,
+}
+
+impl<C> SynthRulesRequestBuilder<C> {
+    /// Sets [`kind`](SynthRulesRequest#structfield.kind): Kind.
+    pub fn kind(mut self, value: Kind) -> Self {
+        self.f.kind = Some(value);
+        self
+    }
+
+    /// Sets [`filter`](SynthRulesRequest#structfield.filter): A filter.
+    pub fn filter(mut self, value: Filter) -> Self {
+        self.f.filter = Some(value);
+        self
+    }
+
+    /// Sets [`note`](SynthRulesRequest#structfield.note): Required for plain kinds.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.f.note = Some(value.into());
+        self
+    }
+
+    /// Sets [`extra`](SynthRulesRequest#structfield.extra): Only for other kinds.
+    pub fn extra(mut self, value: impl Into<String>) -> Self {
+        self.f.extra = Some(value.into());
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<SynthRulesRequest, ValidationError> {
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (SynthRulesRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("kind", &f.kind);
+        v.required("filter", &f.filter);
+        let request = SynthRulesRequest {
+            kind: f.kind.unwrap_or_default(),
+            filter: f.filter.unwrap_or_default(),
+            note: f.note,
+            extra: f.extra,
+        };
+        (request, v)
+    }
+}
+
+impl<'a> SynthRulesRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    pub async fn send(self) -> Result<SynthRulesResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+}
+
+impl Validate for SynthRulesRequest {
+    fn check(&self, v: &mut Validator) {
+        v.known_value("kind", self.kind.is_known(), &self.kind);
+        v.check_nested("filter", &self.filter);
+        let holds = self.kind.value() == 1;
+        v.required_when(
+            "note",
+            self.note.is_some(),
+            holds,
+            "kind == 1",
+            (None, rule::Level::Official),
+        );
+        let holds = self.kind.value() == 3;
+        v.only_when(
+            "extra",
+            self.extra.is_some(),
+            holds,
+            "kind == 3",
+            (None, rule::Level::Official),
+        );
+    }
+}
+
+impl ApiRequest for SynthRulesRequest {
+    type Response = SynthRulesResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "rules",
+        name: "synth_rules",
+        method: HttpMethod::Post,
+        path: "/rules/synth",
+        idempotent: true,
+        errors: &[super::errcode::RULE_BROKEN, super::errcode::RULES_BUSY],
+    };
+
+    const REQUIRED: &'static [&'static str] = &["kind", "filter"];
 }
 
 /// 无符号: Unsigned integers, with bounds on unsigned and 64-bit fields.

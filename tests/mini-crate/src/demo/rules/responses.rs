@@ -9,6 +9,11 @@ use serde::Serialize;
 pub struct ConditionsResponse {}
 wxlive_runtime::from_fields!(ConditionsResponse[] {});
 
+/// Response of `synth_rules` (合成).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct SynthRulesResponse {}
+wxlive_runtime::from_fields!(SynthRulesResponse[] {});
+
 /// Response of `unsigned` (无符号).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UnsignedResponse {
