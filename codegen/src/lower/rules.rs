@@ -64,7 +64,7 @@ fn difference(
             d.error_at(
                 format!("difference.{key}"),
                 format!(
-                    "`{wire}` is `{}`; expected an integer field (i32 or i64)",
+                    "`{wire}` is `{}`; expected an integer field (i32, i64, u32, u64)",
                     f.ty
                 ),
             );
@@ -116,7 +116,12 @@ fn conditional(
     scope: &Scope,
 ) -> Option<ir::RuleKind> {
     let required_when = key == "required_when";
-    let condition = condition(&mut d.at(key), c, fields, scope)?;
+    // The governed fields are checked even when the condition is broken: every problem is reported.
+    let condition = condition(&mut d.at(key), c, fields, scope);
+    let read = condition.as_ref().map_or_else(
+        || wires_read(c),
+        |c| c.fields().iter().map(|f| f.wire.clone()).collect(),
+    );
     if r.fields.is_empty() {
         d.error_at("fields", format!("`{key}` needs the `fields` it governs"));
     }
@@ -130,12 +135,13 @@ fn conditional(
             Some(f) if f.required => fd.error(format!(
                 "`{wire}` is always required; `required_when` governs optional fields"
             )),
-            Some(_) if condition.fields().iter().any(|f| f.wire == *wire) => {
+            Some(_) if read.contains(wire) => {
                 fd.error(format!("`{wire}` is the condition's own field"))
             }
             Some(_) => {}
         }
     }
+    let condition = condition?;
     let governed = r.fields.clone();
     Some(if required_when {
         ir::RuleKind::RequiredWhen {
@@ -189,6 +195,12 @@ fn condition(
             None
         }
     }
+}
+
+/// The field names a condition as written reads (for diagnostics when it does not lower).
+fn wires_read(c: &model::Condition) -> Vec<String> {
+    let nested = c.all.iter().chain(&c.any).flatten().flat_map(wires_read);
+    c.field.iter().cloned().chain(nested).collect()
 }
 
 /// The conditions of an `all`/`any` list at `d`.
