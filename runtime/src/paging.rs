@@ -1,7 +1,7 @@
 //! End signals of paginated operations: given a page, where the next one starts, or that it was the
-//! last. Generated `Paginated::next_page` impls call these, so each end signal is defined once; the
-//! client's stream (`Client::paginate`) adds the loop protection (a request that would repeat the
-//! current one ends the stream with an error).
+//! last. The generated `Paginated::next_page` impls of cursor paging (`empty_cursor`, `{more: …}`) and
+//! of short-page offset paging call these; the client's stream (`Client::paginate`) adds the loop
+//! protection (a request that would repeat the current one ends the stream with an error).
 
 /// Cursor paging that ends on an empty cursor: the next cursor, or `None` when `cursor` is missing
 /// (the response left it out) or empty.

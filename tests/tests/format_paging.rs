@@ -182,3 +182,22 @@ async fn the_mock_answers_each_paging_style_on_the_wire() {
     let totals = post("/rules/entries/by_total", json!({"offset": 4, "size": 2})).await;
     assert_eq!(totals["total"], ENTRIES, "{totals}");
 }
+
+#[test]
+fn openapi_names_each_end_signal() {
+    let doc: Value = serde_json::from_str(include_str!("../mini-crate/openapi/demo.json")).unwrap();
+    let pagination = |path: &str| doc["paths"][path]["post"]["x-pagination"].clone();
+    assert_eq!(
+        pagination("/rules/entries/by_cursor")["end"],
+        "empty_cursor"
+    );
+    assert_eq!(
+        pagination("/rules/entries/by_more")["end"],
+        json!({"more": "has_more"})
+    );
+    let short = pagination("/rules/entries/by_offset");
+    assert_eq!(short["end"], "short_page");
+    assert_eq!(short["limit"], "limit");
+    assert!(short.get("response").is_none(), "{short}");
+    assert_eq!(pagination("/rules/entries/by_total")["response"], "total");
+}

@@ -370,11 +370,10 @@ fn paginated(e: &Endpoint, p: &Pagination) -> TokenStream {
         quote!(page.#cursor_resp.as_deref())
     };
     let next = match &p.end {
+        // A cursor the response leaves out ends the stream like an empty one.
         PageEnd::EmptyCursor => quote! {
-            match #cursor {
-                None | Some("") => Ok(None),
-                Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), #rest })),
-            }
+            let next = wxlive_runtime::paging::after_cursor(#cursor);
+            Ok(next.map(|cursor| #req { #cursor_req: Some(cursor), #rest }))
         },
         PageEnd::More(flag) => {
             let flag_ident = ident(flag);

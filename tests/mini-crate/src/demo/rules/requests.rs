@@ -1062,16 +1062,13 @@ impl ApiRequest for PageCursorRequest {
 impl wxlive_runtime::Paginated for PageCursorRequest {
     type Item = String;
     fn next_page(&self, page: &PageCursorResponse) -> Result<Option<Self>, String> {
-        match page.next_cursor.as_deref() {
-            None | Some("") => Ok(None),
-            Some(cursor) => {
-                Ok(
-                    Some(PageCursorRequest {
-                        cursor: Some(cursor.to_owned()),
-                    }),
-                )
-            }
-        }
+        let next = wxlive_runtime::paging::after_cursor(page.next_cursor.as_deref());
+        Ok(
+            next
+                .map(|cursor| PageCursorRequest {
+                    cursor: Some(cursor),
+                }),
+        )
     }
 
     fn items(page: PageCursorResponse) -> Vec<String> {
