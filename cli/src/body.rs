@@ -95,7 +95,9 @@ fn json_object(text: &str, stdin: &mut dyn Read) -> Result<Map<String, Value>, F
 pub fn placeholder(field: &Field) -> Value {
     match field.kind {
         Kind::Str => Value::String(String::new()),
-        Kind::I32 | Kind::I64 | Kind::Decimal | Kind::Flag => Value::from(0),
+        Kind::I32 | Kind::I64 | Kind::U32 | Kind::U64 | Kind::Decimal | Kind::Flag => {
+            Value::from(0)
+        }
         Kind::Bool => Value::Bool(false),
         Kind::IntEnum => field
             .values

@@ -205,7 +205,12 @@ fn field_arg(f: &'static Field, now: i64) -> Arg {
         long.push(format!("Server default when left out: {default}."));
     }
     let mut shape = format!("Type: {} (JSON key `{}`)", f.shape, f.wire);
-    if f.time && matches!(innermost(&f.kind), Kind::I32 | Kind::I64) {
+    if f.time
+        && matches!(
+            innermost(&f.kind),
+            Kind::I32 | Kind::I64 | Kind::U32 | Kind::U64
+        )
+    {
         shape.push_str("; a time: now, +1h, +30m, -10s, 2026-12-01T10:00:00+08:00 or Unix seconds");
     }
     if matches!(f.kind, Kind::List(_)) {
@@ -224,7 +229,10 @@ fn field_arg(f: &'static Field, now: i64) -> Arg {
             ArgAction::Set
         })
         // Negative numbers and times (`-10`, `-1h`) are values, not options.
-        .allow_hyphen_values(matches!(innermost(&f.kind), Kind::I32 | Kind::I64))
+        .allow_hyphen_values(matches!(
+            innermost(&f.kind),
+            Kind::I32 | Kind::I64 | Kind::U32 | Kind::U64
+        ))
         .value_parser(FieldParser::new(f, now))
 }
 
@@ -238,8 +246,8 @@ fn innermost(kind: &Kind) -> &Kind {
 fn value_name(f: &Field) -> &'static str {
     match innermost(&f.kind) {
         Kind::Str => "TEXT",
-        Kind::I32 | Kind::I64 if f.time => "TIME",
-        Kind::I32 | Kind::I64 => "N",
+        Kind::I32 | Kind::I64 | Kind::U32 | Kind::U64 if f.time => "TIME",
+        Kind::I32 | Kind::I64 | Kind::U32 | Kind::U64 => "N",
         Kind::Decimal => "NUMBER",
         Kind::Bool | Kind::Flag => "BOOL",
         Kind::IntEnum | Kind::StrEnum => "VALUE",

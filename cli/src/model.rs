@@ -107,6 +107,10 @@ pub enum Kind {
     I32,
     /// A 64-bit integer; also a time.
     I64,
+    /// An unsigned 32-bit integer (0 to 4294967295); also a time.
+    U32,
+    /// An unsigned 64-bit integer; also a time.
+    U64,
     /// A decimal number.
     Decimal,
     /// `true` / `false` (also `1` / `0`, `yes` / `no`).

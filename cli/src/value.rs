@@ -110,6 +110,25 @@ pub fn convert(field: &Field, kind: &Kind, text: &str, now: i64) -> Result<Parse
                 .and_then(one)
         }
         Kind::I64 => integer(text, now).map(Value::from).and_then(one),
+        Kind::U32 => {
+            let n = integer(text, now)?;
+            u32::try_from(n)
+                .map(Value::from)
+                .map_err(|_| {
+                    format!("{n} is out of range for an unsigned 32-bit integer (0 to 4294967295)")
+                })
+                .and_then(one)
+        }
+        Kind::U64 => match text.trim().parse::<u64>() {
+            Ok(n) => one(Value::from(n)),
+            Err(_) => {
+                let n = integer(text, now)?;
+                u64::try_from(n)
+                    .map(Value::from)
+                    .map_err(|_| format!("{n} is negative; expected an unsigned integer"))
+                    .and_then(one)
+            }
+        },
         Kind::Decimal => match serde_json::from_str::<serde_json::Number>(text.trim()) {
             Ok(n) => one(Value::Number(n)),
             Err(_) => Err("expected a decimal number such as 12.5".into()),
@@ -303,6 +322,13 @@ mod tests {
     #[test]
     fn values_follow_the_kind() {
         assert_eq!(value(Kind::I32, "+1h"), Ok(Value::from(NOW + 3600)));
+        assert_eq!(
+            value(Kind::U64, "18446744073709551615"),
+            Ok(Value::from(u64::MAX))
+        );
+        assert!(value(Kind::U32, "-1").unwrap_err().contains("unsigned"));
+        assert!(value(Kind::U64, "-1").unwrap_err().contains("negative"));
+        assert_eq!(value(Kind::U32, "4294967295"), Ok(Value::from(u32::MAX)));
         assert!(value(Kind::I32, "99999999999")
             .unwrap_err()
             .contains("32-bit"));

@@ -211,6 +211,10 @@ pub enum TypeRef {
     I32,
     /// 64-bit integer.
     I64,
+    /// Unsigned 32-bit integer.
+    U32,
+    /// Unsigned 64-bit integer.
+    U64,
     /// A JSON number that may have a fraction (`wxlive_runtime::wire::Decimal`).
     Decimal,
     /// JSON boolean.
@@ -232,6 +236,8 @@ impl TypeRef {
             TypeRef::String => FieldKind::String,
             TypeRef::I32 => FieldKind::I32,
             TypeRef::I64 => FieldKind::I64,
+            TypeRef::U32 => FieldKind::U32,
+            TypeRef::U64 => FieldKind::U64,
             TypeRef::Decimal => FieldKind::Decimal,
             TypeRef::Bool => FieldKind::Bool,
             TypeRef::Flag => FieldKind::Flag,
@@ -242,9 +248,18 @@ impl TypeRef {
         }
     }
 
-    /// Whether it is `i32` or `i64`.
+    /// Whether it is an integer type (`i32`, `i64`, `u32`, `u64`).
     pub fn is_integer(&self) -> bool {
-        matches!(self, TypeRef::I32 | TypeRef::I64)
+        matches!(
+            self,
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64
+        )
+    }
+
+    /// Whether its values convert to `i64` with `i64::from` (`i32`, `u32`); `i64` itself and `u64`
+    /// (which needs `i64::try_from`) do not.
+    pub fn widens_to_i64(&self) -> bool {
+        matches!(self, TypeRef::I32 | TypeRef::U32)
     }
 
     /// The innermost item type of a list (the type itself otherwise).
@@ -263,6 +278,8 @@ impl std::fmt::Display for TypeRef {
             TypeRef::String => f.write_str("string"),
             TypeRef::I32 => f.write_str("i32"),
             TypeRef::I64 => f.write_str("i64"),
+            TypeRef::U32 => f.write_str("u32"),
+            TypeRef::U64 => f.write_str("u64"),
             TypeRef::Decimal => f.write_str("decimal"),
             TypeRef::Bool => f.write_str("bool"),
             TypeRef::Flag => f.write_str("flag"),
@@ -292,6 +309,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// Constraints.
     pub constraints: Vec<Constraint>,
+    /// Constraints on each item of a list of scalars (`items:`).
+    pub items: Vec<Constraint>,
     /// Query or body.
     pub location: Location,
     /// A string decoded from any scalar (responses and types only).
@@ -310,6 +329,8 @@ pub struct Rule {
 }
 
 /// Kinds of cross-field rules.
+// Built once per rule while lowering: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum RuleKind {
     /// `fields` (wire names) may be set only when the condition holds.
@@ -339,25 +360,135 @@ pub enum RuleKind {
     },
 }
 
-/// `field` has one of `values`.
+/// A condition of a cross-field rule.
+// Built once per condition while lowering: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
-pub struct Condition {
-    /// Condition field (resolved).
-    pub field: Field,
-    /// Accepted values (at least one).
-    pub values: Vec<Literal>,
+pub enum Condition {
+    /// `field` is set and has one of `values`.
+    Is {
+        /// Condition field (resolved; a scalar).
+        field: Field,
+        /// Accepted values (at least one), of the field's type.
+        values: Vec<CondValue>,
+    },
+    /// Every condition holds (at least one).
+    All(Vec<Condition>),
+    /// Some condition holds (at least one).
+    Any(Vec<Condition>),
+}
+
+/// A value a condition compares a field with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CondValue {
+    /// An integer (of an integer field or an integer enum).
+    Int(i64),
+    /// A string (of a string field or a string enum).
+    Str(String),
+    /// A `flag` or `bool` value.
+    Bool(bool),
+}
+
+impl std::fmt::Display for CondValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CondValue::Int(i) => write!(f, "{i}"),
+            CondValue::Str(s) => write!(f, "{s:?}"),
+            CondValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+impl CondValue {
+    /// Whether the JSON value `v` (of the field's type) is this value (a flag's 1 is `true`).
+    pub fn matches_json(&self, v: &serde_json::Value) -> bool {
+        match (self, v) {
+            (CondValue::Int(i), v) => v.as_i64() == Some(*i),
+            (CondValue::Str(s), serde_json::Value::String(x)) => s == x,
+            (CondValue::Bool(b), serde_json::Value::Bool(x)) => b == x,
+            (CondValue::Bool(b), v) => v.as_i64() == Some(i64::from(*b)),
+            _ => false,
+        }
+    }
+
+    /// As JSON (a flag's value as the boolean it means).
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            CondValue::Int(i) => serde_json::json!(i),
+            CondValue::Str(s) => serde_json::json!(s),
+            CondValue::Bool(b) => serde_json::json!(b),
+        }
+    }
+}
+
+impl Condition {
+    /// The fields it reads, in order (a field read twice is listed twice).
+    pub fn fields(&self) -> Vec<&Field> {
+        match self {
+            Condition::Is { field, .. } => vec![field],
+            Condition::All(list) | Condition::Any(list) => {
+                list.iter().flat_map(Condition::fields).collect()
+            }
+        }
+    }
+
+    /// Whether it holds for a JSON object of the request (or type): an absent or `null` field has no
+    /// value, so a comparison with it does not hold.
+    pub fn holds_json(&self, map: &serde_json::Map<String, serde_json::Value>) -> bool {
+        match self {
+            Condition::Is { field, values } => map
+                .get(&field.wire)
+                .is_some_and(|v| values.iter().any(|x| x.matches_json(v))),
+            Condition::All(list) => list.iter().all(|c| c.holds_json(map)),
+            Condition::Any(list) => list.iter().any(|c| c.holds_json(map)),
+        }
+    }
+
+    /// As JSON, for tools (OpenAPI `x-rules`): `{field, in: [...]}`, `{all: [...]}`, `{any: [...]}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Condition::Is { field, values } => serde_json::json!({
+                "field": field.wire,
+                "in": values.iter().map(CondValue::to_json).collect::<Vec<_>>(),
+            }),
+            Condition::All(list) => {
+                serde_json::json!({ "all": list.iter().map(Condition::to_json).collect::<Vec<_>>() })
+            }
+            Condition::Any(list) => {
+                serde_json::json!({ "any": list.iter().map(Condition::to_json).collect::<Vec<_>>() })
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for Condition {
-    /// `type == 4`, `priceType in [2, 3]`.
+    /// In words: `type == 4`, `priceType in [2, 3]`, `type == 4 and glossy == true`,
+    /// `(a == 1 or b == 2) and c == "x"`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.values.as_slice() {
-            [one] => write!(f, "{} == {one}", self.field.wire),
-            many => {
-                let list: Vec<String> = many.iter().map(ToString::to_string).collect();
-                write!(f, "{} in [{}]", self.field.wire, list.join(", "))
+        let (list, word) = match self {
+            Condition::Is { field, values } => {
+                return match values.as_slice() {
+                    [one] => write!(f, "{} == {one}", field.wire),
+                    many => {
+                        let list: Vec<String> = many.iter().map(ToString::to_string).collect();
+                        write!(f, "{} in [{}]", field.wire, list.join(", "))
+                    }
+                };
+            }
+            Condition::All(list) => (list, " and "),
+            Condition::Any(list) => (list, " or "),
+        };
+        for (i, c) in list.iter().enumerate() {
+            if i > 0 {
+                f.write_str(word)?;
+            }
+            match c {
+                Condition::Is { .. } => write!(f, "{c}")?,
+                _ if list.len() == 1 => write!(f, "{c}")?,
+                _ => write!(f, "({c})")?,
             }
         }
+        Ok(())
     }
 }
 
@@ -387,9 +518,20 @@ pub enum PageEnd {
         offset: TypeRef,
         /// Whether the offset field is optional (absent = 0).
         optional: bool,
-        /// Type of the response total (`I32` or `I64`).
+        /// Type of the response total (an integer type).
         total: TypeRef,
     },
+    /// Offset paging without a total: the last page is empty or shorter than the limit sent.
+    ShortPage {
+        /// Type of the request offset (an integer type).
+        offset: TypeRef,
+        /// Whether the offset field is optional (absent = 0).
+        optional: bool,
+        /// The request's page size field: Rust name, type, whether it is optional.
+        limit: (String, TypeRef, bool),
+    },
+    /// Cursor paging while a response flag (Rust name) says more pages follow.
+    More(String),
 }
 
 /// Pagination of an endpoint.

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use wxlive_runtime::constraint::Subject;
 use wxlive_runtime::fixture::relative;
 
-use crate::ir::{Check, Domain, Endpoint, Field, Literal, RuleKind, TypeRef};
+use crate::ir::{Check, Domain, Endpoint, Field, Literal, Rule, RuleKind, TypeRef};
 
 /// How far from now a made-up time lies when its rules allow it.
 const LEAD: i64 = 3600;
@@ -17,7 +17,7 @@ pub fn request(domain: &Domain, e: &Endpoint) -> Value {
     let mut request = e
         .example_request
         .clone()
-        .unwrap_or_else(|| object(domain, &e.request, true));
+        .unwrap_or_else(|| object(domain, (&e.request, &e.rules), true));
     make_relative(domain, e, &mut request);
     request
 }
@@ -27,7 +27,7 @@ pub fn response(domain: &Domain, e: &Endpoint) -> Value {
     e.example_response.clone().unwrap_or_else(|| {
         let mut r = json!({"errcode": 0, "errmsg": "ok"});
         if let (Value::Object(r), Value::Object(fields)) =
-            (&mut r, object(domain, &e.response, false))
+            (&mut r, object(domain, (&e.response, &[]), false))
         {
             r.extend(fields);
         }
@@ -139,20 +139,59 @@ fn shift(
     }
 }
 
-/// A value for every field (only required ones with `required_only`) that satisfies the field's rules.
-fn object(domain: &Domain, fields: &[Field], required_only: bool) -> Value {
+/// A value for every field (only required ones with `required_only`) that satisfies the field's rules
+/// and the object's cross-field `rules`.
+fn object(domain: &Domain, (fields, rules): (&[Field], &[Rule]), required_only: bool) -> Value {
     let mut map = Map::new();
     for f in fields.iter().filter(|f| !required_only || f.required) {
         map.insert(f.wire.clone(), value(domain, f, &f.ty, 0));
     }
+    meet_rules(domain, (fields, rules), &mut map);
     Value::Object(map)
+}
+
+/// Makes a made-up object meet its conditional rules: the fields an `only_when` rule governs are left
+/// out while its condition does not hold, and those a `required_when` rule governs are made up while it
+/// holds. Repeated while something changes (a field made up can make another condition hold), at
+/// most once per rule and once more.
+fn meet_rules(domain: &Domain, (fields, rules): (&[Field], &[Rule]), map: &mut Map<String, Value>) {
+    for _ in 0..=rules.len() {
+        let mut changed = false;
+        for rule in rules {
+            match &rule.kind {
+                RuleKind::OnlyWhen {
+                    condition,
+                    fields: governed,
+                } if !condition.holds_json(map) => {
+                    for wire in governed {
+                        changed |= map.remove(wire).is_some();
+                    }
+                }
+                RuleKind::RequiredWhen {
+                    condition,
+                    fields: governed,
+                } if condition.holds_json(map) => {
+                    for f in fields.iter().filter(|f| governed.contains(&f.wire)) {
+                        if !map.contains_key(&f.wire) {
+                            map.insert(f.wire.clone(), value(domain, f, &f.ty, 0));
+                            changed = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
 }
 
 fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
     let bound = |pick: fn(&Check) -> Option<i64>| f.constraints.iter().find_map(|c| pick(&c.check));
     match ty {
         TypeRef::String => Value::String(text(f)),
-        TypeRef::I32 | TypeRef::I64 => {
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => {
             if let Some(offset) = time_offset(f) {
                 return json!(relative(offset));
             }
@@ -168,7 +207,13 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
         }
         TypeRef::Bool => json!(true),
         TypeRef::Flag => json!(1),
-        TypeRef::Enum(e) => match domain.enum_(e).values.first() {
+        TypeRef::Enum(e) => match domain.enum_(e).values.iter().find(|v| match &v.value {
+            Literal::Int(i) => f
+                .constraints
+                .iter()
+                .all(|c| c.check.violation(Subject::Integer(*i), None).is_none()),
+            Literal::Str(_) => true,
+        }) {
             Some(v) => match &v.value {
                 Literal::Int(i) => json!(i),
                 Literal::Str(s) => json!(s),
@@ -176,17 +221,27 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
             None => Value::Null,
         },
         TypeRef::Object(o) if depth < 4 => {
+            let object = domain.object(o);
             let mut map = Map::new();
-            for field in &domain.object(o).fields {
+            for field in &object.fields {
                 map.insert(
                     field.wire.clone(),
                     value(domain, field, &field.ty, depth + 1),
                 );
             }
+            meet_rules(domain, (&object.fields, &object.rules), &mut map);
             Value::Object(map)
         }
         TypeRef::Object(_) => json!({}),
-        TypeRef::List(item) => Value::Array(vec![value(domain, f, item, depth + 1)]),
+        TypeRef::List(item) => {
+            // The item meets the list's item constraints (`items:`), not the list's own.
+            let each = Field {
+                constraints: f.items.clone(),
+                items: Vec::new(),
+                ..f.clone()
+            };
+            Value::Array(vec![value(domain, &each, item, depth + 1)])
+        }
         TypeRef::Decimal => json!(1.5),
     }
 }

@@ -68,6 +68,10 @@ pub enum FieldKind {
     I32,
     /// `i64` (also Unix timestamps).
     I64,
+    /// `u32`: an unsigned 32-bit integer.
+    U32,
+    /// `u64`: an unsigned 64-bit integer.
+    U64,
     /// `decimal`: a JSON number that may have a fraction.
     Decimal,
     /// `bool`.
@@ -93,6 +97,20 @@ pub struct Applies {
     pub kinds: &'static [FieldKind],
 }
 
+impl FieldKind {
+    /// The smallest and the largest value of an integer kind (`None` for other kinds and enums): the
+    /// linter rejects `min`/`max` outside it.
+    pub fn integer_range(self) -> Option<(i128, i128)> {
+        match self {
+            FieldKind::I32 => Some((i32::MIN.into(), i32::MAX.into())),
+            FieldKind::I64 => Some((i64::MIN.into(), i64::MAX.into())),
+            FieldKind::U32 => Some((0, u32::MAX.into())),
+            FieldKind::U64 => Some((0, u64::MAX.into())),
+            _ => None,
+        }
+    }
+}
+
 const TEXT: Applies = Applies {
     label: "string",
     kinds: &[FieldKind::String],
@@ -100,7 +118,13 @@ const TEXT: Applies = Applies {
 const INTEGER: Applies = Applies {
     label: "integer",
     // Integer enums count as integers: `min`/`max` then restrict the documented values a request may use.
-    kinds: &[FieldKind::I32, FieldKind::I64, FieldKind::IntEnum],
+    kinds: &[
+        FieldKind::I32,
+        FieldKind::I64,
+        FieldKind::U32,
+        FieldKind::U64,
+        FieldKind::IntEnum,
+    ],
 };
 const LIST: Applies = Applies {
     label: "list",
@@ -646,6 +670,12 @@ impl Measure for u64 {
 impl Measure for crate::wire::Decimal {
     fn subject(&self) -> Subject<'_> {
         Subject::Number(self.0)
+    }
+}
+
+impl<T: Measure + ?Sized> Measure for &T {
+    fn subject(&self) -> Subject<'_> {
+        (**self).subject()
     }
 }
 

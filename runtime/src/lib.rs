@@ -12,6 +12,7 @@ mod macros;
 pub mod fixture;
 pub mod meta;
 pub mod mock_spec;
+pub mod paging;
 pub mod secret;
 pub mod validate;
 pub mod wire;

@@ -65,13 +65,25 @@ pub enum MockBehaviour {
         /// Whether items are record ids instead of records.
         #[serde(default)]
         ids: bool,
-        /// Request field with the cursor (absent or empty = first page).
+        /// Request field with the cursor (absent or empty = first page); without `next`, the request's
+        /// integer item offset (absent = 0).
         cursor: String,
-        /// Response field with the next cursor.
-        next: String,
+        /// Response field with the next cursor (empty on the last page). Without it the list pages by
+        /// item offset (`cursor` is the offset field).
+        #[serde(default)]
+        next: Option<String>,
         /// Response flag set to 1 on the last page (when the API ends on a flag, not an empty cursor).
         #[serde(default)]
         end_flag: Option<String>,
+        /// Response flag set to 1 while more pages follow (`has_more`), 0 on the last page.
+        #[serde(default)]
+        more_flag: Option<String>,
+        /// Response field with the number of matching records (offset paging with a total).
+        #[serde(default)]
+        total: Option<String>,
+        /// Whether the last page leaves the `next` cursor out instead of sending it empty.
+        #[serde(default)]
+        omit_last_cursor: bool,
         /// Request field with the page size, if the API has one.
         #[serde(default)]
         limit: Option<String>,

@@ -339,6 +339,27 @@ impl Validator {
         }
     }
 
+    /// Checks each item of a list against the list's item constraints (`items:` in the spec),
+    /// naming a broken one by its index (`tags[3]`). The path is built only for a violation.
+    pub fn check_items<I>(&mut self, field: &str, items: I, constraints: &[Constraint])
+    where
+        I: IntoIterator,
+        I::Item: Measure,
+    {
+        for (i, item) in items.into_iter().enumerate() {
+            let subject = item.subject();
+            for c in constraints {
+                if !self.records(c.level) {
+                    continue;
+                }
+                if let Some(message) = c.check.violation(subject, self.now) {
+                    let path = format!("{field}[{i}]");
+                    self.broken(&path, c.check.to_string(), message, (c.source, c.level));
+                }
+            }
+        }
+    }
+
     /// [`Validator::check`] on a JSON value (the code generator checks the spec's examples this way).
     /// Violations carry no source: the caller names the spec path itself.
     pub fn check_json<S: AsRef<str>>(
@@ -494,6 +515,23 @@ mod tests {
         assert!(err.has("theme", "max_chars(20)"));
         assert!(err.has("activity_detail.image_list", "max_items(5)"));
         assert!(err.to_string().contains("rule source: 96837"), "{err}");
+    }
+
+    #[test]
+    fn item_constraints_name_the_index() {
+        let tags = vec![
+            "ok".to_owned(),
+            "much too long".to_owned(),
+            "fine".to_owned(),
+        ];
+        let mut v = Validator::timeless();
+        v.check_items("tags", &tags, &rule(Check::MaxChars(4), Some("doc")));
+        let err = v.finish().unwrap_err();
+        assert_eq!(err.violations.len(), 1, "{err}");
+        assert!(err.has("tags[1]", "max_chars(4)"), "{err}");
+        let mut v = Validator::timeless();
+        v.check_items("ids", [5u32, 0, 7], &rule(Check::Min(1), None));
+        assert!(v.finish().unwrap_err().has("ids[1]", "min(1)"));
     }
 
     #[test]

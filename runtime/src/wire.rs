@@ -413,13 +413,37 @@ impl<'de> Deserialize<'de> for LenientString {
 #[derive(Debug, Default)]
 pub struct LenientInt<T>(pub Option<T>);
 
-impl<'de, T: TryFrom<i64>> Deserialize<'de> for LenientInt<T> {
+/// Read through `i128`, so that every `i32`, `i64`, `u32` and `u64` value decodes (a `u64` above
+/// `i64::MAX` included); a value out of the field's range is an error.
+impl<'de, T: TryFrom<i128>> Deserialize<'de> for LenientInt<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Int::deserialize_option(d)? {
+        use serde::de::Error;
+        let wide: Option<i128> = match Option::<serde_json::Value>::deserialize(d)? {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Number(n)) => Some(
+                n.as_i64()
+                    .map(i128::from)
+                    .or_else(|| n.as_u64().map(i128::from))
+                    .ok_or_else(|| {
+                        D::Error::custom(format_args!("expected an integer, found {n}"))
+                    })?,
+            ),
+            Some(serde_json::Value::String(s)) => {
+                Some(s.trim().parse::<i128>().map_err(|_| {
+                    D::Error::custom(format_args!("expected an integer, found {s:?}"))
+                })?)
+            }
+            Some(other) => {
+                return Err(D::Error::custom(format_args!(
+                    "expected an integer, found {other}"
+                )))
+            }
+        };
+        match wide {
             None => Ok(LenientInt(None)),
-            Some(Int(i)) => T::try_from(i).map(|v| LenientInt(Some(v))).map_err(|_| {
-                serde::de::Error::custom(format_args!("{i} is out of range for this field"))
-            }),
+            Some(i) => T::try_from(i)
+                .map(|v| LenientInt(Some(v)))
+                .map_err(|_| D::Error::custom(format_args!("{i} is out of range for this field"))),
         }
     }
 }
@@ -493,6 +517,16 @@ mod tests {
         assert!(read("1.5").is_err());
         let small = serde_json::from_str::<super::LenientInt<i32>>("4294967296");
         assert!(small.is_err(), "out of range for i32");
+        let unsigned =
+            |json: &str| serde_json::from_str::<super::LenientInt<u64>>(json).map(|v| v.0);
+        assert_eq!(unsigned("18446744073709551615").unwrap(), Some(u64::MAX));
+        assert_eq!(
+            unsigned(r#""18446744073709551615""#).unwrap(),
+            Some(u64::MAX)
+        );
+        assert!(unsigned("-1").is_err(), "negative for u64");
+        let u32_max = serde_json::from_str::<super::LenientInt<u32>>("4294967295");
+        assert_eq!(u32_max.unwrap().0, Some(u32::MAX));
         assert_eq!(
             serde_json::from_str::<super::Int>(r#""-7""#).unwrap(),
             super::Int(-7)

@@ -1104,7 +1104,7 @@ fn broken_cross_field_rules_are_rejected_with_the_expected_form() {
     reports(
         &p,
         "types.GoodsInfo.rules[0].required_when.in[1]",
-        &["4 is not a value of enum `PriceType`"],
+        &["4 is not a value of `priceType`, which is `PriceType`; expected one of its documented values (1, 2, 3)"],
     );
     reports(
         &p,

@@ -308,8 +308,12 @@ fn field(d: &Domain, f: &Field, flag: &str) -> TokenStream {
     if f.required {
         calls.push(quote!(.required()));
     }
-    if !f.constraints.is_empty() {
-        let rules = f.constraints.iter().map(rule);
+    if !f.constraints.is_empty() || !f.items.is_empty() {
+        let rules = f
+            .constraints
+            .iter()
+            .map(rule)
+            .chain(f.items.iter().map(|c| format!("Each item: {}", rule(c))));
         calls.push(quote!(.rules(&[#(#rules),*])));
     }
     if let Some(v) = &f.default {
@@ -333,6 +337,8 @@ fn kind(ty: &TypeRef) -> TokenStream {
         TypeRef::String => quote!(Kind::Str),
         TypeRef::I32 => quote!(Kind::I32),
         TypeRef::I64 => quote!(Kind::I64),
+        TypeRef::U32 => quote!(Kind::U32),
+        TypeRef::U64 => quote!(Kind::U64),
         TypeRef::Decimal => quote!(Kind::Decimal),
         TypeRef::Bool => quote!(Kind::Bool),
         TypeRef::Flag => quote!(Kind::Flag),

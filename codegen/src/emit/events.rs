@@ -145,7 +145,9 @@ fn from_text(ctx: &Ctx<'_>, f: &Field, src: TokenStream) -> TokenStream {
     let text = quote!(#src.get(#wire));
     match &f.ty {
         TypeRef::String => quote!(#text.map(str::to_owned)),
-        TypeRef::I32 | TypeRef::I64 => quote!(#text.and_then(|t| t.trim().parse().ok())),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => {
+            quote!(#text.and_then(|t| t.trim().parse().ok()))
+        }
         TypeRef::Decimal => quote! {
             #text.and_then(|t| t.trim().parse::<f64>().ok()).map(wxlive_runtime::wire::Decimal)
         },

@@ -6,7 +6,9 @@ use quote::quote;
 use super::docs;
 use super::enums::lit_int;
 use super::names::{ident, rust_type};
-use crate::ir::{Condition, Constraint, Field, Level, Literal, Location, Rule, RuleKind, TypeRef};
+use crate::ir::{
+    CondValue, Condition, Constraint, Field, Level, Literal, Location, Rule, RuleKind, TypeRef,
+};
 
 /// How a struct stores its fields.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,7 +74,12 @@ pub fn field_doc(f: &Field, mode: Mode) -> TokenStream {
         });
     }
     let mut lines = vec![first];
-    let rules: Vec<String> = f.constraints.iter().map(describe).collect();
+    let mut rules: Vec<String> = f.constraints.iter().map(describe).collect();
+    rules.extend(
+        f.items
+            .iter()
+            .map(|c| format!("Each item: {}", describe(c))),
+    );
     if !rules.is_empty() || f.default.is_some() {
         lines.push(String::new());
     }
@@ -147,6 +154,10 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
                     attrs.push(quote!(default));
                 }
                 if !f.required || mode != Mode::Request {
+                    if mode == Mode::Request {
+                        // A list left out decodes as empty (the mock server decodes requests).
+                        attrs.push(quote!(default));
+                    }
                     attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
                 }
             }
@@ -203,28 +214,22 @@ fn value_checks(f: &Field, by_ref: TokenStream, receiver: TokenStream) -> TokenS
     let wire = f.wire.as_str();
     let mut out = Vec::new();
     if !f.constraints.is_empty() {
-        let constraints = f.constraints.iter().map(|c| {
-            // `Check`'s Debug is the Rust expression that builds it (`MaxChars(20)`).
-            let check: TokenStream = format!("rule::Check::{:?}", c.check)
-                .parse()
-                .unwrap_or_default();
-            let source = match &c.source {
-                Some(s) => quote!(Some(#s)),
-                None => quote!(None),
-            };
-            match (c.level, &c.source) {
-                (Level::Official, Some(s)) => quote!(#check.cited(#s)),
-                (Level::Official, None) => quote!(#check.source(None)),
-                (Level::Product, _) => quote!(#check.product(#source)),
-                (Level::Advice, _) => quote!(#check.advice(#source)),
-            }
-        });
+        let constraints = constraint_list(&f.constraints);
         // An integer enum is measured by its wire value.
         let subject = match &f.ty {
             TypeRef::Enum(_) => quote!(&#receiver.value()),
             _ => by_ref.clone(),
         };
-        out.push(quote!(v.check(#wire, #subject, &[#(#constraints),*]);));
+        out.push(quote!(v.check(#wire, #subject, &#constraints);));
+    }
+    if let (false, TypeRef::List(item)) = (f.items.is_empty(), &f.ty) {
+        let constraints = constraint_list(&f.items);
+        // Enum items are measured by their wire values.
+        let items = match item.as_ref() {
+            TypeRef::Enum(_) => quote!(#receiver.iter().map(|x| x.value())),
+            _ => by_ref.clone(),
+        };
+        out.push(quote!(v.check_items(#wire, #items, &#constraints);));
     }
     match &f.ty {
         TypeRef::Enum(_) => out.push(quote!(v.known_value(#wire, #receiver.is_known(), #by_ref);)),
@@ -241,6 +246,27 @@ fn value_checks(f: &Field, by_ref: TokenStream, receiver: TokenStream) -> TokenS
         _ => {}
     }
     quote!(#(#out)*)
+}
+
+/// `[rule::Check::MaxChars(20).cited("96837"), …]`: constraints as the runtime's values.
+fn constraint_list(list: &[Constraint]) -> TokenStream {
+    let constraints = list.iter().map(|c| {
+        // `Check`'s Debug is the Rust expression that builds it (`MaxChars(20)`).
+        let check: TokenStream = format!("rule::Check::{:?}", c.check)
+            .parse()
+            .unwrap_or_default();
+        let source = match &c.source {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        match (c.level, &c.source) {
+            (Level::Official, Some(s)) => quote!(#check.cited(#s)),
+            (Level::Official, None) => quote!(#check.source(None)),
+            (Level::Product, _) => quote!(#check.product(#source)),
+            (Level::Advice, _) => quote!(#check.advice(#source)),
+        }
+    });
+    quote!([#(#constraints),*])
 }
 
 /// Validation statements of a cross-field rule over `fields` (the request's or the type's) in `mode`.
@@ -304,8 +330,10 @@ pub fn rule_checks(fields: &[Field], r: &Rule, mode: Mode) -> TokenStream {
                 let n = ident(&f.rust);
                 match (storage(f, mode), &f.ty) {
                     (Storage::Plain, TypeRef::I64) => quote!(Some(self.#n)),
+                    (Storage::Plain, TypeRef::U64) => quote!(i64::try_from(self.#n).ok()),
                     (Storage::Plain, _) => quote!(Some(i64::from(self.#n))),
                     (_, TypeRef::I64) => quote!(self.#n),
+                    (_, TypeRef::U64) => quote!(self.#n.and_then(|x| i64::try_from(x).ok())),
                     _ => quote!(self.#n.map(i64::from)),
                 }
             };
@@ -324,19 +352,65 @@ pub fn rule_checks(fields: &[Field], r: &Rule, mode: Mode) -> TokenStream {
     }
 }
 
-/// Whether `condition` holds, as an expression over `self`.
+/// Whether `condition` holds, as an expression over `self`: comparisons joined by `&&` (`all`) and
+/// `||` (`any`).
 fn condition_holds(c: &Condition, mode: Mode) -> TokenStream {
-    let f = &c.field;
+    match c {
+        Condition::Is { field, values } => comparison(field, values, mode),
+        Condition::All(list) => {
+            let parts = list.iter().map(|c| match c {
+                // `||` binds looser than `&&`.
+                Condition::Any(inner) if inner.len() > 1 => {
+                    let inner = condition_holds(c, mode);
+                    quote!((#inner))
+                }
+                _ => condition_holds(c, mode),
+            });
+            quote!(#(#parts)&&*)
+        }
+        Condition::Any(list) => {
+            let parts = list.iter().map(|c| match c {
+                // Not needed (`&&` binds tighter) but easier to read.
+                Condition::All(inner) if inner.len() > 1 => {
+                    let inner = condition_holds(c, mode);
+                    quote!((#inner))
+                }
+                _ => condition_holds(c, mode),
+            });
+            quote!(#(#parts)||*)
+        }
+    }
+}
+
+/// Whether field `f` is set to one of `values`.
+fn comparison(f: &Field, values: &[CondValue], mode: Mode) -> TokenStream {
     let cn = ident(&f.rust);
     let st = storage(f, mode);
-    if let [one] = c.values.as_slice() {
-        let lit = lit_int(one);
+    let lit = |v: &CondValue| match v {
+        CondValue::Int(i) => lit_int(&Literal::Int(*i)),
+        CondValue::Str(s) => lit_int(&Literal::Str(s.clone())),
+        CondValue::Bool(b) => quote!(#b),
+    };
+    if matches!(f.ty, TypeRef::Bool | TypeRef::Flag) {
+        let both =
+            values.contains(&CondValue::Bool(true)) && values.contains(&CondValue::Bool(false));
+        let wanted = values.contains(&CondValue::Bool(true));
+        return match (st, both, wanted) {
+            (Storage::Optional, true, _) => quote!(self.#cn.is_some()),
+            (Storage::Optional, false, b) => quote!(self.#cn == Some(#b)),
+            (_, true, _) => quote!(true),
+            (_, false, true) => quote!(self.#cn),
+            (_, false, false) => quote!(!self.#cn),
+        };
+    }
+    if let [one] = values {
+        let lit = lit(one);
         return match (&f.ty, st, one) {
-            (TypeRef::Enum(_), Storage::Optional, Literal::Int(_)) => {
-                quote!(self.#cn.map(|x| x.value()) == Some(#lit))
-            }
-            (TypeRef::Enum(_), Storage::Optional, Literal::Str(_)) => {
+            (TypeRef::Enum(_), Storage::Optional, CondValue::Str(_)) => {
                 quote!(self.#cn.as_ref().map(|x| x.value()) == Some(#lit))
+            }
+            (TypeRef::Enum(_), Storage::Optional, _) => {
+                quote!(self.#cn.map(|x| x.value()) == Some(#lit))
             }
             (TypeRef::Enum(_), _, _) => quote!(self.#cn.value() == #lit),
             (TypeRef::String, Storage::Optional, _) => quote!(self.#cn.as_deref() == Some(#lit)),
@@ -344,12 +418,10 @@ fn condition_holds(c: &Condition, mode: Mode) -> TokenStream {
             _ => quote!(self.#cn == #lit),
         };
     }
-    let lits = c.values.iter().map(lit_int);
+    let lits = values.iter().map(lit);
     let pattern = quote!(#(#lits)|*);
     match (&f.ty, st) {
-        (TypeRef::Enum(_), Storage::Optional)
-            if c.values.iter().all(|v| matches!(v, Literal::Int(_))) =>
-        {
+        (TypeRef::Enum(e), Storage::Optional) if !e.is_string => {
             quote!(matches!(self.#cn.map(|x| x.value()), Some(#pattern)))
         }
         (TypeRef::Enum(_), Storage::Optional) => {

@@ -81,7 +81,9 @@ pub fn mock_routes(ctx: &Ctx<'_>) -> TokenStream {
             .map(|f| {
                 let wire = &f.wire;
                 let kind = match &f.ty {
-                    TypeRef::I32 | TypeRef::I64 | TypeRef::Flag => quote!(QueryKind::Integer),
+                    TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::Flag => {
+                        quote!(QueryKind::Integer)
+                    }
                     TypeRef::Enum(e) if !e.is_string => quote!(QueryKind::Integer),
                     TypeRef::Bool => quote!(QueryKind::Bool),
                     _ => quote!(QueryKind::String),

@@ -109,6 +109,8 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U32 => quote!(u32),
+        TypeRef::U64 => quote!(u64),
         TypeRef::Decimal => quote!(wxlive_runtime::wire::Decimal),
         TypeRef::Bool | TypeRef::Flag => quote!(bool),
         TypeRef::Enum(e) => {

@@ -447,11 +447,20 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> Value {
             PageEnd::EmptyCursor => json!("empty_cursor"),
             PageEnd::Flag(flag) => json!({ "flag": wire(&e.response, flag) }),
             PageEnd::Offset { .. } => json!("offset"),
+            PageEnd::ShortPage { .. } => json!("short_page"),
+            PageEnd::More(flag) => json!({ "more": wire(&e.response, flag) }),
         };
-        let mut pagination = json!({
-            "request": wire(&e.request, &pg.request),
-            "response": wire(&e.response, &pg.response),
-        });
+        let mut pagination = json!({ "request": wire(&e.request, &pg.request) });
+        match &pg.end {
+            PageEnd::ShortPage { limit, .. } => {
+                insert(&mut pagination, "limit", json!(wire(&e.request, &limit.0)))
+            }
+            _ => insert(
+                &mut pagination,
+                "response",
+                json!(wire(&e.response, &pg.response)),
+            ),
+        }
         insert(&mut pagination, "end", end);
         if let Some((items, _)) = &pg.items {
             insert(&mut pagination, "items", json!(wire(&e.response, items)));
@@ -683,6 +692,10 @@ fn type_schema(ctx: &Ctx<'_>, ty: &TypeRef) -> Value {
         TypeRef::String => json!({ "type": "string" }),
         TypeRef::I32 => json!({ "type": "integer", "format": "int32" }),
         TypeRef::I64 => json!({ "type": "integer", "format": "int64" }),
+        TypeRef::U32 => {
+            json!({ "type": "integer", "format": "uint32", "minimum": 0, "maximum": u32::MAX })
+        }
+        TypeRef::U64 => json!({ "type": "integer", "format": "uint64", "minimum": 0 }),
         TypeRef::Decimal => json!({ "type": "number" }),
         TypeRef::Bool => json!({ "type": "boolean" }),
         TypeRef::Flag => json!({ "type": "integer", "enum": [0, 1], "x-flag": true }),
@@ -700,6 +713,7 @@ fn default_value(ty: &TypeRef, rendered: &str) -> Option<Value> {
     let fits = match (ty, &v) {
         (TypeRef::String, Value::String(_)) | (TypeRef::Bool, Value::Bool(_)) => true,
         (TypeRef::I32 | TypeRef::I64, v) => v.is_i64(),
+        (TypeRef::U32 | TypeRef::U64, v) => v.is_u64(),
         (TypeRef::Decimal, v) => v.is_number(),
         (TypeRef::Flag, Value::Bool(b)) => return Some(json!(u8::from(*b))),
         (TypeRef::Flag, v) => matches!(v.as_i64(), Some(0 | 1)),
@@ -737,6 +751,15 @@ fn field_schema(ctx: &Ctx<'_>, f: &Field) -> Value {
     if !f.constraints.is_empty() {
         let list: Vec<Value> = f.constraints.iter().map(constraint).collect();
         insert(&mut schema, "x-constraints", Value::Array(list));
+    }
+    if let (false, Some(Value::Object(items))) = (f.items.is_empty(), schema.get_mut("items")) {
+        // Official item rules are keywords of `items`; every item rule is in its `x-constraints`.
+        for c in f.items.iter().filter(|c| c.level == Level::Official) {
+            let (key, value) = keyword(&c.check);
+            items.insert(key.into(), value);
+        }
+        let list: Vec<Value> = f.items.iter().map(constraint).collect();
+        items.insert("x-constraints".into(), Value::Array(list));
     }
     schema
 }
@@ -919,12 +942,12 @@ fn rules(rules: &[Rule]) -> Value {
             let mut entry = match &r.kind {
                 RuleKind::OnlyWhen { condition, fields } => json!({
                     "kind": "only_when",
-                    "when": { "field": condition.field.wire, "in": condition.values.iter().map(literal).collect::<Vec<_>>() },
+                    "when": condition.to_json(),
                     "fields": fields,
                 }),
                 RuleKind::RequiredWhen { condition, fields } => json!({
                     "kind": "required_when",
-                    "when": { "field": condition.field.wire, "in": condition.values.iter().map(literal).collect::<Vec<_>>() },
+                    "when": condition.to_json(),
                     "fields": fields,
                 }),
                 RuleKind::Difference {

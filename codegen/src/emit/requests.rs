@@ -332,6 +332,14 @@ fn end_doc(p: &Pagination) -> String {
             "`{}` advances by the items of each page; the stream ends after the page that reaches `{}` or has no items.",
             p.request, p.response
         ),
+        PageEnd::ShortPage { limit, .. } => format!(
+            "`{}` advances by the items of each page; the stream ends after a page with fewer items than `{}` asks for, or none.",
+            p.request, limit.0
+        ),
+        PageEnd::More(flag) => format!(
+            "The stream goes on while `{flag}` says more pages follow, from each page's `{}`; it ends after a page where `{flag}` is false or missing.",
+            p.response
+        ),
     }
 }
 
@@ -339,7 +347,12 @@ fn end_doc(p: &Pagination) -> String {
 fn paginated(e: &Endpoint, p: &Pagination) -> TokenStream {
     let req = request_type(e);
     let cursor_req = ident(&p.request);
-    let cursor_resp = ident(&p.response);
+    // Short pages read no response field: a placeholder name that their code never uses.
+    let cursor_resp = ident(if p.response.is_empty() {
+        "unused"
+    } else {
+        &p.response
+    });
     let response_field = |wire: &str| e.response.iter().find(|f| f.rust == wire || f.wire == wire);
     let plain = |wire: &str| {
         response_field(wire).is_some_and(|f| storage(f, Mode::Response) == Storage::Plain)
@@ -357,12 +370,69 @@ fn paginated(e: &Endpoint, p: &Pagination) -> TokenStream {
         quote!(page.#cursor_resp.as_deref())
     };
     let next = match &p.end {
+        // A cursor the response leaves out ends the stream like an empty one.
         PageEnd::EmptyCursor => quote! {
-            match #cursor {
-                None | Some("") => Ok(None),
-                Some(cursor) => Ok(Some(#req { #cursor_req: Some(cursor.to_owned()), #rest })),
-            }
+            let next = wxlive_runtime::paging::after_cursor(#cursor);
+            Ok(next.map(|cursor| #req { #cursor_req: Some(cursor), #rest }))
         },
+        PageEnd::More(flag) => {
+            let flag_ident = ident(flag);
+            let more = if plain(flag) {
+                quote!(page.#flag_ident)
+            } else {
+                quote!(page.#flag_ident == Some(true))
+            };
+            let field = &p.response;
+            quote! {
+                let next = wxlive_runtime::paging::after_more(#more, #cursor, #field)?;
+                Ok(next.map(|cursor| #req { #cursor_req: Some(cursor), #rest }))
+            }
+        }
+        PageEnd::ShortPage {
+            offset,
+            optional,
+            limit: (limit, limit_ty, limit_optional),
+        } => {
+            let items = ident(p.items.as_ref().map_or("", |(field, _)| field.as_str()));
+            let current = if *optional {
+                widen(offset, quote!(self.#cursor_req.unwrap_or(0)))
+            } else {
+                widen(offset, quote!(self.#cursor_req))
+            };
+            let limit = ident(limit);
+            let limit = match (limit_optional, limit_ty) {
+                (true, TypeRef::I64) => quote!(self.#limit),
+                (true, ty) => {
+                    let v = widen(ty, quote!(l));
+                    quote!(self.#limit.map(|l| #v))
+                }
+                (false, ty) => {
+                    let v = widen(ty, quote!(self.#limit));
+                    quote!(Some(#v))
+                }
+            };
+            let convert = match offset {
+                TypeRef::I64 => quote!(),
+                ty => {
+                    let ty = rust_type(ty);
+                    quote! {
+                        let next = #ty::try_from(next).map_err(|_| "the next offset overflows".to_owned())?;
+                    }
+                }
+            };
+            let wrapped = if *optional {
+                quote!(Some(next))
+            } else {
+                quote!(next)
+            };
+            quote! {
+                let Some(next) = wxlive_runtime::paging::after_short_page(#current, page.#items.len(), #limit) else {
+                    return Ok(None);
+                };
+                #convert
+                Ok(Some(#req { #cursor_req: #wrapped, #rest }))
+            }
+        }
         PageEnd::Flag(flag) => {
             let flag_ident = ident(flag);
             let ended = if plain(flag) {
@@ -390,25 +460,31 @@ fn paginated(e: &Endpoint, p: &Pagination) -> TokenStream {
             total,
         } => {
             let items = ident(p.items.as_ref().map_or("", |(field, _)| field.as_str()));
-            let current = match (optional, offset) {
-                (true, TypeRef::I64) => quote!(self.#cursor_req.unwrap_or(0)),
-                (true, _) => quote!(i64::from(self.#cursor_req.unwrap_or(0))),
-                (false, TypeRef::I64) => quote!(self.#cursor_req),
-                (false, _) => quote!(i64::from(self.#cursor_req)),
+            let current = match optional {
+                true => widen(offset, quote!(self.#cursor_req.unwrap_or(0))),
+                false => widen(offset, quote!(self.#cursor_req)),
             };
             // A guaranteed total the server left out reads as 0: with items on the page that is no
             // total at all (the empty page ends the stream), never a reason to stop early.
             let total = match (plain(&p.response), total) {
-                (true, TypeRef::I64) => quote!(Some(page.#cursor_resp).filter(|t| *t > 0)),
-                (true, _) => quote!(Some(i64::from(page.#cursor_resp)).filter(|t| *t > 0)),
+                (true, ty) => {
+                    let t = widen(ty, quote!(page.#cursor_resp));
+                    quote!(Some(#t).filter(|t| *t > 0))
+                }
                 (false, TypeRef::I64) => quote!(page.#cursor_resp),
+                (false, TypeRef::U64) => {
+                    quote!(page.#cursor_resp.map(|t| i64::try_from(t).unwrap_or(i64::MAX)))
+                }
                 (false, _) => quote!(page.#cursor_resp.map(i64::from)),
             };
             let convert = match offset {
                 TypeRef::I64 => quote!(),
-                _ => quote! {
-                    let next = i32::try_from(next).map_err(|_| "the next offset overflows".to_owned())?;
-                },
+                ty => {
+                    let ty = rust_type(ty);
+                    quote! {
+                        let next = #ty::try_from(next).map_err(|_| "the next offset overflows".to_owned())?;
+                    }
+                }
             };
             let wrapped = if *optional {
                 quote!(Some(next))
@@ -614,5 +690,14 @@ fn method_str(m: Method) -> &'static str {
     match m {
         Method::Get => "GET",
         Method::Post => "POST",
+    }
+}
+
+/// `value` (of integer type `ty`) as an `i64`: as it is, widened (`i32`, `u32`), or saturated (`u64`).
+fn widen(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::I64 => value,
+        TypeRef::U64 => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
+        _ => quote!(i64::from(#value)),
     }
 }

@@ -13,6 +13,7 @@ fn field(ty: TypeRef, required: bool, constraints: Vec<Constraint>) -> Field {
         default: None,
         aliases: Vec::new(),
         constraints,
+        items: Vec::new(),
         location: Location::Body,
         lenient: false,
     }

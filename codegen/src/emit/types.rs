@@ -107,7 +107,10 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) 
             crate::ir::TypeRef::List(_) => quote!(list),
             crate::ir::TypeRef::Flag => quote!(flag),
             // Ids and counts that some pages document as strings: numbers or numeric strings.
-            crate::ir::TypeRef::I32 | crate::ir::TypeRef::I64 => quote!(int),
+            crate::ir::TypeRef::I32
+            | crate::ir::TypeRef::I64
+            | crate::ir::TypeRef::U32
+            | crate::ir::TypeRef::U64 => quote!(int),
             crate::ir::TypeRef::String if f.lenient => quote!(text),
             _ => quote!(value),
         };

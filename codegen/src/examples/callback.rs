@@ -99,6 +99,9 @@ pub fn check(cb: &ir::Callback, types: &[ir::Object]) -> Vec<String> {
             TypeRef::I32 | TypeRef::I64 | TypeRef::Flag if text.trim().parse::<i64>().is_err() => {
                 Some("an integer")
             }
+            TypeRef::U32 | TypeRef::U64 if text.trim().parse::<u64>().is_err() => {
+                Some("an unsigned integer")
+            }
             TypeRef::Decimal if text.trim().parse::<f64>().is_err() => Some("a number"),
             _ => None,
         };

@@ -81,6 +81,7 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
                     default: None,
                     aliases: Vec::new(),
                     constraints: Vec::new(),
+                    items: Vec::new(),
                     location: ir::Location::Body,
                     lenient: false,
                 });
@@ -196,10 +197,7 @@ impl Ctx<'_> {
             }
             let present = |wire: &str| map.get(wire).is_some_and(|v| !v.is_null());
             let int = |wire: &str| map.get(wire).and_then(Value::as_i64);
-            let holds = |c: &ir::Condition| {
-                map.get(&c.field.wire)
-                    .is_some_and(|v| c.values.iter().any(|lit| literal_matches(v, lit)))
-            };
+            let holds = |c: &ir::Condition| c.holds_json(map);
             self.validator.nested(path, |validator| {
                 // The validator prefixes `path` itself, so the fields are named as in generated code.
                 for rule in rules {
@@ -248,15 +246,27 @@ impl Ctx<'_> {
 
     fn constraints(&mut self, v: &Value, f: &ir::Field, key: &str) {
         self.validator.check_json(key, v, &f.constraints);
+        if let (false, Value::Array(items)) = (f.items.is_empty(), v) {
+            for (i, item) in items.iter().enumerate() {
+                self.validator
+                    .check_json(&format!("{key}[{i}]"), item, &f.items);
+            }
+        }
     }
 
     fn value(&mut self, v: &Value, ty: &TypeRef, path: &str) {
         let ok = match ty {
             TypeRef::String => v.is_string(),
             // A time relative to now (`"$now+3600"`) is an integer once the mock resolves it.
-            TypeRef::I32 | TypeRef::I64 if v.as_str().and_then(fixture::offset).is_some() => true,
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64
+                if v.as_str().and_then(fixture::offset).is_some() =>
+            {
+                true
+            }
             TypeRef::I32 => v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
             TypeRef::I64 => v.as_i64().is_some(),
+            TypeRef::U32 => v.as_u64().is_some_and(|i| u32::try_from(i).is_ok()),
+            TypeRef::U64 => v.as_u64().is_some(),
             TypeRef::Decimal => {
                 v.is_number()
                     || (!self.request
@@ -332,6 +342,8 @@ fn type_name(ty: &TypeRef) -> String {
         TypeRef::String => "a string".into(),
         TypeRef::I32 => "a 32-bit integer".into(),
         TypeRef::I64 => "an integer".into(),
+        TypeRef::U32 => "an unsigned 32-bit integer (0 to 4294967295)".into(),
+        TypeRef::U64 => "an unsigned integer (0 or more)".into(),
         TypeRef::Decimal => "a number".into(),
         TypeRef::Bool => "a boolean".into(),
         TypeRef::Flag => "0 or 1".into(),

@@ -41,7 +41,8 @@ pub fn lower_domain(
         .map(|(name, t)| lower_object(&mut d.at(format!("types.{name}")), name, t, &scope))
         .collect();
     check_finite(&mut d, &types);
-    let endpoints: Vec<ir::Endpoint> = domain
+    super::product::check_errors(&mut d.at("errors"), &domain.errors);
+    let mut endpoints: Vec<ir::Endpoint> = domain
         .endpoints
         .iter()
         .map(|(name, e)| {
@@ -63,7 +64,8 @@ pub fn lower_domain(
         .collect();
     let api = names::api_name(&domain.domain);
     claim_names(&mut d, &api, &enums, &types, &endpoints, &callbacks);
-    let errors = domain_errors(&mut d, &endpoints);
+    let errors = domain_errors(&mut d, &domain.errors, &endpoints);
+    apply_domain_errors(&mut d, &domain.errors, &mut endpoints);
     ir::Domain {
         file: file.to_owned(),
         name: domain.domain.clone(),
@@ -80,13 +82,31 @@ pub fn lower_domain(
     }
 }
 
-/// The errcodes of the domain's endpoints, each once (by name), for its `errcode` module. One name
-/// must mean one errcode everywhere in the domain.
-fn domain_errors(d: &mut Diag<'_>, endpoints: &[ir::Endpoint]) -> Vec<ir::ErrorCode> {
+/// The errcodes of the domain (its own `errors:` first) and of its endpoints, each once (by name), for
+/// its `errcode` module. One name must mean one errcode everywhere in the domain.
+fn domain_errors(
+    d: &mut Diag<'_>,
+    common: &[ir::ErrorCode],
+    endpoints: &[ir::Endpoint],
+) -> Vec<ir::ErrorCode> {
     let mut out: Vec<ir::ErrorCode> = Vec::new();
     let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    for (i, code) in common.iter().enumerate() {
+        // Duplicates within the list are reported by `check_errors`.
+        if !owner.contains_key(&code.name) {
+            owner.insert(code.name.clone(), format!("errors[{i}]"));
+            out.push(code.clone());
+        }
+    }
     for e in endpoints {
         for (i, code) in e.errors.iter().enumerate() {
+            if common
+                .iter()
+                .any(|c| c.code == code.code || c.name == code.name)
+            {
+                // Reported by `apply_domain_errors`.
+                continue;
+            }
             let here = format!("endpoints.{}.errors[{i}]", e.name);
             match out.iter().find(|c| c.name == code.name) {
                 // A name repeated within one endpoint is reported by `check_errors`.
@@ -116,6 +136,39 @@ fn domain_errors(d: &mut Diag<'_>, endpoints: &[ir::Endpoint]) -> Vec<ir::ErrorC
         }
     }
     out
+}
+
+/// Adds the domain's own errcodes (`common`) to every endpoint, after the endpoint's own. An endpoint
+/// that declares one of them again (by code or by name) is a spec error: one declaration per domain.
+fn apply_domain_errors(d: &mut Diag<'_>, common: &[ir::ErrorCode], endpoints: &mut [ir::Endpoint]) {
+    if common.is_empty() {
+        return;
+    }
+    for e in endpoints.iter_mut() {
+        for (i, code) in e.errors.iter().enumerate() {
+            let clash = common
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.code == code.code || c.name == code.name);
+            if let Some((j, c)) = clash {
+                let what = if c.code == code.code && c.name == code.name {
+                    format!("errcode {} (`{}`)", code.code, code.name)
+                } else if c.code == code.code {
+                    format!("errcode {} (there named `{}`)", code.code, c.name)
+                } else {
+                    format!("errcode name `{}` (there errcode {})", code.name, c.code)
+                };
+                d.error_at(
+                    format!("endpoints.{}.errors[{i}]", e.name),
+                    format!(
+                        "{what} is already declared for every endpoint of the domain at errors[{j}]; \
+                         expected each errcode declared once per domain (leave it out here)"
+                    ),
+                );
+            }
+        }
+        e.errors.extend(common.iter().cloned());
+    }
 }
 
 fn check_feature(

@@ -10,7 +10,7 @@ use super::render_yaml;
 use super::types::Scope;
 use crate::diag::Diag;
 use crate::ir::{self, ConstValue, Constraint, Literal, Location, TypeRef};
-use crate::spec::model::{Field, UniqueMapField};
+use crate::spec::model::{Field, SpecConstraint, UniqueMapField};
 
 /// Where a list of fields is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,9 @@ pub fn lower_fields(
         };
         let rust = field_name(wire, f.rust.as_deref());
         check_ident(&mut fd.at("rust"), &rust, Case::Snake);
-        let constraints = lower_constraints(&mut fd, f, &ty, scope);
+        let found = format!("this field is `{}`", f.ty);
+        let constraints = lower_constraints(&mut fd, &f.constraints, (&ty, &found), scope);
+        let items = lower_items(&mut fd, f, &ty, scope);
         if f.lenient && ty != TypeRef::String {
             fd.error_at(
                 "lenient",
@@ -108,6 +110,7 @@ pub fn lower_fields(
             default: f.default.as_ref().map(render_yaml),
             aliases: f.aliases.clone(),
             constraints,
+            items,
             location: side.location(),
             lenient: f.lenient,
         });
@@ -179,6 +182,8 @@ fn default_problem(default: &serde_yaml::Value, ty: &TypeRef, scope: &Scope) -> 
         (TypeRef::String, Value::String(_)) => true,
         (TypeRef::I32, Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
         (TypeRef::I64, Value::Number(n)) => n.as_i64().is_some(),
+        (TypeRef::U32, Value::Number(n)) => n.as_u64().is_some_and(|i| u32::try_from(i).is_ok()),
+        (TypeRef::U64, Value::Number(n)) => n.as_u64().is_some(),
         (TypeRef::Decimal, Value::Number(_)) => true,
         (TypeRef::Bool, Value::Bool(_)) => true,
         (TypeRef::Flag, Value::Number(n)) => matches!(n.as_i64(), Some(0 | 1)),
@@ -208,25 +213,69 @@ fn default_problem(default: &serde_yaml::Value, ty: &TypeRef, scope: &Scope) -> 
     (!fits).then(|| format!("{} is not a `{ty}` value", render_yaml(default)))
 }
 
-/// The constraints of `f` (of type `ty`): each must apply to the field's kind, have a valid parameter,
-/// and the two ends of a range must be in order.
-fn lower_constraints(d: &mut Diag<'_>, f: &Field, ty: &TypeRef, scope: &Scope) -> Vec<Constraint> {
+/// The item constraints of `f` (`items:`, at `d.items`): `f` must be a list of scalars, and each
+/// constraint must apply to the item type.
+fn lower_items(d: &mut Diag<'_>, f: &Field, ty: &TypeRef, scope: &Scope) -> Vec<Constraint> {
+    if f.items.is_empty() {
+        return Vec::new();
+    }
+    let mut d = d.at("items");
+    match ty {
+        TypeRef::List(item) if matches!(**item, TypeRef::Object(_) | TypeRef::List(_)) => {
+            d.error(format!(
+                "`items` constrains items that are scalars (strings, integers, enums); the items of \
+                 `{ty}` are `{item}`, constrained by {}",
+                if matches!(**item, TypeRef::Object(_)) {
+                    "the rules of the type's own fields"
+                } else {
+                    "nothing: nest no lists"
+                }
+            ));
+            Vec::new()
+        }
+        TypeRef::List(item) => {
+            let found = format!("the items of this list are `{item}`");
+            lower_constraints(&mut d, &f.items, (item, &found), scope)
+        }
+        _ => {
+            d.error(format!(
+                "`items` applies to list fields (`T[]`); this field is `{}`",
+                f.ty
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// The constraints `list` of values of type `ty` (`found` says what they are: `this field is
+/// \`string\``): each must apply to the kind, have a valid parameter, and the two ends of a range must
+/// be in order.
+fn lower_constraints(
+    d: &mut Diag<'_>,
+    list: &[SpecConstraint],
+    (ty, found): (&TypeRef, &str),
+    scope: &Scope,
+) -> Vec<Constraint> {
     let mut out = Vec::new();
     let mut ranges: BTreeMap<&str, [Option<(&str, i64)>; 2]> = BTreeMap::new();
-    for c in &f.constraints {
+    for c in list {
         let key = c.info.key;
         if !c.info.applies_to(ty.kind()) {
             d.error_at(
                 key,
                 format!(
-                    "`{key}` applies to {} fields; this field is `{}`",
-                    c.info.applies.label, f.ty
+                    "`{key}` applies to {} fields; {found}",
+                    c.info.applies.label
                 ),
             );
             continue;
         }
         let Some(check) = &c.check else { continue };
         if let Some(problem) = check.parameter_problem() {
+            d.error_at(key, problem);
+            continue;
+        }
+        if let Some(problem) = out_of_range(check, ty) {
             d.error_at(key, problem);
             continue;
         }
@@ -281,6 +330,21 @@ fn lower_constraints(d: &mut Diag<'_>, f: &Field, ty: &TypeRef, scope: &Scope) -
     out
 }
 
+/// A `min`/`max` that no value of the integer type `ty` can meet or break (`min: -1` on a `u32`).
+fn out_of_range(check: &ir::Check, ty: &TypeRef) -> Option<String> {
+    let (lo, hi) = ty.kind().integer_range()?;
+    let n = match check {
+        ir::Check::Min(n) | ir::Check::Max(n) => i128::from(*n),
+        _ => return None,
+    };
+    (n < lo || n > hi).then(|| {
+        format!(
+            "{} {n} is outside the values of `{ty}`; expected a bound within {lo}..={hi}",
+            check.key()
+        )
+    })
+}
+
 /// The `const:` fields of a request's `query` or `body` at `d`.
 pub fn lower_constants(
     d: &mut Diag<'_>,
@@ -333,9 +397,17 @@ fn const_value(
 ) -> Option<ConstValue> {
     let resolved = match (ty, value) {
         (TypeRef::String, serde_yaml::Value::String(v)) => Some(ConstValue::Str(v.clone())),
-        (TypeRef::I32 | TypeRef::I64, serde_yaml::Value::Number(n)) => {
-            n.as_i64().map(ConstValue::Int)
-        }
+        (
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64,
+            serde_yaml::Value::Number(n),
+        ) => n
+            .as_i64()
+            .filter(|i| {
+                ty.kind()
+                    .integer_range()
+                    .is_some_and(|(lo, hi)| (lo..=hi).contains(&i128::from(*i)))
+            })
+            .map(ConstValue::Int),
         (TypeRef::Bool, serde_yaml::Value::Bool(b)) => Some(ConstValue::Bool(*b)),
         (TypeRef::Enum(e), v) => {
             let literal = match v {
@@ -363,7 +435,8 @@ fn const_value(
     };
     if resolved.is_none() {
         d.error(format!(
-            "{} is not a `{}`; a constant is a string, an integer (i32, i64), a bool or an enum value",
+            "{} is not a `{}`; a constant is a string, an integer within its type's range (i32, i64, u32, \
+             u64), a bool or an enum value",
             render_yaml(value),
             f.ty
         ));

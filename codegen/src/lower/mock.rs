@@ -63,6 +63,9 @@ fn check(d: &mut Diag<'_>, rule: &MockBehaviour, request: &[ir::Field], response
             cursor,
             next,
             end_flag,
+            more_flag,
+            total,
+            omit_last_cursor,
             limit,
             page_size,
             ..
@@ -77,15 +80,29 @@ fn check(d: &mut Diag<'_>, rule: &MockBehaviour, request: &[ir::Field], response
             }
             need("list.items", items, response, "response");
             need("list.cursor", cursor, request, "request");
-            need("list.next", next, response, "response");
-            if let Some(flag) = end_flag {
-                need("list.end_flag", flag, response, "response");
+            if let Some(next) = next {
+                need("list.next", next, response, "response");
+            }
+            for (key, flag) in [
+                ("end_flag", end_flag),
+                ("more_flag", more_flag),
+                ("total", total),
+            ] {
+                if let Some(flag) = flag {
+                    need(&format!("list.{key}"), flag, response, "response");
+                }
             }
             if let Some(limit) = limit {
                 need("list.limit", limit, request, "request");
             }
             if *page_size == 0 {
                 d.error_at("list.page_size", "expected a page size of at least 1");
+            }
+            if next.is_none() && (end_flag.is_some() || *omit_last_cursor) {
+                d.error_at(
+                    "list",
+                    "`end_flag` and `omit_last_cursor` belong to cursor paging; expected `next` too",
+                );
             }
         }
     }

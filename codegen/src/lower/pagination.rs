@@ -1,5 +1,9 @@
 //! Pagination of an endpoint: which request field carries the cursor (or offset), which response field
 //! the next one (or the total), the end signal and the list streamed item by item.
+//!
+//! End signals: `empty_cursor` (the next cursor is empty or absent), `{field: f}` (flag `f` set on the
+//! last page), `{more: f}` (flag or bool `f` set while more pages follow), `offset` (an item offset and a
+//! total) and `short_page` (an item offset and a page size, no total: a short or empty page is the last).
 
 use super::unknown_field;
 use crate::diag::Diag;
@@ -19,91 +23,153 @@ pub fn lower(
         Some(f) => format!("`{wire}` is `{}`; expected {expected}", f.ty),
         None => format!("{}; expected {expected}", unknown_field(wire, fields)),
     };
+    let before = d.count();
+    let (offset_paging, end_name) = match &p.end {
+        PageEnd::Offset => (true, "`end: offset`"),
+        PageEnd::ShortPage => (true, "`end: short_page`"),
+        _ => (false, ""),
+    };
     let req = find(request, &p.request);
-    let resp = find(response, &p.response);
-    let mut ok = true;
-    let offset_paging = matches!(p.end, PageEnd::Offset);
-    let is_int = |f: &ir::Field| f.ty.is_integer();
     match &req {
-        Some(f) if offset_paging && is_int(f) => {}
-        Some(f) if offset_paging => {
-            d.error_at(
-                "request",
-                format!(
-                    "`{}` is `{}`; with `end: offset` the request field must be an integer offset (i32 or i64)",
-                    f.wire, f.ty
-                ),
-            );
-            ok = false;
-        }
+        Some(f) if offset_paging && f.ty.is_integer() => {}
+        Some(f) if offset_paging => d.error_at(
+            "request",
+            format!(
+                "`{}` is `{}`; with {end_name} the request field must be an integer offset (i32, i64, u32, u64)",
+                f.wire, f.ty
+            ),
+        ),
         Some(f) if f.ty == TypeRef::String && !f.required => {}
-        Some(f) if f.ty == TypeRef::String => {
-            d.error_at(
-                "request",
-                format!(
-                    "`{}` is required; the cursor field must be optional (the first page has none)",
-                    f.wire
-                ),
-            );
-            ok = false;
-        }
-        Some(f) => {
-            d.error_at(
-                "request",
-                format!(
-                    "`{}` is `{}`; the cursor field must be an optional string",
-                    f.wire, f.ty
-                ),
-            );
-            ok = false;
-        }
-        None => {
-            d.error_at("request", unknown_field(&p.request, request));
-            ok = false;
-        }
+        Some(f) if f.ty == TypeRef::String => d.error_at(
+            "request",
+            format!(
+                "`{}` is required; the cursor field must be optional (the first page has none)",
+                f.wire
+            ),
+        ),
+        Some(f) => d.error_at(
+            "request",
+            format!(
+                "`{}` is `{}`; the cursor field must be an optional string",
+                f.wire, f.ty
+            ),
+        ),
+        None => d.error_at("request", unknown_field(&p.request, request)),
     }
-    if offset_paging {
-        if !resp.as_ref().is_some_and(is_int) {
+    if offset_paging && p.items.is_none() {
+        d.error_at(
+            "items",
+            format!("{end_name} needs `items`: the response list whose length advances the offset"),
+        );
+    }
+    // The response field: a cursor, a total, or none (short pages).
+    let resp = match (&p.end, &p.response) {
+        (PageEnd::ShortPage, Some(_)) => {
             d.error_at(
                 "response",
-                wrong(
-                    response,
-                    &p.response,
-                    "with `end: offset`, the integer total of the response",
-                ),
+                "`end: short_page` reads no response field (there is no total); leave `response` out",
             );
-            ok = false;
+            None
         }
-        if p.items.is_none() {
+        (PageEnd::ShortPage, None) => None,
+        (_, None) => {
             d.error_at(
-                "items",
-                "`end: offset` needs `items`: the response list whose length advances the offset",
+                "response",
+                if offset_paging {
+                    "`end: offset` needs `response`: the integer total of the response"
+                } else {
+                    "expected `response`: the response field with the next cursor"
+                },
             );
-            ok = false;
+            None
         }
-    } else if !resp.as_ref().is_some_and(|f| f.ty == TypeRef::String) {
-        d.error_at(
-            "response",
-            wrong(response, &p.response, "a string field of the response"),
-        );
-        ok = false;
-    }
-    let end = match &p.end {
-        PageEnd::EmptyCursor => ir::PageEnd::EmptyCursor,
-        PageEnd::Offset => ir::PageEnd::Offset {
-            offset: req.as_ref().map_or(TypeRef::I64, |f| f.ty.clone()),
-            optional: req.as_ref().is_some_and(|f| !f.required),
-            total: resp.as_ref().map_or(TypeRef::I64, |f| f.ty.clone()),
+        (_, Some(wire)) => {
+            let found = find(response, wire);
+            let ok = match &found {
+                Some(f) if offset_paging => f.ty.is_integer(),
+                Some(f) => f.ty == TypeRef::String,
+                None => false,
+            };
+            if !ok {
+                let expected = if offset_paging {
+                    "with `end: offset`, the integer total of the response"
+                } else {
+                    "a string field of the response"
+                };
+                d.error_at("response", wrong(response, wire, expected));
+            }
+            found
+        }
+    };
+    let limit = match (&p.end, &p.limit) {
+        (PageEnd::ShortPage, None) => {
+            d.error_at(
+                "limit",
+                "`end: short_page` needs `limit`: the request's integer page size, to tell a short page",
+            );
+            None
+        }
+        (PageEnd::ShortPage, Some(wire)) => match find(request, wire) {
+            Some(f) if f.ty.is_integer() => Some((f.rust.clone(), f.ty.clone(), !f.required)),
+            _ => {
+                d.error_at(
+                    "limit",
+                    wrong(
+                        request,
+                        wire,
+                        "an integer field of the request (the page size)",
+                    ),
+                );
+                None
+            }
         },
+        (_, Some(_)) => {
+            d.error_at(
+                "limit",
+                "`limit` belongs to `end: short_page`; other end signals do not read it",
+            );
+            None
+        }
+        (_, None) => None,
+    };
+    let offset = || req.as_ref().map_or(TypeRef::I64, |f| f.ty.clone());
+    let optional = || req.as_ref().is_some_and(|f| !f.required);
+    let end = match &p.end {
+        PageEnd::EmptyCursor => Some(ir::PageEnd::EmptyCursor),
+        PageEnd::Offset => Some(ir::PageEnd::Offset {
+            offset: offset(),
+            optional: optional(),
+            total: resp.as_ref().map_or(TypeRef::I64, |f| f.ty.clone()),
+        }),
+        PageEnd::ShortPage => limit.map(|limit| ir::PageEnd::ShortPage {
+            offset: offset(),
+            optional: optional(),
+            limit,
+        }),
         PageEnd::Flag { field } => match find(response, field) {
-            Some(f) if f.ty == TypeRef::Flag => ir::PageEnd::Flag(f.rust),
+            Some(f) if f.ty == TypeRef::Flag => Some(ir::PageEnd::Flag(f.rust)),
             _ => {
                 d.error_at(
                     "end.field",
                     wrong(response, field, "a `flag` field of the response"),
                 );
-                ok = false;
-                ir::PageEnd::EmptyCursor
+                None
+            }
+        },
+        PageEnd::More { more } => match find(response, more) {
+            Some(f) if matches!(f.ty, TypeRef::Flag | TypeRef::Bool) => {
+                Some(ir::PageEnd::More(f.rust))
+            }
+            _ => {
+                d.error_at(
+                    "end.more",
+                    wrong(
+                        response,
+                        more,
+                        "a `flag` or `bool` field of the response that says more pages follow",
+                    ),
+                );
+                None
             }
         },
     };
@@ -120,12 +186,12 @@ pub fn lower(
                     "items",
                     wrong(response, wire, "a list field of the response"),
                 );
-                ok = false;
                 None
             }
         },
     };
-    ok.then(|| ir::Pagination {
+    let end = end?;
+    (d.count() == before).then(|| ir::Pagination {
         request: req.map(|f| f.rust).unwrap_or_default(),
         response: resp.map(|f| f.rust).unwrap_or_default(),
         end,

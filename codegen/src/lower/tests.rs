@@ -195,7 +195,7 @@ fn conditions_name_values_of_their_enum() {
         has(
             &found,
             "endpoints.make.rules[0].only_when.in[1]",
-            "7 is not a value of enum `Kind`"
+            "7 is not a value of `kind`, which is `Kind`; expected one of its documented values (1)"
         ),
         "{found:#?}"
     );

@@ -11,7 +11,9 @@ use crate::spec::error::closest;
 use crate::spec::model::{self, DomainFile};
 
 /// The built-in type names.
-pub const BUILTINS: [&str; 6] = ["string", "i32", "i64", "decimal", "bool", "flag"];
+pub const BUILTINS: [&str; 8] = [
+    "string", "i32", "i64", "u32", "u64", "decimal", "bool", "flag",
+];
 
 /// The type names of one domain, resolved to references.
 pub struct Scope {
@@ -74,6 +76,8 @@ impl Scope {
             "string" => TypeRef::String,
             "i32" => TypeRef::I32,
             "i64" => TypeRef::I64,
+            "u32" => TypeRef::U32,
+            "u64" => TypeRef::U64,
             "decimal" => TypeRef::Decimal,
             "bool" => TypeRef::Bool,
             "flag" => TypeRef::Flag,

@@ -34,6 +34,8 @@ pub struct Field {
     pub lenient: bool,
     /// Constraints, in the order written.
     pub constraints: Vec<SpecConstraint>,
+    /// Constraints on each item of a list of scalars (`items: {max_chars: 8}`), in the order written.
+    pub items: Vec<SpecConstraint>,
 }
 
 /// A constraint as written on a field.
@@ -85,9 +87,14 @@ struct FieldKeys {
 }
 
 /// The field keys that are not constraints.
-const OWN_KEYS: [&str; 8] = [
-    "type", "doc", "rust", "required", "default", "aliases", "const", "lenient",
+const OWN_KEYS: [&str; 9] = [
+    "type", "doc", "rust", "required", "default", "aliases", "const", "lenient", "items",
 ];
+
+/// The doc of the `items` key (the JSON Schema of the format shows it).
+const ITEMS_DOC: &str = "Constraints on each item of a list of scalars (`T[]` with T a string, \
+     integer or enum), with the keys and values of a field's constraints: `items: {max_chars: 8, \
+     pattern: \"^[a-z]+$\"}`. A violation names the item (`tags[3]`).";
 
 impl<'de> Deserialize<'de> for Field {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -145,6 +152,7 @@ impl<'de> Visitor<'de> for FieldVisitor {
                 "aliases" => field.aliases = map.next_value()?,
                 "const" => field.constant = map.next_value()?,
                 "lenient" => field.lenient = map.next_value()?,
+                "items" => field.items = map.next_value::<ItemConstraints>()?.0,
                 other => match KINDS.iter().find(|k| k.key == other) {
                     Some(info) => field.constraints.push(read_constraint(info, &mut map)?),
                     None => return map.next_value_seed(Reject(unknown_key(other))),
@@ -197,6 +205,54 @@ fn read_constraint<'de, A: MapAccess<'de>>(
     })
 }
 
+/// The value of `items:`: a mapping of constraint keys only.
+struct ItemConstraints(Vec<SpecConstraint>);
+
+impl<'de> Deserialize<'de> for ItemConstraints {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ItemsVisitor)
+    }
+}
+
+struct ItemsVisitor;
+
+impl<'de> Visitor<'de> for ItemsVisitor {
+    type Value = ItemConstraints;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping of constraints each item must meet (`{max_chars: 8}`)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ItemConstraints, A::Error> {
+        let mut out: Vec<SpecConstraint> = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key = key.as_str();
+            let Some(info) = KINDS.iter().find(|k| k.key == key) else {
+                let keys = KINDS.iter().map(|k| k.key);
+                let mut message = format!(
+                    "unknown item constraint `{key}`; expected one of {}",
+                    keys.clone().collect::<Vec<_>>().join(", ")
+                );
+                if let Some(best) = closest(key, keys) {
+                    message.push_str(&format!(" (did you mean `{best}`?)"));
+                }
+                return map
+                    .next_value_seed(Reject(message))
+                    .map(|_| ItemConstraints(Vec::new()));
+            };
+            if out.iter().any(|c| c.info.key == key) {
+                return map
+                    .next_value_seed(Reject(format!(
+                        "duplicate key `{key}`: expected each key at most once"
+                    )))
+                    .map(|_| ItemConstraints(Vec::new()));
+            }
+            out.push(read_constraint(info, &mut map)?);
+        }
+        Ok(ItemConstraints(out))
+    }
+}
+
 fn unknown_key(key: &str) -> String {
     let constraints = KINDS.iter().map(|k| k.key);
     let mut message = format!(
@@ -242,10 +298,21 @@ impl JsonSchema for Field {
                 (info.key, value.to_value())
             })
             .collect();
+        let items: serde_json::Map<String, serde_json::Value> = constraints
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), value.clone()))
+            .collect();
+        let items = serde_json::json!({
+            "description": ITEMS_DOC,
+            "type": "object",
+            "properties": items,
+            "additionalProperties": false,
+        });
         if let Some(serde_json::Value::Object(properties)) = schema.get_mut("properties") {
             for (key, value) in constraints {
                 properties.insert(key.into(), value);
             }
+            properties.insert("items".into(), items);
         }
         schema
     }

@@ -184,6 +184,12 @@ pub struct DomainFile {
     /// Pushed events.
     #[serde(default)]
     pub callbacks: UniqueMap<Callback>,
+    /// Errcodes every endpoint of this domain may return (looked up after an endpoint's own and before
+    /// the product's). Each becomes a named item of the domain's `errcode` module and is listed in the
+    /// docs (and the OpenAPI `x-errcodes`) of every operation of the domain. An endpoint must not
+    /// declare one of them again.
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
 }
 
 /// An enumeration.
@@ -360,8 +366,8 @@ pub struct Examples {
 
 /// A cross-field rule. Exactly one kind is given:
 ///
-/// - `only_when: {field, equals | in}` + `fields`: the fields may be set only when the condition holds;
-/// - `required_when: {field, equals | in}` + `fields`: the fields must be set when it holds;
+/// - `only_when: <condition>` + `fields`: the fields may be set only when the condition holds;
+/// - `required_when: <condition>` + `fields`: the fields must be set when it holds;
 /// - `difference: {field, minus, min?, max?}`: `field − minus` lies in `min..=max` (integers).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -387,20 +393,36 @@ pub struct Rule {
     pub level: Level,
 }
 
-/// `field == equals`, or `field` is one of `in`.
+/// A condition on the fields of the same request (or type). Exactly one form:
+///
+/// - `{field, equals: value}`: the field is set and has this value;
+/// - `{field, in: [values]}`: the field is set and has one of these values;
+/// - `{all: [conditions]}`: every condition holds;
+/// - `{any: [conditions]}`: at least one condition holds.
+///
+/// `field` names a scalar field: `string`, an integer (`i32`, `i64`, `u32`, `u64`), an enum (its
+/// documented values), `flag` (`true`/`false` or `1`/`0`) or `bool` (`true`/`false`). `all` and `any`
+/// nest (`{any: [{all: [...]}, {field: ...}]}`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
-    /// Wire name of a field of the same request (or type).
-    pub field: String,
+    /// Wire name of a scalar field of the same request (or type).
+    #[serde(default)]
+    pub field: Option<String>,
     /// The value it must have.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
     pub equals: Option<serde_yaml::Value>,
-    /// The values it may have.
+    /// The values it may have (at least one).
     #[serde(default, rename = "in")]
     #[schemars(with = "Option<Vec<serde_json::Value>>")]
     pub one_of: Option<Vec<serde_yaml::Value>>,
+    /// Conditions that must all hold (at least one).
+    #[serde(default)]
+    pub all: Option<Vec<Condition>>,
+    /// Conditions of which at least one must hold (at least one).
+    #[serde(default)]
+    pub any: Option<Vec<Condition>>,
 }
 
 /// `field − minus` within `min..=max`.
@@ -423,15 +445,21 @@ pub struct Difference {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
-    /// Request field carrying the cursor.
+    /// Request field carrying the cursor (or, with `end: offset` and `end: short_page`, the integer
+    /// item offset).
     pub request: String,
-    /// Response field with the next cursor.
-    pub response: String,
+    /// Response field with the next cursor (with `end: offset`, the integer total). Not used by
+    /// `end: short_page`.
+    #[serde(default)]
+    pub response: Option<String>,
     /// When the last page has been reached.
     pub end: PageEnd,
     /// Response list to stream item by item, when there is one.
     #[serde(default)]
     pub items: Option<String>,
+    /// With `end: short_page`: the integer request field with the page size (`limit`).
+    #[serde(default)]
+    pub limit: Option<String>,
 }
 
 /// End-of-data signal.
@@ -444,11 +472,22 @@ pub enum PageEnd {
     /// page starts at offset + items on this page; the last page is the one that reaches the total or
     /// has no items (`items` is required).
     Offset,
+    /// Offset paging without a total: `request` is an integer item offset, `limit` the request's page
+    /// size; the next page starts at offset + items; the last page is the one with fewer items than
+    /// the `limit` sent, or none (`items` is required; with no `limit` sent, only an empty page ends).
+    ShortPage,
     /// A flag field of the response is set (wire 1).
     #[serde(untagged)]
     Flag {
         /// The flag field.
         field: String,
+    },
+    /// `{more: <field>}`: a `flag` or `bool` field of the response says more pages follow (`has_more`);
+    /// the stream ends after a page where it is false, 0 or missing. Cursor paging.
+    #[serde(untagged)]
+    More {
+        /// The flag field.
+        more: String,
     },
 }
 
@@ -459,7 +498,15 @@ impl<'de> Deserialize<'de> for PageEnd {
         let flag = match &raw {
             Value::String(s) if s == "empty_cursor" => return Ok(PageEnd::EmptyCursor),
             Value::String(s) if s == "offset" => return Ok(PageEnd::Offset),
-            Value::Mapping(m) if m.len() == 1 => m.get("field").and_then(Value::as_str),
+            Value::String(s) if s == "short_page" => return Ok(PageEnd::ShortPage),
+            Value::Mapping(m) if m.len() == 1 => {
+                if let Some(more) = m.get("more").and_then(Value::as_str) {
+                    return Ok(PageEnd::More {
+                        more: more.to_owned(),
+                    });
+                }
+                m.get("field").and_then(Value::as_str)
+            }
             _ => None,
         };
         match flag {
@@ -467,7 +514,7 @@ impl<'de> Deserialize<'de> for PageEnd {
                 field: field.to_owned(),
             }),
             None => Err(serde::de::Error::custom(format_args!(
-                "found {}; expected `empty_cursor`, `offset` or `{{field: <a flag field of the response>}}`",
+                "found {}; expected `empty_cursor`, `offset`, `short_page`, `{{field: <a flag field of the response set on the last page>}}` or `{{more: <a flag or bool field of the response set while more pages follow>}}`",
                 serde_json::to_string(&raw).unwrap_or_default()
             ))),
         }

@@ -174,6 +174,9 @@ impl State {
                 cursor,
                 next,
                 end_flag,
+                more_flag,
+                total,
+                omit_last_cursor,
                 limit,
                 page_size,
             } => {
@@ -195,9 +198,25 @@ impl State {
                             .collect()
                     })
                     .unwrap_or_default();
-                let start = match request.get(cursor).and_then(Value::as_str) {
-                    None | Some("") | Some("0") => 0,
-                    Some(c) => c
+                let offset = match (next, request.get(cursor)) {
+                    // Offset paging: an integer item offset, absent = 0.
+                    (None, None | Some(Value::Null)) => Some(0),
+                    (None, Some(v)) => Some(
+                        v.as_u64()
+                            .and_then(|n| usize::try_from(n).ok())
+                            .ok_or_else(|| {
+                                Refusal::BadParameter(format!(
+                                    "{cursor} must be a non-negative integer offset"
+                                ))
+                            })?
+                            .min(matching.len()),
+                    ),
+                    (Some(_), _) => None,
+                };
+                let start = match (offset, request.get(cursor).and_then(Value::as_str)) {
+                    (Some(offset), _) => offset,
+                    (None, None | Some("") | Some("0")) => 0,
+                    (None, Some(c)) => c
                         .strip_prefix("page-")
                         .and_then(|n| n.parse::<usize>().ok())
                         .filter(|n| *n <= matching.len())
@@ -230,13 +249,23 @@ impl State {
                 let last = end >= matching.len();
                 let mut answer = Map::new();
                 insert_path(&mut answer, items, Value::Array(page));
-                let next_cursor = match (last, end_flag) {
-                    (true, None) => String::new(),
-                    _ => format!("page-{end}"),
-                };
-                answer.insert(next.clone(), Value::String(next_cursor));
+                if let Some(next) = next {
+                    let next_cursor = match (last, end_flag) {
+                        (true, None) => String::new(),
+                        _ => format!("page-{end}"),
+                    };
+                    if !(last && *omit_last_cursor) {
+                        answer.insert(next.clone(), Value::String(next_cursor));
+                    }
+                }
                 if let Some(flag) = end_flag {
                     answer.insert(flag.clone(), json!(u8::from(last)));
+                }
+                if let Some(flag) = more_flag {
+                    answer.insert(flag.clone(), json!(u8::from(!last)));
+                }
+                if let Some(total) = total {
+                    answer.insert(total.clone(), json!(matching.len()));
                 }
                 Ok(answer)
             }

@@ -61,7 +61,7 @@ pub fn routes() -> Vec<MockRoute> {
             &[],
             include_str!("../../../fixtures/wecom/living/get_user_all_livingid.json"),
             Some(
-                "{\"list\":{\"store\":\"lives\",\"filter\":{\"anchor_userid\":\"userid\"},\"items\":\"livingid_list\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next_cursor\",\"end_flag\":null,\"limit\":\"limit\",\"page_size\":100}}",
+                "{\"list\":{\"store\":\"lives\",\"filter\":{\"anchor_userid\":\"userid\"},\"items\":\"livingid_list\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next_cursor\",\"end_flag\":null,\"more_flag\":null,\"total\":null,\"omit_last_cursor\":false,\"limit\":\"limit\",\"page_size\":100}}",
             ),
         ),
         MockRoute::of::<
@@ -79,7 +79,7 @@ pub fn routes() -> Vec<MockRoute> {
             &[],
             include_str!("../../../fixtures/wecom/living/get_watch_stat.json"),
             Some(
-                "{\"list\":{\"store\":\"watchers\",\"filter\":{\"livingid\":\"livingid\"},\"items\":\"stat_info.users\",\"ids\":false,\"cursor\":\"next_key\",\"next\":\"next_key\",\"end_flag\":\"ending\",\"limit\":null,\"page_size\":2}}",
+                "{\"list\":{\"store\":\"watchers\",\"filter\":{\"livingid\":\"livingid\"},\"items\":\"stat_info.users\",\"ids\":false,\"cursor\":\"next_key\",\"next\":\"next_key\",\"end_flag\":\"ending\",\"more_flag\":null,\"total\":null,\"omit_last_cursor\":false,\"limit\":null,\"page_size\":2}}",
             ),
         ),
         MockRoute::of::<

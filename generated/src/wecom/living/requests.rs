@@ -893,17 +893,16 @@ impl wxlive_runtime::Paginated for GetUserAllLivingidRequest {
         &self,
         page: &GetUserAllLivingidResponse,
     ) -> Result<Option<Self>, String> {
-        match Some(page.next_cursor.as_str()).filter(|c| !c.is_empty()) {
-            None | Some("") => Ok(None),
-            Some(cursor) => {
-                Ok(
-                    Some(GetUserAllLivingidRequest {
-                        cursor: Some(cursor.to_owned()),
-                        ..self.clone()
-                    }),
-                )
-            }
-        }
+        let next = wxlive_runtime::paging::after_cursor(
+            Some(page.next_cursor.as_str()).filter(|c| !c.is_empty()),
+        );
+        Ok(
+            next
+                .map(|cursor| GetUserAllLivingidRequest {
+                    cursor: Some(cursor),
+                    ..self.clone()
+                }),
+        )
     }
 
     fn items(page: GetUserAllLivingidResponse) -> Vec<String> {

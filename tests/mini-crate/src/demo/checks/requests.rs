@@ -2831,17 +2831,14 @@ impl ApiRequest for NamesRequest {
 impl wxlive_runtime::Paginated for NamesRequest {
     type Item = String;
     fn next_page(&self, page: &NamesResponse) -> Result<Option<Self>, String> {
-        match page.next_cursor.as_deref() {
-            None | Some("") => Ok(None),
-            Some(cursor) => {
-                Ok(
-                    Some(NamesRequest {
-                        cursor: Some(cursor.to_owned()),
-                        ..self.clone()
-                    }),
-                )
-            }
-        }
+        let next = wxlive_runtime::paging::after_cursor(page.next_cursor.as_deref());
+        Ok(
+            next
+                .map(|cursor| NamesRequest {
+                    cursor: Some(cursor),
+                    ..self.clone()
+                }),
+        )
     }
 
     fn items(page: NamesResponse) -> Vec<String> {

@@ -20,7 +20,7 @@ pub fn routes() -> Vec<MockRoute> {
             &[("id", QueryKind::Integer), ("cursor", QueryKind::String)],
             include_str!("../../../fixtures/demo/widgets/find.json"),
             Some(
-                "{\"list\":{\"store\":\"gizmos\",\"filter\":{},\"items\":\"items\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next\",\"end_flag\":\"done\",\"limit\":null,\"page_size\":2}}",
+                "{\"list\":{\"store\":\"gizmos\",\"filter\":{},\"items\":\"items\",\"ids\":true,\"cursor\":\"cursor\",\"next\":\"next\",\"end_flag\":\"done\",\"more_flag\":null,\"total\":null,\"omit_last_cursor\":false,\"limit\":null,\"page_size\":2}}",
             ),
         ),
         MockRoute::of::<
