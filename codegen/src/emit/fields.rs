@@ -154,10 +154,6 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
                     attrs.push(quote!(default));
                 }
                 if !f.required || mode != Mode::Request {
-                    if mode == Mode::Request {
-                        // A list left out decodes as empty (the mock server decodes requests).
-                        attrs.push(quote!(default));
-                    }
                     attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
                 }
             }

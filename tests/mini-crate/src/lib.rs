@@ -30,7 +30,8 @@ pub mod demo;
 pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
     #[allow(unused_mut)]
     let mut products = Vec::new();
-    #[cfg(any(feature = "demo-checks", feature = "demo-widgets"))]
-    products.push(demo::mock_config());
+    #[cfg(
+        any(feature = "demo-checks", feature = "demo-rules", feature = "demo-widgets")
+    )] products.push(demo::mock_config());
     products
 }

@@ -50,7 +50,7 @@ pub struct PageCursorResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Entry ids.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
@@ -72,7 +72,7 @@ pub struct PageMoreResponse {
     )]
     pub has_more: Option<bool>,
     /// Entry ids.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
@@ -85,7 +85,7 @@ wxlive_runtime::from_fields!(
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct PageShortResponse {
     /// Entry ids.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
@@ -98,7 +98,7 @@ pub struct PageTotalResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Entry ids.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
