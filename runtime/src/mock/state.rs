@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::mock_spec::MockBehaviour;
+use crate::mock_spec::{Missing, MockBehaviour};
 
 /// Records of one store, in insertion order.
 #[derive(Debug, Clone, Default)]
@@ -102,13 +102,15 @@ impl State {
                 set,
                 defaults,
                 copy,
+                wrap,
             } => {
-                let mut record = request.clone();
+                let source = wrapped(request, wrap.as_deref())?;
+                let mut record = source.clone();
                 for (k, v) in defaults {
                     record.entry(k.clone()).or_insert_with(|| v.clone());
                 }
                 for (to, from) in copy {
-                    if let Some(v) = request.get(from) {
+                    if let Some(v) = lookup(source, from) {
                         record.insert(to.clone(), v.clone());
                     }
                 }
@@ -124,10 +126,39 @@ impl State {
                 let record = self
                     .find_mut(store, &id)
                     .ok_or_else(|| Refusal::NotFound(format!("{key} {id:?} does not exist")))?;
-                Ok(Map::from_iter([(
-                    into.clone(),
-                    Value::Object(record.clone()),
-                )]))
+                let mut answer = Map::new();
+                insert_path(&mut answer, into, Value::Object(record.clone()));
+                Ok(answer)
+            }
+            MockBehaviour::GetList {
+                store,
+                key,
+                into,
+                missing,
+            } => {
+                let Some(Value::Array(ids)) = lookup(request, key) else {
+                    return Err(Refusal::BadParameter(format!(
+                        "{key} must be a list of ids"
+                    )));
+                };
+                let mut found = Vec::new();
+                let mut unknown = Vec::new();
+                for id in ids.iter().map(id_text) {
+                    match self.find_mut(store, &id) {
+                        Some(record) => found.push(Value::Object(record.clone())),
+                        None => unknown.push(format!("{id:?}")),
+                    }
+                }
+                if *missing == Missing::Error && !unknown.is_empty() {
+                    return Err(Refusal::NotFound(format!(
+                        "{key}: {} {} not exist",
+                        unknown.join(", "),
+                        if unknown.len() == 1 { "does" } else { "do" }
+                    )));
+                }
+                let mut answer = Map::new();
+                insert_path(&mut answer, into, Value::Array(found));
+                Ok(answer)
             }
             MockBehaviour::Update {
                 store,
@@ -135,8 +166,17 @@ impl State {
                 when,
                 set,
                 merge,
+                wrap,
             } => {
                 let id = key_of(request, key);
+                let source = wrapped(request, wrap.as_deref())?;
+                // The key's own field is not a change.
+                let key_field = match wrap {
+                    Some(w) => key
+                        .strip_prefix(w.as_str())
+                        .and_then(|k| k.strip_prefix('.')),
+                    None => Some(key.as_str()),
+                };
                 let record = self
                     .find_mut(store, &id)
                     .ok_or_else(|| Refusal::NotFound(format!("{key} {id:?} does not exist")))?;
@@ -159,7 +199,7 @@ impl State {
                     )));
                 }
                 if *merge {
-                    for (k, v) in request.iter().filter(|(k, _)| *k != key) {
+                    for (k, v) in source.iter().filter(|(k, _)| Some(k.as_str()) != key_field) {
                         record.insert(k.clone(), v.clone());
                     }
                 }
@@ -244,11 +284,37 @@ impl State {
     }
 }
 
+/// The id at `key` (a dotted path) of the request, as record ids are written.
 fn key_of(request: &Map<String, Value>, key: &str) -> String {
-    match request.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
+    lookup(request, key).map(id_text).unwrap_or_default()
+}
+
+/// An id as record ids are written: a string as is, anything else as its JSON text.
+fn id_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The value at a dotted path (`calendar.cal_id`) of an object.
+fn lookup<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    match path.split_once('.') {
+        None => map.get(path),
+        Some((head, rest)) => lookup(map.get(head)?.as_object()?, rest),
+    }
+}
+
+/// The object a rule reads the record's fields from: the request itself, or its `wrap` field.
+fn wrapped<'a>(
+    request: &'a Map<String, Value>,
+    wrap: Option<&str>,
+) -> Result<&'a Map<String, Value>, Refusal> {
+    match wrap {
+        None => Ok(request),
+        Some(field) => lookup(request, field)
+            .and_then(Value::as_object)
+            .ok_or_else(|| Refusal::BadParameter(format!("{field} must be an object"))),
     }
 }
 
