@@ -9,7 +9,7 @@
 //!
 //! - [`demo`]: A demo product for snapshot tests. (演示)
 //!   - `demo::checks` (feature `demo-checks`): Checks. (校验)
-//!   - `demo::records` (feature `demo-records`): Records kept by the mock server, sent wrapped in one object and read back by id lists. (记录)
+//!   - `demo::records` (feature `demo-records`): Records kept by the mock server. (记录)
 //!   - `demo::widgets` (feature `demo-widgets`): Widgets. (小部件)
 
 #![forbid(unsafe_code)]

@@ -11,7 +11,7 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "demo-checks")]
 pub mod checks;
 
-/// 记录: Records kept by the mock server, sent wrapped in one object and read back by id lists.
+/// 记录: Records kept by the mock server.
 #[cfg(feature = "demo-records")]
 pub mod records;
 
@@ -210,7 +210,7 @@ impl DemoClient {
         checks::ChecksApi::new(&self.inner)
     }
 
-    /// 记录: Records kept by the mock server, sent wrapped in one object and read back by id lists.
+    /// 记录: Records kept by the mock server.
     #[cfg(feature = "demo-records")]
     pub fn records(&self) -> records::RecordsApi<'_> {
         records::RecordsApi::new(&self.inner)
