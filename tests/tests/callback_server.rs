@@ -102,7 +102,8 @@ async fn events_of_both_products_are_queued_and_acknowledged() {
 #[tokio::test]
 async fn an_event_no_domain_declares_is_queued_as_unknown() {
     let (base, mut events) = start().await;
-    let xml = "<xml><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event></xml>";
+    let xml =
+        "<xml><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event></xml>";
     let (query, body) = signed_post(&wecom(), xml, NOW, NONCE);
     let answer = post(format!("{base}/callback/wecom"), &query, body).await;
     assert_eq!(answer, (200, String::new()));
