@@ -20,6 +20,9 @@ use wxlive_tests::callbacks::signed_post;
 /// What a product `Event` says it is: (domain, event name), both `None` for `Unknown`.
 type Kind = (Option<&'static str>, Option<&'static str>);
 
+/// A [`Kind`] with owned names, delivered by one product's app: (product, (domain, event)).
+type Delivered = (String, (Option<String>, Option<String>));
+
 fn kind_of<E: CallbackEvent>(xml: &str, what: impl Fn(&E) -> Kind) -> Kind {
     what(&E::from_xml(&XmlDoc::parse(xml).expect("well-formed XML")))
 }
@@ -222,7 +225,7 @@ async fn the_service_delivers_product_events_to_one_handler() {
     let base = wxlive_tests::serve(router).await;
     let http = reqwest::Client::new();
     let fixtures = callback_fixtures(&support::root().join("generated/fixtures"));
-    let mut expected = Vec::new();
+    let mut expected: Vec<Delivered> = Vec::new();
     for (i, (product, domain, event, xml)) in fixtures.iter().enumerate() {
         let signer = match product.as_str() {
             "wecom" => &wecom_app,
@@ -253,7 +256,7 @@ async fn the_service_delivers_product_events_to_one_handler() {
         .unwrap();
     assert_eq!(answer.status(), 200);
     expected.push(("wecom".into(), (None, None)));
-    let seen: Vec<(String, (Option<String>, Option<String>))> = seen
+    let seen: Vec<Delivered> = seen
         .lock()
         .unwrap()
         .iter()
