@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 ///   list: {store: calendars, items: cal_id_list, ids: true, cursor: cursor, next: next_cursor, page_size: 10}
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum MockBehaviour {
     /// Stores the request as a new record and answers its new id in response field `id`.
@@ -126,6 +127,7 @@ impl MockBehaviour {
 
 /// What a [`MockBehaviour::GetList`] answers when some requested id has no record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// The unknown ids are left out of the list; the call succeeds.

@@ -224,3 +224,39 @@ async fn an_id_list_lookup_that_says_error_fails_on_an_unknown_id_and_names_it()
     );
     assert!(answer.get("record_list").is_none(), "{answer}");
 }
+
+/// Editors see the mock rules too: the format's JSON Schema (from the runtime's own types) lists
+/// every kind, with `wrap` and `get_list`'s `missing` closed to the documented values.
+#[test]
+fn the_format_schema_describes_the_mock_rules() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../generated/schema/domain.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let defs = &schema["$defs"];
+    let kinds: Vec<&str> = defs["MockBehaviour"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["properties"].as_object().unwrap().keys())
+        .map(String::as_str)
+        .collect();
+    assert_eq!(kinds, ["create", "get", "get_list", "update", "list"]);
+    let rule = |kind: &str| {
+        defs["MockBehaviour"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|v| v["properties"].get(kind).cloned())
+            .unwrap()
+    };
+    assert!(rule("create")["properties"].get("wrap").is_some());
+    assert!(rule("update")["properties"].get("wrap").is_some());
+    assert_eq!(rule("get_list")["additionalProperties"], false);
+    let missing: Vec<&str> = defs["Missing"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["const"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["skip", "error"]);
+}

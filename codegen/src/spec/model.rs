@@ -340,7 +340,7 @@ pub struct Endpoint {
     /// How the mock server answers it statefully (otherwise it answers the response fixture): one of
     /// `create`, `get`, `get_list`, `update`, `list` (see `wxlive_runtime::mock_spec::MockBehaviour`).
     #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
+    #[schemars(with = "Option<wxlive_runtime::mock_spec::MockBehaviour>")]
     pub mock: Option<serde_yaml::Value>,
 }
 
