@@ -67,10 +67,18 @@ fn check(d: &mut Diag<'_>, rule: &MockBehaviour, request: &[ir::Field], response
             need("get_list.key", key, request, "request");
             need("get_list.into", into, response, "response");
         }
-        MockBehaviour::Update { key, wrap, .. } => {
+        MockBehaviour::Update {
+            key, wrap, merge, ..
+        } => {
             need("update.key", key, request, "request");
             if let Some(wrap) = wrap {
                 need("update.wrap", wrap, request, "request");
+                if !merge {
+                    d.error_at(
+                        "update.wrap",
+                        "`wrap` says where `merge` reads the changes from; expected `merge: true` with it",
+                    );
+                }
             }
         }
         MockBehaviour::List {

@@ -348,3 +348,73 @@ fn insert_path(map: &mut Map<String, Value>, path: &str, value: Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(json: Value) -> MockBehaviour {
+        serde_json::from_value(json).expect("a rule")
+    }
+
+    fn request(json: Value) -> Map<String, Value> {
+        json.as_object().expect("an object").clone()
+    }
+
+    #[test]
+    fn a_wrapped_rule_without_its_object_is_a_bad_parameter_not_a_panic() {
+        let mut state = State::default();
+        let create = rule(json!({"create": {"store": "s", "id": "id", "wrap": "thing"}}));
+        for bad in [json!({}), json!({"thing": "text"}), json!({"thing": [1]})] {
+            assert!(matches!(
+                state.apply(&create, &request(bad)),
+                Err(Refusal::BadParameter(_))
+            ));
+        }
+        assert!(state.records("s").is_empty());
+    }
+
+    #[test]
+    fn dotted_keys_and_into_paths_reach_nested_objects() {
+        let mut state = State::default();
+        let create = rule(json!({"create": {"store": "s", "id": "id", "wrap": "a.b"}}));
+        let made = state
+            .apply(&create, &request(json!({"a": {"b": {"x": 1}}})))
+            .unwrap();
+        let id = made["id"].as_str().unwrap().to_owned();
+        let get = rule(json!({"get": {"store": "s", "key": "q.id", "into": "out.thing"}}));
+        let answer = state
+            .apply(&get, &request(json!({"q": {"id": id}})))
+            .unwrap();
+        assert_eq!(answer["out"]["thing"], json!({"x": 1, "id": id}));
+        // A path through a scalar finds nothing: the record does not exist.
+        assert!(matches!(
+            state.apply(&get, &request(json!({"q": "x"}))),
+            Err(Refusal::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn an_id_list_needs_a_list_and_reads_integer_ids_as_text() {
+        let mut state = State::default();
+        let id = state.insert("s", json!({"n": 1}));
+        let get = rule(
+            json!({"get_list": {"store": "s", "key": "ids", "into": "list", "missing": "error"}}),
+        );
+        assert!(matches!(
+            state.apply(&get, &request(json!({"ids": id}))),
+            Err(Refusal::BadParameter(_))
+        ));
+        let answer = state.apply(&get, &request(json!({"ids": [id]}))).unwrap();
+        assert_eq!(answer["list"], json!([{"n": 1}]));
+        let Err(Refusal::NotFound(why)) = state.apply(&get, &request(json!({"ids": [7, id]})))
+        else {
+            panic!("an unknown id fails the call");
+        };
+        assert!(why.contains("\"7\""), "{why}");
+        assert_eq!(
+            state.apply(&get, &request(json!({"ids": []}))).unwrap()["list"],
+            json!([])
+        );
+    }
+}
