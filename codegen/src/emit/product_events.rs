@@ -14,10 +14,10 @@ use crate::ir::Product;
 pub fn emit(p: &Product) -> TokenStream {
     let doc = docs::outer(&[
         format!(
-            "An event pushed to an app's callback URL by any domain of the {} ({}): the event type \
+            "An event of any domain of {} ({}), as pushed to an app's callback URL: the event type \
              of one handler for one URL.",
-            docs::text(&p.summary).trim_end_matches('.'),
-            p.title
+            p.title,
+            docs::text(&p.summary).trim_end_matches('.')
         ),
         String::new(),
         "The document's `MsgType`/`Event` select the domain, whose own `Event` decodes it. Decoding \

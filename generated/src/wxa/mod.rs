@@ -177,7 +177,7 @@ pub mod errcode {
     ];
 }
 
-/// An event pushed to an app's callback URL by any domain of the WeChat mini-program server API (微信小程序服务端API): the event type of one handler for one URL.
+/// An event of any domain of 微信小程序服务端API (WeChat mini-program server API), as pushed to an app's callback URL: the event type of one handler for one URL.
 ///
 /// The document's `MsgType`/`Event` select the domain, whose own `Event` decodes it. Decoding never fails: an event of no enabled domain is [`Event::Unknown`], with its raw XML.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,7 +60,7 @@ pub mod errcode {
     pub const ALL: &[E] = &[BUSY, BAD_TOKEN, TOO_MANY_CALLS];
 }
 
-/// An event pushed to an app's callback URL by any domain of the A demo product for snapshot tests (演示): the event type of one handler for one URL.
+/// An event of any domain of 演示 (A demo product for snapshot tests), as pushed to an app's callback URL: the event type of one handler for one URL.
 ///
 /// The document's `MsgType`/`Event` select the domain, whose own `Event` decodes it. Decoding never fails: an event of no enabled domain is [`Event::Unknown`], with its raw XML.
 #[derive(Debug, Clone, PartialEq, Eq)]
