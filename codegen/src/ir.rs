@@ -55,6 +55,8 @@ pub struct Product {
     pub mock_errors: wxlive_runtime::mock_spec::MockErrors,
     /// Domains in file order.
     pub domains: Vec<Domain>,
+    /// The product's callback `Event`: every domain's events behind one type.
+    pub events: ProductEvents,
 }
 
 /// The id + secret token endpoint.
@@ -622,4 +624,34 @@ pub struct Callback {
     pub example: String,
     /// Rust name of its event struct (`LivingStatusChange`).
     pub rust: String,
+}
+
+/// The callback `Event` of a product: one variant per domain that declares callbacks (its payload the
+/// domain's own `Event`), chosen by the `MsgType`/`Event` pair, and an `Unknown` fallback.
+#[derive(Debug, Clone, Default)]
+pub struct ProductEvents {
+    /// In domain order.
+    pub variants: Vec<EventVariant>,
+}
+
+/// A variant of a product's `Event`: the events of one domain.
+#[derive(Debug, Clone)]
+pub struct EventVariant {
+    /// Index of the domain in [`Product::domains`].
+    pub domain: usize,
+    /// Rust variant name (the UpperCamelCase of the domain name, `Living`).
+    pub rust: String,
+    /// What selects the variant: one route per callback of the domain.
+    pub routes: Vec<EventRoute>,
+}
+
+/// The elements that select a domain's callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRoute {
+    /// The `Event` value (the callback's name).
+    pub event: String,
+    /// The `MsgType` the document must carry, when another domain of the product declares the same
+    /// `Event` under another `MsgType`; `None` when the `Event` alone decides (as it does within a
+    /// domain, where a missing `MsgType` is tolerated).
+    pub msg_type: Option<String>,
 }

@@ -8,8 +8,18 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// What an endpoint does to the mock's state.
+/// What an endpoint does to the mock's state. In YAML, one key naming the kind:
+///
+/// ```yaml
+/// mock:
+///   create: {store: calendars, id: cal_id, wrap: calendar}        # {"calendar": {...}} → a record
+///   get: {store: calendars, key: cal_id, into: calendar}          # → {"calendar": {record}}
+///   get_list: {store: calendars, key: cal_id_list, into: calendar_list, missing: skip}
+///   update: {store: calendars, key: calendar.cal_id, wrap: calendar, merge: true}
+///   list: {store: calendars, items: cal_id_list, ids: true, cursor: cursor, next: next_cursor, page_size: 10}
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum MockBehaviour {
     /// Stores the request as a new record and answers its new id in response field `id`.
@@ -27,15 +37,33 @@ pub enum MockBehaviour {
         /// Record fields copied from other request fields (`reserve_start: living_start`).
         #[serde(default)]
         copy: BTreeMap<String, String>,
+        /// Request field holding the new object (`calendar` of `{"calendar": {...}}`): the record is
+        /// that object's fields, not the request's, and `copy` reads from it. A `get` answering
+        /// `into: calendar` then returns the record wrapped the same way.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wrap: Option<String>,
     },
     /// Answers the record whose id is the request's `key` field, as response field `into`.
     Get {
         /// Store name.
         store: String,
-        /// Request field with the id.
+        /// Request field with the id (a dotted path reaches into an object: `calendar.cal_id`).
         key: String,
-        /// Response field that receives the record.
+        /// Response field that receives the record (a dotted path creates the objects on the way).
         into: String,
+    },
+    /// Answers the records whose ids the request's `key` list holds, in the request's order, as the
+    /// list in response field `into`; `missing` says what an unknown id gets.
+    GetList {
+        /// Store name.
+        store: String,
+        /// Request field with the list of ids (a dotted path reaches into an object).
+        key: String,
+        /// Response field that receives the list of records (a dotted path creates the objects on
+        /// the way).
+        into: String,
+        /// What the answer is when an id is unknown.
+        missing: Missing,
     },
     /// Changes the record whose id is the request's `key` field.
     Update {
@@ -52,6 +80,10 @@ pub enum MockBehaviour {
         /// Whether the request's other fields are merged into the record.
         #[serde(default)]
         merge: bool,
+        /// Request field holding the changes (`calendar` of `{"calendar": {"cal_id": ..., ...}}`):
+        /// `merge` takes that object's fields (but the key), not the request's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wrap: Option<String>,
     },
     /// Pages through records.
     List {
@@ -98,10 +130,22 @@ impl MockBehaviour {
         match self {
             MockBehaviour::Create { store, .. }
             | MockBehaviour::Get { store, .. }
+            | MockBehaviour::GetList { store, .. }
             | MockBehaviour::Update { store, .. }
             | MockBehaviour::List { store, .. } => store,
         }
     }
+}
+
+/// What a [`MockBehaviour::GetList`] answers when some requested id has no record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// The unknown ids are left out of the list; the call succeeds.
+    Skip,
+    /// The call fails with the product's `not_found` errcode, naming the unknown ids.
+    Error,
 }
 
 /// Errcodes the mock answers with for protocol-level problems (per product; see each default).

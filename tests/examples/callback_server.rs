@@ -1,5 +1,6 @@
-//! A callback receiver in a few lines over the runtime's callback service: WeCom `living_status_change`
-//! events at `/callback/wecom`, mini-program live broadcast events at `/callback/wxa`.
+//! A callback receiver in a few lines over the runtime's callback service: every WeCom event (of
+//! every domain of the product: `living_status_change`, …) at `/callback/wecom`, every mini-program
+//! event at `/callback/wxa`, one handler per app, typed by the product's `Event`.
 //!
 //! Run it with the values of the apps' callback settings (either app may be left out):
 //!
@@ -22,16 +23,16 @@ use wxlive::{wecom, wxa};
 /// An event of either product.
 #[derive(Debug)]
 pub enum Received {
-    /// From the WeCom app.
-    Living(wecom::living::Event),
-    /// From the mini program.
-    Broadcast(wxa::broadcast::Event),
+    /// From the WeCom app: an event of any WeCom domain.
+    Wecom(wecom::Event),
+    /// From the mini program: an event of any mini-program domain.
+    Wxa(wxa::Event),
 }
 
 // README callback start
-/// Receives WeCom living events at `/callback/wecom` and mini-program broadcast events at
-/// `/callback/wxa`, and queues them. An event is acknowledged once queued; if the queue is
-/// closed the answer is a 500 and the platform delivers the event again.
+/// Receives the WeCom app's events at `/callback/wecom` and the mini program's at `/callback/wxa`
+/// (each product's `Event` covers all its domains), and queues them. An event is acknowledged
+/// once queued; if the queue is closed the answer is a 500 and the platform delivers it again.
 pub fn router(
     wecom: Option<CallbackHandler>,
     wxa: Option<CallbackHandler>,
@@ -43,8 +44,8 @@ pub fn router(
         service = service.app(
             "/callback/wecom",
             CallbackApp::wecom(handler),
-            move |event: wecom::living::Event| {
-                let queued = queue.send(Received::Living(event));
+            move |event: wecom::Event| {
+                let queued = queue.send(Received::Wecom(event));
                 async move { queued.map_err(|_| "the event queue is closed") }
             },
         );
@@ -53,8 +54,8 @@ pub fn router(
         service = service.app(
             "/callback/wxa",
             CallbackApp::mini_program(handler),
-            move |event: wxa::broadcast::Event| {
-                let queued = queue.send(Received::Broadcast(event));
+            move |event: wxa::Event| {
+                let queued = queue.send(Received::Wxa(event));
                 async move { queued.map_err(|_| "the event queue is closed") }
             },
         );

@@ -76,6 +76,8 @@ pub fn callback(data: &[u8]) {
     let body = format!("<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>");
     let _ = handler.parse::<wxlive::wecom::living::Event>(&query, &body);
     let _ = handler.parse::<wxlive::wxa::broadcast::Event>(&query, &body);
+    let _ = handler.parse::<wxlive::wecom::Event>(&query, &body);
+    let _ = handler.parse::<wxlive::wxa::Event>(&query, &body);
 }
 
 /// Every generated response decoder of both products: `data` as JSON → each response type, or an

@@ -8,8 +8,8 @@ mod example;
 
 use example::Received;
 use tokio::sync::mpsc;
-use wxlive::wecom::living;
-use wxlive::wxa::broadcast;
+use wxlive::wecom::{self, living};
+use wxlive::wxa::{self, broadcast};
 use wxlive_runtime::callback::{CallbackHandler, ReceiveId};
 use wxlive_runtime::Secret;
 use wxlive_tests::callbacks::{plain_verification, signed_post, wecom_verification, Query};
@@ -84,16 +84,33 @@ async fn events_of_both_products_are_queued_and_acknowledged() {
 
     let first = events.recv().await.expect("the living event");
     assert!(
-        matches!(first, Received::Living(living::Event::LivingStatusChange(ref change)) if change.living_id.as_deref() == Some("LivingId")),
+        matches!(first, Received::Wecom(wecom::Event::Living(living::Event::LivingStatusChange(ref change))) if change.living_id.as_deref() == Some("LivingId")),
         "{first:?}"
     );
     let second = events.recv().await.expect("the broadcast event");
     assert!(
         matches!(
             second,
-            Received::Broadcast(broadcast::Event::WxaliveFollowNotify(_))
+            Received::Wxa(wxa::Event::Broadcast(
+                broadcast::Event::WxaliveFollowNotify(_)
+            ))
         ),
         "{second:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_event_no_domain_declares_is_queued_as_unknown() {
+    let (base, mut events) = start().await;
+    let xml =
+        "<xml><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event></xml>";
+    let (query, body) = signed_post(&wecom(), xml, NOW, NONCE);
+    let answer = post(format!("{base}/callback/wecom"), &query, body).await;
+    assert_eq!(answer, (200, String::new()));
+    let event = events.recv().await.expect("the unknown event");
+    assert!(
+        matches!(event, Received::Wecom(wecom::Event::Unknown { ref event, .. }) if event.as_deref() == Some("change_contact")),
+        "{event:?}"
     );
 }
 

@@ -34,6 +34,11 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         });
         quote!(Some(#event) => Self::#v(#v { #(#fields)* }),)
     });
+    let names = d.callbacks.iter().map(|c| {
+        let v = variant(c);
+        let event = &c.event;
+        quote!(Self::#v(_) => Some(#event),)
+    });
     let unknown = quote! {
         Self::Unknown {
             event: event.map(str::to_owned),
@@ -72,6 +77,16 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 /// The whole decrypted XML.
                 raw_xml: String,
             },
+        }
+
+        impl Event {
+            /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
+            pub fn name(&self) -> Option<&'static str> {
+                match self {
+                    #(#names)*
+                    Self::Unknown { .. } => None,
+                }
+            }
         }
 
         impl CallbackEvent for Event {

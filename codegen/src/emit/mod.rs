@@ -11,6 +11,7 @@ mod fixtures;
 mod names;
 pub mod openapi;
 mod product;
+mod product_events;
 mod requests;
 mod schema;
 mod types;

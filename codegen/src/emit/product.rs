@@ -200,6 +200,7 @@ pub fn product_mod(p: &Product) -> TokenStream {
         String::new(),
         "Each domain is reached through an accessor named after it.".into(),
     ]);
+    let events = super::product_events::emit(p);
     let tokens = quote! {
         #head
         use wxlive_runtime::meta::{HttpMethod, ParamValue, Product, TokenEndpoint};
@@ -208,6 +209,8 @@ pub fn product_mod(p: &Product) -> TokenStream {
         #(#mods)*
 
         #errcodes
+
+        #events
 
         #[doc = #product_doc]
         pub static PRODUCT: Product = Product {
@@ -341,7 +344,7 @@ pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
         ),
         String::new(),
         format!(
-            "{} endpoints through [`{api}`](crate::{product}::{domain}::{api}), {} pushed event kinds in [`Event`](crate::{product}::{domain}::Event){}.",
+            "{} endpoints through [`{api}`](crate::{product}::{domain}::{api}), {} pushed event kinds in [`Event`](crate::{product}::{domain}::Event){} (with every other domain's: [`{product}::Event`](crate::{product}::Event)).",
             d.endpoints.len(),
             d.callbacks.len(),
             if d.callbacks.is_empty() {

@@ -8,7 +8,7 @@
 //! - [`fields`]: fields, their constraints and constants;
 //! - [`endpoints`]: endpoints; [`pagination`], [`rules`] (cross-field rules) and [`mock`] (mock rules)
 //!   lower their parts of an endpoint;
-//! - [`callbacks`]: pushed events;
+//! - [`callbacks`]: pushed events; [`product_events`]: the product's one callback `Event`;
 //! - [`names`]: identifiers, doc ids and Rust names with their collisions.
 
 mod callbacks;
@@ -19,6 +19,7 @@ mod mock;
 pub(crate) mod names;
 mod pagination;
 mod product;
+mod product_events;
 mod rules;
 mod tokens;
 mod types;
@@ -56,6 +57,7 @@ pub fn lower(root: &str, loaded: &[LoadedProduct]) -> Result<ir::Spec, SpecError
         products,
     };
     for domain in spec.products.iter().flat_map(|p| &p.domains) {
+        mock::check_paths(domain, &mut Diag::new(&domain.file, &mut out));
         // A file with problems lowers partially: its examples would report noise.
         if out.iter().all(|e| e.file != domain.file) {
             let mut d = Diag::new(&domain.file, &mut out);

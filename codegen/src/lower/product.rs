@@ -50,6 +50,7 @@ pub fn lower(
         .map(|(file, domain)| super::domain::lower_domain(file, domain, out, features))
         .collect();
     check_domains(out, &domains);
+    let events = super::product_events::lower(out, &lp.file, &p.client, &domains);
     ir::Product {
         file: lp.file.clone(),
         name: p.product.clone(),
@@ -76,6 +77,7 @@ pub fn lower(
         errors: p.errors.clone(),
         mock_errors: p.mock.clone().unwrap_or_default(),
         domains,
+        events,
     }
 }
 

@@ -344,9 +344,9 @@ pub struct Endpoint {
     #[serde(default)]
     pub examples: Examples,
     /// How the mock server answers it statefully (otherwise it answers the response fixture): one of
-    /// `create`, `get`, `update`, `list` (see `wxlive_runtime::mock_spec::MockBehaviour`).
+    /// `create`, `get`, `get_list`, `update`, `list` (see `wxlive_runtime::mock_spec::MockBehaviour`).
     #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
+    #[schemars(with = "Option<wxlive_runtime::mock_spec::MockBehaviour>")]
     pub mock: Option<serde_yaml::Value>,
 }
 

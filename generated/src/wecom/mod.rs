@@ -311,6 +311,67 @@ pub mod errcode {
     ];
 }
 
+/// An event of any domain of 企业微信服务端API (WeCom (WeChat Work) server API), as pushed to an app's callback URL: the event type of one handler for one URL.
+///
+/// The document's `MsgType`/`Event` select the domain, whose own `Event` decodes it. Decoding never fails: an event of no enabled domain is [`Event::Unknown`], with its raw XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// 直播 (`living`, feature `living`): `living_status_change`.
+    #[cfg(feature = "living")]
+    Living(living::Event),
+    /// An event no enabled domain declares (or a message that is not an event).
+    Unknown {
+        /// The `MsgType` element, if any.
+        msg_type: Option<String>,
+        /// The `Event` element, if any.
+        event: Option<String>,
+        /// The whole decrypted XML.
+        raw_xml: String,
+    },
+}
+
+impl Event {
+    /// The domain whose event this is (`living`), or `None` for [`Event::Unknown`].
+    pub fn domain(&self) -> Option<&'static str> {
+        match self {
+            #[cfg(feature = "living")]
+            Self::Living(_) => Some("living"),
+            Self::Unknown { .. } => None,
+        }
+    }
+
+    /// The spec's name of the event (its `Event` value, `living_status_change`), or `None` for [`Event::Unknown`].
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            #[cfg(feature = "living")]
+            Self::Living(event) => event.name(),
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
+impl wxlive_runtime::callback::CallbackEvent for Event {
+    #[allow(clippy::match_single_binding)]
+    fn from_xml(doc: &wxlive_runtime::callback::XmlDoc) -> Self {
+        #[allow(unused_imports)]
+        use wxlive_runtime::callback::CallbackEvent;
+        match (doc.get("MsgType"), doc.get("Event")) {
+            #[cfg(feature = "living")]
+            (_, Some("living_status_change")) => {
+                Self::Living(living::Event::from_xml(doc))
+            }
+            (msg_type, event) => {
+                Self::Unknown {
+                    msg_type: msg_type.map(str::to_owned),
+                    event: event.map(str::to_owned),
+                    raw_xml: doc.raw().to_owned(),
+                }
+            }
+        }
+    }
+}
+
 /// This product as the runtime sees it: host, errcodes and the token endpoint 获取access_token (`GET /cgi-bin/gettoken`, [91039](https://developer.work.weixin.qq.com/document/path/91039)).
 pub static PRODUCT: Product = Product {
     name: "wecom",

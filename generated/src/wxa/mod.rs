@@ -177,6 +177,71 @@ pub mod errcode {
     ];
 }
 
+/// An event of any domain of 微信小程序服务端API (WeChat mini-program server API), as pushed to an app's callback URL: the event type of one handler for one URL.
+///
+/// The document's `MsgType`/`Event` select the domain, whose own `Event` decodes it. Decoding never fails: an event of no enabled domain is [`Event::Unknown`], with its raw XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// 小程序直播 (`broadcast`, feature `wxa-broadcast`): `wxalive_follow_notify`, `wxalive_push_message_notify`.
+    #[cfg(feature = "wxa-broadcast")]
+    Broadcast(broadcast::Event),
+    /// An event no enabled domain declares (or a message that is not an event).
+    Unknown {
+        /// The `MsgType` element, if any.
+        msg_type: Option<String>,
+        /// The `Event` element, if any.
+        event: Option<String>,
+        /// The whole decrypted XML.
+        raw_xml: String,
+    },
+}
+
+impl Event {
+    /// The domain whose event this is (`broadcast`), or `None` for [`Event::Unknown`].
+    pub fn domain(&self) -> Option<&'static str> {
+        match self {
+            #[cfg(feature = "wxa-broadcast")]
+            Self::Broadcast(_) => Some("broadcast"),
+            Self::Unknown { .. } => None,
+        }
+    }
+
+    /// The spec's name of the event (its `Event` value, `wxalive_follow_notify`), or `None` for [`Event::Unknown`].
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            #[cfg(feature = "wxa-broadcast")]
+            Self::Broadcast(event) => event.name(),
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
+impl wxlive_runtime::callback::CallbackEvent for Event {
+    #[allow(clippy::match_single_binding)]
+    fn from_xml(doc: &wxlive_runtime::callback::XmlDoc) -> Self {
+        #[allow(unused_imports)]
+        use wxlive_runtime::callback::CallbackEvent;
+        match (doc.get("MsgType"), doc.get("Event")) {
+            #[cfg(feature = "wxa-broadcast")]
+            (_, Some("wxalive_follow_notify")) => {
+                Self::Broadcast(broadcast::Event::from_xml(doc))
+            }
+            #[cfg(feature = "wxa-broadcast")]
+            (_, Some("wxalive_push_message_notify")) => {
+                Self::Broadcast(broadcast::Event::from_xml(doc))
+            }
+            (msg_type, event) => {
+                Self::Unknown {
+                    msg_type: msg_type.map(str::to_owned),
+                    event: event.map(str::to_owned),
+                    raw_xml: doc.raw().to_owned(),
+                }
+            }
+        }
+    }
+}
+
 /// This product as the runtime sees it: host, errcodes and the token endpoint 获取稳定版接口调用凭据 (getStableAccessToken) (`POST /cgi-bin/stable_token`, [OpenApiDoc/mp-access-token/getStableAccessToken.html](https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html)).
 pub static PRODUCT: Product = Product {
     name: "wxa",

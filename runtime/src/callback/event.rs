@@ -4,9 +4,11 @@ use super::xml::XmlDoc;
 
 /// A typed view of a decrypted callback document.
 ///
-/// Generated event enums implement it. Building an event never fails once the XML is well-formed:
-/// an unrecognised `Event` becomes the enum's `Unknown` variant, and a missing or unparsable field
-/// becomes `None` or a default.
+/// Generated event enums implement it: each domain's `Event`, and each product's `Event`, which
+/// holds the domain's for every domain of the product (chosen by the document's `MsgType`/`Event`),
+/// the type to give the one handler of an app's callback URL. Building an event never fails once the
+/// XML is well-formed: an unrecognised `Event` becomes the enum's `Unknown` variant, and a missing or
+/// unparsable field becomes `None` or a default.
 pub trait CallbackEvent: Sized {
     /// Builds the event from the decrypted, parsed document.
     fn from_xml(doc: &XmlDoc) -> Self;

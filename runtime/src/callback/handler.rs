@@ -188,7 +188,8 @@ impl CallbackHandler {
         XmlDoc::parse(self.decrypt(query, body)?)
     }
 
-    /// Verifies, decrypts and parses a POST body into a typed event (or an [`XmlDoc`]).
+    /// Verifies, decrypts and parses a POST body into a typed event (a generated product's or
+    /// domain's `Event`, or an [`XmlDoc`]).
     pub fn parse<E: CallbackEvent>(
         &self,
         query: &CallbackQuery,

@@ -18,7 +18,8 @@
 //! let query = CallbackQuery::from_query_string("msg_signature=…&timestamp=…&nonce=…&echostr=…")?;
 //! let echo = handler.verify_url(&query)?;
 //!
-//! // POST with the encrypted envelope as body → the decrypted event.
+//! // POST with the encrypted envelope as body → the decrypted event (with the generated crate, type
+//! // it as the product's `Event`, e.g. `wxlive::wecom::Event`, which covers every WeCom domain).
 //! # let body = "";
 //! let event: XmlDoc = handler.parse(&query, body)?;
 //! let status = event.get("Status");

@@ -3,6 +3,11 @@
 //! your async handler and acknowledges them only when it succeeded; several apps share one server,
 //! each under its own path.
 //!
+//! Give each app's handler its product's `Event` (`wxlive::wecom::Event`, `wxlive::wxa::Event`): it
+//! covers the events of every domain of the product (a variant per domain, behind the domain's cargo
+//! feature, chosen by the document's `MsgType`/`Event`) and keeps anything else as `Unknown`, so one
+//! handler serves an app's URL whatever domains push to it.
+//!
 //! ```no_run
 //! use wxlive_runtime::callback::service::{CallbackApp, CallbackService};
 //! use wxlive_runtime::callback::{CallbackHandler, ReceiveId, XmlDoc};
@@ -12,7 +17,7 @@
 //! let key = Secret::new("jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C");
 //! let corp = CallbackHandler::new("QDG6eK", &key, ReceiveId::CorpId("wx5823bf96d3bd56c7".into()))?;
 //! let router = CallbackService::new()
-//!     // With the generated crate, use the domain's event enum, e.g. `wxlive::wecom::living::Event`.
+//!     // With the generated crate, use the product's event enum, `wxlive::wecom::Event`.
 //!     .app("/callback/wecom", CallbackApp::wecom(corp), |event: XmlDoc| async move {
 //!         println!("event {:?}", event.get("Event"));
 //!         Ok::<(), std::io::Error>(())
@@ -104,7 +109,8 @@ pub struct CallbackApp {
 
 impl CallbackApp {
     /// A WeCom app. Accepted POSTs are answered [`Reply::Success`] when the handler expects a suite id
-    /// (instruction callbacks), [`Reply::Empty`] otherwise.
+    /// (instruction callbacks), [`Reply::Empty`] otherwise. Register it with a handler of
+    /// `wxlive::wecom::Event`, which decodes every WeCom domain's events.
     pub fn wecom(handler: CallbackHandler) -> Self {
         let reply = match handler.receive_id() {
             ReceiveId::SuiteId(_) => Reply::Success,
@@ -118,7 +124,8 @@ impl CallbackApp {
     }
 
     /// A mini program in safe or compatible mode; its handler's receive id is the AppID
-    /// ([`ReceiveId::AppId`]). Accepted POSTs are answered [`Reply::Success`].
+    /// ([`ReceiveId::AppId`]). Accepted POSTs are answered [`Reply::Success`]. Register it with a
+    /// handler of `wxlive::wxa::Event`, which decodes every mini-program domain's events.
     pub fn mini_program(handler: CallbackHandler) -> Self {
         CallbackApp {
             platform: Platform::MiniProgram,
@@ -228,7 +235,9 @@ impl CallbackService {
     }
 
     /// Receives `app`'s callbacks at `path` (e.g. `/callback/wecom`): every accepted event, typed as
-    /// `E` (a generated domain's `Event` enum, or [`super::XmlDoc`]), goes to `on_event`. The POST is
+    /// `E`, goes to `on_event`. `E` is normally the generated product's `Event` (every domain's
+    /// events of the product, `Unknown` for the rest); a domain's own `Event` or [`super::XmlDoc`]
+    /// work too. The POST is
     /// acknowledged only when `on_event` returns `Ok`; an `Err` is logged and answered 500, so the
     /// platform delivers the event again.
     ///

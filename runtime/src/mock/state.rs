@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::mock_spec::MockBehaviour;
+use crate::mock_spec::{Missing, MockBehaviour};
 
 /// Records of one store, in insertion order.
 #[derive(Debug, Clone, Default)]
@@ -102,13 +102,15 @@ impl State {
                 set,
                 defaults,
                 copy,
+                wrap,
             } => {
-                let mut record = request.clone();
+                let source = wrapped(request, wrap.as_deref())?;
+                let mut record = source.clone();
                 for (k, v) in defaults {
                     record.entry(k.clone()).or_insert_with(|| v.clone());
                 }
                 for (to, from) in copy {
-                    if let Some(v) = request.get(from) {
+                    if let Some(v) = lookup(source, from) {
                         record.insert(to.clone(), v.clone());
                     }
                 }
@@ -124,10 +126,39 @@ impl State {
                 let record = self
                     .find_mut(store, &id)
                     .ok_or_else(|| Refusal::NotFound(format!("{key} {id:?} does not exist")))?;
-                Ok(Map::from_iter([(
-                    into.clone(),
-                    Value::Object(record.clone()),
-                )]))
+                let mut answer = Map::new();
+                insert_path(&mut answer, into, Value::Object(record.clone()));
+                Ok(answer)
+            }
+            MockBehaviour::GetList {
+                store,
+                key,
+                into,
+                missing,
+            } => {
+                let Some(Value::Array(ids)) = lookup(request, key) else {
+                    return Err(Refusal::BadParameter(format!(
+                        "{key} must be a list of ids"
+                    )));
+                };
+                let mut found = Vec::new();
+                let mut unknown = Vec::new();
+                for id in ids.iter().map(id_text) {
+                    match self.find_mut(store, &id) {
+                        Some(record) => found.push(Value::Object(record.clone())),
+                        None => unknown.push(format!("{id:?}")),
+                    }
+                }
+                if *missing == Missing::Error && !unknown.is_empty() {
+                    return Err(Refusal::NotFound(format!(
+                        "{key}: {} {} not exist",
+                        unknown.join(", "),
+                        if unknown.len() == 1 { "does" } else { "do" }
+                    )));
+                }
+                let mut answer = Map::new();
+                insert_path(&mut answer, into, Value::Array(found));
+                Ok(answer)
             }
             MockBehaviour::Update {
                 store,
@@ -135,8 +166,17 @@ impl State {
                 when,
                 set,
                 merge,
+                wrap,
             } => {
                 let id = key_of(request, key);
+                let source = wrapped(request, wrap.as_deref())?;
+                // The key's own field is not a change.
+                let key_field = match wrap {
+                    Some(w) => key
+                        .strip_prefix(w.as_str())
+                        .and_then(|k| k.strip_prefix('.')),
+                    None => Some(key.as_str()),
+                };
                 let record = self
                     .find_mut(store, &id)
                     .ok_or_else(|| Refusal::NotFound(format!("{key} {id:?} does not exist")))?;
@@ -159,7 +199,7 @@ impl State {
                     )));
                 }
                 if *merge {
-                    for (k, v) in request.iter().filter(|(k, _)| *k != key) {
+                    for (k, v) in source.iter().filter(|(k, _)| Some(k.as_str()) != key_field) {
                         record.insert(k.clone(), v.clone());
                     }
                 }
@@ -273,11 +313,37 @@ impl State {
     }
 }
 
+/// The id at `key` (a dotted path) of the request, as record ids are written.
 fn key_of(request: &Map<String, Value>, key: &str) -> String {
-    match request.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
+    lookup(request, key).map(id_text).unwrap_or_default()
+}
+
+/// An id as record ids are written: a string as is, anything else as its JSON text.
+fn id_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The value at a dotted path (`calendar.cal_id`) of an object.
+fn lookup<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    match path.split_once('.') {
+        None => map.get(path),
+        Some((head, rest)) => lookup(map.get(head)?.as_object()?, rest),
+    }
+}
+
+/// The object a rule reads the record's fields from: the request itself, or its `wrap` field.
+fn wrapped<'a>(
+    request: &'a Map<String, Value>,
+    wrap: Option<&str>,
+) -> Result<&'a Map<String, Value>, Refusal> {
+    match wrap {
+        None => Ok(request),
+        Some(field) => lookup(request, field)
+            .and_then(Value::as_object)
+            .ok_or_else(|| Refusal::BadParameter(format!("{field} must be an object"))),
     }
 }
 
@@ -309,5 +375,75 @@ fn insert_path(map: &mut Map<String, Value>, path: &str, value: Value) {
                 insert_path(child, rest, value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(json: Value) -> MockBehaviour {
+        serde_json::from_value(json).expect("a rule")
+    }
+
+    fn request(json: Value) -> Map<String, Value> {
+        json.as_object().expect("an object").clone()
+    }
+
+    #[test]
+    fn a_wrapped_rule_without_its_object_is_a_bad_parameter_not_a_panic() {
+        let mut state = State::default();
+        let create = rule(json!({"create": {"store": "s", "id": "id", "wrap": "thing"}}));
+        for bad in [json!({}), json!({"thing": "text"}), json!({"thing": [1]})] {
+            assert!(matches!(
+                state.apply(&create, &request(bad)),
+                Err(Refusal::BadParameter(_))
+            ));
+        }
+        assert!(state.records("s").is_empty());
+    }
+
+    #[test]
+    fn dotted_keys_and_into_paths_reach_nested_objects() {
+        let mut state = State::default();
+        let create = rule(json!({"create": {"store": "s", "id": "id", "wrap": "a.b"}}));
+        let made = state
+            .apply(&create, &request(json!({"a": {"b": {"x": 1}}})))
+            .unwrap();
+        let id = made["id"].as_str().unwrap().to_owned();
+        let get = rule(json!({"get": {"store": "s", "key": "q.id", "into": "out.thing"}}));
+        let answer = state
+            .apply(&get, &request(json!({"q": {"id": id}})))
+            .unwrap();
+        assert_eq!(answer["out"]["thing"], json!({"x": 1, "id": id}));
+        // A path through a scalar finds nothing: the record does not exist.
+        assert!(matches!(
+            state.apply(&get, &request(json!({"q": "x"}))),
+            Err(Refusal::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn an_id_list_needs_a_list_and_reads_integer_ids_as_text() {
+        let mut state = State::default();
+        let id = state.insert("s", json!({"n": 1}));
+        let get = rule(
+            json!({"get_list": {"store": "s", "key": "ids", "into": "list", "missing": "error"}}),
+        );
+        assert!(matches!(
+            state.apply(&get, &request(json!({"ids": id}))),
+            Err(Refusal::BadParameter(_))
+        ));
+        let answer = state.apply(&get, &request(json!({"ids": [id]}))).unwrap();
+        assert_eq!(answer["list"], json!([{"n": 1}]));
+        let Err(Refusal::NotFound(why)) = state.apply(&get, &request(json!({"ids": [7, id]})))
+        else {
+            panic!("an unknown id fails the call");
+        };
+        assert!(why.contains("\"7\""), "{why}");
+        assert_eq!(
+            state.apply(&get, &request(json!({"ids": []}))).unwrap()["list"],
+            json!([])
+        );
     }
 }

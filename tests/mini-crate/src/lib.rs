@@ -9,6 +9,7 @@
 //!
 //! - [`demo`]: A demo product for snapshot tests. (演示)
 //!   - `demo::checks` (feature `demo-checks`): Checks. (校验)
+//!   - `demo::records` (feature `demo-records`): Records kept by the mock server. (记录)
 //!   - `demo::rules` (feature `demo-rules`): Rules. (规则)
 //!   - `demo::widgets` (feature `demo-widgets`): Widgets. (小部件)
 
@@ -19,7 +20,14 @@ pub use wxlive_runtime as runtime;
 
 pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 
-#[cfg(any(feature = "demo-checks", feature = "demo-rules", feature = "demo-widgets"))]
+#[cfg(
+    any(
+        feature = "demo-checks",
+        feature = "demo-records",
+        feature = "demo-rules",
+        feature = "demo-widgets"
+    )
+)]
 #[rustfmt::skip]
 pub mod demo;
 
@@ -31,7 +39,12 @@ pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
     #[allow(unused_mut)]
     let mut products = Vec::new();
     #[cfg(
-        any(feature = "demo-checks", feature = "demo-rules", feature = "demo-widgets")
+        any(
+            feature = "demo-checks",
+            feature = "demo-records",
+            feature = "demo-rules",
+            feature = "demo-widgets"
+        )
     )] products.push(demo::mock_config());
     products
 }

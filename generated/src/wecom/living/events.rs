@@ -61,6 +61,16 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::LivingStatusChange(_) => Some("living_status_change"),
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
 impl CallbackEvent for Event {
     fn from_xml(doc: &XmlDoc) -> Self {
         match doc.get("Event") {

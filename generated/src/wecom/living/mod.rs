@@ -4,7 +4,7 @@
 //!
 //! Overview: [93633](https://developer.work.weixin.qq.com/document/path/93633). Generated from `spec/wecom/living.yaml`.
 //!
-//! 9 endpoints through [`LivingApi`](crate::wecom::living::LivingApi), 1 pushed event kinds in [`Event`](crate::wecom::living::Event).
+//! 9 endpoints through [`LivingApi`](crate::wecom::living::LivingApi), 1 pushed event kinds in [`Event`](crate::wecom::living::Event) (with every other domain's: [`wecom::Event`](crate::wecom::Event)).
 
 /// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {

@@ -88,6 +88,17 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::WxaliveFollowNotify(_) => Some("wxalive_follow_notify"),
+            Self::WxalivePushMessageNotify(_) => Some("wxalive_push_message_notify"),
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
 impl CallbackEvent for Event {
     fn from_xml(doc: &XmlDoc) -> Self {
         match doc.get("Event") {

@@ -4,7 +4,7 @@
 //!
 //! Overview: [server/API/livebroadcast](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast). Generated from `spec/wxa/broadcast.yaml`.
 //!
-//! 39 endpoints through [`BroadcastApi`](crate::wxa::broadcast::BroadcastApi), 2 pushed event kinds in [`Event`](crate::wxa::broadcast::Event).
+//! 39 endpoints through [`BroadcastApi`](crate::wxa::broadcast::BroadcastApi), 2 pushed event kinds in [`Event`](crate::wxa::broadcast::Event) (with every other domain's: [`wxa::Event`](crate::wxa::Event)).
 
 /// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {

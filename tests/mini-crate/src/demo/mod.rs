@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "demo-checks")]
 pub mod checks;
 
+/// 记录: Records kept by the mock server.
+#[cfg(feature = "demo-records")]
+pub mod records;
+
 /// 规则: Rules.
 #[cfg(feature = "demo-rules")]
 pub mod rules;
@@ -58,6 +62,76 @@ pub mod errcode {
 
     /// Every errcode above.
     pub const ALL: &[E] = &[BUSY, BAD_TOKEN, TOO_MANY_CALLS];
+}
+
+/// An event of any domain of 演示 (A demo product for snapshot tests), as pushed to an app's callback URL: the event type of one handler for one URL.
+///
+/// The document's `MsgType`/`Event` select the domain, whose own `Event` decodes it. Decoding never fails: an event of no enabled domain is [`Event::Unknown`], with its raw XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// 记录 (`records`, feature `demo-records`): `record_closed`.
+    #[cfg(feature = "demo-records")]
+    Records(records::Event),
+    /// 小部件 (`widgets`, feature `demo-widgets`): `widget_made`, `widget_checked`.
+    #[cfg(feature = "demo-widgets")]
+    Widgets(widgets::Event),
+    /// An event no enabled domain declares (or a message that is not an event).
+    Unknown {
+        /// The `MsgType` element, if any.
+        msg_type: Option<String>,
+        /// The `Event` element, if any.
+        event: Option<String>,
+        /// The whole decrypted XML.
+        raw_xml: String,
+    },
+}
+
+impl Event {
+    /// The domain whose event this is (`records`), or `None` for [`Event::Unknown`].
+    pub fn domain(&self) -> Option<&'static str> {
+        match self {
+            #[cfg(feature = "demo-records")]
+            Self::Records(_) => Some("records"),
+            #[cfg(feature = "demo-widgets")]
+            Self::Widgets(_) => Some("widgets"),
+            Self::Unknown { .. } => None,
+        }
+    }
+
+    /// The spec's name of the event (its `Event` value, `record_closed`), or `None` for [`Event::Unknown`].
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            #[cfg(feature = "demo-records")]
+            Self::Records(event) => event.name(),
+            #[cfg(feature = "demo-widgets")]
+            Self::Widgets(event) => event.name(),
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
+impl wxlive_runtime::callback::CallbackEvent for Event {
+    #[allow(clippy::match_single_binding)]
+    fn from_xml(doc: &wxlive_runtime::callback::XmlDoc) -> Self {
+        #[allow(unused_imports)]
+        use wxlive_runtime::callback::CallbackEvent;
+        match (doc.get("MsgType"), doc.get("Event")) {
+            #[cfg(feature = "demo-records")]
+            (_, Some("record_closed")) => Self::Records(records::Event::from_xml(doc)),
+            #[cfg(feature = "demo-widgets")]
+            (_, Some("widget_made")) => Self::Widgets(widgets::Event::from_xml(doc)),
+            #[cfg(feature = "demo-widgets")]
+            (_, Some("widget_checked")) => Self::Widgets(widgets::Event::from_xml(doc)),
+            (msg_type, event) => {
+                Self::Unknown {
+                    msg_type: msg_type.map(str::to_owned),
+                    event: event.map(str::to_owned),
+                    raw_xml: doc.raw().to_owned(),
+                }
+            }
+        }
+    }
 }
 
 /// This product as the runtime sees it: host, errcodes and the token endpoint 获取令牌 (`POST /token`, [1](https://docs.example.test/path/1)).
@@ -140,6 +214,12 @@ impl DemoClient {
         checks::ChecksApi::new(&self.inner)
     }
 
+    /// 记录: Records kept by the mock server.
+    #[cfg(feature = "demo-records")]
+    pub fn records(&self) -> records::RecordsApi<'_> {
+        records::RecordsApi::new(&self.inner)
+    }
+
     /// 规则: Rules.
     #[cfg(feature = "demo-rules")]
     pub fn rules(&self) -> rules::RulesApi<'_> {
@@ -159,6 +239,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "demo-checks")] routes.extend(checks::mock::routes());
+    #[cfg(feature = "demo-records")] routes.extend(records::mock::routes());
     #[cfg(feature = "demo-rules")] routes.extend(rules::mock::routes());
     #[cfg(feature = "demo-widgets")] routes.extend(widgets::mock::routes());
     routes

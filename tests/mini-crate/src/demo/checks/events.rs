@@ -17,6 +17,15 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
 impl CallbackEvent for Event {
     fn from_xml(doc: &XmlDoc) -> Self {
         let event = doc.get("Event");

@@ -4,7 +4,7 @@
 //!
 //! Overview: [10](https://docs.example.test/path/10). Generated from `tests/fixtures/mini-spec/demo/checks.yaml`.
 //!
-//! 15 endpoints through [`ChecksApi`](crate::demo::checks::ChecksApi), 0 pushed event kinds in [`Event`](crate::demo::checks::Event) (none yet).
+//! 15 endpoints through [`ChecksApi`](crate::demo::checks::ChecksApi), 0 pushed event kinds in [`Event`](crate::demo::checks::Event) (none yet) (with every other domain's: [`demo::Event`](crate::demo::Event)).
 
 /// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {

@@ -4,7 +4,7 @@
 //!
 //! Overview: [20](https://docs.example.test/path/20). Generated from `tests/fixtures/mini-spec/demo/rules.yaml`.
 //!
-//! 9 endpoints through [`RulesApi`](crate::demo::rules::RulesApi), 0 pushed event kinds in [`Event`](crate::demo::rules::Event) (none yet).
+//! 9 endpoints through [`RulesApi`](crate::demo::rules::RulesApi), 0 pushed event kinds in [`Event`](crate::demo::rules::Event) (none yet) (with every other domain's: [`demo::Event`](crate::demo::Event)).
 
 /// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {

@@ -72,6 +72,17 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::WidgetMade(_) => Some("widget_made"),
+            Self::WidgetChecked(_) => Some("widget_checked"),
+            Self::Unknown { .. } => None,
+        }
+    }
+}
+
 impl CallbackEvent for Event {
     fn from_xml(doc: &XmlDoc) -> Self {
         match doc.get("Event") {

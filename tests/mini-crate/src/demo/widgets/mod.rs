@@ -4,7 +4,7 @@
 //!
 //! Overview: [2](https://docs.example.test/path/2). Generated from `tests/fixtures/mini-spec/demo/widgets.yaml`.
 //!
-//! 6 endpoints through [`WidgetsApi`](crate::demo::widgets::WidgetsApi), 2 pushed event kinds in [`Event`](crate::demo::widgets::Event).
+//! 6 endpoints through [`WidgetsApi`](crate::demo::widgets::WidgetsApi), 2 pushed event kinds in [`Event`](crate::demo::widgets::Event) (with every other domain's: [`demo::Event`](crate::demo::Event)).
 
 /// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {
