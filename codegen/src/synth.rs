@@ -143,7 +143,12 @@ fn shift(
 fn object(domain: &Domain, fields: &[Field], required_only: bool) -> Value {
     let mut map = Map::new();
     for f in fields.iter().filter(|f| !required_only || f.required) {
-        map.insert(f.wire.clone(), value(domain, f, &f.ty, 0));
+        match value(domain, f, &f.ty, 0) {
+            Value::Object(keys) if f.flatten => map.extend(keys),
+            v => {
+                map.insert(f.wire.clone(), v);
+            }
+        }
     }
     Value::Object(map)
 }
@@ -186,6 +191,23 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
             Value::Object(map)
         }
         TypeRef::Object(_) => json!({}),
+        // The first case, with its tag.
+        TypeRef::Union(u) => {
+            let union = domain.union_(u);
+            let Some(case) = union.cases.first() else {
+                return json!({});
+            };
+            let payload = value(domain, f, &case.ty, depth + 1);
+            let mut map = Map::new();
+            map.insert(union.tag.clone(), json!(case.tag));
+            match (union.layout, payload) {
+                (crate::ir::UnionLayout::Inline, Value::Object(fields)) => map.extend(fields),
+                (_, payload) => {
+                    map.insert(case.tag.clone(), payload);
+                }
+            }
+            Value::Object(map)
+        }
         TypeRef::List(item) => Value::Array(vec![value(domain, f, item, depth + 1)]),
         TypeRef::Decimal => json!(1.5),
     }

@@ -13,6 +13,7 @@ pub mod fixture;
 pub mod meta;
 pub mod mock_spec;
 pub mod secret;
+pub mod union;
 pub mod validate;
 pub mod wire;
 

@@ -14,6 +14,7 @@ mod product;
 mod requests;
 mod schema;
 mod types;
+mod unions;
 
 use proc_macro2::TokenStream;
 

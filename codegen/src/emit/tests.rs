@@ -15,6 +15,7 @@ fn field(ty: TypeRef, required: bool, constraints: Vec<Constraint>) -> Field {
         constraints,
         location: Location::Body,
         lenient: false,
+        flatten: false,
     }
 }
 
