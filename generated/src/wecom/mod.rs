@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "living")]
 pub mod living;
 
+/// 消息推送: WeCom app messages (send, update template cards, recall) and template card events.
+#[cfg(feature = "wecom-message")]
+pub mod message;
+
 /// Errcodes of this product, common to every endpoint, with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {
     use wxlive_runtime::meta::ErrorCodeInfo as E;
@@ -405,6 +409,12 @@ impl WecomClient {
     pub fn living(&self) -> living::LivingApi<'_> {
         living::LivingApi::new(&self.inner)
     }
+
+    /// 消息推送: WeCom app messages (send, update template cards, recall) and template card events.
+    #[cfg(feature = "wecom-message")]
+    pub fn message(&self) -> message::MessageApi<'_> {
+        message::MessageApi::new(&self.inner)
+    }
 }
 
 /// The mock server's routes for every enabled domain of this product.
@@ -413,6 +423,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "living")] routes.extend(living::mock::routes());
+    #[cfg(feature = "wecom-message")] routes.extend(message::mock::routes());
     routes
 }
 
