@@ -135,6 +135,11 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
                 if !f.required || mode != Mode::Request {
                     attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
                 }
+                if !f.required && mode == Mode::Request {
+                    // A request left without the optional list must still decode (the mock server
+                    // decodes requests).
+                    attrs.push(quote!(default));
+                }
             }
             (Storage::Plain, _) => {}
         }

@@ -59,13 +59,12 @@ pub static DOMAIN: Domain = Domain {
                     "Tag ids joined by `|` (at most 100); ignored when touser is `@all`.",
                 ),
                 Field::new(
-                        "agentid",
-                        "agentid",
-                        Kind::I64,
-                        "i64",
-                        "The sending app's agentid (absent from the miniprogram_notice table; sending it is safe).",
-                    )
-                    .required(),
+                    "agentid",
+                    "agentid",
+                    Kind::I64,
+                    "i64",
+                    "The sending app's agentid: required by 90236 for every msgtype but miniprogram_notice (whose table and sample lack it). Always send it.",
+                ),
                 Field::new(
                         "message",
                         "message",

@@ -26,8 +26,9 @@ pub struct SendMessageRequest {
     /// Tag ids joined by `|` (at most 100); ignored when touser is `@all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub totag: Option<String>,
-    /// The sending app's agentid (absent from the miniprogram_notice table; sending it is safe). Required.
-    pub agentid: i64,
+    /// The sending app's agentid: required by 90236 for every msgtype but miniprogram_notice (whose table and sample lack it). Always send it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agentid: Option<i64>,
     /// The message: `msgtype` and its content, next to the fields above. Required.
     #[serde(flatten)]
     pub message: Message,
@@ -108,7 +109,7 @@ impl<C> SendMessageRequestBuilder<C> {
         self
     }
 
-    /// Sets [`agentid`](SendMessageRequest#structfield.agentid): The sending app's agentid (absent from the miniprogram_notice table; sending it is safe).
+    /// Sets [`agentid`](SendMessageRequest#structfield.agentid): The sending app's agentid: required by 90236 for every msgtype but miniprogram_notice (whose table and sample lack it). Always send it.
     pub fn agentid(mut self, value: i64) -> Self {
         self.f.agentid = Some(value);
         self
@@ -151,13 +152,12 @@ impl<C> SendMessageRequestBuilder<C> {
 
     fn assemble(self) -> (SendMessageRequest, Validator) {
         let (f, mut v) = (self.f, Validator::new());
-        v.required("agentid", &f.agentid);
         v.required("message", &f.message);
         let request = SendMessageRequest {
             touser: f.touser,
             toparty: f.toparty,
             totag: f.totag,
-            agentid: f.agentid.unwrap_or_default(),
+            agentid: f.agentid,
             message: f.message.unwrap_or_default(),
             safe: f.safe,
             enable_id_trans: f.enable_id_trans,
@@ -252,8 +252,6 @@ impl ApiRequest for SendMessageRequest {
             super::errcode::DUPLICATE_ACTION_KEY,
         ],
     };
-
-    const REQUIRED: &'static [&'static str] = &["agentid"];
 }
 
 /// 更新模版卡片消息: Updates a sent template card for some or all of its recipients: grey out its button (`button`) or replace it with a new card (`template_card`). Give exactly one of the two.
@@ -267,17 +265,17 @@ pub struct UpdateTemplateCardRequest {
     /// Members whose card is updated.
     ///
     /// At most 1000 items. Rule source: 94888: 最大支持1000个.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub userids: Vec<String>,
     /// Departments whose members' cards are updated.
     ///
     /// At most 100 items. Rule source: 94888: 最大支持100个.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub partyids: Vec<i64>,
     /// Tags whose members' cards are updated.
     ///
     /// At most 100 items. Rule source: 94888: 最大支持100个.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub tagids: Vec<i64>,
     /// Whether every recipient of the card is updated (the values are not documented; the sample sends 0).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1173,7 +1173,7 @@ pub struct ListsRequest {
     /// Optional strings.
     ///
     /// At most 5 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub strings_opt: Vec<String>,
     /// Required i32s. Required.
     ///
@@ -1184,7 +1184,7 @@ pub struct ListsRequest {
     ///
     /// At least 2 items.
     /// At most 2 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub i64s_opt: Vec<i64>,
     /// Required integer enums. Required.
     ///
@@ -1195,7 +1195,7 @@ pub struct ListsRequest {
     ///
     /// At least 1 items.
     /// At most 2 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub modes_opt: Vec<Mode>,
     /// Required objects. Required.
     ///
@@ -1205,7 +1205,7 @@ pub struct ListsRequest {
     /// Optional objects.
     ///
     /// At most 2 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub toggles_opt: Vec<Toggles>,
     /// A type with lists.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1661,7 +1661,7 @@ pub struct GatedRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_number: Option<i32>,
     /// A governed list.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub extra_list: Vec<String>,
     /// A governed flag.
     #[serde(
@@ -2035,7 +2035,7 @@ pub struct NeededRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_number: Option<i32>,
     /// A governed list.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub extra_list: Vec<String>,
     /// A governed flag.
     #[serde(

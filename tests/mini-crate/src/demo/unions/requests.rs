@@ -136,7 +136,7 @@ pub struct PinRequest {
     /// More cards.
     ///
     /// At most 2 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub extra: Vec<Card>,
 }
 

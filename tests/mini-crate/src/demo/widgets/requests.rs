@@ -33,7 +33,7 @@ pub struct MakeRequest {
     /// Parts.
     ///
     /// At most 2 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub parts: Vec<Part>,
     /// Glossy finish.
     #[serde(
