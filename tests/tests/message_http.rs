@@ -394,3 +394,82 @@ fn the_card_events_decode_from_their_official_samples() {
         assert_eq!(card.as_deref(), Some(card_type));
     }
 }
+
+#[allow(dead_code)]
+#[path = "../examples/send_messages.rs"]
+mod send_messages;
+
+#[tokio::test]
+async fn the_send_messages_example_runs_against_the_mock() {
+    let server = wxlive_runtime::mock::MockServer::start(wxlive::wecom::mock_config())
+        .await
+        .expect("the mock starts");
+    let client = wxlive_tests::mock_client(&server);
+    let sent = send_messages::send_and_recall(&client, 1)
+        .await
+        .expect("the example runs against the mock");
+    assert!(!sent.markdown_msgid.is_empty());
+    assert_ne!(sent.markdown_msgid, sent.card_msgid);
+    // The mock keeps the messages it was sent: a recalled message is not recalled again.
+    let err = client
+        .message()
+        .recall()
+        .msgid(&sent.markdown_msgid)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.as_api().is_some(), "{err}");
+    // The card was not recalled; an unknown msgid is refused.
+    client
+        .message()
+        .recall()
+        .msgid(&sent.card_msgid)
+        .send()
+        .await
+        .expect("the card recalls");
+    assert!(client
+        .message()
+        .recall()
+        .msgid("no-such-msgid")
+        .send()
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn the_mock_checks_each_case_of_a_message() {
+    let server = wxlive_runtime::mock::MockServer::start(wxlive::wecom::mock_config())
+        .await
+        .expect("the mock starts");
+    let (id, secret) = server.credentials();
+    let client = WecomClient::builder()
+        .credentials(id, secret.to_owned())
+        .base_url(server.base_url())
+        .validate_requests(false)
+        .build()
+        .unwrap();
+    let err = client
+        .message()
+        .send_message()
+        .touser("zhangsan")
+        .message(TemplateCard::VoteInteraction(VoteInteractionCard {
+            main_title: Some(MainTitle {
+                title: Some("投票".into()),
+                desc: None,
+            }),
+            checkbox: Some(Checkbox {
+                question_key: Some("q".into()),
+                option_list: Vec::new(),
+                ..Checkbox::default()
+            }),
+            ..VoteInteractionCard::default()
+        }))
+        .send()
+        .await
+        .unwrap_err();
+    let api = err.as_api().expect("the mock refuses it");
+    assert!(
+        api.errmsg.contains("template_card.checkbox.option_list"),
+        "{api:?}"
+    );
+}
