@@ -259,6 +259,7 @@ mod tests {
             default: None,
             time: false,
             values: &VALUES,
+            flatten: false,
         }
     }
 

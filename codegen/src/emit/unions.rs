@@ -59,6 +59,9 @@ pub fn union(u: &Union) -> TokenStream {
     );
     quote! {
         #doc
+        // Cases differ in size (a template card against an image id); boxing them would make every
+        // case awkward to build and match for a few hundred bytes per message.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum #name {
             #(#variants)*

@@ -2065,6 +2065,7 @@ impl Validate for UpdateButton {
 /// An app message: `msgtype` and, under the key of the same name, its content (90236).
 ///
 /// Told apart by `msgtype` (keyed: the payload sits under a key named after the tag value). An undocumented `msgtype` decodes to [`Message::Unknown`] with the raw JSON; decoding never fails.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     /// `text` (文本消息): A text.
@@ -2110,6 +2111,7 @@ wxlive_runtime::tagged_union!(
 /// A template card: `card_type` and that card's fields next to it (90236).
 ///
 /// Told apart by `card_type` (inline: the payload's fields sit next to the tag). An undocumented `card_type` decodes to [`TemplateCard::Unknown`] with the raw JSON; decoding never fails.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateCard {
     /// `text_notice` (文本通知型): A text notice.

@@ -106,6 +106,7 @@ impl Validate for Buttons {
 /// What a post carries, keyed by `kind`.
 ///
 /// Told apart by `kind` (keyed: the payload sits under a key named after the tag value). An undocumented `kind` decodes to [`Payload::Unknown`] with the raw JSON; decoding never fails.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
     /// `note` (文本): A text note.
@@ -129,6 +130,7 @@ wxlive_runtime::tagged_union!(
 /// A card, its fields next to `card_type`.
 ///
 /// Told apart by `card_type` (inline: the payload's fields sit next to the tag). An undocumented `card_type` decodes to [`Card::Unknown`] with the raw JSON; decoding never fails.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Card {
     /// `plain` (普通): A plain card.
