@@ -5,7 +5,8 @@
 
 use serde_json::{json, Value};
 use wxlive_mini::demo::unions::{
-    Buttons, Card, LatestResponse, Note, Payload, Picture, PinRequest, Plain, PostRequest,
+    AnnounceRequest, Buttons, Card, LatestResponse, Note, Payload, Picture, PinRequest, Plain,
+    PostRequest,
 };
 use wxlive_mini::demo::DemoClient;
 use wxlive_runtime::mock::MockServer;
@@ -203,6 +204,19 @@ fn the_fixtures_are_the_examples_and_decode_into_their_cases() {
     let request: PinRequest = serde_json::from_value(fixture["request"].clone()).unwrap();
     assert!(matches!(request.card, Card::ButtonCard(_)));
     assert!(matches!(request.extra.as_slice(), [Card::Plain(_)]));
+}
+
+#[test]
+fn a_made_up_fixture_takes_the_first_case_of_each_union_and_keeps_its_rules() {
+    let fixture: Value = serde_json::from_str(include_str!(
+        "../mini-crate/fixtures/demo/unions/announce.json"
+    ))
+    .unwrap();
+    let request: AnnounceRequest = serde_json::from_value(fixture["request"].clone()).unwrap();
+    assert_eq!(Some(request.payload.tag()), Payload::TAGS.first().copied());
+    assert_eq!(Some(request.banner.tag()), Card::TAGS.first().copied());
+    assert!(request.payload.is_known() && request.banner.is_known());
+    assert!(request.validate_with(Profile::Strict).is_ok());
 }
 
 #[tokio::test]

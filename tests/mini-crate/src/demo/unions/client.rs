@@ -4,7 +4,9 @@
 
 use futures::Stream;
 use wxlive_runtime::{ApiRequest, Client, Error, Paginated, Sender};
-use super::{PostRequestBuilder, PinRequestBuilder, LatestRequestBuilder};
+use super::{
+    PostRequestBuilder, PinRequestBuilder, LatestRequestBuilder, AnnounceRequestBuilder,
+};
 
 /// 联合: Tagged unions.
 ///
@@ -64,5 +66,12 @@ impl<'a> UnionsApi<'a> {
     /// Set the fields of [`LatestRequest`](super::LatestRequest) on the returned builder, then [`send`](LatestRequestBuilder::send).
     pub fn latest(&self) -> LatestRequestBuilder<Sender<'a>> {
         LatestRequestBuilder::new(Sender::new(self.client))
+    }
+
+    /// 公告: No example: the fixture is made up, with the first case of each union.
+    ///
+    /// Set the fields of [`AnnounceRequest`](super::AnnounceRequest) on the returned builder, then [`send`](AnnounceRequestBuilder::send).
+    pub fn announce(&self) -> AnnounceRequestBuilder<Sender<'a>> {
+        AnnounceRequestBuilder::new(Sender::new(self.client))
     }
 }

@@ -3,7 +3,7 @@
 //! Mock-server routes of Tagged unions. (联合): one per endpoint, with its fixture and the spec's `mock:` rule.
 
 use wxlive_runtime::mock::MockRoute;
-use super::{PostRequest, PinRequest, LatestRequest};
+use super::{PostRequest, PinRequest, LatestRequest, AnnounceRequest};
 
 /// Every endpoint of this domain, as the mock server serves it.
 pub fn routes() -> Vec<MockRoute> {
@@ -17,5 +17,8 @@ pub fn routes() -> Vec<MockRoute> {
         MockRoute::of::<
             LatestRequest,
         >(&[], include_str!("../../../fixtures/demo/unions/latest.json"), None),
+        MockRoute::of::<
+            AnnounceRequest,
+        >(&[], include_str!("../../../fixtures/demo/unions/announce.json"), None),
     ])
 }

@@ -4,7 +4,7 @@
 //!
 //! Overview: [20](https://docs.example.test/path/20). Generated from `tests/fixtures/mini-spec/demo/unions.yaml`.
 //!
-//! 3 endpoints through [`UnionsApi`](crate::demo::unions::UnionsApi), 0 pushed event kinds in [`Event`](crate::demo::unions::Event) (none yet).
+//! 4 endpoints through [`UnionsApi`](crate::demo::unions::UnionsApi), 0 pushed event kinds in [`Event`](crate::demo::unions::Event) (none yet).
 
 /// Errcodes of this domain's endpoints (besides the product's own, in `super::errcode`), with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {

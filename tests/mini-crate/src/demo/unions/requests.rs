@@ -7,7 +7,7 @@ use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
 use super::{Card, Payload};
-use super::{PostResponse, PinResponse, LatestResponse};
+use super::{PostResponse, PinResponse, LatestResponse, AnnounceResponse};
 
 /// 发送: Sends a payload to users.
 ///
@@ -287,4 +287,117 @@ impl ApiRequest for LatestRequest {
         idempotent: true,
         errors: &[],
     };
+}
+
+/// 公告: No example: the fixture is made up, with the first case of each union.
+///
+/// `POST /unions/announce`. Official documentation: [24](https://docs.example.test/path/24).
+///
+/// Not idempotent: the client never re-sends it after an ambiguous failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "mock", derive(serde::Deserialize))]
+pub struct AnnounceRequest {
+    /// Recipients. Required.
+    pub to: String,
+    /// The payload. Required.
+    #[serde(flatten)]
+    pub payload: Payload,
+    /// The banner card. Required.
+    pub banner: Card,
+}
+
+impl AnnounceRequest {
+    /// A builder; `build()` checks every rule and reports all violations.
+    pub fn builder() -> AnnounceRequestBuilder {
+        AnnounceRequestBuilder::default()
+    }
+}
+
+/// Builds a [`AnnounceRequest`] (see its fields for the rules); from the client it also sends.
+#[derive(Debug, Clone, Default)]
+pub struct AnnounceRequestBuilder<C = ()> {
+    ctx: C,
+    f: AnnounceRequestFields,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AnnounceRequestFields {
+    to: Option<String>,
+    payload: Option<Payload>,
+    banner: Option<Card>,
+}
+
+impl<C> AnnounceRequestBuilder<C> {
+    /// Sets [`to`](AnnounceRequest#structfield.to): Recipients.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.f.to = Some(value.into());
+        self
+    }
+
+    /// Sets [`payload`](AnnounceRequest#structfield.payload): The payload.
+    pub fn payload(mut self, value: impl Into<Payload>) -> Self {
+        self.f.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`banner`](AnnounceRequest#structfield.banner): The banner card.
+    pub fn banner(mut self, value: impl Into<Card>) -> Self {
+        self.f.banner = Some(value.into());
+        self
+    }
+
+    /// The request, or every violated official rule (missing required fields included).
+    pub fn build(self) -> Result<AnnounceRequest, ValidationError> {
+        wxlive_runtime::request::build(self.assemble())
+    }
+
+    fn assemble(self) -> (AnnounceRequest, Validator) {
+        let (f, mut v) = (self.f, Validator::new());
+        v.required("to", &f.to);
+        v.required("payload", &f.payload);
+        v.required("banner", &f.banner);
+        let request = AnnounceRequest {
+            to: f.to.unwrap_or_default(),
+            payload: f.payload.unwrap_or_default(),
+            banner: f.banner.unwrap_or_default(),
+        };
+        (request, v)
+    }
+}
+
+impl<'a> AnnounceRequestBuilder<Sender<'a>> {
+    pub(super) fn new(sender: Sender<'a>) -> Self {
+        Self {
+            ctx: sender,
+            f: Default::default(),
+        }
+    }
+
+    /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
+    /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
+    pub async fn send(self) -> Result<AnnounceResponse, Error> {
+        self.ctx.send(self.assemble()).await
+    }
+}
+
+impl Validate for AnnounceRequest {
+    fn check(&self, v: &mut Validator) {
+        v.required("to", &self.to);
+        wxlive_runtime::Validate::check(&self.payload, v);
+        v.check_nested("banner", &self.banner);
+    }
+}
+
+impl ApiRequest for AnnounceRequest {
+    type Response = AnnounceResponse;
+    const OPERATION: &'static Operation = &Operation {
+        domain: "unions",
+        name: "announce",
+        method: HttpMethod::Post,
+        path: "/unions/announce",
+        idempotent: false,
+        errors: &[],
+    };
+
+    const REQUIRED: &'static [&'static str] = &["to", "banner"];
 }

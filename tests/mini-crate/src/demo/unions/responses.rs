@@ -29,3 +29,8 @@ pub struct LatestResponse {
 }
 
 wxlive_runtime::from_fields!(LatestResponse[] { "payload" => payload : value });
+
+/// Response of `announce` (公告).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct AnnounceResponse {}
+wxlive_runtime::from_fields!(AnnounceResponse[] {});
