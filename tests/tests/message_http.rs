@@ -473,3 +473,38 @@ async fn the_mock_checks_each_case_of_a_message() {
         "{api:?}"
     );
 }
+
+#[test]
+fn the_openapi_export_has_the_unions_as_one_of_with_a_discriminator() {
+    let doc: Value =
+        serde_json::from_str(include_str!("../../generated/openapi/wecom.json")).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (name, tag_field, tags) in [
+        ("Message", Message::TAG_FIELD, Message::TAGS),
+        ("TemplateCard", TemplateCard::TAG_FIELD, TemplateCard::TAGS),
+    ] {
+        let union = &schemas[name];
+        assert_eq!(union["discriminator"]["propertyName"], tag_field, "{name}");
+        let mapping = union["discriminator"]["mapping"].as_object().unwrap();
+        let mut mapped: Vec<&str> = mapping.keys().map(String::as_str).collect();
+        let mut expected = tags.to_vec();
+        mapped.sort();
+        expected.sort();
+        assert_eq!(mapped, expected, "{name}");
+        assert_eq!(
+            union["oneOf"].as_array().unwrap().len(),
+            tags.len(),
+            "{name}"
+        );
+        for tag in tags {
+            let case = &schemas[format!("{name}.{tag}")];
+            assert_eq!(case["properties"][tag_field]["const"], *tag, "{name}.{tag}");
+        }
+    }
+    // The send body: the common fields, and the message's keys through the union.
+    let body = &doc["paths"]["/cgi-bin/message/send"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    assert_eq!(body["allOf"][0]["$ref"], "#/components/schemas/Message");
+    assert!(body["properties"]["touser"].is_object());
+    assert!(body["properties"].get("message").is_none(), "{body}");
+}
