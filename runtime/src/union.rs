@@ -229,3 +229,63 @@ macro_rules! tagged_union {
     (@check Keyed $v:ident $p:ident $tag:literal) => { $v.check_nested($tag, $p) };
     (@check Inline $v:ident $p:ident $tag:literal) => { $crate::validate::Validate::check($p, $v) };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Note {
+        content: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        Note(Note),
+        Unknown(UnknownCase),
+    }
+
+    impl Serialize for Kind {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Kind::Note(p) => write(s, "kind", "note", Layout::Inline, p),
+                Kind::Unknown(u) => write_unknown(s, u),
+            }
+        }
+    }
+
+    #[test]
+    fn an_inline_case_writes_its_fields_next_to_the_tag() {
+        let v = serde_json::to_value(Kind::Note(Note {
+            content: Some("x".into()),
+        }))
+        .unwrap();
+        assert_eq!(v, json!({"kind": "note", "content": "x"}));
+    }
+
+    #[test]
+    fn a_keyed_payload_is_read_from_its_key_and_an_inline_one_without_the_tag() {
+        let whole = json!({"kind": "note", "note": {"content": "a"}, "content": "b"});
+        let keyed: Option<Note> = payload(&whole, "kind", "note", Layout::Keyed);
+        assert_eq!(keyed.unwrap().content.as_deref(), Some("a"));
+        let inline: Option<Note> = payload(&whole, "kind", "note", Layout::Inline);
+        assert_eq!(inline.unwrap().content.as_deref(), Some("b"));
+        // No payload key: nothing to decode (the caller keeps the value as unknown).
+        let missing: Option<Note> =
+            payload(&json!({"kind": "note"}), "kind", "note", Layout::Keyed);
+        assert!(missing.is_none());
+    }
+
+    #[test]
+    fn an_unknown_case_built_by_hand_carries_its_tag_and_writes_back_as_given() {
+        let mut fields = Map::new();
+        fields.insert("video".into(), json!({"media_id": "V"}));
+        let case = UnknownCase::new("msgtype", "video", fields);
+        assert_eq!(case.tag, "video");
+        let v = serde_json::to_value(Kind::Unknown(case)).unwrap();
+        assert_eq!(v, json!({"msgtype": "video", "video": {"media_id": "V"}}));
+        let (tag, whole) = split(json!({"msgtype": 3}), "msgtype");
+        assert_eq!(unknown(tag, whole).tag, "");
+    }
+}
