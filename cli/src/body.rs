@@ -20,8 +20,13 @@ pub fn assemble(op: &Op, matches: &ArgMatches, stdin: &mut dyn Read) -> Result<V
         Some(text) => json_object(text, stdin)?,
         None => Map::new(),
     };
+    // A flattened union's keys (its tag, its case's payload) are checked when the body is decoded.
+    let flattened = op.fields.iter().any(|f| f.flatten);
     for key in body.keys() {
-        if op.field(key).is_some() {
+        if op.field(key).is_some_and(|f| !f.flatten) {
+            continue;
+        }
+        if flattened && !op.constants.contains(&key.as_str()) {
             continue;
         }
         if op.constants.contains(&key.as_str()) {
@@ -59,7 +64,19 @@ pub fn assemble(op: &Op, matches: &ArgMatches, stdin: &mut dyn Read) -> Result<V
                 None => continue,
             },
         };
-        body.insert(field.wire.to_owned(), value);
+        match value {
+            Value::Object(keys) if field.flatten => body.extend(keys),
+            value if field.flatten => {
+                return Err(Failure::Usage(format!(
+                    "{}: expected a JSON object with `{}`'s tag and payload, found {value}",
+                    field.option(),
+                    field.wire
+                )))
+            }
+            value => {
+                body.insert(field.wire.to_owned(), value);
+            }
+        }
     }
     Ok(Value::Object(body))
 }

@@ -96,6 +96,9 @@ pub struct Field {
     pub time: bool,
     /// The values of an enum field.
     pub values: &'static [EnumValue],
+    /// A tagged union whose keys sit next to the other fields: its option takes a JSON object that
+    /// is merged into the body, and `--json` may carry its keys (the tag and the case's payload).
+    pub flatten: bool,
 }
 
 /// How an option's text becomes a JSON value.
@@ -184,6 +187,7 @@ impl Field {
             default: None,
             time: false,
             values: &[],
+            flatten: false,
         }
     }
 
@@ -216,6 +220,14 @@ impl Field {
     /// The values of an enum field.
     pub const fn values(self, values: &'static [EnumValue]) -> Self {
         Field { values, ..self }
+    }
+
+    /// Marks it a flattened union.
+    pub const fn flatten(self) -> Self {
+        Field {
+            flatten: true,
+            ..self
+        }
     }
 
     /// `--anchor-userid`.

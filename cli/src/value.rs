@@ -278,6 +278,7 @@ mod tests {
             default: None,
             time: false,
             values: &VALUES,
+            flatten: false,
         }
     }
 

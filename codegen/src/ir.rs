@@ -101,6 +101,8 @@ pub struct Domain {
     pub enums: Vec<Enum>,
     /// Object types.
     pub types: Vec<Object>,
+    /// Tagged unions.
+    pub unions: Vec<Union>,
     /// Endpoints.
     pub endpoints: Vec<Endpoint>,
     /// Events.
@@ -121,6 +123,56 @@ impl Domain {
     pub fn object(&self, id: &ObjectRef) -> &Object {
         &self.types[id.id]
     }
+
+    /// The union `id` refers to.
+    pub fn union_(&self, id: &UnionRef) -> &Union {
+        &self.unions[id.id]
+    }
+}
+
+pub use crate::spec::model::UnionLayout;
+
+/// A tagged union: one of several shapes told apart by a discriminator field.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Rust name.
+    pub name: String,
+    /// Description.
+    pub doc: String,
+    /// Wire name of the discriminator.
+    pub tag: String,
+    /// Where a case's payload sits.
+    pub layout: UnionLayout,
+    /// The cases, in spec order (tag values unique).
+    pub cases: Vec<UnionCase>,
+    /// Whether a request can contain it (then it implements `Validate`).
+    pub validated: bool,
+}
+
+/// One case of a union.
+#[derive(Debug, Clone)]
+pub struct UnionCase {
+    /// The tag value.
+    pub tag: String,
+    /// Rust variant name.
+    pub rust: String,
+    /// Official title.
+    pub title: String,
+    /// Description.
+    pub doc: String,
+    /// The payload type: an object, or (keyed layout) a union.
+    pub ty: TypeRef,
+}
+
+/// A reference to a union of the same domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionRef {
+    /// Index in [`Domain::unions`].
+    pub id: usize,
+    /// Rust name.
+    pub rust: String,
+    /// Whether it implements `Validate`.
+    pub validated: bool,
 }
 
 /// An enum literal.
@@ -227,6 +279,8 @@ pub enum TypeRef {
     Enum(EnumRef),
     /// A declared object.
     Object(ObjectRef),
+    /// A declared tagged union.
+    Union(UnionRef),
     /// A list.
     List(Box<TypeRef>),
 }
@@ -245,7 +299,7 @@ impl TypeRef {
             TypeRef::Flag => FieldKind::Flag,
             TypeRef::Enum(e) if e.is_string => FieldKind::StrEnum,
             TypeRef::Enum(_) => FieldKind::IntEnum,
-            TypeRef::Object(_) => FieldKind::Object,
+            TypeRef::Object(_) | TypeRef::Union(_) => FieldKind::Object,
             TypeRef::List(_) => FieldKind::List,
         }
     }
@@ -287,6 +341,7 @@ impl std::fmt::Display for TypeRef {
             TypeRef::Flag => f.write_str("flag"),
             TypeRef::Enum(e) => f.write_str(&e.rust),
             TypeRef::Object(o) => f.write_str(&o.rust),
+            TypeRef::Union(u) => f.write_str(&u.rust),
             TypeRef::List(item) => write!(f, "{item}[]"),
         }
     }
@@ -317,6 +372,8 @@ pub struct Field {
     pub location: Location,
     /// A string decoded from any scalar (responses and types only).
     pub lenient: bool,
+    /// A union request body field whose keys sit next to the other fields.
+    pub flatten: bool,
 }
 
 /// A cross-field rule of a request or a type.

@@ -144,7 +144,12 @@ fn shift(
 fn object(domain: &Domain, (fields, rules): (&[Field], &[Rule]), required_only: bool) -> Value {
     let mut map = Map::new();
     for f in fields.iter().filter(|f| !required_only || f.required) {
-        map.insert(f.wire.clone(), value(domain, f, &f.ty, 0));
+        match value(domain, f, &f.ty, 0) {
+            Value::Object(keys) if f.flatten => map.extend(keys),
+            v => {
+                map.insert(f.wire.clone(), v);
+            }
+        }
     }
     meet_rules(domain, (fields, rules), &mut map);
     Value::Object(map)
@@ -233,6 +238,23 @@ fn value(domain: &Domain, f: &Field, ty: &TypeRef, depth: usize) -> Value {
             Value::Object(map)
         }
         TypeRef::Object(_) => json!({}),
+        // The first case, with its tag.
+        TypeRef::Union(u) => {
+            let union = domain.union_(u);
+            let Some(case) = union.cases.first() else {
+                return json!({});
+            };
+            let payload = value(domain, f, &case.ty, depth + 1);
+            let mut map = Map::new();
+            map.insert(union.tag.clone(), json!(case.tag));
+            match (union.layout, payload) {
+                (crate::ir::UnionLayout::Inline, Value::Object(fields)) => map.extend(fields),
+                (_, payload) => {
+                    map.insert(case.tag.clone(), payload);
+                }
+            }
+            Value::Object(map)
+        }
         TypeRef::List(item) => {
             // The item meets the list's item constraints (`items:`), not the list's own.
             let each = Field {

@@ -9,6 +9,7 @@
 //!
 //! - [`wecom`]: WeCom (WeChat Work) server API. (企业微信服务端API)
 //!   - `wecom::living` (feature `living`): WeCom living (live streaming) server API. (直播)
+//!   - `wecom::message` (feature `wecom-message`): WeCom app messages (send, update template cards, recall) and template card events. (消息推送)
 //! - [`wxa`]: WeChat mini-program server API. (微信小程序服务端API)
 //!   - `wxa::broadcast` (feature `wxa-broadcast`): WeChat mini-program live broadcast server API. (小程序直播)
 
@@ -19,7 +20,7 @@ pub use wxlive_runtime as runtime;
 
 pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 
-#[cfg(feature = "living")]
+#[cfg(any(feature = "living", feature = "wecom-message"))]
 #[rustfmt::skip]
 pub mod wecom;
 
@@ -34,7 +35,8 @@ pub mod wxa;
 pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
     #[allow(unused_mut)]
     let mut products = Vec::new();
-    #[cfg(feature = "living")] products.push(wecom::mock_config());
+    #[cfg(any(feature = "living", feature = "wecom-message"))]
+    products.push(wecom::mock_config());
     #[cfg(feature = "wxa-broadcast")] products.push(wxa::mock_config());
     products
 }

@@ -14,6 +14,7 @@ pub mod meta;
 pub mod mock_spec;
 pub mod paging;
 pub mod secret;
+pub mod union;
 pub mod validate;
 pub mod wire;
 

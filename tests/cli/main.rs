@@ -583,3 +583,61 @@ fn now() -> i64 {
         .expect("the clock is after 1970")
         .as_secs() as i64
 }
+
+#[test]
+fn a_flattened_union_comes_from_its_json_option_or_from_json() {
+    // The message option's object goes next to the other fields (msgtype + its content).
+    let out = run(wxlive().args([
+        "--mock",
+        "wecom",
+        "message",
+        "send-message",
+        "--touser",
+        "zhangsan",
+        "--agentid",
+        "1",
+        "--message",
+        r#"{"msgtype": "markdown", "markdown": {"content": "**hi**"}}"#,
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert!(answer["msgid"].is_string(), "{answer}");
+    // --json may carry the union's keys directly, as the official samples write them.
+    let body = r#"{"touser": "zhangsan", "agentid": 1, "msgtype": "text", "text": {"content": "hi"}}"#;
+    let out = run(wxlive().args([
+        "--mock",
+        "wecom",
+        "message",
+        "send-message",
+        "--json",
+        body,
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Each case is validated with its own rules, under its path.
+    let out = run(wxlive().args([
+        "--mock",
+        "wecom",
+        "message",
+        "send-message",
+        "--touser",
+        "zhangsan",
+        "--message",
+        r#"{"msgtype": "template_card", "template_card": {"card_type": "text_notice", "task_id": "bad id"}}"#,
+    ]));
+    assert_ne!(out.status.code(), Some(0));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("template_card.task_id"), "{stderr}");
+    assert!(stderr.contains("template_card.card_action"), "{stderr}");
+    // A message option that is not an object is a usage error.
+    let out = run(wxlive().args([
+        "--mock",
+        "wecom",
+        "message",
+        "send-message",
+        "--touser",
+        "zhangsan",
+        "--message",
+        "[1]",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}

@@ -75,6 +75,9 @@ fn wecom_call<'a>(client: &'a Client, route: &MockRoute, request: &Value) -> Opt
             GetLivingInfoRequest,
             GetWatchStatRequest,
             GetLivingShareInfoRequest,
+            wxlive::wecom::message::SendMessageRequest,
+            wxlive::wecom::message::UpdateTemplateCardRequest,
+            wxlive::wecom::message::RecallRequest,
         ]
     )
 }

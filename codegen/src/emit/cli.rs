@@ -329,6 +329,9 @@ fn field(d: &Domain, f: &Field, flag: &str) -> TokenStream {
         let name = ident(&e.rust.to_shouty_snake_case());
         calls.push(quote!(.values(#name)));
     }
+    if f.flatten {
+        calls.push(quote!(.flatten()));
+    }
     quote!(Field::new(#wire, #flag, #kind, #shape, #doc) #(#calls)*)
 }
 
@@ -344,7 +347,7 @@ fn kind(ty: &TypeRef) -> TokenStream {
         TypeRef::Flag => quote!(Kind::Flag),
         TypeRef::Enum(e) if e.is_string => quote!(Kind::StrEnum),
         TypeRef::Enum(_) => quote!(Kind::IntEnum),
-        TypeRef::Object(_) => quote!(Kind::Object),
+        TypeRef::Object(_) | TypeRef::Union(_) => quote!(Kind::Object),
         TypeRef::List(item) => {
             let item = kind(item);
             quote!(Kind::List(&#item))
@@ -366,6 +369,22 @@ fn shape(d: &Domain, ty: &TypeRef) -> String {
                 })
                 .collect();
             format!("{ty} {{{}}}", fields.join(", "))
+        }
+        TypeRef::Union(u) => {
+            let union = d.union_(u);
+            let cases: Vec<String> = union
+                .cases
+                .iter()
+                .map(|c| match union.layout {
+                    crate::ir::UnionLayout::Keyed => {
+                        format!("{{{}: \"{}\", {}: {}}}", union.tag, c.tag, c.tag, c.ty)
+                    }
+                    crate::ir::UnionLayout::Inline => {
+                        format!("{{{}: \"{}\", ..{}}}", union.tag, c.tag, c.ty)
+                    }
+                })
+                .collect();
+            format!("{ty}: one of {}", cases.join(" | "))
         }
         _ => ty.to_string(),
     }

@@ -190,7 +190,7 @@ fn from_text(ctx: &Ctx<'_>, f: &Field, src: TokenStream) -> TokenStream {
             });
             quote!(#src.child(#wire).map(|node| #ty { #(#fields)* }))
         }
-        // The linter admits no lists in callbacks.
-        TypeRef::List(_) => quote!(None),
+        // The linter admits no lists or unions in callbacks.
+        TypeRef::List(_) | TypeRef::Union(_) => quote!(None),
     }
 }

@@ -112,7 +112,10 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
         attrs.push(quote!(alias = #alias));
     }
     let st = storage(f, mode);
-    if mode == Mode::Request && f.location == Location::Query {
+    if f.flatten {
+        // A union whose keys sit next to the other fields (it encodes and decodes as a map).
+        attrs.push(quote!(flatten));
+    } else if mode == Mode::Request && f.location == Location::Query {
         // Sent in the query string; still read from JSON (the mock server merges the query into it,
         // flags as 0/1).
         attrs.push(quote!(skip_serializing));
@@ -230,8 +233,14 @@ fn value_checks(f: &Field, by_ref: TokenStream, receiver: TokenStream) -> TokenS
     match &f.ty {
         TypeRef::Enum(_) => out.push(quote!(v.known_value(#wire, #receiver.is_known(), #by_ref);)),
         TypeRef::Object(o) if o.validated => out.push(quote!(v.check_nested(#wire, #by_ref);)),
+        // A flattened union's keys are the request's own: its violations are named from the top.
+        TypeRef::Union(u) if u.validated && f.flatten => {
+            out.push(quote!(wxlive_runtime::Validate::check(#by_ref, v);))
+        }
+        TypeRef::Union(u) if u.validated => out.push(quote!(v.check_nested(#wire, #by_ref);)),
         TypeRef::List(item) => match item.as_ref() {
             TypeRef::Object(o) if o.validated => out.push(quote!(v.check_each(#wire, #by_ref);)),
+            TypeRef::Union(u) if u.validated => out.push(quote!(v.check_each(#wire, #by_ref);)),
             TypeRef::Enum(_) => out.push(quote! {
                 for (i, item) in #receiver.iter().enumerate() {
                     v.known_value(&format!("{}[{}]", #wire, i), item.is_known(), item);

@@ -15,6 +15,7 @@ mod product_events;
 mod requests;
 mod schema;
 mod types;
+mod unions;
 
 use proc_macro2::TokenStream;
 

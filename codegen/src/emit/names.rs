@@ -121,6 +121,10 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
             let n = ident(&o.rust);
             quote!(#n)
         }
+        TypeRef::Union(u) => {
+            let n = ident(&u.rust);
+            quote!(#n)
+        }
         TypeRef::List(item) => {
             let item = rust_type(item);
             quote!(Vec<#item>)
@@ -141,6 +145,9 @@ pub fn imports<'a>(
             }
             TypeRef::Object(o) if objects => {
                 names.insert(o.rust.clone());
+            }
+            TypeRef::Union(u) if objects => {
+                names.insert(u.rust.clone());
             }
             _ => {}
         }

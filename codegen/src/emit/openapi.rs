@@ -129,8 +129,8 @@ fn render(header: &str, mut doc: Value) -> String {
 /// Component names of a product's enums and object types: the spec name, or `<domain>.<Name>` when
 /// another domain of the product declares the same name.
 struct Components {
-    /// Per domain (in product order): enum names, object names.
-    names: Vec<(Vec<String>, Vec<String>)>,
+    /// Per domain (in product order): enum names, object names, union names.
+    names: Vec<(Vec<String>, Vec<String>, Vec<String>)>,
 }
 
 impl Components {
@@ -138,7 +138,11 @@ impl Components {
         let mut count: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for d in &p.domains {
             let declared = d.enums.iter().map(|e| e.name.as_str());
-            for name in declared.chain(d.types.iter().map(|o| o.name.as_str())) {
+            let unions = d.unions.iter().map(|u| u.name.as_str());
+            for name in declared
+                .chain(d.types.iter().map(|o| o.name.as_str()))
+                .chain(unions)
+            {
                 count.entry(name).or_default().insert(d.name.as_str());
             }
         }
@@ -156,6 +160,7 @@ impl Components {
                 (
                     d.enums.iter().map(|e| qualify(d, &e.name)).collect(),
                     d.types.iter().map(|o| qualify(d, &o.name)).collect(),
+                    d.unions.iter().map(|u| qualify(d, &u.name)).collect(),
                 )
             })
             .collect();
@@ -171,6 +176,8 @@ struct Ctx<'a> {
     enums: &'a [String],
     /// Object component names, by object id.
     objects: &'a [String],
+    /// Union component names, by union id.
+    unions: &'a [String],
 }
 
 fn reference(name: &str) -> Value {
@@ -184,11 +191,12 @@ fn document(p: &Product) -> Value {
         .domains
         .iter()
         .zip(&components.names)
-        .map(|(domain, (enums, objects))| Ctx {
+        .map(|(domain, (enums, objects, unions))| Ctx {
             product: p,
             domain,
             enums,
             objects,
+            unions,
         })
         .collect();
 
@@ -231,6 +239,9 @@ fn document(p: &Product) -> Value {
                 insert(&mut schema, "x-rules", rules(&o.rules));
             }
             schemas.insert(name.clone(), schema);
+        }
+        for (u, name) in d.unions.iter().zip(ctx.unions) {
+            union_schemas(ctx, u, name, &mut schemas);
         }
     }
 
@@ -701,10 +712,78 @@ fn type_schema(ctx: &Ctx<'_>, ty: &TypeRef) -> Value {
         TypeRef::Flag => json!({ "type": "integer", "enum": [0, 1], "x-flag": true }),
         TypeRef::Enum(e) => reference(&ctx.enums[e.id]),
         TypeRef::Object(o) => reference(&ctx.objects[o.id]),
+        TypeRef::Union(u) => reference(&ctx.unions[u.id]),
         TypeRef::List(item) => {
             object([("type", json!("array")), ("items", type_schema(ctx, item))])
         }
     }
+}
+
+/// The schemas of union `u` (component `name`): a `oneOf` of one component per case
+/// (`<name>.<tag>`), with a `discriminator` on the tag mapping each tag value to its case.
+fn union_schemas(
+    ctx: &Ctx<'_>,
+    u: &crate::ir::Union,
+    name: &str,
+    schemas: &mut Map<String, Value>,
+) {
+    let mut one_of = Vec::new();
+    let mut mapping = Map::new();
+    for c in &u.cases {
+        let case_name = format!("{name}.{}", c.tag);
+        let tag = object([("const", json!(c.tag))]);
+        let case = match u.layout {
+            crate::ir::UnionLayout::Keyed => {
+                let mut properties = Map::new();
+                properties.insert(u.tag.clone(), tag);
+                properties.insert(c.tag.clone(), type_schema(ctx, &c.ty));
+                object([
+                    ("type", json!("object")),
+                    ("properties", Value::Object(properties)),
+                    ("required", json!([u.tag, c.tag])),
+                ])
+            }
+            crate::ir::UnionLayout::Inline => {
+                let mut properties = Map::new();
+                properties.insert(u.tag.clone(), tag);
+                object([
+                    ("type", json!("object")),
+                    ("properties", Value::Object(properties)),
+                    ("required", json!([u.tag])),
+                    ("allOf", json!([type_schema(ctx, &c.ty)])),
+                ])
+            }
+        };
+        let mut case = case;
+        insert(
+            &mut case,
+            "description",
+            json!(format!("{}: {}", c.title, c.doc)),
+        );
+        let reference_value = reference(&case_name);
+        mapping.insert(c.tag.clone(), reference_value["$ref"].clone());
+        one_of.push(reference_value);
+        schemas.insert(case_name, case);
+    }
+    let layout = match u.layout {
+        crate::ir::UnionLayout::Keyed => "keyed",
+        crate::ir::UnionLayout::Inline => "inline",
+    };
+    schemas.insert(
+        name.to_owned(),
+        object([
+            ("description", json!(u.doc)),
+            ("oneOf", Value::Array(one_of)),
+            (
+                "discriminator",
+                object([
+                    ("propertyName", json!(u.tag)),
+                    ("mapping", Value::Object(mapping)),
+                ]),
+            ),
+            ("x-union-layout", json!(layout)),
+        ]),
+    );
 }
 
 /// The JSON value of a field's default, when it is one of the field's type (a flag's `true` is 1).
@@ -808,6 +887,11 @@ fn object_schema<'f>(
         );
     }
     for f in fields {
+        if let (true, TypeRef::Union(u)) = (f.flatten, &f.ty) {
+            // The union's keys sit next to the other properties.
+            either.push(reference(&ctx.unions[u.id]));
+            continue;
+        }
         let schema = field_schema(ctx, f);
         for alias in &f.aliases {
             let mut alias_schema = schema.clone();

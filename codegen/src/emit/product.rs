@@ -361,7 +361,7 @@ pub fn domain_mod(ctx: &Ctx<'_>) -> TokenStream {
         ("events", true),
         ("requests", !d.endpoints.is_empty()),
         ("responses", !d.endpoints.is_empty()),
-        ("types", !d.types.is_empty()),
+        ("types", !d.types.is_empty() || !d.unions.is_empty()),
     ] {
         if present {
             let m = ident(m);

@@ -175,7 +175,8 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let required: Vec<&str> = e
         .request
         .iter()
-        .filter(|f| f.required)
+        // A flattened union has no key of its own: its tag is checked by its validation.
+        .filter(|f| f.required && !f.flatten)
         .map(|f| f.wire.as_str())
         .collect();
     let required = if required.is_empty() {
@@ -554,6 +555,13 @@ fn setter(f: &Field, request: &proc_macro2::Ident) -> TokenStream {
         (_, TypeRef::Decimal) => quote! {
             #doc
             pub fn #n(mut self, value: impl Into<wxlive_runtime::wire::Decimal>) -> Self {
+                self.f.#n = Some(value.into());
+                self
+            }
+        },
+        (_, TypeRef::Union(_)) => quote! {
+            #doc
+            pub fn #n(mut self, value: impl Into<#ty>) -> Self {
                 self.f.#n = Some(value.into());
                 self
             }

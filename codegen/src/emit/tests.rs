@@ -16,6 +16,7 @@ fn field(ty: TypeRef, required: bool, constraints: Vec<Constraint>) -> Field {
         items: Vec::new(),
         location: Location::Body,
         lenient: false,
+        flatten: false,
     }
 }
 

@@ -44,6 +44,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         )
     };
     let types = ctx.domain.types.iter().map(object);
+    let unions = ctx.domain.unions.iter().map(super::unions::union);
     quote! {
         #head
         #serde
@@ -51,6 +52,7 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         #validate
         #uses
         #(#types)*
+        #(#unions)*
     }
 }
 

@@ -84,6 +84,7 @@ fn endpoint_examples(domain: &ir::Domain) -> Vec<(String, String)> {
                     items: Vec::new(),
                     location: ir::Location::Body,
                     lenient: false,
+                    flatten: false,
                 });
             }
             ctx.object(resp, &fields, &[], "");
@@ -167,6 +168,28 @@ impl Ctx<'_> {
             ));
             return;
         };
+        // A flattened union takes its keys out of the object: its tag and its case's keys.
+        let mut map = map.clone();
+        for f in fields.iter().filter(|f| f.flatten) {
+            if let TypeRef::Union(u) = &f.ty {
+                let mut own = self.flattened_keys(&map, u);
+                if own.len() == 1 {
+                    // No documented case: every key that is no other field is the union's (reported
+                    // once, as the unknown or missing tag, not key by key).
+                    own.extend(
+                        map.keys()
+                            .filter(|k| !fields.iter().any(|o| &o.wire == *k && !o.flatten))
+                            .cloned(),
+                    );
+                }
+                let taken: serde_json::Map<String, Value> = own
+                    .iter()
+                    .filter_map(|k| map.remove(k).map(|v| (k.clone(), v)))
+                    .collect();
+                self.union(&Value::Object(taken), u, path);
+            }
+        }
+        let map = &map;
         for (key, v) in map {
             match fields
                 .iter()
@@ -191,7 +214,7 @@ impl Ctx<'_> {
             }
         }
         if self.request {
-            for f in fields.iter().filter(|f| f.required) {
+            for f in fields.iter().filter(|f| f.required && !f.flatten) {
                 self.validator
                     .required(&join(path, &f.wire), &map.get(&f.wire));
             }
@@ -295,6 +318,10 @@ impl Ctx<'_> {
                 self.object(v, &object.fields, &object.rules, path);
                 return;
             }
+            TypeRef::Union(u) => {
+                self.union(v, u, path);
+                return;
+            }
             TypeRef::List(item) => {
                 let Value::Array(items) = v else {
                     self.problems.push((
@@ -314,6 +341,99 @@ impl Ctx<'_> {
                 path.to_owned(),
                 format!("expected {}, found {v}", type_name(ty)),
             ));
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// The keys of `map` that belong to a flattened union `u`: its tag and the keys of the case the
+    /// tag names (the payload key of a keyed union, the case type's fields of an inline one).
+    fn flattened_keys(
+        &self,
+        map: &serde_json::Map<String, Value>,
+        u: &ir::UnionRef,
+    ) -> Vec<String> {
+        let union = self.domain.union_(u);
+        let mut keys = vec![union.tag.clone()];
+        let tag = map.get(&union.tag).and_then(Value::as_str);
+        if let Some(case) = union.cases.iter().find(|c| Some(c.tag.as_str()) == tag) {
+            match (union.layout, &case.ty) {
+                (ir::UnionLayout::Keyed, _) => keys.push(case.tag.clone()),
+                (ir::UnionLayout::Inline, TypeRef::Object(o)) => keys.extend(
+                    self.domain
+                        .object(o)
+                        .fields
+                        .iter()
+                        .flat_map(|f| std::iter::once(&f.wire).chain(&f.aliases))
+                        .cloned(),
+                ),
+                _ => {}
+            }
+        }
+        keys
+    }
+
+    /// Checks a value of union `u` at `path`: a documented tag, then its case's payload.
+    fn union(&mut self, v: &Value, u: &ir::UnionRef, path: &str) {
+        let union = self.domain.union_(u);
+        let Value::Object(map) = v else {
+            self.problems.push((
+                path.to_owned(),
+                format!("expected an object, found {}", kind(v)),
+            ));
+            return;
+        };
+        let tags: Vec<&str> = union.cases.iter().map(|c| c.tag.as_str()).collect();
+        let tag_path = join(path, &union.tag);
+        let Some(tag) = map.get(&union.tag) else {
+            self.problems.push((
+                tag_path,
+                format!(
+                    "missing the tag of union `{}`; expected one of {}",
+                    union.name,
+                    tags.join(", ")
+                ),
+            ));
+            return;
+        };
+        let Some(case) = union
+            .cases
+            .iter()
+            .find(|c| Some(c.tag.as_str()) == tag.as_str())
+        else {
+            self.problems.push((
+                tag_path,
+                format!(
+                    "{tag} is not a documented case of union `{}`; expected one of {}",
+                    union.name,
+                    tags.join(", ")
+                ),
+            ));
+            return;
+        };
+        match union.layout {
+            ir::UnionLayout::Keyed => {
+                for key in map.keys().filter(|k| **k != union.tag && **k != case.tag) {
+                    self.problems.push((
+                        join(path, key),
+                        format!(
+                            "not a key of case `{}` of union `{}`; expected `{}` and `{}`",
+                            case.tag, union.name, union.tag, case.tag
+                        ),
+                    ));
+                }
+                let payload_path = join(path, &case.tag);
+                match map.get(&case.tag) {
+                    Some(payload) => self.value(payload, &case.ty, &payload_path),
+                    None if self.request => self.validator.required(&payload_path, &Value::Null),
+                    None => {}
+                }
+            }
+            ir::UnionLayout::Inline => {
+                let mut rest = map.clone();
+                rest.remove(&union.tag);
+                self.value(&Value::Object(rest), &case.ty, path);
+            }
         }
     }
 }
@@ -347,7 +467,7 @@ fn type_name(ty: &TypeRef) -> String {
         TypeRef::Decimal => "a number".into(),
         TypeRef::Bool => "a boolean".into(),
         TypeRef::Flag => "0 or 1".into(),
-        TypeRef::Enum(_) | TypeRef::Object(_) => format!("a `{ty}`"),
+        TypeRef::Enum(_) | TypeRef::Object(_) | TypeRef::Union(_) => format!("a `{ty}`"),
         TypeRef::List(t) => format!("a list of {}", type_name(t)),
     }
 }

@@ -42,6 +42,9 @@ pub fn lower(
 /// (recursively) scalars or such types, read from a nested element.
 fn element(ty: &TypeRef, types: &[ir::Object], seen: &mut BTreeSet<usize>) -> Result<(), String> {
     match ty {
+        TypeRef::Union(_) => Err(
+            "callback elements must be scalars or declared types; unions are JSON-only".into(),
+        ),
         TypeRef::List(_) => Err(
             "callback elements must be scalars (string, integer, enum, flag, bool) or a declared type \
              read from a nested element; lists are not supported"

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::names::{self, check_doc_id, check_ident, Case, Namespace};
-use super::types::{check_finite, lower_enum, lower_object, Scope};
+use super::types::{check_finite, lower_enum, lower_object, lower_union, Scope};
 use crate::diag::Diag;
 use crate::ir;
 use crate::spec::model::DomainFile;
@@ -34,13 +34,26 @@ pub fn lower_domain(
             );
         }
     }
+    for name in domain.unions.keys() {
+        if domain.enums.contains_key(name) || domain.types.contains_key(name) {
+            d.error_at(
+                format!("unions.{name}"),
+                format!("`{name}` is declared both as a union and as an enum or a type"),
+            );
+        }
+    }
     let scope = Scope::new(&enums, domain);
     let types: Vec<ir::Object> = domain
         .types
         .iter()
         .map(|(name, t)| lower_object(&mut d.at(format!("types.{name}")), name, t, &scope))
         .collect();
-    check_finite(&mut d, &types);
+    let unions: Vec<ir::Union> = domain
+        .unions
+        .iter()
+        .map(|(name, u)| lower_union(&mut d.at(format!("unions.{name}")), name, u, &scope, &types))
+        .collect();
+    check_finite(&mut d, &types, &unions);
     super::product::check_errors(&mut d.at("errors"), &domain.errors);
     let mut endpoints: Vec<ir::Endpoint> = domain
         .endpoints
@@ -49,6 +62,7 @@ pub fn lower_domain(
             super::endpoints::lower(&mut d.at(format!("endpoints.{name}")), name, e, &scope)
         })
         .collect();
+    check_flattened(&mut d, &endpoints, &types, &unions);
     let callbacks: Vec<ir::Callback> = domain
         .callbacks
         .iter()
@@ -63,7 +77,13 @@ pub fn lower_domain(
         })
         .collect();
     let api = names::api_name(&domain.domain);
-    claim_names(&mut d, &api, &enums, &types, &endpoints, &callbacks);
+    claim_names(
+        &mut d,
+        &api,
+        (&enums, &types, &unions),
+        &endpoints,
+        &callbacks,
+    );
     let errors = domain_errors(&mut d, &domain.errors, &endpoints);
     apply_domain_errors(&mut d, &domain.errors, &mut endpoints);
     ir::Domain {
@@ -75,10 +95,85 @@ pub fn lower_domain(
         doc: domain.doc.clone(),
         enums,
         types,
+        unions,
         endpoints,
         callbacks,
         api,
         errors,
+    }
+}
+
+/// Reports flattened union fields whose keys (the tag, the case keys of a keyed union, the case
+/// fields of an inline one) are also other fields of the request: the wire could not tell them apart.
+/// One flattened field per request.
+fn check_flattened(
+    d: &mut Diag<'_>,
+    endpoints: &[ir::Endpoint],
+    types: &[ir::Object],
+    unions: &[ir::Union],
+) {
+    for e in endpoints {
+        let flattened: Vec<&ir::Field> = e
+            .request
+            .iter()
+            .filter(|f| f.flatten && matches!(f.ty, ir::TypeRef::Union(_)))
+            .collect();
+        for (i, f) in flattened.iter().enumerate() {
+            let path = format!("endpoints.{}.body.{}", e.name, f.wire);
+            if i > 0 {
+                d.error_at(
+                    format!("{path}.flatten"),
+                    format!(
+                        "`{}` is already flattened into this request; expected at most one flattened union",
+                        flattened[0].wire
+                    ),
+                );
+                continue;
+            }
+            let ir::TypeRef::Union(u) = &f.ty else {
+                continue;
+            };
+            let Some(union) = unions.get(u.id) else {
+                continue;
+            };
+            let mut keys: Vec<(String, String)> = vec![(union.tag.clone(), "the tag".into())];
+            for c in &union.cases {
+                match (union.layout, &c.ty) {
+                    (ir::UnionLayout::Keyed, _) => {
+                        keys.push((c.tag.clone(), format!("the key of case `{}`", c.tag)))
+                    }
+                    (ir::UnionLayout::Inline, ir::TypeRef::Object(o)) => {
+                        for cf in types
+                            .get(o.id)
+                            .map(|t| t.fields.as_slice())
+                            .unwrap_or_default()
+                        {
+                            keys.push((cf.wire.clone(), format!("a field of case `{}`", c.tag)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let constants = e.constants.iter().map(|c| &c.wire);
+            let siblings = e
+                .request
+                .iter()
+                .filter(|s| s.wire != f.wire)
+                .map(|s| &s.wire)
+                .chain(constants);
+            for sibling in siblings {
+                if let Some((_, what)) = keys.iter().find(|(k, _)| k == sibling) {
+                    d.error_at(
+                        format!("endpoints.{}.body.{sibling}", e.name),
+                        format!(
+                            "`{sibling}` is also {what} of union `{}`, flattened into this request by \
+                             `{}`; expected distinct wire names",
+                            union.name, f.wire
+                        ),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -204,8 +299,7 @@ fn check_feature(
 fn claim_names(
     d: &mut Diag<'_>,
     api: &str,
-    enums: &[ir::Enum],
-    types: &[ir::Object],
+    (enums, types, unions): (&[ir::Enum], &[ir::Object], &[ir::Union]),
     endpoints: &[ir::Endpoint],
     callbacks: &[ir::Callback],
 ) {
@@ -272,6 +366,15 @@ fn claim_names(
             &mut d.at(format!("types.{}", t.name)),
             &t.name,
             "a declared type",
+        );
+    }
+    for u in unions.iter().filter(|u| {
+        enums.iter().all(|e| e.name != u.name) && types.iter().all(|t| t.name != u.name)
+    }) {
+        module.claim(
+            &mut d.at(format!("unions.{}", u.name)),
+            &u.name,
+            "a declared union",
         );
     }
 }

@@ -35,7 +35,10 @@ pub fn lower(d: &mut Diag<'_>, name: &str, e: &model::Endpoint, scope: &Scope) -
     check_unique_rust_names(&mut d.at("body"), &body, &request);
     request.extend(body);
     for f in request.iter().filter(|f| f.location == ir::Location::Query) {
-        if matches!(f.ty, TypeRef::List(_) | TypeRef::Object(_)) {
+        if matches!(
+            f.ty,
+            TypeRef::List(_) | TypeRef::Object(_) | TypeRef::Union(_)
+        ) {
             d.error_at(
                 format!("query.{}.type", f.wire),
                 "query parameters must be scalars (string, integer, enum, flag, bool)",

@@ -88,6 +88,22 @@ pub fn lower_fields(
                 "`aliases` apply to fields that are decoded (responses, types, callbacks), not to request fields",
             );
         }
+        if f.flatten && (side != Side::Body || !matches!(ty, TypeRef::Union(_))) {
+            fd.error_at(
+                "flatten",
+                format!(
+                    "`flatten` applies to request body fields of a union type; this field is `{}`{}",
+                    f.ty,
+                    if side == Side::Body { "" } else { " and not in a request body" }
+                ),
+            );
+        }
+        if f.flatten && !f.required && side == Side::Body {
+            fd.error_at(
+                "flatten",
+                "a flattened union carries the request's tag, so it must be `required: true`",
+            );
+        }
         if let Some(default) = &f.default {
             if let Some(problem) = default_problem(default, &ty, scope) {
                 fd.error_at("default", problem);
@@ -113,6 +129,7 @@ pub fn lower_fields(
             items,
             location: side.location(),
             lenient: f.lenient,
+            flatten: f.flatten,
         });
     }
     check_unique_rust_names(d, &out, &[]);
@@ -206,8 +223,8 @@ fn default_problem(default: &serde_yaml::Value, ty: &TypeRef, scope: &Scope) -> 
             }
             true
         }
-        // Lists and objects document their default in words (`doc`), not as a value.
-        (TypeRef::List(_) | TypeRef::Object(_), _) => true,
+        // Lists, objects and unions document their default in words (`doc`), not as a value.
+        (TypeRef::List(_) | TypeRef::Object(_) | TypeRef::Union(_), _) => true,
         _ => false,
     };
     (!fits).then(|| format!("{} is not a `{ty}` value", render_yaml(default)))
@@ -357,6 +374,7 @@ pub fn lower_constants(
         let Some(value) = &f.constant else { continue };
         let mut fd = d.at(wire);
         let has_rules = f.required
+            || f.flatten
             || f.default.is_some()
             || f.rust.is_some()
             || !f.aliases.is_empty()

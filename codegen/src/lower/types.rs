@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::fields;
 use super::names::{check_ident, Case};
 use crate::diag::Diag;
-use crate::ir::{self, EnumRef, Literal, ObjectRef, TypeRef};
+use crate::ir::{self, EnumRef, Literal, ObjectRef, TypeRef, UnionRef};
 use crate::spec::error::closest;
 use crate::spec::model::{self, DomainFile};
 
@@ -20,6 +20,7 @@ pub struct Scope {
     enums: HashMap<String, EnumRef>,
     enum_values: Vec<Vec<Literal>>,
     objects: HashMap<String, ObjectRef>,
+    unions: HashMap<String, UnionRef>,
     names: Vec<String>,
 }
 
@@ -44,11 +45,20 @@ impl Scope {
             };
             (name.clone(), r)
         });
+        let unions = domain.unions.keys().enumerate().map(|(id, name)| {
+            let r = UnionRef {
+                id,
+                rust: name.clone(),
+                validated: validated.contains(name.as_str()),
+            };
+            (name.clone(), r)
+        });
         let names = BUILTINS
             .iter()
             .map(|b| (*b).to_owned())
             .chain(domain.enums.keys().cloned())
             .chain(domain.types.keys().cloned())
+            .chain(domain.unions.keys().cloned())
             .collect();
         Scope {
             enums: enum_refs.collect(),
@@ -57,6 +67,7 @@ impl Scope {
                 .map(|e| e.values.iter().map(|v| v.value.clone()).collect())
                 .collect(),
             objects: objects.collect(),
+            unions: unions.collect(),
             names,
         }
     }
@@ -81,12 +92,17 @@ impl Scope {
             "decimal" => TypeRef::Decimal,
             "bool" => TypeRef::Bool,
             "flag" => TypeRef::Flag,
-            name => match (self.enums.get(name), self.objects.get(name)) {
-                (Some(e), _) => TypeRef::Enum(e.clone()),
-                (_, Some(o)) => TypeRef::Object(o.clone()),
+            name => match (
+                self.enums.get(name),
+                self.objects.get(name),
+                self.unions.get(name),
+            ) {
+                (Some(e), _, _) => TypeRef::Enum(e.clone()),
+                (_, Some(o), _) => TypeRef::Object(o.clone()),
+                (_, _, Some(u)) => TypeRef::Union(u.clone()),
                 _ => {
                     let mut message = format!(
-                        "unknown type `{name}`; expected one of {}, a declared enum or type, or `T[]`",
+                        "unknown type `{name}`; expected one of {}, a declared enum, type or union, or `T[]`",
                         BUILTINS.join(", ")
                     );
                     if let Some(best) = closest(name, self.names.iter().map(String::as_str)) {
@@ -99,7 +115,8 @@ impl Scope {
     }
 }
 
-/// Object types reachable from the request fields (`query`, `body`) of `domain`'s endpoints, by name.
+/// Object types and unions reachable from the request fields (`query`, `body`) of `domain`'s
+/// endpoints, by name.
 fn reachable_from_requests(domain: &DomainFile) -> BTreeSet<&str> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<&str> = domain
@@ -113,6 +130,11 @@ fn reachable_from_requests(domain: &DomainFile) -> BTreeSet<&str> {
         if let Some((key, t)) = domain.types.get_key_value(name) {
             if seen.insert(key.as_str()) {
                 stack.extend(t.fields.values().map(|f| f.ty.as_str()));
+            }
+        }
+        if let Some((key, u)) = domain.unions.get_key_value(name) {
+            if seen.insert(key.as_str()) {
+                stack.extend(u.cases.values().map(|c| c.ty.as_str()));
             }
         }
     }
@@ -193,19 +215,49 @@ pub fn lower_object(d: &mut Diag<'_>, name: &str, t: &model::TypeDef, scope: &Sc
     }
 }
 
-/// Reports every declared type that contains itself other than through a list: the struct would have
-/// infinite size (`Option` does not help), so rustc would reject the generated code.
-pub fn check_finite(d: &mut Diag<'_>, types: &[ir::Object]) {
+/// A type that holds others inline (not through a list): an object or a union.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Node {
+    Object(usize),
+    Union(usize),
+}
+
+fn node(ty: &TypeRef) -> Option<Node> {
+    match ty {
+        TypeRef::Object(o) => Some(Node::Object(o.id)),
+        TypeRef::Union(u) => Some(Node::Union(u.id)),
+        _ => None,
+    }
+}
+
+/// Reports every declared type or union that contains itself other than through a list: the struct
+/// or enum would have infinite size (`Option` does not help), so rustc would reject the generated code.
+pub fn check_finite(d: &mut Diag<'_>, types: &[ir::Object], unions: &[ir::Union]) {
     for (id, t) in types.iter().enumerate() {
         for f in &t.fields {
-            let TypeRef::Object(o) = &f.ty else { continue };
-            if reaches(types, o.id, id, &mut BTreeSet::new()) {
+            let Some(next) = node(&f.ty) else { continue };
+            if reaches(types, unions, next, Node::Object(id), &mut BTreeSet::new()) {
                 d.error_at(
                     format!("types.{}.fields.{}.type", t.name, f.wire),
                     format!(
                         "type `{}` contains itself through `{}`; a struct cannot contain itself except \
                          through a list (`{}[]`)",
-                        t.name, f.wire, o.rust
+                        t.name, f.wire, f.ty
+                    ),
+                );
+            }
+        }
+    }
+    for (id, u) in unions.iter().enumerate() {
+        for c in &u.cases {
+            let Some(next) = node(&c.ty) else { continue };
+            if reaches(types, unions, next, Node::Union(id), &mut BTreeSet::new()) {
+                d.error_at(
+                    format!("unions.{}.cases.{}.type", u.name, c.tag),
+                    format!(
+                        "union `{}` contains itself through case `{}`; expected a case type that does \
+                         not lead back to it (other than through a list)",
+                        u.name, c.tag
                     ),
                 );
             }
@@ -213,18 +265,131 @@ pub fn check_finite(d: &mut Diag<'_>, types: &[ir::Object]) {
     }
 }
 
-/// Whether object `from` contains object `target` through fields that are not lists.
-fn reaches(types: &[ir::Object], from: usize, target: usize, seen: &mut BTreeSet<usize>) -> bool {
+/// Whether `from` contains `target` through fields and cases that are not lists.
+fn reaches(
+    types: &[ir::Object],
+    unions: &[ir::Union],
+    from: Node,
+    target: Node,
+    seen: &mut BTreeSet<Node>,
+) -> bool {
     if from == target {
         return true;
     }
     if !seen.insert(from) {
         return false;
     }
-    types.get(from).is_some_and(|t| {
-        t.fields.iter().any(|f| match &f.ty {
-            TypeRef::Object(o) => reaches(types, o.id, target, seen),
-            _ => false,
-        })
-    })
+    let next: Vec<Node> = match from {
+        Node::Object(id) => types
+            .get(id)
+            .map(|t| t.fields.iter().filter_map(|f| node(&f.ty)).collect())
+            .unwrap_or_default(),
+        Node::Union(id) => unions
+            .get(id)
+            .map(|u| u.cases.iter().filter_map(|c| node(&c.ty)).collect())
+            .unwrap_or_default(),
+    };
+    next.into_iter()
+        .any(|n| reaches(types, unions, n, target, seen))
+}
+
+/// Lowers one union at `d` (`unions.<name>`); `types` are the domain's lowered object types.
+pub fn lower_union(
+    d: &mut Diag<'_>,
+    name: &str,
+    u: &model::UnionDef,
+    scope: &Scope,
+    types: &[ir::Object],
+) -> ir::Union {
+    use heck::ToUpperCamelCase;
+    check_ident(d, name, Case::Camel);
+    if u.tag.trim().is_empty() {
+        d.error_at("tag", "expected the wire name of the discriminator field");
+    }
+    if u.cases.is_empty() {
+        d.error_at("cases", "a union needs at least one case");
+    }
+    let mut cases = Vec::new();
+    let mut variants: BTreeMap<String, String> = BTreeMap::new();
+    for (tag, c) in u.cases.iter() {
+        let mut cd = d.at(format!("cases.{tag}"));
+        if tag.is_empty() {
+            cd.error("expected a non-empty tag value");
+        }
+        if u.layout == model::UnionLayout::Keyed && *tag == u.tag {
+            cd.error(format!(
+                "in a keyed union the payload sits under the key `{tag}`, which is the tag field `{}` \
+                 itself; expected another tag value",
+                u.tag
+            ));
+        }
+        let rust = c.name.clone().unwrap_or_else(|| tag.to_upper_camel_case());
+        check_ident(&mut cd.at("name"), &rust, Case::Camel);
+        if rust == "Unknown" {
+            cd.error_at(
+                "name",
+                "`Unknown` is reserved for undocumented cases; set `name:` to another variant name",
+            );
+        }
+        if let Some(other) = variants.insert(rust.clone(), tag.clone()) {
+            cd.error_at(
+                "name",
+                format!(
+                    "variant name `{rust}` is also the name of case `{other}`; set `name:` to tell them apart"
+                ),
+            );
+        }
+        let ty = match scope.resolve(&c.ty) {
+            Ok(t) => t,
+            Err(message) => {
+                cd.error_at("type", message);
+                continue;
+            }
+        };
+        match (&ty, u.layout) {
+            (TypeRef::Object(o), model::UnionLayout::Inline) => {
+                if let Some(f) = types.get(o.id).and_then(|t| {
+                    t.fields
+                        .iter()
+                        .find(|f| f.wire == u.tag || f.aliases.contains(&u.tag))
+                }) {
+                    cd.error_at(
+                        "type",
+                        format!(
+                            "type `{}` has a field `{}`, which is this inline union's tag; expected the \
+                             tag to be set by the case, not by a field of it",
+                            o.rust, f.wire
+                        ),
+                    );
+                }
+            }
+            (TypeRef::Object(_), model::UnionLayout::Keyed) => {}
+            (TypeRef::Union(_), model::UnionLayout::Keyed) => {}
+            (other, layout) => {
+                let expected = match layout {
+                    model::UnionLayout::Keyed => "a declared type or union",
+                    model::UnionLayout::Inline => {
+                        "a declared type (an inline case's fields sit next to the tag)"
+                    }
+                };
+                cd.error_at("type", format!("case type `{other}` is not {expected}"));
+                continue;
+            }
+        }
+        cases.push(ir::UnionCase {
+            tag: tag.clone(),
+            rust,
+            title: c.title.clone(),
+            doc: c.doc.clone(),
+            ty,
+        });
+    }
+    ir::Union {
+        name: name.to_owned(),
+        doc: u.doc.clone(),
+        tag: u.tag.clone(),
+        layout: u.layout,
+        cases,
+        validated: scope.unions.get(name).is_some_and(|r| r.validated),
+    }
 }

@@ -32,6 +32,8 @@ pub struct Field {
     pub constant: Option<serde_yaml::Value>,
     /// A `string` decoded from any scalar.
     pub lenient: bool,
+    /// A request body field of union type whose keys sit next to the request's other fields.
+    pub flatten: bool,
     /// Constraints, in the order written.
     pub constraints: Vec<SpecConstraint>,
     /// Constraints on each item of a list of scalars (`items: {max_chars: 8}`), in the order written.
@@ -84,11 +86,15 @@ struct FieldKeys {
     /// A `string` that some sources send as a number or boolean: decoded from any scalar.
     #[serde(default)]
     lenient: bool,
+    /// A request body field of a union type: the union's keys (its tag and payload) sit next to the
+    /// request's other fields instead of under the field's own key (WeCom's message/send).
+    #[serde(default)]
+    flatten: bool,
 }
 
 /// The field keys that are not constraints.
-const OWN_KEYS: [&str; 9] = [
-    "type", "doc", "rust", "required", "default", "aliases", "const", "lenient", "items",
+const OWN_KEYS: [&str; 10] = [
+    "type", "doc", "rust", "required", "default", "aliases", "const", "lenient", "items", "flatten",
 ];
 
 /// The doc of the `items` key (the JSON Schema of the format shows it).
@@ -153,6 +159,7 @@ impl<'de> Visitor<'de> for FieldVisitor {
                 "const" => field.constant = map.next_value()?,
                 "lenient" => field.lenient = map.next_value()?,
                 "items" => field.items = map.next_value::<ItemConstraints>()?.0,
+                "flatten" => field.flatten = map.next_value()?,
                 other => match KINDS.iter().find(|k| k.key == other) {
                     Some(info) => field.constraints.push(read_constraint(info, &mut map)?),
                     None => return map.next_value_seed(Reject(unknown_key(other))),

@@ -178,6 +178,9 @@ pub struct DomainFile {
     /// Object types reused across endpoints.
     #[serde(default)]
     pub types: UniqueMap<TypeDef>,
+    /// Tagged unions: values whose shape depends on a discriminator field (`msgtype`), by Rust name.
+    #[serde(default)]
+    pub unions: UniqueMap<UnionDef>,
     /// Endpoints.
     #[serde(default)]
     pub endpoints: UniqueMap<Endpoint>,
@@ -228,6 +231,52 @@ pub struct TypeDef {
     /// Cross-field rules between its fields (checked wherever the type is sent).
     #[serde(default)]
     pub rules: Vec<Rule>,
+}
+
+/// A tagged union: one of several object shapes, told apart by a discriminator (tag) field. A field
+/// of this type holds one case; a request body field may set `flatten: true` to put the union's
+/// keys next to the request's other fields (WeCom's message/send).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnionDef {
+    /// English description.
+    pub doc: String,
+    /// Wire name of the discriminator field (`msgtype`, `card_type`); its value is a case key.
+    pub tag: String,
+    /// Where a case's payload sits: `keyed` (under a key named after the tag value:
+    /// `{"msgtype": "text", "text": {...}}`) or `inline` (its fields next to the tag:
+    /// `{"card_type": "text_notice", "main_title": {...}}`).
+    pub layout: UnionLayout,
+    /// The cases, by tag value (as on the wire).
+    pub cases: UniqueMap<UnionCase>,
+}
+
+/// Where a union case's payload sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnionLayout {
+    /// Under a key named after the tag value.
+    Keyed,
+    /// Its fields next to the tag (the case type must be an object type without a field named like
+    /// the tag).
+    Inline,
+}
+
+/// One case of a union.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnionCase {
+    /// The payload: a declared type (or, in a keyed union, another union).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Rust variant name (UpperCamelCase; default: the tag value in UpperCamelCase, `text_notice` →
+    /// `TextNotice`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Official Chinese title.
+    pub title: String,
+    /// English description.
+    pub doc: String,
 }
 
 pub use super::field::{Field, SpecConstraint};

@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "living")]
 pub mod living;
 
+/// 消息推送: WeCom app messages (send, update template cards, recall) and template card events.
+#[cfg(feature = "wecom-message")]
+pub mod message;
+
 /// Errcodes of this product, common to every endpoint, with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {
     use wxlive_runtime::meta::ErrorCodeInfo as E;
@@ -320,6 +324,9 @@ pub enum Event {
     /// 直播 (`living`, feature `living`): `living_status_change`.
     #[cfg(feature = "living")]
     Living(living::Event),
+    /// 消息推送 (`message`, feature `wecom-message`): `template_card_event`, `template_card_menu_event`.
+    #[cfg(feature = "wecom-message")]
+    Message(message::Event),
     /// An event no enabled domain declares (or a message that is not an event).
     Unknown {
         /// The `MsgType` element, if any.
@@ -337,6 +344,8 @@ impl Event {
         match self {
             #[cfg(feature = "living")]
             Self::Living(_) => Some("living"),
+            #[cfg(feature = "wecom-message")]
+            Self::Message(_) => Some("message"),
             Self::Unknown { .. } => None,
         }
     }
@@ -346,6 +355,8 @@ impl Event {
         match self {
             #[cfg(feature = "living")]
             Self::Living(event) => event.name(),
+            #[cfg(feature = "wecom-message")]
+            Self::Message(event) => event.name(),
             Self::Unknown { .. } => None,
         }
     }
@@ -360,6 +371,14 @@ impl wxlive_runtime::callback::CallbackEvent for Event {
             #[cfg(feature = "living")]
             (_, Some("living_status_change")) => {
                 Self::Living(living::Event::from_xml(doc))
+            }
+            #[cfg(feature = "wecom-message")]
+            (_, Some("template_card_event")) => {
+                Self::Message(message::Event::from_xml(doc))
+            }
+            #[cfg(feature = "wecom-message")]
+            (_, Some("template_card_menu_event")) => {
+                Self::Message(message::Event::from_xml(doc))
             }
             (msg_type, event) => {
                 Self::Unknown {
@@ -466,6 +485,12 @@ impl WecomClient {
     pub fn living(&self) -> living::LivingApi<'_> {
         living::LivingApi::new(&self.inner)
     }
+
+    /// 消息推送: WeCom app messages (send, update template cards, recall) and template card events.
+    #[cfg(feature = "wecom-message")]
+    pub fn message(&self) -> message::MessageApi<'_> {
+        message::MessageApi::new(&self.inner)
+    }
 }
 
 /// The mock server's routes for every enabled domain of this product.
@@ -474,6 +499,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "living")] routes.extend(living::mock::routes());
+    #[cfg(feature = "wecom-message")] routes.extend(message::mock::routes());
     routes
 }
 

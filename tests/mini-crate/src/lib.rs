@@ -11,6 +11,7 @@
 //!   - `demo::checks` (feature `demo-checks`): Checks. (校验)
 //!   - `demo::records` (feature `demo-records`): Records kept by the mock server. (记录)
 //!   - `demo::rules` (feature `demo-rules`): Rules. (规则)
+//!   - `demo::unions` (feature `demo-unions`): Tagged unions. (联合)
 //!   - `demo::widgets` (feature `demo-widgets`): Widgets. (小部件)
 
 #![forbid(unsafe_code)]
@@ -25,6 +26,7 @@ pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
         feature = "demo-checks",
         feature = "demo-records",
         feature = "demo-rules",
+        feature = "demo-unions",
         feature = "demo-widgets"
     )
 )]
@@ -43,6 +45,7 @@ pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
             feature = "demo-checks",
             feature = "demo-records",
             feature = "demo-rules",
+            feature = "demo-unions",
             feature = "demo-widgets"
         )
     )] products.push(demo::mock_config());

@@ -19,6 +19,10 @@ pub mod records;
 #[cfg(feature = "demo-rules")]
 pub mod rules;
 
+/// 联合: Tagged unions.
+#[cfg(feature = "demo-unions")]
+pub mod unions;
+
 /// 小部件: Widgets.
 #[cfg(feature = "demo-widgets")]
 pub mod widgets;
@@ -226,6 +230,12 @@ impl DemoClient {
         rules::RulesApi::new(&self.inner)
     }
 
+    /// 联合: Tagged unions.
+    #[cfg(feature = "demo-unions")]
+    pub fn unions(&self) -> unions::UnionsApi<'_> {
+        unions::UnionsApi::new(&self.inner)
+    }
+
     /// 小部件: Widgets.
     #[cfg(feature = "demo-widgets")]
     pub fn widgets(&self) -> widgets::WidgetsApi<'_> {
@@ -241,6 +251,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[cfg(feature = "demo-checks")] routes.extend(checks::mock::routes());
     #[cfg(feature = "demo-records")] routes.extend(records::mock::routes());
     #[cfg(feature = "demo-rules")] routes.extend(rules::mock::routes());
+    #[cfg(feature = "demo-unions")] routes.extend(unions::mock::routes());
     #[cfg(feature = "demo-widgets")] routes.extend(widgets::mock::routes());
     routes
 }
