@@ -603,15 +603,9 @@ fn a_flattened_union_comes_from_its_json_option_or_from_json() {
     let answer: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert!(answer["msgid"].is_string(), "{answer}");
     // --json may carry the union's keys directly, as the official samples write them.
-    let body = r#"{"touser": "zhangsan", "agentid": 1, "msgtype": "text", "text": {"content": "hi"}}"#;
-    let out = run(wxlive().args([
-        "--mock",
-        "wecom",
-        "message",
-        "send-message",
-        "--json",
-        body,
-    ]));
+    let body =
+        r#"{"touser": "zhangsan", "agentid": 1, "msgtype": "text", "text": {"content": "hi"}}"#;
+    let out = run(wxlive().args(["--mock", "wecom", "message", "send-message", "--json", body]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // Each case is validated with its own rules, under its path.
     let out = run(wxlive().args([
