@@ -47,6 +47,7 @@ pub struct Sent {
 /// Sends a markdown message and a button card to `zhangsan` from app `agentid`, then recalls the
 /// markdown message.
 pub async fn send_and_recall(client: &WecomClient, agentid: i64) -> Result<Sent, wxlive::Error> {
+    // README union start
     // The message is a tagged union: any case converts into it (`From<Markdown>`), and its `msgtype`
     // and content go on the wire next to touser and agentid.
     let markdown = client
@@ -93,17 +94,17 @@ pub async fn send_and_recall(client: &WecomClient, agentid: i64) -> Result<Sent,
         .message(card)
         .send()
         .await?;
+    // README union end
 
-    let markdown_msgid = markdown.msgid.unwrap_or_default();
     client
         .message()
         .recall()
-        .msgid(&markdown_msgid)
+        .msgid(&markdown.msgid)
         .send()
         .await?;
     Ok(Sent {
-        markdown_msgid,
-        card_msgid: card.msgid.unwrap_or_default(),
+        markdown_msgid: markdown.msgid,
+        card_msgid: card.msgid,
         response_code: card.response_code,
     })
 }

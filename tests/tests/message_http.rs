@@ -54,7 +54,7 @@ async fn send_message_puts_the_message_next_to_the_common_fields() {
         .send()
         .await
         .expect("send");
-    assert_eq!(response.msgid.as_deref(), Some("MSG-1"));
+    assert_eq!(response.msgid, "MSG-1");
     let call = only_call(&server);
     assert_eq!(
         (call.method.as_str(), call.path.as_str()),

@@ -56,6 +56,11 @@ fn readme_code_is_the_compiled_example() {
             "// README callback start",
             "// README callback end",
         ),
+        (
+            "send_messages.rs",
+            "// README union start",
+            "// README union end",
+        ),
     ] {
         let example =
             std::fs::read_to_string(support::root().join("tests/examples").join(file)).unwrap();

@@ -19,19 +19,18 @@ pub struct SendMessageResponse {
     /// Userids in the visible range without a 基础接口许可, joined by `|`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unlicenseduser: Option<String>,
-    /// Message id, for recall.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub msgid: Option<String>,
+    /// Message id, for recall. Always in a successful answer (the official docs guarantee it).
+    pub msgid: String,
     /// For update_template_card: interaction cards and cards with action_menu only; valid 72 hours, single use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_code: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    SendMessageResponse[] { "invaliduser" => invaliduser : value, "invalidparty" =>
-    invalidparty : value, "invalidtag" => invalidtag : value, "unlicenseduser" =>
-    unlicenseduser : value, "msgid" => msgid : value, "response_code" => response_code :
-    value }
+    SendMessageResponse["msgid"] { "invaliduser" => invaliduser : value, "invalidparty"
+    => invalidparty : value, "invalidtag" => invalidtag : value, "unlicenseduser" =>
+    unlicenseduser : value, "msgid" => msgid : value @ 0u32, "response_code" =>
+    response_code : value }
 );
 
 /// Response of `update_template_card` (更新模版卡片消息).
