@@ -9,8 +9,10 @@
 //!
 //! - [`wecom`]: WeCom (WeChat Work) server API. (企业微信服务端API)
 //!   - `wecom::living` (feature `living`): WeCom living (live streaming) server API. (直播)
+//!   - `wecom::media` (feature `wecom-media`): WeCom media (temporary material) server API. (素材管理)
 //! - [`wxa`]: WeChat mini-program server API. (微信小程序服务端API)
 //!   - `wxa::broadcast` (feature `wxa-broadcast`): WeChat mini-program live broadcast server API. (小程序直播)
+//!   - `wxa::media` (feature `wxa-media`): WeChat temporary material (media ids for the broadcast image fields). (临时素材)
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -19,10 +21,10 @@ pub use wxlive_runtime as runtime;
 
 pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 
-#[cfg(feature = "living")]
+#[cfg(any(feature = "living", feature = "wecom-media"))]
 #[rustfmt::skip]
 pub mod wecom;
 
-#[cfg(feature = "wxa-broadcast")]
+#[cfg(any(feature = "wxa-broadcast", feature = "wxa-media"))]
 #[rustfmt::skip]
 pub mod wxa;

@@ -8,6 +8,7 @@ mod enums;
 mod events;
 mod fields;
 mod fixtures;
+mod media;
 mod names;
 pub mod openapi;
 mod product;

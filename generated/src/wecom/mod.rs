@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "living")]
 pub mod living;
 
+/// 素材管理: WeCom media (temporary material) server API.
+#[cfg(feature = "wecom-media")]
+pub mod media;
+
 /// Errcodes of this product, common to every endpoint, with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {
     use wxlive_runtime::meta::ErrorCodeInfo as E;
@@ -405,6 +409,12 @@ impl WecomClient {
     pub fn living(&self) -> living::LivingApi<'_> {
         living::LivingApi::new(&self.inner)
     }
+
+    /// 素材管理: WeCom media (temporary material) server API.
+    #[cfg(feature = "wecom-media")]
+    pub fn media(&self) -> media::MediaApi<'_> {
+        media::MediaApi::new(&self.inner)
+    }
 }
 
 /// The mock server's routes for every enabled domain of this product.
@@ -413,6 +423,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "living")] routes.extend(living::mock::routes());
+    #[cfg(feature = "wecom-media")] routes.extend(media::mock::routes());
     routes
 }
 
@@ -424,7 +435,7 @@ pub fn mock_config() -> wxlive_runtime::mock::MockConfig {
         &PRODUCT,
         mock_routes(),
         Some(
-            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":40058,\"precondition_failed\":40058,\"unknown_path\":404}",
+            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":40058,\"precondition_failed\":40058,\"unknown_path\":404,\"missing_media\":44001,\"media_size\":40006,\"media_type\":40004,\"unknown_media\":40007,\"invalid_range\":40146}",
         ),
     )
 }

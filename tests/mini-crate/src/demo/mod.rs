@@ -161,7 +161,7 @@ pub fn mock_config() -> wxlive_runtime::mock::MockConfig {
         &PRODUCT,
         mock_routes(),
         Some(
-            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":9001,\"precondition_failed\":9002,\"unknown_path\":404}",
+            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":9001,\"precondition_failed\":9002,\"unknown_path\":404,\"missing_media\":44001,\"media_size\":40006,\"media_type\":40004,\"unknown_media\":40007,\"invalid_range\":40146}",
         ),
     )
 }
