@@ -44,8 +44,8 @@ const ENVELOPE_MAX: usize = 64 << 10;
 
 /// Where the bytes of an upload come from.
 pub enum FileSource {
-    /// Bytes in memory (can be sent again).
-    Bytes(Vec<u8>),
+    /// Bytes in memory (can be sent again; shared, never copied whole).
+    Bytes(std::sync::Arc<Vec<u8>>),
     /// A file, opened when the upload is sent (can be sent again).
     Path(PathBuf),
     /// A reader yielding exactly `len` bytes, read once.
@@ -79,7 +79,7 @@ pub struct UploadFile {
 impl UploadFile {
     /// Bytes in memory named `file_name` (the content type is guessed from its extension).
     pub fn bytes(data: impl Into<Vec<u8>>, file_name: impl Into<String>) -> Self {
-        let data = data.into();
+        let data = std::sync::Arc::new(data.into());
         let len = data.len() as u64;
         Self::new(FileSource::Bytes(data), len, file_name)
     }
@@ -378,10 +378,12 @@ async fn open(source: &mut Option<FileSource>, len: u64) -> std::io::Result<Opti
     Ok(match source.take() {
         None => None,
         Some(FileSource::Bytes(data)) => {
+            // One chunk copied at a time, as the body is written.
+            let shared = data.clone();
             let chunks: Chunks = Box::pin(futures::stream::iter(
-                data.chunks(CHUNK)
-                    .map(|c| Ok(c.to_vec()))
-                    .collect::<Vec<_>>(),
+                (0..data.len())
+                    .step_by(CHUNK)
+                    .map(move |at| Ok(shared[at..(at + CHUNK).min(shared.len())].to_vec())),
             ));
             *source = Some(FileSource::Bytes(data));
             Some(chunks)

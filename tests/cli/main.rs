@@ -531,3 +531,52 @@ fn profiles_pick_the_corp_and_secrets_never_print() {
         assert!(!all.contains(SECRET), "a secret was printed: {all}");
     }
 }
+
+/// A scratch directory of this process for file options.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wxlive-cli-media-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn uploads_take_a_file_and_are_checked_before_sending() {
+    let dir = scratch("upload");
+    let png = dir.join("cover.png");
+    std::fs::write(&png, vec![0x89u8; 1024]).unwrap();
+    let out = run(wxlive().args(["--mock", "wecom", "media", "upload", "--type", "image", "--file"]).arg(&png));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert!(answer["media_id"].as_str().is_some_and(|id| !id.is_empty()), "{answer}");
+    // A voice over 2MB: exit 2, nothing sent, the rule named.
+    let amr = dir.join("long.amr");
+    std::fs::write(&amr, vec![0u8; 2 * 1024 * 1024 + 1]).unwrap();
+    let out = run(wxlive().args(["--mock", "wecom", "media", "upload", "--type", "voice", "--file"]).arg(&amr));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("max_size(2097152)"), "{}", text(&out.stderr));
+    // --file is required for an upload.
+    let out = run(wxlive().args(["--mock", "wecom", "media", "upload", "--type", "image"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--file"), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_failed_download_leaves_no_output_file() {
+    let dir = scratch("download");
+    let target = dir.join("out.jpg");
+    let out = run(wxlive()
+        .args(["--mock", "wecom", "media", "get", "--media-id", "unknown", "--range", "0-15", "--output"])
+        .arg(&target));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("40007"), "{}", text(&out.stderr));
+    assert!(!target.exists(), "a file was written");
+    let leftovers = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(leftovers, 0, "a partial file was left behind");
+    // --range is offered only where the spec documents Range.
+    let out = run(wxlive()
+        .args(["--mock", "wecom", "media", "get-jssdk", "--media-id", "x", "--range", "0-1", "--output"])
+        .arg(&target));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -11,6 +11,7 @@ mod fixtures;
 mod media;
 mod names;
 pub mod openapi;
+mod openapi_media;
 mod product;
 mod requests;
 mod schema;

@@ -103,7 +103,8 @@ fn upload(
         }
     });
     let mut limits = Vec::new();
-    let mut seen: Vec<Option<String>> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut catch_all = false;
     for (i, l) in u.limits.iter().enumerate() {
         let mut d = d.at(format!("upload.limits[{i}]"));
         let when = match (&l.when, &by) {
@@ -115,13 +116,16 @@ fn upload(
             (Some(_), None) => None,
             (Some(v), Some(field)) => when_text(&mut d.at("when"), v, field),
         };
-        if seen.iter().any(|w| w.is_none()) {
+        if catch_all {
             d.error("a limit after the catch-all one (without `when`) never applies; put the catch-all last");
         }
-        if l.when.is_some() && when.is_some() && seen.contains(&when) {
-            d.error_at("when", "another limit has this value already; expected each value once");
+        catch_all |= l.when.is_none();
+        if let Some(w) = &when {
+            if seen.contains(w) {
+                d.error_at("when", "another limit has this value already; expected each value once");
+            }
+            seen.push(w.clone());
         }
-        seen.push(when.clone());
         if let (Some(min), Some(max)) = (l.min_size, l.max_size) {
             if min > max {
                 d.error(format!("min_size {min} is larger than max_size {max}"));
@@ -197,10 +201,10 @@ fn when_text(d: &mut Diag<'_>, v: &serde_yaml::Value, field: &ir::Field) -> Opti
         let string_enum = field.ty.kind() == FieldKind::StrEnum;
         if string_enum != matches!(v, serde_yaml::Value::String(_)) {
             d.error(format!(
-                "{} is not a value of enum `{}`; expected a {}",
+                "{} is not a value of enum `{}`; expected {}",
                 render_yaml(v),
                 field.ty,
-                if string_enum { "string" } else { "integer" }
+                if string_enum { "a string" } else { "an integer" }
             ));
             return None;
         }
@@ -227,7 +231,7 @@ fn download(
     match request.iter().find(|f| f.wire == dl.key) {
         None => d.error_at("download.key", unknown_field(&dl.key, request)),
         Some(f) if f.ty != TypeRef::String => d.error_at(
-            "key",
+            "download.key",
             format!("`{}` is `{}`; expected a string request field (the file's id)", dl.key, f.ty),
         ),
         Some(_) => {}

@@ -9,6 +9,7 @@
 //!
 //! - [`demo`]: A demo product for snapshot tests. (演示)
 //!   - `demo::checks` (feature `demo-checks`): Checks. (校验)
+//!   - `demo::files` (feature `demo-files`): Files. (文件)
 //!   - `demo::widgets` (feature `demo-widgets`): Widgets. (小部件)
 
 #![forbid(unsafe_code)]
@@ -18,6 +19,6 @@ pub use wxlive_runtime as runtime;
 
 pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 
-#[cfg(any(feature = "demo-checks", feature = "demo-widgets"))]
+#[cfg(any(feature = "demo-checks", feature = "demo-files", feature = "demo-widgets"))]
 #[rustfmt::skip]
 pub mod demo;

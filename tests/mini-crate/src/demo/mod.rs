@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "demo-checks")]
 pub mod checks;
 
+/// 文件: Files.
+#[cfg(feature = "demo-files")]
+pub mod files;
+
 /// 小部件: Widgets.
 #[cfg(feature = "demo-widgets")]
 pub mod widgets;
@@ -136,6 +140,12 @@ impl DemoClient {
         checks::ChecksApi::new(&self.inner)
     }
 
+    /// 文件: Files.
+    #[cfg(feature = "demo-files")]
+    pub fn files(&self) -> files::FilesApi<'_> {
+        files::FilesApi::new(&self.inner)
+    }
+
     /// 小部件: Widgets.
     #[cfg(feature = "demo-widgets")]
     pub fn widgets(&self) -> widgets::WidgetsApi<'_> {
@@ -149,6 +159,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "demo-checks")] routes.extend(checks::mock::routes());
+    #[cfg(feature = "demo-files")] routes.extend(files::mock::routes());
     #[cfg(feature = "demo-widgets")] routes.extend(widgets::mock::routes());
     routes
 }
