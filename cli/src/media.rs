@@ -86,7 +86,11 @@ pub fn from_matches(m: &ArgMatches, transfer: Transfer) -> Result<MediaArgs, Fai
 }
 
 fn parse_range(text: &str) -> Result<ByteRange, Failure> {
-    let bad = || Failure::Usage(format!("--range `{text}`: expected START-END or START- (bytes)"));
+    let bad = || {
+        Failure::Usage(format!(
+            "--range `{text}`: expected START-END or START- (bytes)"
+        ))
+    };
     let (start, end) = text.split_once('-').ok_or_else(bad)?;
     let start: u64 = start.trim().parse().map_err(|_| bad())?;
     match end.trim() {
@@ -113,10 +117,9 @@ where
                 R::OPERATION.id()
             ))),
             Transfer::Upload(_) => {
-                let path = args
-                    .file
-                    .as_ref()
-                    .ok_or_else(|| Failure::Usage("--file <PATH> is required: the file to upload".into()))?;
+                let path = args.file.as_ref().ok_or_else(|| {
+                    Failure::Usage("--file <PATH> is required: the file to upload".into())
+                })?;
                 let file = UploadFile::path(path).await.map_err(|e| {
                     Failure::Usage(format!("--file {}: cannot read it: {e}", path.display()))
                 })?;
@@ -125,10 +128,12 @@ where
                     .map_err(|e| Failure::Other(format!("could not print the answer as JSON: {e}")))
             }
             Transfer::Download(_) => {
-                let output = args
-                    .output
-                    .as_ref()
-                    .ok_or_else(|| Failure::Usage("--output <PATH> is required: where to write the file (- for stdout)".into()))?;
+                let output = args.output.as_ref().ok_or_else(|| {
+                    Failure::Usage(
+                        "--output <PATH> is required: where to write the file (- for stdout)"
+                            .into(),
+                    )
+                })?;
                 let info = if output == Path::new("-") {
                     let mut out = tokio::io::stdout();
                     client.download_to(&request, args.range, &mut out).await?
@@ -160,7 +165,10 @@ async fn download_file<R: ApiRequest>(
     part.push(".part");
     let part = PathBuf::from(part);
     let cannot = |e: std::io::Error| {
-        Failure::Usage(format!("--output {}: cannot write it: {e}", output.display()))
+        Failure::Usage(format!(
+            "--output {}: cannot write it: {e}",
+            output.display()
+        ))
     };
     let mut file = tokio::fs::File::create(&part).await.map_err(cannot)?;
     match client.download_to(request, range, &mut file).await {

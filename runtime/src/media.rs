@@ -20,9 +20,9 @@ use std::pin::Pin;
 use std::time::Instant;
 
 use futures::{Stream, StreamExt};
-use tracing::Instrument;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 pub use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tracing::Instrument;
 
 use crate::client::Client;
 use crate::error::Error;
@@ -380,11 +380,10 @@ async fn open(source: &mut Option<FileSource>, len: u64) -> std::io::Result<Opti
         Some(FileSource::Bytes(data)) => {
             // One chunk copied at a time, as the body is written.
             let shared = data.clone();
-            let chunks: Chunks = Box::pin(futures::stream::iter(
-                (0..data.len())
-                    .step_by(CHUNK)
-                    .map(move |at| Ok(shared[at..(at + CHUNK).min(shared.len())].to_vec())),
-            ));
+            let chunks: Chunks =
+                Box::pin(futures::stream::iter((0..data.len()).step_by(CHUNK).map(
+                    move |at| Ok(shared[at..(at + CHUNK).min(shared.len())].to_vec()),
+                )));
             *source = Some(FileSource::Bytes(data));
             Some(chunks)
         }
@@ -518,9 +517,10 @@ impl Client {
         let mut source = Some(file.source);
         let mut refreshed = false;
         loop {
-            let token = tokio::time::timeout_at(deadline.into(), inner.tokens.get(&inner.transport))
-                .await
-                .map_err(|_| deadline_exceeded(operation, false))??;
+            let token =
+                tokio::time::timeout_at(deadline.into(), inner.tokens.get(&inner.transport))
+                    .await
+                    .map_err(|_| deadline_exceeded(operation, false))??;
             let chunks = open(&mut source, file.len)
                 .await
                 .map_err(|e| Error::Encode {
@@ -578,14 +578,15 @@ impl Client {
             };
             match check_envelope(operation, inner.product, Some(op), &raw, true) {
                 Ok(()) => return Ok(raw),
-                Err(Error::Api(api))
-                    if api.class() == ErrorClass::TokenInvalid && !refreshed =>
-                {
+                Err(Error::Api(api)) if api.class() == ErrorClass::TokenInvalid && !refreshed => {
                     // The next call gets a fresh token either way; this one is re-sent only when
                     // its file can be read again.
                     inner.tokens.invalidate(&token).await;
                     if source.is_none() {
-                        tracing::debug!(errcode = api.errcode, "token rejected; a reader cannot be re-sent");
+                        tracing::debug!(
+                            errcode = api.errcode,
+                            "token rejected; a reader cannot be re-sent"
+                        );
                         return Err(Error::Api(api));
                     }
                     tracing::debug!(errcode = api.errcode, "token rejected; refreshing once");
@@ -639,9 +640,10 @@ impl Client {
         let deadline = Instant::now() + self.options.deadline.unwrap_or(inner.retry.deadline);
         let (mut refreshed, mut busy) = (false, 0);
         loop {
-            let token = tokio::time::timeout_at(deadline.into(), inner.tokens.get(&inner.transport))
-                .await
-                .map_err(|_| deadline_exceeded(&operation, false))??;
+            let token =
+                tokio::time::timeout_at(deadline.into(), inner.tokens.get(&inner.transport))
+                    .await
+                    .map_err(|_| deadline_exceeded(&operation, false))??;
             let url = format!("{}{}", inner.transport.base_url(), op.path);
             let mut q: Vec<(&str, &str)> = vec![(inner.product.token_param, token.expose())];
             q.extend(query.iter().map(|(k, v)| (*k, v.as_str())));
@@ -791,7 +793,8 @@ async fn stream_download<W: AsyncWrite + Unpin + ?Sized>(
         }
         pending.extend_from_slice(&chunk);
         let first = pending.iter().find(|b| !b.is_ascii_whitespace());
-        let cleared = ok_status && (first.is_some_and(|b| *b != b'{') || pending.len() > ENVELOPE_MAX);
+        let cleared =
+            ok_status && (first.is_some_and(|b| *b != b'{') || pending.len() > ENVELOPE_MAX);
         if cleared {
             suspect = false;
             out.write_all(&pending).await.map_err(write_error)?;
@@ -917,7 +920,10 @@ mod tests {
     #[test]
     fn content_disposition_names_are_read_in_every_spelling() {
         let name = disposition_file_name;
-        assert_eq!(name("attachment; filename=\"MEDIA_ID.jpg\"").as_deref(), Some("MEDIA_ID.jpg"));
+        assert_eq!(
+            name("attachment; filename=\"MEDIA_ID.jpg\"").as_deref(),
+            Some("MEDIA_ID.jpg")
+        );
         assert_eq!(name("attachment;filename=a.amr").as_deref(), Some("a.amr"));
         assert_eq!(
             name("attachment; filename=\"x\"; filename*=UTF-8''%E5%9B%BE.png").as_deref(),
@@ -931,8 +937,13 @@ mod tests {
         let r = ContentRange::parse("bytes 0-15/32").expect("parses");
         assert_eq!((r.start, r.end, r.total), (0, 15, Some(32)));
         assert!(!r.is_last());
-        assert!(ContentRange::parse("bytes 16-31/32").expect("parses").is_last());
-        assert_eq!(ContentRange::parse("bytes 0-1/*").and_then(|r| r.total), None);
+        assert!(ContentRange::parse("bytes 16-31/32")
+            .expect("parses")
+            .is_last());
+        assert_eq!(
+            ContentRange::parse("bytes 0-1/*").and_then(|r| r.total),
+            None
+        );
         assert_eq!(ContentRange::parse("items 0-1/2"), None);
     }
 

@@ -108,7 +108,9 @@ impl<'a> Sender<'a> {
 
 /// The request of a builder's `parts` when no required field is missing; otherwise every broken
 /// official rule (the missing fields and the rest).
-pub(crate) fn complete<R: Validate>((request, validator): (R, Validator)) -> Result<R, ValidationError> {
+pub(crate) fn complete<R: Validate>(
+    (request, validator): (R, Validator),
+) -> Result<R, ValidationError> {
     if validator.is_clean() {
         return Ok(request);
     }

@@ -44,8 +44,16 @@ pub async fn book_with_cover(
 ) -> Result<String, wxlive::Error> {
     let media = client.media();
     // Temporary media: each media_id is valid for 3 days.
-    let cover = media.upload().media_type(MediaType::Image).send(cover).await?;
-    let share = media.upload().media_type(MediaType::Image).send(share).await?;
+    let cover = media
+        .upload()
+        .media_type(MediaType::Image)
+        .send(cover)
+        .await?;
+    let share = media
+        .upload()
+        .media_type(MediaType::Image)
+        .send(share)
+        .await?;
     let start = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs()) as i64;

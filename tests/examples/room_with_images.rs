@@ -11,7 +11,8 @@ use wxlive::wxa::WxaClient;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (Ok(app_id), Ok(secret)) = (std::env::var("WXA_APP_ID"), std::env::var("WXA_SECRET")) else {
+    let (Ok(app_id), Ok(secret)) = (std::env::var("WXA_APP_ID"), std::env::var("WXA_SECRET"))
+    else {
         eprintln!("set WXA_APP_ID and WXA_SECRET (and optionally WXA_BASE_URL)");
         return Ok(());
     };
@@ -42,9 +43,21 @@ pub async fn room_with_images(
     [cover, share, feeds]: [UploadFile; 3],
 ) -> Result<i64, wxlive::Error> {
     let media = client.media();
-    let cover = media.upload().media_type(MediaType::Image).send(cover).await?;
-    let share = media.upload().media_type(MediaType::Image).send(share).await?;
-    let feeds = media.upload().media_type(MediaType::Image).send(feeds).await?;
+    let cover = media
+        .upload()
+        .media_type(MediaType::Image)
+        .send(cover)
+        .await?;
+    let share = media
+        .upload()
+        .media_type(MediaType::Image)
+        .send(share)
+        .await?;
+    let feeds = media
+        .upload()
+        .media_type(MediaType::Image)
+        .send(feeds)
+        .await?;
     let start = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs()) as i64

@@ -14,11 +14,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 use wxlive::runtime::callback::{CallbackHandler, CallbackQuery, ReceiveId};
+use wxlive::runtime::media_spec::Transfer;
 use wxlive::runtime::mock::{Fault, MockConfig, MockRoute, MockServer, Target};
 use wxlive::runtime::token::{CredentialTokenProvider, RedisStore};
-use wxlive::runtime::{ApiRequest, Client, Profile, Secret};
-use wxlive::runtime::media_spec::Transfer;
 use wxlive::runtime::UploadFile;
+use wxlive::runtime::{ApiRequest, Client, Profile, Secret};
 use wxlive::wecom::{living, media, WecomClient};
 use wxlive::wxa::{broadcast, WxaClient};
 use wxlive::Error;

@@ -81,10 +81,16 @@ async fn an_upload_sends_the_official_multipart_layout_and_decodes_the_official_
         .media()
         .upload()
         .media_type(MediaType::File)
-        .send(UploadFile::bytes(b"mytext".to_vec(), "wework.txt").content_type("application/octet-stream"))
+        .send(
+            UploadFile::bytes(b"mytext".to_vec(), "wework.txt")
+                .content_type("application/octet-stream"),
+        )
         .await
         .expect("uploaded");
-    assert_eq!(answer.media_id, "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0");
+    assert_eq!(
+        answer.media_id,
+        "1G6nrLmr5EC3MMb_-zK1dDdzmd0p7cNliYu9V5w7o8K0"
+    );
     assert_eq!(answer.created_at.as_deref(), Some("1380000000"));
     assert_eq!(answer.media_type, Some(MediaType::Image));
 
@@ -92,7 +98,11 @@ async fn an_upload_sends_the_official_multipart_layout_and_decodes_the_official_
     assert_eq!(seen.len(), 1);
     let call = &seen[0];
     assert_eq!(call.method, "POST");
-    assert!(call.uri.starts_with("/cgi-bin/media/upload?"), "{}", call.uri);
+    assert!(
+        call.uri.starts_with("/cgi-bin/media/upload?"),
+        "{}",
+        call.uri
+    );
     assert!(call.uri.contains("access_token=TOKEN") && call.uri.contains("type=file"));
     let content_type = call.headers[header::CONTENT_TYPE].to_str().unwrap();
     let boundary = content_type
@@ -143,7 +153,9 @@ async fn files_over_their_limit_or_of_another_format_are_refused_before_sending(
         .send(UploadFile::bytes(b"12345".to_vec(), "a.txt"))
         .await
         .unwrap_err();
-    assert!(matches!(&tiny, Error::Validation { source, .. } if source.has("media", "min_size(6)")));
+    assert!(
+        matches!(&tiny, Error::Validation { source, .. } if source.has("media", "min_size(6)"))
+    );
     // The limits follow `type`: the same 2 MiB + 1 file is fine as a `file`.
     client
         .media()
@@ -152,7 +164,11 @@ async fn files_over_their_limit_or_of_another_format_are_refused_before_sending(
         .send(UploadFile::bytes(vec![0u8; 2 * 1024 * 1024 + 1], "a.amr"))
         .await
         .expect("a file may be 20MB");
-    assert_eq!(seen.lock().unwrap().len(), 1, "only the valid upload was sent");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "only the valid upload was sent"
+    );
 }
 
 #[tokio::test]
@@ -186,7 +202,10 @@ fn error_envelope_untyped() -> Response {
 
 #[tokio::test]
 async fn a_download_answered_with_the_errcode_envelope_is_an_api_error_and_writes_nothing() {
-    for answer in [error_envelope_json as fn() -> Response, error_envelope_untyped] {
+    for answer in [
+        error_envelope_json as fn() -> Response,
+        error_envelope_untyped,
+    ] {
         let (url, _) = capture(answer).await;
         let mut out: Vec<u8> = Vec::new();
         let err = client(&url)
@@ -206,7 +225,10 @@ fn official_download_answer() -> Response {
     (
         [
             (header::CONTENT_TYPE, "image/jpeg"),
-            (header::HeaderName::from_static("content-disposition"), "attachment; filename=\"MEDIA_ID.jpg\""),
+            (
+                header::HeaderName::from_static("content-disposition"),
+                "attachment; filename=\"MEDIA_ID.jpg\"",
+            ),
             (header::CACHE_CONTROL, "no-cache, must-revalidate"),
         ],
         b"\xff\xd8\xff{not json".to_vec(),
@@ -219,7 +241,10 @@ fn text_file_answer() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/plain"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"a.json\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"a.json\"",
+            ),
         ],
         r#"{"hello": "world"}"#,
     )
@@ -241,15 +266,22 @@ async fn a_download_keeps_the_headers_and_streams_the_body() {
     assert_eq!(file.info.content_type.as_deref(), Some("image/jpeg"));
     assert_eq!(file.info.content_length, Some(file.bytes.len() as u64));
     assert_eq!(file.info.status, 200);
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen[0].method, "GET");
-    assert!(seen[0].uri.starts_with("/cgi-bin/media/get?"));
-    assert!(seen[0].uri.contains("media_id=MEDIA_ID"));
-    assert!(seen[0].headers.get(header::RANGE).is_none());
-    drop(seen);
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen[0].method, "GET");
+        assert!(seen[0].uri.starts_with("/cgi-bin/media/get?"));
+        assert!(seen[0].uri.contains("media_id=MEDIA_ID"));
+        assert!(seen[0].headers.get(header::RANGE).is_none());
+    }
 
     let (url, _) = capture(text_file_answer).await;
-    let file = client(&url).media().get().media_id("X").send(None).await.unwrap();
+    let file = client(&url)
+        .media()
+        .get()
+        .media_id("X")
+        .send(None)
+        .await
+        .unwrap();
     assert_eq!(file.bytes, br#"{"hello": "world"}"#);
 }
 
@@ -266,9 +298,18 @@ async fn uploads_are_stored_by_the_mock_and_download_whole_or_by_range() {
         .await
         .expect("uploaded");
     let (stored, name, content_type) = server.media(&uploaded.media_id).expect("stored");
-    assert_eq!((stored, name.as_str(), content_type.as_str()), (image.clone(), "cover.png", "image/png"));
+    assert_eq!(
+        (stored, name.as_str(), content_type.as_str()),
+        (image.clone(), "cover.png", "image/png")
+    );
 
-    let whole = client.media().get().media_id(&uploaded.media_id).send(None).await.unwrap();
+    let whole = client
+        .media()
+        .get()
+        .media_id(&uploaded.media_id)
+        .send(None)
+        .await
+        .unwrap();
     assert_eq!(whole.bytes, image);
     assert_eq!(whole.info.file_name.as_deref(), Some("cover.png"));
     assert_eq!(whole.info.content_type.as_deref(), Some("image/png"));
@@ -302,8 +343,17 @@ async fn uploads_are_stored_by_the_mock_and_download_whole_or_by_range() {
         .send(Some(ByteRange::from(5000)))
         .await
         .unwrap_err();
-    assert!(bad_range.is(&wxlive::wecom::media::errcode::INVALID_RANGE_HEADER), "{bad_range}");
-    let unknown = client.media().get().media_id("nope").send(None).await.unwrap_err();
+    assert!(
+        bad_range.is(&wxlive::wecom::media::errcode::INVALID_RANGE_HEADER),
+        "{bad_range}"
+    );
+    let unknown = client
+        .media()
+        .get()
+        .media_id("nope")
+        .send(None)
+        .await
+        .unwrap_err();
     assert_eq!(unknown.errcode(), Some(40007));
 }
 
@@ -318,7 +368,13 @@ async fn paths_and_readers_stream_and_only_reopenable_files_are_retried_after_a_
     std::fs::write(&path, &video).unwrap();
 
     // A path is read again after the token errcode: the retry succeeds.
-    client.media().get().media_id("warm-up").send(None).await.unwrap_err();
+    client
+        .media()
+        .get()
+        .media_id("warm-up")
+        .send(None)
+        .await
+        .unwrap_err();
     server.expire_tokens();
     let from_path = client
         .media()
@@ -368,7 +424,9 @@ async fn the_mock_answers_malformed_multipart_with_the_errcode_and_keeps_serving
     let http = reqwest::Client::new();
     let base = server.base_url();
     let token: serde_json::Value = http
-        .get(format!("{base}/cgi-bin/gettoken?corpid=mock-corp&corpsecret=mock-secret"))
+        .get(format!(
+            "{base}/cgi-bin/gettoken?corpid=mock-corp&corpsecret=mock-secret"
+        ))
         .send()
         .await
         .unwrap()
@@ -398,7 +456,9 @@ async fn the_mock_answers_malformed_multipart_with_the_errcode_and_keeps_serving
     // Over the limit on the server side too (the mock checks the spec's limits as the server would).
     let big = format!("--b\r\nContent-Disposition: form-data; name=\"media\"; filename=\"a.amr\"\r\n\r\n{}\r\n--b--\r\n", "x".repeat(3 << 20));
     let answer: serde_json::Value = http
-        .post(format!("{base}/cgi-bin/media/upload?access_token={token}&type=voice"))
+        .post(format!(
+            "{base}/cgi-bin/media/upload?access_token={token}&type=voice"
+        ))
         .header("content-type", "multipart/form-data; boundary=b")
         .body(big)
         .send()
@@ -437,7 +497,13 @@ async fn the_mini_program_upload_and_download_round_trip_through_its_mock() {
         .send(UploadFile::bytes(image.clone(), "share.jpg"))
         .await
         .unwrap();
-    let down = client.media().get().media_id(&up.media_id).send(None).await.unwrap();
+    let down = client
+        .media()
+        .get()
+        .media_id(&up.media_id)
+        .send(None)
+        .await
+        .unwrap();
     assert_eq!(down.bytes, image);
     assert_eq!(down.info.file_name.as_deref(), Some("share.jpg"));
     // thumb: 64KB, JPG.
@@ -448,5 +514,7 @@ async fn the_mini_program_upload_and_download_round_trip_through_its_mock() {
         .send(UploadFile::bytes(vec![0u8; 65537], "t.jpg"))
         .await
         .unwrap_err();
-    assert!(matches!(&thumb, Error::Validation { source, .. } if source.has("media", "max_size(65536)")));
+    assert!(
+        matches!(&thumb, Error::Validation { source, .. } if source.has("media", "max_size(65536)"))
+    );
 }

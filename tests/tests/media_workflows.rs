@@ -9,13 +9,14 @@ mod living_with_cover;
 #[allow(dead_code)]
 mod room_with_images;
 
-use serde_json::Value;
 use wxlive::runtime::mock::MockServer;
 use wxlive::runtime::UploadFile;
 
 #[tokio::test]
 async fn an_activity_live_is_booked_with_an_uploaded_cover_and_share_image() {
-    let server = MockServer::start(wxlive::wecom::mock_config()).await.unwrap();
+    let server = MockServer::start(wxlive::wecom::mock_config())
+        .await
+        .unwrap();
     let client = wxlive_tests::mock_client(&server);
     let cover = UploadFile::bytes(vec![0x89u8; 2048], "cover.png");
     let share = UploadFile::bytes(vec![0xffu8; 1024], "share.jpg");
@@ -25,11 +26,18 @@ async fn an_activity_live_is_booked_with_an_uploaded_cover_and_share_image() {
     let lives = server.records("lives");
     let live = lives
         .iter()
-        .find(|r| r["livingid"] == Value::from(livingid.as_str()))
+        .find(|r| r["livingid"] == livingid.as_str())
         .expect("the live is stored");
-    for (field, bytes) in [("activity_cover_mediaid", vec![0x89u8; 2048]), ("activity_share_mediaid", vec![0xffu8; 1024])] {
+    for (field, bytes) in [
+        ("activity_cover_mediaid", vec![0x89u8; 2048]),
+        ("activity_share_mediaid", vec![0xffu8; 1024]),
+    ] {
         let id = live[field].as_str().expect(field);
-        assert_eq!(server.media(id).expect("an uploaded media id").0, bytes, "{field}");
+        assert_eq!(
+            server.media(id).expect("an uploaded media id").0,
+            bytes,
+            "{field}"
+        );
     }
     // A cover of a format the upload does not take stops the workflow before anything is created.
     let before = server.records("lives").len();

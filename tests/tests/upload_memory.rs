@@ -16,9 +16,18 @@ fn a_20_mib_upload_grows_the_peak_rss_by_less_than_8_mib() {
     let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("a JSON report");
     let uploads = report["uploads"].as_array().expect("uploads");
     assert_eq!(uploads.len(), 3, "{report}");
-    assert!(report["control_growth_bytes"].as_u64().unwrap() >= 15 << 20, "{report}");
-    for u in uploads.iter().filter(|u| !u["source"].as_str().unwrap().starts_with("bytes")) {
+    assert!(
+        report["control_growth_bytes"].as_u64().unwrap() >= 15 << 20,
+        "{report}"
+    );
+    for u in uploads
+        .iter()
+        .filter(|u| !u["source"].as_str().unwrap().starts_with("bytes"))
+    {
         assert!(u["peak_growth_bytes"].as_u64().unwrap() < 8 << 20, "{u}");
-        assert!(u["server_received_bytes"].as_u64().unwrap() > 20 << 20, "{u}");
+        assert!(
+            u["server_received_bytes"].as_u64().unwrap() > 20 << 20,
+            "{u}"
+        );
     }
 }

@@ -22,10 +22,12 @@ pub fn lower(
             );
             ir::Transfer::Json
         }
-        (Some(u), None) => upload(d, e, u, request, response)
-            .map_or(ir::Transfer::Json, ir::Transfer::Upload),
-        (None, Some(dl)) => download(d, e, dl, request)
-            .map_or(ir::Transfer::Json, ir::Transfer::Download),
+        (Some(u), None) => {
+            upload(d, e, u, request, response).map_or(ir::Transfer::Json, ir::Transfer::Upload)
+        }
+        (None, Some(dl)) => {
+            download(d, e, dl, request).map_or(ir::Transfer::Json, ir::Transfer::Download)
+        }
         (None, None) => ir::Transfer::Json,
     }
 }
@@ -46,13 +48,19 @@ fn upload(
 ) -> Option<ir::Upload> {
     let before = d.count();
     if e.method != Method::Post {
-        d.error_at("method", format!(
+        d.error_at(
+            "method",
+            format!(
             "an upload is sent as a multipart/form-data POST; expected `method: POST`, found `{}`",
             e.method.as_str()
-        ));
+        ),
+        );
     }
     if e.pagination.is_some() {
-        d.error_at("pagination", "an upload cannot be paginated; remove `pagination` or `upload`");
+        d.error_at(
+            "pagination",
+            "an upload cannot be paginated; remove `pagination` or `upload`",
+        );
     }
     if !is_token(&u.part) {
         d.error_at(
@@ -76,7 +84,10 @@ fn upload(
         if f.wire == u.part {
             d.error_at(
                 "upload.part",
-                format!("`{}` is also a body field; expected another name for the file part", u.part),
+                format!(
+                    "`{}` is also a body field; expected another name for the file part",
+                    u.part
+                ),
             );
         }
     }
@@ -90,12 +101,19 @@ fn upload(
             Some(f)
                 if !matches!(
                     f.ty.kind(),
-                    FieldKind::String | FieldKind::I32 | FieldKind::I64 | FieldKind::StrEnum | FieldKind::IntEnum
+                    FieldKind::String
+                        | FieldKind::I32
+                        | FieldKind::I64
+                        | FieldKind::StrEnum
+                        | FieldKind::IntEnum
                 ) =>
             {
                 d.error_at(
                     "upload.by",
-                    format!("`{wire}` is `{}`; expected a string, integer or enum field", f.ty),
+                    format!(
+                        "`{wire}` is `{}`; expected a string, integer or enum field",
+                        f.ty
+                    ),
                 );
                 None
             }
@@ -110,7 +128,10 @@ fn upload(
         let when = match (&l.when, &by) {
             (None, _) => None,
             (Some(_), None) if u.by.is_none() => {
-                d.error_at("when", "`when` needs `by:` naming the request field it compares");
+                d.error_at(
+                    "when",
+                    "`when` needs `by:` naming the request field it compares",
+                );
                 None
             }
             (Some(_), None) => None,
@@ -122,7 +143,10 @@ fn upload(
         catch_all |= l.when.is_none();
         if let Some(w) = &when {
             if seen.contains(w) {
-                d.error_at("when", "another limit has this value already; expected each value once");
+                d.error_at(
+                    "when",
+                    "another limit has this value already; expected each value once",
+                );
             }
             seen.push(w.clone());
         }
@@ -160,7 +184,10 @@ fn upload(
             None => d.error_at("upload.returns", unknown_field(wire, response)),
             Some(f) if f.ty != TypeRef::String => d.error_at(
                 "upload.returns",
-                format!("`{wire}` is `{}`; expected a string response field (the file's id)", f.ty),
+                format!(
+                    "`{wire}` is `{}`; expected a string response field (the file's id)",
+                    f.ty
+                ),
             ),
             Some(_) => {}
         }
@@ -204,7 +231,11 @@ fn when_text(d: &mut Diag<'_>, v: &serde_yaml::Value, field: &ir::Field) -> Opti
                 "{} is not a value of enum `{}`; expected {}",
                 render_yaml(v),
                 field.ty,
-                if string_enum { "a string" } else { "an integer" }
+                if string_enum {
+                    "a string"
+                } else {
+                    "an integer"
+                }
             ));
             return None;
         }
@@ -220,19 +251,28 @@ fn download(
 ) -> Option<ir::Download> {
     let before = d.count();
     if e.method != Method::Get {
-        d.error_at("method", format!(
-            "a download is a GET with query parameters; expected `method: GET`, found `{}`",
-            e.method.as_str()
-        ));
+        d.error_at(
+            "method",
+            format!(
+                "a download is a GET with query parameters; expected `method: GET`, found `{}`",
+                e.method.as_str()
+            ),
+        );
     }
     if e.pagination.is_some() {
-        d.error_at("pagination", "a download cannot be paginated; remove `pagination` or `download`");
+        d.error_at(
+            "pagination",
+            "a download cannot be paginated; remove `pagination` or `download`",
+        );
     }
     match request.iter().find(|f| f.wire == dl.key) {
         None => d.error_at("download.key", unknown_field(&dl.key, request)),
         Some(f) if f.ty != TypeRef::String => d.error_at(
             "download.key",
-            format!("`{}` is `{}`; expected a string request field (the file's id)", dl.key, f.ty),
+            format!(
+                "`{}` is `{}`; expected a string request field (the file's id)",
+                dl.key, f.ty
+            ),
         ),
         Some(_) => {}
     }

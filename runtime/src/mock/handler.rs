@@ -168,7 +168,11 @@ pub(crate) async fn handle(
         };
         spec.check(by.as_deref(), facts, &mut v);
         if let Err(e) = v.finish() {
-            let code = if e.violations.iter().any(|v| v.rule.starts_with("extensions")) {
+            let code = if e
+                .violations
+                .iter()
+                .any(|v| v.rule.starts_with("extensions"))
+            {
                 errors.media_type
             } else {
                 errors.media_size
@@ -391,7 +395,11 @@ fn dropped() -> Response {
 
 /// Runs the route's check on `request`. The text parts of an upload carry no JSON types: when they
 /// do not decode as text, numbers and booleans among them are tried as such.
-fn check_request(route: &super::MockRoute, request: &Map<String, Value>, form: bool) -> Result<(), String> {
+fn check_request(
+    route: &super::MockRoute,
+    request: &Map<String, Value>,
+    form: bool,
+) -> Result<(), String> {
     let first = (route.check)(Value::Object(request.clone()), super::TimeRules::Enforce);
     if first.is_ok() || !form {
         return first;

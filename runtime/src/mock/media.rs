@@ -24,7 +24,12 @@ pub(crate) struct MediaStore {
 
 impl MediaStore {
     /// Stores a file; returns its new id.
-    pub(crate) fn insert(&mut self, bytes: Vec<u8>, file_name: String, content_type: String) -> String {
+    pub(crate) fn insert(
+        &mut self,
+        bytes: Vec<u8>,
+        file_name: String,
+        content_type: String,
+    ) -> String {
         self.next += 1;
         let id = format!("mock-media-{}", self.next);
         self.files.insert(
@@ -84,19 +89,23 @@ pub(crate) fn parse_form(headers: &HeaderMap, body: &[u8], part: &str) -> Result
         rest = rest
             .strip_prefix(b"\r\n")
             .ok_or("media data missing: a delimiter is not followed by a line break")?;
-        let head_end = find(rest, b"\r\n\r\n").ok_or("media data missing: a part has no header end")?;
+        let head_end =
+            find(rest, b"\r\n\r\n").ok_or("media data missing: a part has no header end")?;
         let head = std::str::from_utf8(&rest[..head_end])
             .map_err(|_| "media data missing: a part header is not UTF-8")?;
         rest = &rest[head_end + 4..];
         let mut closing = b"\r\n".to_vec();
         closing.extend_from_slice(&delimiter);
-        let end = find(rest, &closing).ok_or("media data missing: a part is not closed by the delimiter")?;
+        let end = find(rest, &closing)
+            .ok_or("media data missing: a part is not closed by the delimiter")?;
         let content = &rest[..end];
         rest = &rest[end + closing.len()..];
         let (mut name, mut file_name, mut part_type) = (None, None, None);
         for line in head.split("\r\n") {
             let Some((key, value)) = line.split_once(':') else {
-                return Err(format!("media data missing: malformed part header `{line}`"));
+                return Err(format!(
+                    "media data missing: malformed part header `{line}`"
+                ));
             };
             if key.trim().eq_ignore_ascii_case("content-disposition") {
                 for p in value.split(';').skip(1) {
@@ -121,8 +130,9 @@ pub(crate) fn parse_form(headers: &HeaderMap, body: &[u8], part: &str) -> Result
                 content_type: part_type.unwrap_or_else(|| "application/octet-stream".into()),
             });
         } else {
-            let text = String::from_utf8(content.to_vec())
-                .map_err(|_| format!("media data missing: form field `{name}` is not UTF-8 text"))?;
+            let text = String::from_utf8(content.to_vec()).map_err(|_| {
+                format!("media data missing: form field `{name}` is not UTF-8 text")
+            })?;
             fields.push((name, text));
         }
     }
@@ -139,9 +149,16 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The answer to a download of `media`: the file with its headers, the bytes of a `Range`
 /// (`206 Partial Content` with `Content-Range`), or `Err(why)` for a range it cannot serve.
-pub(crate) fn serve(media: &StoredMedia, range: Option<&str>, ranged: bool) -> Result<Response, String> {
+pub(crate) fn serve(
+    media: &StoredMedia,
+    range: Option<&str>,
+    ranged: bool,
+) -> Result<Response, String> {
     let total = media.bytes.len() as u64;
-    let disposition = format!("attachment; filename=\"{}\"", media.file_name.replace('"', ""));
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        media.file_name.replace('"', "")
+    );
     let Some(range) = range.filter(|_| ranged) else {
         return Ok((
             StatusCode::OK,
@@ -161,7 +178,10 @@ pub(crate) fn serve(media: &StoredMedia, range: Option<&str>, ranged: bool) -> R
             (header::CONTENT_TYPE, media.content_type.clone()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::ACCEPT_RANGES, "bytes".into()),
-            (header::CONTENT_RANGE, format!("bytes {start}-{end}/{total}")),
+            (
+                header::CONTENT_RANGE,
+                format!("bytes {start}-{end}/{total}"),
+            ),
         ],
         media.bytes[start as usize..=end as usize].to_vec(),
     )
@@ -176,7 +196,10 @@ fn parse_range(value: &str, total: u64) -> Result<(u64, u64), String> {
     let start: u64 = start.trim().parse().map_err(|_| bad())?;
     let end: u64 = match end.trim() {
         "" => total.checked_sub(1).ok_or_else(bad)?,
-        e => e.parse::<u64>().map_err(|_| bad())?.min(total.saturating_sub(1)),
+        e => e
+            .parse::<u64>()
+            .map_err(|_| bad())?
+            .min(total.saturating_sub(1)),
     };
     if start > end || start >= total {
         return Err(bad());
@@ -198,8 +221,12 @@ mod tests {
     fn the_official_sample_body_parses() {
         // WeCom 91054, step 4, with the declared boundary.
         let body = b"--acebdf13572468\r\nContent-Disposition: form-data; name=\"media\";filename=\"wework.txt\"; filelength=6\r\nContent-Type: application/octet-stream\r\n\r\nmytext\r\n--acebdf13572468--\r\n";
-        let form = parse_form(&headers("multipart/form-data; boundary=acebdf13572468"), body, "media")
-            .expect("parses");
+        let form = parse_form(
+            &headers("multipart/form-data; boundary=acebdf13572468"),
+            body,
+            "media",
+        )
+        .expect("parses");
         assert_eq!(form.file.bytes, b"mytext");
         assert_eq!(form.file.file_name, "wework.txt");
         assert_eq!(form.file.content_type, "application/octet-stream");

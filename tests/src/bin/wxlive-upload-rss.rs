@@ -36,8 +36,10 @@ fn reset_peak() -> bool {
 
 async fn sink(uri: Uri, body: Body) -> axum::response::Response {
     if uri.path() == "/cgi-bin/gettoken" {
-        return axum::Json(json!({"errcode": 0, "errmsg": "ok", "access_token": "T", "expires_in": 7200}))
-            .into_response();
+        return axum::Json(
+            json!({"errcode": 0, "errmsg": "ok", "access_token": "T", "expires_in": 7200}),
+        )
+        .into_response();
     }
     let mut stream = body.into_data_stream();
     let mut received: u64 = 0;
@@ -53,7 +55,9 @@ async fn sink(uri: Uri, body: Body) -> axum::response::Response {
 
 #[tokio::main]
 async fn main() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = axum::Router::new()
         .fallback(sink)
@@ -114,7 +118,10 @@ async fn main() {
             .trim_start_matches("received-")
             .parse()
             .expect("byte count");
-        assert!(received > FILE_BYTES, "the server received {received} bytes");
+        assert!(
+            received > FILE_BYTES,
+            "the server received {received} bytes"
+        );
         let peak = status_bytes("VmHWM").expect("VmHWM");
         let baseline = if resettable { before } else { peak_before };
         let growth = peak.saturating_sub(baseline);
