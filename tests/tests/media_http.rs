@@ -518,3 +518,47 @@ async fn the_mini_program_upload_and_download_round_trip_through_its_mock() {
         matches!(&thumb, Error::Validation { source, .. } if source.has("media", "max_size(65536)"))
     );
 }
+
+#[test]
+fn the_openapi_export_describes_the_file_operations_as_the_spec_does() {
+    use wxlive::runtime::media_spec::Transfer;
+    use wxlive::runtime::ApiRequest;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../generated/openapi/wecom.json"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let upload = &doc["paths"]["/cgi-bin/media/upload"]["post"];
+    let Transfer::Upload(spec) = <UploadRequest as ApiRequest>::TRANSFER else {
+        panic!("media.upload is an upload");
+    };
+    let form = &upload["requestBody"]["content"]["multipart/form-data"]["schema"];
+    assert_eq!(form["properties"][spec.part]["format"], "binary", "{form}");
+    assert!(form["required"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(spec.part)));
+    assert!(upload["requestBody"]["content"]
+        .get("application/json")
+        .is_none());
+    let limits = upload["x-upload"]["limits"].as_array().unwrap();
+    assert_eq!(limits.len(), spec.limits.len());
+    for (exported, limit) in limits.iter().zip(spec.limits) {
+        assert_eq!(exported["when"].as_str(), limit.when);
+        assert_eq!(exported["max_size"].as_u64(), limit.max_size);
+    }
+    let get = &doc["paths"]["/cgi-bin/media/get"]["get"];
+    let ok = &get["responses"]["200"]["content"];
+    assert_eq!(ok["application/octet-stream"]["schema"]["format"], "binary");
+    assert!(ok["application/json"].is_object(), "the errcode envelope");
+    assert!(get["responses"]["206"].is_object());
+    assert!(get["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["in"] == "header" && p["name"] == "Range"));
+    // No Range where the page does not document it.
+    let jssdk = &doc["paths"]["/cgi-bin/media/get/jssdk"]["get"];
+    assert!(jssdk["responses"]["206"].is_null());
+}
