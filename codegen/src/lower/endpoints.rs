@@ -78,7 +78,7 @@ pub fn lower(d: &mut Diag<'_>, name: &str, e: &model::Endpoint, scope: &Scope) -
         .mock
         .as_ref()
         .and_then(|raw| super::mock::lower(&mut d.at("mock"), raw, &request, &response));
-    let transfer = super::media::lower(d, e, &request, &response);
+    let transfer = super::media::lower(d, e, &request, &response, scope);
     ir::Endpoint {
         name: name.to_owned(),
         title: e.title.clone(),

@@ -1,6 +1,7 @@
 //! `upload:` and `download:` of an endpoint: checked against its method, request and response, and
 //! lowered into [`ir::Transfer`].
 
+use super::types::Scope;
 use super::{render_yaml, unknown_field};
 use crate::diag::Diag;
 use crate::ir::{self, FieldKind, Method, TypeRef};
@@ -13,6 +14,7 @@ pub fn lower(
     e: &model::Endpoint,
     request: &[ir::Field],
     response: &[ir::Field],
+    scope: &Scope,
 ) -> ir::Transfer {
     match (&e.upload, &e.download) {
         (Some(_), Some(_)) => {
@@ -22,9 +24,8 @@ pub fn lower(
             );
             ir::Transfer::Json
         }
-        (Some(u), None) => {
-            upload(d, e, u, request, response).map_or(ir::Transfer::Json, ir::Transfer::Upload)
-        }
+        (Some(u), None) => upload(d, e, u, request, response, scope)
+            .map_or(ir::Transfer::Json, ir::Transfer::Upload),
         (None, Some(dl)) => {
             download(d, e, dl, request).map_or(ir::Transfer::Json, ir::Transfer::Download)
         }
@@ -45,6 +46,7 @@ fn upload(
     u: &media::Upload,
     request: &[ir::Field],
     response: &[ir::Field],
+    scope: &Scope,
 ) -> Option<ir::Upload> {
     let before = d.count();
     if e.method != Method::Post {
@@ -135,7 +137,7 @@ fn upload(
                 None
             }
             (Some(_), None) => None,
-            (Some(v), Some(field)) => when_text(&mut d.at("when"), v, field),
+            (Some(v), Some(field)) => when_text(&mut d.at("when"), v, field, scope),
         };
         if catch_all {
             d.error("a limit after the catch-all one (without `when`) never applies; put the catch-all last");
@@ -201,7 +203,12 @@ fn upload(
 }
 
 /// The query text of `when`, a value of `field`'s type (a documented value of an enum).
-fn when_text(d: &mut Diag<'_>, v: &serde_yaml::Value, field: &ir::Field) -> Option<String> {
+fn when_text(
+    d: &mut Diag<'_>,
+    v: &serde_yaml::Value,
+    field: &ir::Field,
+    scope: &Scope,
+) -> Option<String> {
     let text = match (&field.ty, v) {
         (TypeRef::String, serde_yaml::Value::String(s)) => Some(s.clone()),
         (TypeRef::I32 | TypeRef::I64, serde_yaml::Value::Number(n)) if n.is_i64() => {
@@ -222,9 +229,7 @@ fn when_text(d: &mut Diag<'_>, v: &serde_yaml::Value, field: &ir::Field) -> Opti
         ));
         return None;
     };
-    if let TypeRef::Enum(_) = &field.ty {
-        // The enum's documented values are checked against the example checker's view of them:
-        // a string enum takes a string, an integer enum an integer.
+    if let TypeRef::Enum(e) = &field.ty {
         let string_enum = field.ty.kind() == FieldKind::StrEnum;
         if string_enum != matches!(v, serde_yaml::Value::String(_)) {
             d.error(format!(
@@ -236,6 +241,21 @@ fn when_text(d: &mut Diag<'_>, v: &serde_yaml::Value, field: &ir::Field) -> Opti
                 } else {
                     "an integer"
                 }
+            ));
+            return None;
+        }
+        let documented = scope.enum_values(e);
+        let is_text = |l: &ir::Literal| match l {
+            ir::Literal::Int(i) => i.to_string() == text,
+            ir::Literal::Str(s) => *s == text,
+        };
+        if !documented.iter().any(is_text) {
+            let list: Vec<String> = documented.iter().map(ToString::to_string).collect();
+            d.error(format!(
+                "{} is not a documented value of enum `{}`; expected one of {}",
+                render_yaml(v),
+                e.rust,
+                list.join(", ")
             ));
             return None;
         }
