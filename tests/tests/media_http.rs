@@ -568,7 +568,13 @@ async fn a_download_refreshes_an_expired_token_once_and_writes_only_the_file() {
     let server = mock().await;
     let client = wxlive_tests::mock_client(&server);
     let id = server.seed_media(b"seeded file bytes".to_vec(), "seed.txt", "text/plain");
-    client.media().get().media_id(&id).send(None).await.expect("first download");
+    client
+        .media()
+        .get()
+        .media_id(&id)
+        .send(None)
+        .await
+        .expect("first download");
     let issued = server.tokens_issued();
     server.expire_tokens();
     let mut out = Vec::new();
@@ -579,7 +585,10 @@ async fn a_download_refreshes_an_expired_token_once_and_writes_only_the_file() {
         .send_to(&mut out, None)
         .await
         .expect("retried with a fresh token");
-    assert_eq!(out, b"seeded file bytes", "the 42001 envelope never reached the writer");
+    assert_eq!(
+        out, b"seeded file bytes",
+        "the 42001 envelope never reached the writer"
+    );
     assert_eq!(info.written, out.len() as u64);
     assert_eq!(server.tokens_issued(), issued + 1);
     assert_eq!(server.calls("media.get"), 3);
