@@ -102,6 +102,13 @@ async fn call(product: &'static Product, op: &'static Op, m: &ArgMatches) -> Res
         builder = builder.base_url(url);
     }
     let client = builder.build().map_err(Failure::from)?;
+    if let Some(media) = op.runner.media {
+        let args = crate::media::from_matches(m, op.runner.transfer)?;
+        let answer = media(&client, body, &args).await?;
+        let text = serde_json::to_string_pretty(&answer)
+            .map_err(|e| Failure::Other(format!("cannot print the answer: {e}")))?;
+        return print_line(&text);
+    }
     let all = match op.runner.all {
         Some(all) if m.get_flag(ALL_ARG) => all,
         _ => {

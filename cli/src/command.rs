@@ -175,6 +175,9 @@ fn op_command(p: &'static Product, op: &'static Op, now: i64) -> Command {
     for field in op.fields {
         c = c.arg(field_arg(field, now));
     }
+    for arg in crate::media::args(op.runner.transfer) {
+        c = c.arg(arg);
+    }
     if op.runner.all.is_some() {
         let what = if op.runner.items { "item" } else { "page" };
         c = c.arg(

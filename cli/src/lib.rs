@@ -15,6 +15,8 @@
 //!   in-process mock (`--mock`);
 //! - sending through [`wxlive_runtime::Client::send`], pretty JSON on stdout, NDJSON with `--all`
 //!   (a spinner on stderr when it is a terminal), errors on stderr and exit codes ([`failure`]);
+//! - files: `--file <PATH>` for uploads (streamed), `--output <PATH>` (and `--range`) for downloads
+//!   ([`media`]);
 //! - `wxlive mock`, the standalone mock of every product ([`mock`], also behind `wxlive-mock`).
 
 #![forbid(unsafe_code)]
@@ -25,6 +27,7 @@ pub mod body;
 pub mod command;
 pub mod credentials;
 pub mod failure;
+pub mod media;
 pub mod mock;
 mod model;
 mod runner;

@@ -40,6 +40,10 @@ pub struct Runner {
     pub all: Option<AllFn>,
     /// Whether `all` streams the items of the pages (else the pages themselves).
     pub items: bool,
+    /// How the request travels (an upload takes `--file`, a download `--output`).
+    pub transfer: wxlive_runtime::media_spec::Transfer,
+    /// Sends an upload or a download with its file arguments.
+    pub media: Option<crate::media::MediaFn>,
 }
 
 impl fmt::Debug for Runner {
@@ -63,6 +67,11 @@ impl Runner {
             send: send::<R>,
             all: None,
             items: false,
+            transfer: R::TRANSFER,
+            media: match R::TRANSFER {
+                wxlive_runtime::media_spec::Transfer::Json => None,
+                _ => Some(crate::media::run::<R>),
+            },
         }
     }
 
@@ -78,6 +87,8 @@ impl Runner {
             send: send::<R>,
             all: Some(all_items::<R>),
             items: true,
+            transfer: R::TRANSFER,
+            media: None,
         }
     }
 
@@ -92,12 +103,14 @@ impl Runner {
             send: send::<R>,
             all: Some(all_pages::<R>),
             items: false,
+            transfer: R::TRANSFER,
+            media: None,
         }
     }
 }
 
 /// Decodes `body` into `R`; a mistyped field is a usage error naming its path.
-fn decode<R: DeserializeOwned>(body: &Value) -> Result<R, Failure> {
+pub(crate) fn decode<R: DeserializeOwned>(body: &Value) -> Result<R, Failure> {
     serde_path_to_error::deserialize(body.clone()).map_err(|e| {
         let path = e.path().to_string();
         Failure::Usage(format!(

@@ -658,6 +658,59 @@ pub struct Endpoint {
     pub mock: Option<wxlive_runtime::mock_spec::MockBehaviour>,
     /// Rust names of its generated types.
     pub names: EndpointNames,
+    /// How the request and the answer travel (JSON, a file upload, a binary download).
+    pub transfer: Transfer,
+}
+
+/// How an endpoint's request and answer travel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Transfer {
+    /// JSON body (POST) or query only (GET), JSON answer.
+    #[default]
+    Json,
+    /// `multipart/form-data` with one file part; JSON answer.
+    Upload(Upload),
+    /// The answer is the file (or a JSON errcode envelope).
+    Download(Download),
+}
+
+/// A file upload (spec `upload:`), checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// Form field name of the file part.
+    pub part: String,
+    /// Wire name of the request field selecting the limits.
+    pub by: Option<String>,
+    /// Limits in spec order.
+    pub limits: Vec<FileLimit>,
+    /// Response field with the stored file's id.
+    pub returns: Option<String>,
+}
+
+/// Limits on an uploaded file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLimit {
+    /// The selecting field's value as query text (`image`, `1`), or any.
+    pub when: Option<String>,
+    /// Largest size in bytes.
+    pub max_size: Option<u64>,
+    /// Smallest size in bytes.
+    pub min_size: Option<u64>,
+    /// Accepted extensions (lower case, no dot).
+    pub extensions: Vec<String>,
+    /// Source.
+    pub source: Option<String>,
+    /// Level.
+    pub level: Level,
+}
+
+/// A binary download (spec `download:`), checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// Wire name of the request field naming the file.
+    pub key: String,
+    /// Whether `Range` requests are documented.
+    pub range: bool,
 }
 
 /// An event.

@@ -9,9 +9,11 @@
 //!
 //! - [`wecom`]: WeCom (WeChat Work) server API. (企业微信服务端API)
 //!   - `wecom::living` (feature `living`): WeCom living (live streaming) server API. (直播)
+//!   - `wecom::media` (feature `wecom-media`): WeCom media (temporary material) server API. (素材管理)
 //!   - `wecom::message` (feature `wecom-message`): WeCom app messages (send, update template cards, recall) and template card events. (消息推送)
 //! - [`wxa`]: WeChat mini-program server API. (微信小程序服务端API)
 //!   - `wxa::broadcast` (feature `wxa-broadcast`): WeChat mini-program live broadcast server API. (小程序直播)
+//!   - `wxa::media` (feature `wxa-media`): WeChat temporary material (media ids for the broadcast image fields). (临时素材)
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -20,11 +22,11 @@ pub use wxlive_runtime as runtime;
 
 pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 
-#[cfg(any(feature = "living", feature = "wecom-message"))]
+#[cfg(any(feature = "living", feature = "wecom-media", feature = "wecom-message"))]
 #[rustfmt::skip]
 pub mod wecom;
 
-#[cfg(feature = "wxa-broadcast")]
+#[cfg(any(feature = "wxa-broadcast", feature = "wxa-media"))]
 #[rustfmt::skip]
 pub mod wxa;
 
@@ -35,8 +37,9 @@ pub mod wxa;
 pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
     #[allow(unused_mut)]
     let mut products = Vec::new();
-    #[cfg(any(feature = "living", feature = "wecom-message"))]
+    #[cfg(any(feature = "living", feature = "wecom-media", feature = "wecom-message"))]
     products.push(wecom::mock_config());
-    #[cfg(feature = "wxa-broadcast")] products.push(wxa::mock_config());
+    #[cfg(any(feature = "wxa-broadcast", feature = "wxa-media"))]
+    products.push(wxa::mock_config());
     products
 }

@@ -301,20 +301,20 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 }
 
-struct Inner {
-    transport: Transport,
-    product: &'static Product,
-    tokens: TokenCache,
-    validation: Profile,
-    retry: RetryPolicy,
-    jitter: crate::backoff::Jitter,
+pub(crate) struct Inner {
+    pub(crate) transport: Transport,
+    pub(crate) product: &'static Product,
+    pub(crate) tokens: TokenCache,
+    pub(crate) validation: Profile,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) jitter: crate::backoff::Jitter,
 }
 
 /// A client of one product for one app. Cheap to clone; clones share the token cache.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
-    options: CallOptions,
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) options: CallOptions,
 }
 
 impl fmt::Debug for Client {
@@ -346,6 +346,13 @@ impl Client {
         // Only this thin part is generic; the retry loop below is compiled once for all requests.
         let op = R::OPERATION;
         let operation = op.id();
+        if !matches!(R::TRANSFER, crate::media_spec::Transfer::Json) {
+            return Err(Error::Config {
+                message: format!(
+                    "`{operation}` moves a file: call its upload or download method instead of send()"
+                ),
+            });
+        }
         if self.inner.validation != Profile::Off {
             let warnings = request
                 .validate_with(self.inner.validation)

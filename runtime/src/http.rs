@@ -74,6 +74,16 @@ impl Transport {
         &self.base_url
     }
 
+    /// The reqwest client underneath (uploads and downloads build their own requests).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The most bytes of a JSON response body it reads.
+    pub(crate) fn max_body(&self) -> usize {
+        self.max_body
+    }
+
     /// Sends one request. `query` may hold the access token: it never reaches an error or a log.
     pub async fn execute(
         &self,
@@ -142,7 +152,7 @@ impl Transport {
 }
 
 /// A reqwest error without its URL (which carries the access token), with its causes.
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let kind = if e.is_timeout() {
         "timed out"

@@ -10,6 +10,7 @@ pub mod constraint;
 #[macro_use]
 mod macros;
 pub mod fixture;
+pub mod media_spec;
 pub mod meta;
 pub mod mock_spec;
 pub mod paging;
@@ -28,6 +29,8 @@ pub mod client;
 pub mod error;
 #[cfg(feature = "client")]
 pub mod http;
+#[cfg(feature = "client")]
+pub mod media;
 #[cfg(feature = "mock")]
 pub mod mock;
 #[cfg(feature = "client")]
@@ -41,6 +44,8 @@ pub mod token;
 pub use client::{CallOptions, Client, ClientBuilder, RetryPolicy};
 #[cfg(feature = "client")]
 pub use error::{ApiError, Error};
+#[cfg(feature = "client")]
+pub use media::{ByteRange, DownloadInfo, Downloaded, UploadFile};
 #[cfg(feature = "client")]
 pub use registry::ClientRegistry;
 #[cfg(feature = "client")]

@@ -176,6 +176,17 @@ pub struct MockErrors {
     pub precondition_failed: i64,
     /// No such API path (404).
     pub unknown_path: i64,
+    /// An upload whose body is not multipart/form-data with the file part (WeCom 44001 多媒体文件为空;
+    /// WeChat answers 41005 media data missing).
+    pub missing_media: i64,
+    /// An uploaded file over or under its size limit (40006 不合法的文件大小).
+    pub media_size: i64,
+    /// An uploaded file of a format the endpoint does not take (40004 不合法的媒体文件类型).
+    pub media_type: i64,
+    /// A download of an unknown media id (40007 不合法的media_id参数).
+    pub unknown_media: i64,
+    /// A download with a `Range` header it cannot serve (WeCom 40146 不合法的http请求Range头).
+    pub invalid_range: i64,
 }
 
 impl Default for MockErrors {
@@ -193,6 +204,11 @@ impl Default for MockErrors {
             not_found: 40058,
             precondition_failed: 40058,
             unknown_path: 404,
+            missing_media: 44001,
+            media_size: 40006,
+            media_type: 40004,
+            unknown_media: 40007,
+            invalid_range: 40146,
         }
     }
 }

@@ -25,6 +25,10 @@ pub trait ApiRequest: Serialize + Validate + Send + Sync {
     /// builders and `validate()` check them (see [`Given`](crate::validate::Given)).
     const REQUIRED: &'static [&'static str] = &[];
 
+    /// How the request and its answer travel: JSON unless the spec marks the operation `upload:` or
+    /// `download:` (then [`Client::send`] refuses it; use `upload` / `download` instead).
+    const TRANSFER: crate::media_spec::Transfer = crate::media_spec::Transfer::Json;
+
     /// Query parameters other than the access token (constants excluded).
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::new()
@@ -104,7 +108,9 @@ impl<'a> Sender<'a> {
 
 /// The request of a builder's `parts` when no required field is missing; otherwise every broken
 /// official rule (the missing fields and the rest).
-fn complete<R: Validate>((request, validator): (R, Validator)) -> Result<R, ValidationError> {
+pub(crate) fn complete<R: Validate>(
+    (request, validator): (R, Validator),
+) -> Result<R, ValidationError> {
     if validator.is_clean() {
         return Ok(request);
     }

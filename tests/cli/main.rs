@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
+use wxlive::runtime::media_spec::Transfer;
 
 /// Variables the CLI reads; every test starts without them.
 const VARIABLES: [&str; 8] = [
@@ -537,7 +538,8 @@ fn profiles_pick_the_corp_and_secrets_never_print() {
 /// request types, the mock's routes and the fixtures agree for every operation of the spec (the list
 /// comes from the generated crate, so a new domain file is covered with no edit here). Stateless
 /// operations answer their fixture (exit 0); stateful ones (a `mock:` rule) may refuse a record the
-/// fresh mock does not hold (exit 3), but never because the request broke a rule.
+/// fresh mock does not hold (exit 3), but never because the request broke a rule. Uploads get a file
+/// their limits accept (`--file`), downloads an `--output`.
 #[test]
 fn every_operation_runs_through_the_cli_against_the_mock() {
     let mut ran = 0;
@@ -554,20 +556,46 @@ fn every_operation_runs_through_the_cli_against_the_mock() {
             }
             let domain = op.domain;
             let name = op.name.replace('_', "-");
-            let out = run(wxlive()
-                .args(["--mock", product, domain, &name, "--json"])
-                .arg(request.to_string()));
+            let mut command = wxlive();
+            command.args(["--mock", product, domain, &name]);
+            let dir = scratch(&format!("every-op-{product}-{domain}-{name}"));
+            match route.transfer {
+                Transfer::Json => {}
+                // A file the operation's limits accept for the fixture's selecting value.
+                Transfer::Upload(upload) => {
+                    let selector = upload.by.and_then(|by| match &request[by] {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Null => None,
+                        other => Some(other.to_string()),
+                    });
+                    let limit = upload.limit_for(selector.as_deref());
+                    let ext = limit.and_then(|l| l.extensions.first()).unwrap_or(&"bin");
+                    let size = limit.and_then(|l| l.min_size).unwrap_or(0).max(16);
+                    let file = dir.join(format!("upload.{ext}"));
+                    std::fs::write(&file, vec![b'x'; size as usize]).expect("upload file");
+                    command.arg("--file").arg(&file);
+                }
+                Transfer::Download(_) => {
+                    command.arg("--output").arg(dir.join("download.bin"));
+                }
+            }
+            let out = run(command.arg("--json").arg(request.to_string()));
+            std::fs::remove_dir_all(&dir).expect("scratch dir removed");
             let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
             let what = format!(
                 "{product} {domain} {name}: {:?}\n{stdout}{stderr}",
                 out.status
             );
-            match (route.behaviour, out.status.code()) {
+            // A fresh mock holds no file under the fixture's id.
+            let stateful =
+                route.behaviour.is_some() || matches!(route.transfer, Transfer::Download(_));
+            match (stateful, out.status.code()) {
+                (_, Some(0)) if matches!(route.transfer, Transfer::Download(_)) => {}
                 (_, Some(0)) => {
                     serde_json::from_str::<Value>(&stdout)
                         .unwrap_or_else(|e| panic!("{what}: {e}"));
                 }
-                (Some(_), Some(3)) => assert!(!stderr.contains("invalid parameter"), "{what}"),
+                (true, Some(3)) => assert!(!stderr.contains("invalid parameter"), "{what}"),
                 _ => panic!("{what}"),
             }
             ran += 1;
@@ -634,4 +662,92 @@ fn a_flattened_union_comes_from_its_json_option_or_from_json() {
         "[1]",
     ]));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+/// A scratch directory of this process for file options.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wxlive-cli-media-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn uploads_take_a_file_and_are_checked_before_sending() {
+    let dir = scratch("upload");
+    let png = dir.join("cover.png");
+    std::fs::write(&png, vec![0x89u8; 1024]).unwrap();
+    let out = run(wxlive()
+        .args([
+            "--mock", "wecom", "media", "upload", "--type", "image", "--file",
+        ])
+        .arg(&png));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert!(
+        answer["media_id"].as_str().is_some_and(|id| !id.is_empty()),
+        "{answer}"
+    );
+    // A voice over 2MB: exit 2, nothing sent, the rule named.
+    let amr = dir.join("long.amr");
+    std::fs::write(&amr, vec![0u8; 2 * 1024 * 1024 + 1]).unwrap();
+    let out = run(wxlive()
+        .args([
+            "--mock", "wecom", "media", "upload", "--type", "voice", "--file",
+        ])
+        .arg(&amr));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("max_size(2097152)"),
+        "{}",
+        text(&out.stderr)
+    );
+    // --file is required for an upload.
+    let out = run(wxlive().args(["--mock", "wecom", "media", "upload", "--type", "image"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--file"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_failed_download_leaves_no_output_file() {
+    let dir = scratch("download");
+    let target = dir.join("out.jpg");
+    let out = run(wxlive()
+        .args([
+            "--mock",
+            "wecom",
+            "media",
+            "get",
+            "--media-id",
+            "unknown",
+            "--range",
+            "0-15",
+            "--output",
+        ])
+        .arg(&target));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("40007"), "{}", text(&out.stderr));
+    assert!(!target.exists(), "a file was written");
+    let leftovers = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(leftovers, 0, "a partial file was left behind");
+    // --range is offered only where the spec documents Range.
+    let out = run(wxlive()
+        .args([
+            "--mock",
+            "wecom",
+            "media",
+            "get-jssdk",
+            "--media-id",
+            "x",
+            "--range",
+            "0-1",
+            "--output",
+        ])
+        .arg(&target));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -14,10 +14,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 use wxlive::runtime::callback::{CallbackHandler, CallbackQuery, ReceiveId};
+use wxlive::runtime::media_spec::Transfer;
 use wxlive::runtime::mock::{Fault, MockConfig, MockRoute, MockServer, Target};
 use wxlive::runtime::token::{CredentialTokenProvider, RedisStore};
+use wxlive::runtime::UploadFile;
 use wxlive::runtime::{ApiRequest, Client, Profile, Secret};
-use wxlive::wecom::{living, WecomClient};
+use wxlive::wecom::{living, media, WecomClient};
 use wxlive::wxa::{broadcast, WxaClient};
 use wxlive::Error;
 use wxlive_tests::{fast_retries, Captured, RedisServer};
@@ -45,7 +47,16 @@ macro_rules! dispatch {
                 let request: $ty = serde_json::from_value($request.clone()).unwrap_or_else(|e| {
                     panic!("the fixture request of {}.{} decodes: {e}", op.domain, op.name)
                 });
-                sent = Some(Box::pin(async move { $client.send(&request).await.map(drop) }));
+                sent = Some(Box::pin(async move {
+                    match <$ty as ApiRequest>::TRANSFER {
+                        Transfer::Json => $client.send(&request).await.map(drop),
+                        Transfer::Upload(_) => $client
+                            .upload(&request, UploadFile::bytes(b"fixture-bytes".to_vec(), "f.jpg"))
+                            .await
+                            .map(drop),
+                        Transfer::Download(_) => $client.download(&request, None).await.map(drop),
+                    }
+                }));
             }
         )*
         sent
@@ -78,6 +89,12 @@ fn wecom_call<'a>(client: &'a Client, route: &MockRoute, request: &Value) -> Opt
             wxlive::wecom::message::SendMessageRequest,
             wxlive::wecom::message::UpdateTemplateCardRequest,
             wxlive::wecom::message::RecallRequest,
+            media::UploadRequest,
+            media::UploadImageRequest,
+            media::GetRequest,
+            media::GetJssdkRequest,
+            media::UploadByUrlRequest,
+            media::GetUploadByUrlResultRequest,
         ]
     )
 }
@@ -128,6 +145,8 @@ fn wxa_call<'a>(client: &'a Client, route: &MockRoute, request: &Value) -> Optio
             GetRoleListRequest,
             GetFollowersRequest,
             PushMessageRequest,
+            wxlive::wxa::media::UploadRequest,
+            wxlive::wxa::media::GetRequest,
         ]
     )
 }

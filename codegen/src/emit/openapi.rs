@@ -478,6 +478,7 @@ fn operation(ctx: &Ctx<'_>, e: &Endpoint) -> Value {
         }
         insert(&mut op, "x-pagination", pagination);
     }
+    super::openapi_media::adjust(&mut op, e);
     op
 }
 

@@ -172,6 +172,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
     let response = response_type(e);
     let query = query_fn(e);
     let constants = constants(e);
+    let transfer = super::media::transfer_const(e);
     let required: Vec<&str> = e
         .request
         .iter()
@@ -255,6 +256,7 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
             #constants
             #required
             #query
+            #transfer
         }
 
         #paginated
@@ -276,6 +278,14 @@ fn fluent(e: &Endpoint, builder: &proc_macro2::Ident) -> TokenStream {
         );
     }
     let send_doc = docs::outer(&send_doc);
+    let send = super::media::send_methods(e, &response).unwrap_or_else(|| {
+        quote! {
+            #send_doc
+            pub async fn send(self) -> Result<#response, Error> {
+                self.ctx.send(self.assemble()).await
+            }
+        }
+    });
     let streams = e.pagination.as_ref().map(|p| {
         let pages_doc = docs::outer(&[
             "Every page, starting with this request.".into(),
@@ -309,10 +319,7 @@ fn fluent(e: &Endpoint, builder: &proc_macro2::Ident) -> TokenStream {
                 Self { ctx: sender, f: Default::default() }
             }
 
-            #send_doc
-            pub async fn send(self) -> Result<#response, Error> {
-                self.ctx.send(self.assemble()).await
-            }
+            #send
 
             #streams
         }

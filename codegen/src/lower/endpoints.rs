@@ -81,6 +81,7 @@ pub fn lower(d: &mut Diag<'_>, name: &str, e: &model::Endpoint, scope: &Scope) -
         .mock
         .as_ref()
         .and_then(|raw| super::mock::lower(&mut d.at("mock"), raw, &request, &response));
+    let transfer = super::media::lower(d, e, &request, &response, scope);
     ir::Endpoint {
         name: name.to_owned(),
         title: e.title.clone(),
@@ -100,6 +101,7 @@ pub fn lower(d: &mut Diag<'_>, name: &str, e: &model::Endpoint, scope: &Scope) -
         example_response,
         mock,
         names: names::endpoint_names(name),
+        transfer,
     }
 }
 

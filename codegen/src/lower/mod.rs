@@ -8,6 +8,7 @@
 //! - [`fields`]: fields, their constraints and constants;
 //! - [`endpoints`]: endpoints; [`pagination`], [`rules`] (cross-field rules) and [`mock`] (mock rules)
 //!   lower their parts of an endpoint;
+//! - [`media`]: file uploads and binary downloads (`upload:`, `download:`);
 //! - [`callbacks`]: pushed events; [`product_events`]: the product's one callback `Event`;
 //! - [`names`]: identifiers, doc ids and Rust names with their collisions.
 
@@ -15,6 +16,7 @@ mod callbacks;
 mod domain;
 mod endpoints;
 mod fields;
+mod media;
 mod mock;
 pub(crate) mod names;
 mod pagination;

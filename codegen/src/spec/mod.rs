@@ -3,6 +3,7 @@
 pub mod error;
 pub mod field;
 pub mod load;
+pub mod media;
 pub mod model;
 pub mod unique_map;
 

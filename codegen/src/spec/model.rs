@@ -296,7 +296,7 @@ pub struct Sourced<T> {
 pub use wxlive_runtime::constraint::Level;
 
 /// The JSON Schema of [`Level`], from the runtime's own list of levels.
-fn level_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+pub(crate) fn level_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     let levels: Vec<&str> = Level::ALL.iter().map(|(_, name)| *name).collect();
     schemars::json_schema!({
         "description": "How binding the rule is: official (an official page states it; enforced by default), product (a product's policy; enforced by the strict profile), advice (the docs recommend it; a warning, never an error). Default: official.",
@@ -397,6 +397,14 @@ pub struct Endpoint {
     #[serde(default)]
     #[schemars(with = "Option<wxlive_runtime::mock_spec::MockBehaviour>")]
     pub mock: Option<serde_yaml::Value>,
+    /// A file upload: the body is `multipart/form-data` with one file part (the `body` fields become
+    /// text parts); the answer is JSON. Needs `method: POST`.
+    #[serde(default)]
+    pub upload: Option<super::media::Upload>,
+    /// A binary download: the answer is the file itself, or a JSON errcode envelope on failure.
+    /// Needs `method: GET`.
+    #[serde(default)]
+    pub download: Option<super::media::Download>,
 }
 
 /// Sample request and response.

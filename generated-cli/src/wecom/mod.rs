@@ -4,6 +4,8 @@
 
 pub mod living;
 
+pub mod media;
+
 pub mod message;
 
 /// The product, its credentials' names and its domains.
@@ -18,5 +20,5 @@ pub static PRODUCT: wxlive_cli_core::Product = wxlive_cli_core::Product {
     id_env: "WECOM_CORP_ID",
     secret_env: "WECOM_SECRET",
     base_url_env: "WECOM_BASE_URL",
-    domains: &[&living::DOMAIN, &message::DOMAIN],
+    domains: &[&living::DOMAIN, &media::DOMAIN, &message::DOMAIN],
 };

@@ -4,6 +4,8 @@
 
 pub mod broadcast;
 
+pub mod media;
+
 /// The product, its credentials' names and its domains.
 pub static PRODUCT: wxlive_cli_core::Product = wxlive_cli_core::Product {
     name: "wxa",
@@ -16,5 +18,5 @@ pub static PRODUCT: wxlive_cli_core::Product = wxlive_cli_core::Product {
     id_env: "WXA_APPID",
     secret_env: "WXA_SECRET",
     base_url_env: "WXA_BASE_URL",
-    domains: &[&broadcast::DOMAIN],
+    domains: &[&broadcast::DOMAIN, &media::DOMAIN],
 };

@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "living")]
 pub mod living;
 
+/// 素材管理: WeCom media (temporary material) server API.
+#[cfg(feature = "wecom-media")]
+pub mod media;
+
 /// 消息推送: WeCom app messages (send, update template cards, recall) and template card events.
 #[cfg(feature = "wecom-message")]
 pub mod message;
@@ -324,6 +328,9 @@ pub enum Event {
     /// 直播 (`living`, feature `living`): `living_status_change`.
     #[cfg(feature = "living")]
     Living(living::Event),
+    /// 素材管理 (`media`, feature `wecom-media`): `upload_media_job_finish`.
+    #[cfg(feature = "wecom-media")]
+    Media(media::Event),
     /// 消息推送 (`message`, feature `wecom-message`): `template_card_event`, `template_card_menu_event`.
     #[cfg(feature = "wecom-message")]
     Message(message::Event),
@@ -344,6 +351,8 @@ impl Event {
         match self {
             #[cfg(feature = "living")]
             Self::Living(_) => Some("living"),
+            #[cfg(feature = "wecom-media")]
+            Self::Media(_) => Some("media"),
             #[cfg(feature = "wecom-message")]
             Self::Message(_) => Some("message"),
             Self::Unknown { .. } => None,
@@ -355,6 +364,8 @@ impl Event {
         match self {
             #[cfg(feature = "living")]
             Self::Living(event) => event.name(),
+            #[cfg(feature = "wecom-media")]
+            Self::Media(event) => event.name(),
             #[cfg(feature = "wecom-message")]
             Self::Message(event) => event.name(),
             Self::Unknown { .. } => None,
@@ -371,6 +382,10 @@ impl wxlive_runtime::callback::CallbackEvent for Event {
             #[cfg(feature = "living")]
             (_, Some("living_status_change")) => {
                 Self::Living(living::Event::from_xml(doc))
+            }
+            #[cfg(feature = "wecom-media")]
+            (_, Some("upload_media_job_finish")) => {
+                Self::Media(media::Event::from_xml(doc))
             }
             #[cfg(feature = "wecom-message")]
             (_, Some("template_card_event")) => {
@@ -486,6 +501,12 @@ impl WecomClient {
         living::LivingApi::new(&self.inner)
     }
 
+    /// 素材管理: WeCom media (temporary material) server API.
+    #[cfg(feature = "wecom-media")]
+    pub fn media(&self) -> media::MediaApi<'_> {
+        media::MediaApi::new(&self.inner)
+    }
+
     /// 消息推送: WeCom app messages (send, update template cards, recall) and template card events.
     #[cfg(feature = "wecom-message")]
     pub fn message(&self) -> message::MessageApi<'_> {
@@ -499,6 +520,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "living")] routes.extend(living::mock::routes());
+    #[cfg(feature = "wecom-media")] routes.extend(media::mock::routes());
     #[cfg(feature = "wecom-message")] routes.extend(message::mock::routes());
     routes
 }
@@ -511,7 +533,7 @@ pub fn mock_config() -> wxlive_runtime::mock::MockConfig {
         &PRODUCT,
         mock_routes(),
         Some(
-            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":40058,\"precondition_failed\":40058,\"unknown_path\":404}",
+            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":40058,\"precondition_failed\":40058,\"unknown_path\":404,\"missing_media\":44001,\"media_size\":40006,\"media_type\":40004,\"unknown_media\":40007,\"invalid_range\":40146}",
         ),
     )
 }

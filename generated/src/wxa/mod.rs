@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "wxa-broadcast")]
 pub mod broadcast;
 
+/// 临时素材: WeChat temporary material (media ids for the broadcast image fields).
+#[cfg(feature = "wxa-media")]
+pub mod media;
+
 /// Errcodes of this product, common to every endpoint, with their class and hint: compare with `Error::is` or match on `Error::code_info()` (`Some(&errcode::NAME) => ..`).
 pub mod errcode {
     use wxlive_runtime::meta::ErrorCodeInfo as E;
@@ -334,6 +338,12 @@ impl WxaClient {
     pub fn broadcast(&self) -> broadcast::BroadcastApi<'_> {
         broadcast::BroadcastApi::new(&self.inner)
     }
+
+    /// 临时素材: WeChat temporary material (media ids for the broadcast image fields).
+    #[cfg(feature = "wxa-media")]
+    pub fn media(&self) -> media::MediaApi<'_> {
+        media::MediaApi::new(&self.inner)
+    }
 }
 
 /// The mock server's routes for every enabled domain of this product.
@@ -342,6 +352,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "wxa-broadcast")] routes.extend(broadcast::mock::routes());
+    #[cfg(feature = "wxa-media")] routes.extend(media::mock::routes());
     routes
 }
 
@@ -353,7 +364,7 @@ pub fn mock_config() -> wxlive_runtime::mock::MockConfig {
         &PRODUCT,
         mock_routes(),
         Some(
-            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":40058,\"precondition_failed\":40058,\"unknown_path\":404}",
+            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":40058,\"precondition_failed\":40058,\"unknown_path\":404,\"missing_media\":41005,\"media_size\":40006,\"media_type\":40004,\"unknown_media\":40007,\"invalid_range\":40146}",
         ),
     )
 }

@@ -14,6 +14,7 @@ use super::faults::Fault;
 use super::state::Refusal;
 use super::tokens::TokenCheck;
 use super::{QueryKind, Shared};
+use crate::media_spec::Transfer;
 use crate::meta::{Constant, HttpMethod, Location, ParamValue, TokenEndpoint};
 
 pub(crate) async fn handle(
@@ -21,6 +22,7 @@ pub(crate) async fn handle(
     method: Method,
     uri: Uri,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
     let Ok(Query(pairs)) = query else {
@@ -117,7 +119,18 @@ pub(crate) async fn handle(
             request.insert((*name).to_owned(), value);
         }
     }
-    if op.method == HttpMethod::Post {
+    let mut upload = None;
+    if let Transfer::Upload(spec) = route.transfer {
+        match super::media::parse_form(&headers, &body, spec.part) {
+            Ok(form) => {
+                for (name, text) in form.fields {
+                    request.insert(name, Value::String(text));
+                }
+                upload = Some((spec, form.file));
+            }
+            Err(why) => return errcode(&shared, errors.missing_media, &why),
+        }
+    } else if op.method == HttpMethod::Post {
         match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Object(fields)) => request.extend(fields),
             Ok(_) | Err(_) => {
@@ -129,12 +142,49 @@ pub(crate) async fn handle(
             }
         }
     }
-    if let Err(why) = (route.check)(Value::Object(request.clone()), super::TimeRules::Enforce) {
+    if let Err(why) = check_request(route, &request, upload.is_some()) {
         return errcode(
             &shared,
             errors.invalid_parameter,
             &format!("invalid parameter: {why}"),
         );
+    }
+    if let Transfer::Download(spec) = route.transfer {
+        let id = request.get(spec.key).and_then(Value::as_str).unwrap_or("");
+        let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+        let served = match lock(&shared.media).get(id) {
+            None => return errcode(&shared, errors.unknown_media, "invalid media_id"),
+            Some(media) => super::media::serve(media, range, spec.range),
+        };
+        return served.unwrap_or_else(|why| errcode(&shared, errors.invalid_range, &why));
+    }
+    let mut stored = None;
+    if let Some((spec, file)) = upload {
+        let by = spec.by.and_then(|by| match request.get(by) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+            None => None,
+        });
+        let mut v = crate::validate::Validator::new();
+        let facts = crate::media_spec::FileFacts {
+            name: &file.file_name,
+            size: file.bytes.len() as u64,
+        };
+        spec.check(by.as_deref(), facts, &mut v);
+        if let Err(e) = v.finish() {
+            let code = if e
+                .violations
+                .iter()
+                .any(|v| v.rule.starts_with("extensions"))
+            {
+                errors.media_type
+            } else {
+                errors.media_size
+            };
+            return errcode(&shared, code, &e.to_string());
+        }
+        let id = lock(&shared.media).insert(file.bytes, file.file_name, file.content_type);
+        stored = spec.returns.map(|field| (field, id));
     }
     let journaled = lock(&shared.journal).contains_key(&name);
     let kept = journaled.then(|| request.clone());
@@ -153,6 +203,13 @@ pub(crate) async fn handle(
             .get("response")
             .cloned()
             .unwrap_or_else(|| success(Map::new())),
+    };
+    let answer = match (stored, answer) {
+        (Some((field, id)), Value::Object(mut map)) => {
+            map.insert(field.to_owned(), Value::String(id));
+            Value::Object(map)
+        }
+        (_, answer) => answer,
     };
     if let Some(request) = kept {
         if let Some(journal) = lock(&shared.journal).get_mut(&name) {
@@ -338,6 +395,32 @@ fn dropped() -> Response {
         ))
     });
     Response::new(Body::from_stream(failing))
+}
+
+/// Runs the route's check on `request`. The text parts of an upload carry no JSON types: when they
+/// do not decode as text, numbers and booleans among them are tried as such.
+fn check_request(
+    route: &super::MockRoute,
+    request: &Map<String, Value>,
+    form: bool,
+) -> Result<(), String> {
+    let first = (route.check)(Value::Object(request.clone()), super::TimeRules::Enforce);
+    if first.is_ok() || !form {
+        return first;
+    }
+    let typed: Map<String, Value> = request
+        .iter()
+        .map(|(k, v)| {
+            let parsed = match v {
+                Value::String(s) => serde_json::from_str::<Value>(s)
+                    .ok()
+                    .filter(|p| p.is_number() || p.is_boolean()),
+                _ => None,
+            };
+            (k.clone(), parsed.unwrap_or_else(|| v.clone()))
+        })
+        .collect();
+    (route.check)(Value::Object(typed), super::TimeRules::Enforce).map_err(|_| first.unwrap_err())
 }
 
 /// The route for `path`: among operations sharing it, the one whose constants the request carries

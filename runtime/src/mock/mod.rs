@@ -16,6 +16,7 @@
 mod control;
 mod faults;
 mod handler;
+mod media;
 mod state;
 mod tokens;
 
@@ -34,6 +35,10 @@ pub use state::Store;
 use crate::meta::{Operation, Product};
 use crate::mock_spec::{MockBehaviour, MockErrors};
 use crate::request::ApiRequest;
+
+/// The largest request body the mock reads: room for the largest documented upload (20MB) and its
+/// multipart framing.
+pub const MAX_REQUEST_BYTES: usize = 32 << 20;
 
 /// How a query parameter is read into the request's JSON form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +68,9 @@ pub struct MockRoute {
     pub fixture: &'static str,
     /// The spec's `mock:` rule, as JSON, if any.
     pub behaviour: Option<&'static str>,
+    /// How requests and answers travel: uploads are read as multipart/form-data and stored, downloads
+    /// serve what was stored.
+    pub transfer: crate::media_spec::Transfer,
 }
 
 impl std::fmt::Debug for MockRoute {
@@ -91,6 +99,7 @@ impl MockRoute {
             decode_response: decodes::<R::Response>,
             fixture,
             behaviour,
+            transfer: R::TRANSFER,
         }
     }
 }
@@ -246,6 +255,8 @@ pub(crate) struct Shared {
     pub(crate) token_calls: AtomicUsize,
     /// The requests that took effect, for each operation whose journal is on.
     pub(crate) journal: Mutex<HashMap<String, Vec<Value>>>,
+    /// Uploaded files, by the id answered for them.
+    pub(crate) media: Mutex<media::MediaStore>,
 }
 
 /// A running mock server. Dropping it stops the server.
@@ -314,11 +325,13 @@ impl MockServer {
             log: Mutex::new(HashMap::new()),
             token_calls: AtomicUsize::new(0),
             journal: Mutex::new(HashMap::new()),
+            media: Mutex::new(media::MediaStore::default()),
         });
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let app = axum::Router::new()
             .fallback(handler::handle)
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BYTES))
             .with_state(shared.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(async move {
@@ -480,6 +493,25 @@ impl MockServer {
         if let Some(serving) = serving {
             let _ = serving.await;
         }
+    }
+
+    /// The bytes, file name and content type of the upload stored under `id`, if any.
+    pub fn media(&self, id: &str) -> Option<(Vec<u8>, String, String)> {
+        self.shared
+            .media
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .map(|m| (m.bytes.clone(), m.file_name.clone(), m.content_type.clone()))
+    }
+
+    /// Stores `bytes` as if uploaded (to serve downloads of media no test uploaded); returns its id.
+    pub fn seed_media(&self, bytes: Vec<u8>, file_name: &str, content_type: &str) -> String {
+        self.shared
+            .media
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(bytes, file_name.into(), content_type.into())
     }
 
     /// A copy of the records of `store`.

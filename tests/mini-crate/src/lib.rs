@@ -9,6 +9,7 @@
 //!
 //! - [`demo`]: A demo product for snapshot tests. (演示)
 //!   - `demo::checks` (feature `demo-checks`): Checks. (校验)
+//!   - `demo::files` (feature `demo-files`): Files. (文件)
 //!   - `demo::records` (feature `demo-records`): Records kept by the mock server. (记录)
 //!   - `demo::rules` (feature `demo-rules`): Rules. (规则)
 //!   - `demo::unions` (feature `demo-unions`): Tagged unions. (联合)
@@ -24,6 +25,7 @@ pub use wxlive_runtime::{ApiError, Error, Secret, ValidationError, Violation};
 #[cfg(
     any(
         feature = "demo-checks",
+        feature = "demo-files",
         feature = "demo-records",
         feature = "demo-rules",
         feature = "demo-unions",
@@ -43,6 +45,7 @@ pub fn mock_products() -> Vec<wxlive_runtime::mock::MockConfig> {
     #[cfg(
         any(
             feature = "demo-checks",
+            feature = "demo-files",
             feature = "demo-records",
             feature = "demo-rules",
             feature = "demo-unions",

@@ -11,6 +11,10 @@ use wxlive_runtime::{Client, ClientBuilder, Error, Secret};
 #[cfg(feature = "demo-checks")]
 pub mod checks;
 
+/// 文件: Files.
+#[cfg(feature = "demo-files")]
+pub mod files;
+
 /// 记录: Records kept by the mock server.
 #[cfg(feature = "demo-records")]
 pub mod records;
@@ -218,6 +222,12 @@ impl DemoClient {
         checks::ChecksApi::new(&self.inner)
     }
 
+    /// 文件: Files.
+    #[cfg(feature = "demo-files")]
+    pub fn files(&self) -> files::FilesApi<'_> {
+        files::FilesApi::new(&self.inner)
+    }
+
     /// 记录: Records kept by the mock server.
     #[cfg(feature = "demo-records")]
     pub fn records(&self) -> records::RecordsApi<'_> {
@@ -249,6 +259,7 @@ pub fn mock_routes() -> Vec<wxlive_runtime::mock::MockRoute> {
     #[allow(unused_mut)]
     let mut routes = Vec::new();
     #[cfg(feature = "demo-checks")] routes.extend(checks::mock::routes());
+    #[cfg(feature = "demo-files")] routes.extend(files::mock::routes());
     #[cfg(feature = "demo-records")] routes.extend(records::mock::routes());
     #[cfg(feature = "demo-rules")] routes.extend(rules::mock::routes());
     #[cfg(feature = "demo-unions")] routes.extend(unions::mock::routes());
@@ -264,7 +275,7 @@ pub fn mock_config() -> wxlive_runtime::mock::MockConfig {
         &PRODUCT,
         mock_routes(),
         Some(
-            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":9001,\"precondition_failed\":9002,\"unknown_path\":404}",
+            "{\"missing_token\":41001,\"invalid_token\":40014,\"expired_token\":42001,\"invalid_secret\":40001,\"invalid_id\":40013,\"invalid_parameter\":40058,\"malformed_body\":47001,\"require_post\":43002,\"require_get\":43001,\"not_found\":9001,\"precondition_failed\":9002,\"unknown_path\":404,\"missing_media\":44001,\"media_size\":40006,\"media_type\":40004,\"unknown_media\":40007,\"invalid_range\":40146}",
         ),
     )
 }
