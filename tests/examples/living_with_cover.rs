@@ -42,6 +42,7 @@ pub async fn book_with_cover(
     cover: UploadFile,
     share: UploadFile,
 ) -> Result<String, wxlive::Error> {
+    // README upload start
     let media = client.media();
     // Temporary media: each media_id is valid for 3 days.
     let cover = media
@@ -73,5 +74,6 @@ pub async fn book_with_cover(
         })
         .send()
         .await?;
+    // README upload end
     Ok(created.livingid)
 }

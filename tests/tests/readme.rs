@@ -57,6 +57,11 @@ fn readme_code_is_the_compiled_example() {
             "// README callback end",
         ),
         (
+            "living_with_cover.rs",
+            "// README upload start",
+            "// README upload end",
+        ),
+        (
             "send_messages.rs",
             "// README union start",
             "// README union end",
