@@ -66,6 +66,10 @@ pub struct MockRoute {
     pub decode_response: fn(Value) -> Result<(), String>,
     /// The generated fixture file of the endpoint (`{"request": .., "response": ..}`).
     pub fixture: &'static str,
+    /// Decodes a JSON request into the generated type and sends it through a client the way the
+    /// operation transfers it (JSON, an upload of the given file, a download into memory): how tests
+    /// drive every operation of a product without naming its types.
+    pub call: for<'a> fn(&'a crate::Client, Value, Option<crate::UploadFile>) -> Call<'a>,
     /// The spec's `mock:` rule, as JSON, if any.
     pub behaviour: Option<&'static str>,
     /// How requests and answers travel: uploads are read as multipart/form-data and stored, downloads
@@ -86,7 +90,7 @@ impl MockRoute {
     /// The route of request type `R`: its operation, constants and required fields come from
     /// [`ApiRequest`]; `query` says how to read its query parameters, `fixture` and `behaviour` are the
     /// generated fixture file and the spec's `mock:` rule.
-    pub fn of<R: ApiRequest + DeserializeOwned>(
+    pub fn of<R: ApiRequest + DeserializeOwned + 'static>(
         query: &'static [(&'static str, QueryKind)],
         fixture: &'static str,
         behaviour: Option<&'static str>,
@@ -98,10 +102,39 @@ impl MockRoute {
             check: check::<R>,
             decode_response: decodes::<R::Response>,
             fixture,
+            call: call::<R>,
             behaviour,
             transfer: R::TRANSFER,
         }
     }
+}
+
+/// What [`MockRoute::call`] answers: the call's outcome, the response dropped.
+pub type Call<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::Error>> + Send + 'a>>;
+
+/// The [`MockRoute::call`] of request type `R`. An upload without a file sends an empty one.
+fn call<R: ApiRequest + DeserializeOwned + 'static>(
+    client: &crate::Client,
+    request: Value,
+    file: Option<crate::UploadFile>,
+) -> Call<'_> {
+    Box::pin(async move {
+        let request: R = serde_json::from_value(request).map_err(|e| crate::Error::Encode {
+            operation: R::OPERATION.id(),
+            message: format!("the JSON is not a {}: {e}", std::any::type_name::<R>()),
+        })?;
+        match R::TRANSFER {
+            crate::media_spec::Transfer::Json => client.send(&request).await.map(drop),
+            crate::media_spec::Transfer::Upload(_) => {
+                let file = file.unwrap_or_else(|| crate::UploadFile::bytes(Vec::new(), "empty"));
+                client.upload(&request, file).await.map(drop)
+            }
+            crate::media_spec::Transfer::Download(_) => {
+                client.download(&request, None).await.map(drop)
+            }
+        }
+    })
 }
 
 /// Checks a request as the server would: its required fields are given (the same rule as the
