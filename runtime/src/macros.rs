@@ -147,8 +147,34 @@ macro_rules! str_enum {
 /// for numbers or numeric strings, `flag` for 0/1, `list` for a list that may be `null`, `text` for a
 /// string that may arrive as any scalar) and `@n` marks guaranteed field number `n`, whose wire name
 /// is the n-th of the bracketed list.
+///
+/// With a leading `serialize` it also implements `Serialize` when the calling crate's `serialize`
+/// feature is on (responses and response-only types need it only for the CLI): each field under
+/// its first wire name; an optional field only when set, a list only when not empty, a flag as 0/1.
 #[macro_export]
 macro_rules! from_fields {
+    (serialize $name:ident [$($guaranteed:literal),*] { $($rows:tt)* }) => {
+        $crate::from_fields!($name [$($guaranteed),*] { $($rows)* });
+        $crate::from_fields!(@serialize $name { $($rows)* });
+    };
+    (@serialize $name:ident {
+        $( $key:literal $(| $alias:literal)* => $field:ident : $how:ident $(@ $slot:literal)? ),* $(,)?
+    }) => {
+        #[cfg(feature = "serialize")]
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                $( $crate::from_fields!(@write map $key self.$field, $how $($slot)?); )*
+                map.end()
+            }
+        }
+    };
+    (@write $m:ident $k:literal $v:expr, flag $slot:literal) => { $m.serialize_entry($k, &u8::from($v))? };
+    (@write $m:ident $k:literal $v:expr, $how:ident $slot:literal) => { $m.serialize_entry($k, &$v)? };
+    (@write $m:ident $k:literal $v:expr, flag) => { $crate::wire::put_some(&mut $m, $k, &$v.map(u8::from))? };
+    (@write $m:ident $k:literal $v:expr, list) => { $crate::wire::put_list(&mut $m, $k, &$v)? };
+    (@write $m:ident $k:literal $v:expr, $how:ident) => { $crate::wire::put_some(&mut $m, $k, &$v)? };
     ($name:ident [$($guaranteed:literal),*] {}) => {
         impl $crate::wire::FromFields for $name {
             const NAME: &'static str = stringify!($name);

@@ -2,37 +2,36 @@
 
 //! Responses of WeCom living (live streaming) server API. (直播). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::Serialize;
 use super::{LivingInfo, WatchStatInfo};
 
 /// Response of `create` (创建预约直播).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateResponse {
     /// Id of the new live. Always in a successful answer (the official docs guarantee it).
     pub livingid: String,
 }
 
 wxlive_runtime::from_fields!(
-    CreateResponse["livingid"] { "livingid" => livingid : value @ 0u32 }
+    serialize CreateResponse["livingid"] { "livingid" => livingid : value @ 0u32 }
 );
 
 /// Response of `modify` (修改预约直播).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ModifyResponse {}
-wxlive_runtime::from_fields!(ModifyResponse[] {});
+wxlive_runtime::from_fields!(serialize ModifyResponse[] {});
 
 /// Response of `cancel` (取消预约直播).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CancelResponse {}
-wxlive_runtime::from_fields!(CancelResponse[] {});
+wxlive_runtime::from_fields!(serialize CancelResponse[] {});
 
 /// Response of `delete_replay_data` (删除直播回放).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteReplayDataResponse {}
-wxlive_runtime::from_fields!(DeleteReplayDataResponse[] {});
+wxlive_runtime::from_fields!(serialize DeleteReplayDataResponse[] {});
 
 /// Response of `get_living_code` (获取微信观看直播凭证).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetLivingCodeResponse {
     /// Credential for watching in WeChat. Reusable within 5 minutes; works only inside WeChat.
     /// It opens the WeCom live mini program (企业微信直播小程序, original id gh_25e071b83ee0), from a WeChat H5 page
@@ -44,40 +43,40 @@ pub struct GetLivingCodeResponse {
 }
 
 wxlive_runtime::from_fields!(
-    GetLivingCodeResponse["living_code"] { "living_code" => living_code : value @ 0u32 }
+    serialize GetLivingCodeResponse["living_code"] { "living_code" => living_code : value
+    @ 0u32 }
 );
 
 /// Response of `get_user_all_livingid` (获取成员直播ID列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetUserAllLivingidResponse {
     /// Cursor of the next page. The empty string means this was the last page. Always in a successful answer (the official docs guarantee it).
     pub next_cursor: String,
     /// Live ids on this page. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub livingid_list: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    GetUserAllLivingidResponse["next_cursor"] { "next_cursor" => next_cursor : value @
-    0u32, "livingid_list" => livingid_list : list }
+    serialize GetUserAllLivingidResponse["next_cursor"] { "next_cursor" => next_cursor :
+    value @ 0u32, "livingid_list" => livingid_list : list }
 );
 
 /// Response of `get_living_info` (获取直播详情).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetLivingInfoResponse {
     /// The live's details. Always in a successful answer (the official docs guarantee it).
     pub living_info: LivingInfo,
 }
 
 wxlive_runtime::from_fields!(
-    GetLivingInfoResponse["living_info"] { "living_info" => living_info : value @ 0u32 }
+    serialize GetLivingInfoResponse["living_info"] { "living_info" => living_info : value
+    @ 0u32 }
 );
 
 /// Response of `get_watch_stat` (获取直播观看明细).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetWatchStatResponse {
     /// Whether everything has been pulled (wire 1). The only valid end-of-data signal. Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub ending: bool,
     /// Key to send on the next call. Always in a successful answer (the official docs guarantee it).
     pub next_key: String,
@@ -86,33 +85,29 @@ pub struct GetWatchStatResponse {
 }
 
 wxlive_runtime::from_fields!(
-    GetWatchStatResponse["ending", "next_key", "stat_info"] { "ending" => ending : flag @
-    0u32, "next_key" => next_key : value @ 1u32, "stat_info" => stat_info : value @ 2u32
-    }
+    serialize GetWatchStatResponse["ending", "next_key", "stat_info"] { "ending" =>
+    ending : flag @ 0u32, "next_key" => next_key : value @ 1u32, "stat_info" => stat_info
+    : value @ 2u32 }
 );
 
 /// Response of `get_living_share_info` (获取跳转小程序商城的直播观众信息).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetLivingShareInfoResponse {
     /// Live id. Always in a successful answer (the official docs guarantee it).
     pub livingid: String,
     /// The viewer's userid, when the viewer is a corp member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewer_userid: Option<String>,
     /// The viewer's external_userid, when the viewer is not a corp member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewer_external_userid: Option<String>,
     /// The inviter's userid, when the inviter is a corp member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
     /// The inviter's external_userid, when the inviter is not a corp member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    GetLivingShareInfoResponse["livingid"] { "livingid" => livingid : value @ 0u32,
-    "viewer_userid" => viewer_userid : value, "viewer_external_userid" =>
+    serialize GetLivingShareInfoResponse["livingid"] { "livingid" => livingid : value @
+    0u32, "viewer_userid" => viewer_userid : value, "viewer_external_userid" =>
     viewer_external_userid : value, "invitor_userid" => invitor_userid : value,
     "invitor_external_userid" => invitor_external_userid : value }
 );

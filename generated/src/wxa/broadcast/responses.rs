@@ -2,355 +2,339 @@
 
 //! Responses of WeChat mini-program live broadcast server API. (小程序直播). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::Serialize;
 use super::{
     ApprovedGoods, Assistant, Follower, LiveReplay, RoleMember, RoomInfo, WarehouseGoods,
 };
 
 /// Response of `create_room` (创建直播间).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateRoomResponse {
     /// The new room's id. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "roomId")]
     pub room_id: i64,
     /// Only with errcode 300036: a QR code for the anchor's real-name verification. The client reports 300036 as an error: read it from `ApiError::extra`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode_url: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    CreateRoomResponse["roomId"] { "roomId" => room_id : int @ 0u32, "qrcode_url" =>
-    qrcode_url : value }
+    serialize CreateRoomResponse["roomId"] { "roomId" => room_id : int @ 0u32,
+    "qrcode_url" => qrcode_url : value }
 );
 
 /// Response of `get_live_info` (获取直播间列表和回放).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetLiveInfoResponse {
     /// Total number of rooms. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
     /// Rooms on this page. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub room_info: Vec<RoomInfo>,
 }
 
 wxlive_runtime::from_fields!(
-    GetLiveInfoResponse["total"] { "total" => total : int @ 0u32, "room_info" =>
-    room_info : list }
+    serialize GetLiveInfoResponse["total"] { "total" => total : int @ 0u32, "room_info"
+    => room_info : list }
 );
 
 /// Response of `get_replay` (获取直播间列表和回放).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetReplayResponse {
     /// Number of segments. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
     /// Segments on this page. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub live_replay: Vec<LiveReplay>,
 }
 
 wxlive_runtime::from_fields!(
-    GetReplayResponse["total"] { "total" => total : int @ 0u32, "live_replay" =>
-    live_replay : list }
+    serialize GetReplayResponse["total"] { "total" => total : int @ 0u32, "live_replay"
+    => live_replay : list }
 );
 
 /// Response of `import_goods` (导入商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportGoodsResponse {}
-wxlive_runtime::from_fields!(ImportGoodsResponse[] {});
+wxlive_runtime::from_fields!(serialize ImportGoodsResponse[] {});
 
 /// Response of `delete_room` (删除直播间).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteRoomResponse {}
-wxlive_runtime::from_fields!(DeleteRoomResponse[] {});
+wxlive_runtime::from_fields!(serialize DeleteRoomResponse[] {});
 
 /// Response of `edit_room` (编辑直播间).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EditRoomResponse {}
-wxlive_runtime::from_fields!(EditRoomResponse[] {});
+wxlive_runtime::from_fields!(serialize EditRoomResponse[] {});
 
 /// Response of `get_push_url` (获取直播间推流地址).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetPushUrlResponse {
     /// RTMP push address. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "pushAddr")]
     pub push_addr: String,
 }
 
 wxlive_runtime::from_fields!(
-    GetPushUrlResponse["pushAddr"] { "pushAddr" => push_addr : value @ 0u32 }
+    serialize GetPushUrlResponse["pushAddr"] { "pushAddr" => push_addr : value @ 0u32 }
 );
 
 /// Response of `get_shared_code` (获取直播间分享二维码).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetSharedCodeResponse {
     /// Share QR code image URL. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "cdnUrl")]
     pub cdn_url: String,
     /// Page path, e.g. plugin-private://wx2b03c6e691cd7370/pages/live-player-plugin?room_id=… Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "pagePath")]
     pub page_path: String,
     /// Share poster URL. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "posterUrl")]
     pub poster_url: String,
 }
 
 wxlive_runtime::from_fields!(
-    GetSharedCodeResponse["cdnUrl", "pagePath", "posterUrl"] { "cdnUrl" => cdn_url :
-    value @ 0u32, "pagePath" => page_path : value @ 1u32, "posterUrl" => poster_url :
-    value @ 2u32 }
+    serialize GetSharedCodeResponse["cdnUrl", "pagePath", "posterUrl"] { "cdnUrl" =>
+    cdn_url : value @ 0u32, "pagePath" => page_path : value @ 1u32, "posterUrl" =>
+    poster_url : value @ 2u32 }
 );
 
 /// Response of `add_assistant` (添加管理直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddAssistantResponse {}
-wxlive_runtime::from_fields!(AddAssistantResponse[] {});
+wxlive_runtime::from_fields!(serialize AddAssistantResponse[] {});
 
 /// Response of `modify_assistant` (修改直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ModifyAssistantResponse {}
-wxlive_runtime::from_fields!(ModifyAssistantResponse[] {});
+wxlive_runtime::from_fields!(serialize ModifyAssistantResponse[] {});
 
 /// Response of `remove_assistant` (删除直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RemoveAssistantResponse {}
-wxlive_runtime::from_fields!(RemoveAssistantResponse[] {});
+wxlive_runtime::from_fields!(serialize RemoveAssistantResponse[] {});
 
 /// Response of `get_assistant_list` (查询直播间小助手).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetAssistantListResponse {
     /// The assistants. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<Assistant>,
     /// Number of assistants. Always in a successful answer (the official docs guarantee it).
     pub count: i32,
     /// Assistant limit. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "maxCount")]
     pub max_count: i32,
 }
 
 wxlive_runtime::from_fields!(
-    GetAssistantListResponse["count", "maxCount"] { "list" => list : list, "count" =>
-    count : int @ 0u32, "maxCount" => max_count : int @ 1u32 }
+    serialize GetAssistantListResponse["count", "maxCount"] { "list" => list : list,
+    "count" => count : int @ 0u32, "maxCount" => max_count : int @ 1u32 }
 );
 
 /// Response of `add_sub_anchor` (添加主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddSubAnchorResponse {}
-wxlive_runtime::from_fields!(AddSubAnchorResponse[] {});
+wxlive_runtime::from_fields!(serialize AddSubAnchorResponse[] {});
 
 /// Response of `modify_sub_anchor` (修改主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ModifySubAnchorResponse {}
-wxlive_runtime::from_fields!(ModifySubAnchorResponse[] {});
+wxlive_runtime::from_fields!(serialize ModifySubAnchorResponse[] {});
 
 /// Response of `delete_sub_anchor` (删除主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteSubAnchorResponse {}
-wxlive_runtime::from_fields!(DeleteSubAnchorResponse[] {});
+wxlive_runtime::from_fields!(serialize DeleteSubAnchorResponse[] {});
 
 /// Response of `get_sub_anchor` (获取主播副号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetSubAnchorResponse {
     /// The sub-anchor's WeChat ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
-wxlive_runtime::from_fields!(GetSubAnchorResponse[] { "username" => username : value });
+wxlive_runtime::from_fields!(
+    serialize GetSubAnchorResponse[] { "username" => username : value }
+);
 
 /// Response of `update_feed_public` (官方收录管理).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateFeedPublicResponse {}
-wxlive_runtime::from_fields!(UpdateFeedPublicResponse[] {});
+wxlive_runtime::from_fields!(serialize UpdateFeedPublicResponse[] {});
 
 /// Response of `update_replay` (回放功能管理).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateReplayResponse {}
-wxlive_runtime::from_fields!(UpdateReplayResponse[] {});
+wxlive_runtime::from_fields!(serialize UpdateReplayResponse[] {});
 
 /// Response of `update_kf` (客服功能管理).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateKfResponse {}
-wxlive_runtime::from_fields!(UpdateKfResponse[] {});
+wxlive_runtime::from_fields!(serialize UpdateKfResponse[] {});
 
 /// Response of `update_comment` (禁言管理).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateCommentResponse {}
-wxlive_runtime::from_fields!(UpdateCommentResponse[] {});
+wxlive_runtime::from_fields!(serialize UpdateCommentResponse[] {});
 
 /// Response of `goods_on_sale` (上下架商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GoodsOnSaleResponse {}
-wxlive_runtime::from_fields!(GoodsOnSaleResponse[] {});
+wxlive_runtime::from_fields!(serialize GoodsOnSaleResponse[] {});
 
 /// Response of `delete_goods_in_room` (删除直播间商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteGoodsInRoomResponse {}
-wxlive_runtime::from_fields!(DeleteGoodsInRoomResponse[] {});
+wxlive_runtime::from_fields!(serialize DeleteGoodsInRoomResponse[] {});
 
 /// Response of `push_goods` (推送商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushGoodsResponse {}
-wxlive_runtime::from_fields!(PushGoodsResponse[] {});
+wxlive_runtime::from_fields!(serialize PushGoodsResponse[] {});
 
 /// Response of `sort_goods` (直播间商品排序).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SortGoodsResponse {}
-wxlive_runtime::from_fields!(SortGoodsResponse[] {});
+wxlive_runtime::from_fields!(serialize SortGoodsResponse[] {});
 
 /// Response of `get_goods_video` (下载商品讲解视频).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetGoodsVideoResponse {
     /// Link to the explanation video. Always in a successful answer (the official docs guarantee it).
     pub url: String,
 }
 
 wxlive_runtime::from_fields!(
-    GetGoodsVideoResponse["url"] { "url" => url : value @ 0u32 }
+    serialize GetGoodsVideoResponse["url"] { "url" => url : value @ 0u32 }
 );
 
 /// Response of `set_goods_key` (直播挂件设置全局KEY).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SetGoodsKeyResponse {}
-wxlive_runtime::from_fields!(SetGoodsKeyResponse[] {});
+wxlive_runtime::from_fields!(serialize SetGoodsKeyResponse[] {});
 
 /// Response of `get_goods_key` (直播挂件获取全局KEY).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetGoodsKeyResponse {
     /// The global key (全局KEY).
-    #[serde(rename = "vendorGoodsKey", default, skip_serializing_if = "Vec::is_empty")]
     pub goods_keys: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    GetGoodsKeyResponse[] { "vendorGoodsKey" => goods_keys : list }
+    serialize GetGoodsKeyResponse[] { "vendorGoodsKey" => goods_keys : list }
 );
 
 /// Response of `add_goods` (添加并提审商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddGoodsResponse {
     /// New goods id. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "goodsId")]
     pub goods_id: i64,
     /// Review id. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "auditId")]
     pub audit_id: i64,
 }
 
 wxlive_runtime::from_fields!(
-    AddGoodsResponse["goodsId", "auditId"] { "goodsId" => goods_id : int @ 0u32,
-    "auditId" => audit_id : int @ 1u32 }
+    serialize AddGoodsResponse["goodsId", "auditId"] { "goodsId" => goods_id : int @
+    0u32, "auditId" => audit_id : int @ 1u32 }
 );
 
 /// Response of `reset_goods_audit` (撤回商品审核).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ResetGoodsAuditResponse {}
-wxlive_runtime::from_fields!(ResetGoodsAuditResponse[] {});
+wxlive_runtime::from_fields!(serialize ResetGoodsAuditResponse[] {});
 
 /// Response of `audit_goods` (重新提交商品审核).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AuditGoodsResponse {
     /// New review id. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "auditId")]
     pub audit_id: i64,
 }
 
 wxlive_runtime::from_fields!(
-    AuditGoodsResponse["auditId"] { "auditId" => audit_id : int @ 0u32 }
+    serialize AuditGoodsResponse["auditId"] { "auditId" => audit_id : int @ 0u32 }
 );
 
 /// Response of `delete_goods` (删除商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteGoodsResponse {}
-wxlive_runtime::from_fields!(DeleteGoodsResponse[] {});
+wxlive_runtime::from_fields!(serialize DeleteGoodsResponse[] {});
 
 /// Response of `update_goods` (更新商品).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateGoodsResponse {}
-wxlive_runtime::from_fields!(UpdateGoodsResponse[] {});
+wxlive_runtime::from_fields!(serialize UpdateGoodsResponse[] {});
 
 /// Response of `get_goods_warehouse` (获取商品的信息与审核状态).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetGoodsWarehouseResponse {
     /// Number of goods. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
     /// The goods. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub goods: Vec<WarehouseGoods>,
 }
 
 wxlive_runtime::from_fields!(
-    GetGoodsWarehouseResponse["total"] { "total" => total : int @ 0u32, "goods" => goods
-    : list }
+    serialize GetGoodsWarehouseResponse["total"] { "total" => total : int @ 0u32, "goods"
+    => goods : list }
 );
 
 /// Response of `get_approved_goods` (获取商品列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetApprovedGoodsResponse {
     /// Number of goods in that status. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
     /// Goods on this page. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub goods: Vec<ApprovedGoods>,
 }
 
 wxlive_runtime::from_fields!(
-    GetApprovedGoodsResponse["total"] { "total" => total : int @ 0u32, "goods" => goods :
-    list }
+    serialize GetApprovedGoodsResponse["total"] { "total" => total : int @ 0u32, "goods"
+    => goods : list }
 );
 
 /// Response of `add_role` (设置成员角色).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddRoleResponse {
     /// When an anchor still needs real-name verification: the verification QR code URL.
-    #[serde(rename = "codeurl", skip_serializing_if = "Option::is_none")]
     pub code_url: Option<String>,
 }
 
-wxlive_runtime::from_fields!(AddRoleResponse[] { "codeurl" => code_url : value });
+wxlive_runtime::from_fields!(
+    serialize AddRoleResponse[] { "codeurl" => code_url : value }
+);
 
 /// Response of `delete_role` (移除成员角色).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteRoleResponse {}
-wxlive_runtime::from_fields!(DeleteRoleResponse[] {});
+wxlive_runtime::from_fields!(serialize DeleteRoleResponse[] {});
 
 /// Response of `get_role_list` (查询成员列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetRoleListResponse {
     /// Number of matching members. Always in a successful answer (the official docs guarantee it).
     pub total: i32,
     /// Members on this page. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<RoleMember>,
 }
 
 wxlive_runtime::from_fields!(
-    GetRoleListResponse["total"] { "total" => total : int @ 0u32, "list" => list : list }
+    serialize GetRoleListResponse["total"] { "total" => total : int @ 0u32, "list" =>
+    list : list }
 );
 
 /// Response of `get_followers` (获取长期订阅用户).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetFollowersResponse {
     /// Subscribers on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followers: Vec<Follower>,
     /// Send it to get the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_break: Option<i64>,
 }
 
 wxlive_runtime::from_fields!(
-    GetFollowersResponse[] { "followers" => followers : list, "page_break" => page_break
-    : int }
+    serialize GetFollowersResponse[] { "followers" => followers : list, "page_break" =>
+    page_break : int }
 );
 
 /// Response of `push_message` (发送直播开始事件).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushMessageResponse {
     /// Matches message_id in the wxalive_push_message_notify event. Always in a successful answer (the official docs guarantee it).
     pub message_id: String,
 }
 
 wxlive_runtime::from_fields!(
-    PushMessageResponse["message_id"] { "message_id" => message_id : value @ 0u32 }
+    serialize PushMessageResponse["message_id"] { "message_id" => message_id : value @
+    0u32 }
 );

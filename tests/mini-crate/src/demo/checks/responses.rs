@@ -2,156 +2,126 @@
 
 //! Responses of Checks. (校验). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::Serialize;
 use super::{Level, Log, Mode};
 
 /// Response of `texts` (文本).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextsResponse {}
-wxlive_runtime::from_fields!(TextsResponse[] {});
+wxlive_runtime::from_fields!(serialize TextsResponse[] {});
 
 /// Response of `codes` (编码).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CodesResponse {
     /// Accepted.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ok: Option<bool>,
 }
 
-wxlive_runtime::from_fields!(CodesResponse[] { "ok" => ok : flag });
+wxlive_runtime::from_fields!(serialize CodesResponse[] { "ok" => ok : flag });
 
 /// Response of `numbers` (数字).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NumbersResponse {}
-wxlive_runtime::from_fields!(NumbersResponse[] {});
+wxlive_runtime::from_fields!(serialize NumbersResponse[] {});
 
 /// Response of `times` (时间).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TimesResponse {}
-wxlive_runtime::from_fields!(TimesResponse[] {});
+wxlive_runtime::from_fields!(serialize TimesResponse[] {});
 
 /// Response of `prices` (价格).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PricesResponse {}
-wxlive_runtime::from_fields!(PricesResponse[] {});
+wxlive_runtime::from_fields!(serialize PricesResponse[] {});
 
 /// Response of `lists` (列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListsResponse {}
-wxlive_runtime::from_fields!(ListsResponse[] {});
+wxlive_runtime::from_fields!(serialize ListsResponse[] {});
 
 /// Response of `switches` (开关).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SwitchesResponse {}
-wxlive_runtime::from_fields!(SwitchesResponse[] {});
+wxlive_runtime::from_fields!(serialize SwitchesResponse[] {});
 
 /// Response of `gated` (条件允许).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GatedResponse {}
-wxlive_runtime::from_fields!(GatedResponse[] {});
+wxlive_runtime::from_fields!(serialize GatedResponse[] {});
 
 /// Response of `needed` (条件必填).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NeededResponse {}
-wxlive_runtime::from_fields!(NeededResponse[] {});
+wxlive_runtime::from_fields!(serialize NeededResponse[] {});
 
 /// Response of `spans` (差值).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SpansResponse {}
-wxlive_runtime::from_fields!(SpansResponse[] {});
+wxlive_runtime::from_fields!(serialize SpansResponse[] {});
 
 /// Response of `stamp` (常量).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StampResponse {
     /// Stamped.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stamped: Option<bool>,
 }
 
-wxlive_runtime::from_fields!(StampResponse[] { "stamped" => stamped : flag });
+wxlive_runtime::from_fields!(serialize StampResponse[] { "stamped" => stamped : flag });
 
 /// Response of `ping` (探测).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PingResponse {
     /// Pong.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pong: Option<String>,
 }
 
-wxlive_runtime::from_fields!(PingResponse[] { "pong" => pong : value });
+wxlive_runtime::from_fields!(serialize PingResponse[] { "pong" => pong : value });
 
 /// Response of `names` (名称列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NamesResponse {
     /// Next cursor; empty on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Names.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    NamesResponse[] { "next_cursor" => next_cursor : value, "names" => names : list }
+    serialize NamesResponse[] { "next_cursor" => next_cursor : value, "names" => names :
+    list }
 );
 
 /// Response of `logs` (日志列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LogsResponse {
     /// Total number of items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
     /// Items on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub logs: Vec<Log>,
     /// Last update; a string or a number.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub updated: Option<String>,
     /// Items on this page.
-    #[serde(alias = "cnt", alias = "Count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// State (the key has a trailing space in some samples).
-    #[serde(alias = "state ", skip_serializing_if = "Option::is_none")]
     pub state: Option<Mode>,
     /// Both lenient and aliased.
-    #[serde(
-        alias = "remark",
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub note: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    LogsResponse[] { "total" => total : int, "logs" => logs : list, "updated" => updated
-    : text, "count" | "cnt" | "Count" => count : int, "state" | "state " => state :
-    value, "note" | "remark" => note : text }
+    serialize LogsResponse[] { "total" => total : int, "logs" => logs : list, "updated"
+    => updated : text, "count" | "cnt" | "Count" => count : int, "state" | "state " =>
+    state : value, "note" | "remark" => note : text }
 );
 
 /// Response of `levels` (级别列表).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LevelsResponse {
     /// Total number of items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Items on this page.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<Level>,
 }
 
 wxlive_runtime::from_fields!(
-    LevelsResponse[] { "total" => total : int, "levels" => levels : list }
+    serialize LevelsResponse[] { "total" => total : int, "levels" => levels : list }
 );

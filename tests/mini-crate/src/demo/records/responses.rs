@@ -2,54 +2,53 @@
 
 //! Responses of Records kept by the mock server. (记录). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::Serialize;
 use super::Record;
 
 /// Response of `add_record` (新增记录).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddRecordResponse {
     /// The new id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(AddRecordResponse[] { "record_id" => record_id : value });
+wxlive_runtime::from_fields!(
+    serialize AddRecordResponse[] { "record_id" => record_id : value }
+);
 
 /// Response of `get_record` (获取记录).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetRecordResponse {
     /// The record.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<Record>,
 }
 
-wxlive_runtime::from_fields!(GetRecordResponse[] { "record" => record : value });
+wxlive_runtime::from_fields!(
+    serialize GetRecordResponse[] { "record" => record : value }
+);
 
 /// Response of `update_record` (修改记录).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateRecordResponse {}
-wxlive_runtime::from_fields!(UpdateRecordResponse[] {});
+wxlive_runtime::from_fields!(serialize UpdateRecordResponse[] {});
 
 /// Response of `get_records` (批量获取记录).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetRecordsResponse {
     /// The known records, in the order asked.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub record_list: Vec<Record>,
 }
 
 wxlive_runtime::from_fields!(
-    GetRecordsResponse[] { "record_list" => record_list : list }
+    serialize GetRecordsResponse[] { "record_list" => record_list : list }
 );
 
 /// Response of `check_records` (校验记录).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CheckRecordsResponse {
     /// The records, in the order asked.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub record_list: Vec<Record>,
 }
 
 wxlive_runtime::from_fields!(
-    CheckRecordsResponse[] { "record_list" => record_list : list }
+    serialize CheckRecordsResponse[] { "record_list" => record_list : list }
 );

@@ -2,106 +2,94 @@
 
 //! Responses of Rules. (规则). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::Serialize;
-
 /// Response of `conditions` (条件).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConditionsResponse {}
-wxlive_runtime::from_fields!(ConditionsResponse[] {});
+wxlive_runtime::from_fields!(serialize ConditionsResponse[] {});
 
 /// Response of `synth_rules` (合成).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SynthRulesResponse {}
-wxlive_runtime::from_fields!(SynthRulesResponse[] {});
+wxlive_runtime::from_fields!(serialize SynthRulesResponse[] {});
 
 /// Response of `unsigned` (无符号).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnsignedResponse {
     /// A total that may exceed i64. Always in a successful answer (the official docs guarantee it).
     pub total: u64,
     /// A count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
 }
 
 wxlive_runtime::from_fields!(
-    UnsignedResponse["total"] { "total" => total : int @ 0u32, "count" => count : int }
+    serialize UnsignedResponse["total"] { "total" => total : int @ 0u32, "count" => count
+    : int }
 );
 
 /// Response of `item_rules` (列表项).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemRulesResponse {}
-wxlive_runtime::from_fields!(ItemRulesResponse[] {});
+wxlive_runtime::from_fields!(serialize ItemRulesResponse[] {});
 
 /// Response of `add_entry` (添加条目).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddEntryResponse {
     /// New id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(AddEntryResponse[] { "entry_id" => entry_id : value });
+wxlive_runtime::from_fields!(
+    serialize AddEntryResponse[] { "entry_id" => entry_id : value }
+);
 
 /// Response of `page_cursor` (游标分页).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageCursorResponse {
     /// Next cursor; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Entry ids.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    PageCursorResponse[] { "next_cursor" => next_cursor : value, "ids" => ids : list }
+    serialize PageCursorResponse[] { "next_cursor" => next_cursor : value, "ids" => ids :
+    list }
 );
 
 /// Response of `page_more` (有更多分页).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageMoreResponse {
     /// Next cursor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// 1 while more pages follow.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub has_more: Option<bool>,
     /// Entry ids.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    PageMoreResponse[] { "next_cursor" => next_cursor : value, "has_more" => has_more :
-    flag, "ids" => ids : list }
+    serialize PageMoreResponse[] { "next_cursor" => next_cursor : value, "has_more" =>
+    has_more : flag, "ids" => ids : list }
 );
 
 /// Response of `page_short` (短页分页).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageShortResponse {
     /// Entry ids.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
-wxlive_runtime::from_fields!(PageShortResponse[] { "ids" => ids : list });
+wxlive_runtime::from_fields!(serialize PageShortResponse[] { "ids" => ids : list });
 
 /// Response of `page_total` (总数分页).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageTotalResponse {
     /// Number of entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Entry ids.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    PageTotalResponse[] { "total" => total : int, "ids" => ids : list }
+    serialize PageTotalResponse[] { "total" => total : int, "ids" => ids : list }
 );

@@ -2,68 +2,59 @@
 
 //! Responses of Widgets. (小部件). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.
 
-use serde::Serialize;
 use super::Gizmo;
 
 /// Response of `make` (制作).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MakeResponse {
     /// New id.
-    #[serde(rename = "widgetId", skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<i64>,
 }
 
-wxlive_runtime::from_fields!(MakeResponse[] { "widgetId" => widget_id : int });
+wxlive_runtime::from_fields!(serialize MakeResponse[] { "widgetId" => widget_id : int });
 
 /// Response of `find` (查找).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FindResponse {
     /// Next cursor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Last page.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub done: Option<bool>,
     /// Names.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    FindResponse[] { "next" => next : value, "done" => done : flag, "items" => items :
-    list }
+    serialize FindResponse[] { "next" => next : value, "done" => done : flag, "items" =>
+    items : list }
 );
 
 /// Response of `register` (登记).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RegisterResponse {
     /// The new id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gizmo_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(RegisterResponse[] { "gizmo_id" => gizmo_id : value });
+wxlive_runtime::from_fields!(
+    serialize RegisterResponse[] { "gizmo_id" => gizmo_id : value }
+);
 
 /// Response of `lookup` (查询).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LookupResponse {
     /// The gizmo.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gizmo: Option<Gizmo>,
 }
 
-wxlive_runtime::from_fields!(LookupResponse[] { "gizmo" => gizmo : value });
+wxlive_runtime::from_fields!(serialize LookupResponse[] { "gizmo" => gizmo : value });
 
 /// Response of `rename` (改名).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RenameResponse {}
-wxlive_runtime::from_fields!(RenameResponse[] {});
+wxlive_runtime::from_fields!(serialize RenameResponse[] {});
 
 /// Response of `retire` (停用).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RetireResponse {}
-wxlive_runtime::from_fields!(RetireResponse[] {});
+wxlive_runtime::from_fields!(serialize RetireResponse[] {});
