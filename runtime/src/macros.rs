@@ -2,10 +2,11 @@
 //! and operation lives here once, so the generated code states only what differs (names, values,
 //! titles, docs). Not meant to be called by hand.
 
-/// The impls of a generated integer enum (declared with an `Unknown(i64)` variant, `Copy`, and
-/// `#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]`): `ALL`, `value`, `from_value`, `title`,
-/// `is_known`, `Default` (the first value), conversions from and to `i64`, decoding from a number or
-/// a numeric string, `Display` and [`Given`](crate::validate::Given).
+/// The impls of a generated integer enum (declared with an `Unknown(i64)` variant and `Copy`): `ALL`,
+/// `value`, `from_value`, `title`, `is_known`, `Default` (the first value), conversions from and to
+/// `i64`, `Serialize` (the number) and `Deserialize` (from a number or a numeric string), `Display`
+/// and [`Given`](crate::validate::Given). Hand-written serde impls: serde's derive costs more to
+/// compile, once per enum.
 #[macro_export]
 macro_rules! int_enum {
     ($name:ident { $( $variant:ident = $value:literal => $title:literal ),+ $(,)? }) => {
@@ -69,6 +70,18 @@ macro_rules! int_enum {
             }
         }
 
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$crate::wire::Int as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "{}", self.value())
@@ -79,8 +92,8 @@ macro_rules! int_enum {
     };
 }
 
-/// The impls of a generated string enum (declared with an `Unknown(String)` variant and
-/// `#[serde(from = "String", into = "String")]`); see [`int_enum!`].
+/// The impls of a generated string enum (declared with an `Unknown(String)` variant); see
+/// [`int_enum!`]. It is written and read as its wire string.
 #[macro_export]
 macro_rules! str_enum {
     ($name:ident { $( $variant:ident = $value:literal => $title:literal ),+ $(,)? }) => {
@@ -129,6 +142,18 @@ macro_rules! str_enum {
         impl From<$name> for String {
             fn from(value: $name) -> Self {
                 value.value().to_owned()
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
             }
         }
 
