@@ -150,7 +150,7 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) 
 /// `responses.rs` of a domain.
 pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
     let head = docs::inner(&[format!(
-        "Responses of {} ({}). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.",
+        "Responses of {} ({}). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call. With the crate's `serialize` feature they (and the types only they contain) also implement `Serialize`, under their wire names.",
         ctx.domain.summary, ctx.domain.title
     )]);
     let all: Vec<&Field> = ctx
