@@ -2,10 +2,11 @@
 //! and operation lives here once, so the generated code states only what differs (names, values,
 //! titles, docs). Not meant to be called by hand.
 
-/// The impls of a generated integer enum (declared with an `Unknown(i64)` variant, `Copy`, and
-/// `#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]`): `ALL`, `value`, `from_value`, `title`,
-/// `is_known`, `Default` (the first value), conversions from and to `i64`, decoding from a number or
-/// a numeric string, `Display` and [`Given`](crate::validate::Given).
+/// The impls of a generated integer enum (declared with an `Unknown(i64)` variant and `Copy`): `ALL`,
+/// `value`, `from_value`, `title`, `is_known`, `Default` (the first value), conversions from and to
+/// `i64`, `Serialize` (the number) and `Deserialize` (from a number or a numeric string), `Display`
+/// and [`Given`](crate::validate::Given). Hand-written serde impls: serde's derive costs more to
+/// compile, once per enum.
 #[macro_export]
 macro_rules! int_enum {
     ($name:ident { $( $variant:ident = $value:literal => $title:literal ),+ $(,)? }) => {
@@ -69,6 +70,18 @@ macro_rules! int_enum {
             }
         }
 
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$crate::wire::Int as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "{}", self.value())
@@ -79,8 +92,8 @@ macro_rules! int_enum {
     };
 }
 
-/// The impls of a generated string enum (declared with an `Unknown(String)` variant and
-/// `#[serde(from = "String", into = "String")]`); see [`int_enum!`].
+/// The impls of a generated string enum (declared with an `Unknown(String)` variant); see
+/// [`int_enum!`]. It is written and read as its wire string.
 #[macro_export]
 macro_rules! str_enum {
     ($name:ident { $( $variant:ident = $value:literal => $title:literal ),+ $(,)? }) => {
@@ -132,6 +145,18 @@ macro_rules! str_enum {
             }
         }
 
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.value())
@@ -147,8 +172,34 @@ macro_rules! str_enum {
 /// for numbers or numeric strings, `flag` for 0/1, `list` for a list that may be `null`, `text` for a
 /// string that may arrive as any scalar) and `@n` marks guaranteed field number `n`, whose wire name
 /// is the n-th of the bracketed list.
+///
+/// With a leading `serialize` it also implements `Serialize` when the calling crate's `serialize`
+/// feature is on (responses and response-only types need it only for the CLI): each field under
+/// its first wire name; an optional field only when set, a list only when not empty, a flag as 0/1.
 #[macro_export]
 macro_rules! from_fields {
+    (serialize $name:ident [$($guaranteed:literal),*] { $($rows:tt)* }) => {
+        $crate::from_fields!($name [$($guaranteed),*] { $($rows)* });
+        $crate::from_fields!(@serialize $name { $($rows)* });
+    };
+    (@serialize $name:ident {
+        $( $key:literal $(| $alias:literal)* => $field:ident : $how:ident $(@ $slot:literal)? ),* $(,)?
+    }) => {
+        #[cfg(feature = "serialize")]
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                $( $crate::from_fields!(@write map $key self.$field, $how $($slot)?); )*
+                map.end()
+            }
+        }
+    };
+    (@write $m:ident $k:literal $v:expr, flag $slot:literal) => { $m.serialize_entry($k, &u8::from($v))? };
+    (@write $m:ident $k:literal $v:expr, $how:ident $slot:literal) => { $m.serialize_entry($k, &$v)? };
+    (@write $m:ident $k:literal $v:expr, flag) => { $crate::wire::put_some(&mut $m, $k, &$v.map(u8::from))? };
+    (@write $m:ident $k:literal $v:expr, list) => { $crate::wire::put_list(&mut $m, $k, &$v)? };
+    (@write $m:ident $k:literal $v:expr, $how:ident) => { $crate::wire::put_some(&mut $m, $k, &$v)? };
     ($name:ident [$($guaranteed:literal),*] {}) => {
         impl $crate::wire::FromFields for $name {
             const NAME: &'static str = stringify!($name);

@@ -314,6 +314,31 @@ pub fn decode_lenient<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, 
     }
 }
 
+/// Writes `key: value` to `map` when `value` is set (the `Serialize` impl of `from_fields!`).
+pub fn put_some<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, value),
+        None => Ok(()),
+    }
+}
+
+/// Writes `key: value` to `map` when the list is not empty (the `Serialize` impl of `from_fields!`).
+pub fn put_list<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &[T],
+) -> Result<(), M::Error> {
+    if value.is_empty() {
+        Ok(())
+    } else {
+        map.serialize_entry(key, value)
+    }
+}
+
 /// Deserializes a [`FromFields`] type from a map.
 pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromFields>(d: D) -> Result<T, D::Error> {
     struct ObjectVisitor<T>(std::marker::PhantomData<T>);

@@ -26,6 +26,7 @@ pub fn manifest(spec: &Spec, options: &CrateOptions) -> GeneratedFile {
     for f in &features {
         s.push_str(&format!("{f} = []\n"));
     }
+    s.push_str("# `Serialize` on responses and the types only responses contain (the CLI prints them).\nserialize = []\n");
     s.push_str("# The loopback mock server's route tables and fixtures.\nmock = [\"wxlive-runtime/mock\"]\n");
     s.push_str(&format!(
         "\n[dependencies]\nwxlive-runtime = {{ path = {:?}, version = \"0.1.0\", features = [\"client\", \"callback\"] }}\n",

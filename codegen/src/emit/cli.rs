@@ -67,7 +67,9 @@ pub fn emit(spec: &Spec, options: &CliOptions) -> Vec<GeneratedFile> {
 }
 
 fn manifest(spec: &Spec, options: &CliOptions) -> GeneratedFile {
-    let features: Vec<String> = std::iter::once("mock".to_owned())
+    let features: Vec<String> = ["mock", "serialize"]
+        .into_iter()
+        .map(str::to_owned)
         .chain(
             spec.products
                 .iter()

@@ -39,22 +39,16 @@ fn emit_enum(e: &Enum) -> TokenStream {
         quote!(#vname = #value => #title)
     });
     // The enum itself is plain Rust (formatted, documented); its impls, the same for every enum,
-    // come from the runtime's macro.
+    // come from the runtime's macro (serde's included: cheaper to compile than the derives).
     let (derive, unknown, mac) = if e.is_string {
         (
-            quote! {
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-                #[serde(from = "String", into = "String")]
-            },
+            quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash)]),
             quote!(String),
             quote!(str_enum),
         )
     } else {
         (
-            quote! {
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-                #[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
-            },
+            quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]),
             quote!(i64),
             quote!(int_enum),
         )

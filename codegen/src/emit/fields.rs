@@ -103,6 +103,13 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     let name = ident(&f.rust);
     let ty = stored_type(f, mode);
     let doc = field_doc(f, mode);
+    if mode == Mode::Response {
+        // Encoded and decoded by `from_fields!` (see `types::lenient_deserialize`): no serde derive.
+        return quote! {
+            #doc
+            pub #name: #ty,
+        };
+    }
     let mut attrs = Vec::new();
     if f.rust != f.wire {
         let wire = &f.wire;

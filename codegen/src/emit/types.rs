@@ -39,7 +39,6 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
         quote!()
     } else {
         quote!(
-            use serde::Serialize;
             use wxlive_runtime::validate::Given;
         )
     };
@@ -84,9 +83,10 @@ fn object(t: &Object) -> TokenStream {
         quote!()
     };
     let deserialize = lenient_deserialize(&name, &t.fields, mode);
+    let derives = derives(mode);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+        #derives
         pub struct #name {
             #(#fields)*
         }
@@ -96,9 +96,21 @@ fn object(t: &Object) -> TokenStream {
     }
 }
 
+/// The derives of an object in `mode`. Responses and response-only types need `Serialize` only for
+/// the CLI: `from_fields!` implements it with the crate's `serialize` feature (serde's derive was
+/// most of their compile time); the types a request can contain always derive it.
+fn derives(mode: Mode) -> TokenStream {
+    if mode == Mode::Response {
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)])
+    }
+}
+
 /// The `FromFields` and `Deserialize` impls of a lenient struct (unknown fields ignored, guaranteed
-/// fields counted), as the runtime's `from_fields!` table: serde's derive would expand to several
-/// hundred lines per type (most of the generated crate's compile time).
+/// fields counted), and in [`Mode::Response`] its `Serialize` impl, as the runtime's `from_fields!`
+/// table: serde's derives would expand to several hundred lines per type (most of the generated
+/// crate's compile time).
 fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) -> TokenStream {
     let mut guaranteed = Vec::new();
     let rows = fields.iter().map(|f| {
@@ -126,15 +138,21 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) 
         quote!(#wire #(| #aliases)* => #n: #how #slot)
     });
     let rows: Vec<TokenStream> = rows.collect();
+    // Responses and response-only types also get their `Serialize` impl from the table.
+    let serialize = if mode == Mode::Response {
+        quote!(serialize)
+    } else {
+        quote!()
+    };
     quote! {
-        wxlive_runtime::from_fields!(#name [#(#guaranteed),*] { #(#rows),* });
+        wxlive_runtime::from_fields!(#serialize #name [#(#guaranteed),*] { #(#rows),* });
     }
 }
 
 /// `responses.rs` of a domain.
 pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
     let head = docs::inner(&[format!(
-        "Responses of {} ({}). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call.",
+        "Responses of {} ({}). Fields the official docs guarantee on success are plain values (a missing one decodes to its zero value, with a warning); the others are optional. Unknown fields are ignored, so a new or missing field never fails a call. With the crate's `serialize` feature they (and the types only they contain) also implement `Serialize`, under their wire names.",
         ctx.domain.summary, ctx.domain.title
     )]);
     let all: Vec<&Field> = ctx
@@ -144,21 +162,15 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
         .flat_map(|e| e.response.iter())
         .collect();
     let uses = names::imports(all.iter().copied(), true);
-    let serde = if ctx.domain.endpoints.is_empty() {
-        quote!()
-    } else {
-        quote!(
-            use serde::Serialize;
-        )
-    };
     let responses = ctx.domain.endpoints.iter().map(|e| {
         let name = response_type(e);
         let doc = docs::outer(&[format!("Response of `{}` ({}).", e.name, e.title)]);
         let fields = e.response.iter().map(|f| struct_field(f, Mode::Response));
         let deserialize = lenient_deserialize(&name, &e.response, Mode::Response);
+        let derives = derives(Mode::Response);
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+            #derives
             pub struct #name {
                 #(#fields)*
             }
@@ -167,7 +179,6 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
     });
     quote! {
         #head
-        #serde
         #uses
         #(#responses)*
     }

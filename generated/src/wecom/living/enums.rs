@@ -5,8 +5,7 @@
 /// Live type (create, modify, get_living_info).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LivingType {
     /// `0` 通用直播: General live. The default on create.
     General,
@@ -31,8 +30,7 @@ wxlive_runtime::int_enum!(
 /// Live status (get_living_info and the living_status_change callback).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LivingStatus {
     /// `0` 预约中: Booked, not started.
     Booked,
@@ -56,8 +54,7 @@ wxlive_runtime::int_enum!(
 /// Replay status, present only when open_replay is on.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReplayStatus {
     /// `0` 生成成功: Replay generated.
     Generated,
@@ -79,8 +76,7 @@ wxlive_runtime::int_enum!(
 /// Kind of an external viewer in the watch statistics.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExternalUserType {
     /// `1` 微信用户: A WeChat user.
     Wechat,

@@ -2,14 +2,13 @@
 
 //! Object types of WeCom living (live streaming) server API. (直播), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 
 /// Details of an activity live (type 4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ActivityDetail {
     /// Activity introduction.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,7 +44,7 @@ impl Validate for ActivityDetail {
 }
 
 /// Details of one live, as returned by get_living_info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LivingInfo {
     /// Title. Always in a successful answer (the official docs guarantee it).
     pub theme: String,
@@ -54,7 +53,6 @@ pub struct LivingInfo {
     /// Duration in seconds. Always in a successful answer (the official docs guarantee it).
     pub living_duration: i32,
     /// Live status. Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "status ")]
     pub status: LivingStatus,
     /// Booked start time, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub reserve_start: i64,
@@ -73,16 +71,13 @@ pub struct LivingInfo {
     /// Number of people who spoke on the mic. Always in a successful answer (the official docs guarantee it).
     pub mic_num: i32,
     /// Whether replay is on (wire 1) or off (wire 0). Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub open_replay: bool,
     /// Replay status. Present only when open_replay is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replay_status: Option<ReplayStatus>,
     /// Live type. Always in a successful answer (the official docs guarantee it).
     pub r#type: LivingType,
     /// Push-stream (推流) URL of an activity live. get_living_info returns it only when type is 4 (活动直播) and the
     /// live has not started yet (待开播); other lives have no such field (93635).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_stream_url: Option<String>,
     /// Viewers online now. Always in a successful answer (the official docs guarantee it).
     pub online_count: i32,
@@ -91,71 +86,66 @@ pub struct LivingInfo {
 }
 
 wxlive_runtime::from_fields!(
-    LivingInfo["theme", "living_start", "living_duration", "status", "reserve_start",
-    "reserve_living_duration", "description", "anchor_userid", "main_department",
-    "viewer_num", "comment_num", "mic_num", "open_replay", "type", "online_count",
-    "subscribe_count"] { "theme" => theme : value @ 0u32, "living_start" => living_start
-    : int @ 1u32, "living_duration" => living_duration : int @ 2u32, "status" | "status "
-    => status : value @ 3u32, "reserve_start" => reserve_start : int @ 4u32,
-    "reserve_living_duration" => reserve_living_duration : int @ 5u32, "description" =>
-    description : value @ 6u32, "anchor_userid" => anchor_userid : value @ 7u32,
-    "main_department" => main_department : int @ 8u32, "viewer_num" => viewer_num : int @
-    9u32, "comment_num" => comment_num : int @ 10u32, "mic_num" => mic_num : int @ 11u32,
-    "open_replay" => open_replay : flag @ 12u32, "replay_status" => replay_status :
-    value, "type" => r#type : value @ 13u32, "push_stream_url" => push_stream_url :
-    value, "online_count" => online_count : int @ 14u32, "subscribe_count" =>
-    subscribe_count : int @ 15u32 }
+    serialize LivingInfo["theme", "living_start", "living_duration", "status",
+    "reserve_start", "reserve_living_duration", "description", "anchor_userid",
+    "main_department", "viewer_num", "comment_num", "mic_num", "open_replay", "type",
+    "online_count", "subscribe_count"] { "theme" => theme : value @ 0u32, "living_start"
+    => living_start : int @ 1u32, "living_duration" => living_duration : int @ 2u32,
+    "status" | "status " => status : value @ 3u32, "reserve_start" => reserve_start : int
+    @ 4u32, "reserve_living_duration" => reserve_living_duration : int @ 5u32,
+    "description" => description : value @ 6u32, "anchor_userid" => anchor_userid : value
+    @ 7u32, "main_department" => main_department : int @ 8u32, "viewer_num" => viewer_num
+    : int @ 9u32, "comment_num" => comment_num : int @ 10u32, "mic_num" => mic_num : int
+    @ 11u32, "open_replay" => open_replay : flag @ 12u32, "replay_status" =>
+    replay_status : value, "type" => r#type : value @ 13u32, "push_stream_url" =>
+    push_stream_url : value, "online_count" => online_count : int @ 14u32,
+    "subscribe_count" => subscribe_count : int @ 15u32 }
 );
 
 impl Given for LivingInfo {}
 /// Viewers of a live, one page of get_watch_stat.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WatchStatInfo {
     /// Corp members who watched. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<WatchUser>,
     /// External viewers. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub external_users: Vec<ExternalWatchUser>,
 }
 
 wxlive_runtime::from_fields!(
-    WatchStatInfo[] { "users" => users : list, "external_users" => external_users : list
-    }
+    serialize WatchStatInfo[] { "users" => users : list, "external_users" =>
+    external_users : list }
 );
 
 impl Given for WatchStatInfo {}
 /// A corp member who watched a live.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WatchUser {
     /// Member userid. Always in a successful answer (the official docs guarantee it).
     pub userid: String,
     /// Watch time in seconds. Always in a successful answer (the official docs guarantee it).
     pub watch_time: i32,
     /// Whether the member commented. Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_comment: bool,
     /// Whether the member spoke on the mic. Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_mic: bool,
     /// Inviter's userid, when the inviter is a corp member (推广产品 lives only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
     /// Inviter's external_userid, when the inviter is not a corp member (推广产品 lives only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    WatchUser["userid", "watch_time", "is_comment", "is_mic"] { "userid" => userid :
-    value @ 0u32, "watch_time" => watch_time : int @ 1u32, "is_comment" => is_comment :
-    flag @ 2u32, "is_mic" => is_mic : flag @ 3u32, "invitor_userid" => invitor_userid :
-    value, "invitor_external_userid" => invitor_external_userid : value }
+    serialize WatchUser["userid", "watch_time", "is_comment", "is_mic"] { "userid" =>
+    userid : value @ 0u32, "watch_time" => watch_time : int @ 1u32, "is_comment" =>
+    is_comment : flag @ 2u32, "is_mic" => is_mic : flag @ 3u32, "invitor_userid" =>
+    invitor_userid : value, "invitor_external_userid" => invitor_external_userid : value
+    }
 );
 
 impl Given for WatchUser {}
 /// An external viewer of a live.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExternalWatchUser {
     /// External viewer id. Always in a successful answer (the official docs guarantee it).
     pub external_userid: String,
@@ -166,25 +156,21 @@ pub struct ExternalWatchUser {
     /// Watch time in seconds. Always in a successful answer (the official docs guarantee it).
     pub watch_time: i32,
     /// Whether the viewer commented. Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_comment: bool,
     /// Whether the viewer spoke on the mic. Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_mic: bool,
     /// Inviter's userid, when the inviter is a corp member (推广产品 lives only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_userid: Option<String>,
     /// Inviter's external_userid, when the inviter is not a corp member (推广产品 lives only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitor_external_userid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    ExternalWatchUser["external_userid", "type", "name", "watch_time", "is_comment",
-    "is_mic"] { "external_userid" => external_userid : value @ 0u32, "type" => r#type :
-    value @ 1u32, "name" => name : value @ 2u32, "watch_time" => watch_time : int @ 3u32,
-    "is_comment" => is_comment : flag @ 4u32, "is_mic" => is_mic : flag @ 5u32,
-    "invitor_userid" => invitor_userid : value, "invitor_external_userid" =>
+    serialize ExternalWatchUser["external_userid", "type", "name", "watch_time",
+    "is_comment", "is_mic"] { "external_userid" => external_userid : value @ 0u32, "type"
+    => r#type : value @ 1u32, "name" => name : value @ 2u32, "watch_time" => watch_time :
+    int @ 3u32, "is_comment" => is_comment : flag @ 4u32, "is_mic" => is_mic : flag @
+    5u32, "invitor_userid" => invitor_userid : value, "invitor_external_userid" =>
     invitor_external_userid : value }
 );
 

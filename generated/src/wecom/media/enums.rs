@@ -5,8 +5,7 @@
 /// Media file type of 上传临时素材 (query `type`, and the response).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MediaType {
     /// `"image"` 图片: Image: JPG or PNG, at most 10MB.
     Image,
@@ -28,8 +27,7 @@ wxlive_runtime::str_enum!(
 /// Media file type of 生成异步上传任务.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AsyncMediaType {
     /// `"video"` 视频: Video: MP4, at most 200MB.
     Video,
@@ -46,8 +44,7 @@ wxlive_runtime::str_enum!(
 /// Scene of an async upload; each scene has its own usage range for the media_id.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UploadScene {
     /// `1` 客户联系入群欢迎语素材: Group welcome-message material (the only supported scene).
     WelcomeMaterial,
@@ -62,8 +59,7 @@ wxlive_runtime::int_enum!(
 /// State of an async upload job.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UploadJobStatus {
     /// `1` 处理中: Still processing.
     Processing,

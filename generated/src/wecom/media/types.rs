@@ -2,32 +2,23 @@
 
 //! Object types of WeCom media (temporary material) server API. (素材管理), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 
 /// The result of an async upload job.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UploadJobDetail {
     /// The job's error code: non-zero only when status is 3 (830001 url非法, 830003 url下载数据失败, 45001 文件大小超过限制, 301019 文件MD5不匹配).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errcode: Option<i32>,
     /// The job's error text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errmsg: Option<String>,
     /// The media_id, when status is 2. Valid 3 days; not interchangeable with 上传临时素材 media_ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// Creation time (Unix seconds), when status is 2. A string in the sample; numbers are read too.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_at: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    UploadJobDetail[] { "errcode" => errcode : int, "errmsg" => errmsg : value,
+    serialize UploadJobDetail[] { "errcode" => errcode : int, "errmsg" => errmsg : value,
     "media_id" => media_id : value, "created_at" => created_at : text }
 );
 

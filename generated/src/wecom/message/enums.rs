@@ -5,8 +5,7 @@
 /// Whether a message may be shared (90236).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Safe {
     /// `0` 可对外分享: May be shared (the default).
     Shareable,
@@ -26,8 +25,7 @@ wxlive_runtime::int_enum!(
 /// Colour of a card's source text (90236).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DescColor {
     /// `0` 灰色: Gray (the default).
     Gray,
@@ -49,8 +47,7 @@ wxlive_runtime::int_enum!(
 /// What a click on a card area does (quote_area, image_text_area, jump_list, card_action; 90236).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClickType {
     /// `0` 没有点击事件: Nothing (the default when absent).
     NoAction,
@@ -70,8 +67,7 @@ wxlive_runtime::int_enum!(
 /// The link of a horizontal content item (90236).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HorizontalType {
     /// `0` 普通文本: Not a link (the default when absent).
     Text,
@@ -93,8 +89,7 @@ wxlive_runtime::int_enum!(
 /// What a card button does (90236).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ButtonType {
     /// `0` 回调点击事件: A callback click carrying `key` (the default when absent).
     Callback,
@@ -111,8 +106,7 @@ wxlive_runtime::int_enum!(
 /// How many options a vote card takes (90236).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CheckboxMode {
     /// `0` 单选: Single choice (the default).
     Single,

@@ -2,14 +2,13 @@
 
 //! Object types of WeCom app messages (send, update template cards, recall) and template card events. (消息推送), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{ButtonType, CheckboxMode, ClickType, DescColor, HorizontalType};
 
 /// 文本消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Text {
     /// The text; line breaks and &lt;a href&gt; links allowed; supports id转译. Required.
     ///
@@ -40,7 +39,7 @@ impl Validate for Text {
 }
 
 /// 图片消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Image {
     /// The image's media id (上传临时素材). Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,7 +56,7 @@ impl Validate for Image {
 }
 
 /// 语音消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Voice {
     /// The voice's media id (上传临时素材). Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,7 +73,7 @@ impl Validate for Voice {
 }
 
 /// 视频消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Video {
     /// The video's media id (上传临时素材). Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,7 +127,7 @@ impl Validate for Video {
 }
 
 /// 文件消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct File {
     /// The file's media id (上传临时素材). A confidential file (safe 1) must be txt, pdf, doc(x), ppt(x), xls(x), xml, jpg, jpeg, png, bmp or gif. Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,7 +144,7 @@ impl Validate for File {
 }
 
 /// 文本卡片消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TextCard {
     /// Title; supports id转译. Required.
     ///
@@ -226,7 +225,7 @@ impl Validate for TextCard {
 }
 
 /// One article of a 图文消息 (news).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Article {
     /// Title; supports id转译. Required.
     ///
@@ -317,7 +316,7 @@ impl Validate for Article {
 }
 
 /// 图文消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct News {
     /// The articles. Required.
     ///
@@ -346,7 +345,7 @@ impl Validate for News {
 }
 
 /// One article of an mpnews message (stored in WeCom).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MpArticle {
     /// Title; supports id转译. Required.
     ///
@@ -435,7 +434,7 @@ impl Validate for MpArticle {
 }
 
 /// 图文消息（mpnews） content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MpNews {
     /// The articles. Required.
     ///
@@ -464,7 +463,7 @@ impl Validate for MpNews {
 }
 
 /// markdown消息 content (a subset of markdown; not shown in 微工作台).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Markdown {
     /// Markdown text. Required.
     ///
@@ -495,7 +494,7 @@ impl Validate for Markdown {
 }
 
 /// A key/value line of a mini program notice.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ContentItem {
     /// Key.
     ///
@@ -540,7 +539,7 @@ impl Validate for ContentItem {
 }
 
 /// 小程序通知消息 content (apps bound to a mini program only; `@all` is not supported).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MiniprogramNotice {
     /// A mini program associated with the app. Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -624,7 +623,7 @@ impl Validate for MiniprogramNotice {
 }
 
 /// The card's source line.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CardSource {
     /// Source icon URL (suggested 72×72).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -666,7 +665,7 @@ impl Validate for CardSource {
 }
 
 /// An action of the top-right menu.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CardAction {
     /// The action's text. Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -698,7 +697,7 @@ impl Validate for CardAction {
 }
 
 /// The card's top-right menu (callback-capable; needs a task_id).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ActionMenu {
     /// Text of the menu.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -733,7 +732,7 @@ impl Validate for ActionMenu {
 }
 
 /// The card's main title (length suggestions differ by card; see 90236).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MainTitle {
     /// Title; supports id转译.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -753,7 +752,7 @@ impl Validate for MainTitle {
 }
 
 /// A quote block.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct QuoteArea {
     /// What a click does.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -807,7 +806,7 @@ impl Validate for QuoteArea {
 }
 
 /// A key figure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct EmphasisContent {
     /// The figure.
     ///
@@ -852,7 +851,7 @@ impl Validate for EmphasisContent {
 }
 
 /// A second-level title and text.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct HorizontalContent {
     /// The link type.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -936,7 +935,7 @@ impl Validate for HorizontalContent {
 }
 
 /// A jump guide line.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Jump {
     /// The link type.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -999,7 +998,7 @@ impl Validate for Jump {
 }
 
 /// What a click on the whole card does.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CardClick {
     /// The action (text_notice and news_notice take 1 or 2; button_interaction also 0).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -1046,7 +1045,7 @@ impl Validate for CardClick {
 }
 
 /// A picture.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CardImage {
     /// Picture URL. Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1070,7 +1069,7 @@ impl Validate for CardImage {
 }
 
 /// A picture on the left, text on the right.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ImageTextArea {
     /// What a click does.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -1128,7 +1127,7 @@ impl Validate for ImageTextArea {
 }
 
 /// A second-level vertical item.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct VerticalContent {
     /// Title. Required.
     ///
@@ -1174,7 +1173,7 @@ impl Validate for VerticalContent {
 }
 
 /// An option of a selector.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SelectOption {
     /// Option id (unique in the list). Required.
     ///
@@ -1218,7 +1217,7 @@ impl Validate for SelectOption {
 }
 
 /// A drop-down selector of a button card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ButtonSelection {
     /// Selector key (returned as QuestionKey). Required.
     ///
@@ -1273,7 +1272,7 @@ impl Validate for ButtonSelection {
 }
 
 /// A button of a button card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CardButton {
     /// What a click does.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -1369,7 +1368,7 @@ impl Validate for CardButton {
 }
 
 /// An option of a vote card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CheckboxOption {
     /// Option id (unique). Required.
     ///
@@ -1418,7 +1417,7 @@ impl Validate for CheckboxOption {
 }
 
 /// The question of a vote card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Checkbox {
     /// Question key (returned as QuestionKey). Required.
     ///
@@ -1477,7 +1476,7 @@ impl Validate for Checkbox {
 }
 
 /// A drop-down selector of a multiple-choice card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Selector {
     /// Selector key (unique; returned as QuestionKey). Required.
     ///
@@ -1532,7 +1531,7 @@ impl Validate for Selector {
 }
 
 /// The submit button of a vote or multiple-choice card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SubmitButton {
     /// Button text. Required.
     ///
@@ -1576,7 +1575,7 @@ impl Validate for SubmitButton {
 }
 
 /// 文本通知型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct TextNoticeCard {
     /// Source line.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1686,7 +1685,7 @@ impl Validate for TextNoticeCard {
 }
 
 /// 图文展示型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NewsNoticeCard {
     /// Source line.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1800,7 +1799,7 @@ impl Validate for NewsNoticeCard {
 }
 
 /// 按钮交互型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ButtonInteractionCard {
     /// Source line.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1915,7 +1914,7 @@ impl Validate for ButtonInteractionCard {
 }
 
 /// 投票选择型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct VoteInteractionCard {
     /// Source line.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1978,7 +1977,7 @@ impl Validate for VoteInteractionCard {
 }
 
 /// 多项选择型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct MultipleInteractionCard {
     /// Source line.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2046,7 +2045,7 @@ impl Validate for MultipleInteractionCard {
 }
 
 /// The button of a card to grey out (update form A).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct UpdateButton {
     /// The button's new text. Required.
     #[serde(skip_serializing_if = "Option::is_none")]

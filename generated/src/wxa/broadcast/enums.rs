@@ -5,8 +5,7 @@
 /// Room status (getliveinfo `live_status`, get_wxa_followers `room_status`, the follow event `live_status`). 108 does not exist.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LiveStatus {
     /// `101` 直播中: Live now.
     Living,
@@ -35,8 +34,7 @@ wxlive_runtime::int_enum!(
 /// Goods review status (`audit_status` in getgoodswarehouse, `status` in getapproved).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditStatus {
     /// `0` 未审核: Not reviewed.
     NotReviewed,
@@ -58,8 +56,7 @@ wxlive_runtime::int_enum!(
 /// How a goods price is shown (`priceType` / `price_type`).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PriceType {
     /// `1` 一口价: Fixed price: send `price` only.
     Fixed,
@@ -79,8 +76,7 @@ wxlive_runtime::int_enum!(
 /// Member role (`role` of addrole / deleterole, items of `roleList`). Requests may only use 1-3: setting or removing the super admin has no effect.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// `0` 超级管理员: Super admin. Cannot be set or removed through the API.
     SuperAdmin,
@@ -102,8 +98,7 @@ wxlive_runtime::int_enum!(
 /// The `role` filter of getrolelist. The current doc page no longer lists it; whether it is still honoured is unconfirmed.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoleFilter {
     /// `-1` 所有成员: Every member. The default.
     All,
@@ -127,8 +122,7 @@ wxlive_runtime::int_enum!(
 /// Room type (`type` in create, `live_type` in getliveinfo).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoomType {
     /// `0` 手机直播: Live from the phone.
     PhoneLive,
@@ -145,8 +139,7 @@ wxlive_runtime::int_enum!(
 /// What a user did in the long-term-subscription event (`FollowNotify/action`).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FollowAction {
     /// `"add_follow"` add_follow: The user subscribed.
     AddFollow,

@@ -2,21 +2,19 @@
 
 //! Object types of WeChat mini-program live broadcast server API. (小程序直播), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{FollowAction, LiveStatus, PriceType, Role, RoomType};
 
 /// A goods item of a room, as getliveinfo lists it (snake_case keys).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoomGoods {
     /// Goods id. Always in a successful answer (the official docs guarantee it).
     pub goods_id: i64,
     /// Goods name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
     /// Goods image URL. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "cover_img")]
     pub cover_img_url: String,
     /// Mini-program path of the goods page. Always in a successful answer (the official docs guarantee it).
     pub url: String,
@@ -25,36 +23,33 @@ pub struct RoomGoods {
     /// Second price (range upper bound or discounted price). The api_getliveinfo table gives no unit (商品价格，使用方式看price_type); read it as 分 like price, though developers have reported price2 coming back in 元 for goods put on the shelf during a live (community report, unconfirmed). Always in a successful answer (the official docs guarantee it).
     pub price2: wxlive_runtime::wire::Decimal,
     /// How the price is shown. Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "priceType")]
     pub price_type: PriceType,
     /// AppID of the mini program the goods belong to, when not this one. Always in a successful answer (the official docs guarantee it).
     pub third_party_appid: String,
 }
 
 wxlive_runtime::from_fields!(
-    RoomGoods["goods_id", "name", "cover_img", "url", "price", "price2", "price_type",
-    "third_party_appid"] { "goods_id" => goods_id : int @ 0u32, "name" => name : value @
-    1u32, "cover_img" => cover_img_url : value @ 2u32, "url" => url : value @ 3u32,
-    "price" => price : value @ 4u32, "price2" => price2 : value @ 5u32, "price_type" |
-    "priceType" => price_type : value @ 6u32, "third_party_appid" => third_party_appid :
-    value @ 7u32 }
+    serialize RoomGoods["goods_id", "name", "cover_img", "url", "price", "price2",
+    "price_type", "third_party_appid"] { "goods_id" => goods_id : int @ 0u32, "name" =>
+    name : value @ 1u32, "cover_img" => cover_img_url : value @ 2u32, "url" => url :
+    value @ 3u32, "price" => price : value @ 4u32, "price2" => price2 : value @ 5u32,
+    "price_type" | "priceType" => price_type : value @ 6u32, "third_party_appid" =>
+    third_party_appid : value @ 7u32 }
 );
 
 impl Given for RoomGoods {}
 /// One room of getliveinfo's `room_info`, sorted by start_time descending.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoomInfo {
     /// Room name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
     /// Room id (lowercase `roomid` here, `roomId` elsewhere). Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "roomid")]
     pub room_id: i64,
     /// Background image URL. Always in a successful answer (the official docs guarantee it).
     pub cover_img: String,
     /// Share image URL. Always in a successful answer (the official docs guarantee it).
     pub share_img: String,
     /// Room status (an older official sample misspells the key `live_satus`). Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "live_satus")]
     pub live_status: LiveStatus,
     /// Planned start, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub start_time: i64,
@@ -63,56 +58,49 @@ pub struct RoomInfo {
     /// Anchor nickname. Always in a successful answer (the official docs guarantee it).
     pub anchor_name: String,
     /// Anchor image. Only in older samples.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor_img: Option<String>,
     /// Room type (`type` in create). Always in a successful answer (the official docs guarantee it).
     pub live_type: RoomType,
     /// Likes off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_like: bool,
     /// Goods shelf off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_goods: bool,
     /// Comments off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_comment: bool,
     /// Customer service off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_kf: bool,
     /// Replay off (wire 1) or on (wire 0). Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub close_replay: bool,
     /// Official listing (官方收录) on (wire 1) or off (wire 0). Always in a successful answer (the official docs guarantee it).
-    #[serde(with = "wxlive_runtime::wire::flag")]
     pub is_feeds_public: bool,
     /// The creator's openid (the official spelling "creater"). Always in a successful answer (the official docs guarantee it).
     pub creater_openid: String,
     /// Official-listing cover image URL. Always in a successful answer (the official docs guarantee it).
     pub feeds_img: String,
     /// Goods of the room. Always in a successful answer (the official docs guarantee it).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub goods: Vec<RoomGoods>,
 }
 
 wxlive_runtime::from_fields!(
-    RoomInfo["name", "roomid", "cover_img", "share_img", "live_status", "start_time",
-    "end_time", "anchor_name", "live_type", "close_like", "close_goods", "close_comment",
-    "close_kf", "close_replay", "is_feeds_public", "creater_openid", "feeds_img"] {
-    "name" => name : value @ 0u32, "roomid" => room_id : int @ 1u32, "cover_img" =>
-    cover_img : value @ 2u32, "share_img" => share_img : value @ 3u32, "live_status" |
-    "live_satus" => live_status : value @ 4u32, "start_time" => start_time : int @ 5u32,
-    "end_time" => end_time : int @ 6u32, "anchor_name" => anchor_name : value @ 7u32,
-    "anchor_img" => anchor_img : value, "live_type" => live_type : value @ 8u32,
-    "close_like" => close_like : flag @ 9u32, "close_goods" => close_goods : flag @
-    10u32, "close_comment" => close_comment : flag @ 11u32, "close_kf" => close_kf : flag
-    @ 12u32, "close_replay" => close_replay : flag @ 13u32, "is_feeds_public" =>
-    is_feeds_public : flag @ 14u32, "creater_openid" => creater_openid : value @ 15u32,
-    "feeds_img" => feeds_img : value @ 16u32, "goods" => goods : list }
+    serialize RoomInfo["name", "roomid", "cover_img", "share_img", "live_status",
+    "start_time", "end_time", "anchor_name", "live_type", "close_like", "close_goods",
+    "close_comment", "close_kf", "close_replay", "is_feeds_public", "creater_openid",
+    "feeds_img"] { "name" => name : value @ 0u32, "roomid" => room_id : int @ 1u32,
+    "cover_img" => cover_img : value @ 2u32, "share_img" => share_img : value @ 3u32,
+    "live_status" | "live_satus" => live_status : value @ 4u32, "start_time" =>
+    start_time : int @ 5u32, "end_time" => end_time : int @ 6u32, "anchor_name" =>
+    anchor_name : value @ 7u32, "anchor_img" => anchor_img : value, "live_type" =>
+    live_type : value @ 8u32, "close_like" => close_like : flag @ 9u32, "close_goods" =>
+    close_goods : flag @ 10u32, "close_comment" => close_comment : flag @ 11u32,
+    "close_kf" => close_kf : flag @ 12u32, "close_replay" => close_replay : flag @ 13u32,
+    "is_feeds_public" => is_feeds_public : flag @ 14u32, "creater_openid" =>
+    creater_openid : value @ 15u32, "feeds_img" => feeds_img : value @ 16u32, "goods" =>
+    goods : list }
 );
 
 impl Given for RoomInfo {}
 /// One replay segment of getliveinfo in replay mode. Generated about 10 minutes after the live ends; contains no comments.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LiveReplay {
     /// Creation time. Typed string by the docs, an integer by one SDK: both are read, as text. Always in a successful answer (the official docs guarantee it).
     pub create_time: String,
@@ -123,14 +111,14 @@ pub struct LiveReplay {
 }
 
 wxlive_runtime::from_fields!(
-    LiveReplay["create_time", "expire_time", "media_url"] { "create_time" => create_time
-    : text @ 0u32, "expire_time" => expire_time : text @ 1u32, "media_url" => media_url :
-    value @ 2u32 }
+    serialize LiveReplay["create_time", "expire_time", "media_url"] { "create_time" =>
+    create_time : text @ 0u32, "expire_time" => expire_time : text @ 1u32, "media_url" =>
+    media_url : value @ 2u32 }
 );
 
 impl Given for LiveReplay {}
 /// An assistant to add to a room.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AssistantUser {
     /// The user's WeChat ID (微信号). Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,7 +141,7 @@ impl Validate for AssistantUser {
 }
 
 /// A room assistant, as getassistantlist returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Assistant {
     /// Last modified, Unix seconds. Always in a successful answer (the official docs guarantee it).
     pub timestamp: i64,
@@ -162,21 +150,21 @@ pub struct Assistant {
     /// Nickname. Always in a successful answer (the official docs guarantee it).
     pub nickname: String,
     /// WeChat ID (`alias` here, `username` in requests). Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "alias")]
     pub username: String,
     /// openid. Always in a successful answer (the official docs guarantee it).
     pub openid: String,
 }
 
 wxlive_runtime::from_fields!(
-    Assistant["timestamp", "headimg", "nickname", "alias", "openid"] { "timestamp" =>
-    timestamp : int @ 0u32, "headimg" => headimg : value @ 1u32, "nickname" => nickname :
-    value @ 2u32, "alias" => username : value @ 3u32, "openid" => openid : value @ 4u32 }
+    serialize Assistant["timestamp", "headimg", "nickname", "alias", "openid"] {
+    "timestamp" => timestamp : int @ 0u32, "headimg" => headimg : value @ 1u32,
+    "nickname" => nickname : value @ 2u32, "alias" => username : value @ 3u32, "openid"
+    => openid : value @ 4u32 }
 );
 
 impl Given for Assistant {}
 /// One position in goods/sort. The docs' table types goodsId as a number, their example as a string; the number is sent (unconfirmed).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SortGoods {
     /// Goods id. Required.
     #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
@@ -193,7 +181,7 @@ impl Validate for SortGoods {
 }
 
 /// A goods item to add and submit for review (goods/add `goodsInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GoodsInfo {
     /// mediaID of the goods image (temporary material, valid 3 days). At most 300×300 px, else 300018 (community-reported). Required.
     #[serde(rename = "coverImgUrl", skip_serializing_if = "Option::is_none")]
@@ -311,7 +299,7 @@ impl Validate for GoodsInfo {
 }
 
 /// Changes to a goods item (goods/update `goodsInfo`): goodsId plus only the fields being changed. Approved goods accept only priceType, price and price2; goods under review accept nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GoodsUpdateInfo {
     /// Goods id. Required.
     #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
@@ -412,7 +400,7 @@ impl Validate for GoodsUpdateInfo {
 }
 
 /// A goods item of getgoodswarehouse (snake_case, except thirdPartyAppid).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WarehouseGoods {
     /// Goods id, as text. Typed string by the newest page (api_getgoodsauditinfo), sent as a number by its sample ("goods_id":9): both are read. Always in a successful answer (the official docs guarantee it).
     pub goods_id: String,
@@ -423,7 +411,6 @@ pub struct WarehouseGoods {
     /// Mini-program path of the goods page. Always in a successful answer (the official docs guarantee it).
     pub url: String,
     /// How the price is shown (`price_type` in the docs' example, `priceType` in their table: both are read). Always in a successful answer (the official docs guarantee it).
-    #[serde(alias = "priceType")]
     pub price_type: PriceType,
     /// Price in yuan (元): the api_getgoodsauditinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”). Its sample shows "price":12300, which looks like 分 (fen): the table is followed here. Always in a successful answer (the official docs guarantee it).
     pub price: wxlive_runtime::wire::Decimal,
@@ -434,89 +421,81 @@ pub struct WarehouseGoods {
     /// 1 or 2: added through the API (manageable by it); any other value: added in the console. Always in a successful answer (the official docs guarantee it).
     pub third_party_tag: i32,
     /// AppID of the mini program the goods belong to.
-    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    WarehouseGoods["goods_id", "name", "cover_img_url", "url", "price_type", "price",
-    "price2", "audit_status", "third_party_tag"] { "goods_id" => goods_id : text @ 0u32,
-    "name" => name : value @ 1u32, "cover_img_url" => cover_img_url : value @ 2u32, "url"
-    => url : value @ 3u32, "price_type" | "priceType" => price_type : value @ 4u32,
-    "price" => price : value @ 5u32, "price2" => price2 : value @ 6u32, "audit_status" =>
-    audit_status : text @ 7u32, "third_party_tag" => third_party_tag : int @ 8u32,
-    "thirdPartyAppid" => third_party_appid : value }
+    serialize WarehouseGoods["goods_id", "name", "cover_img_url", "url", "price_type",
+    "price", "price2", "audit_status", "third_party_tag"] { "goods_id" => goods_id : text
+    @ 0u32, "name" => name : value @ 1u32, "cover_img_url" => cover_img_url : value @
+    2u32, "url" => url : value @ 3u32, "price_type" | "priceType" => price_type : value @
+    4u32, "price" => price : value @ 5u32, "price2" => price2 : value @ 6u32,
+    "audit_status" => audit_status : text @ 7u32, "third_party_tag" => third_party_tag :
+    int @ 8u32, "thirdPartyAppid" => third_party_appid : value }
 );
 
 impl Given for WarehouseGoods {}
 /// A goods item of getapproved (camelCase keys). There is no audit status: it is the one asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApprovedGoods {
     /// Goods id, as text. Typed string by the newest page (api_getgoodsinfo), sent as a number by its sample ("goodsId":9): both are read. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "goodsId")]
     pub goods_id: String,
     /// Goods name. Always in a successful answer (the official docs guarantee it).
     pub name: String,
     /// Goods image URL. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "coverImgUrl")]
     pub cover_img_url: String,
     /// Mini-program path of the goods page. Always in a successful answer (the official docs guarantee it).
     pub url: String,
     /// How the price is shown. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "priceType")]
     pub price_type: PriceType,
     /// Price in yuan (元): the api_getgoodsinfo table says 数字，最多保留两位小数，单位元 (the older page: 价格左区间，单位“元”); its sample's 12300 looks like 分, the table is followed. Always in a successful answer (the official docs guarantee it).
     pub price: wxlive_runtime::wire::Decimal,
     /// Second price in yuan (元), per the same table. Always in a successful answer (the official docs guarantee it).
     pub price2: wxlive_runtime::wire::Decimal,
     /// 1 or 2: added through the API; any other value: added in the console (`thirdPartyTag` in the sample, `third_party_tag` in the newest table: both are read). Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "thirdPartyTag", alias = "third_party_tag")]
     pub third_party_tag: i32,
     /// AppID of the mini program the goods belong to.
-    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    ApprovedGoods["goodsId", "name", "coverImgUrl", "url", "priceType", "price",
-    "price2", "thirdPartyTag"] { "goodsId" => goods_id : text @ 0u32, "name" => name :
-    value @ 1u32, "coverImgUrl" => cover_img_url : value @ 2u32, "url" => url : value @
-    3u32, "priceType" => price_type : value @ 4u32, "price" => price : value @ 5u32,
-    "price2" => price2 : value @ 6u32, "thirdPartyTag" | "third_party_tag" =>
+    serialize ApprovedGoods["goodsId", "name", "coverImgUrl", "url", "priceType",
+    "price", "price2", "thirdPartyTag"] { "goodsId" => goods_id : text @ 0u32, "name" =>
+    name : value @ 1u32, "coverImgUrl" => cover_img_url : value @ 2u32, "url" => url :
+    value @ 3u32, "priceType" => price_type : value @ 4u32, "price" => price : value @
+    5u32, "price2" => price2 : value @ 6u32, "thirdPartyTag" | "third_party_tag" =>
     third_party_tag : int @ 7u32, "thirdPartyAppid" => third_party_appid : value }
 );
 
 impl Given for ApprovedGoods {}
 /// A member of getrolelist.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RoleMember {
     /// Avatar URL (`headingimg` here, `headimg` in getassistantlist). Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "headingimg")]
     pub headimg: String,
     /// Nickname. Always in a successful answer (the official docs guarantee it).
     pub nickname: String,
     /// openid. Always in a successful answer (the official docs guarantee it).
     pub openid: String,
     /// The member's roles. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "roleList", skip_serializing_if = "Vec::is_empty")]
     pub role_list: Vec<Role>,
     /// Last update, Unix seconds. Typed string by the docs; a number is read too. Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "updateTimestamp")]
     pub update_timestamp: String,
     /// WeChat ID, masked. Always in a successful answer (the official docs guarantee it).
     pub username: String,
 }
 
 wxlive_runtime::from_fields!(
-    RoleMember["headingimg", "nickname", "openid", "updateTimestamp", "username"] {
-    "headingimg" => headimg : value @ 0u32, "nickname" => nickname : value @ 1u32,
-    "openid" => openid : value @ 2u32, "roleList" => role_list : list, "updateTimestamp"
-    => update_timestamp : text @ 3u32, "username" => username : value @ 4u32 }
+    serialize RoleMember["headingimg", "nickname", "openid", "updateTimestamp",
+    "username"] { "headingimg" => headimg : value @ 0u32, "nickname" => nickname : value
+    @ 1u32, "openid" => openid : value @ 2u32, "roleList" => role_list : list,
+    "updateTimestamp" => update_timestamp : text @ 3u32, "username" => username : value @
+    4u32 }
 );
 
 impl Given for RoleMember {}
 /// A long-term subscriber of get_wxa_followers.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Follower {
     /// The subscriber's openid. Always in a successful answer (the official docs guarantee it).
     pub openid: String,
@@ -525,77 +504,63 @@ pub struct Follower {
     /// The room they were in when subscribing. Always in a successful answer (the official docs guarantee it).
     pub room_id: i64,
     /// The room's status when they subscribed (`room_status` here, `live_status` in the event). Always in a successful answer (the official docs guarantee it).
-    #[serde(rename = "room_status")]
     pub live_status: LiveStatus,
 }
 
 wxlive_runtime::from_fields!(
-    Follower["openid", "subscribe_time", "room_id", "room_status"] { "openid" => openid :
-    value @ 0u32, "subscribe_time" => subscribe_time : int @ 1u32, "room_id" => room_id :
-    int @ 2u32, "room_status" => live_status : value @ 3u32 }
+    serialize Follower["openid", "subscribe_time", "room_id", "room_status"] { "openid"
+    => openid : value @ 0u32, "subscribe_time" => subscribe_time : int @ 1u32, "room_id"
+    => room_id : int @ 2u32, "room_status" => live_status : value @ 3u32 }
 );
 
 impl Given for Follower {}
 /// The &lt;FollowNotify&gt; element of the wxalive_follow_notify event.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FollowNotify {
     /// Room id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub room_id: Option<i64>,
     /// The subscriber's openid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_openid: Option<String>,
     /// Subscription time, Unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// The room's status at that moment: only 101, 102 or 103.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_status: Option<LiveStatus>,
     /// Subscribed or unsubscribed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<FollowAction>,
 }
 
 wxlive_runtime::from_fields!(
-    FollowNotify[] { "room_id" => room_id : int, "user_openid" => user_openid : value,
-    "time" => time : int, "live_status" => live_status : value, "action" => action :
-    value }
+    serialize FollowNotify[] { "room_id" => room_id : int, "user_openid" => user_openid :
+    value, "time" => time : int, "live_status" => live_status : value, "action" => action
+    : value }
 );
 
 impl Given for FollowNotify {}
 /// The &lt;PushMessageApiNotify&gt; element of the wxalive_push_message_notify event.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushMessageApiNotify {
     /// The push_message call's message_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Room id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub room_id: Option<i64>,
     /// Number of openids in the push.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// Delivered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_count: Option<i32>,
     /// Invalid openids.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid_error_count: Option<i32>,
     /// Users who do not follow this mini program.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relation_error_count: Option<i32>,
     /// Users whose receive limit was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_recv_limit_count: Option<i32>,
     /// Other errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_error_count: Option<i32>,
 }
 
 wxlive_runtime::from_fields!(
-    PushMessageApiNotify[] { "message_id" => message_id : value, "room_id" => room_id :
-    int, "total_count" => total_count : int, "success_count" => success_count : int,
-    "openid_error_count" => openid_error_count : int, "relation_error_count" =>
+    serialize PushMessageApiNotify[] { "message_id" => message_id : value, "room_id" =>
+    room_id : int, "total_count" => total_count : int, "success_count" => success_count :
+    int, "openid_error_count" => openid_error_count : int, "relation_error_count" =>
     relation_error_count : int, "user_recv_limit_count" => user_recv_limit_count : int,
     "internal_error_count" => internal_error_count : int }
 );

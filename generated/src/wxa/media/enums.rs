@@ -5,8 +5,7 @@
 /// Media file type (query `type`, and the response).
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MediaType {
     /// `"image"` 图片: Image: PNG, JPEG, JPG or GIF. The only type the MP-page accepts, and the one every broadcast field needs.
     Image,

@@ -5,8 +5,7 @@
 /// A level, on the wire as an integer.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Level {
     /// `1` 低: Low.
     Low,
@@ -25,8 +24,7 @@ wxlive_runtime::int_enum!(
 /// A mode, on the wire as a string.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// `"fast"` 快: Fast.
     Fast,

@@ -2,14 +2,13 @@
 
 //! Object types of Checks. (校验), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Level, Mode};
 
 /// Every string constraint in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Label {
     /// Required text. Required.
     ///
@@ -82,7 +81,7 @@ impl Validate for Label {
 }
 
 /// Every integer constraint in a declared type, with a rule on an integer and a difference of an i64 and an i32.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Counts {
     /// Required i32. Required.
     ///
@@ -200,7 +199,7 @@ impl Validate for Counts {
 }
 
 /// Decimals in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Price {
     /// Required amount. Required.
     ///
@@ -232,7 +231,7 @@ impl Validate for Price {
 }
 
 /// Booleans and 0/1 flags in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Toggles {
     /// Required boolean. Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -270,7 +269,7 @@ impl Validate for Toggles {
 }
 
 /// A nested type with timestamp constraints and its own rules.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Window {
     /// Start. Required.
     ///
@@ -395,7 +394,7 @@ impl Validate for Window {
 }
 
 /// Nests Window once and as a list.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Schedule {
     /// The main window. Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -432,7 +431,7 @@ impl Validate for Schedule {
 }
 
 /// Lists in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Bundle {
     /// Tags. Required.
     ///
@@ -494,35 +493,25 @@ impl Validate for Bundle {
 }
 
 /// A log line (responses only, so its constraint is documentation only).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Log {
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// When; a string or a number.
-    #[serde(
-        alias = "time",
-        default,
-        with = "wxlive_runtime::wire::lenient_string",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub at: Option<String>,
     /// Level.
-    #[serde(alias = "lvl", skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Message.
     ///
     /// At most 200 characters (a Chinese character counts one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<wxlive_runtime::wire::Decimal>,
 }
 
 wxlive_runtime::from_fields!(
-    Log[] { "id" => id : int, "at" | "time" => at : text, "level" | "lvl" => level :
-    value, "message" => message : value, "amount" => amount : value }
+    serialize Log[] { "id" => id : int, "at" | "time" => at : text, "level" | "lvl" =>
+    level : value, "message" => message : value, "amount" => amount : value }
 );
 
 impl Given for Log {}

@@ -5,8 +5,7 @@
 /// What a file is, on the wire as an integer.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     /// `1` 照片: A photo.
     Photo,

@@ -2,13 +2,12 @@
 
 //! Object types of Records kept by the mock server. (记录), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 
 /// A record, sent wrapped in `record`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Record {
     /// Id (the server's; sent back to change the record).
     #[serde(skip_serializing_if = "Option::is_none")]

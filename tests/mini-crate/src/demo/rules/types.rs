@@ -2,13 +2,12 @@
 
 //! Object types of Rules. (规则), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 
 /// A nested type whose rules read a flag and a bool.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Filter {
     /// Switched on.
     #[serde(

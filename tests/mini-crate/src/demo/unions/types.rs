@@ -2,13 +2,12 @@
 
 //! Object types of Tagged unions. (联合), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 
 /// A text note.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Note {
     /// The text. Required.
     ///
@@ -30,7 +29,7 @@ impl Validate for Note {
 }
 
 /// A picture.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Picture {
     /// Media id. Required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,7 +56,7 @@ impl Validate for Picture {
 }
 
 /// A plain card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Plain {
     /// Title. Required.
     ///
@@ -79,7 +78,7 @@ impl Validate for Plain {
 }
 
 /// A card with buttons.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Buttons {
     /// Title.
     #[serde(skip_serializing_if = "Option::is_none")]

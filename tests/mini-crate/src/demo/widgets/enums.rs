@@ -5,8 +5,7 @@
 /// A colour.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "wxlive_runtime::wire::Int", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Color {
     /// `1` 红: Red.
     Red,
@@ -21,8 +20,7 @@ wxlive_runtime::int_enum!(Color { Red = 1 => "红", Blue = 2 => "蓝" });
 /// A shape, on the wire as a string.
 ///
 /// Values the spec does not document decode to `Unknown` and are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Shape {
     /// `"round"` 圆: Round.
     Round,

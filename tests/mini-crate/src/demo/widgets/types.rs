@@ -2,14 +2,13 @@
 
 //! Object types of Widgets. (小部件), shared by requests and responses.
 
-use serde::Serialize;
 use wxlive_runtime::validate::Given;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 use super::{Color, Shape};
 
 /// A part of a widget.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Part {
     /// Part name.
     ///
@@ -38,28 +37,23 @@ impl Validate for Part {
 }
 
 /// A gizmo, as the mock server stores it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Gizmo {
     /// Id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gizmo_id: Option<String>,
     /// Label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Title (copied from the label on registration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Colour.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// 0 active, 1 retired.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<i32>,
 }
 
 wxlive_runtime::from_fields!(
-    Gizmo[] { "gizmo_id" => gizmo_id : value, "label" => label : value, "title" => title
-    : value, "color" => color : value, "state" => state : int }
+    serialize Gizmo[] { "gizmo_id" => gizmo_id : value, "label" => label : value, "title"
+    => title : value, "color" => color : value, "state" => state : int }
 );
 
 impl Given for Gizmo {}
