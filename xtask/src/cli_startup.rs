@@ -59,9 +59,7 @@ pub fn main(args: &[String], root: &Path) -> ExitCode {
         }
     }
     if build {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(root)
+        let status = super::cargo_command(root)
             .args([
                 "build",
                 "--release",

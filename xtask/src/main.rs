@@ -252,20 +252,8 @@ fn cargo_run_args(bin: &str, args: &[String]) -> Vec<String> {
 /// Runs `bin` of `wxlive-tests` (the standalone mock server, the chaos soak), passing the arguments
 /// through.
 fn run_bin(bin: &str, args: &[String]) -> ExitCode {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = std::process::Command::new(cargo);
-    command
-        .current_dir(workspace_root())
-        .args(cargo_run_args(bin, args));
-    // What cargo set for this process describes xtask, not the build: some build scripts watch these
-    // variables (ring's watches CARGO_MANIFEST_DIR), so passing them on would rebuild ring, rustls,
-    // reqwest and everything above them, and again on the next plain build.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if is_set_by_cargo_run(&name) {
-            command.env_remove(&*name);
-        }
-    }
+    let mut command = cargo_command(&workspace_root());
+    command.args(cargo_run_args(bin, args));
     let status = command.status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
@@ -275,6 +263,24 @@ fn run_bin(bin: &str, args: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A `cargo` command run in `dir`, without the variables `cargo run` set for xtask.
+///
+/// What cargo set for this process describes xtask, not the build: some build scripts watch these
+/// variables (ring's watches CARGO_MANIFEST_DIR), so passing them on would rebuild ring, rustls,
+/// reqwest and everything above them, and again on the next plain build.
+fn cargo_command(dir: &Path) -> std::process::Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command.current_dir(dir);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if is_set_by_cargo_run(&name) {
+            command.env_remove(&*name);
+        }
+    }
+    command
 }
 
 /// Whether `cargo run` sets the variable `name` for the program it runs (about that program's package).

@@ -244,19 +244,9 @@ fn scratch_name(text: &str) -> String {
 
 /// Runs `cargo args` in `dir` with the shared target directory; an error when it fails.
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .current_dir(dir)
+    let status = super::cargo_command(dir)
         .args(args)
-        .env("CARGO_TARGET_DIR", target);
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if super::is_set_by_cargo_run(&name) {
-            command.env_remove(&*name);
-        }
-    }
-    let status = command
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
