@@ -314,7 +314,8 @@ pub fn decode_lenient<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, 
     }
 }
 
-/// Writes `key: value` to `map` when `value` is set (the `Serialize` impl of `from_fields!`).
+/// Writes `key: value` to `map` when `value` is set (the `Serialize` impls of `from_fields!` and
+/// `encode_fields!`).
 pub fn put_some<M: serde::ser::SerializeMap, T: serde::Serialize>(
     map: &mut M,
     key: &'static str,
@@ -326,7 +327,8 @@ pub fn put_some<M: serde::ser::SerializeMap, T: serde::Serialize>(
     }
 }
 
-/// Writes `key: value` to `map` when the list is not empty (the `Serialize` impl of `from_fields!`).
+/// Writes `key: value` to `map` when the list is not empty (the `Serialize` impls of `from_fields!`
+/// and `encode_fields!`).
 pub fn put_list<M: serde::ser::SerializeMap, T: serde::Serialize>(
     map: &mut M,
     key: &'static str,
@@ -336,6 +338,26 @@ pub fn put_list<M: serde::ser::SerializeMap, T: serde::Serialize>(
         Ok(())
     } else {
         map.serialize_entry(key, value)
+    }
+}
+
+/// Writes the entries of `value`, which encodes as a JSON object, to `map` next to its other
+/// entries (a flattened union in the `Serialize` impl of `encode_fields!`), in the object's order.
+pub fn put_flat<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    value: &T,
+) -> Result<(), M::Error> {
+    use serde::ser::Error;
+    match serde_json::to_value(value).map_err(M::Error::custom)? {
+        serde_json::Value::Object(entries) => {
+            for (key, value) in &entries {
+                map.serialize_entry(key, value)?;
+            }
+            Ok(())
+        }
+        other => Err(M::Error::custom(format_args!(
+            "can only flatten an object, found {other}"
+        ))),
     }
 }
 

@@ -110,6 +110,21 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
             pub #name: #ty,
         };
     }
+    if mode == Mode::Request {
+        // Encoded by `encode_fields!` (see `encoding_row`); serde's derive only decodes requests, in
+        // the mock server.
+        let attrs = request_decode_attrs(f);
+        let serde = if attrs.is_empty() {
+            quote!()
+        } else {
+            quote!(#[cfg_attr(feature = "mock", serde(#(#attrs),*))])
+        };
+        return quote! {
+            #doc
+            #serde
+            pub #name: #ty,
+        };
+    }
     let mut attrs = Vec::new();
     if f.rust != f.wire {
         let wire = &f.wire;
@@ -180,6 +195,62 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
         #serde
         pub #name: #ty,
     }
+}
+
+/// The serde attributes of a request field for the mock server's `Deserialize` derive: its wire
+/// name and aliases, flags read as 0/1, lenient strings, optional lists left out read as empty.
+fn request_decode_attrs(f: &Field) -> Vec<TokenStream> {
+    let mut attrs = Vec::new();
+    if f.rust != f.wire {
+        let wire = &f.wire;
+        attrs.push(quote!(rename = #wire));
+    }
+    for alias in &f.aliases {
+        attrs.push(quote!(alias = #alias));
+    }
+    if f.flatten {
+        attrs.push(quote!(flatten));
+        return attrs;
+    }
+    match (storage(f, Mode::Request), &f.ty) {
+        (Storage::Plain, TypeRef::Flag) => attrs.push(quote!(
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )),
+        (Storage::Optional, TypeRef::Flag) => {
+            attrs.push(quote!(default));
+            attrs.push(quote!(
+                deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+            ));
+        }
+        (Storage::Optional, TypeRef::String) if f.lenient && f.location != Location::Query => {
+            attrs.push(quote!(default));
+            attrs.push(quote!(
+                deserialize_with = "wxlive_runtime::wire::lenient_string::deserialize"
+            ));
+        }
+        (Storage::List, _) if !f.required => attrs.push(quote!(default)),
+        _ => {}
+    }
+    attrs
+}
+
+/// The row of request field `f` in its `encode_fields!` table (see the macro for the kinds), or
+/// `None` for a field sent in the query string.
+pub fn encoding_row(f: &Field) -> Option<TokenStream> {
+    if f.location == Location::Query {
+        return None;
+    }
+    let n = ident(&f.rust);
+    let wire = &f.wire;
+    let how = match (storage(f, Mode::Request), &f.ty) {
+        _ if f.flatten => quote!(flatten),
+        (Storage::Plain, TypeRef::Flag) => quote!(flag),
+        (Storage::Optional, TypeRef::Flag) => quote!(some_flag),
+        (Storage::Optional, _) => quote!(some),
+        (Storage::List, _) if !f.required => quote!(list),
+        _ => quote!(value),
+    };
+    Some(quote!(#wire => #n: #how))
 }
 
 /// Validation statements for `self.<field>` in `mode`.
