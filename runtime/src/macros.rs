@@ -188,18 +188,17 @@ macro_rules! from_fields {
         #[cfg(feature = "serialize")]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap;
-                let mut map = s.serialize_map(None)?;
-                $( $crate::from_fields!(@write map $key self.$field, $how $($slot)?); )*
-                map.end()
+                let mut w = $crate::wire::Writer::new(s)?;
+                $( $crate::from_fields!(@write w $key self.$field, $how $($slot)?); )*
+                w.end()
             }
         }
     };
-    (@write $m:ident $k:literal $v:expr, flag $slot:literal) => { $m.serialize_entry($k, &u8::from($v))? };
-    (@write $m:ident $k:literal $v:expr, $how:ident $slot:literal) => { $m.serialize_entry($k, &$v)? };
-    (@write $m:ident $k:literal $v:expr, flag) => { $crate::wire::put_some(&mut $m, $k, &$v.map(u8::from))? };
-    (@write $m:ident $k:literal $v:expr, list) => { $crate::wire::put_list(&mut $m, $k, &$v)? };
-    (@write $m:ident $k:literal $v:expr, $how:ident) => { $crate::wire::put_some(&mut $m, $k, &$v)? };
+    (@write $w:ident $k:literal $v:expr, flag $slot:literal) => { $w.flag($k, $v) };
+    (@write $w:ident $k:literal $v:expr, $how:ident $slot:literal) => { $w.value($k, &$v) };
+    (@write $w:ident $k:literal $v:expr, flag) => { $w.some_flag($k, $v) };
+    (@write $w:ident $k:literal $v:expr, list) => { $w.list($k, &$v) };
+    (@write $w:ident $k:literal $v:expr, $how:ident) => { $w.some($k, &$v) };
     ($name:ident [$($guaranteed:literal),*] {}) => {
         impl $crate::wire::FromFields for $name {
             const NAME: &'static str = stringify!($name);
@@ -228,33 +227,22 @@ macro_rules! from_fields {
                 map: &mut A,
                 read: &mut $crate::wire::Reader,
             ) -> Result<bool, A::Error> {
-                match key {
-                    $( $($key)|+ => self.$field = $crate::from_fields!(@read read map $how $($slot)?), )+
+                let done = match key {
+                    $( $($key)|+ => $crate::from_fields!(@read read map self.$field, $how $($slot)?), )+
                     _ => return Ok(false),
-                }
-                Ok(true)
+                };
+                done.and(Ok(true))
             }
         }
         $crate::deserialize_objects!($name);
     };
-    (@read $r:ident $m:ident value) => { $r.read($m)? };
-    (@read $r:ident $m:ident int) => { $r.read::<$crate::wire::LenientInt<_>, _>($m)?.0 };
-    (@read $r:ident $m:ident flag) => { $r.read::<$crate::wire::OptionFlag, _>($m)?.0 };
-    (@read $r:ident $m:ident list) => { $r.read::<$crate::wire::List<_>, _>($m)?.0 };
-    (@read $r:ident $m:ident text) => { $r.read::<$crate::wire::LenientString, _>($m)?.0 };
-    (@read $r:ident $m:ident value $slot:literal) => { $r.guaranteed::<Option<_>, _, _>($m, $slot)? };
-    (@read $r:ident $m:ident int $slot:literal) => {
-        $r.guaranteed::<$crate::wire::LenientInt<_>, _, _>($m, $slot)?
-    };
-    (@read $r:ident $m:ident flag $slot:literal) => {
-        $r.guaranteed::<$crate::wire::OptionFlag, _, _>($m, $slot)?
-    };
-    (@read $r:ident $m:ident list $slot:literal) => {
-        $r.guaranteed::<$crate::wire::List<_>, _, _>($m, $slot)?
-    };
-    (@read $r:ident $m:ident text $slot:literal) => {
-        $r.guaranteed::<$crate::wire::LenientString, _, _>($m, $slot)?
-    };
+    (@read $r:ident $m:ident $v:expr, value $slot:literal) => { $r.value_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, int $slot:literal) => { $r.int_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, flag $slot:literal) => { $r.flag_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, list $slot:literal) => { $r.list_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, text $slot:literal) => { $r.text_at($m, $slot, &mut $v) };
+    // `value`, `int`, `flag`, `list`, `text`: the `Reader` method of the same name.
+    (@read $r:ident $m:ident $v:expr, $how:ident) => { $r.$how($m, &mut $v) };
 }
 
 /// The `Serialize` impl of a generated request, from a table: `"wire" => field: how`, one row per
@@ -268,21 +256,17 @@ macro_rules! encode_fields {
     ($name:ident { $( $key:literal => $field:ident : $how:ident ),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                #[allow(unused_imports)]
-                use ::serde::ser::SerializeMap;
                 #[allow(unused_mut)]
-                let mut map = s.serialize_map(None)?;
-                $( $crate::encode_fields!(@write map $key self.$field, $how); )*
-                map.end()
+                let mut w = $crate::wire::Writer::new(s)?;
+                $( $crate::encode_fields!(@write w $key self.$field, $how); )*
+                w.end()
             }
         }
     };
-    (@write $m:ident $k:literal $v:expr, value) => { $m.serialize_entry($k, &$v)? };
-    (@write $m:ident $k:literal $v:expr, some) => { $crate::wire::put_some(&mut $m, $k, &$v)? };
-    (@write $m:ident $k:literal $v:expr, list) => { $crate::wire::put_list(&mut $m, $k, &$v)? };
-    (@write $m:ident $k:literal $v:expr, flag) => { $m.serialize_entry($k, &u8::from($v))? };
-    (@write $m:ident $k:literal $v:expr, some_flag) => {
-        $crate::wire::put_some(&mut $m, $k, &$v.map(u8::from))?
-    };
-    (@write $m:ident $k:literal $v:expr, flatten) => { $crate::wire::put_flat(&mut $m, &$v)? };
+    (@write $w:ident $k:literal $v:expr, value) => { $w.value($k, &$v) };
+    (@write $w:ident $k:literal $v:expr, some) => { $w.some($k, &$v) };
+    (@write $w:ident $k:literal $v:expr, list) => { $w.list($k, &$v) };
+    (@write $w:ident $k:literal $v:expr, flag) => { $w.flag($k, $v) };
+    (@write $w:ident $k:literal $v:expr, some_flag) => { $w.some_flag($k, $v) };
+    (@write $w:ident $k:literal $v:expr, flatten) => { $w.flatten(&$v) };
 }
