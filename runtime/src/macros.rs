@@ -174,18 +174,23 @@ macro_rules! str_enum {
 /// is the n-th of the bracketed list.
 ///
 /// With a leading `serialize` it also implements `Serialize` when the calling crate's `serialize`
-/// feature is on (responses and response-only types need it only for the CLI): each field under
-/// its first wire name; an optional field only when set, a list only when not empty, a flag as 0/1.
+/// feature is on (responses and response-only types need it only for the CLI), with a leading
+/// `encode` always (the types a request can contain): each field under its first wire name; an
+/// optional field only when set, a list only when not empty, a flag as 0/1.
 #[macro_export]
 macro_rules! from_fields {
     (serialize $name:ident [$($guaranteed:literal),*] { $($rows:tt)* }) => {
+        $crate::from_fields!($name [$($guaranteed),*] { $($rows)* });
+        #[cfg(feature = "serialize")]
+        $crate::from_fields!(@serialize $name { $($rows)* });
+    };
+    (encode $name:ident [$($guaranteed:literal),*] { $($rows:tt)* }) => {
         $crate::from_fields!($name [$($guaranteed),*] { $($rows)* });
         $crate::from_fields!(@serialize $name { $($rows)* });
     };
     (@serialize $name:ident {
         $( $key:literal $(| $alias:literal)* => $field:ident : $how:ident $(@ $slot:literal)? ),* $(,)?
     }) => {
-        #[cfg(feature = "serialize")]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut w = $crate::wire::Writer::new(s)?;

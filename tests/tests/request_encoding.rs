@@ -1,12 +1,13 @@
 //! Requests encode through the runtime's `encode_fields!` table instead of serde's derive: the JSON
 //! must be byte for byte what the derive with the former field attributes wrote (field order, left
 //! out `None`s and empty optional lists, flags as 0/1, wire names, flattened unions), for every
-//! kind of row, and the generated requests of the mini spec use the right kind for each field.
+//! kind of row, and the generated requests of the mini spec use the right kind for each field. The
+//! object types a request contains encode through `from_fields!` (`encode`) the same way.
 
 use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::json;
-use wxlive_mini::demo::checks::{ListsRequest, SwitchesRequest};
+use wxlive_mini::demo::checks::{Bundle, Level, ListsRequest, SwitchesRequest, Toggles};
 use wxlive_mini::demo::unions::{Note, Payload, PostRequest};
 use wxlive_mini::demo::widgets::FindRequest;
 
@@ -166,5 +167,42 @@ fn a_flattened_union_is_written_in_place_in_its_own_key_order() {
     assert_eq!(
         serde_json::to_string(&request).unwrap(),
         r#"{"to":"u1","kind":"note","note":{"content":"hi"}}"#
+    );
+}
+
+#[test]
+fn object_types_in_requests_leave_out_unset_fields_and_write_flags_as_0_or_1() {
+    let request = SwitchesRequest {
+        q_bool_req: false,
+        q_bool_opt: None,
+        q_flag_req: false,
+        q_flag_opt: None,
+        b_bool_req: false,
+        b_bool_opt: None,
+        b_flag_req: false,
+        b_flag_opt: None,
+        toggles: Some(Toggles {
+            bool_req: Some(true),
+            bool_opt: None,
+            flag_req: Some(true),
+            flag_opt: Some(false),
+        }),
+    };
+    assert_eq!(
+        serde_json::to_string(&request).unwrap(),
+        r#"{"b_bool_req":false,"b_flag_req":0,"toggles":{"bool_req":true,"flag_req":1,"flag_opt":0}}"#
+    );
+    let request = ListsRequest {
+        bundle: Some(Bundle {
+            numbers: vec![1, 2],
+            levels: vec![Level::Low],
+            ..Bundle::default()
+        }),
+        ..ListsRequest::default()
+    };
+    let text = serde_json::to_string(&request).unwrap();
+    assert!(
+        text.ends_with(r#""bundle":{"numbers":[1,2],"levels":[1]}}"#),
+        "empty lists of an object are left out: {text}"
     );
 }

@@ -103,92 +103,20 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     let name = ident(&f.rust);
     let ty = stored_type(f, mode);
     let doc = field_doc(f, mode);
-    if mode == Mode::Response {
+    if mode != Mode::Request {
         // Encoded and decoded by `from_fields!` (see `types::lenient_deserialize`): no serde derive.
         return quote! {
             #doc
             pub #name: #ty,
         };
     }
-    if mode == Mode::Request {
-        // Encoded by `encode_fields!` (see `encoding_row`); serde's derive only decodes requests, in
-        // the mock server.
-        let attrs = request_decode_attrs(f);
-        let serde = if attrs.is_empty() {
-            quote!()
-        } else {
-            quote!(#[cfg_attr(feature = "mock", serde(#(#attrs),*))])
-        };
-        return quote! {
-            #doc
-            #serde
-            pub #name: #ty,
-        };
-    }
-    let mut attrs = Vec::new();
-    if f.rust != f.wire {
-        let wire = &f.wire;
-        attrs.push(quote!(rename = #wire));
-    }
-    for alias in &f.aliases {
-        attrs.push(quote!(alias = #alias));
-    }
-    let st = storage(f, mode);
-    if f.flatten {
-        // A union whose keys sit next to the other fields (it encodes and decodes as a map).
-        attrs.push(quote!(flatten));
-    } else if mode == Mode::Request && f.location == Location::Query {
-        // Sent in the query string; still read from JSON (the mock server merges the query into it,
-        // flags as 0/1).
-        attrs.push(quote!(skip_serializing));
-        match (st, &f.ty) {
-            (Storage::Plain, TypeRef::Flag) => attrs.push(quote!(
-                deserialize_with = "wxlive_runtime::wire::flag::deserialize"
-            )),
-            (Storage::Optional, TypeRef::Flag) => {
-                attrs.push(quote!(default));
-                attrs.push(quote!(
-                    deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
-                ));
-            }
-            _ => {}
-        }
-    } else {
-        // Objects of the other modes decode through `from_fields!`: their serde attributes only
-        // shape encoding.
-        match (st, &f.ty) {
-            (Storage::Plain, TypeRef::Flag) => {
-                attrs.push(quote!(with = "wxlive_runtime::wire::flag"))
-            }
-            (Storage::Optional, TypeRef::Flag) => {
-                // `with` turns off serde's implicit default for `Option`: a request left without the
-                // flag must still decode (the mock server decodes requests).
-                attrs.push(quote!(default));
-                attrs.push(quote!(with = "wxlive_runtime::wire::option_flag"));
-                attrs.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-            (Storage::Optional, TypeRef::String) if f.lenient => {
-                attrs.push(quote!(default));
-                attrs.push(quote!(with = "wxlive_runtime::wire::lenient_string"));
-                attrs.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-            (Storage::Optional, _) => attrs.push(quote!(skip_serializing_if = "Option::is_none")),
-            (Storage::List, _) => {
-                if !f.required {
-                    // An optional list left out decodes as empty (the mock server decodes requests).
-                    attrs.push(quote!(default));
-                }
-                if !f.required || mode != Mode::Request {
-                    attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
-                }
-            }
-            (Storage::Plain, _) => {}
-        }
-    }
+    // Encoded by `encode_fields!` (see `encoding_row`); serde's derive only decodes requests, in the
+    // mock server.
+    let attrs = request_decode_attrs(f);
     let serde = if attrs.is_empty() {
         quote!()
     } else {
-        quote!(#[serde(#(#attrs),*)])
+        quote!(#[cfg_attr(feature = "mock", serde(#(#attrs),*))])
     };
     quote! {
         #doc

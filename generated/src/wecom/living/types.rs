@@ -8,21 +8,19 @@ use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 
 /// Details of an activity live (type 4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ActivityDetail {
     /// Activity introduction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// mediaids of the activity pictures. If more than five are sent the server uses the first five.
     ///
     /// Advice (reported as a warning, never an error): At most 5 items. Rule source: 96837: at most 5; if more are sent the first five are used.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_list: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    ActivityDetail[] { "description" => description : value, "image_list" => image_list :
-    list }
+    encode ActivityDetail[] { "description" => description : value, "image_list" =>
+    image_list : list }
 );
 
 impl Given for ActivityDetail {}

@@ -118,18 +118,17 @@ wxlive_runtime::from_fields!(
 
 impl Given for LiveReplay {}
 /// An assistant to add to a room.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AssistantUser {
     /// The user's WeChat ID (微信号). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Nickname shown in the room. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    AssistantUser[] { "username" => username : value, "nickname" => nickname : value }
+    encode AssistantUser[] { "username" => username : value, "nickname" => nickname :
+    value }
 );
 
 impl Given for AssistantUser {}
@@ -164,14 +163,13 @@ wxlive_runtime::from_fields!(
 
 impl Given for Assistant {}
 /// One position in goods/sort. The docs' table types goodsId as a number, their example as a string; the number is sent (unconfirmed).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SortGoods {
     /// Goods id. Required.
-    #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
 }
 
-wxlive_runtime::from_fields!(SortGoods[] { "goodsId" => goods_id : int });
+wxlive_runtime::from_fields!(encode SortGoods[] { "goodsId" => goods_id : int });
 
 impl Given for SortGoods {}
 impl Validate for SortGoods {
@@ -181,42 +179,34 @@ impl Validate for SortGoods {
 }
 
 /// A goods item to add and submit for review (goods/add `goodsInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GoodsInfo {
     /// mediaID of the goods image (temporary material, valid 3 days). At most 300×300 px, else 300018 (community-reported). Required.
-    #[serde(rename = "coverImgUrl", skip_serializing_if = "Option::is_none")]
     pub cover_img_url: Option<String>,
     /// Goods name. Names under 3 Chinese characters were reported to give 300002 (unconfirmed, not checked). Required.
     ///
     /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 商品名称，最长14个汉字，1个汉字相当于2个字符.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the price is shown. Required.
-    #[serde(rename = "priceType", skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
     /// Price in yuan (元; the api_addgoods table: 数字，最多保留两位小数，单位元): the fixed price, the range's lower bound, or the original price. Required.
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
     /// Second price in yuan (元; same table): the range's upper bound (priceType 2) or the current price (priceType 3).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// Mini-program path of the goods page, e.g. `pages/index/index`. Query values inside it must be URL-encoded. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// AppID of another mini program the goods belong to; leave out (or '') for your own goods.
-    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
     /// The goods' keys for the live pendant (直播挂件) on goods detail pages: a list of strings (the names of the page's query parameters that identify the goods, e.g. productId). Left out, the global key set with set_goods_key is used. Not in the api_addgoods table: the api_setdefault_goodskey page names it (添加商品时未指定goodsKey字段), requires a string array (key必须为字符串数组), and the pendant guide (framework/liveplayer/pendant) types it Array.
-    #[serde(rename = "goodsKey", default, skip_serializing_if = "Vec::is_empty")]
     pub goods_keys: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    GoodsInfo[] { "coverImgUrl" => cover_img_url : value, "name" => name : value,
+    encode GoodsInfo[] { "coverImgUrl" => cover_img_url : value, "name" => name : value,
     "priceType" => price_type : value, "price" => price : value, "price2" => price2 :
     value, "url" => url : value, "thirdPartyAppid" => third_party_appid : value,
     "goodsKey" => goods_keys : list }
@@ -299,45 +289,37 @@ impl Validate for GoodsInfo {
 }
 
 /// Changes to a goods item (goods/update `goodsInfo`): goodsId plus only the fields being changed. Approved goods accept only priceType, price and price2; goods under review accept nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GoodsUpdateInfo {
     /// Goods id. Required.
-    #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// mediaID of the new goods image (valid 3 days), at most 300×300 px.
-    #[serde(rename = "coverImgUrl", skip_serializing_if = "Option::is_none")]
     pub cover_img_url: Option<String>,
     /// New goods name.
     ///
     /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 商品名称，最长14个汉字，1个汉字相当于2个字符.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the price is shown.
-    #[serde(rename = "priceType", skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
     /// New price in yuan (元; the api_updategoodsinfo table: 数字，最多保留两位小数，单位元).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
     /// New second price in yuan (元; same table).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// New mini-program path of the goods page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// AppID of another mini program the goods belong to.
-    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    GoodsUpdateInfo[] { "goodsId" => goods_id : int, "coverImgUrl" => cover_img_url :
-    value, "name" => name : value, "priceType" => price_type : value, "price" => price :
-    value, "price2" => price2 : value, "url" => url : value, "thirdPartyAppid" =>
-    third_party_appid : value }
+    encode GoodsUpdateInfo[] { "goodsId" => goods_id : int, "coverImgUrl" =>
+    cover_img_url : value, "name" => name : value, "priceType" => price_type : value,
+    "price" => price : value, "price2" => price2 : value, "url" => url : value,
+    "thirdPartyAppid" => third_party_appid : value }
 );
 
 impl Given for GoodsUpdateInfo {}

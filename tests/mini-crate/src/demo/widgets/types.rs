@@ -8,20 +8,18 @@ use wxlive_runtime::{Validate, Validator};
 use super::{Color, Shape};
 
 /// A part of a widget.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Part {
     /// Part name.
     ///
     /// At most 9 bytes of UTF-8 (a Chinese character usually counts three).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its shape.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
 }
 
 wxlive_runtime::from_fields!(
-    Part[] { "name" => name : value, "shape" => shape : value }
+    encode Part[] { "name" => name : value, "shape" => shape : value }
 );
 
 impl Given for Part {}
