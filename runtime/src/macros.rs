@@ -168,7 +168,8 @@ macro_rules! str_enum {
 }
 
 /// The [`FromFields`](crate::wire::FromFields) and `Deserialize` impls of a generated object, from a
-/// table: `"wire" | "alias" => field: how`, where `how` says how the value is read (`value`, `int`
+/// table: `"wire" | "alias" => field: how` (or `field: how` when the wire name is the field's
+/// name and has no alias), where `how` says how the value is read (`value`, `int`
 /// for numbers or numeric strings, `flag` for 0/1, `list` for a list that may be `null`, `text` for a
 /// string that may arrive as any scalar) and `@n` marks guaranteed field number `n`, whose wire name
 /// is the n-th of the bracketed list.
@@ -189,21 +190,29 @@ macro_rules! from_fields {
         $crate::from_fields!(@serialize $name { $($rows)* });
     };
     (@serialize $name:ident {
-        $( $key:literal $(| $alias:literal)* => $field:ident : $how:ident $(@ $slot:literal)? ),* $(,)?
+        $( $($key:literal)|* $(=>)? $field:ident : $how:ident $(@ $slot:literal)? ),* $(,)?
     }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut w = $crate::wire::Writer::new(s)?;
-                $( $crate::from_fields!(@write w $key self.$field, $how $($slot)?); )*
+                $( $crate::from_fields!(
+                    @write w $crate::from_fields!(@first $field [$($key)|*]), self.$field, $how $($slot)?
+                ); )*
                 w.end()
             }
         }
     };
-    (@write $w:ident $k:literal $v:expr, flag $slot:literal) => { $w.flag($k, $v) };
-    (@write $w:ident $k:literal $v:expr, $how:ident $slot:literal) => { $w.value($k, &$v) };
-    (@write $w:ident $k:literal $v:expr, flag) => { $w.some_flag($k, $v) };
-    (@write $w:ident $k:literal $v:expr, list) => { $w.list($k, &$v) };
-    (@write $w:ident $k:literal $v:expr, $how:ident) => { $w.some($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, flag $slot:literal) => { $w.flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, $how:ident $slot:literal) => { $w.value($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, flag) => { $w.some_flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, list) => { $w.list($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, $how:ident) => { $w.some($k, &$v) };
+    // A row's wire name (the first one) and the pattern of all of them: the field's name when the
+    // row gives none.
+    (@first $field:ident []) => { stringify!($field) };
+    (@first $field:ident [$key:literal $(| $alias:literal)*]) => { $key };
+    (@keys $field:ident []) => { stringify!($field) };
+    (@keys $field:ident [$($key:literal)|+]) => { $($key)|+ };
     ($name:ident [$($guaranteed:literal),*] {}) => {
         impl $crate::wire::FromFields for $name {
             const NAME: &'static str = stringify!($name);
@@ -220,7 +229,7 @@ macro_rules! from_fields {
         $crate::deserialize_objects!($name);
     };
     ($name:ident [$($guaranteed:literal),*] {
-        $( $($key:literal)|+ => $field:ident : $how:ident $(@ $slot:literal)? ),+ $(,)?
+        $( $($key:literal)|* $(=>)? $field:ident : $how:ident $(@ $slot:literal)? ),+ $(,)?
     }) => {
         impl $crate::wire::FromFields for $name {
             const NAME: &'static str = stringify!($name);
@@ -233,7 +242,10 @@ macro_rules! from_fields {
                 read: &mut $crate::wire::Reader,
             ) -> Result<bool, A::Error> {
                 let done = match key {
-                    $( $($key)|+ => $crate::from_fields!(@read read map self.$field, $how $($slot)?), )+
+                    $(
+                        $crate::from_fields!(@keys $field [$($key)|*]) =>
+                            $crate::from_fields!(@read read map self.$field, $how $($slot)?),
+                    )+
                     _ => return Ok(false),
                 };
                 done.and(Ok(true))
@@ -250,28 +262,31 @@ macro_rules! from_fields {
     (@read $r:ident $m:ident $v:expr, $how:ident) => { $r.$how($m, &mut $v) };
 }
 
-/// The `Serialize` impl of a generated request, from a table: `"wire" => field: how`, one row per
-/// body field in declaration order (fields sent in the query string have no row), where `how` is
-/// `value` (always written), `some` (an `Option`, written when set), `list` (written when not
-/// empty), `flag` / `some_flag` (a `bool` / `Option<bool>` written as 0/1) or `flatten` (a union
-/// whose keys sit next to the other fields; its wire name is only documentation). It writes the
+/// The `Serialize` impl of a generated request, from a table: `"wire" => field: how` (or
+/// `field: how` when the wire name is the field's name), one row per body field in declaration
+/// order (fields sent in the query string have no row), where `how` is `value` (always written),
+/// `some` (an `Option`, written when set), `list` (written when not empty), `flag` / `some_flag` (a
+/// `bool` / `Option<bool>` written as 0/1) or `flatten` (a union whose keys sit next to the other
+/// fields; its wire name is only documentation). It writes the
 /// same JSON as serde's derive with the matching field attributes would, for far less compile time.
 #[macro_export]
 macro_rules! encode_fields {
-    ($name:ident { $( $key:literal => $field:ident : $how:ident ),* $(,)? }) => {
+    ($name:ident { $( $($key:literal =>)? $field:ident : $how:ident ),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
                 let mut w = $crate::wire::Writer::new(s)?;
-                $( $crate::encode_fields!(@write w $key self.$field, $how); )*
+                $( $crate::encode_fields!(
+                    @write w $crate::from_fields!(@first $field [$($key)?]), self.$field, $how
+                ); )*
                 w.end()
             }
         }
     };
-    (@write $w:ident $k:literal $v:expr, value) => { $w.value($k, &$v) };
-    (@write $w:ident $k:literal $v:expr, some) => { $w.some($k, &$v) };
-    (@write $w:ident $k:literal $v:expr, list) => { $w.list($k, &$v) };
-    (@write $w:ident $k:literal $v:expr, flag) => { $w.flag($k, $v) };
-    (@write $w:ident $k:literal $v:expr, some_flag) => { $w.some_flag($k, $v) };
-    (@write $w:ident $k:literal $v:expr, flatten) => { $w.flatten(&$v) };
+    (@write $w:ident $k:expr, $v:expr, value) => { $w.value($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, some) => { $w.some($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, list) => { $w.list($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, flag) => { $w.flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, some_flag) => { $w.some_flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, flatten) => { $w.flatten(&$v) };
 }

@@ -169,7 +169,8 @@ pub fn encoding_row(f: &Field) -> Option<TokenStream> {
         return None;
     }
     let n = ident(&f.rust);
-    let wire = &f.wire;
+    // Requests are decoded by serde's derive (aliases in its attributes): only the wire name here.
+    let wire = row_keys(f).into_iter().take(1);
     let how = match (storage(f, Mode::Request), &f.ty) {
         _ if f.flatten => quote!(flatten),
         (Storage::Plain, TypeRef::Flag) => quote!(flag),
@@ -178,7 +179,19 @@ pub fn encoding_row(f: &Field) -> Option<TokenStream> {
         (Storage::List, _) if !f.required => quote!(list),
         _ => quote!(value),
     };
-    Some(quote!(#wire => #n: #how))
+    Some(quote!(#(#wire =>)* #n: #how))
+}
+
+/// The wire names a table row states for `f` (`encode_fields!`, `from_fields!`): none when the wire
+/// name is the field's name (a plain identifier) and it has no alias.
+pub fn row_keys(f: &Field) -> Vec<&str> {
+    let raw = ident(&f.rust).to_string().starts_with("r#");
+    if f.wire == f.rust && f.aliases.is_empty() && !raw {
+        return Vec::new();
+    }
+    std::iter::once(f.wire.as_str())
+        .chain(f.aliases.iter().map(String::as_str))
+        .collect()
 }
 
 /// Validation statements for `self.<field>` in `mode`.

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
+use super::fields::{field_checks, row_keys, rule_checks, storage, struct_field, Mode, Storage};
 use super::names::{self, ident, response_type, Ctx};
 use crate::ir::{Field, Object};
 
@@ -111,7 +111,8 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) 
     let rows = fields.iter().map(|f| {
         let n = ident(&f.rust);
         let wire = &f.wire;
-        let aliases = &f.aliases;
+        let keys = row_keys(f);
+        let arrow = (!keys.is_empty()).then(|| quote!(=>));
         let how = match &f.ty {
             crate::ir::TypeRef::List(_) => quote!(list),
             crate::ir::TypeRef::Flag => quote!(flag),
@@ -130,7 +131,7 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) 
         } else {
             quote!()
         };
-        quote!(#wire #(| #aliases)* => #n: #how #slot)
+        quote!(#(#keys)|* #arrow #n: #how #slot)
     });
     let rows: Vec<TokenStream> = rows.collect();
     // Only the CLI and the tests serialize responses and response-only types.

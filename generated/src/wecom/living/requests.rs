@@ -59,12 +59,10 @@ pub struct CreateRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    CreateRequest { "anchor_userid" => anchor_userid : value, "theme" => theme : value,
-    "living_start" => living_start : value, "living_duration" => living_duration : value,
-    "type" => r#type : some, "description" => description : some, "agentid" => agentid :
-    some, "remind_time" => remind_time : some, "activity_cover_mediaid" =>
-    activity_cover_mediaid : some, "activity_share_mediaid" => activity_share_mediaid :
-    some, "activity_detail" => activity_detail : some }
+    CreateRequest { anchor_userid : value, theme : value, living_start : value,
+    living_duration : value, "type" => r#type : some, description : some, agentid : some,
+    remind_time : some, activity_cover_mediaid : some, activity_share_mediaid : some,
+    activity_detail : some }
 );
 
 impl CreateRequest {
@@ -335,10 +333,8 @@ pub struct ModifyRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    ModifyRequest { "livingid" => livingid : value, "theme" => theme : some,
-    "living_start" => living_start : some, "living_duration" => living_duration : some,
-    "type" => r#type : some, "description" => description : some, "remind_time" =>
-    remind_time : some }
+    ModifyRequest { livingid : value, theme : some, living_start : some, living_duration
+    : some, "type" => r#type : some, description : some, remind_time : some }
 );
 
 impl ModifyRequest {
@@ -486,7 +482,7 @@ pub struct CancelRequest {
     pub livingid: String,
 }
 
-wxlive_runtime::encode_fields!(CancelRequest { "livingid" => livingid : value });
+wxlive_runtime::encode_fields!(CancelRequest { livingid : value });
 
 impl CancelRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -576,9 +572,7 @@ pub struct DeleteReplayDataRequest {
     pub livingid: String,
 }
 
-wxlive_runtime::encode_fields!(
-    DeleteReplayDataRequest { "livingid" => livingid : value }
-);
+wxlive_runtime::encode_fields!(DeleteReplayDataRequest { livingid : value });
 
 impl DeleteReplayDataRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -672,7 +666,7 @@ pub struct GetLivingCodeRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    GetLivingCodeRequest { "livingid" => livingid : value, "openid" => openid : value }
+    GetLivingCodeRequest { livingid : value, openid : value }
 );
 
 impl GetLivingCodeRequest {
@@ -782,8 +776,7 @@ pub struct GetUserAllLivingidRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    GetUserAllLivingidRequest { "userid" => userid : value, "cursor" => cursor : some,
-    "limit" => limit : some }
+    GetUserAllLivingidRequest { userid : value, cursor : some, limit : some }
 );
 
 impl GetUserAllLivingidRequest {
@@ -1034,7 +1027,7 @@ pub struct GetWatchStatRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    GetWatchStatRequest { "livingid" => livingid : value, "next_key" => next_key : some }
+    GetWatchStatRequest { livingid : value, next_key : some }
 );
 
 impl GetWatchStatRequest {
@@ -1173,9 +1166,7 @@ pub struct GetLivingShareInfoRequest {
     pub ww_share_code: String,
 }
 
-wxlive_runtime::encode_fields!(
-    GetLivingShareInfoRequest { "ww_share_code" => ww_share_code : value }
-);
+wxlive_runtime::encode_fields!(GetLivingShareInfoRequest { ww_share_code : value });
 
 impl GetLivingShareInfoRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -520,8 +520,8 @@ pub struct UploadByUrlRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    UploadByUrlRequest { "scene" => scene : value, "type" => media_type : value,
-    "filename" => filename : value, "url" => url : value, "md5" => md5 : value }
+    UploadByUrlRequest { scene : value, "type" => media_type : value, filename : value,
+    url : value, md5 : value }
 );
 
 impl UploadByUrlRequest {
@@ -665,7 +665,7 @@ pub struct GetUploadByUrlResultRequest {
     pub jobid: String,
 }
 
-wxlive_runtime::encode_fields!(GetUploadByUrlResultRequest { "jobid" => jobid : value });
+wxlive_runtime::encode_fields!(GetUploadByUrlResultRequest { jobid : value });
 
 impl GetUploadByUrlResultRequest {
     /// A builder; `build()` checks every rule and reports all violations.

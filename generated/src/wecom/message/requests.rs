@@ -61,11 +61,9 @@ pub struct SendMessageRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    SendMessageRequest { "touser" => touser : some, "toparty" => toparty : some, "totag"
-    => totag : some, "agentid" => agentid : some, "message" => message : flatten, "safe"
-    => safe : some, "enable_id_trans" => enable_id_trans : some_flag,
-    "enable_duplicate_check" => enable_duplicate_check : some_flag,
-    "duplicate_check_interval" => duplicate_check_interval : some }
+    SendMessageRequest { touser : some, toparty : some, totag : some, agentid : some,
+    message : flatten, safe : some, enable_id_trans : some_flag, enable_duplicate_check :
+    some_flag, duplicate_check_interval : some }
 );
 
 impl SendMessageRequest {
@@ -306,10 +304,9 @@ pub struct UpdateTemplateCardRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    UpdateTemplateCardRequest { "userids" => userids : list, "partyids" => partyids :
-    list, "tagids" => tagids : list, "atall" => atall : some, "agentid" => agentid :
-    value, "response_code" => response_code : value, "enable_id_trans" => enable_id_trans
-    : some_flag, "button" => button : some, "template_card" => template_card : some }
+    UpdateTemplateCardRequest { userids : list, partyids : list, tagids : list, atall :
+    some, agentid : value, response_code : value, enable_id_trans : some_flag, button :
+    some, template_card : some }
 );
 
 impl UpdateTemplateCardRequest {
@@ -511,7 +508,7 @@ pub struct RecallRequest {
     pub msgid: String,
 }
 
-wxlive_runtime::encode_fields!(RecallRequest { "msgid" => msgid : value });
+wxlive_runtime::encode_fields!(RecallRequest { msgid : value });
 
 impl RecallRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -16,7 +16,7 @@ pub struct Text {
     pub content: Option<String>,
 }
 
-wxlive_runtime::from_fields!(encode Text[] { "content" => content : value });
+wxlive_runtime::from_fields!(encode Text[] { content : value });
 
 impl Given for Text {}
 impl Validate for Text {
@@ -44,7 +44,7 @@ pub struct Image {
     pub media_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(encode Image[] { "media_id" => media_id : value });
+wxlive_runtime::from_fields!(encode Image[] { media_id : value });
 
 impl Given for Image {}
 impl Validate for Image {
@@ -60,7 +60,7 @@ pub struct Voice {
     pub media_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(encode Voice[] { "media_id" => media_id : value });
+wxlive_runtime::from_fields!(encode Voice[] { media_id : value });
 
 impl Given for Voice {}
 impl Validate for Voice {
@@ -85,8 +85,7 @@ pub struct Video {
 }
 
 wxlive_runtime::from_fields!(
-    encode Video[] { "media_id" => media_id : value, "title" => title : value,
-    "description" => description : value }
+    encode Video[] { media_id : value, title : value, description : value }
 );
 
 impl Given for Video {}
@@ -127,7 +126,7 @@ pub struct File {
     pub media_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(encode File[] { "media_id" => media_id : value });
+wxlive_runtime::from_fields!(encode File[] { media_id : value });
 
 impl Given for File {}
 impl Validate for File {
@@ -159,8 +158,7 @@ pub struct TextCard {
 }
 
 wxlive_runtime::from_fields!(
-    encode TextCard[] { "title" => title : value, "description" => description : value,
-    "url" => url : value, "btntxt" => btntxt : value }
+    encode TextCard[] { title : value, description : value, url : value, btntxt : value }
 );
 
 impl Given for TextCard {}
@@ -241,9 +239,8 @@ pub struct Article {
 }
 
 wxlive_runtime::from_fields!(
-    encode Article[] { "title" => title : value, "description" => description : value,
-    "url" => url : value, "picurl" => picurl : value, "appid" => appid : value,
-    "pagepath" => pagepath : value }
+    encode Article[] { title : value, description : value, url : value, picurl : value,
+    appid : value, pagepath : value }
 );
 
 impl Given for Article {}
@@ -308,7 +305,7 @@ pub struct News {
     pub articles: Vec<Article>,
 }
 
-wxlive_runtime::from_fields!(encode News[] { "articles" => articles : list });
+wxlive_runtime::from_fields!(encode News[] { articles : list });
 
 impl Given for News {}
 impl Validate for News {
@@ -352,9 +349,8 @@ pub struct MpArticle {
 }
 
 wxlive_runtime::from_fields!(
-    encode MpArticle[] { "title" => title : value, "thumb_media_id" => thumb_media_id :
-    value, "author" => author : value, "content_source_url" => content_source_url :
-    value, "content" => content : value, "digest" => digest : value }
+    encode MpArticle[] { title : value, thumb_media_id : value, author : value,
+    content_source_url : value, content : value, digest : value }
 );
 
 impl Given for MpArticle {}
@@ -419,7 +415,7 @@ pub struct MpNews {
     pub articles: Vec<MpArticle>,
 }
 
-wxlive_runtime::from_fields!(encode MpNews[] { "articles" => articles : list });
+wxlive_runtime::from_fields!(encode MpNews[] { articles : list });
 
 impl Given for MpNews {}
 impl Validate for MpNews {
@@ -446,7 +442,7 @@ pub struct Markdown {
     pub content: Option<String>,
 }
 
-wxlive_runtime::from_fields!(encode Markdown[] { "content" => content : value });
+wxlive_runtime::from_fields!(encode Markdown[] { content : value });
 
 impl Given for Markdown {}
 impl Validate for Markdown {
@@ -480,9 +476,7 @@ pub struct ContentItem {
     pub value: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode ContentItem[] { "key" => key : value, "value" => value : value }
-);
+wxlive_runtime::from_fields!(encode ContentItem[] { key : value, value : value });
 
 impl Given for ContentItem {}
 impl Validate for ContentItem {
@@ -538,9 +532,8 @@ pub struct MiniprogramNotice {
 }
 
 wxlive_runtime::from_fields!(
-    encode MiniprogramNotice[] { "appid" => appid : value, "page" => page : value,
-    "title" => title : value, "description" => description : value, "emphasis_first_item"
-    => emphasis_first_item : value, "content_item" => content_item : list }
+    encode MiniprogramNotice[] { appid : value, page : value, title : value, description
+    : value, emphasis_first_item : value, content_item : list }
 );
 
 impl Given for MiniprogramNotice {}
@@ -604,8 +597,7 @@ pub struct CardSource {
 }
 
 wxlive_runtime::from_fields!(
-    encode CardSource[] { "icon_url" => icon_url : value, "desc" => desc : value,
-    "desc_color" => desc_color : value }
+    encode CardSource[] { icon_url : value, desc : value, desc_color : value }
 );
 
 impl Given for CardSource {}
@@ -638,9 +630,7 @@ pub struct CardAction {
     pub key: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode CardAction[] { "text" => text : value, "key" => key : value }
-);
+wxlive_runtime::from_fields!(encode CardAction[] { text : value, key : value });
 
 impl Given for CardAction {}
 impl Validate for CardAction {
@@ -669,9 +659,7 @@ pub struct ActionMenu {
     pub action_list: Vec<CardAction>,
 }
 
-wxlive_runtime::from_fields!(
-    encode ActionMenu[] { "desc" => desc : value, "action_list" => action_list : list }
-);
+wxlive_runtime::from_fields!(encode ActionMenu[] { desc : value, action_list : list });
 
 impl Given for ActionMenu {}
 impl Validate for ActionMenu {
@@ -699,9 +687,7 @@ pub struct MainTitle {
     pub desc: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode MainTitle[] { "title" => title : value, "desc" => desc : value }
-);
+wxlive_runtime::from_fields!(encode MainTitle[] { title : value, desc : value });
 
 impl Given for MainTitle {}
 impl Validate for MainTitle {
@@ -726,9 +712,8 @@ pub struct QuoteArea {
 }
 
 wxlive_runtime::from_fields!(
-    encode QuoteArea[] { "type" => click_type : value, "url" => url : value, "appid" =>
-    appid : value, "pagepath" => pagepath : value, "title" => title : value, "quote_text"
-    => quote_text : value }
+    encode QuoteArea[] { "type" => click_type : value, url : value, appid : value,
+    pagepath : value, title : value, quote_text : value }
 );
 
 impl Given for QuoteArea {}
@@ -769,9 +754,7 @@ pub struct EmphasisContent {
     pub desc: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode EmphasisContent[] { "title" => title : value, "desc" => desc : value }
-);
+wxlive_runtime::from_fields!(encode EmphasisContent[] { title : value, desc : value });
 
 impl Given for EmphasisContent {}
 impl Validate for EmphasisContent {
@@ -821,9 +804,8 @@ pub struct HorizontalContent {
 }
 
 wxlive_runtime::from_fields!(
-    encode HorizontalContent[] { "type" => link_type : value, "keyname" => keyname :
-    value, "value" => value : value, "url" => url : value, "media_id" => media_id :
-    value, "userid" => userid : value }
+    encode HorizontalContent[] { "type" => link_type : value, keyname : value, value :
+    value, url : value, media_id : value, userid : value }
 );
 
 impl Given for HorizontalContent {}
@@ -895,8 +877,8 @@ pub struct Jump {
 }
 
 wxlive_runtime::from_fields!(
-    encode Jump[] { "type" => click_type : value, "title" => title : value, "url" => url
-    : value, "appid" => appid : value, "pagepath" => pagepath : value }
+    encode Jump[] { "type" => click_type : value, title : value, url : value, appid :
+    value, pagepath : value }
 );
 
 impl Given for Jump {}
@@ -949,8 +931,8 @@ pub struct CardClick {
 }
 
 wxlive_runtime::from_fields!(
-    encode CardClick[] { "type" => click_type : value, "url" => url : value, "appid" =>
-    appid : value, "pagepath" => pagepath : value }
+    encode CardClick[] { "type" => click_type : value, url : value, appid : value,
+    pagepath : value }
 );
 
 impl Given for CardClick {}
@@ -989,9 +971,7 @@ pub struct CardImage {
     pub aspect_ratio: Option<wxlive_runtime::wire::Decimal>,
 }
 
-wxlive_runtime::from_fields!(
-    encode CardImage[] { "url" => url : value, "aspect_ratio" => aspect_ratio : value }
-);
+wxlive_runtime::from_fields!(encode CardImage[] { url : value, aspect_ratio : value });
 
 impl Given for CardImage {}
 impl Validate for CardImage {
@@ -1020,9 +1000,8 @@ pub struct ImageTextArea {
 }
 
 wxlive_runtime::from_fields!(
-    encode ImageTextArea[] { "type" => click_type : value, "url" => url : value, "appid"
-    => appid : value, "pagepath" => pagepath : value, "title" => title : value, "desc" =>
-    desc : value, "image_url" => image_url : value }
+    encode ImageTextArea[] { "type" => click_type : value, url : value, appid : value,
+    pagepath : value, title : value, desc : value, image_url : value }
 );
 
 impl Given for ImageTextArea {}
@@ -1064,9 +1043,7 @@ pub struct VerticalContent {
     pub desc: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode VerticalContent[] { "title" => title : value, "desc" => desc : value }
-);
+wxlive_runtime::from_fields!(encode VerticalContent[] { title : value, desc : value });
 
 impl Given for VerticalContent {}
 impl Validate for VerticalContent {
@@ -1108,9 +1085,7 @@ pub struct SelectOption {
     pub text: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode SelectOption[] { "id" => id : value, "text" => text : value }
-);
+wxlive_runtime::from_fields!(encode SelectOption[] { id : value, text : value });
 
 impl Given for SelectOption {}
 impl Validate for SelectOption {
@@ -1158,9 +1133,8 @@ pub struct ButtonSelection {
 }
 
 wxlive_runtime::from_fields!(
-    encode ButtonSelection[] { "question_key" => question_key : value, "title" => title :
-    value, "option_list" => option_list : list, "selected_id" => selected_id : value,
-    "disable" => disable : value }
+    encode ButtonSelection[] { question_key : value, title : value, option_list : list,
+    selected_id : value, disable : value }
 );
 
 impl Given for ButtonSelection {}
@@ -1211,8 +1185,8 @@ pub struct CardButton {
 }
 
 wxlive_runtime::from_fields!(
-    encode CardButton[] { "type" => button_type : value, "text" => text : value, "style"
-    => style : int, "key" => key : value, "url" => url : value }
+    encode CardButton[] { "type" => button_type : value, text : value, style : int, key :
+    value, url : value }
 );
 
 impl Given for CardButton {}
@@ -1294,8 +1268,7 @@ pub struct CheckboxOption {
 }
 
 wxlive_runtime::from_fields!(
-    encode CheckboxOption[] { "id" => id : value, "text" => text : value, "is_checked" =>
-    is_checked : value }
+    encode CheckboxOption[] { id : value, text : value, is_checked : value }
 );
 
 impl Given for CheckboxOption {}
@@ -1345,8 +1318,8 @@ pub struct Checkbox {
 }
 
 wxlive_runtime::from_fields!(
-    encode Checkbox[] { "question_key" => question_key : value, "option_list" =>
-    option_list : list, "mode" => mode : value, "disable" => disable : value }
+    encode Checkbox[] { question_key : value, option_list : list, mode : value, disable :
+    value }
 );
 
 impl Given for Checkbox {}
@@ -1400,9 +1373,8 @@ pub struct Selector {
 }
 
 wxlive_runtime::from_fields!(
-    encode Selector[] { "question_key" => question_key : value, "title" => title : value,
-    "selected_id" => selected_id : value, "option_list" => option_list : list, "disable"
-    => disable : value }
+    encode Selector[] { question_key : value, title : value, selected_id : value,
+    option_list : list, disable : value }
 );
 
 impl Given for Selector {}
@@ -1442,9 +1414,7 @@ pub struct SubmitButton {
     pub key: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode SubmitButton[] { "text" => text : value, "key" => key : value }
-);
+wxlive_runtime::from_fields!(encode SubmitButton[] { text : value, key : value });
 
 impl Given for SubmitButton {}
 impl Validate for SubmitButton {
@@ -1506,12 +1476,9 @@ pub struct TextNoticeCard {
 }
 
 wxlive_runtime::from_fields!(
-    encode TextNoticeCard[] { "source" => source : value, "action_menu" => action_menu :
-    value, "task_id" => task_id : value, "main_title" => main_title : value, "quote_area"
-    => quote_area : value, "emphasis_content" => emphasis_content : value,
-    "sub_title_text" => sub_title_text : value, "horizontal_content_list" =>
-    horizontal_content_list : list, "jump_list" => jump_list : list, "card_action" =>
-    card_action : value }
+    encode TextNoticeCard[] { source : value, action_menu : value, task_id : value,
+    main_title : value, quote_area : value, emphasis_content : value, sub_title_text :
+    value, horizontal_content_list : list, jump_list : list, card_action : value }
 );
 
 impl Given for TextNoticeCard {}
@@ -1609,12 +1576,10 @@ pub struct NewsNoticeCard {
 }
 
 wxlive_runtime::from_fields!(
-    encode NewsNoticeCard[] { "source" => source : value, "action_menu" => action_menu :
-    value, "task_id" => task_id : value, "main_title" => main_title : value, "quote_area"
-    => quote_area : value, "image_text_area" => image_text_area : value, "card_image" =>
-    card_image : value, "vertical_content_list" => vertical_content_list : list,
-    "horizontal_content_list" => horizontal_content_list : list, "jump_list" => jump_list
-    : list, "card_action" => card_action : value }
+    encode NewsNoticeCard[] { source : value, action_menu : value, task_id : value,
+    main_title : value, quote_area : value, image_text_area : value, card_image : value,
+    vertical_content_list : list, horizontal_content_list : list, jump_list : list,
+    card_action : value }
 );
 
 impl Given for NewsNoticeCard {}
@@ -1712,12 +1677,10 @@ pub struct ButtonInteractionCard {
 }
 
 wxlive_runtime::from_fields!(
-    encode ButtonInteractionCard[] { "source" => source : value, "action_menu" =>
-    action_menu : value, "task_id" => task_id : value, "main_title" => main_title :
-    value, "quote_area" => quote_area : value, "sub_title_text" => sub_title_text :
-    value, "horizontal_content_list" => horizontal_content_list : list, "card_action" =>
-    card_action : value, "button_selection" => button_selection : value, "button_list" =>
-    button_list : list, "replace_text" => replace_text : value }
+    encode ButtonInteractionCard[] { source : value, action_menu : value, task_id :
+    value, main_title : value, quote_area : value, sub_title_text : value,
+    horizontal_content_list : list, card_action : value, button_selection : value,
+    button_list : list, replace_text : value }
 );
 
 impl Given for ButtonInteractionCard {}
@@ -1800,9 +1763,8 @@ pub struct VoteInteractionCard {
 }
 
 wxlive_runtime::from_fields!(
-    encode VoteInteractionCard[] { "source" => source : value, "task_id" => task_id :
-    value, "main_title" => main_title : value, "checkbox" => checkbox : value,
-    "submit_button" => submit_button : value, "replace_text" => replace_text : value }
+    encode VoteInteractionCard[] { source : value, task_id : value, main_title : value,
+    checkbox : value, submit_button : value, replace_text : value }
 );
 
 impl Given for VoteInteractionCard {}
@@ -1859,9 +1821,8 @@ pub struct MultipleInteractionCard {
 }
 
 wxlive_runtime::from_fields!(
-    encode MultipleInteractionCard[] { "source" => source : value, "task_id" => task_id :
-    value, "main_title" => main_title : value, "select_list" => select_list : list,
-    "submit_button" => submit_button : value, "replace_text" => replace_text : value }
+    encode MultipleInteractionCard[] { source : value, task_id : value, main_title :
+    value, select_list : list, submit_button : value, replace_text : value }
 );
 
 impl Given for MultipleInteractionCard {}
@@ -1905,9 +1866,7 @@ pub struct UpdateButton {
     pub replace_name: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode UpdateButton[] { "replace_name" => replace_name : value }
-);
+wxlive_runtime::from_fields!(encode UpdateButton[] { replace_name : value });
 
 impl Given for UpdateButton {}
 impl Validate for UpdateButton {

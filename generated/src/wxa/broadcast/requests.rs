@@ -153,9 +153,9 @@ pub struct CreateRoomRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    CreateRoomRequest { "name" => name : value, "coverImg" => cover_img : value,
-    "startTime" => start_time : value, "endTime" => end_time : value, "anchorName" =>
-    anchor_name : value, "anchorWechat" => anchor_wechat : value, "subAnchorWechat" =>
+    CreateRoomRequest { name : value, "coverImg" => cover_img : value, "startTime" =>
+    start_time : value, "endTime" => end_time : value, "anchorName" => anchor_name :
+    value, "anchorWechat" => anchor_wechat : value, "subAnchorWechat" =>
     sub_anchor_wechat : some, "createrWechat" => creater_wechat : some, "shareImg" =>
     share_img : value, "feedsImg" => feeds_img : value, "isFeedsPublic" =>
     is_feeds_public : some_flag, "type" => live_type : value, "closeLike" => close_like :
@@ -487,9 +487,7 @@ pub struct GetLiveInfoRequest {
     pub limit: i32,
 }
 
-wxlive_runtime::encode_fields!(
-    GetLiveInfoRequest { "start" => start : value, "limit" => limit : value }
-);
+wxlive_runtime::encode_fields!(GetLiveInfoRequest { start : value, limit : value });
 
 impl GetLiveInfoRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -671,8 +669,7 @@ pub struct GetReplayRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    GetReplayRequest { "room_id" => room_id : value, "start" => start : value, "limit" =>
-    limit : value }
+    GetReplayRequest { room_id : value, start : value, limit : value }
 );
 
 impl GetReplayRequest {
@@ -1157,10 +1154,10 @@ pub struct EditRoomRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    EditRoomRequest { "id" => room_id : value, "name" => name : value, "coverImg" =>
-    cover_img : value, "startTime" => start_time : value, "endTime" => end_time : value,
-    "anchorName" => anchor_name : value, "anchorWechat" => anchor_wechat : value,
-    "shareImg" => share_img : value, "feedsImg" => feeds_img : value, "isFeedsPublic" =>
+    EditRoomRequest { "id" => room_id : value, name : value, "coverImg" => cover_img :
+    value, "startTime" => start_time : value, "endTime" => end_time : value, "anchorName"
+    => anchor_name : value, "anchorWechat" => anchor_wechat : value, "shareImg" =>
+    share_img : value, "feedsImg" => feeds_img : value, "isFeedsPublic" =>
     is_feeds_public : some_flag, "closeLike" => close_like : flag, "closeGoods" =>
     close_goods : flag, "closeComment" => close_comment : flag, "closeReplay" =>
     close_replay : some_flag, "closeShare" => close_share : some_flag, "closeKf" =>
@@ -1661,7 +1658,7 @@ pub struct AddAssistantRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    AddAssistantRequest { "roomId" => room_id : value, "users" => users : value }
+    AddAssistantRequest { "roomId" => room_id : value, users : value }
 );
 
 impl AddAssistantRequest {
@@ -1764,8 +1761,8 @@ pub struct ModifyAssistantRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    ModifyAssistantRequest { "roomId" => room_id : value, "username" => username : value,
-    "nickname" => nickname : value }
+    ModifyAssistantRequest { "roomId" => room_id : value, username : value, nickname :
+    value }
 );
 
 impl ModifyAssistantRequest {
@@ -1876,8 +1873,7 @@ pub struct RemoveAssistantRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    RemoveAssistantRequest { "roomId" => room_id : value, "username" => username : value
-    }
+    RemoveAssistantRequest { "roomId" => room_id : value, username : value }
 );
 
 impl RemoveAssistantRequest {
@@ -2067,7 +2063,7 @@ pub struct AddSubAnchorRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    AddSubAnchorRequest { "roomId" => room_id : value, "username" => username : value }
+    AddSubAnchorRequest { "roomId" => room_id : value, username : value }
 );
 
 impl AddSubAnchorRequest {
@@ -2171,8 +2167,7 @@ pub struct ModifySubAnchorRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    ModifySubAnchorRequest { "roomId" => room_id : value, "username" => username : value
-    }
+    ModifySubAnchorRequest { "roomId" => room_id : value, username : value }
 );
 
 impl ModifySubAnchorRequest {
@@ -3210,7 +3205,7 @@ pub struct SortGoodsRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    SortGoodsRequest { "roomId" => room_id : value, "goods" => goods : value }
+    SortGoodsRequest { "roomId" => room_id : value, goods : value }
 );
 
 impl SortGoodsRequest {
@@ -4050,9 +4045,7 @@ pub struct GetGoodsWarehouseRequest {
     pub goods_ids: Vec<i64>,
 }
 
-wxlive_runtime::encode_fields!(
-    GetGoodsWarehouseRequest { "goods_ids" => goods_ids : value }
-);
+wxlive_runtime::encode_fields!(GetGoodsWarehouseRequest { goods_ids : value });
 
 impl GetGoodsWarehouseRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4351,9 +4344,7 @@ pub struct AddRoleRequest {
     pub role: Role,
 }
 
-wxlive_runtime::encode_fields!(
-    AddRoleRequest { "username" => username : value, "role" => role : value }
-);
+wxlive_runtime::encode_fields!(AddRoleRequest { username : value, role : value });
 
 impl AddRoleRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4476,9 +4467,7 @@ pub struct DeleteRoleRequest {
     pub role: Role,
 }
 
-wxlive_runtime::encode_fields!(
-    DeleteRoleRequest { "username" => username : value, "role" => role : value }
-);
+wxlive_runtime::encode_fields!(DeleteRoleRequest { username : value, role : value });
 
 impl DeleteRoleRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4815,9 +4804,7 @@ pub struct GetFollowersRequest {
     pub page_break: Option<i64>,
 }
 
-wxlive_runtime::encode_fields!(
-    GetFollowersRequest { "limit" => limit : some, "page_break" => page_break : some }
-);
+wxlive_runtime::encode_fields!(GetFollowersRequest { limit : some, page_break : some });
 
 impl GetFollowersRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4933,8 +4920,7 @@ pub struct PushMessageRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    PushMessageRequest { "room_id" => room_id : value, "user_openid" => user_openid :
-    value }
+    PushMessageRequest { room_id : value, user_openid : value }
 );
 
 impl PushMessageRequest {

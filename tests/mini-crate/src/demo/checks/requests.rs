@@ -65,8 +65,7 @@ pub struct TextsRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    TextsRequest { "b_req" => b_req : value, "b_opt" => b_opt : some, "b_code" => b_code
-    : some, "label" => label : some }
+    TextsRequest { b_req : value, b_opt : some, b_code : some, label : some }
 );
 
 impl TextsRequest {
@@ -289,9 +288,7 @@ pub struct CodesRequest {
     pub note: Option<String>,
 }
 
-wxlive_runtime::encode_fields!(
-    CodesRequest { "code" => code : value, "tag" => tag : some, "note" => note : some }
-);
+wxlive_runtime::encode_fields!(CodesRequest { code : value, tag : some, note : some });
 
 impl CodesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -486,9 +483,8 @@ pub struct NumbersRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    NumbersRequest { "b_i32_req" => b_i32_req : value, "b_i32_opt" => b_i32_opt : some,
-    "b_i64_req" => b_i64_req : value, "b_i64_opt" => b_i64_opt : some, "b_level_req" =>
-    b_level_req : value, "b_level_opt" => b_level_opt : some, "counts" => counts : some }
+    NumbersRequest { b_i32_req : value, b_i32_opt : some, b_i64_req : value, b_i64_opt :
+    some, b_level_req : value, b_level_opt : some, counts : some }
 );
 
 impl NumbersRequest {
@@ -804,9 +800,8 @@ pub struct TimesRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    TimesRequest { "b_at_req" => b_at_req : value, "b_at_opt" => b_at_opt : some,
-    "b_after" => b_after : some, "b_before" => b_before : some, "schedule" => schedule :
-    some }
+    TimesRequest { b_at_req : value, b_at_opt : some, b_after : some, b_before : some,
+    schedule : some }
 );
 
 impl TimesRequest {
@@ -1007,8 +1002,7 @@ pub struct PricesRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    PricesRequest { "b_price_req" => b_price_req : value, "b_price_opt" => b_price_opt :
-    some, "price" => price : some }
+    PricesRequest { b_price_req : value, b_price_opt : some, price : some }
 );
 
 impl PricesRequest {
@@ -1209,10 +1203,9 @@ pub struct ListsRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    ListsRequest { "strings_req" => strings_req : value, "strings_opt" => strings_opt :
-    list, "i32s_req" => i32s_req : value, "i64s_opt" => i64s_opt : list, "levels_req" =>
-    levels_req : value, "modes_opt" => modes_opt : list, "labels_req" => labels_req :
-    value, "toggles_opt" => toggles_opt : list, "bundle" => bundle : some }
+    ListsRequest { strings_req : value, strings_opt : list, i32s_req : value, i64s_opt :
+    list, levels_req : value, modes_opt : list, labels_req : value, toggles_opt : list,
+    bundle : some }
 );
 
 impl ListsRequest {
@@ -1480,9 +1473,8 @@ pub struct SwitchesRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    SwitchesRequest { "b_bool_req" => b_bool_req : value, "b_bool_opt" => b_bool_opt :
-    some, "b_flag_req" => b_flag_req : flag, "b_flag_opt" => b_flag_opt : some_flag,
-    "toggles" => toggles : some }
+    SwitchesRequest { b_bool_req : value, b_bool_opt : some, b_flag_req : flag,
+    b_flag_opt : some_flag, toggles : some }
 );
 
 impl SwitchesRequest {
@@ -1690,12 +1682,10 @@ pub struct GatedRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    GatedRequest { "level_req" => level_req : value, "level_opt" => level_opt : some,
-    "mode_req" => mode_req : value, "mode_opt" => mode_opt : some, "kind_req" => kind_req
-    : value, "kind_opt" => kind_opt : some, "count_req" => count_req : value, "count_opt"
-    => count_opt : some, "extra_text" => extra_text : some, "extra_number" =>
-    extra_number : some, "extra_list" => extra_list : list, "extra_flag" => extra_flag :
-    some_flag, "extra_label" => extra_label : some }
+    GatedRequest { level_req : value, level_opt : some, mode_req : value, mode_opt :
+    some, kind_req : value, kind_opt : some, count_req : value, count_opt : some,
+    extra_text : some, extra_number : some, extra_list : list, extra_flag : some_flag,
+    extra_label : some }
 );
 
 impl GatedRequest {
@@ -2068,12 +2058,10 @@ pub struct NeededRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    NeededRequest { "level_req" => level_req : value, "level_opt" => level_opt : some,
-    "mode_req" => mode_req : value, "mode_opt" => mode_opt : some, "kind_req" => kind_req
-    : value, "kind_opt" => kind_opt : some, "count_req" => count_req : value, "count_opt"
-    => count_opt : some, "extra_text" => extra_text : some, "extra_number" =>
-    extra_number : some, "extra_list" => extra_list : list, "extra_flag" => extra_flag :
-    some_flag, "extra_label" => extra_label : some }
+    NeededRequest { level_req : value, level_opt : some, mode_req : value, mode_opt :
+    some, kind_req : value, kind_opt : some, count_req : value, count_opt : some,
+    extra_text : some, extra_number : some, extra_list : list, extra_flag : some_flag,
+    extra_label : some }
 );
 
 impl NeededRequest {
@@ -2354,8 +2342,7 @@ pub struct SpansRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    SpansRequest { "big_req" => big_req : value, "big_opt" => big_opt : some, "small_req"
-    => small_req : value, "small_opt" => small_opt : some }
+    SpansRequest { big_req : value, big_opt : some, small_req : value, small_opt : some }
 );
 
 impl SpansRequest {
@@ -2518,7 +2505,7 @@ pub struct StampRequest {
     pub note: Option<String>,
 }
 
-wxlive_runtime::encode_fields!(StampRequest { "note" => note : some });
+wxlive_runtime::encode_fields!(StampRequest { note : some });
 
 impl StampRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2888,9 +2875,7 @@ pub struct LogsRequest {
     pub size: i32,
 }
 
-wxlive_runtime::encode_fields!(
-    LogsRequest { "offset" => offset : some, "size" => size : value }
-);
+wxlive_runtime::encode_fields!(LogsRequest { offset : some, size : value });
 
 impl LogsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3029,7 +3014,7 @@ pub struct LevelsRequest {
     pub start: i32,
 }
 
-wxlive_runtime::encode_fields!(LevelsRequest { "start" => start : value });
+wxlive_runtime::encode_fields!(LevelsRequest { start : value });
 
 impl LevelsRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -33,8 +33,7 @@ pub struct Label {
 }
 
 wxlive_runtime::from_fields!(
-    encode Label[] { "text_req" => text_req : value, "text_opt" => text_opt : value,
-    "code" => code : value }
+    encode Label[] { text_req : value, text_opt : value, code : value }
 );
 
 impl Given for Label {}
@@ -113,9 +112,8 @@ pub struct Counts {
 }
 
 wxlive_runtime::from_fields!(
-    encode Counts[] { "i32_req" => i32_req : int, "i32_opt" => i32_opt : int, "i64_req"
-    => i64_req : int, "i64_opt" => i64_opt : int, "level_req" => level_req : value,
-    "level_opt" => level_opt : value }
+    encode Counts[] { i32_req : int, i32_opt : int, i64_req : int, i64_opt : int,
+    level_req : value, level_opt : value }
 );
 
 impl Given for Counts {}
@@ -202,9 +200,7 @@ pub struct Price {
     pub discount: Option<wxlive_runtime::wire::Decimal>,
 }
 
-wxlive_runtime::from_fields!(
-    encode Price[] { "amount" => amount : value, "discount" => discount : value }
-);
+wxlive_runtime::from_fields!(encode Price[] { amount : value, discount : value });
 
 impl Given for Price {}
 impl Validate for Price {
@@ -233,8 +229,8 @@ pub struct Toggles {
 }
 
 wxlive_runtime::from_fields!(
-    encode Toggles[] { "bool_req" => bool_req : value, "bool_opt" => bool_opt : value,
-    "flag_req" => flag_req : flag, "flag_opt" => flag_opt : flag }
+    encode Toggles[] { bool_req : value, bool_opt : value, flag_req : flag, flag_opt :
+    flag }
 );
 
 impl Given for Toggles {}
@@ -276,9 +272,8 @@ pub struct Window {
 }
 
 wxlive_runtime::from_fields!(
-    encode Window[] { "start" => start : int, "end" => end : int, "minutes" => minutes :
-    int, "mode" => mode : value, "level" => level : value, "note" => note : value,
-    "reminder" => reminder : flag }
+    encode Window[] { start : int, end : int, minutes : int, mode : value, level : value,
+    note : value, reminder : flag }
 );
 
 impl Given for Window {}
@@ -371,9 +366,7 @@ pub struct Schedule {
     pub windows: Vec<Window>,
 }
 
-wxlive_runtime::from_fields!(
-    encode Schedule[] { "window" => window : value, "windows" => windows : list }
-);
+wxlive_runtime::from_fields!(encode Schedule[] { window : value, windows : list });
 
 impl Given for Schedule {}
 impl Validate for Schedule {
@@ -421,8 +414,8 @@ pub struct Bundle {
 }
 
 wxlive_runtime::from_fields!(
-    encode Bundle[] { "tags" => tags : list, "numbers" => numbers : list, "levels" =>
-    levels : list, "modes" => modes : list, "labels" => labels : list }
+    encode Bundle[] { tags : list, numbers : list, levels : list, modes : list, labels :
+    list }
 );
 
 impl Given for Bundle {}
@@ -469,8 +462,8 @@ pub struct Log {
 }
 
 wxlive_runtime::from_fields!(
-    serialize Log[] { "id" => id : int, "at" | "time" => at : text, "level" | "lvl" =>
-    level : value, "message" => message : value, "amount" => amount : value }
+    serialize Log[] { id : int, "at" | "time" => at : text, "level" | "lvl" => level :
+    value, message : value, amount : value }
 );
 
 impl Given for Log {}

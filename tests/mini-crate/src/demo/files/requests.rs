@@ -29,9 +29,7 @@ pub struct PutFileRequest {
     pub label: Option<String>,
 }
 
-wxlive_runtime::encode_fields!(
-    PutFileRequest { "copies" => copies : some, "label" => label : some }
-);
+wxlive_runtime::encode_fields!(PutFileRequest { copies : some, label : some });
 
 impl PutFileRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -23,7 +23,7 @@ pub struct AddRecordRequest {
     pub record: Record,
 }
 
-wxlive_runtime::encode_fields!(AddRecordRequest { "record" => record : value });
+wxlive_runtime::encode_fields!(AddRecordRequest { record : value });
 
 impl AddRecordRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -201,7 +201,7 @@ pub struct UpdateRecordRequest {
     pub record: Record,
 }
 
-wxlive_runtime::encode_fields!(UpdateRecordRequest { "record" => record : value });
+wxlive_runtime::encode_fields!(UpdateRecordRequest { record : value });
 
 impl UpdateRecordRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -290,7 +290,7 @@ pub struct GetRecordsRequest {
     pub record_ids: Vec<String>,
 }
 
-wxlive_runtime::encode_fields!(GetRecordsRequest { "record_ids" => record_ids : value });
+wxlive_runtime::encode_fields!(GetRecordsRequest { record_ids : value });
 
 impl GetRecordsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -383,9 +383,7 @@ pub struct CheckRecordsRequest {
     pub record_ids: Vec<String>,
 }
 
-wxlive_runtime::encode_fields!(
-    CheckRecordsRequest { "record_ids" => record_ids : value }
-);
+wxlive_runtime::encode_fields!(CheckRecordsRequest { record_ids : value });
 
 impl CheckRecordsRequest {
     /// A builder; `build()` checks every rule and reports all violations.

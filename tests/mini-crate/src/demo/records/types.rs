@@ -26,8 +26,8 @@ pub struct Record {
 }
 
 wxlive_runtime::from_fields!(
-    encode Record[] { "record_id" => record_id : value, "name" => name : value, "size" =>
-    size : int, "note" => note : value, "state" => state : int }
+    encode Record[] { record_id : value, name : value, size : int, note : value, state :
+    int }
 );
 
 impl Given for Record {}

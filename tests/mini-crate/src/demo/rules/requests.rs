@@ -59,12 +59,10 @@ pub struct ConditionsRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    ConditionsRequest { "kind" => kind : value, "tone" => tone : some, "label" => label :
-    some, "count" => count : some, "big" => big : some, "small" => small : some, "huge"
-    => huge : some, "on" => on : some_flag, "active" => active : value, "filter" =>
-    filter : some, "vip_note" => vip_note : some, "special_note" => special_note : some,
-    "mood_note" => mood_note : some, "big_note" => big_note : some, "count_note" =>
-    count_note : some }
+    ConditionsRequest { kind : value, tone : some, label : some, count : some, big :
+    some, small : some, huge : some, on : some_flag, active : value, filter : some,
+    vip_note : some, special_note : some, mood_note : some, big_note : some, count_note :
+    some }
 );
 
 impl ConditionsRequest {
@@ -323,8 +321,7 @@ pub struct SynthRulesRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    SynthRulesRequest { "kind" => kind : value, "filter" => filter : value, "note" =>
-    note : some, "extra" => extra : some }
+    SynthRulesRequest { kind : value, filter : value, note : some, extra : some }
 );
 
 impl SynthRulesRequest {
@@ -490,9 +487,8 @@ pub struct UnsignedRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    UnsignedRequest { "u32_req" => u32_req : value, "u32_opt" => u32_opt : some,
-    "u64_req" => u64_req : value, "u64_opt" => u64_opt : some, "i64_full" => i64_full :
-    some, "i64_opt" => i64_opt : some, "ids" => ids : list }
+    UnsignedRequest { u32_req : value, u32_opt : some, u64_req : value, u64_opt : some,
+    i64_full : some, i64_opt : some, ids : list }
 );
 
 impl UnsignedRequest {
@@ -725,9 +721,8 @@ pub struct ItemRulesRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    ItemRulesRequest { "tags" => tags : value, "scores" => scores : list, "small" =>
-    small : list, "kinds" => kinds : list, "tones" => tones : list, "notes" => notes :
-    list }
+    ItemRulesRequest { tags : value, scores : list, small : list, kinds : list, tones :
+    list, notes : list }
 );
 
 impl ItemRulesRequest {
@@ -895,7 +890,7 @@ pub struct AddEntryRequest {
     pub name: String,
 }
 
-wxlive_runtime::encode_fields!(AddEntryRequest { "name" => name : value });
+wxlive_runtime::encode_fields!(AddEntryRequest { name : value });
 
 impl AddEntryRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -983,7 +978,7 @@ pub struct PageCursorRequest {
     pub cursor: Option<String>,
 }
 
-wxlive_runtime::encode_fields!(PageCursorRequest { "cursor" => cursor : some });
+wxlive_runtime::encode_fields!(PageCursorRequest { cursor : some });
 
 impl PageCursorRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1097,7 +1092,7 @@ pub struct PageMoreRequest {
     pub cursor: Option<String>,
 }
 
-wxlive_runtime::encode_fields!(PageMoreRequest { "cursor" => cursor : some });
+wxlive_runtime::encode_fields!(PageMoreRequest { cursor : some });
 
 impl PageMoreRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1218,9 +1213,7 @@ pub struct PageShortRequest {
     pub limit: u32,
 }
 
-wxlive_runtime::encode_fields!(
-    PageShortRequest { "offset" => offset : some, "limit" => limit : value }
-);
+wxlive_runtime::encode_fields!(PageShortRequest { offset : some, limit : value });
 
 impl PageShortRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1365,9 +1358,7 @@ pub struct PageTotalRequest {
     pub size: Option<i32>,
 }
 
-wxlive_runtime::encode_fields!(
-    PageTotalRequest { "offset" => offset : some, "size" => size : some }
-);
+wxlive_runtime::encode_fields!(PageTotalRequest { offset : some, size : some });
 
 impl PageTotalRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -20,8 +20,7 @@ pub struct Filter {
 }
 
 wxlive_runtime::from_fields!(
-    encode Filter[] { "on" => on : flag, "strict" => strict : value, "when" => when :
-    value, "why" => why : value }
+    encode Filter[] { on : flag, strict : value, when : value, why : value }
 );
 
 impl Given for Filter {}

@@ -33,8 +33,7 @@ pub struct PostRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    PostRequest { "to" => to : value, "payload" => payload : flatten, "safe" => safe :
-    some_flag }
+    PostRequest { to : value, payload : flatten, safe : some_flag }
 );
 
 impl PostRequest {
@@ -146,9 +145,7 @@ pub struct PinRequest {
     pub extra: Vec<Card>,
 }
 
-wxlive_runtime::encode_fields!(
-    PinRequest { "card" => card : value, "extra" => extra : list }
-);
+wxlive_runtime::encode_fields!(PinRequest { card : value, extra : list });
 
 impl PinRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -319,8 +316,7 @@ pub struct AnnounceRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    AnnounceRequest { "to" => to : value, "payload" => payload : flatten, "banner" =>
-    banner : value }
+    AnnounceRequest { to : value, payload : flatten, banner : value }
 );
 
 impl AnnounceRequest {

@@ -15,7 +15,7 @@ pub struct Note {
     pub content: Option<String>,
 }
 
-wxlive_runtime::from_fields!(encode Note[] { "content" => content : value });
+wxlive_runtime::from_fields!(encode Note[] { content : value });
 
 impl Given for Note {}
 impl Validate for Note {
@@ -38,9 +38,7 @@ pub struct Picture {
     pub caption: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode Picture[] { "media_id" => media_id : value, "caption" => caption : value }
-);
+wxlive_runtime::from_fields!(encode Picture[] { media_id : value, caption : value });
 
 impl Given for Picture {}
 impl Validate for Picture {
@@ -61,7 +59,7 @@ pub struct Plain {
     pub title: Option<String>,
 }
 
-wxlive_runtime::from_fields!(encode Plain[] { "title" => title : value });
+wxlive_runtime::from_fields!(encode Plain[] { title : value });
 
 impl Given for Plain {}
 impl Validate for Plain {
@@ -84,9 +82,7 @@ pub struct Buttons {
     pub buttons: Vec<String>,
 }
 
-wxlive_runtime::from_fields!(
-    encode Buttons[] { "title" => title : value, "buttons" => buttons : list }
-);
+wxlive_runtime::from_fields!(encode Buttons[] { title : value, buttons : list });
 
 impl Given for Buttons {}
 impl Validate for Buttons {

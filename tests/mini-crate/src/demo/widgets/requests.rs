@@ -47,8 +47,8 @@ pub struct MakeRequest {
 }
 
 wxlive_runtime::encode_fields!(
-    MakeRequest { "name" => name : value, "color" => color : some, "parts" => parts :
-    list, "glossy" => glossy : some_flag, "blue_only" => blue_only : some }
+    MakeRequest { name : value, color : some, parts : list, glossy : some_flag, blue_only
+    : some }
 );
 
 impl MakeRequest {
@@ -336,9 +336,7 @@ pub struct RegisterRequest {
     pub color: Option<Color>,
 }
 
-wxlive_runtime::encode_fields!(
-    RegisterRequest { "label" => label : value, "color" => color : some }
-);
+wxlive_runtime::encode_fields!(RegisterRequest { label : value, color : some });
 
 impl RegisterRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -532,9 +530,7 @@ pub struct RenameRequest {
     pub label: String,
 }
 
-wxlive_runtime::encode_fields!(
-    RenameRequest { "gizmo_id" => gizmo_id : value, "label" => label : value }
-);
+wxlive_runtime::encode_fields!(RenameRequest { gizmo_id : value, label : value });
 
 impl RenameRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -632,7 +628,7 @@ pub struct RetireRequest {
     pub gizmo_id: String,
 }
 
-wxlive_runtime::encode_fields!(RetireRequest { "gizmo_id" => gizmo_id : value });
+wxlive_runtime::encode_fields!(RetireRequest { gizmo_id : value });
 
 impl RetireRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -18,9 +18,7 @@ pub struct Part {
     pub shape: Option<Shape>,
 }
 
-wxlive_runtime::from_fields!(
-    encode Part[] { "name" => name : value, "shape" => shape : value }
-);
+wxlive_runtime::from_fields!(encode Part[] { name : value, shape : value });
 
 impl Given for Part {}
 impl Validate for Part {
@@ -50,8 +48,8 @@ pub struct Gizmo {
 }
 
 wxlive_runtime::from_fields!(
-    serialize Gizmo[] { "gizmo_id" => gizmo_id : value, "label" => label : value, "title"
-    => title : value, "color" => color : value, "state" => state : int }
+    serialize Gizmo[] { gizmo_id : value, label : value, title : value, color : value,
+    state : int }
 );
 
 impl Given for Gizmo {}
