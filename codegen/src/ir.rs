@@ -613,8 +613,6 @@ pub struct EndpointNames {
     pub request: String,
     /// `CreateRequestBuilder`.
     pub builder: String,
-    /// `CreateRequestFields`: the builder's private field storage.
-    pub fields: String,
     /// `CreateResponse`.
     pub response: String,
 }

@@ -290,3 +290,57 @@ macro_rules! encode_fields {
     (@write $w:ident $k:expr, $v:expr, some_flag) => { $w.some_flag($k, $v) };
     (@write $w:ident $k:expr, $v:expr, flatten) => { $w.flatten(&$v) };
 }
+
+/// The builder of a generated request and what is the same for every one: `Request::builder()`,
+/// the builder struct (`Debug`, `Clone`, `Default`; it keeps the request itself, zero-filled, and
+/// which required fields were set), `build()`, and `new` for the fluent calls of a client. The
+/// table lists the request's required fields (wire names, in the index order of the setters'
+/// `provided.set(i)`) and all its fields; the generated code adds the setters and `send`.
+#[macro_export]
+macro_rules! request_builder {
+    ($builder:ident => $request:ident [$($required:literal),* $(,)?] { $($field:ident),* $(,)? }) => {
+        impl $request {
+            /// A builder; `build()` checks every rule and reports all violations.
+            pub fn builder() -> $builder {
+                <$builder>::default()
+            }
+        }
+
+        #[doc = concat!(
+            " Builds a [`", stringify!($request),
+            "`] (see its fields for the rules); from the client it also sends."
+        )]
+        #[derive(Debug, Clone)]
+        pub struct $builder<C = ()> {
+            ctx: C,
+            request: $request,
+            provided: $crate::request::Provided,
+        }
+
+        /// Starts from zero values (a required field left unset is reported by `build()` and `send()`).
+        impl Default for $builder {
+            fn default() -> Self {
+                let request = $request { $($field: Default::default()),* };
+                Self { ctx: (), request, provided: Default::default() }
+            }
+        }
+
+        impl<C> $builder<C> {
+            /// The request, or every violated official rule (missing required fields included).
+            pub fn build(self) -> Result<$request, $crate::ValidationError> {
+                $crate::request::build(self.assemble())
+            }
+
+            fn assemble(self) -> ($request, $crate::Validator) {
+                self.provided.finish(self.request, &[$($required),*])
+            }
+        }
+
+        impl<'a> $builder<$crate::Sender<'a>> {
+            pub(super) fn new(sender: $crate::Sender<'a>) -> Self {
+                let start = <$builder>::default();
+                Self { ctx: sender, request: start.request, provided: start.provided }
+            }
+        }
+    };
+}

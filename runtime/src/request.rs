@@ -122,3 +122,66 @@ pub fn build<R: Validate>((request, mut validator): (R, Validator)) -> Result<R,
     request.check(&mut validator);
     validator.finish().map(|_warnings| request)
 }
+
+/// Which required fields a request builder was given (by their index in the request's list of
+/// required fields): the builder keeps the request itself, zero-filled, and this set, so that
+/// `build()` can name every missing field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provided {
+    first: u64,
+    more: Vec<u64>,
+}
+
+impl Provided {
+    /// Records that required field number `index` was set.
+    pub fn set(&mut self, index: usize) {
+        match index.checked_sub(64) {
+            None => self.first |= 1 << index,
+            Some(rest) => {
+                let (word, bit) = (rest / 64, rest % 64);
+                if self.more.len() <= word {
+                    self.more.resize(word + 1, 0);
+                }
+                self.more[word] |= 1 << bit;
+            }
+        }
+    }
+
+    /// Whether required field number `index` was set.
+    pub fn has(&self, index: usize) -> bool {
+        match index.checked_sub(64) {
+            None => self.first & (1 << index) != 0,
+            Some(rest) => self
+                .more
+                .get(rest / 64)
+                .is_some_and(|word| word & (1 << (rest % 64)) != 0),
+        }
+    }
+
+    /// What a builder assembled: `request` and a validator in which each of `required` (the wire
+    /// names of the required fields, in index order) that was not set is recorded as missing.
+    pub fn finish<R>(&self, request: R, required: &[&str]) -> (R, Validator) {
+        let mut v = Validator::new();
+        for (index, field) in required.iter().enumerate() {
+            if !self.has(index) {
+                v.required(field, &None::<bool>);
+            }
+        }
+        (request, v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Provided;
+
+    #[test]
+    fn provided_fields_are_remembered_past_64() {
+        let mut p = Provided::default();
+        for i in [0, 5, 63, 64, 130] {
+            p.set(i);
+        }
+        let set: Vec<usize> = (0..200).filter(|&i| p.has(i)).collect();
+        assert_eq!(set, [0, 5, 63, 64, 130]);
+    }
+}

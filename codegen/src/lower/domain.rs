@@ -330,11 +330,6 @@ fn claim_names(
         );
         module.claim(
             &mut ed,
-            &n.fields,
-            &format!("the request builder's storage of endpoint `{}`", e.name),
-        );
-        module.claim(
-            &mut ed,
             &n.response,
             &format!("the response type of endpoint `{}`", e.name),
         );

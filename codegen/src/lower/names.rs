@@ -130,7 +130,6 @@ pub fn endpoint_names(endpoint: &str) -> crate::ir::EndpointNames {
     crate::ir::EndpointNames {
         request: format!("{camel}Request"),
         builder: format!("{camel}RequestBuilder"),
-        fields: format!("{camel}RequestFields"),
         response: format!("{camel}Response"),
     }
 }

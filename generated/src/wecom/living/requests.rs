@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use futures::Stream;
 use super::{ActivityDetail, LivingType};
 use super::{
@@ -64,139 +64,86 @@ wxlive_runtime::encode_fields!(
     remind_time : some, activity_cover_mediaid : some, activity_share_mediaid : some,
     activity_detail : some }
 );
-
-impl CreateRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> CreateRequestBuilder {
-        CreateRequestBuilder::default()
-    }
-}
-
-/// Builds a [`CreateRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct CreateRequestBuilder<C = ()> {
-    ctx: C,
-    f: CreateRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct CreateRequestFields {
-    anchor_userid: Option<String>,
-    theme: Option<String>,
-    living_start: Option<i64>,
-    living_duration: Option<i32>,
-    r#type: Option<LivingType>,
-    description: Option<String>,
-    agentid: Option<i32>,
-    remind_time: Option<i32>,
-    activity_cover_mediaid: Option<String>,
-    activity_share_mediaid: Option<String>,
-    activity_detail: Option<ActivityDetail>,
-}
+wxlive_runtime::request_builder!(
+    CreateRequestBuilder => CreateRequest["anchor_userid", "theme", "living_start",
+    "living_duration"] { anchor_userid, theme, living_start, living_duration, r#type,
+    description, agentid, remind_time, activity_cover_mediaid, activity_share_mediaid,
+    activity_detail }
+);
 
 impl<C> CreateRequestBuilder<C> {
     /// Sets [`anchor_userid`](CreateRequest#structfield.anchor_userid): userid of the anchor.
     pub fn anchor_userid(mut self, value: impl Into<String>) -> Self {
-        self.f.anchor_userid = Some(value.into());
+        self.request.anchor_userid = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`theme`](CreateRequest#structfield.theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
-        self.f.theme = Some(value.into());
+        self.request.theme = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`living_start`](CreateRequest#structfield.living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
-        self.f.living_start = Some(value);
+        self.request.living_start = value;
+        self.provided.set(2);
         self
     }
 
     /// Sets [`living_duration`](CreateRequest#structfield.living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
-        self.f.living_duration = Some(value);
+        self.request.living_duration = value;
+        self.provided.set(3);
         self
     }
 
     /// Sets [`type`](CreateRequest#structfield.type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
-        self.f.r#type = Some(value);
+        self.request.r#type = Some(value);
         self
     }
 
     /// Sets [`description`](CreateRequest#structfield.description): Introduction. Has no effect for an activity live (type 4); use activity_detail.description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.f.description = Some(value.into());
+        self.request.description = Some(value.into());
         self
     }
 
     /// Sets [`agentid`](CreateRequest#structfield.agentid): agentid of the installed app. Only old third-party multi-app suites must send it.
     pub fn agentid(mut self, value: i32) -> Self {
-        self.f.agentid = Some(value);
+        self.request.agentid = Some(value);
         self
     }
 
     /// Sets [`remind_time`](CreateRequest#structfield.remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
-        self.f.remind_time = Some(value);
+        self.request.remind_time = Some(value);
         self
     }
 
     /// Sets [`activity_cover_mediaid`](CreateRequest#structfield.activity_cover_mediaid): mediaid of the room cover image (activity live only).
     pub fn activity_cover_mediaid(mut self, value: impl Into<String>) -> Self {
-        self.f.activity_cover_mediaid = Some(value.into());
+        self.request.activity_cover_mediaid = Some(value.into());
         self
     }
 
     /// Sets [`activity_share_mediaid`](CreateRequest#structfield.activity_share_mediaid): mediaid of the share-card image (activity live only).
     pub fn activity_share_mediaid(mut self, value: impl Into<String>) -> Self {
-        self.f.activity_share_mediaid = Some(value.into());
+        self.request.activity_share_mediaid = Some(value.into());
         self
     }
 
     /// Sets [`activity_detail`](CreateRequest#structfield.activity_detail): Activity details (activity live only).
     pub fn activity_detail(mut self, value: ActivityDetail) -> Self {
-        self.f.activity_detail = Some(value);
+        self.request.activity_detail = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<CreateRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (CreateRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("anchor_userid", &f.anchor_userid);
-        v.required("theme", &f.theme);
-        v.required("living_start", &f.living_start);
-        v.required("living_duration", &f.living_duration);
-        let request = CreateRequest {
-            anchor_userid: f.anchor_userid.unwrap_or_default(),
-            theme: f.theme.unwrap_or_default(),
-            living_start: f.living_start.unwrap_or_default(),
-            living_duration: f.living_duration.unwrap_or_default(),
-            r#type: f.r#type,
-            description: f.description,
-            agentid: f.agentid,
-            remind_time: f.remind_time,
-            activity_cover_mediaid: f.activity_cover_mediaid,
-            activity_share_mediaid: f.activity_share_mediaid,
-            activity_detail: f.activity_detail,
-        };
-        (request, v)
     }
 }
 
 impl<'a> CreateRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<CreateResponse, Error> {
@@ -336,104 +283,57 @@ wxlive_runtime::encode_fields!(
     ModifyRequest { livingid : value, theme : some, living_start : some, living_duration
     : some, "type" => r#type : some, description : some, remind_time : some }
 );
-
-impl ModifyRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ModifyRequestBuilder {
-        ModifyRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ModifyRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ModifyRequestBuilder<C = ()> {
-    ctx: C,
-    f: ModifyRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ModifyRequestFields {
-    livingid: Option<String>,
-    theme: Option<String>,
-    living_start: Option<i64>,
-    living_duration: Option<i32>,
-    r#type: Option<LivingType>,
-    description: Option<String>,
-    remind_time: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    ModifyRequestBuilder => ModifyRequest["livingid"] { livingid, theme, living_start,
+    living_duration, r#type, description, remind_time }
+);
 
 impl<C> ModifyRequestBuilder<C> {
     /// Sets [`livingid`](ModifyRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.f.livingid = Some(value.into());
+        self.request.livingid = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`theme`](ModifyRequest#structfield.theme): Title.
     pub fn theme(mut self, value: impl Into<String>) -> Self {
-        self.f.theme = Some(value.into());
+        self.request.theme = Some(value.into());
         self
     }
 
     /// Sets [`living_start`](ModifyRequest#structfield.living_start): Start time, Unix seconds.
     pub fn living_start(mut self, value: i64) -> Self {
-        self.f.living_start = Some(value);
+        self.request.living_start = Some(value);
         self
     }
 
     /// Sets [`living_duration`](ModifyRequest#structfield.living_duration): Duration in seconds.
     pub fn living_duration(mut self, value: i32) -> Self {
-        self.f.living_duration = Some(value);
+        self.request.living_duration = Some(value);
         self
     }
 
     /// Sets [`type`](ModifyRequest#structfield.type): Live type.
     pub fn r#type(mut self, value: LivingType) -> Self {
-        self.f.r#type = Some(value);
+        self.request.r#type = Some(value);
         self
     }
 
     /// Sets [`description`](ModifyRequest#structfield.description): Introduction.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.f.description = Some(value.into());
+        self.request.description = Some(value.into());
         self
     }
 
     /// Sets [`remind_time`](ModifyRequest#structfield.remind_time): How many seconds before living_start viewers are reminded.
     pub fn remind_time(mut self, value: i32) -> Self {
-        self.f.remind_time = Some(value);
+        self.request.remind_time = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ModifyRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ModifyRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("livingid", &f.livingid);
-        let request = ModifyRequest {
-            livingid: f.livingid.unwrap_or_default(),
-            theme: f.theme,
-            living_start: f.living_start,
-            living_duration: f.living_duration,
-            r#type: f.r#type,
-            description: f.description,
-            remind_time: f.remind_time,
-        };
-        (request, v)
     }
 }
 
 impl<'a> ModifyRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ModifyResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -483,56 +383,20 @@ pub struct CancelRequest {
 }
 
 wxlive_runtime::encode_fields!(CancelRequest { livingid : value });
-
-impl CancelRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> CancelRequestBuilder {
-        CancelRequestBuilder::default()
-    }
-}
-
-/// Builds a [`CancelRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct CancelRequestBuilder<C = ()> {
-    ctx: C,
-    f: CancelRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct CancelRequestFields {
-    livingid: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    CancelRequestBuilder => CancelRequest["livingid"] { livingid }
+);
 
 impl<C> CancelRequestBuilder<C> {
     /// Sets [`livingid`](CancelRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.f.livingid = Some(value.into());
+        self.request.livingid = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<CancelRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (CancelRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("livingid", &f.livingid);
-        let request = CancelRequest {
-            livingid: f.livingid.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> CancelRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<CancelResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -573,56 +437,20 @@ pub struct DeleteReplayDataRequest {
 }
 
 wxlive_runtime::encode_fields!(DeleteReplayDataRequest { livingid : value });
-
-impl DeleteReplayDataRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> DeleteReplayDataRequestBuilder {
-        DeleteReplayDataRequestBuilder::default()
-    }
-}
-
-/// Builds a [`DeleteReplayDataRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteReplayDataRequestBuilder<C = ()> {
-    ctx: C,
-    f: DeleteReplayDataRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct DeleteReplayDataRequestFields {
-    livingid: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    DeleteReplayDataRequestBuilder => DeleteReplayDataRequest["livingid"] { livingid }
+);
 
 impl<C> DeleteReplayDataRequestBuilder<C> {
     /// Sets [`livingid`](DeleteReplayDataRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.f.livingid = Some(value.into());
+        self.request.livingid = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<DeleteReplayDataRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (DeleteReplayDataRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("livingid", &f.livingid);
-        let request = DeleteReplayDataRequest {
-            livingid: f.livingid.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> DeleteReplayDataRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteReplayDataResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -668,65 +496,28 @@ pub struct GetLivingCodeRequest {
 wxlive_runtime::encode_fields!(
     GetLivingCodeRequest { livingid : value, openid : value }
 );
-
-impl GetLivingCodeRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetLivingCodeRequestBuilder {
-        GetLivingCodeRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetLivingCodeRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetLivingCodeRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetLivingCodeRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetLivingCodeRequestFields {
-    livingid: Option<String>,
-    openid: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetLivingCodeRequestBuilder => GetLivingCodeRequest["livingid", "openid"] { livingid,
+    openid }
+);
 
 impl<C> GetLivingCodeRequestBuilder<C> {
     /// Sets [`livingid`](GetLivingCodeRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.f.livingid = Some(value.into());
+        self.request.livingid = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`openid`](GetLivingCodeRequest#structfield.openid): The WeChat user's openid.
     pub fn openid(mut self, value: impl Into<String>) -> Self {
-        self.f.openid = Some(value.into());
+        self.request.openid = value.into();
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetLivingCodeRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetLivingCodeRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("livingid", &f.livingid);
-        v.required("openid", &f.openid);
-        let request = GetLivingCodeRequest {
-            livingid: f.livingid.unwrap_or_default(),
-            openid: f.openid.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetLivingCodeRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLivingCodeResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -778,72 +569,33 @@ pub struct GetUserAllLivingidRequest {
 wxlive_runtime::encode_fields!(
     GetUserAllLivingidRequest { userid : value, cursor : some, limit : some }
 );
-
-impl GetUserAllLivingidRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetUserAllLivingidRequestBuilder {
-        GetUserAllLivingidRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetUserAllLivingidRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetUserAllLivingidRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetUserAllLivingidRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetUserAllLivingidRequestFields {
-    userid: Option<String>,
-    cursor: Option<String>,
-    limit: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    GetUserAllLivingidRequestBuilder => GetUserAllLivingidRequest["userid"] { userid,
+    cursor, limit }
+);
 
 impl<C> GetUserAllLivingidRequestBuilder<C> {
     /// Sets [`userid`](GetUserAllLivingidRequest#structfield.userid): userid of a corp member.
     pub fn userid(mut self, value: impl Into<String>) -> Self {
-        self.f.userid = Some(value.into());
+        self.request.userid = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`cursor`](GetUserAllLivingidRequest#structfield.cursor): Paging cursor. Leave it out on the first call; then send the previous next_cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.f.cursor = Some(value.into());
+        self.request.cursor = Some(value.into());
         self
     }
 
     /// Sets [`limit`](GetUserAllLivingidRequest#structfield.limit): Page size (the page suggests 20).
     pub fn limit(mut self, value: i32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetUserAllLivingidRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetUserAllLivingidRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("userid", &f.userid);
-        let request = GetUserAllLivingidRequest {
-            userid: f.userid.unwrap_or_default(),
-            cursor: f.cursor,
-            limit: f.limit,
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetUserAllLivingidRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetUserAllLivingidResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -932,56 +684,20 @@ pub struct GetLivingInfoRequest {
 }
 
 wxlive_runtime::encode_fields!(GetLivingInfoRequest {});
-
-impl GetLivingInfoRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetLivingInfoRequestBuilder {
-        GetLivingInfoRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetLivingInfoRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetLivingInfoRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetLivingInfoRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetLivingInfoRequestFields {
-    livingid: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetLivingInfoRequestBuilder => GetLivingInfoRequest["livingid"] { livingid }
+);
 
 impl<C> GetLivingInfoRequestBuilder<C> {
     /// Sets [`livingid`](GetLivingInfoRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.f.livingid = Some(value.into());
+        self.request.livingid = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetLivingInfoRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetLivingInfoRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("livingid", &f.livingid);
-        let request = GetLivingInfoRequest {
-            livingid: f.livingid.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetLivingInfoRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLivingInfoResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1029,64 +745,26 @@ pub struct GetWatchStatRequest {
 wxlive_runtime::encode_fields!(
     GetWatchStatRequest { livingid : value, next_key : some }
 );
-
-impl GetWatchStatRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetWatchStatRequestBuilder {
-        GetWatchStatRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetWatchStatRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetWatchStatRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetWatchStatRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetWatchStatRequestFields {
-    livingid: Option<String>,
-    next_key: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetWatchStatRequestBuilder => GetWatchStatRequest["livingid"] { livingid, next_key }
+);
 
 impl<C> GetWatchStatRequestBuilder<C> {
     /// Sets [`livingid`](GetWatchStatRequest#structfield.livingid): Live id.
     pub fn livingid(mut self, value: impl Into<String>) -> Self {
-        self.f.livingid = Some(value.into());
+        self.request.livingid = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`next_key`](GetWatchStatRequest#structfield.next_key): Paging key: "0" or left out on the first call, then the previous response's next_key.
     pub fn next_key(mut self, value: impl Into<String>) -> Self {
-        self.f.next_key = Some(value.into());
+        self.request.next_key = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetWatchStatRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetWatchStatRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("livingid", &f.livingid);
-        let request = GetWatchStatRequest {
-            livingid: f.livingid.unwrap_or_default(),
-            next_key: f.next_key,
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetWatchStatRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetWatchStatResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1167,56 +845,21 @@ pub struct GetLivingShareInfoRequest {
 }
 
 wxlive_runtime::encode_fields!(GetLivingShareInfoRequest { ww_share_code : value });
-
-impl GetLivingShareInfoRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetLivingShareInfoRequestBuilder {
-        GetLivingShareInfoRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetLivingShareInfoRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetLivingShareInfoRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetLivingShareInfoRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetLivingShareInfoRequestFields {
-    ww_share_code: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetLivingShareInfoRequestBuilder => GetLivingShareInfoRequest["ww_share_code"] {
+    ww_share_code }
+);
 
 impl<C> GetLivingShareInfoRequestBuilder<C> {
     /// Sets [`ww_share_code`](GetLivingShareInfoRequest#structfield.ww_share_code): The ww_share_code from the mini-program path. Valid for 5 minutes.
     pub fn ww_share_code(mut self, value: impl Into<String>) -> Self {
-        self.f.ww_share_code = Some(value.into());
+        self.request.ww_share_code = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetLivingShareInfoRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetLivingShareInfoRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("ww_share_code", &f.ww_share_code);
-        let request = GetLivingShareInfoRequest {
-            ww_share_code: f.ww_share_code.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetLivingShareInfoRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLivingShareInfoResponse, Error> {
         self.ctx.send(self.assemble()).await

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use super::{AsyncMediaType, MediaType, UploadScene};
 use super::{
     UploadResponse, UploadImageResponse, GetResponse, GetJssdkResponse,
@@ -25,56 +25,20 @@ pub struct UploadRequest {
 }
 
 wxlive_runtime::encode_fields!(UploadRequest {});
-
-impl UploadRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UploadRequestBuilder {
-        UploadRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UploadRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UploadRequestBuilder<C = ()> {
-    ctx: C,
-    f: UploadRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UploadRequestFields {
-    media_type: Option<MediaType>,
-}
+wxlive_runtime::request_builder!(
+    UploadRequestBuilder => UploadRequest["type"] { media_type }
+);
 
 impl<C> UploadRequestBuilder<C> {
     /// Sets [`media_type`](UploadRequest#structfield.media_type): Media file type.
     pub fn media_type(mut self, value: MediaType) -> Self {
-        self.f.media_type = Some(value);
+        self.request.media_type = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UploadRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UploadRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("type", &f.media_type);
-        let request = UploadRequest {
-            media_type: f.media_type.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UploadRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Uploads `file` as the `media` part of a `multipart/form-data` body, streaming it. The request and the file are checked first (a missing field, a broken rule or a file over its limit is [`Error::Validation`](wxlive_runtime::Error::Validation)) and nothing is sent.
     ///
     /// File limits:
@@ -180,43 +144,10 @@ impl ApiRequest for UploadRequest {
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UploadImageRequest {}
 wxlive_runtime::encode_fields!(UploadImageRequest {});
+wxlive_runtime::request_builder!(UploadImageRequestBuilder => UploadImageRequest[] {});
 
-impl UploadImageRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UploadImageRequestBuilder {
-        UploadImageRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UploadImageRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UploadImageRequestBuilder<C = ()> {
-    ctx: C,
-    f: UploadImageRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UploadImageRequestFields {}
-impl<C> UploadImageRequestBuilder<C> {
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UploadImageRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UploadImageRequest, Validator) {
-        let UploadImageRequestFields {} = self.f;
-        (UploadImageRequest {}, Validator::new())
-    }
-}
-
+impl<C> UploadImageRequestBuilder<C> {}
 impl<'a> UploadImageRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Uploads `file` as the `media` part of a `multipart/form-data` body, streaming it. The request and the file are checked first (a missing field, a broken rule or a file over its limit is [`Error::Validation`](wxlive_runtime::Error::Validation)) and nothing is sent.
     ///
     /// File limits:
@@ -276,56 +207,20 @@ pub struct GetRequest {
 }
 
 wxlive_runtime::encode_fields!(GetRequest {});
-
-impl GetRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetRequestBuilder {
-        GetRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetRequestFields {
-    media_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetRequestBuilder => GetRequest["media_id"] { media_id }
+);
 
 impl<C> GetRequestBuilder<C> {
     /// Sets [`media_id`](GetRequest#structfield.media_id): The media_id, from 上传临时素材 or 异步上传临时素材.
     pub fn media_id(mut self, value: impl Into<String>) -> Self {
-        self.f.media_id = Some(value.into());
+        self.request.media_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("media_id", &f.media_id);
-        let request = GetRequest {
-            media_id: f.media_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Downloads the file into memory (see [`send_to`](Self::send_to) to stream it). A JSON errcode envelope is [`Error::Api`](wxlive_runtime::Error::Api).
     ///
     /// The documentation gives `Range` requests: pass a [`ByteRange`](wxlive_runtime::ByteRange) to fetch part of the file.
@@ -392,56 +287,20 @@ pub struct GetJssdkRequest {
 }
 
 wxlive_runtime::encode_fields!(GetJssdkRequest {});
-
-impl GetJssdkRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetJssdkRequestBuilder {
-        GetJssdkRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetJssdkRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetJssdkRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetJssdkRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetJssdkRequestFields {
-    media_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetJssdkRequestBuilder => GetJssdkRequest["media_id"] { media_id }
+);
 
 impl<C> GetJssdkRequestBuilder<C> {
     /// Sets [`media_id`](GetJssdkRequest#structfield.media_id): The voice file id from JSSDK uploadVoice.
     pub fn media_id(mut self, value: impl Into<String>) -> Self {
-        self.f.media_id = Some(value.into());
+        self.request.media_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetJssdkRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetJssdkRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("media_id", &f.media_id);
-        let request = GetJssdkRequest {
-            media_id: f.media_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetJssdkRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Downloads the file into memory (see [`send_to`](Self::send_to) to stream it). A JSON errcode envelope is [`Error::Api`](wxlive_runtime::Error::Api).
     ///
     /// The documentation does not mention `Range` for this endpoint.
@@ -523,92 +382,49 @@ wxlive_runtime::encode_fields!(
     UploadByUrlRequest { scene : value, "type" => media_type : value, filename : value,
     url : value, md5 : value }
 );
-
-impl UploadByUrlRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UploadByUrlRequestBuilder {
-        UploadByUrlRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UploadByUrlRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UploadByUrlRequestBuilder<C = ()> {
-    ctx: C,
-    f: UploadByUrlRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UploadByUrlRequestFields {
-    scene: Option<UploadScene>,
-    media_type: Option<AsyncMediaType>,
-    filename: Option<String>,
-    url: Option<String>,
-    md5: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    UploadByUrlRequestBuilder => UploadByUrlRequest["scene", "type", "filename", "url",
+    "md5"] { scene, media_type, filename, url, md5 }
+);
 
 impl<C> UploadByUrlRequestBuilder<C> {
     /// Sets [`scene`](UploadByUrlRequest#structfield.scene): Scene: only 1 (group welcome-message material).
     pub fn scene(mut self, value: UploadScene) -> Self {
-        self.f.scene = Some(value);
+        self.request.scene = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`media_type`](UploadByUrlRequest#structfield.media_type): Media file type: video or file.
     pub fn media_type(mut self, value: AsyncMediaType) -> Self {
-        self.f.media_type = Some(value);
+        self.request.media_type = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`filename`](UploadByUrlRequest#structfield.filename): Display name, e.g. when the media_id is sent as a message.
     pub fn filename(mut self, value: impl Into<String>) -> Self {
-        self.f.filename = Some(value.into());
+        self.request.filename = value.into();
+        self.provided.set(2);
         self
     }
 
     /// Sets [`url`](UploadByUrlRequest#structfield.url): The file's CDN URL; must support Range downloads. A Tencent Cloud COS link must be public-read.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.f.url = Some(value.into());
+        self.request.url = value.into();
+        self.provided.set(3);
         self
     }
 
     /// Sets [`md5`](UploadByUrlRequest#structfield.md5): The file's MD5; WeCom compares it with the downloaded file.
     pub fn md5(mut self, value: impl Into<String>) -> Self {
-        self.f.md5 = Some(value.into());
+        self.request.md5 = value.into();
+        self.provided.set(4);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UploadByUrlRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UploadByUrlRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("scene", &f.scene);
-        v.required("type", &f.media_type);
-        v.required("filename", &f.filename);
-        v.required("url", &f.url);
-        v.required("md5", &f.md5);
-        let request = UploadByUrlRequest {
-            scene: f.scene.unwrap_or_default(),
-            media_type: f.media_type.unwrap_or_default(),
-            filename: f.filename.unwrap_or_default(),
-            url: f.url.unwrap_or_default(),
-            md5: f.md5.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UploadByUrlRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<UploadByUrlResponse, Error> {
@@ -666,56 +482,20 @@ pub struct GetUploadByUrlResultRequest {
 }
 
 wxlive_runtime::encode_fields!(GetUploadByUrlResultRequest { jobid : value });
-
-impl GetUploadByUrlResultRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetUploadByUrlResultRequestBuilder {
-        GetUploadByUrlResultRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetUploadByUrlResultRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetUploadByUrlResultRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetUploadByUrlResultRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetUploadByUrlResultRequestFields {
-    jobid: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetUploadByUrlResultRequestBuilder => GetUploadByUrlResultRequest["jobid"] { jobid }
+);
 
 impl<C> GetUploadByUrlResultRequestBuilder<C> {
     /// Sets [`jobid`](GetUploadByUrlResultRequest#structfield.jobid): Job id from upload_by_url. Valid 60 minutes.
     pub fn jobid(mut self, value: impl Into<String>) -> Self {
-        self.f.jobid = Some(value.into());
+        self.request.jobid = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetUploadByUrlResultRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetUploadByUrlResultRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("jobid", &f.jobid);
-        let request = GetUploadByUrlResultRequest {
-            jobid: f.jobid.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetUploadByUrlResultRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetUploadByUrlResultResponse, Error> {
         self.ctx.send(self.assemble()).await

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use super::{Message, Safe, TemplateCard, UpdateButton};
 use super::{SendMessageResponse, UpdateTemplateCardResponse, RecallResponse};
 
@@ -65,120 +65,70 @@ wxlive_runtime::encode_fields!(
     message : flatten, safe : some, enable_id_trans : some_flag, enable_duplicate_check :
     some_flag, duplicate_check_interval : some }
 );
-
-impl SendMessageRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> SendMessageRequestBuilder {
-        SendMessageRequestBuilder::default()
-    }
-}
-
-/// Builds a [`SendMessageRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct SendMessageRequestBuilder<C = ()> {
-    ctx: C,
-    f: SendMessageRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct SendMessageRequestFields {
-    touser: Option<String>,
-    toparty: Option<String>,
-    totag: Option<String>,
-    agentid: Option<i64>,
-    message: Option<Message>,
-    safe: Option<Safe>,
-    enable_id_trans: Option<bool>,
-    enable_duplicate_check: Option<bool>,
-    duplicate_check_interval: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    SendMessageRequestBuilder => SendMessageRequest["message"] { touser, toparty, totag,
+    agentid, message, safe, enable_id_trans, enable_duplicate_check,
+    duplicate_check_interval }
+);
 
 impl<C> SendMessageRequestBuilder<C> {
     /// Sets [`touser`](SendMessageRequest#structfield.touser): Member userids joined by `|` (at most 1000); `@all` is every member in the app's visible range (not for miniprogram_notice).
     pub fn touser(mut self, value: impl Into<String>) -> Self {
-        self.f.touser = Some(value.into());
+        self.request.touser = Some(value.into());
         self
     }
 
     /// Sets [`toparty`](SendMessageRequest#structfield.toparty): Department ids joined by `|` (at most 100); ignored when touser is `@all`.
     pub fn toparty(mut self, value: impl Into<String>) -> Self {
-        self.f.toparty = Some(value.into());
+        self.request.toparty = Some(value.into());
         self
     }
 
     /// Sets [`totag`](SendMessageRequest#structfield.totag): Tag ids joined by `|` (at most 100); ignored when touser is `@all`.
     pub fn totag(mut self, value: impl Into<String>) -> Self {
-        self.f.totag = Some(value.into());
+        self.request.totag = Some(value.into());
         self
     }
 
     /// Sets [`agentid`](SendMessageRequest#structfield.agentid): The sending app's agentid: required by 90236 for every msgtype but miniprogram_notice (whose table and sample lack it). Always send it.
     pub fn agentid(mut self, value: i64) -> Self {
-        self.f.agentid = Some(value);
+        self.request.agentid = Some(value);
         self
     }
 
     /// Sets [`message`](SendMessageRequest#structfield.message): The message: `msgtype` and its content, next to the fields above.
     pub fn message(mut self, value: impl Into<Message>) -> Self {
-        self.f.message = Some(value.into());
+        self.request.message = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`safe`](SendMessageRequest#structfield.safe): Confidentiality; listed on text, image, video, file (0/1) and mpnews (0/1/2).
     pub fn safe(mut self, value: Safe) -> Self {
-        self.f.safe = Some(value);
+        self.request.safe = Some(value);
         self
     }
 
     /// Sets [`enable_id_trans`](SendMessageRequest#structfield.enable_id_trans): Turns on id转译 ($userName=…$) in the fields that support it.
     pub fn enable_id_trans(mut self, value: bool) -> Self {
-        self.f.enable_id_trans = Some(value);
+        self.request.enable_id_trans = Some(value);
         self
     }
 
     /// Sets [`enable_duplicate_check`](SendMessageRequest#structfield.enable_duplicate_check): Skips a message identical to one sent within the interval.
     pub fn enable_duplicate_check(mut self, value: bool) -> Self {
-        self.f.enable_duplicate_check = Some(value);
+        self.request.enable_duplicate_check = Some(value);
         self
     }
 
     /// Sets [`duplicate_check_interval`](SendMessageRequest#structfield.duplicate_check_interval): Interval of the duplicate check in seconds.
     pub fn duplicate_check_interval(mut self, value: i32) -> Self {
-        self.f.duplicate_check_interval = Some(value);
+        self.request.duplicate_check_interval = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<SendMessageRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (SendMessageRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("message", &f.message);
-        let request = SendMessageRequest {
-            touser: f.touser,
-            toparty: f.toparty,
-            totag: f.totag,
-            agentid: f.agentid,
-            message: f.message.unwrap_or_default(),
-            safe: f.safe,
-            enable_id_trans: f.enable_id_trans,
-            enable_duplicate_check: f.enable_duplicate_check,
-            duplicate_check_interval: f.duplicate_check_interval,
-        };
-        (request, v)
     }
 }
 
 impl<'a> SendMessageRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<SendMessageResponse, Error> {
@@ -308,121 +258,71 @@ wxlive_runtime::encode_fields!(
     some, agentid : value, response_code : value, enable_id_trans : some_flag, button :
     some, template_card : some }
 );
-
-impl UpdateTemplateCardRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UpdateTemplateCardRequestBuilder {
-        UpdateTemplateCardRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UpdateTemplateCardRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateTemplateCardRequestBuilder<C = ()> {
-    ctx: C,
-    f: UpdateTemplateCardRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UpdateTemplateCardRequestFields {
-    userids: Vec<String>,
-    partyids: Vec<i64>,
-    tagids: Vec<i64>,
-    atall: Option<i32>,
-    agentid: Option<i64>,
-    response_code: Option<String>,
-    enable_id_trans: Option<bool>,
-    button: Option<UpdateButton>,
-    template_card: Option<TemplateCard>,
-}
+wxlive_runtime::request_builder!(
+    UpdateTemplateCardRequestBuilder => UpdateTemplateCardRequest["agentid",
+    "response_code"] { userids, partyids, tagids, atall, agentid, response_code,
+    enable_id_trans, button, template_card }
+);
 
 impl<C> UpdateTemplateCardRequestBuilder<C> {
     /// Sets [`userids`](UpdateTemplateCardRequest#structfield.userids): Members whose card is updated.
     pub fn userids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.userids = value.into_iter().collect();
+        self.request.userids = value.into_iter().collect();
         self
     }
 
     /// Sets [`partyids`](UpdateTemplateCardRequest#structfield.partyids): Departments whose members' cards are updated.
     pub fn partyids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.f.partyids = value.into_iter().collect();
+        self.request.partyids = value.into_iter().collect();
         self
     }
 
     /// Sets [`tagids`](UpdateTemplateCardRequest#structfield.tagids): Tags whose members' cards are updated.
     pub fn tagids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.f.tagids = value.into_iter().collect();
+        self.request.tagids = value.into_iter().collect();
         self
     }
 
     /// Sets [`atall`](UpdateTemplateCardRequest#structfield.atall): Whether every recipient of the card is updated (the values are not documented; the sample sends 0).
     pub fn atall(mut self, value: i32) -> Self {
-        self.f.atall = Some(value);
+        self.request.atall = Some(value);
         self
     }
 
     /// Sets [`agentid`](UpdateTemplateCardRequest#structfield.agentid): The app's agentid (the app that sent the card).
     pub fn agentid(mut self, value: i64) -> Self {
-        self.f.agentid = Some(value);
+        self.request.agentid = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`response_code`](UpdateTemplateCardRequest#structfield.response_code): From send or from a card event; single use, valid 72 hours.
     pub fn response_code(mut self, value: impl Into<String>) -> Self {
-        self.f.response_code = Some(value.into());
+        self.request.response_code = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`enable_id_trans`](UpdateTemplateCardRequest#structfield.enable_id_trans): Turns on id转译 in the new card (form B).
     pub fn enable_id_trans(mut self, value: bool) -> Self {
-        self.f.enable_id_trans = Some(value);
+        self.request.enable_id_trans = Some(value);
         self
     }
 
     /// Sets [`button`](UpdateTemplateCardRequest#structfield.button): Form A: grey out the clicked button with a new text (button_interaction, vote_interaction, multiple_interaction only).
     pub fn button(mut self, value: UpdateButton) -> Self {
-        self.f.button = Some(value);
+        self.request.button = Some(value);
         self
     }
 
     /// Sets [`template_card`](UpdateTemplateCardRequest#structfield.template_card): Form B: the new card (any of the five types).
     pub fn template_card(mut self, value: impl Into<TemplateCard>) -> Self {
-        self.f.template_card = Some(value.into());
+        self.request.template_card = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UpdateTemplateCardRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UpdateTemplateCardRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("agentid", &f.agentid);
-        v.required("response_code", &f.response_code);
-        let request = UpdateTemplateCardRequest {
-            userids: f.userids,
-            partyids: f.partyids,
-            tagids: f.tagids,
-            atall: f.atall,
-            agentid: f.agentid.unwrap_or_default(),
-            response_code: f.response_code.unwrap_or_default(),
-            enable_id_trans: f.enable_id_trans,
-            button: f.button,
-            template_card: f.template_card,
-        };
-        (request, v)
     }
 }
 
 impl<'a> UpdateTemplateCardRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<UpdateTemplateCardResponse, Error> {
@@ -509,56 +409,20 @@ pub struct RecallRequest {
 }
 
 wxlive_runtime::encode_fields!(RecallRequest { msgid : value });
-
-impl RecallRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> RecallRequestBuilder {
-        RecallRequestBuilder::default()
-    }
-}
-
-/// Builds a [`RecallRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct RecallRequestBuilder<C = ()> {
-    ctx: C,
-    f: RecallRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct RecallRequestFields {
-    msgid: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    RecallRequestBuilder => RecallRequest["msgid"] { msgid }
+);
 
 impl<C> RecallRequestBuilder<C> {
     /// Sets [`msgid`](RecallRequest#structfield.msgid): The msgid send answered.
     pub fn msgid(mut self, value: impl Into<String>) -> Self {
-        self.f.msgid = Some(value.into());
+        self.request.msgid = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<RecallRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (RecallRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("msgid", &f.msgid);
-        let request = RecallRequest {
-            msgid: f.msgid.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> RecallRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<RecallResponse, Error> {

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use futures::Stream;
 use super::{
     ApprovedGoods, AssistantUser, AuditStatus, GoodsInfo, GoodsUpdateInfo, LiveReplay,
@@ -163,203 +163,138 @@ wxlive_runtime::encode_fields!(
     "closeReplay" => close_replay : some_flag, "closeShare" => close_share : some_flag,
     "closeKf" => close_kf : some_flag }
 );
-
-impl CreateRoomRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> CreateRoomRequestBuilder {
-        CreateRoomRequestBuilder::default()
-    }
-}
-
-/// Builds a [`CreateRoomRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct CreateRoomRequestBuilder<C = ()> {
-    ctx: C,
-    f: CreateRoomRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct CreateRoomRequestFields {
-    name: Option<String>,
-    cover_img: Option<String>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
-    anchor_name: Option<String>,
-    anchor_wechat: Option<String>,
-    sub_anchor_wechat: Option<String>,
-    creater_wechat: Option<String>,
-    share_img: Option<String>,
-    feeds_img: Option<String>,
-    is_feeds_public: Option<bool>,
-    live_type: Option<RoomType>,
-    close_like: Option<bool>,
-    close_goods: Option<bool>,
-    close_comment: Option<bool>,
-    close_replay: Option<bool>,
-    close_share: Option<bool>,
-    close_kf: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    CreateRoomRequestBuilder => CreateRoomRequest["name", "coverImg", "startTime",
+    "endTime", "anchorName", "anchorWechat", "shareImg", "feedsImg", "type", "closeLike",
+    "closeGoods", "closeComment"] { name, cover_img, start_time, end_time, anchor_name,
+    anchor_wechat, sub_anchor_wechat, creater_wechat, share_img, feeds_img,
+    is_feeds_public, live_type, close_like, close_goods, close_comment, close_replay,
+    close_share, close_kf }
+);
 
 impl<C> CreateRoomRequestBuilder<C> {
     /// Sets [`name`](CreateRoomRequest#structfield.name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.f.name = Some(value.into());
+        self.request.name = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`cover_img`](CreateRoomRequest#structfield.cover_img): mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB.
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
-        self.f.cover_img = Some(value.into());
+        self.request.cover_img = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`start_time`](CreateRoomRequest#structfield.start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
-        self.f.start_time = Some(value);
+        self.request.start_time = value;
+        self.provided.set(2);
         self
     }
 
     /// Sets [`end_time`](CreateRoomRequest#structfield.end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
-        self.f.end_time = Some(value);
+        self.request.end_time = value;
+        self.provided.set(3);
         self
     }
 
     /// Sets [`anchor_name`](CreateRoomRequest#structfield.anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
-        self.f.anchor_name = Some(value.into());
+        self.request.anchor_name = value.into();
+        self.provided.set(4);
         self
     }
 
     /// Sets [`anchor_wechat`](CreateRoomRequest#structfield.anchor_wechat): The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
-        self.f.anchor_wechat = Some(value.into());
+        self.request.anchor_wechat = value.into();
+        self.provided.set(5);
         self
     }
 
     /// Sets [`sub_anchor_wechat`](CreateRoomRequest#structfield.sub_anchor_wechat): The sub-anchor's WeChat ID; same real-name rule.
     pub fn sub_anchor_wechat(mut self, value: impl Into<String>) -> Self {
-        self.f.sub_anchor_wechat = Some(value.into());
+        self.request.sub_anchor_wechat = Some(value.into());
         self
     }
 
     /// Sets [`creater_wechat`](CreateRoomRequest#structfield.creater_wechat): The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
     pub fn creater_wechat(mut self, value: impl Into<String>) -> Self {
-        self.f.creater_wechat = Some(value.into());
+        self.request.creater_wechat = Some(value.into());
         self
     }
 
     /// Sets [`share_img`](CreateRoomRequest#structfield.share_img): mediaID of the share image. 800×640, at most 1 MB.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
-        self.f.share_img = Some(value.into());
+        self.request.share_img = value.into();
+        self.provided.set(6);
         self
     }
 
     /// Sets [`feeds_img`](CreateRoomRequest#structfield.feeds_img): mediaID of the 购物直播频道 cover. 800×800, at most 100 KB.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
-        self.f.feeds_img = Some(value.into());
+        self.request.feeds_img = value.into();
+        self.provided.set(7);
         self
     }
 
     /// Sets [`is_feeds_public`](CreateRoomRequest#structfield.is_feeds_public): Official listing (官方收录) on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
-        self.f.is_feeds_public = Some(value);
+        self.request.is_feeds_public = Some(value);
         self
     }
 
     /// Sets [`live_type`](CreateRoomRequest#structfield.live_type): Room type.
     pub fn live_type(mut self, value: RoomType) -> Self {
-        self.f.live_type = Some(value);
+        self.request.live_type = value;
+        self.provided.set(8);
         self
     }
 
     /// Sets [`close_like`](CreateRoomRequest#structfield.close_like): Turn likes off (true). Cannot be re-enabled after the live starts.
     pub fn close_like(mut self, value: bool) -> Self {
-        self.f.close_like = Some(value);
+        self.request.close_like = value;
+        self.provided.set(9);
         self
     }
 
     /// Sets [`close_goods`](CreateRoomRequest#structfield.close_goods): Turn the goods shelf off (true). Cannot be re-enabled after the live starts.
     pub fn close_goods(mut self, value: bool) -> Self {
-        self.f.close_goods = Some(value);
+        self.request.close_goods = value;
+        self.provided.set(10);
         self
     }
 
     /// Sets [`close_comment`](CreateRoomRequest#structfield.close_comment): Turn comments off (true). Cannot be re-enabled after the live starts.
     pub fn close_comment(mut self, value: bool) -> Self {
-        self.f.close_comment = Some(value);
+        self.request.close_comment = value;
+        self.provided.set(11);
         self
     }
 
     /// Sets [`close_replay`](CreateRoomRequest#structfield.close_replay): Turn replay off (true). Can be turned on after the start (update_replay).
     pub fn close_replay(mut self, value: bool) -> Self {
-        self.f.close_replay = Some(value);
+        self.request.close_replay = Some(value);
         self
     }
 
     /// Sets [`close_share`](CreateRoomRequest#structfield.close_share): Turn sharing off (true). Cannot be changed after the live starts.
     pub fn close_share(mut self, value: bool) -> Self {
-        self.f.close_share = Some(value);
+        self.request.close_share = Some(value);
         self
     }
 
     /// Sets [`close_kf`](CreateRoomRequest#structfield.close_kf): Turn customer service off (true). Can be turned on after the start (update_kf).
     pub fn close_kf(mut self, value: bool) -> Self {
-        self.f.close_kf = Some(value);
+        self.request.close_kf = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<CreateRoomRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (CreateRoomRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("name", &f.name);
-        v.required("coverImg", &f.cover_img);
-        v.required("startTime", &f.start_time);
-        v.required("endTime", &f.end_time);
-        v.required("anchorName", &f.anchor_name);
-        v.required("anchorWechat", &f.anchor_wechat);
-        v.required("shareImg", &f.share_img);
-        v.required("feedsImg", &f.feeds_img);
-        v.required("type", &f.live_type);
-        v.required("closeLike", &f.close_like);
-        v.required("closeGoods", &f.close_goods);
-        v.required("closeComment", &f.close_comment);
-        let request = CreateRoomRequest {
-            name: f.name.unwrap_or_default(),
-            cover_img: f.cover_img.unwrap_or_default(),
-            start_time: f.start_time.unwrap_or_default(),
-            end_time: f.end_time.unwrap_or_default(),
-            anchor_name: f.anchor_name.unwrap_or_default(),
-            anchor_wechat: f.anchor_wechat.unwrap_or_default(),
-            sub_anchor_wechat: f.sub_anchor_wechat,
-            creater_wechat: f.creater_wechat,
-            share_img: f.share_img.unwrap_or_default(),
-            feeds_img: f.feeds_img.unwrap_or_default(),
-            is_feeds_public: f.is_feeds_public,
-            live_type: f.live_type.unwrap_or_default(),
-            close_like: f.close_like.unwrap_or_default(),
-            close_goods: f.close_goods.unwrap_or_default(),
-            close_comment: f.close_comment.unwrap_or_default(),
-            close_replay: f.close_replay,
-            close_share: f.close_share,
-            close_kf: f.close_kf,
-        };
-        (request, v)
     }
 }
 
 impl<'a> CreateRoomRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<CreateRoomResponse, Error> {
@@ -488,65 +423,27 @@ pub struct GetLiveInfoRequest {
 }
 
 wxlive_runtime::encode_fields!(GetLiveInfoRequest { start : value, limit : value });
-
-impl GetLiveInfoRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetLiveInfoRequestBuilder {
-        GetLiveInfoRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetLiveInfoRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetLiveInfoRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetLiveInfoRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetLiveInfoRequestFields {
-    start: Option<i32>,
-    limit: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    GetLiveInfoRequestBuilder => GetLiveInfoRequest["start", "limit"] { start, limit }
+);
 
 impl<C> GetLiveInfoRequestBuilder<C> {
     /// Sets [`start`](GetLiveInfoRequest#structfield.start): Offset: 0 starts with the first room.
     pub fn start(mut self, value: i32) -> Self {
-        self.f.start = Some(value);
+        self.request.start = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`limit`](GetLiveInfoRequest#structfield.limit): Page size. Pages of at most 50 rooms have been reported even for larger limits (unconfirmed).
     pub fn limit(mut self, value: i32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetLiveInfoRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetLiveInfoRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("start", &f.start);
-        v.required("limit", &f.limit);
-        let request = GetLiveInfoRequest {
-            start: f.start.unwrap_or_default(),
-            limit: f.limit.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetLiveInfoRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetLiveInfoResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -671,74 +568,35 @@ pub struct GetReplayRequest {
 wxlive_runtime::encode_fields!(
     GetReplayRequest { room_id : value, start : value, limit : value }
 );
-
-impl GetReplayRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetReplayRequestBuilder {
-        GetReplayRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetReplayRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetReplayRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetReplayRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetReplayRequestFields {
-    room_id: Option<i64>,
-    start: Option<i32>,
-    limit: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    GetReplayRequestBuilder => GetReplayRequest["room_id", "start", "limit"] { room_id,
+    start, limit }
+);
 
 impl<C> GetReplayRequestBuilder<C> {
     /// Sets [`room_id`](GetReplayRequest#structfield.room_id): Room id (snake_case `room_id` here).
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`start`](GetReplayRequest#structfield.start): Offset: 0 starts with the first segment.
     pub fn start(mut self, value: i32) -> Self {
-        self.f.start = Some(value);
+        self.request.start = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`limit`](GetReplayRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = value;
+        self.provided.set(2);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetReplayRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetReplayRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("room_id", &f.room_id);
-        v.required("start", &f.start);
-        v.required("limit", &f.limit);
-        let request = GetReplayRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            start: f.start.unwrap_or_default(),
-            limit: f.limit.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetReplayRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetReplayResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -859,64 +717,26 @@ pub struct ImportGoodsRequest {
 wxlive_runtime::encode_fields!(
     ImportGoodsRequest { "ids" => goods_ids : value, "roomId" => room_id : value }
 );
-
-impl ImportGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ImportGoodsRequestBuilder {
-        ImportGoodsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ImportGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ImportGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: ImportGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ImportGoodsRequestFields {
-    goods_ids: Vec<i64>,
-    room_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    ImportGoodsRequestBuilder => ImportGoodsRequest["roomId"] { goods_ids, room_id }
+);
 
 impl<C> ImportGoodsRequestBuilder<C> {
     /// Sets [`goods_ids`](ImportGoodsRequest#structfield.goods_ids): Ids of approved goods of the warehouse.
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.f.goods_ids = value.into_iter().collect();
+        self.request.goods_ids = value.into_iter().collect();
         self
     }
 
     /// Sets [`room_id`](ImportGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ImportGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ImportGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = ImportGoodsRequest {
-            goods_ids: f.goods_ids,
-            room_id: f.room_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> ImportGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ImportGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -961,56 +781,20 @@ pub struct DeleteRoomRequest {
 }
 
 wxlive_runtime::encode_fields!(DeleteRoomRequest { "id" => room_id : value });
-
-impl DeleteRoomRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> DeleteRoomRequestBuilder {
-        DeleteRoomRequestBuilder::default()
-    }
-}
-
-/// Builds a [`DeleteRoomRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteRoomRequestBuilder<C = ()> {
-    ctx: C,
-    f: DeleteRoomRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct DeleteRoomRequestFields {
-    room_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    DeleteRoomRequestBuilder => DeleteRoomRequest["id"] { room_id }
+);
 
 impl<C> DeleteRoomRequestBuilder<C> {
     /// Sets [`room_id`](DeleteRoomRequest#structfield.room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<DeleteRoomRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (DeleteRoomRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("id", &f.room_id);
-        let request = DeleteRoomRequest {
-            room_id: f.room_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> DeleteRoomRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteRoomResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1163,187 +947,125 @@ wxlive_runtime::encode_fields!(
     close_replay : some_flag, "closeShare" => close_share : some_flag, "closeKf" =>
     close_kf : some_flag }
 );
-
-impl EditRoomRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> EditRoomRequestBuilder {
-        EditRoomRequestBuilder::default()
-    }
-}
-
-/// Builds a [`EditRoomRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct EditRoomRequestBuilder<C = ()> {
-    ctx: C,
-    f: EditRoomRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct EditRoomRequestFields {
-    room_id: Option<i64>,
-    name: Option<String>,
-    cover_img: Option<String>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
-    anchor_name: Option<String>,
-    anchor_wechat: Option<String>,
-    share_img: Option<String>,
-    feeds_img: Option<String>,
-    is_feeds_public: Option<bool>,
-    close_like: Option<bool>,
-    close_goods: Option<bool>,
-    close_comment: Option<bool>,
-    close_replay: Option<bool>,
-    close_share: Option<bool>,
-    close_kf: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    EditRoomRequestBuilder => EditRoomRequest["id", "name", "coverImg", "startTime",
+    "endTime", "anchorName", "anchorWechat", "shareImg", "feedsImg", "closeLike",
+    "closeGoods", "closeComment"] { room_id, name, cover_img, start_time, end_time,
+    anchor_name, anchor_wechat, share_img, feeds_img, is_feeds_public, close_like,
+    close_goods, close_comment, close_replay, close_share, close_kf }
+);
 
 impl<C> EditRoomRequestBuilder<C> {
     /// Sets [`room_id`](EditRoomRequest#structfield.room_id): Room id (the key is `id`).
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`name`](EditRoomRequest#structfield.name): Room name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.f.name = Some(value.into());
+        self.request.name = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`cover_img`](EditRoomRequest#structfield.cover_img): mediaID of the background image (valid 3 days).
     pub fn cover_img(mut self, value: impl Into<String>) -> Self {
-        self.f.cover_img = Some(value.into());
+        self.request.cover_img = value.into();
+        self.provided.set(2);
         self
     }
 
     /// Sets [`start_time`](EditRoomRequest#structfield.start_time): Start time, Unix seconds.
     pub fn start_time(mut self, value: i64) -> Self {
-        self.f.start_time = Some(value);
+        self.request.start_time = value;
+        self.provided.set(3);
         self
     }
 
     /// Sets [`end_time`](EditRoomRequest#structfield.end_time): End time, Unix seconds: 30 minutes to 24 hours after startTime.
     pub fn end_time(mut self, value: i64) -> Self {
-        self.f.end_time = Some(value);
+        self.request.end_time = value;
+        self.provided.set(4);
         self
     }
 
     /// Sets [`anchor_name`](EditRoomRequest#structfield.anchor_name): Anchor nickname.
     pub fn anchor_name(mut self, value: impl Into<String>) -> Self {
-        self.f.anchor_name = Some(value.into());
+        self.request.anchor_name = value.into();
+        self.provided.set(5);
         self
     }
 
     /// Sets [`anchor_wechat`](EditRoomRequest#structfield.anchor_wechat): The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported).
     pub fn anchor_wechat(mut self, value: impl Into<String>) -> Self {
-        self.f.anchor_wechat = Some(value.into());
+        self.request.anchor_wechat = value.into();
+        self.provided.set(6);
         self
     }
 
     /// Sets [`share_img`](EditRoomRequest#structfield.share_img): mediaID of the share image.
     pub fn share_img(mut self, value: impl Into<String>) -> Self {
-        self.f.share_img = Some(value.into());
+        self.request.share_img = value.into();
+        self.provided.set(7);
         self
     }
 
     /// Sets [`feeds_img`](EditRoomRequest#structfield.feeds_img): mediaID of the 购物直播频道 cover.
     pub fn feeds_img(mut self, value: impl Into<String>) -> Self {
-        self.f.feeds_img = Some(value.into());
+        self.request.feeds_img = value.into();
+        self.provided.set(8);
         self
     }
 
     /// Sets [`is_feeds_public`](EditRoomRequest#structfield.is_feeds_public): Official listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
-        self.f.is_feeds_public = Some(value);
+        self.request.is_feeds_public = Some(value);
         self
     }
 
     /// Sets [`close_like`](EditRoomRequest#structfield.close_like): Turn likes off (true).
     pub fn close_like(mut self, value: bool) -> Self {
-        self.f.close_like = Some(value);
+        self.request.close_like = value;
+        self.provided.set(9);
         self
     }
 
     /// Sets [`close_goods`](EditRoomRequest#structfield.close_goods): Turn the goods shelf off (true).
     pub fn close_goods(mut self, value: bool) -> Self {
-        self.f.close_goods = Some(value);
+        self.request.close_goods = value;
+        self.provided.set(10);
         self
     }
 
     /// Sets [`close_comment`](EditRoomRequest#structfield.close_comment): Turn comments off (true).
     pub fn close_comment(mut self, value: bool) -> Self {
-        self.f.close_comment = Some(value);
+        self.request.close_comment = value;
+        self.provided.set(11);
         self
     }
 
     /// Sets [`close_replay`](EditRoomRequest#structfield.close_replay): Turn replay off (true).
     pub fn close_replay(mut self, value: bool) -> Self {
-        self.f.close_replay = Some(value);
+        self.request.close_replay = Some(value);
         self
     }
 
     /// Sets [`close_share`](EditRoomRequest#structfield.close_share): Turn sharing off (true).
     pub fn close_share(mut self, value: bool) -> Self {
-        self.f.close_share = Some(value);
+        self.request.close_share = Some(value);
         self
     }
 
     /// Sets [`close_kf`](EditRoomRequest#structfield.close_kf): Turn customer service off (true).
     pub fn close_kf(mut self, value: bool) -> Self {
-        self.f.close_kf = Some(value);
+        self.request.close_kf = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<EditRoomRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (EditRoomRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("id", &f.room_id);
-        v.required("name", &f.name);
-        v.required("coverImg", &f.cover_img);
-        v.required("startTime", &f.start_time);
-        v.required("endTime", &f.end_time);
-        v.required("anchorName", &f.anchor_name);
-        v.required("anchorWechat", &f.anchor_wechat);
-        v.required("shareImg", &f.share_img);
-        v.required("feedsImg", &f.feeds_img);
-        v.required("closeLike", &f.close_like);
-        v.required("closeGoods", &f.close_goods);
-        v.required("closeComment", &f.close_comment);
-        let request = EditRoomRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            name: f.name.unwrap_or_default(),
-            cover_img: f.cover_img.unwrap_or_default(),
-            start_time: f.start_time.unwrap_or_default(),
-            end_time: f.end_time.unwrap_or_default(),
-            anchor_name: f.anchor_name.unwrap_or_default(),
-            anchor_wechat: f.anchor_wechat.unwrap_or_default(),
-            share_img: f.share_img.unwrap_or_default(),
-            feeds_img: f.feeds_img.unwrap_or_default(),
-            is_feeds_public: f.is_feeds_public,
-            close_like: f.close_like.unwrap_or_default(),
-            close_goods: f.close_goods.unwrap_or_default(),
-            close_comment: f.close_comment.unwrap_or_default(),
-            close_replay: f.close_replay,
-            close_share: f.close_share,
-            close_kf: f.close_kf,
-        };
-        (request, v)
     }
 }
 
 impl<'a> EditRoomRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<EditRoomResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1464,56 +1186,20 @@ pub struct GetPushUrlRequest {
 }
 
 wxlive_runtime::encode_fields!(GetPushUrlRequest {});
-
-impl GetPushUrlRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetPushUrlRequestBuilder {
-        GetPushUrlRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetPushUrlRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetPushUrlRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetPushUrlRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetPushUrlRequestFields {
-    room_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    GetPushUrlRequestBuilder => GetPushUrlRequest["roomId"] { room_id }
+);
 
 impl<C> GetPushUrlRequestBuilder<C> {
     /// Sets [`room_id`](GetPushUrlRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetPushUrlRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetPushUrlRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = GetPushUrlRequest {
-            room_id: f.room_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetPushUrlRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetPushUrlResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1555,64 +1241,26 @@ pub struct GetSharedCodeRequest {
 }
 
 wxlive_runtime::encode_fields!(GetSharedCodeRequest {});
-
-impl GetSharedCodeRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetSharedCodeRequestBuilder {
-        GetSharedCodeRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetSharedCodeRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetSharedCodeRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetSharedCodeRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetSharedCodeRequestFields {
-    room_id: Option<i64>,
-    params: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetSharedCodeRequestBuilder => GetSharedCodeRequest["roomId"] { room_id, params }
+);
 
 impl<C> GetSharedCodeRequestBuilder<C> {
     /// Sets [`room_id`](GetSharedCodeRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`params`](GetSharedCodeRequest#structfield.params): Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
     pub fn params(mut self, value: impl Into<String>) -> Self {
-        self.f.params = Some(value.into());
+        self.request.params = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetSharedCodeRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetSharedCodeRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = GetSharedCodeRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            params: f.params,
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetSharedCodeRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetSharedCodeResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1660,64 +1308,26 @@ pub struct AddAssistantRequest {
 wxlive_runtime::encode_fields!(
     AddAssistantRequest { "roomId" => room_id : value, users : value }
 );
-
-impl AddAssistantRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AddAssistantRequestBuilder {
-        AddAssistantRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AddAssistantRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AddAssistantRequestBuilder<C = ()> {
-    ctx: C,
-    f: AddAssistantRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AddAssistantRequestFields {
-    room_id: Option<i64>,
-    users: Vec<AssistantUser>,
-}
+wxlive_runtime::request_builder!(
+    AddAssistantRequestBuilder => AddAssistantRequest["roomId"] { room_id, users }
+);
 
 impl<C> AddAssistantRequestBuilder<C> {
     /// Sets [`room_id`](AddAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`users`](AddAssistantRequest#structfield.users): The assistants to add.
     pub fn users(mut self, value: impl IntoIterator<Item = AssistantUser>) -> Self {
-        self.f.users = value.into_iter().collect();
+        self.request.users = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AddAssistantRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AddAssistantRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = AddAssistantRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            users: f.users,
-        };
-        (request, v)
     }
 }
 
 impl<'a> AddAssistantRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<AddAssistantResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1764,74 +1374,35 @@ wxlive_runtime::encode_fields!(
     ModifyAssistantRequest { "roomId" => room_id : value, username : value, nickname :
     value }
 );
-
-impl ModifyAssistantRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ModifyAssistantRequestBuilder {
-        ModifyAssistantRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ModifyAssistantRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ModifyAssistantRequestBuilder<C = ()> {
-    ctx: C,
-    f: ModifyAssistantRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ModifyAssistantRequestFields {
-    room_id: Option<i64>,
-    username: Option<String>,
-    nickname: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    ModifyAssistantRequestBuilder => ModifyAssistantRequest["roomId", "username",
+    "nickname"] { room_id, username, nickname }
+);
 
 impl<C> ModifyAssistantRequestBuilder<C> {
     /// Sets [`room_id`](ModifyAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`username`](ModifyAssistantRequest#structfield.username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.f.username = Some(value.into());
+        self.request.username = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`nickname`](ModifyAssistantRequest#structfield.nickname): New nickname.
     pub fn nickname(mut self, value: impl Into<String>) -> Self {
-        self.f.nickname = Some(value.into());
+        self.request.nickname = value.into();
+        self.provided.set(2);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ModifyAssistantRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ModifyAssistantRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("username", &f.username);
-        v.required("nickname", &f.nickname);
-        let request = ModifyAssistantRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            username: f.username.unwrap_or_default(),
-            nickname: f.nickname.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> ModifyAssistantRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ModifyAssistantResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1875,65 +1446,28 @@ pub struct RemoveAssistantRequest {
 wxlive_runtime::encode_fields!(
     RemoveAssistantRequest { "roomId" => room_id : value, username : value }
 );
-
-impl RemoveAssistantRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> RemoveAssistantRequestBuilder {
-        RemoveAssistantRequestBuilder::default()
-    }
-}
-
-/// Builds a [`RemoveAssistantRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct RemoveAssistantRequestBuilder<C = ()> {
-    ctx: C,
-    f: RemoveAssistantRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct RemoveAssistantRequestFields {
-    room_id: Option<i64>,
-    username: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    RemoveAssistantRequestBuilder => RemoveAssistantRequest["roomId", "username"] {
+    room_id, username }
+);
 
 impl<C> RemoveAssistantRequestBuilder<C> {
     /// Sets [`room_id`](RemoveAssistantRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`username`](RemoveAssistantRequest#structfield.username): The assistant's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.f.username = Some(value.into());
+        self.request.username = value.into();
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<RemoveAssistantRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (RemoveAssistantRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("username", &f.username);
-        let request = RemoveAssistantRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            username: f.username.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> RemoveAssistantRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<RemoveAssistantResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1972,56 +1506,20 @@ pub struct GetAssistantListRequest {
 }
 
 wxlive_runtime::encode_fields!(GetAssistantListRequest {});
-
-impl GetAssistantListRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetAssistantListRequestBuilder {
-        GetAssistantListRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetAssistantListRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetAssistantListRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetAssistantListRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetAssistantListRequestFields {
-    room_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    GetAssistantListRequestBuilder => GetAssistantListRequest["roomId"] { room_id }
+);
 
 impl<C> GetAssistantListRequestBuilder<C> {
     /// Sets [`room_id`](GetAssistantListRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetAssistantListRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetAssistantListRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = GetAssistantListRequest {
-            room_id: f.room_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetAssistantListRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetAssistantListResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2065,65 +1563,28 @@ pub struct AddSubAnchorRequest {
 wxlive_runtime::encode_fields!(
     AddSubAnchorRequest { "roomId" => room_id : value, username : value }
 );
-
-impl AddSubAnchorRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AddSubAnchorRequestBuilder {
-        AddSubAnchorRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AddSubAnchorRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AddSubAnchorRequestBuilder<C = ()> {
-    ctx: C,
-    f: AddSubAnchorRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AddSubAnchorRequestFields {
-    room_id: Option<i64>,
-    username: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    AddSubAnchorRequestBuilder => AddSubAnchorRequest["roomId", "username"] { room_id,
+    username }
+);
 
 impl<C> AddSubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](AddSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`username`](AddSubAnchorRequest#structfield.username): The sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.f.username = Some(value.into());
+        self.request.username = value.into();
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AddSubAnchorRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AddSubAnchorRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("username", &f.username);
-        let request = AddSubAnchorRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            username: f.username.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> AddSubAnchorRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<AddSubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2169,65 +1630,28 @@ pub struct ModifySubAnchorRequest {
 wxlive_runtime::encode_fields!(
     ModifySubAnchorRequest { "roomId" => room_id : value, username : value }
 );
-
-impl ModifySubAnchorRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ModifySubAnchorRequestBuilder {
-        ModifySubAnchorRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ModifySubAnchorRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ModifySubAnchorRequestBuilder<C = ()> {
-    ctx: C,
-    f: ModifySubAnchorRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ModifySubAnchorRequestFields {
-    room_id: Option<i64>,
-    username: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    ModifySubAnchorRequestBuilder => ModifySubAnchorRequest["roomId", "username"] {
+    room_id, username }
+);
 
 impl<C> ModifySubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](ModifySubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`username`](ModifySubAnchorRequest#structfield.username): The new sub-anchor's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.f.username = Some(value.into());
+        self.request.username = value.into();
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ModifySubAnchorRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ModifySubAnchorRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("username", &f.username);
-        let request = ModifySubAnchorRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            username: f.username.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> ModifySubAnchorRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ModifySubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2269,56 +1693,20 @@ pub struct DeleteSubAnchorRequest {
 }
 
 wxlive_runtime::encode_fields!(DeleteSubAnchorRequest { "roomId" => room_id : value });
-
-impl DeleteSubAnchorRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> DeleteSubAnchorRequestBuilder {
-        DeleteSubAnchorRequestBuilder::default()
-    }
-}
-
-/// Builds a [`DeleteSubAnchorRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteSubAnchorRequestBuilder<C = ()> {
-    ctx: C,
-    f: DeleteSubAnchorRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct DeleteSubAnchorRequestFields {
-    room_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    DeleteSubAnchorRequestBuilder => DeleteSubAnchorRequest["roomId"] { room_id }
+);
 
 impl<C> DeleteSubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](DeleteSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<DeleteSubAnchorRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (DeleteSubAnchorRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = DeleteSubAnchorRequest {
-            room_id: f.room_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> DeleteSubAnchorRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteSubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2355,56 +1743,20 @@ pub struct GetSubAnchorRequest {
 }
 
 wxlive_runtime::encode_fields!(GetSubAnchorRequest {});
-
-impl GetSubAnchorRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetSubAnchorRequestBuilder {
-        GetSubAnchorRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetSubAnchorRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetSubAnchorRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetSubAnchorRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetSubAnchorRequestFields {
-    room_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    GetSubAnchorRequestBuilder => GetSubAnchorRequest["roomId"] { room_id }
+);
 
 impl<C> GetSubAnchorRequestBuilder<C> {
     /// Sets [`room_id`](GetSubAnchorRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetSubAnchorRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetSubAnchorRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = GetSubAnchorRequest {
-            room_id: f.room_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetSubAnchorRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetSubAnchorResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2456,65 +1808,28 @@ wxlive_runtime::encode_fields!(
     UpdateFeedPublicRequest { "roomId" => room_id : value, "isFeedsPublic" =>
     is_feeds_public : flag }
 );
-
-impl UpdateFeedPublicRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UpdateFeedPublicRequestBuilder {
-        UpdateFeedPublicRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UpdateFeedPublicRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateFeedPublicRequestBuilder<C = ()> {
-    ctx: C,
-    f: UpdateFeedPublicRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UpdateFeedPublicRequestFields {
-    room_id: Option<i64>,
-    is_feeds_public: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    UpdateFeedPublicRequestBuilder => UpdateFeedPublicRequest["roomId", "isFeedsPublic"]
+    { room_id, is_feeds_public }
+);
 
 impl<C> UpdateFeedPublicRequestBuilder<C> {
     /// Sets [`room_id`](UpdateFeedPublicRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`is_feeds_public`](UpdateFeedPublicRequest#structfield.is_feeds_public): Listing on (true) or off (false).
     pub fn is_feeds_public(mut self, value: bool) -> Self {
-        self.f.is_feeds_public = Some(value);
+        self.request.is_feeds_public = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UpdateFeedPublicRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UpdateFeedPublicRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("isFeedsPublic", &f.is_feeds_public);
-        let request = UpdateFeedPublicRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            is_feeds_public: f.is_feeds_public.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UpdateFeedPublicRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateFeedPublicResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2563,65 +1878,28 @@ wxlive_runtime::encode_fields!(
     UpdateReplayRequest { "roomId" => room_id : value, "closeReplay" => close_replay :
     flag }
 );
-
-impl UpdateReplayRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UpdateReplayRequestBuilder {
-        UpdateReplayRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UpdateReplayRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateReplayRequestBuilder<C = ()> {
-    ctx: C,
-    f: UpdateReplayRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UpdateReplayRequestFields {
-    room_id: Option<i64>,
-    close_replay: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    UpdateReplayRequestBuilder => UpdateReplayRequest["roomId", "closeReplay"] { room_id,
+    close_replay }
+);
 
 impl<C> UpdateReplayRequestBuilder<C> {
     /// Sets [`room_id`](UpdateReplayRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`close_replay`](UpdateReplayRequest#structfield.close_replay): Replay off (true) or on (false).
     pub fn close_replay(mut self, value: bool) -> Self {
-        self.f.close_replay = Some(value);
+        self.request.close_replay = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UpdateReplayRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UpdateReplayRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("closeReplay", &f.close_replay);
-        let request = UpdateReplayRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            close_replay: f.close_replay.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UpdateReplayRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateReplayResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2669,65 +1947,27 @@ pub struct UpdateKfRequest {
 wxlive_runtime::encode_fields!(
     UpdateKfRequest { "roomId" => room_id : value, "closeKf" => close_kf : flag }
 );
-
-impl UpdateKfRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UpdateKfRequestBuilder {
-        UpdateKfRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UpdateKfRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateKfRequestBuilder<C = ()> {
-    ctx: C,
-    f: UpdateKfRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UpdateKfRequestFields {
-    room_id: Option<i64>,
-    close_kf: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    UpdateKfRequestBuilder => UpdateKfRequest["roomId", "closeKf"] { room_id, close_kf }
+);
 
 impl<C> UpdateKfRequestBuilder<C> {
     /// Sets [`room_id`](UpdateKfRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`close_kf`](UpdateKfRequest#structfield.close_kf): Customer service off (true) or on (false).
     pub fn close_kf(mut self, value: bool) -> Self {
-        self.f.close_kf = Some(value);
+        self.request.close_kf = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UpdateKfRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UpdateKfRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("closeKf", &f.close_kf);
-        let request = UpdateKfRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            close_kf: f.close_kf.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UpdateKfRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateKfResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2776,65 +2016,28 @@ wxlive_runtime::encode_fields!(
     UpdateCommentRequest { "roomId" => room_id : value, "banComment" => ban_comment :
     flag }
 );
-
-impl UpdateCommentRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UpdateCommentRequestBuilder {
-        UpdateCommentRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UpdateCommentRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateCommentRequestBuilder<C = ()> {
-    ctx: C,
-    f: UpdateCommentRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UpdateCommentRequestFields {
-    room_id: Option<i64>,
-    ban_comment: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    UpdateCommentRequestBuilder => UpdateCommentRequest["roomId", "banComment"] {
+    room_id, ban_comment }
+);
 
 impl<C> UpdateCommentRequestBuilder<C> {
     /// Sets [`room_id`](UpdateCommentRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`ban_comment`](UpdateCommentRequest#structfield.ban_comment): Mute everyone (true) or unmute (false).
     pub fn ban_comment(mut self, value: bool) -> Self {
-        self.f.ban_comment = Some(value);
+        self.request.ban_comment = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UpdateCommentRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UpdateCommentRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("banComment", &f.ban_comment);
-        let request = UpdateCommentRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            ban_comment: f.ban_comment.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UpdateCommentRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateCommentResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2886,74 +2089,35 @@ wxlive_runtime::encode_fields!(
     GoodsOnSaleRequest { "roomId" => room_id : value, "goodsId" => goods_id : value,
     "onSale" => on_sale : flag }
 );
-
-impl GoodsOnSaleRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GoodsOnSaleRequestBuilder {
-        GoodsOnSaleRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GoodsOnSaleRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GoodsOnSaleRequestBuilder<C = ()> {
-    ctx: C,
-    f: GoodsOnSaleRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GoodsOnSaleRequestFields {
-    room_id: Option<i64>,
-    goods_id: Option<i64>,
-    on_sale: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    GoodsOnSaleRequestBuilder => GoodsOnSaleRequest["roomId", "goodsId", "onSale"] {
+    room_id, goods_id, on_sale }
+);
 
 impl<C> GoodsOnSaleRequestBuilder<C> {
     /// Sets [`room_id`](GoodsOnSaleRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`goods_id`](GoodsOnSaleRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.f.goods_id = Some(value);
+        self.request.goods_id = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`on_sale`](GoodsOnSaleRequest#structfield.on_sale): On the shelf (true) or off (false).
     pub fn on_sale(mut self, value: bool) -> Self {
-        self.f.on_sale = Some(value);
+        self.request.on_sale = value;
+        self.provided.set(2);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GoodsOnSaleRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GoodsOnSaleRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("goodsId", &f.goods_id);
-        v.required("onSale", &f.on_sale);
-        let request = GoodsOnSaleRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            goods_id: f.goods_id.unwrap_or_default(),
-            on_sale: f.on_sale.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GoodsOnSaleRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GoodsOnSaleResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3000,65 +2164,28 @@ wxlive_runtime::encode_fields!(
     DeleteGoodsInRoomRequest { "roomId" => room_id : value, "goodsId" => goods_id : value
     }
 );
-
-impl DeleteGoodsInRoomRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> DeleteGoodsInRoomRequestBuilder {
-        DeleteGoodsInRoomRequestBuilder::default()
-    }
-}
-
-/// Builds a [`DeleteGoodsInRoomRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteGoodsInRoomRequestBuilder<C = ()> {
-    ctx: C,
-    f: DeleteGoodsInRoomRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct DeleteGoodsInRoomRequestFields {
-    room_id: Option<i64>,
-    goods_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    DeleteGoodsInRoomRequestBuilder => DeleteGoodsInRoomRequest["roomId", "goodsId"] {
+    room_id, goods_id }
+);
 
 impl<C> DeleteGoodsInRoomRequestBuilder<C> {
     /// Sets [`room_id`](DeleteGoodsInRoomRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`goods_id`](DeleteGoodsInRoomRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.f.goods_id = Some(value);
+        self.request.goods_id = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<DeleteGoodsInRoomRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (DeleteGoodsInRoomRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("goodsId", &f.goods_id);
-        let request = DeleteGoodsInRoomRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            goods_id: f.goods_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> DeleteGoodsInRoomRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteGoodsInRoomResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3102,65 +2229,28 @@ pub struct PushGoodsRequest {
 wxlive_runtime::encode_fields!(
     PushGoodsRequest { "roomId" => room_id : value, "goodsId" => goods_id : value }
 );
-
-impl PushGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PushGoodsRequestBuilder {
-        PushGoodsRequestBuilder::default()
+wxlive_runtime::request_builder!(
+    PushGoodsRequestBuilder => PushGoodsRequest["roomId", "goodsId"] { room_id, goods_id
     }
-}
-
-/// Builds a [`PushGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PushGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: PushGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PushGoodsRequestFields {
-    room_id: Option<i64>,
-    goods_id: Option<i64>,
-}
+);
 
 impl<C> PushGoodsRequestBuilder<C> {
     /// Sets [`room_id`](PushGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`goods_id`](PushGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.f.goods_id = Some(value);
+        self.request.goods_id = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PushGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PushGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("goodsId", &f.goods_id);
-        let request = PushGoodsRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            goods_id: f.goods_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> PushGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<PushGoodsResponse, Error> {
@@ -3207,64 +2297,26 @@ pub struct SortGoodsRequest {
 wxlive_runtime::encode_fields!(
     SortGoodsRequest { "roomId" => room_id : value, goods : value }
 );
-
-impl SortGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> SortGoodsRequestBuilder {
-        SortGoodsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`SortGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct SortGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: SortGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct SortGoodsRequestFields {
-    room_id: Option<i64>,
-    goods: Vec<SortGoods>,
-}
+wxlive_runtime::request_builder!(
+    SortGoodsRequestBuilder => SortGoodsRequest["roomId"] { room_id, goods }
+);
 
 impl<C> SortGoodsRequestBuilder<C> {
     /// Sets [`room_id`](SortGoodsRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`goods`](SortGoodsRequest#structfield.goods): The goods in their new order.
     pub fn goods(mut self, value: impl IntoIterator<Item = SortGoods>) -> Self {
-        self.f.goods = value.into_iter().collect();
+        self.request.goods = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<SortGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (SortGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        let request = SortGoodsRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            goods: f.goods,
-        };
-        (request, v)
     }
 }
 
 impl<'a> SortGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SortGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3309,65 +2361,28 @@ pub struct GetGoodsVideoRequest {
 wxlive_runtime::encode_fields!(
     GetGoodsVideoRequest { "roomId" => room_id : value, "goodsId" => goods_id : value }
 );
-
-impl GetGoodsVideoRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetGoodsVideoRequestBuilder {
-        GetGoodsVideoRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetGoodsVideoRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetGoodsVideoRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetGoodsVideoRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetGoodsVideoRequestFields {
-    room_id: Option<i64>,
-    goods_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    GetGoodsVideoRequestBuilder => GetGoodsVideoRequest["roomId", "goodsId"] { room_id,
+    goods_id }
+);
 
 impl<C> GetGoodsVideoRequestBuilder<C> {
     /// Sets [`room_id`](GetGoodsVideoRequest#structfield.room_id): Room id.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`goods_id`](GetGoodsVideoRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.f.goods_id = Some(value);
+        self.request.goods_id = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetGoodsVideoRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetGoodsVideoRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("roomId", &f.room_id);
-        v.required("goodsId", &f.goods_id);
-        let request = GetGoodsVideoRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            goods_id: f.goods_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetGoodsVideoRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetGoodsVideoResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3409,55 +2424,19 @@ pub struct SetGoodsKeyRequest {
 }
 
 wxlive_runtime::encode_fields!(SetGoodsKeyRequest { "goodsKey" => goods_keys : value });
-
-impl SetGoodsKeyRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> SetGoodsKeyRequestBuilder {
-        SetGoodsKeyRequestBuilder::default()
-    }
-}
-
-/// Builds a [`SetGoodsKeyRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct SetGoodsKeyRequestBuilder<C = ()> {
-    ctx: C,
-    f: SetGoodsKeyRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct SetGoodsKeyRequestFields {
-    goods_keys: Vec<String>,
-}
+wxlive_runtime::request_builder!(
+    SetGoodsKeyRequestBuilder => SetGoodsKeyRequest[] { goods_keys }
+);
 
 impl<C> SetGoodsKeyRequestBuilder<C> {
     /// Sets [`goods_keys`](SetGoodsKeyRequest#structfield.goods_keys): The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;").
     pub fn goods_keys(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.goods_keys = value.into_iter().collect();
+        self.request.goods_keys = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<SetGoodsKeyRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (SetGoodsKeyRequest, Validator) {
-        let f = self.f;
-        let request = SetGoodsKeyRequest {
-            goods_keys: f.goods_keys,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> SetGoodsKeyRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SetGoodsKeyResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3491,43 +2470,10 @@ impl ApiRequest for SetGoodsKeyRequest {
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsKeyRequest {}
 wxlive_runtime::encode_fields!(GetGoodsKeyRequest {});
+wxlive_runtime::request_builder!(GetGoodsKeyRequestBuilder => GetGoodsKeyRequest[] {});
 
-impl GetGoodsKeyRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetGoodsKeyRequestBuilder {
-        GetGoodsKeyRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetGoodsKeyRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetGoodsKeyRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetGoodsKeyRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetGoodsKeyRequestFields {}
-impl<C> GetGoodsKeyRequestBuilder<C> {
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetGoodsKeyRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetGoodsKeyRequest, Validator) {
-        let GetGoodsKeyRequestFields {} = self.f;
-        (GetGoodsKeyRequest {}, Validator::new())
-    }
-}
-
+impl<C> GetGoodsKeyRequestBuilder<C> {}
 impl<'a> GetGoodsKeyRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetGoodsKeyResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3564,56 +2510,20 @@ pub struct AddGoodsRequest {
 }
 
 wxlive_runtime::encode_fields!(AddGoodsRequest { "goodsInfo" => goods_info : value });
-
-impl AddGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AddGoodsRequestBuilder {
-        AddGoodsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AddGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AddGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: AddGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AddGoodsRequestFields {
-    goods_info: Option<GoodsInfo>,
-}
+wxlive_runtime::request_builder!(
+    AddGoodsRequestBuilder => AddGoodsRequest["goodsInfo"] { goods_info }
+);
 
 impl<C> AddGoodsRequestBuilder<C> {
     /// Sets [`goods_info`](AddGoodsRequest#structfield.goods_info): The goods item.
     pub fn goods_info(mut self, value: GoodsInfo) -> Self {
-        self.f.goods_info = Some(value);
+        self.request.goods_info = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AddGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AddGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("goodsInfo", &f.goods_info);
-        let request = AddGoodsRequest {
-            goods_info: f.goods_info.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> AddGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<AddGoodsResponse, Error> {
@@ -3671,65 +2581,28 @@ wxlive_runtime::encode_fields!(
     ResetGoodsAuditRequest { "auditId" => audit_id : value, "goodsId" => goods_id : value
     }
 );
-
-impl ResetGoodsAuditRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ResetGoodsAuditRequestBuilder {
-        ResetGoodsAuditRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ResetGoodsAuditRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ResetGoodsAuditRequestBuilder<C = ()> {
-    ctx: C,
-    f: ResetGoodsAuditRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ResetGoodsAuditRequestFields {
-    audit_id: Option<i64>,
-    goods_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    ResetGoodsAuditRequestBuilder => ResetGoodsAuditRequest["auditId", "goodsId"] {
+    audit_id, goods_id }
+);
 
 impl<C> ResetGoodsAuditRequestBuilder<C> {
     /// Sets [`audit_id`](ResetGoodsAuditRequest#structfield.audit_id): Review id (from add_goods or audit_goods).
     pub fn audit_id(mut self, value: i64) -> Self {
-        self.f.audit_id = Some(value);
+        self.request.audit_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`goods_id`](ResetGoodsAuditRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.f.goods_id = Some(value);
+        self.request.goods_id = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ResetGoodsAuditRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ResetGoodsAuditRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("auditId", &f.audit_id);
-        v.required("goodsId", &f.goods_id);
-        let request = ResetGoodsAuditRequest {
-            audit_id: f.audit_id.unwrap_or_default(),
-            goods_id: f.goods_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> ResetGoodsAuditRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ResetGoodsAuditResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3771,56 +2644,20 @@ pub struct AuditGoodsRequest {
 }
 
 wxlive_runtime::encode_fields!(AuditGoodsRequest { "goodsId" => goods_id : value });
-
-impl AuditGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AuditGoodsRequestBuilder {
-        AuditGoodsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AuditGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AuditGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: AuditGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AuditGoodsRequestFields {
-    goods_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    AuditGoodsRequestBuilder => AuditGoodsRequest["goodsId"] { goods_id }
+);
 
 impl<C> AuditGoodsRequestBuilder<C> {
     /// Sets [`goods_id`](AuditGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.f.goods_id = Some(value);
+        self.request.goods_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AuditGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AuditGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("goodsId", &f.goods_id);
-        let request = AuditGoodsRequest {
-            goods_id: f.goods_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> AuditGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<AuditGoodsResponse, Error> {
@@ -3863,56 +2700,20 @@ pub struct DeleteGoodsRequest {
 }
 
 wxlive_runtime::encode_fields!(DeleteGoodsRequest { "goodsId" => goods_id : value });
-
-impl DeleteGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> DeleteGoodsRequestBuilder {
-        DeleteGoodsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`DeleteGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: DeleteGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct DeleteGoodsRequestFields {
-    goods_id: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    DeleteGoodsRequestBuilder => DeleteGoodsRequest["goodsId"] { goods_id }
+);
 
 impl<C> DeleteGoodsRequestBuilder<C> {
     /// Sets [`goods_id`](DeleteGoodsRequest#structfield.goods_id): Goods id.
     pub fn goods_id(mut self, value: i64) -> Self {
-        self.f.goods_id = Some(value);
+        self.request.goods_id = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<DeleteGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (DeleteGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("goodsId", &f.goods_id);
-        let request = DeleteGoodsRequest {
-            goods_id: f.goods_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> DeleteGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3952,56 +2753,20 @@ pub struct UpdateGoodsRequest {
 }
 
 wxlive_runtime::encode_fields!(UpdateGoodsRequest { "goodsInfo" => goods_info : value });
-
-impl UpdateGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UpdateGoodsRequestBuilder {
-        UpdateGoodsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UpdateGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: UpdateGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UpdateGoodsRequestFields {
-    goods_info: Option<GoodsUpdateInfo>,
-}
+wxlive_runtime::request_builder!(
+    UpdateGoodsRequestBuilder => UpdateGoodsRequest["goodsInfo"] { goods_info }
+);
 
 impl<C> UpdateGoodsRequestBuilder<C> {
     /// Sets [`goods_info`](UpdateGoodsRequest#structfield.goods_info): The goods id and the changes.
     pub fn goods_info(mut self, value: GoodsUpdateInfo) -> Self {
-        self.f.goods_info = Some(value);
+        self.request.goods_info = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UpdateGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UpdateGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("goodsInfo", &f.goods_info);
-        let request = UpdateGoodsRequest {
-            goods_info: f.goods_info.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UpdateGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -4046,55 +2811,19 @@ pub struct GetGoodsWarehouseRequest {
 }
 
 wxlive_runtime::encode_fields!(GetGoodsWarehouseRequest { goods_ids : value });
-
-impl GetGoodsWarehouseRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetGoodsWarehouseRequestBuilder {
-        GetGoodsWarehouseRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetGoodsWarehouseRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetGoodsWarehouseRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetGoodsWarehouseRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetGoodsWarehouseRequestFields {
-    goods_ids: Vec<i64>,
-}
+wxlive_runtime::request_builder!(
+    GetGoodsWarehouseRequestBuilder => GetGoodsWarehouseRequest[] { goods_ids }
+);
 
 impl<C> GetGoodsWarehouseRequestBuilder<C> {
     /// Sets [`goods_ids`](GetGoodsWarehouseRequest#structfield.goods_ids): Goods ids (a JSON array of numbers; a stringified array returns an empty list).
     pub fn goods_ids(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.f.goods_ids = value.into_iter().collect();
+        self.request.goods_ids = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetGoodsWarehouseRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetGoodsWarehouseRequest, Validator) {
-        let f = self.f;
-        let request = GetGoodsWarehouseRequest {
-            goods_ids: f.goods_ids,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> GetGoodsWarehouseRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetGoodsWarehouseResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -4152,73 +2881,34 @@ pub struct GetApprovedGoodsRequest {
 }
 
 wxlive_runtime::encode_fields!(GetApprovedGoodsRequest {});
-
-impl GetApprovedGoodsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetApprovedGoodsRequestBuilder {
-        GetApprovedGoodsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetApprovedGoodsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetApprovedGoodsRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetApprovedGoodsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetApprovedGoodsRequestFields {
-    offset: Option<i32>,
-    limit: Option<i32>,
-    status: Option<AuditStatus>,
-}
+wxlive_runtime::request_builder!(
+    GetApprovedGoodsRequestBuilder => GetApprovedGoodsRequest["offset", "status"] {
+    offset, limit, status }
+);
 
 impl<C> GetApprovedGoodsRequestBuilder<C> {
     /// Sets [`offset`](GetApprovedGoodsRequest#structfield.offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
-        self.f.offset = Some(value);
+        self.request.offset = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`limit`](GetApprovedGoodsRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = Some(value);
         self
     }
 
     /// Sets [`status`](GetApprovedGoodsRequest#structfield.status): Review status to list.
     pub fn status(mut self, value: AuditStatus) -> Self {
-        self.f.status = Some(value);
+        self.request.status = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetApprovedGoodsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetApprovedGoodsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("offset", &f.offset);
-        v.required("status", &f.status);
-        let request = GetApprovedGoodsRequest {
-            offset: f.offset.unwrap_or_default(),
-            limit: f.limit,
-            status: f.status.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetApprovedGoodsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetApprovedGoodsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -4345,65 +3035,27 @@ pub struct AddRoleRequest {
 }
 
 wxlive_runtime::encode_fields!(AddRoleRequest { username : value, role : value });
-
-impl AddRoleRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AddRoleRequestBuilder {
-        AddRoleRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AddRoleRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AddRoleRequestBuilder<C = ()> {
-    ctx: C,
-    f: AddRoleRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AddRoleRequestFields {
-    username: Option<String>,
-    role: Option<Role>,
-}
+wxlive_runtime::request_builder!(
+    AddRoleRequestBuilder => AddRoleRequest["username", "role"] { username, role }
+);
 
 impl<C> AddRoleRequestBuilder<C> {
     /// Sets [`username`](AddRoleRequest#structfield.username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.f.username = Some(value.into());
+        self.request.username = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`role`](AddRoleRequest#structfield.role): Role to give.
     pub fn role(mut self, value: Role) -> Self {
-        self.f.role = Some(value);
+        self.request.role = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AddRoleRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AddRoleRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("username", &f.username);
-        v.required("role", &f.role);
-        let request = AddRoleRequest {
-            username: f.username.unwrap_or_default(),
-            role: f.role.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> AddRoleRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<AddRoleResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -4468,65 +3120,27 @@ pub struct DeleteRoleRequest {
 }
 
 wxlive_runtime::encode_fields!(DeleteRoleRequest { username : value, role : value });
-
-impl DeleteRoleRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> DeleteRoleRequestBuilder {
-        DeleteRoleRequestBuilder::default()
-    }
-}
-
-/// Builds a [`DeleteRoleRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteRoleRequestBuilder<C = ()> {
-    ctx: C,
-    f: DeleteRoleRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct DeleteRoleRequestFields {
-    username: Option<String>,
-    role: Option<Role>,
-}
+wxlive_runtime::request_builder!(
+    DeleteRoleRequestBuilder => DeleteRoleRequest["username", "role"] { username, role }
+);
 
 impl<C> DeleteRoleRequestBuilder<C> {
     /// Sets [`username`](DeleteRoleRequest#structfield.username): The user's WeChat ID.
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.f.username = Some(value.into());
+        self.request.username = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`role`](DeleteRoleRequest#structfield.role): Role to remove.
     pub fn role(mut self, value: Role) -> Self {
-        self.f.role = Some(value);
+        self.request.role = value;
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<DeleteRoleRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (DeleteRoleRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("username", &f.username);
-        v.required("role", &f.role);
-        let request = DeleteRoleRequest {
-            username: f.username.unwrap_or_default(),
-            role: f.role.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> DeleteRoleRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<DeleteRoleResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -4599,79 +3213,37 @@ pub struct GetRoleListRequest {
 }
 
 wxlive_runtime::encode_fields!(GetRoleListRequest {});
-
-impl GetRoleListRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetRoleListRequestBuilder {
-        GetRoleListRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetRoleListRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetRoleListRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetRoleListRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetRoleListRequestFields {
-    role: Option<RoleFilter>,
-    offset: Option<i32>,
-    limit: Option<i32>,
-    keyword: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetRoleListRequestBuilder => GetRoleListRequest[] { role, offset, limit, keyword }
+);
 
 impl<C> GetRoleListRequestBuilder<C> {
     /// Sets [`role`](GetRoleListRequest#structfield.role): Role filter (listed by the older doc page only; unconfirmed).
     pub fn role(mut self, value: RoleFilter) -> Self {
-        self.f.role = Some(value);
+        self.request.role = Some(value);
         self
     }
 
     /// Sets [`offset`](GetRoleListRequest#structfield.offset): Start offset.
     pub fn offset(mut self, value: i32) -> Self {
-        self.f.offset = Some(value);
+        self.request.offset = Some(value);
         self
     }
 
     /// Sets [`limit`](GetRoleListRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = Some(value);
         self
     }
 
     /// Sets [`keyword`](GetRoleListRequest#structfield.keyword): WeChat ID or nickname to match.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
-        self.f.keyword = Some(value.into());
+        self.request.keyword = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetRoleListRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetRoleListRequest, Validator) {
-        let f = self.f;
-        let request = GetRoleListRequest {
-            role: f.role,
-            offset: f.offset,
-            limit: f.limit,
-            keyword: f.keyword,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> GetRoleListRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetRoleListResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -4805,63 +3377,25 @@ pub struct GetFollowersRequest {
 }
 
 wxlive_runtime::encode_fields!(GetFollowersRequest { limit : some, page_break : some });
-
-impl GetFollowersRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetFollowersRequestBuilder {
-        GetFollowersRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetFollowersRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetFollowersRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetFollowersRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetFollowersRequestFields {
-    limit: Option<i32>,
-    page_break: Option<i64>,
-}
+wxlive_runtime::request_builder!(
+    GetFollowersRequestBuilder => GetFollowersRequest[] { limit, page_break }
+);
 
 impl<C> GetFollowersRequestBuilder<C> {
     /// Sets [`limit`](GetFollowersRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = Some(value);
         self
     }
 
     /// Sets [`page_break`](GetFollowersRequest#structfield.page_break): Leave it out on the first page; then send the previous response's page_break.
     pub fn page_break(mut self, value: i64) -> Self {
-        self.f.page_break = Some(value);
+        self.request.page_break = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetFollowersRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetFollowersRequest, Validator) {
-        let f = self.f;
-        let request = GetFollowersRequest {
-            limit: f.limit,
-            page_break: f.page_break,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> GetFollowersRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetFollowersResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -4922,64 +3456,26 @@ pub struct PushMessageRequest {
 wxlive_runtime::encode_fields!(
     PushMessageRequest { room_id : value, user_openid : value }
 );
-
-impl PushMessageRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PushMessageRequestBuilder {
-        PushMessageRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PushMessageRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PushMessageRequestBuilder<C = ()> {
-    ctx: C,
-    f: PushMessageRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PushMessageRequestFields {
-    room_id: Option<i64>,
-    user_openid: Vec<String>,
-}
+wxlive_runtime::request_builder!(
+    PushMessageRequestBuilder => PushMessageRequest["room_id"] { room_id, user_openid }
+);
 
 impl<C> PushMessageRequestBuilder<C> {
     /// Sets [`room_id`](PushMessageRequest#structfield.room_id): The room that is now live.
     pub fn room_id(mut self, value: i64) -> Self {
-        self.f.room_id = Some(value);
+        self.request.room_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`user_openid`](PushMessageRequest#structfield.user_openid): Subscriber openids.
     pub fn user_openid(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.user_openid = value.into_iter().collect();
+        self.request.user_openid = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PushMessageRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PushMessageRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("room_id", &f.room_id);
-        let request = PushMessageRequest {
-            room_id: f.room_id.unwrap_or_default(),
-            user_openid: f.user_openid,
-        };
-        (request, v)
     }
 }
 
 impl<'a> PushMessageRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<PushMessageResponse, Error> {

@@ -3,7 +3,7 @@
 //! Requests of WeChat temporary material (media ids for the broadcast image fields). (临时素材).
 
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use super::MediaType;
 use super::{UploadResponse, GetResponse};
 
@@ -21,56 +21,20 @@ pub struct UploadRequest {
 }
 
 wxlive_runtime::encode_fields!(UploadRequest {});
-
-impl UploadRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UploadRequestBuilder {
-        UploadRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UploadRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UploadRequestBuilder<C = ()> {
-    ctx: C,
-    f: UploadRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UploadRequestFields {
-    media_type: Option<MediaType>,
-}
+wxlive_runtime::request_builder!(
+    UploadRequestBuilder => UploadRequest["type"] { media_type }
+);
 
 impl<C> UploadRequestBuilder<C> {
     /// Sets [`media_type`](UploadRequest#structfield.media_type): Media file type: image for the broadcast fields.
     pub fn media_type(mut self, value: MediaType) -> Self {
-        self.f.media_type = Some(value);
+        self.request.media_type = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UploadRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UploadRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("type", &f.media_type);
-        let request = UploadRequest {
-            media_type: f.media_type.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UploadRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Uploads `file` as the `media` part of a `multipart/form-data` body, streaming it. The request and the file are checked first (a missing field, a broken rule or a file over its limit is [`Error::Validation`](wxlive_runtime::Error::Validation)) and nothing is sent.
     ///
     /// File limits:
@@ -172,56 +136,20 @@ pub struct GetRequest {
 }
 
 wxlive_runtime::encode_fields!(GetRequest {});
-
-impl GetRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetRequestBuilder {
-        GetRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetRequestFields {
-    media_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetRequestBuilder => GetRequest["media_id"] { media_id }
+);
 
 impl<C> GetRequestBuilder<C> {
     /// Sets [`media_id`](GetRequest#structfield.media_id): The media_id from upload.
     pub fn media_id(mut self, value: impl Into<String>) -> Self {
-        self.f.media_id = Some(value.into());
+        self.request.media_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("media_id", &f.media_id);
-        let request = GetRequest {
-            media_id: f.media_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Downloads the file into memory (see [`send_to`](Self::send_to) to stream it). A JSON errcode envelope is [`Error::Api`](wxlive_runtime::Error::Api).
     ///
     /// The documentation does not mention `Range` for this endpoint.

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use futures::Stream;
 use super::{Bundle, Counts, Label, Level, Log, Mode, Price, Schedule, Toggles};
 use super::{
@@ -67,106 +67,59 @@ pub struct TextsRequest {
 wxlive_runtime::encode_fields!(
     TextsRequest { b_req : value, b_opt : some, b_code : some, label : some }
 );
-
-impl TextsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> TextsRequestBuilder {
-        TextsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`TextsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct TextsRequestBuilder<C = ()> {
-    ctx: C,
-    f: TextsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct TextsRequestFields {
-    q_req: Option<String>,
-    q_opt: Option<String>,
-    q_code: Option<String>,
-    b_req: Option<String>,
-    b_opt: Option<String>,
-    b_code: Option<String>,
-    label: Option<Label>,
-}
+wxlive_runtime::request_builder!(
+    TextsRequestBuilder => TextsRequest["q_req", "q_code", "b_req"] { q_req, q_opt,
+    q_code, b_req, b_opt, b_code, label }
+);
 
 impl<C> TextsRequestBuilder<C> {
     /// Sets [`q_req`](TextsRequest#structfield.q_req): Required query text.
     pub fn q_req(mut self, value: impl Into<String>) -> Self {
-        self.f.q_req = Some(value.into());
+        self.request.q_req = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`q_opt`](TextsRequest#structfield.q_opt): Optional query text.
     pub fn q_opt(mut self, value: impl Into<String>) -> Self {
-        self.f.q_opt = Some(value.into());
+        self.request.q_opt = Some(value.into());
         self
     }
 
     /// Sets [`q_code`](TextsRequest#structfield.q_code): Required query code.
     pub fn q_code(mut self, value: impl Into<String>) -> Self {
-        self.f.q_code = Some(value.into());
+        self.request.q_code = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`b_req`](TextsRequest#structfield.b_req): Required body text.
     pub fn b_req(mut self, value: impl Into<String>) -> Self {
-        self.f.b_req = Some(value.into());
+        self.request.b_req = value.into();
+        self.provided.set(2);
         self
     }
 
     /// Sets [`b_opt`](TextsRequest#structfield.b_opt): Optional body text.
     pub fn b_opt(mut self, value: impl Into<String>) -> Self {
-        self.f.b_opt = Some(value.into());
+        self.request.b_opt = Some(value.into());
         self
     }
 
     /// Sets [`b_code`](TextsRequest#structfield.b_code): Optional body code.
     pub fn b_code(mut self, value: impl Into<String>) -> Self {
-        self.f.b_code = Some(value.into());
+        self.request.b_code = Some(value.into());
         self
     }
 
     /// Sets [`label`](TextsRequest#structfield.label): A type with string constraints.
     pub fn label(mut self, value: Label) -> Self {
-        self.f.label = Some(value);
+        self.request.label = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<TextsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (TextsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("q_req", &f.q_req);
-        v.required("q_code", &f.q_code);
-        v.required("b_req", &f.b_req);
-        let request = TextsRequest {
-            q_req: f.q_req.unwrap_or_default(),
-            q_opt: f.q_opt,
-            q_code: f.q_code.unwrap_or_default(),
-            b_req: f.b_req.unwrap_or_default(),
-            b_opt: f.b_opt,
-            b_code: f.b_code,
-            label: f.label,
-        };
-        (request, v)
     }
 }
 
 impl<'a> TextsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<TextsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -289,72 +242,32 @@ pub struct CodesRequest {
 }
 
 wxlive_runtime::encode_fields!(CodesRequest { code : value, tag : some, note : some });
-
-impl CodesRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> CodesRequestBuilder {
-        CodesRequestBuilder::default()
-    }
-}
-
-/// Builds a [`CodesRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct CodesRequestBuilder<C = ()> {
-    ctx: C,
-    f: CodesRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct CodesRequestFields {
-    code: Option<String>,
-    tag: Option<String>,
-    note: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    CodesRequestBuilder => CodesRequest["code"] { code, tag, note }
+);
 
 impl<C> CodesRequestBuilder<C> {
     /// Sets [`code`](CodesRequest#structfield.code): Six digits.
     pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.f.code = Some(value.into());
+        self.request.code = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`tag`](CodesRequest#structfield.tag): Letters then digits.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.f.tag = Some(value.into());
+        self.request.tag = Some(value.into());
         self
     }
 
     /// Sets [`note`](CodesRequest#structfield.note): A note.
     pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.f.note = Some(value.into());
+        self.request.note = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<CodesRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (CodesRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("code", &f.code);
-        let request = CodesRequest {
-            code: f.code.unwrap_or_default(),
-            tag: f.tag,
-            note: f.note,
-        };
-        (request, v)
     }
 }
 
 impl<'a> CodesRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<CodesResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -486,157 +399,100 @@ wxlive_runtime::encode_fields!(
     NumbersRequest { b_i32_req : value, b_i32_opt : some, b_i64_req : value, b_i64_opt :
     some, b_level_req : value, b_level_opt : some, counts : some }
 );
-
-impl NumbersRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> NumbersRequestBuilder {
-        NumbersRequestBuilder::default()
-    }
-}
-
-/// Builds a [`NumbersRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct NumbersRequestBuilder<C = ()> {
-    ctx: C,
-    f: NumbersRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct NumbersRequestFields {
-    q_i32_req: Option<i32>,
-    q_i32_opt: Option<i32>,
-    q_i64_req: Option<i64>,
-    q_i64_opt: Option<i64>,
-    q_level_req: Option<Level>,
-    q_level_opt: Option<Level>,
-    b_i32_req: Option<i32>,
-    b_i32_opt: Option<i32>,
-    b_i64_req: Option<i64>,
-    b_i64_opt: Option<i64>,
-    b_level_req: Option<Level>,
-    b_level_opt: Option<Level>,
-    counts: Option<Counts>,
-}
+wxlive_runtime::request_builder!(
+    NumbersRequestBuilder => NumbersRequest["q_i32_req", "q_i64_req", "q_level_req",
+    "b_i32_req", "b_i64_req", "b_level_req"] { q_i32_req, q_i32_opt, q_i64_req,
+    q_i64_opt, q_level_req, q_level_opt, b_i32_req, b_i32_opt, b_i64_req, b_i64_opt,
+    b_level_req, b_level_opt, counts }
+);
 
 impl<C> NumbersRequestBuilder<C> {
     /// Sets [`q_i32_req`](NumbersRequest#structfield.q_i32_req): Required query i32.
     pub fn q_i32_req(mut self, value: i32) -> Self {
-        self.f.q_i32_req = Some(value);
+        self.request.q_i32_req = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`q_i32_opt`](NumbersRequest#structfield.q_i32_opt): Optional query i32.
     pub fn q_i32_opt(mut self, value: i32) -> Self {
-        self.f.q_i32_opt = Some(value);
+        self.request.q_i32_opt = Some(value);
         self
     }
 
     /// Sets [`q_i64_req`](NumbersRequest#structfield.q_i64_req): Required query i64.
     pub fn q_i64_req(mut self, value: i64) -> Self {
-        self.f.q_i64_req = Some(value);
+        self.request.q_i64_req = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`q_i64_opt`](NumbersRequest#structfield.q_i64_opt): Optional query i64.
     pub fn q_i64_opt(mut self, value: i64) -> Self {
-        self.f.q_i64_opt = Some(value);
+        self.request.q_i64_opt = Some(value);
         self
     }
 
     /// Sets [`q_level_req`](NumbersRequest#structfield.q_level_req): Required query integer enum.
     pub fn q_level_req(mut self, value: Level) -> Self {
-        self.f.q_level_req = Some(value);
+        self.request.q_level_req = value;
+        self.provided.set(2);
         self
     }
 
     /// Sets [`q_level_opt`](NumbersRequest#structfield.q_level_opt): Optional query integer enum.
     pub fn q_level_opt(mut self, value: Level) -> Self {
-        self.f.q_level_opt = Some(value);
+        self.request.q_level_opt = Some(value);
         self
     }
 
     /// Sets [`b_i32_req`](NumbersRequest#structfield.b_i32_req): Required body i32.
     pub fn b_i32_req(mut self, value: i32) -> Self {
-        self.f.b_i32_req = Some(value);
+        self.request.b_i32_req = value;
+        self.provided.set(3);
         self
     }
 
     /// Sets [`b_i32_opt`](NumbersRequest#structfield.b_i32_opt): Optional body i32.
     pub fn b_i32_opt(mut self, value: i32) -> Self {
-        self.f.b_i32_opt = Some(value);
+        self.request.b_i32_opt = Some(value);
         self
     }
 
     /// Sets [`b_i64_req`](NumbersRequest#structfield.b_i64_req): Required body i64.
     pub fn b_i64_req(mut self, value: i64) -> Self {
-        self.f.b_i64_req = Some(value);
+        self.request.b_i64_req = value;
+        self.provided.set(4);
         self
     }
 
     /// Sets [`b_i64_opt`](NumbersRequest#structfield.b_i64_opt): Optional body i64.
     pub fn b_i64_opt(mut self, value: i64) -> Self {
-        self.f.b_i64_opt = Some(value);
+        self.request.b_i64_opt = Some(value);
         self
     }
 
     /// Sets [`b_level_req`](NumbersRequest#structfield.b_level_req): Required body integer enum.
     pub fn b_level_req(mut self, value: Level) -> Self {
-        self.f.b_level_req = Some(value);
+        self.request.b_level_req = value;
+        self.provided.set(5);
         self
     }
 
     /// Sets [`b_level_opt`](NumbersRequest#structfield.b_level_opt): Optional body integer enum.
     pub fn b_level_opt(mut self, value: Level) -> Self {
-        self.f.b_level_opt = Some(value);
+        self.request.b_level_opt = Some(value);
         self
     }
 
     /// Sets [`counts`](NumbersRequest#structfield.counts): A type with integer constraints.
     pub fn counts(mut self, value: Counts) -> Self {
-        self.f.counts = Some(value);
+        self.request.counts = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<NumbersRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (NumbersRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("q_i32_req", &f.q_i32_req);
-        v.required("q_i64_req", &f.q_i64_req);
-        v.required("q_level_req", &f.q_level_req);
-        v.required("b_i32_req", &f.b_i32_req);
-        v.required("b_i64_req", &f.b_i64_req);
-        v.required("b_level_req", &f.b_level_req);
-        let request = NumbersRequest {
-            q_i32_req: f.q_i32_req.unwrap_or_default(),
-            q_i32_opt: f.q_i32_opt,
-            q_i64_req: f.q_i64_req.unwrap_or_default(),
-            q_i64_opt: f.q_i64_opt,
-            q_level_req: f.q_level_req.unwrap_or_default(),
-            q_level_opt: f.q_level_opt,
-            b_i32_req: f.b_i32_req.unwrap_or_default(),
-            b_i32_opt: f.b_i32_opt,
-            b_i64_req: f.b_i64_req.unwrap_or_default(),
-            b_i64_opt: f.b_i64_opt,
-            b_level_req: f.b_level_req.unwrap_or_default(),
-            b_level_opt: f.b_level_opt,
-            counts: f.counts,
-        };
-        (request, v)
     }
 }
 
 impl<'a> NumbersRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<NumbersResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -803,105 +659,58 @@ wxlive_runtime::encode_fields!(
     TimesRequest { b_at_req : value, b_at_opt : some, b_after : some, b_before : some,
     schedule : some }
 );
-
-impl TimesRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> TimesRequestBuilder {
-        TimesRequestBuilder::default()
-    }
-}
-
-/// Builds a [`TimesRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct TimesRequestBuilder<C = ()> {
-    ctx: C,
-    f: TimesRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct TimesRequestFields {
-    q_at_req: Option<i64>,
-    q_at_opt: Option<i64>,
-    b_at_req: Option<i64>,
-    b_at_opt: Option<i64>,
-    b_after: Option<i64>,
-    b_before: Option<i64>,
-    schedule: Option<Schedule>,
-}
+wxlive_runtime::request_builder!(
+    TimesRequestBuilder => TimesRequest["q_at_req", "b_at_req"] { q_at_req, q_at_opt,
+    b_at_req, b_at_opt, b_after, b_before, schedule }
+);
 
 impl<C> TimesRequestBuilder<C> {
     /// Sets [`q_at_req`](TimesRequest#structfield.q_at_req): Required query timestamp.
     pub fn q_at_req(mut self, value: i64) -> Self {
-        self.f.q_at_req = Some(value);
+        self.request.q_at_req = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`q_at_opt`](TimesRequest#structfield.q_at_opt): Optional query timestamp.
     pub fn q_at_opt(mut self, value: i64) -> Self {
-        self.f.q_at_opt = Some(value);
+        self.request.q_at_opt = Some(value);
         self
     }
 
     /// Sets [`b_at_req`](TimesRequest#structfield.b_at_req): Required body timestamp.
     pub fn b_at_req(mut self, value: i64) -> Self {
-        self.f.b_at_req = Some(value);
+        self.request.b_at_req = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`b_at_opt`](TimesRequest#structfield.b_at_opt): Optional body timestamp.
     pub fn b_at_opt(mut self, value: i64) -> Self {
-        self.f.b_at_opt = Some(value);
+        self.request.b_at_opt = Some(value);
         self
     }
 
     /// Sets [`b_after`](TimesRequest#structfield.b_after): Optional body timestamp with a lower bound only.
     pub fn b_after(mut self, value: i64) -> Self {
-        self.f.b_after = Some(value);
+        self.request.b_after = Some(value);
         self
     }
 
     /// Sets [`b_before`](TimesRequest#structfield.b_before): Optional body timestamp with an upper bound only.
     pub fn b_before(mut self, value: i64) -> Self {
-        self.f.b_before = Some(value);
+        self.request.b_before = Some(value);
         self
     }
 
     /// Sets [`schedule`](TimesRequest#structfield.schedule): Nested types with their own rules.
     pub fn schedule(mut self, value: Schedule) -> Self {
-        self.f.schedule = Some(value);
+        self.request.schedule = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<TimesRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (TimesRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("q_at_req", &f.q_at_req);
-        v.required("b_at_req", &f.b_at_req);
-        let request = TimesRequest {
-            q_at_req: f.q_at_req.unwrap_or_default(),
-            q_at_opt: f.q_at_opt,
-            b_at_req: f.b_at_req.unwrap_or_default(),
-            b_at_opt: f.b_at_opt,
-            b_after: f.b_after,
-            b_before: f.b_before,
-            schedule: f.schedule,
-        };
-        (request, v)
     }
 }
 
 impl<'a> TimesRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<TimesResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1004,29 +813,10 @@ pub struct PricesRequest {
 wxlive_runtime::encode_fields!(
     PricesRequest { b_price_req : value, b_price_opt : some, price : some }
 );
-
-impl PricesRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PricesRequestBuilder {
-        PricesRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PricesRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PricesRequestBuilder<C = ()> {
-    ctx: C,
-    f: PricesRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PricesRequestFields {
-    q_price_req: Option<wxlive_runtime::wire::Decimal>,
-    q_price_opt: Option<wxlive_runtime::wire::Decimal>,
-    b_price_req: Option<wxlive_runtime::wire::Decimal>,
-    b_price_opt: Option<wxlive_runtime::wire::Decimal>,
-    price: Option<Price>,
-}
+wxlive_runtime::request_builder!(
+    PricesRequestBuilder => PricesRequest["q_price_req", "b_price_req"] { q_price_req,
+    q_price_opt, b_price_req, b_price_opt, price }
+);
 
 impl<C> PricesRequestBuilder<C> {
     /// Sets [`q_price_req`](PricesRequest#structfield.q_price_req): Required query price.
@@ -1034,7 +824,8 @@ impl<C> PricesRequestBuilder<C> {
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.f.q_price_req = Some(value.into());
+        self.request.q_price_req = value.into();
+        self.provided.set(0);
         self
     }
 
@@ -1043,7 +834,7 @@ impl<C> PricesRequestBuilder<C> {
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.f.q_price_opt = Some(value.into());
+        self.request.q_price_opt = Some(value.into());
         self
     }
 
@@ -1052,7 +843,8 @@ impl<C> PricesRequestBuilder<C> {
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.f.b_price_req = Some(value.into());
+        self.request.b_price_req = value.into();
+        self.provided.set(1);
         self
     }
 
@@ -1061,44 +853,18 @@ impl<C> PricesRequestBuilder<C> {
         mut self,
         value: impl Into<wxlive_runtime::wire::Decimal>,
     ) -> Self {
-        self.f.b_price_opt = Some(value.into());
+        self.request.b_price_opt = Some(value.into());
         self
     }
 
     /// Sets [`price`](PricesRequest#structfield.price): A type with decimals.
     pub fn price(mut self, value: Price) -> Self {
-        self.f.price = Some(value);
+        self.request.price = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PricesRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PricesRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("q_price_req", &f.q_price_req);
-        v.required("b_price_req", &f.b_price_req);
-        let request = PricesRequest {
-            q_price_req: f.q_price_req.unwrap_or_default(),
-            q_price_opt: f.q_price_opt,
-            b_price_req: f.b_price_req.unwrap_or_default(),
-            b_price_opt: f.b_price_opt,
-            price: f.price,
-        };
-        (request, v)
     }
 }
 
 impl<'a> PricesRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PricesResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1207,119 +973,68 @@ wxlive_runtime::encode_fields!(
     list, levels_req : value, modes_opt : list, labels_req : value, toggles_opt : list,
     bundle : some }
 );
-
-impl ListsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ListsRequestBuilder {
-        ListsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ListsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ListsRequestBuilder<C = ()> {
-    ctx: C,
-    f: ListsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ListsRequestFields {
-    strings_req: Vec<String>,
-    strings_opt: Vec<String>,
-    i32s_req: Vec<i32>,
-    i64s_opt: Vec<i64>,
-    levels_req: Vec<Level>,
-    modes_opt: Vec<Mode>,
-    labels_req: Vec<Label>,
-    toggles_opt: Vec<Toggles>,
-    bundle: Option<Bundle>,
-}
+wxlive_runtime::request_builder!(
+    ListsRequestBuilder => ListsRequest[] { strings_req, strings_opt, i32s_req, i64s_opt,
+    levels_req, modes_opt, labels_req, toggles_opt, bundle }
+);
 
 impl<C> ListsRequestBuilder<C> {
     /// Sets [`strings_req`](ListsRequest#structfield.strings_req): Required strings.
     pub fn strings_req(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.strings_req = value.into_iter().collect();
+        self.request.strings_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`strings_opt`](ListsRequest#structfield.strings_opt): Optional strings.
     pub fn strings_opt(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.strings_opt = value.into_iter().collect();
+        self.request.strings_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`i32s_req`](ListsRequest#structfield.i32s_req): Required i32s.
     pub fn i32s_req(mut self, value: impl IntoIterator<Item = i32>) -> Self {
-        self.f.i32s_req = value.into_iter().collect();
+        self.request.i32s_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`i64s_opt`](ListsRequest#structfield.i64s_opt): Optional i64s.
     pub fn i64s_opt(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.f.i64s_opt = value.into_iter().collect();
+        self.request.i64s_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`levels_req`](ListsRequest#structfield.levels_req): Required integer enums.
     pub fn levels_req(mut self, value: impl IntoIterator<Item = Level>) -> Self {
-        self.f.levels_req = value.into_iter().collect();
+        self.request.levels_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`modes_opt`](ListsRequest#structfield.modes_opt): Optional string enums.
     pub fn modes_opt(mut self, value: impl IntoIterator<Item = Mode>) -> Self {
-        self.f.modes_opt = value.into_iter().collect();
+        self.request.modes_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`labels_req`](ListsRequest#structfield.labels_req): Required objects.
     pub fn labels_req(mut self, value: impl IntoIterator<Item = Label>) -> Self {
-        self.f.labels_req = value.into_iter().collect();
+        self.request.labels_req = value.into_iter().collect();
         self
     }
 
     /// Sets [`toggles_opt`](ListsRequest#structfield.toggles_opt): Optional objects.
     pub fn toggles_opt(mut self, value: impl IntoIterator<Item = Toggles>) -> Self {
-        self.f.toggles_opt = value.into_iter().collect();
+        self.request.toggles_opt = value.into_iter().collect();
         self
     }
 
     /// Sets [`bundle`](ListsRequest#structfield.bundle): A type with lists.
     pub fn bundle(mut self, value: Bundle) -> Self {
-        self.f.bundle = Some(value);
+        self.request.bundle = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ListsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ListsRequest, Validator) {
-        let f = self.f;
-        let request = ListsRequest {
-            strings_req: f.strings_req,
-            strings_opt: f.strings_opt,
-            i32s_req: f.i32s_req,
-            i64s_opt: f.i64s_opt,
-            levels_req: f.levels_req,
-            modes_opt: f.modes_opt,
-            labels_req: f.labels_req,
-            toggles_opt: f.toggles_opt,
-            bundle: f.bundle,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> ListsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ListsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1476,123 +1191,73 @@ wxlive_runtime::encode_fields!(
     SwitchesRequest { b_bool_req : value, b_bool_opt : some, b_flag_req : flag,
     b_flag_opt : some_flag, toggles : some }
 );
-
-impl SwitchesRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> SwitchesRequestBuilder {
-        SwitchesRequestBuilder::default()
-    }
-}
-
-/// Builds a [`SwitchesRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct SwitchesRequestBuilder<C = ()> {
-    ctx: C,
-    f: SwitchesRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct SwitchesRequestFields {
-    q_bool_req: Option<bool>,
-    q_bool_opt: Option<bool>,
-    q_flag_req: Option<bool>,
-    q_flag_opt: Option<bool>,
-    b_bool_req: Option<bool>,
-    b_bool_opt: Option<bool>,
-    b_flag_req: Option<bool>,
-    b_flag_opt: Option<bool>,
-    toggles: Option<Toggles>,
-}
+wxlive_runtime::request_builder!(
+    SwitchesRequestBuilder => SwitchesRequest["q_bool_req", "q_flag_req", "b_bool_req",
+    "b_flag_req"] { q_bool_req, q_bool_opt, q_flag_req, q_flag_opt, b_bool_req,
+    b_bool_opt, b_flag_req, b_flag_opt, toggles }
+);
 
 impl<C> SwitchesRequestBuilder<C> {
     /// Sets [`q_bool_req`](SwitchesRequest#structfield.q_bool_req): Required query boolean.
     pub fn q_bool_req(mut self, value: bool) -> Self {
-        self.f.q_bool_req = Some(value);
+        self.request.q_bool_req = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`q_bool_opt`](SwitchesRequest#structfield.q_bool_opt): Optional query boolean.
     pub fn q_bool_opt(mut self, value: bool) -> Self {
-        self.f.q_bool_opt = Some(value);
+        self.request.q_bool_opt = Some(value);
         self
     }
 
     /// Sets [`q_flag_req`](SwitchesRequest#structfield.q_flag_req): Required query flag.
     pub fn q_flag_req(mut self, value: bool) -> Self {
-        self.f.q_flag_req = Some(value);
+        self.request.q_flag_req = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`q_flag_opt`](SwitchesRequest#structfield.q_flag_opt): Optional query flag.
     pub fn q_flag_opt(mut self, value: bool) -> Self {
-        self.f.q_flag_opt = Some(value);
+        self.request.q_flag_opt = Some(value);
         self
     }
 
     /// Sets [`b_bool_req`](SwitchesRequest#structfield.b_bool_req): Required body boolean.
     pub fn b_bool_req(mut self, value: bool) -> Self {
-        self.f.b_bool_req = Some(value);
+        self.request.b_bool_req = value;
+        self.provided.set(2);
         self
     }
 
     /// Sets [`b_bool_opt`](SwitchesRequest#structfield.b_bool_opt): Optional body boolean.
     pub fn b_bool_opt(mut self, value: bool) -> Self {
-        self.f.b_bool_opt = Some(value);
+        self.request.b_bool_opt = Some(value);
         self
     }
 
     /// Sets [`b_flag_req`](SwitchesRequest#structfield.b_flag_req): Required body flag.
     pub fn b_flag_req(mut self, value: bool) -> Self {
-        self.f.b_flag_req = Some(value);
+        self.request.b_flag_req = value;
+        self.provided.set(3);
         self
     }
 
     /// Sets [`b_flag_opt`](SwitchesRequest#structfield.b_flag_opt): Optional body flag.
     pub fn b_flag_opt(mut self, value: bool) -> Self {
-        self.f.b_flag_opt = Some(value);
+        self.request.b_flag_opt = Some(value);
         self
     }
 
     /// Sets [`toggles`](SwitchesRequest#structfield.toggles): A type with booleans and flags.
     pub fn toggles(mut self, value: Toggles) -> Self {
-        self.f.toggles = Some(value);
+        self.request.toggles = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<SwitchesRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (SwitchesRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("q_bool_req", &f.q_bool_req);
-        v.required("q_flag_req", &f.q_flag_req);
-        v.required("b_bool_req", &f.b_bool_req);
-        v.required("b_flag_req", &f.b_flag_req);
-        let request = SwitchesRequest {
-            q_bool_req: f.q_bool_req.unwrap_or_default(),
-            q_bool_opt: f.q_bool_opt,
-            q_flag_req: f.q_flag_req.unwrap_or_default(),
-            q_flag_opt: f.q_flag_opt,
-            b_bool_req: f.b_bool_req.unwrap_or_default(),
-            b_bool_opt: f.b_bool_opt,
-            b_flag_req: f.b_flag_req.unwrap_or_default(),
-            b_flag_opt: f.b_flag_opt,
-            toggles: f.toggles,
-        };
-        (request, v)
     }
 }
 
 impl<'a> SwitchesRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SwitchesResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1687,155 +1352,97 @@ wxlive_runtime::encode_fields!(
     extra_text : some, extra_number : some, extra_list : list, extra_flag : some_flag,
     extra_label : some }
 );
-
-impl GatedRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GatedRequestBuilder {
-        GatedRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GatedRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GatedRequestBuilder<C = ()> {
-    ctx: C,
-    f: GatedRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GatedRequestFields {
-    level_req: Option<Level>,
-    level_opt: Option<Level>,
-    mode_req: Option<Mode>,
-    mode_opt: Option<Mode>,
-    kind_req: Option<String>,
-    kind_opt: Option<String>,
-    count_req: Option<i32>,
-    count_opt: Option<i64>,
-    extra_text: Option<String>,
-    extra_number: Option<i32>,
-    extra_list: Vec<String>,
-    extra_flag: Option<bool>,
-    extra_label: Option<Label>,
-}
+wxlive_runtime::request_builder!(
+    GatedRequestBuilder => GatedRequest["level_req", "mode_req", "kind_req", "count_req"]
+    { level_req, level_opt, mode_req, mode_opt, kind_req, kind_opt, count_req, count_opt,
+    extra_text, extra_number, extra_list, extra_flag, extra_label }
+);
 
 impl<C> GatedRequestBuilder<C> {
     /// Sets [`level_req`](GatedRequest#structfield.level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
-        self.f.level_req = Some(value);
+        self.request.level_req = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`level_opt`](GatedRequest#structfield.level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
-        self.f.level_opt = Some(value);
+        self.request.level_opt = Some(value);
         self
     }
 
     /// Sets [`mode_req`](GatedRequest#structfield.mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
-        self.f.mode_req = Some(value);
+        self.request.mode_req = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`mode_opt`](GatedRequest#structfield.mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
-        self.f.mode_opt = Some(value);
+        self.request.mode_opt = Some(value);
         self
     }
 
     /// Sets [`kind_req`](GatedRequest#structfield.kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
-        self.f.kind_req = Some(value.into());
+        self.request.kind_req = value.into();
+        self.provided.set(2);
         self
     }
 
     /// Sets [`kind_opt`](GatedRequest#structfield.kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
-        self.f.kind_opt = Some(value.into());
+        self.request.kind_opt = Some(value.into());
         self
     }
 
     /// Sets [`count_req`](GatedRequest#structfield.count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
-        self.f.count_req = Some(value);
+        self.request.count_req = value;
+        self.provided.set(3);
         self
     }
 
     /// Sets [`count_opt`](GatedRequest#structfield.count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
-        self.f.count_opt = Some(value);
+        self.request.count_opt = Some(value);
         self
     }
 
     /// Sets [`extra_text`](GatedRequest#structfield.extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
-        self.f.extra_text = Some(value.into());
+        self.request.extra_text = Some(value.into());
         self
     }
 
     /// Sets [`extra_number`](GatedRequest#structfield.extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
-        self.f.extra_number = Some(value);
+        self.request.extra_number = Some(value);
         self
     }
 
     /// Sets [`extra_list`](GatedRequest#structfield.extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.extra_list = value.into_iter().collect();
+        self.request.extra_list = value.into_iter().collect();
         self
     }
 
     /// Sets [`extra_flag`](GatedRequest#structfield.extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
-        self.f.extra_flag = Some(value);
+        self.request.extra_flag = Some(value);
         self
     }
 
     /// Sets [`extra_label`](GatedRequest#structfield.extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
-        self.f.extra_label = Some(value);
+        self.request.extra_label = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GatedRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GatedRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("level_req", &f.level_req);
-        v.required("mode_req", &f.mode_req);
-        v.required("kind_req", &f.kind_req);
-        v.required("count_req", &f.count_req);
-        let request = GatedRequest {
-            level_req: f.level_req.unwrap_or_default(),
-            level_opt: f.level_opt,
-            mode_req: f.mode_req.unwrap_or_default(),
-            mode_opt: f.mode_opt,
-            kind_req: f.kind_req.unwrap_or_default(),
-            kind_opt: f.kind_opt,
-            count_req: f.count_req.unwrap_or_default(),
-            count_opt: f.count_opt,
-            extra_text: f.extra_text,
-            extra_number: f.extra_number,
-            extra_list: f.extra_list,
-            extra_flag: f.extra_flag,
-            extra_label: f.extra_label,
-        };
-        (request, v)
     }
 }
 
 impl<'a> GatedRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GatedResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2063,155 +1670,97 @@ wxlive_runtime::encode_fields!(
     extra_text : some, extra_number : some, extra_list : list, extra_flag : some_flag,
     extra_label : some }
 );
-
-impl NeededRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> NeededRequestBuilder {
-        NeededRequestBuilder::default()
-    }
-}
-
-/// Builds a [`NeededRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct NeededRequestBuilder<C = ()> {
-    ctx: C,
-    f: NeededRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct NeededRequestFields {
-    level_req: Option<Level>,
-    level_opt: Option<Level>,
-    mode_req: Option<Mode>,
-    mode_opt: Option<Mode>,
-    kind_req: Option<String>,
-    kind_opt: Option<String>,
-    count_req: Option<i32>,
-    count_opt: Option<i64>,
-    extra_text: Option<String>,
-    extra_number: Option<i32>,
-    extra_list: Vec<String>,
-    extra_flag: Option<bool>,
-    extra_label: Option<Label>,
-}
+wxlive_runtime::request_builder!(
+    NeededRequestBuilder => NeededRequest["level_req", "mode_req", "kind_req",
+    "count_req"] { level_req, level_opt, mode_req, mode_opt, kind_req, kind_opt,
+    count_req, count_opt, extra_text, extra_number, extra_list, extra_flag, extra_label }
+);
 
 impl<C> NeededRequestBuilder<C> {
     /// Sets [`level_req`](NeededRequest#structfield.level_req): Required integer enum.
     pub fn level_req(mut self, value: Level) -> Self {
-        self.f.level_req = Some(value);
+        self.request.level_req = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`level_opt`](NeededRequest#structfield.level_opt): Optional integer enum.
     pub fn level_opt(mut self, value: Level) -> Self {
-        self.f.level_opt = Some(value);
+        self.request.level_opt = Some(value);
         self
     }
 
     /// Sets [`mode_req`](NeededRequest#structfield.mode_req): Required string enum.
     pub fn mode_req(mut self, value: Mode) -> Self {
-        self.f.mode_req = Some(value);
+        self.request.mode_req = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`mode_opt`](NeededRequest#structfield.mode_opt): Optional string enum.
     pub fn mode_opt(mut self, value: Mode) -> Self {
-        self.f.mode_opt = Some(value);
+        self.request.mode_opt = Some(value);
         self
     }
 
     /// Sets [`kind_req`](NeededRequest#structfield.kind_req): Required string.
     pub fn kind_req(mut self, value: impl Into<String>) -> Self {
-        self.f.kind_req = Some(value.into());
+        self.request.kind_req = value.into();
+        self.provided.set(2);
         self
     }
 
     /// Sets [`kind_opt`](NeededRequest#structfield.kind_opt): Optional string.
     pub fn kind_opt(mut self, value: impl Into<String>) -> Self {
-        self.f.kind_opt = Some(value.into());
+        self.request.kind_opt = Some(value.into());
         self
     }
 
     /// Sets [`count_req`](NeededRequest#structfield.count_req): Required integer.
     pub fn count_req(mut self, value: i32) -> Self {
-        self.f.count_req = Some(value);
+        self.request.count_req = value;
+        self.provided.set(3);
         self
     }
 
     /// Sets [`count_opt`](NeededRequest#structfield.count_opt): Optional integer.
     pub fn count_opt(mut self, value: i64) -> Self {
-        self.f.count_opt = Some(value);
+        self.request.count_opt = Some(value);
         self
     }
 
     /// Sets [`extra_text`](NeededRequest#structfield.extra_text): A governed string.
     pub fn extra_text(mut self, value: impl Into<String>) -> Self {
-        self.f.extra_text = Some(value.into());
+        self.request.extra_text = Some(value.into());
         self
     }
 
     /// Sets [`extra_number`](NeededRequest#structfield.extra_number): A governed integer.
     pub fn extra_number(mut self, value: i32) -> Self {
-        self.f.extra_number = Some(value);
+        self.request.extra_number = Some(value);
         self
     }
 
     /// Sets [`extra_list`](NeededRequest#structfield.extra_list): A governed list.
     pub fn extra_list(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.extra_list = value.into_iter().collect();
+        self.request.extra_list = value.into_iter().collect();
         self
     }
 
     /// Sets [`extra_flag`](NeededRequest#structfield.extra_flag): A governed flag.
     pub fn extra_flag(mut self, value: bool) -> Self {
-        self.f.extra_flag = Some(value);
+        self.request.extra_flag = Some(value);
         self
     }
 
     /// Sets [`extra_label`](NeededRequest#structfield.extra_label): A governed object.
     pub fn extra_label(mut self, value: Label) -> Self {
-        self.f.extra_label = Some(value);
+        self.request.extra_label = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<NeededRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (NeededRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("level_req", &f.level_req);
-        v.required("mode_req", &f.mode_req);
-        v.required("kind_req", &f.kind_req);
-        v.required("count_req", &f.count_req);
-        let request = NeededRequest {
-            level_req: f.level_req.unwrap_or_default(),
-            level_opt: f.level_opt,
-            mode_req: f.mode_req.unwrap_or_default(),
-            mode_opt: f.mode_opt,
-            kind_req: f.kind_req.unwrap_or_default(),
-            kind_opt: f.kind_opt,
-            count_req: f.count_req.unwrap_or_default(),
-            count_opt: f.count_opt,
-            extra_text: f.extra_text,
-            extra_number: f.extra_number,
-            extra_list: f.extra_list,
-            extra_flag: f.extra_flag,
-            extra_label: f.extra_label,
-        };
-        (request, v)
     }
 }
 
 impl<'a> NeededRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<NeededResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2344,81 +1893,40 @@ pub struct SpansRequest {
 wxlive_runtime::encode_fields!(
     SpansRequest { big_req : value, big_opt : some, small_req : value, small_opt : some }
 );
-
-impl SpansRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> SpansRequestBuilder {
-        SpansRequestBuilder::default()
-    }
-}
-
-/// Builds a [`SpansRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct SpansRequestBuilder<C = ()> {
-    ctx: C,
-    f: SpansRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct SpansRequestFields {
-    big_req: Option<i64>,
-    big_opt: Option<i64>,
-    small_req: Option<i32>,
-    small_opt: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    SpansRequestBuilder => SpansRequest["big_req", "small_req"] { big_req, big_opt,
+    small_req, small_opt }
+);
 
 impl<C> SpansRequestBuilder<C> {
     /// Sets [`big_req`](SpansRequest#structfield.big_req): Required i64.
     pub fn big_req(mut self, value: i64) -> Self {
-        self.f.big_req = Some(value);
+        self.request.big_req = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`big_opt`](SpansRequest#structfield.big_opt): Optional i64.
     pub fn big_opt(mut self, value: i64) -> Self {
-        self.f.big_opt = Some(value);
+        self.request.big_opt = Some(value);
         self
     }
 
     /// Sets [`small_req`](SpansRequest#structfield.small_req): Required i32.
     pub fn small_req(mut self, value: i32) -> Self {
-        self.f.small_req = Some(value);
+        self.request.small_req = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`small_opt`](SpansRequest#structfield.small_opt): Optional i32.
     pub fn small_opt(mut self, value: i32) -> Self {
-        self.f.small_opt = Some(value);
+        self.request.small_opt = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<SpansRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (SpansRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("big_req", &f.big_req);
-        v.required("small_req", &f.small_req);
-        let request = SpansRequest {
-            big_req: f.big_req.unwrap_or_default(),
-            big_opt: f.big_opt,
-            small_req: f.small_req.unwrap_or_default(),
-            small_opt: f.small_opt,
-        };
-        (request, v)
     }
 }
 
 impl<'a> SpansRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SpansResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2506,53 +2014,17 @@ pub struct StampRequest {
 }
 
 wxlive_runtime::encode_fields!(StampRequest { note : some });
-
-impl StampRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> StampRequestBuilder {
-        StampRequestBuilder::default()
-    }
-}
-
-/// Builds a [`StampRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct StampRequestBuilder<C = ()> {
-    ctx: C,
-    f: StampRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct StampRequestFields {
-    note: Option<String>,
-}
+wxlive_runtime::request_builder!(StampRequestBuilder => StampRequest[] { note });
 
 impl<C> StampRequestBuilder<C> {
     /// Sets [`note`](StampRequest#structfield.note): A plain field next to the constants.
     pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.f.note = Some(value.into());
+        self.request.note = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<StampRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (StampRequest, Validator) {
-        let f = self.f;
-        let request = StampRequest { note: f.note };
-        (request, Validator::new())
     }
 }
 
 impl<'a> StampRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<StampResponse, Error> {
@@ -2625,43 +2097,10 @@ impl ApiRequest for StampRequest {
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PingRequest {}
 wxlive_runtime::encode_fields!(PingRequest {});
+wxlive_runtime::request_builder!(PingRequestBuilder => PingRequest[] {});
 
-impl PingRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PingRequestBuilder {
-        PingRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PingRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PingRequestBuilder<C = ()> {
-    ctx: C,
-    f: PingRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PingRequestFields {}
-impl<C> PingRequestBuilder<C> {
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PingRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PingRequest, Validator) {
-        let PingRequestFields {} = self.f;
-        (PingRequest {}, Validator::new())
-    }
-}
-
+impl<C> PingRequestBuilder<C> {}
 impl<'a> PingRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PingResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2715,71 +2154,31 @@ pub struct NamesRequest {
 }
 
 wxlive_runtime::encode_fields!(NamesRequest {});
-
-impl NamesRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> NamesRequestBuilder {
-        NamesRequestBuilder::default()
-    }
-}
-
-/// Builds a [`NamesRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct NamesRequestBuilder<C = ()> {
-    ctx: C,
-    f: NamesRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct NamesRequestFields {
-    cursor: Option<String>,
-    limit: Option<i32>,
-    mode: Option<Mode>,
-}
+wxlive_runtime::request_builder!(
+    NamesRequestBuilder => NamesRequest[] { cursor, limit, mode }
+);
 
 impl<C> NamesRequestBuilder<C> {
     /// Sets [`cursor`](NamesRequest#structfield.cursor): Cursor; empty for the first page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.f.cursor = Some(value.into());
+        self.request.cursor = Some(value.into());
         self
     }
 
     /// Sets [`limit`](NamesRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: i32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = Some(value);
         self
     }
 
     /// Sets [`mode`](NamesRequest#structfield.mode): Only names of this mode (a string enum in the query).
     pub fn mode(mut self, value: Mode) -> Self {
-        self.f.mode = Some(value);
+        self.request.mode = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<NamesRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (NamesRequest, Validator) {
-        let f = self.f;
-        let request = NamesRequest {
-            cursor: f.cursor,
-            limit: f.limit,
-            mode: f.mode,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> NamesRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<NamesResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -2876,64 +2275,26 @@ pub struct LogsRequest {
 }
 
 wxlive_runtime::encode_fields!(LogsRequest { offset : some, size : value });
-
-impl LogsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> LogsRequestBuilder {
-        LogsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`LogsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct LogsRequestBuilder<C = ()> {
-    ctx: C,
-    f: LogsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct LogsRequestFields {
-    offset: Option<i64>,
-    size: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    LogsRequestBuilder => LogsRequest["size"] { offset, size }
+);
 
 impl<C> LogsRequestBuilder<C> {
     /// Sets [`offset`](LogsRequest#structfield.offset): Offset of the first item.
     pub fn offset(mut self, value: i64) -> Self {
-        self.f.offset = Some(value);
+        self.request.offset = Some(value);
         self
     }
 
     /// Sets [`size`](LogsRequest#structfield.size): Page size.
     pub fn size(mut self, value: i32) -> Self {
-        self.f.size = Some(value);
+        self.request.size = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<LogsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (LogsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("size", &f.size);
-        let request = LogsRequest {
-            offset: f.offset,
-            size: f.size.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> LogsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<LogsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -3015,56 +2376,20 @@ pub struct LevelsRequest {
 }
 
 wxlive_runtime::encode_fields!(LevelsRequest { start : value });
-
-impl LevelsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> LevelsRequestBuilder {
-        LevelsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`LevelsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct LevelsRequestBuilder<C = ()> {
-    ctx: C,
-    f: LevelsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct LevelsRequestFields {
-    start: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    LevelsRequestBuilder => LevelsRequest["start"] { start }
+);
 
 impl<C> LevelsRequestBuilder<C> {
     /// Sets [`start`](LevelsRequest#structfield.start): Offset of the first item.
     pub fn start(mut self, value: i32) -> Self {
-        self.f.start = Some(value);
+        self.request.start = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<LevelsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (LevelsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("start", &f.start);
-        let request = LevelsRequest {
-            start: f.start.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> LevelsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<LevelsResponse, Error> {
         self.ctx.send(self.assemble()).await

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use super::FileKind;
 use super::{PutFileResponse, FetchFileResponse, FetchThumbResponse};
 
@@ -30,72 +30,32 @@ pub struct PutFileRequest {
 }
 
 wxlive_runtime::encode_fields!(PutFileRequest { copies : some, label : some });
-
-impl PutFileRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PutFileRequestBuilder {
-        PutFileRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PutFileRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PutFileRequestBuilder<C = ()> {
-    ctx: C,
-    f: PutFileRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PutFileRequestFields {
-    kind: Option<FileKind>,
-    copies: Option<i32>,
-    label: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    PutFileRequestBuilder => PutFileRequest["kind"] { kind, copies, label }
+);
 
 impl<C> PutFileRequestBuilder<C> {
     /// Sets [`kind`](PutFileRequest#structfield.kind): What the file is.
     pub fn kind(mut self, value: FileKind) -> Self {
-        self.f.kind = Some(value);
+        self.request.kind = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`copies`](PutFileRequest#structfield.copies): How many copies to keep (a form text part).
     pub fn copies(mut self, value: i32) -> Self {
-        self.f.copies = Some(value);
+        self.request.copies = Some(value);
         self
     }
 
     /// Sets [`label`](PutFileRequest#structfield.label): A label (a form text part).
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.f.label = Some(value.into());
+        self.request.label = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PutFileRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PutFileRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("kind", &f.kind);
-        let request = PutFileRequest {
-            kind: f.kind.unwrap_or_default(),
-            copies: f.copies,
-            label: f.label,
-        };
-        (request, v)
     }
 }
 
 impl<'a> PutFileRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Uploads `file` as the `blob` part of a `multipart/form-data` body, streaming it. The request and the file are checked first (a missing field, a broken rule or a file over its limit is [`Error::Validation`](wxlive_runtime::Error::Validation)) and nothing is sent.
     ///
     /// File limits:
@@ -181,56 +141,20 @@ pub struct FetchFileRequest {
 }
 
 wxlive_runtime::encode_fields!(FetchFileRequest {});
-
-impl FetchFileRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> FetchFileRequestBuilder {
-        FetchFileRequestBuilder::default()
-    }
-}
-
-/// Builds a [`FetchFileRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct FetchFileRequestBuilder<C = ()> {
-    ctx: C,
-    f: FetchFileRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct FetchFileRequestFields {
-    file_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    FetchFileRequestBuilder => FetchFileRequest["file_id"] { file_id }
+);
 
 impl<C> FetchFileRequestBuilder<C> {
     /// Sets [`file_id`](FetchFileRequest#structfield.file_id): Id of the file.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.f.file_id = Some(value.into());
+        self.request.file_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<FetchFileRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (FetchFileRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("file_id", &f.file_id);
-        let request = FetchFileRequest {
-            file_id: f.file_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> FetchFileRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Downloads the file into memory (see [`send_to`](Self::send_to) to stream it). A JSON errcode envelope is [`Error::Api`](wxlive_runtime::Error::Api).
     ///
     /// The documentation gives `Range` requests: pass a [`ByteRange`](wxlive_runtime::ByteRange) to fetch part of the file.
@@ -292,56 +216,20 @@ pub struct FetchThumbRequest {
 }
 
 wxlive_runtime::encode_fields!(FetchThumbRequest {});
-
-impl FetchThumbRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> FetchThumbRequestBuilder {
-        FetchThumbRequestBuilder::default()
-    }
-}
-
-/// Builds a [`FetchThumbRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct FetchThumbRequestBuilder<C = ()> {
-    ctx: C,
-    f: FetchThumbRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct FetchThumbRequestFields {
-    file_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    FetchThumbRequestBuilder => FetchThumbRequest["file_id"] { file_id }
+);
 
 impl<C> FetchThumbRequestBuilder<C> {
     /// Sets [`file_id`](FetchThumbRequest#structfield.file_id): Id of the file.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
-        self.f.file_id = Some(value.into());
+        self.request.file_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<FetchThumbRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (FetchThumbRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("file_id", &f.file_id);
-        let request = FetchThumbRequest {
-            file_id: f.file_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> FetchThumbRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Downloads the file into memory (see [`send_to`](Self::send_to) to stream it). A JSON errcode envelope is [`Error::Api`](wxlive_runtime::Error::Api).
     ///
     /// The documentation does not mention `Range` for this endpoint.

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use super::Record;
 use super::{
     AddRecordResponse, GetRecordResponse, UpdateRecordResponse, GetRecordsResponse,
@@ -24,56 +24,20 @@ pub struct AddRecordRequest {
 }
 
 wxlive_runtime::encode_fields!(AddRecordRequest { record : value });
-
-impl AddRecordRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AddRecordRequestBuilder {
-        AddRecordRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AddRecordRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AddRecordRequestBuilder<C = ()> {
-    ctx: C,
-    f: AddRecordRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AddRecordRequestFields {
-    record: Option<Record>,
-}
+wxlive_runtime::request_builder!(
+    AddRecordRequestBuilder => AddRecordRequest["record"] { record }
+);
 
 impl<C> AddRecordRequestBuilder<C> {
     /// Sets [`record`](AddRecordRequest#structfield.record): The new record.
     pub fn record(mut self, value: Record) -> Self {
-        self.f.record = Some(value);
+        self.request.record = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AddRecordRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AddRecordRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("record", &f.record);
-        let request = AddRecordRequest {
-            record: f.record.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> AddRecordRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<AddRecordResponse, Error> {
@@ -112,56 +76,20 @@ pub struct GetRecordRequest {
 }
 
 wxlive_runtime::encode_fields!(GetRecordRequest {});
-
-impl GetRecordRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetRecordRequestBuilder {
-        GetRecordRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetRecordRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetRecordRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetRecordRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetRecordRequestFields {
-    record_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    GetRecordRequestBuilder => GetRecordRequest["record_id"] { record_id }
+);
 
 impl<C> GetRecordRequestBuilder<C> {
     /// Sets [`record_id`](GetRecordRequest#structfield.record_id): Id.
     pub fn record_id(mut self, value: impl Into<String>) -> Self {
-        self.f.record_id = Some(value.into());
+        self.request.record_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetRecordRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetRecordRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("record_id", &f.record_id);
-        let request = GetRecordRequest {
-            record_id: f.record_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> GetRecordRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetRecordResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -202,56 +130,20 @@ pub struct UpdateRecordRequest {
 }
 
 wxlive_runtime::encode_fields!(UpdateRecordRequest { record : value });
-
-impl UpdateRecordRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UpdateRecordRequestBuilder {
-        UpdateRecordRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UpdateRecordRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateRecordRequestBuilder<C = ()> {
-    ctx: C,
-    f: UpdateRecordRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UpdateRecordRequestFields {
-    record: Option<Record>,
-}
+wxlive_runtime::request_builder!(
+    UpdateRecordRequestBuilder => UpdateRecordRequest["record"] { record }
+);
 
 impl<C> UpdateRecordRequestBuilder<C> {
     /// Sets [`record`](UpdateRecordRequest#structfield.record): The id and the fields to change.
     pub fn record(mut self, value: Record) -> Self {
-        self.f.record = Some(value);
+        self.request.record = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UpdateRecordRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UpdateRecordRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("record", &f.record);
-        let request = UpdateRecordRequest {
-            record: f.record.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> UpdateRecordRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UpdateRecordResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -291,55 +183,19 @@ pub struct GetRecordsRequest {
 }
 
 wxlive_runtime::encode_fields!(GetRecordsRequest { record_ids : value });
-
-impl GetRecordsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> GetRecordsRequestBuilder {
-        GetRecordsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`GetRecordsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct GetRecordsRequestBuilder<C = ()> {
-    ctx: C,
-    f: GetRecordsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct GetRecordsRequestFields {
-    record_ids: Vec<String>,
-}
+wxlive_runtime::request_builder!(
+    GetRecordsRequestBuilder => GetRecordsRequest[] { record_ids }
+);
 
 impl<C> GetRecordsRequestBuilder<C> {
     /// Sets [`record_ids`](GetRecordsRequest#structfield.record_ids): Ids.
     pub fn record_ids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.record_ids = value.into_iter().collect();
+        self.request.record_ids = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<GetRecordsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (GetRecordsRequest, Validator) {
-        let f = self.f;
-        let request = GetRecordsRequest {
-            record_ids: f.record_ids,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> GetRecordsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<GetRecordsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -384,55 +240,19 @@ pub struct CheckRecordsRequest {
 }
 
 wxlive_runtime::encode_fields!(CheckRecordsRequest { record_ids : value });
-
-impl CheckRecordsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> CheckRecordsRequestBuilder {
-        CheckRecordsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`CheckRecordsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct CheckRecordsRequestBuilder<C = ()> {
-    ctx: C,
-    f: CheckRecordsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct CheckRecordsRequestFields {
-    record_ids: Vec<String>,
-}
+wxlive_runtime::request_builder!(
+    CheckRecordsRequestBuilder => CheckRecordsRequest[] { record_ids }
+);
 
 impl<C> CheckRecordsRequestBuilder<C> {
     /// Sets [`record_ids`](CheckRecordsRequest#structfield.record_ids): Ids.
     pub fn record_ids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.record_ids = value.into_iter().collect();
+        self.request.record_ids = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<CheckRecordsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (CheckRecordsRequest, Validator) {
-        let f = self.f;
-        let request = CheckRecordsRequest {
-            record_ids: f.record_ids,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> CheckRecordsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<CheckRecordsResponse, Error> {
         self.ctx.send(self.assemble()).await

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use futures::Stream;
 use super::{Filter, Kind, Tone};
 use super::{
@@ -64,169 +64,107 @@ wxlive_runtime::encode_fields!(
     vip_note : some, special_note : some, mood_note : some, big_note : some, count_note :
     some }
 );
-
-impl ConditionsRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ConditionsRequestBuilder {
-        ConditionsRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ConditionsRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ConditionsRequestBuilder<C = ()> {
-    ctx: C,
-    f: ConditionsRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ConditionsRequestFields {
-    kind: Option<Kind>,
-    tone: Option<Tone>,
-    label: Option<String>,
-    count: Option<i32>,
-    big: Option<i64>,
-    small: Option<u32>,
-    huge: Option<u64>,
-    on: Option<bool>,
-    active: Option<bool>,
-    filter: Option<Filter>,
-    vip_note: Option<String>,
-    special_note: Option<String>,
-    mood_note: Option<String>,
-    big_note: Option<String>,
-    count_note: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    ConditionsRequestBuilder => ConditionsRequest["kind", "active"] { kind, tone, label,
+    count, big, small, huge, on, active, filter, vip_note, special_note, mood_note,
+    big_note, count_note }
+);
 
 impl<C> ConditionsRequestBuilder<C> {
     /// Sets [`kind`](ConditionsRequest#structfield.kind): Kind.
     pub fn kind(mut self, value: Kind) -> Self {
-        self.f.kind = Some(value);
+        self.request.kind = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`tone`](ConditionsRequest#structfield.tone): Tone.
     pub fn tone(mut self, value: Tone) -> Self {
-        self.f.tone = Some(value);
+        self.request.tone = Some(value);
         self
     }
 
     /// Sets [`label`](ConditionsRequest#structfield.label): Label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.f.label = Some(value.into());
+        self.request.label = Some(value.into());
         self
     }
 
     /// Sets [`count`](ConditionsRequest#structfield.count): Count.
     pub fn count(mut self, value: i32) -> Self {
-        self.f.count = Some(value);
+        self.request.count = Some(value);
         self
     }
 
     /// Sets [`big`](ConditionsRequest#structfield.big): A big number.
     pub fn big(mut self, value: i64) -> Self {
-        self.f.big = Some(value);
+        self.request.big = Some(value);
         self
     }
 
     /// Sets [`small`](ConditionsRequest#structfield.small): A small unsigned number.
     pub fn small(mut self, value: u32) -> Self {
-        self.f.small = Some(value);
+        self.request.small = Some(value);
         self
     }
 
     /// Sets [`huge`](ConditionsRequest#structfield.huge): A huge unsigned number.
     pub fn huge(mut self, value: u64) -> Self {
-        self.f.huge = Some(value);
+        self.request.huge = Some(value);
         self
     }
 
     /// Sets [`on`](ConditionsRequest#structfield.on): A 0/1 switch.
     pub fn on(mut self, value: bool) -> Self {
-        self.f.on = Some(value);
+        self.request.on = Some(value);
         self
     }
 
     /// Sets [`active`](ConditionsRequest#structfield.active): Active.
     pub fn active(mut self, value: bool) -> Self {
-        self.f.active = Some(value);
+        self.request.active = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`filter`](ConditionsRequest#structfield.filter): A filter.
     pub fn filter(mut self, value: Filter) -> Self {
-        self.f.filter = Some(value);
+        self.request.filter = Some(value);
         self
     }
 
     /// Sets [`vip_note`](ConditionsRequest#structfield.vip_note): Only for the label vip.
     pub fn vip_note(mut self, value: impl Into<String>) -> Self {
-        self.f.vip_note = Some(value.into());
+        self.request.vip_note = Some(value.into());
         self
     }
 
     /// Sets [`special_note`](ConditionsRequest#structfield.special_note): Required for special kinds that are switched on.
     pub fn special_note(mut self, value: impl Into<String>) -> Self {
-        self.f.special_note = Some(value.into());
+        self.request.special_note = Some(value.into());
         self
     }
 
     /// Sets [`mood_note`](ConditionsRequest#structfield.mood_note): Only when warm, inactive, or small and huge.
     pub fn mood_note(mut self, value: impl Into<String>) -> Self {
-        self.f.mood_note = Some(value.into());
+        self.request.mood_note = Some(value.into());
         self
     }
 
     /// Sets [`big_note`](ConditionsRequest#structfield.big_note): Required for the two marked big numbers.
     pub fn big_note(mut self, value: impl Into<String>) -> Self {
-        self.f.big_note = Some(value.into());
+        self.request.big_note = Some(value.into());
         self
     }
 
     /// Sets [`count_note`](ConditionsRequest#structfield.count_note): Only for counts 3 and 4 of an active request.
     pub fn count_note(mut self, value: impl Into<String>) -> Self {
-        self.f.count_note = Some(value.into());
+        self.request.count_note = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ConditionsRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ConditionsRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("kind", &f.kind);
-        v.required("active", &f.active);
-        let request = ConditionsRequest {
-            kind: f.kind.unwrap_or_default(),
-            tone: f.tone,
-            label: f.label,
-            count: f.count,
-            big: f.big,
-            small: f.small,
-            huge: f.huge,
-            on: f.on,
-            active: f.active.unwrap_or_default(),
-            filter: f.filter,
-            vip_note: f.vip_note,
-            special_note: f.special_note,
-            mood_note: f.mood_note,
-            big_note: f.big_note,
-            count_note: f.count_note,
-        };
-        (request, v)
     }
 }
 
 impl<'a> ConditionsRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ConditionsResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -323,81 +261,40 @@ pub struct SynthRulesRequest {
 wxlive_runtime::encode_fields!(
     SynthRulesRequest { kind : value, filter : value, note : some, extra : some }
 );
-
-impl SynthRulesRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> SynthRulesRequestBuilder {
-        SynthRulesRequestBuilder::default()
-    }
-}
-
-/// Builds a [`SynthRulesRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct SynthRulesRequestBuilder<C = ()> {
-    ctx: C,
-    f: SynthRulesRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct SynthRulesRequestFields {
-    kind: Option<Kind>,
-    filter: Option<Filter>,
-    note: Option<String>,
-    extra: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    SynthRulesRequestBuilder => SynthRulesRequest["kind", "filter"] { kind, filter, note,
+    extra }
+);
 
 impl<C> SynthRulesRequestBuilder<C> {
     /// Sets [`kind`](SynthRulesRequest#structfield.kind): Kind.
     pub fn kind(mut self, value: Kind) -> Self {
-        self.f.kind = Some(value);
+        self.request.kind = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`filter`](SynthRulesRequest#structfield.filter): A filter.
     pub fn filter(mut self, value: Filter) -> Self {
-        self.f.filter = Some(value);
+        self.request.filter = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`note`](SynthRulesRequest#structfield.note): Required for plain kinds.
     pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.f.note = Some(value.into());
+        self.request.note = Some(value.into());
         self
     }
 
     /// Sets [`extra`](SynthRulesRequest#structfield.extra): Only for other kinds.
     pub fn extra(mut self, value: impl Into<String>) -> Self {
-        self.f.extra = Some(value.into());
+        self.request.extra = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<SynthRulesRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (SynthRulesRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("kind", &f.kind);
-        v.required("filter", &f.filter);
-        let request = SynthRulesRequest {
-            kind: f.kind.unwrap_or_default(),
-            filter: f.filter.unwrap_or_default(),
-            note: f.note,
-            extra: f.extra,
-        };
-        (request, v)
     }
 }
 
 impl<'a> SynthRulesRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<SynthRulesResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -490,113 +387,64 @@ wxlive_runtime::encode_fields!(
     UnsignedRequest { u32_req : value, u32_opt : some, u64_req : value, u64_opt : some,
     i64_full : some, i64_opt : some, ids : list }
 );
-
-impl UnsignedRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> UnsignedRequestBuilder {
-        UnsignedRequestBuilder::default()
-    }
-}
-
-/// Builds a [`UnsignedRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct UnsignedRequestBuilder<C = ()> {
-    ctx: C,
-    f: UnsignedRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct UnsignedRequestFields {
-    q_u32: Option<u32>,
-    u32_req: Option<u32>,
-    u32_opt: Option<u32>,
-    u64_req: Option<u64>,
-    u64_opt: Option<u64>,
-    i64_full: Option<i64>,
-    i64_opt: Option<i64>,
-    ids: Vec<u64>,
-}
+wxlive_runtime::request_builder!(
+    UnsignedRequestBuilder => UnsignedRequest["u32_req", "u64_req"] { q_u32, u32_req,
+    u32_opt, u64_req, u64_opt, i64_full, i64_opt, ids }
+);
 
 impl<C> UnsignedRequestBuilder<C> {
     /// Sets [`q_u32`](UnsignedRequest#structfield.q_u32): An unsigned query parameter.
     pub fn q_u32(mut self, value: u32) -> Self {
-        self.f.q_u32 = Some(value);
+        self.request.q_u32 = Some(value);
         self
     }
 
     /// Sets [`u32_req`](UnsignedRequest#structfield.u32_req): Required u32.
     pub fn u32_req(mut self, value: u32) -> Self {
-        self.f.u32_req = Some(value);
+        self.request.u32_req = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`u32_opt`](UnsignedRequest#structfield.u32_opt): Optional u32.
     pub fn u32_opt(mut self, value: u32) -> Self {
-        self.f.u32_opt = Some(value);
+        self.request.u32_opt = Some(value);
         self
     }
 
     /// Sets [`u64_req`](UnsignedRequest#structfield.u64_req): Required u64.
     pub fn u64_req(mut self, value: u64) -> Self {
-        self.f.u64_req = Some(value);
+        self.request.u64_req = value;
+        self.provided.set(1);
         self
     }
 
     /// Sets [`u64_opt`](UnsignedRequest#structfield.u64_opt): Optional u64.
     pub fn u64_opt(mut self, value: u64) -> Self {
-        self.f.u64_opt = Some(value);
+        self.request.u64_opt = Some(value);
         self
     }
 
     /// Sets [`i64_full`](UnsignedRequest#structfield.i64_full): Bounds at the ends of i64.
     pub fn i64_full(mut self, value: i64) -> Self {
-        self.f.i64_full = Some(value);
+        self.request.i64_full = Some(value);
         self
     }
 
     /// Sets [`i64_opt`](UnsignedRequest#structfield.i64_opt): Optional i64 with bounds.
     pub fn i64_opt(mut self, value: i64) -> Self {
-        self.f.i64_opt = Some(value);
+        self.request.i64_opt = Some(value);
         self
     }
 
     /// Sets [`ids`](UnsignedRequest#structfield.ids): Ids.
     pub fn ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.f.ids = value.into_iter().collect();
+        self.request.ids = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<UnsignedRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (UnsignedRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("u32_req", &f.u32_req);
-        v.required("u64_req", &f.u64_req);
-        let request = UnsignedRequest {
-            q_u32: f.q_u32,
-            u32_req: f.u32_req.unwrap_or_default(),
-            u32_opt: f.u32_opt,
-            u64_req: f.u64_req.unwrap_or_default(),
-            u64_opt: f.u64_opt,
-            i64_full: f.i64_full,
-            i64_opt: f.i64_opt,
-            ids: f.ids,
-        };
-        (request, v)
     }
 }
 
 impl<'a> UnsignedRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<UnsignedResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -724,95 +572,50 @@ wxlive_runtime::encode_fields!(
     ItemRulesRequest { tags : value, scores : list, small : list, kinds : list, tones :
     list, notes : list }
 );
-
-impl ItemRulesRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> ItemRulesRequestBuilder {
-        ItemRulesRequestBuilder::default()
-    }
-}
-
-/// Builds a [`ItemRulesRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct ItemRulesRequestBuilder<C = ()> {
-    ctx: C,
-    f: ItemRulesRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ItemRulesRequestFields {
-    tags: Vec<String>,
-    scores: Vec<i32>,
-    small: Vec<u32>,
-    kinds: Vec<Kind>,
-    tones: Vec<Tone>,
-    notes: Vec<String>,
-}
+wxlive_runtime::request_builder!(
+    ItemRulesRequestBuilder => ItemRulesRequest[] { tags, scores, small, kinds, tones,
+    notes }
+);
 
 impl<C> ItemRulesRequestBuilder<C> {
     /// Sets [`tags`](ItemRulesRequest#structfield.tags): Tags.
     pub fn tags(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.tags = value.into_iter().collect();
+        self.request.tags = value.into_iter().collect();
         self
     }
 
     /// Sets [`scores`](ItemRulesRequest#structfield.scores): Scores.
     pub fn scores(mut self, value: impl IntoIterator<Item = i32>) -> Self {
-        self.f.scores = value.into_iter().collect();
+        self.request.scores = value.into_iter().collect();
         self
     }
 
     /// Sets [`small`](ItemRulesRequest#structfield.small): Unsigned items.
     pub fn small(mut self, value: impl IntoIterator<Item = u32>) -> Self {
-        self.f.small = value.into_iter().collect();
+        self.request.small = value.into_iter().collect();
         self
     }
 
     /// Sets [`kinds`](ItemRulesRequest#structfield.kinds): Kinds.
     pub fn kinds(mut self, value: impl IntoIterator<Item = Kind>) -> Self {
-        self.f.kinds = value.into_iter().collect();
+        self.request.kinds = value.into_iter().collect();
         self
     }
 
     /// Sets [`tones`](ItemRulesRequest#structfield.tones): Tones.
     pub fn tones(mut self, value: impl IntoIterator<Item = Tone>) -> Self {
-        self.f.tones = value.into_iter().collect();
+        self.request.tones = value.into_iter().collect();
         self
     }
 
     /// Sets [`notes`](ItemRulesRequest#structfield.notes): Notes.
     pub fn notes(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.f.notes = value.into_iter().collect();
+        self.request.notes = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<ItemRulesRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (ItemRulesRequest, Validator) {
-        let f = self.f;
-        let request = ItemRulesRequest {
-            tags: f.tags,
-            scores: f.scores,
-            small: f.small,
-            kinds: f.kinds,
-            tones: f.tones,
-            notes: f.notes,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> ItemRulesRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<ItemRulesResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -891,56 +694,20 @@ pub struct AddEntryRequest {
 }
 
 wxlive_runtime::encode_fields!(AddEntryRequest { name : value });
-
-impl AddEntryRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AddEntryRequestBuilder {
-        AddEntryRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AddEntryRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AddEntryRequestBuilder<C = ()> {
-    ctx: C,
-    f: AddEntryRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AddEntryRequestFields {
-    name: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    AddEntryRequestBuilder => AddEntryRequest["name"] { name }
+);
 
 impl<C> AddEntryRequestBuilder<C> {
     /// Sets [`name`](AddEntryRequest#structfield.name): Name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.f.name = Some(value.into());
+        self.request.name = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AddEntryRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AddEntryRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("name", &f.name);
-        let request = AddEntryRequest {
-            name: f.name.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> AddEntryRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<AddEntryResponse, Error> {
@@ -979,55 +746,19 @@ pub struct PageCursorRequest {
 }
 
 wxlive_runtime::encode_fields!(PageCursorRequest { cursor : some });
-
-impl PageCursorRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PageCursorRequestBuilder {
-        PageCursorRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PageCursorRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PageCursorRequestBuilder<C = ()> {
-    ctx: C,
-    f: PageCursorRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PageCursorRequestFields {
-    cursor: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    PageCursorRequestBuilder => PageCursorRequest[] { cursor }
+);
 
 impl<C> PageCursorRequestBuilder<C> {
     /// Sets [`cursor`](PageCursorRequest#structfield.cursor): Cursor of the page; none for the first.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.f.cursor = Some(value.into());
+        self.request.cursor = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PageCursorRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PageCursorRequest, Validator) {
-        let f = self.f;
-        let request = PageCursorRequest {
-            cursor: f.cursor,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> PageCursorRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PageCursorResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1093,55 +824,17 @@ pub struct PageMoreRequest {
 }
 
 wxlive_runtime::encode_fields!(PageMoreRequest { cursor : some });
-
-impl PageMoreRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PageMoreRequestBuilder {
-        PageMoreRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PageMoreRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PageMoreRequestBuilder<C = ()> {
-    ctx: C,
-    f: PageMoreRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PageMoreRequestFields {
-    cursor: Option<String>,
-}
+wxlive_runtime::request_builder!(PageMoreRequestBuilder => PageMoreRequest[] { cursor });
 
 impl<C> PageMoreRequestBuilder<C> {
     /// Sets [`cursor`](PageMoreRequest#structfield.cursor): Cursor of the page; none for the first.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.f.cursor = Some(value.into());
+        self.request.cursor = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PageMoreRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PageMoreRequest, Validator) {
-        let f = self.f;
-        let request = PageMoreRequest {
-            cursor: f.cursor,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> PageMoreRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PageMoreResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1214,64 +907,26 @@ pub struct PageShortRequest {
 }
 
 wxlive_runtime::encode_fields!(PageShortRequest { offset : some, limit : value });
-
-impl PageShortRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PageShortRequestBuilder {
-        PageShortRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PageShortRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PageShortRequestBuilder<C = ()> {
-    ctx: C,
-    f: PageShortRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PageShortRequestFields {
-    offset: Option<u32>,
-    limit: Option<u32>,
-}
+wxlive_runtime::request_builder!(
+    PageShortRequestBuilder => PageShortRequest["limit"] { offset, limit }
+);
 
 impl<C> PageShortRequestBuilder<C> {
     /// Sets [`offset`](PageShortRequest#structfield.offset): Item offset; none for the first page.
     pub fn offset(mut self, value: u32) -> Self {
-        self.f.offset = Some(value);
+        self.request.offset = Some(value);
         self
     }
 
     /// Sets [`limit`](PageShortRequest#structfield.limit): Page size.
     pub fn limit(mut self, value: u32) -> Self {
-        self.f.limit = Some(value);
+        self.request.limit = value;
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PageShortRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PageShortRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("limit", &f.limit);
-        let request = PageShortRequest {
-            offset: f.offset,
-            limit: f.limit.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> PageShortRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PageShortResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -1359,63 +1014,25 @@ pub struct PageTotalRequest {
 }
 
 wxlive_runtime::encode_fields!(PageTotalRequest { offset : some, size : some });
-
-impl PageTotalRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PageTotalRequestBuilder {
-        PageTotalRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PageTotalRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PageTotalRequestBuilder<C = ()> {
-    ctx: C,
-    f: PageTotalRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PageTotalRequestFields {
-    offset: Option<i32>,
-    size: Option<i32>,
-}
+wxlive_runtime::request_builder!(
+    PageTotalRequestBuilder => PageTotalRequest[] { offset, size }
+);
 
 impl<C> PageTotalRequestBuilder<C> {
     /// Sets [`offset`](PageTotalRequest#structfield.offset): Item offset; none for the first page.
     pub fn offset(mut self, value: i32) -> Self {
-        self.f.offset = Some(value);
+        self.request.offset = Some(value);
         self
     }
 
     /// Sets [`size`](PageTotalRequest#structfield.size): Page size.
     pub fn size(mut self, value: i32) -> Self {
-        self.f.size = Some(value);
+        self.request.size = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PageTotalRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PageTotalRequest, Validator) {
-        let f = self.f;
-        let request = PageTotalRequest {
-            offset: f.offset,
-            size: f.size,
-        };
-        (request, Validator::new())
     }
 }
 
 impl<'a> PageTotalRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PageTotalResponse, Error> {
         self.ctx.send(self.assemble()).await

@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use super::{Card, Payload};
 use super::{PostResponse, PinResponse, LatestResponse, AnnounceResponse};
 
@@ -35,73 +35,33 @@ pub struct PostRequest {
 wxlive_runtime::encode_fields!(
     PostRequest { to : value, payload : flatten, safe : some_flag }
 );
-
-impl PostRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PostRequestBuilder {
-        PostRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PostRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PostRequestBuilder<C = ()> {
-    ctx: C,
-    f: PostRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PostRequestFields {
-    to: Option<String>,
-    payload: Option<Payload>,
-    safe: Option<bool>,
-}
+wxlive_runtime::request_builder!(
+    PostRequestBuilder => PostRequest["to", "payload"] { to, payload, safe }
+);
 
 impl<C> PostRequestBuilder<C> {
     /// Sets [`to`](PostRequest#structfield.to): Recipients.
     pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.f.to = Some(value.into());
+        self.request.to = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`payload`](PostRequest#structfield.payload): The payload.
     pub fn payload(mut self, value: impl Into<Payload>) -> Self {
-        self.f.payload = Some(value.into());
+        self.request.payload = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`safe`](PostRequest#structfield.safe): Confidential.
     pub fn safe(mut self, value: bool) -> Self {
-        self.f.safe = Some(value);
+        self.request.safe = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PostRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PostRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("to", &f.to);
-        v.required("payload", &f.payload);
-        let request = PostRequest {
-            to: f.to.unwrap_or_default(),
-            payload: f.payload.unwrap_or_default(),
-            safe: f.safe,
-        };
-        (request, v)
     }
 }
 
 impl<'a> PostRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<PostResponse, Error> {
@@ -146,64 +106,26 @@ pub struct PinRequest {
 }
 
 wxlive_runtime::encode_fields!(PinRequest { card : value, extra : list });
-
-impl PinRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> PinRequestBuilder {
-        PinRequestBuilder::default()
-    }
-}
-
-/// Builds a [`PinRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct PinRequestBuilder<C = ()> {
-    ctx: C,
-    f: PinRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct PinRequestFields {
-    card: Option<Card>,
-    extra: Vec<Card>,
-}
+wxlive_runtime::request_builder!(
+    PinRequestBuilder => PinRequest["card"] { card, extra }
+);
 
 impl<C> PinRequestBuilder<C> {
     /// Sets [`card`](PinRequest#structfield.card): The card.
     pub fn card(mut self, value: impl Into<Card>) -> Self {
-        self.f.card = Some(value.into());
+        self.request.card = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`extra`](PinRequest#structfield.extra): More cards.
     pub fn extra(mut self, value: impl IntoIterator<Item = Card>) -> Self {
-        self.f.extra = value.into_iter().collect();
+        self.request.extra = value.into_iter().collect();
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<PinRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (PinRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("card", &f.card);
-        let request = PinRequest {
-            card: f.card.unwrap_or_default(),
-            extra: f.extra,
-        };
-        (request, v)
     }
 }
 
 impl<'a> PinRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<PinResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -239,43 +161,10 @@ impl ApiRequest for PinRequest {
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LatestRequest {}
 wxlive_runtime::encode_fields!(LatestRequest {});
+wxlive_runtime::request_builder!(LatestRequestBuilder => LatestRequest[] {});
 
-impl LatestRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> LatestRequestBuilder {
-        LatestRequestBuilder::default()
-    }
-}
-
-/// Builds a [`LatestRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct LatestRequestBuilder<C = ()> {
-    ctx: C,
-    f: LatestRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct LatestRequestFields {}
-impl<C> LatestRequestBuilder<C> {
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<LatestRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (LatestRequest, Validator) {
-        let LatestRequestFields {} = self.f;
-        (LatestRequest {}, Validator::new())
-    }
-}
-
+impl<C> LatestRequestBuilder<C> {}
 impl<'a> LatestRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<LatestResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -318,74 +207,35 @@ pub struct AnnounceRequest {
 wxlive_runtime::encode_fields!(
     AnnounceRequest { to : value, payload : flatten, banner : value }
 );
-
-impl AnnounceRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> AnnounceRequestBuilder {
-        AnnounceRequestBuilder::default()
-    }
-}
-
-/// Builds a [`AnnounceRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct AnnounceRequestBuilder<C = ()> {
-    ctx: C,
-    f: AnnounceRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct AnnounceRequestFields {
-    to: Option<String>,
-    payload: Option<Payload>,
-    banner: Option<Card>,
-}
+wxlive_runtime::request_builder!(
+    AnnounceRequestBuilder => AnnounceRequest["to", "payload", "banner"] { to, payload,
+    banner }
+);
 
 impl<C> AnnounceRequestBuilder<C> {
     /// Sets [`to`](AnnounceRequest#structfield.to): Recipients.
     pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.f.to = Some(value.into());
+        self.request.to = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`payload`](AnnounceRequest#structfield.payload): The payload.
     pub fn payload(mut self, value: impl Into<Payload>) -> Self {
-        self.f.payload = Some(value.into());
+        self.request.payload = value.into();
+        self.provided.set(1);
         self
     }
 
     /// Sets [`banner`](AnnounceRequest#structfield.banner): The banner card.
     pub fn banner(mut self, value: impl Into<Card>) -> Self {
-        self.f.banner = Some(value.into());
+        self.request.banner = value.into();
+        self.provided.set(2);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<AnnounceRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (AnnounceRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("to", &f.to);
-        v.required("payload", &f.payload);
-        v.required("banner", &f.banner);
-        let request = AnnounceRequest {
-            to: f.to.unwrap_or_default(),
-            payload: f.payload.unwrap_or_default(),
-            banner: f.banner.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> AnnounceRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<AnnounceResponse, Error> {

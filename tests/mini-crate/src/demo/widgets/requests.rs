@@ -4,7 +4,7 @@
 
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
-use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
+use wxlive_runtime::{ApiRequest, Error, Sender, Validate, Validator};
 use futures::Stream;
 use super::{Color, Part};
 use super::{
@@ -50,88 +50,44 @@ wxlive_runtime::encode_fields!(
     MakeRequest { name : value, color : some, parts : list, glossy : some_flag, blue_only
     : some }
 );
-
-impl MakeRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> MakeRequestBuilder {
-        MakeRequestBuilder::default()
-    }
-}
-
-/// Builds a [`MakeRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct MakeRequestBuilder<C = ()> {
-    ctx: C,
-    f: MakeRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct MakeRequestFields {
-    name: Option<String>,
-    color: Option<Color>,
-    parts: Vec<Part>,
-    glossy: Option<bool>,
-    blue_only: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    MakeRequestBuilder => MakeRequest["name"] { name, color, parts, glossy, blue_only }
+);
 
 impl<C> MakeRequestBuilder<C> {
     /// Sets [`name`](MakeRequest#structfield.name): Name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.f.name = Some(value.into());
+        self.request.name = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`color`](MakeRequest#structfield.color): Colour.
     pub fn color(mut self, value: Color) -> Self {
-        self.f.color = Some(value);
+        self.request.color = Some(value);
         self
     }
 
     /// Sets [`parts`](MakeRequest#structfield.parts): Parts.
     pub fn parts(mut self, value: impl IntoIterator<Item = Part>) -> Self {
-        self.f.parts = value.into_iter().collect();
+        self.request.parts = value.into_iter().collect();
         self
     }
 
     /// Sets [`glossy`](MakeRequest#structfield.glossy): Glossy finish.
     pub fn glossy(mut self, value: bool) -> Self {
-        self.f.glossy = Some(value);
+        self.request.glossy = Some(value);
         self
     }
 
     /// Sets [`blue_only`](MakeRequest#structfield.blue_only): Only for blue widgets.
     pub fn blue_only(mut self, value: impl Into<String>) -> Self {
-        self.f.blue_only = Some(value.into());
+        self.request.blue_only = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<MakeRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (MakeRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("name", &f.name);
-        let request = MakeRequest {
-            name: f.name.unwrap_or_default(),
-            color: f.color,
-            parts: f.parts,
-            glossy: f.glossy,
-            blue_only: f.blue_only,
-        };
-        (request, v)
     }
 }
 
 impl<'a> MakeRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<MakeResponse, Error> {
@@ -187,64 +143,26 @@ pub struct FindRequest {
 }
 
 wxlive_runtime::encode_fields!(FindRequest {});
-
-impl FindRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> FindRequestBuilder {
-        FindRequestBuilder::default()
-    }
-}
-
-/// Builds a [`FindRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct FindRequestBuilder<C = ()> {
-    ctx: C,
-    f: FindRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct FindRequestFields {
-    widget_id: Option<i64>,
-    cursor: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    FindRequestBuilder => FindRequest["id"] { widget_id, cursor }
+);
 
 impl<C> FindRequestBuilder<C> {
     /// Sets [`widget_id`](FindRequest#structfield.widget_id): Widget id.
     pub fn widget_id(mut self, value: i64) -> Self {
-        self.f.widget_id = Some(value);
+        self.request.widget_id = value;
+        self.provided.set(0);
         self
     }
 
     /// Sets [`cursor`](FindRequest#structfield.cursor): Cursor.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.f.cursor = Some(value.into());
+        self.request.cursor = Some(value.into());
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<FindRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (FindRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("id", &f.widget_id);
-        let request = FindRequest {
-            widget_id: f.widget_id.unwrap_or_default(),
-            cursor: f.cursor,
-        };
-        (request, v)
     }
 }
 
 impl<'a> FindRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<FindResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -337,64 +255,26 @@ pub struct RegisterRequest {
 }
 
 wxlive_runtime::encode_fields!(RegisterRequest { label : value, color : some });
-
-impl RegisterRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> RegisterRequestBuilder {
-        RegisterRequestBuilder::default()
-    }
-}
-
-/// Builds a [`RegisterRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct RegisterRequestBuilder<C = ()> {
-    ctx: C,
-    f: RegisterRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct RegisterRequestFields {
-    label: Option<String>,
-    color: Option<Color>,
-}
+wxlive_runtime::request_builder!(
+    RegisterRequestBuilder => RegisterRequest["label"] { label, color }
+);
 
 impl<C> RegisterRequestBuilder<C> {
     /// Sets [`label`](RegisterRequest#structfield.label): Label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.f.label = Some(value.into());
+        self.request.label = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`color`](RegisterRequest#structfield.color): Colour.
     pub fn color(mut self, value: Color) -> Self {
-        self.f.color = Some(value);
+        self.request.color = Some(value);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<RegisterRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (RegisterRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("label", &f.label);
-        let request = RegisterRequest {
-            label: f.label.unwrap_or_default(),
-            color: f.color,
-        };
-        (request, v)
     }
 }
 
 impl<'a> RegisterRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     /// Not idempotent: after an ambiguous failure it is not re-sent and fails with [`Error::OutcomeUnknown`](wxlive_runtime::Error::OutcomeUnknown).
     pub async fn send(self) -> Result<RegisterResponse, Error> {
@@ -437,56 +317,20 @@ pub struct LookupRequest {
 }
 
 wxlive_runtime::encode_fields!(LookupRequest {});
-
-impl LookupRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> LookupRequestBuilder {
-        LookupRequestBuilder::default()
-    }
-}
-
-/// Builds a [`LookupRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct LookupRequestBuilder<C = ()> {
-    ctx: C,
-    f: LookupRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct LookupRequestFields {
-    gizmo_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    LookupRequestBuilder => LookupRequest["gizmo_id"] { gizmo_id }
+);
 
 impl<C> LookupRequestBuilder<C> {
     /// Sets [`gizmo_id`](LookupRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
-        self.f.gizmo_id = Some(value.into());
+        self.request.gizmo_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<LookupRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (LookupRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("gizmo_id", &f.gizmo_id);
-        let request = LookupRequest {
-            gizmo_id: f.gizmo_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> LookupRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<LookupResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -531,65 +375,27 @@ pub struct RenameRequest {
 }
 
 wxlive_runtime::encode_fields!(RenameRequest { gizmo_id : value, label : value });
-
-impl RenameRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> RenameRequestBuilder {
-        RenameRequestBuilder::default()
-    }
-}
-
-/// Builds a [`RenameRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct RenameRequestBuilder<C = ()> {
-    ctx: C,
-    f: RenameRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct RenameRequestFields {
-    gizmo_id: Option<String>,
-    label: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    RenameRequestBuilder => RenameRequest["gizmo_id", "label"] { gizmo_id, label }
+);
 
 impl<C> RenameRequestBuilder<C> {
     /// Sets [`gizmo_id`](RenameRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
-        self.f.gizmo_id = Some(value.into());
+        self.request.gizmo_id = value.into();
+        self.provided.set(0);
         self
     }
 
     /// Sets [`label`](RenameRequest#structfield.label): New label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.f.label = Some(value.into());
+        self.request.label = value.into();
+        self.provided.set(1);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<RenameRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (RenameRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("gizmo_id", &f.gizmo_id);
-        v.required("label", &f.label);
-        let request = RenameRequest {
-            gizmo_id: f.gizmo_id.unwrap_or_default(),
-            label: f.label.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> RenameRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<RenameResponse, Error> {
         self.ctx.send(self.assemble()).await
@@ -629,56 +435,20 @@ pub struct RetireRequest {
 }
 
 wxlive_runtime::encode_fields!(RetireRequest { gizmo_id : value });
-
-impl RetireRequest {
-    /// A builder; `build()` checks every rule and reports all violations.
-    pub fn builder() -> RetireRequestBuilder {
-        RetireRequestBuilder::default()
-    }
-}
-
-/// Builds a [`RetireRequest`] (see its fields for the rules); from the client it also sends.
-#[derive(Debug, Clone, Default)]
-pub struct RetireRequestBuilder<C = ()> {
-    ctx: C,
-    f: RetireRequestFields,
-}
-
-#[derive(Debug, Clone, Default)]
-struct RetireRequestFields {
-    gizmo_id: Option<String>,
-}
+wxlive_runtime::request_builder!(
+    RetireRequestBuilder => RetireRequest["gizmo_id"] { gizmo_id }
+);
 
 impl<C> RetireRequestBuilder<C> {
     /// Sets [`gizmo_id`](RetireRequest#structfield.gizmo_id): Id.
     pub fn gizmo_id(mut self, value: impl Into<String>) -> Self {
-        self.f.gizmo_id = Some(value.into());
+        self.request.gizmo_id = value.into();
+        self.provided.set(0);
         self
-    }
-
-    /// The request, or every violated official rule (missing required fields included).
-    pub fn build(self) -> Result<RetireRequest, ValidationError> {
-        wxlive_runtime::request::build(self.assemble())
-    }
-
-    fn assemble(self) -> (RetireRequest, Validator) {
-        let (f, mut v) = (self.f, Validator::new());
-        v.required("gizmo_id", &f.gizmo_id);
-        let request = RetireRequest {
-            gizmo_id: f.gizmo_id.unwrap_or_default(),
-        };
-        (request, v)
     }
 }
 
 impl<'a> RetireRequestBuilder<Sender<'a>> {
-    pub(super) fn new(sender: Sender<'a>) -> Self {
-        Self {
-            ctx: sender,
-            f: Default::default(),
-        }
-    }
-
     /// Sends the request, validated with the client's profile first: a missing field or broken rule is [`Error::Validation`](wxlive_runtime::Error::Validation) and nothing is sent.
     pub async fn send(self) -> Result<RetireResponse, Error> {
         self.ctx.send(self.assemble()).await
