@@ -518,7 +518,9 @@ impl Client {
                 Err(e) => return Err(e),
             };
             let result = accept(&raw);
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if !span.is_disabled() {
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+            }
             let api = match result {
                 Ok(()) => return Ok(()),
                 Err(Error::Api(api)) => api,

@@ -135,13 +135,12 @@ impl Transport {
         };
         // Read while counting: a broken proxy or a hostile endpoint never makes the client allocate
         // more than the limit, whatever Content-Length says (or does not say).
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_body as u64)
-        {
+        let declared = response.content_length();
+        if declared.is_some_and(|n| n > self.max_body as u64) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // Sized once when the length is declared (and, checked above, within the limit).
+        let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());
@@ -205,7 +204,7 @@ pub fn decode<T: DeserializeOwned>(
 /// [`Error::Decode`] for a body that is no errcode envelope at all (what the retry loop judges); the
 /// inner result is the typed answer of a successful call, or [`Error::Decode`] when its fields cannot be
 /// read even leniently.
-pub(crate) fn decode_answer<T: FromFields>(
+pub fn decode_answer<T: FromFields>(
     operation: &str,
     product: &'static Product,
     op: &Operation,

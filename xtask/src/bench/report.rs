@@ -108,7 +108,7 @@ fn client_table(s: &mut String, q: &Quick) {
     let components: Vec<String> = [
         (
             "client_components/generated_decode",
-            "decode, generated (errcode envelope, then the typed answer)",
+            "decode, generated (errcode envelope and typed answer in one pass)",
         ),
         (
             "client_components/hand_written_decode",
