@@ -2,9 +2,11 @@
 
 use serde::{Deserialize, Deserializer, Serializer};
 
+#[cfg(feature = "client")]
 mod envelope;
 mod scalars;
 
+#[cfg(feature = "client")]
 pub(crate) use envelope::Enveloped;
 
 /// A 0/1 integer flag as `bool`: `true` exactly when the wire value is 1 (or `true`, or `"1"`).
