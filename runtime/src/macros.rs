@@ -168,38 +168,51 @@ macro_rules! str_enum {
 }
 
 /// The [`FromFields`](crate::wire::FromFields) and `Deserialize` impls of a generated object, from a
-/// table: `"wire" | "alias" => field: how`, where `how` says how the value is read (`value`, `int`
+/// table: `"wire" | "alias" => field: how` (or `field: how` when the wire name is the field's
+/// name and has no alias), where `how` says how the value is read (`value`, `int`
 /// for numbers or numeric strings, `flag` for 0/1, `list` for a list that may be `null`, `text` for a
 /// string that may arrive as any scalar) and `@n` marks guaranteed field number `n`, whose wire name
 /// is the n-th of the bracketed list.
 ///
 /// With a leading `serialize` it also implements `Serialize` when the calling crate's `serialize`
-/// feature is on (responses and response-only types need it only for the CLI): each field under
-/// its first wire name; an optional field only when set, a list only when not empty, a flag as 0/1.
+/// feature is on (responses and response-only types need it only for the CLI), with a leading
+/// `encode` always (the types a request can contain): each field under its first wire name; an
+/// optional field only when set, a list only when not empty, a flag as 0/1.
 #[macro_export]
 macro_rules! from_fields {
     (serialize $name:ident [$($guaranteed:literal),*] { $($rows:tt)* }) => {
         $crate::from_fields!($name [$($guaranteed),*] { $($rows)* });
+        #[cfg(feature = "serialize")]
+        $crate::from_fields!(@serialize $name { $($rows)* });
+    };
+    (encode $name:ident [$($guaranteed:literal),*] { $($rows:tt)* }) => {
+        $crate::from_fields!($name [$($guaranteed),*] { $($rows)* });
         $crate::from_fields!(@serialize $name { $($rows)* });
     };
     (@serialize $name:ident {
-        $( $key:literal $(| $alias:literal)* => $field:ident : $how:ident $(@ $slot:literal)? ),* $(,)?
+        $( $($key:literal)|* $(=>)? $field:ident : $how:ident $(@ $slot:literal)? ),* $(,)?
     }) => {
-        #[cfg(feature = "serialize")]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap;
-                let mut map = s.serialize_map(None)?;
-                $( $crate::from_fields!(@write map $key self.$field, $how $($slot)?); )*
-                map.end()
+                let mut w = $crate::wire::Writer::new(s)?;
+                $( $crate::from_fields!(
+                    @write w $crate::from_fields!(@first $field [$($key)|*]), self.$field, $how $($slot)?
+                ); )*
+                w.end()
             }
         }
     };
-    (@write $m:ident $k:literal $v:expr, flag $slot:literal) => { $m.serialize_entry($k, &u8::from($v))? };
-    (@write $m:ident $k:literal $v:expr, $how:ident $slot:literal) => { $m.serialize_entry($k, &$v)? };
-    (@write $m:ident $k:literal $v:expr, flag) => { $crate::wire::put_some(&mut $m, $k, &$v.map(u8::from))? };
-    (@write $m:ident $k:literal $v:expr, list) => { $crate::wire::put_list(&mut $m, $k, &$v)? };
-    (@write $m:ident $k:literal $v:expr, $how:ident) => { $crate::wire::put_some(&mut $m, $k, &$v)? };
+    (@write $w:ident $k:expr, $v:expr, flag $slot:literal) => { $w.flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, $how:ident $slot:literal) => { $w.value($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, flag) => { $w.some_flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, list) => { $w.list($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, $how:ident) => { $w.some($k, &$v) };
+    // A row's wire name (the first one) and the pattern of all of them: the field's name when the
+    // row gives none.
+    (@first $field:ident []) => { stringify!($field) };
+    (@first $field:ident [$key:literal $(| $alias:literal)*]) => { $key };
+    (@keys $field:ident []) => { stringify!($field) };
+    (@keys $field:ident [$($key:literal)|+]) => { $($key)|+ };
     ($name:ident [$($guaranteed:literal),*] {}) => {
         impl $crate::wire::FromFields for $name {
             const NAME: &'static str = stringify!($name);
@@ -216,7 +229,7 @@ macro_rules! from_fields {
         $crate::deserialize_objects!($name);
     };
     ($name:ident [$($guaranteed:literal),*] {
-        $( $($key:literal)|+ => $field:ident : $how:ident $(@ $slot:literal)? ),+ $(,)?
+        $( $($key:literal)|* $(=>)? $field:ident : $how:ident $(@ $slot:literal)? ),+ $(,)?
     }) => {
         impl $crate::wire::FromFields for $name {
             const NAME: &'static str = stringify!($name);
@@ -228,31 +241,52 @@ macro_rules! from_fields {
                 map: &mut A,
                 read: &mut $crate::wire::Reader,
             ) -> Result<bool, A::Error> {
-                match key {
-                    $( $($key)|+ => self.$field = $crate::from_fields!(@read read map $how $($slot)?), )+
+                let done = match key {
+                    $(
+                        $crate::from_fields!(@keys $field [$($key)|*]) =>
+                            $crate::from_fields!(@read read map self.$field, $how $($slot)?),
+                    )+
                     _ => return Ok(false),
-                }
-                Ok(true)
+                };
+                done.and(Ok(true))
             }
         }
         $crate::deserialize_objects!($name);
     };
-    (@read $r:ident $m:ident value) => { $r.read($m)? };
-    (@read $r:ident $m:ident int) => { $r.read::<$crate::wire::LenientInt<_>, _>($m)?.0 };
-    (@read $r:ident $m:ident flag) => { $r.read::<$crate::wire::OptionFlag, _>($m)?.0 };
-    (@read $r:ident $m:ident list) => { $r.read::<$crate::wire::List<_>, _>($m)?.0 };
-    (@read $r:ident $m:ident text) => { $r.read::<$crate::wire::LenientString, _>($m)?.0 };
-    (@read $r:ident $m:ident value $slot:literal) => { $r.guaranteed::<Option<_>, _, _>($m, $slot)? };
-    (@read $r:ident $m:ident int $slot:literal) => {
-        $r.guaranteed::<$crate::wire::LenientInt<_>, _, _>($m, $slot)?
+    (@read $r:ident $m:ident $v:expr, value $slot:literal) => { $r.value_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, int $slot:literal) => { $r.int_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, flag $slot:literal) => { $r.flag_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, list $slot:literal) => { $r.list_at($m, $slot, &mut $v) };
+    (@read $r:ident $m:ident $v:expr, text $slot:literal) => { $r.text_at($m, $slot, &mut $v) };
+    // `value`, `int`, `flag`, `list`, `text`: the `Reader` method of the same name.
+    (@read $r:ident $m:ident $v:expr, $how:ident) => { $r.$how($m, &mut $v) };
+}
+
+/// The `Serialize` impl of a generated request, from a table: `"wire" => field: how` (or
+/// `field: how` when the wire name is the field's name), one row per body field in declaration
+/// order (fields sent in the query string have no row), where `how` is `value` (always written),
+/// `some` (an `Option`, written when set), `list` (written when not empty), `flag` / `some_flag` (a
+/// `bool` / `Option<bool>` written as 0/1) or `flatten` (a union whose keys sit next to the other
+/// fields; its wire name is only documentation). It writes the
+/// same JSON as serde's derive with the matching field attributes would, for far less compile time.
+#[macro_export]
+macro_rules! encode_fields {
+    ($name:ident { $( $($key:literal =>)? $field:ident : $how:ident ),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #[allow(unused_mut)]
+                let mut w = $crate::wire::Writer::new(s)?;
+                $( $crate::encode_fields!(
+                    @write w $crate::from_fields!(@first $field [$($key)?]), self.$field, $how
+                ); )*
+                w.end()
+            }
+        }
     };
-    (@read $r:ident $m:ident flag $slot:literal) => {
-        $r.guaranteed::<$crate::wire::OptionFlag, _, _>($m, $slot)?
-    };
-    (@read $r:ident $m:ident list $slot:literal) => {
-        $r.guaranteed::<$crate::wire::List<_>, _, _>($m, $slot)?
-    };
-    (@read $r:ident $m:ident text $slot:literal) => {
-        $r.guaranteed::<$crate::wire::LenientString, _, _>($m, $slot)?
-    };
+    (@write $w:ident $k:expr, $v:expr, value) => { $w.value($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, some) => { $w.some($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, list) => { $w.list($k, &$v) };
+    (@write $w:ident $k:expr, $v:expr, flag) => { $w.flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, some_flag) => { $w.some_flag($k, $v) };
+    (@write $w:ident $k:expr, $v:expr, flatten) => { $w.flatten(&$v) };
 }

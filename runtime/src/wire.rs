@@ -268,7 +268,7 @@ impl Reader {
     }
 
     /// Reads an optional field's value as `W`.
-    pub fn read<'de, W, A>(&mut self, map: &mut A) -> Result<W, A::Error>
+    fn read<'de, W, A>(&mut self, map: &mut A) -> Result<W, A::Error>
     where
         W: Deserialize<'de> + Default,
         A: serde::de::MapAccess<'de>,
@@ -285,7 +285,7 @@ impl Reader {
 
     /// Reads the value of guaranteed field number `slot` (its index in [`FromFields::GUARANTEED`]) as
     /// `W`; `null` counts as missing and reads as the zero value.
-    pub fn guaranteed<'de, W, T, A>(&mut self, map: &mut A, slot: u32) -> Result<T, A::Error>
+    fn guaranteed<'de, W, T, A>(&mut self, map: &mut A, slot: u32) -> Result<T, A::Error>
     where
         W: Deserialize<'de> + Default + Presence<T>,
         T: Default,
@@ -298,6 +298,131 @@ impl Reader {
             }
             None => Ok(T::default()),
         }
+    }
+
+    /// Reads `into`, a field that may be left out, with its own `Deserialize` (`value` rows of
+    /// `from_fields!`). Like the other readers it writes the field in place, so that the generated
+    /// `field` methods are one call per row, compiled once here for each field type.
+    pub fn value<'de, T, A>(&mut self, map: &mut A, into: &mut T) -> Result<(), A::Error>
+    where
+        T: Deserialize<'de> + Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.read(map)?;
+        Ok(())
+    }
+
+    /// Reads an optional number that may arrive as a numeric string (`int` rows).
+    pub fn int<'de, T, A>(&mut self, map: &mut A, into: &mut Option<T>) -> Result<(), A::Error>
+    where
+        LenientInt<T>: Deserialize<'de> + Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.read::<LenientInt<T>, A>(map)?.0;
+        Ok(())
+    }
+
+    /// Reads an optional 0/1 flag (`flag` rows).
+    pub fn flag<'de, A>(&mut self, map: &mut A, into: &mut Option<bool>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.read::<OptionFlag, A>(map)?.0;
+        Ok(())
+    }
+
+    /// Reads a list that may be `null` (`list` rows).
+    pub fn list<'de, T, A>(&mut self, map: &mut A, into: &mut Vec<T>) -> Result<(), A::Error>
+    where
+        List<T>: Deserialize<'de> + Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.read::<List<T>, A>(map)?.0;
+        Ok(())
+    }
+
+    /// Reads an optional string that may arrive as any scalar (`text` rows).
+    pub fn text<'de, A>(&mut self, map: &mut A, into: &mut Option<String>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.read::<LenientString, A>(map)?.0;
+        Ok(())
+    }
+
+    /// Reads guaranteed field number `slot` (see [`Reader::guaranteed`]) of a `value` row.
+    pub fn value_at<'de, T, A>(
+        &mut self,
+        map: &mut A,
+        slot: u32,
+        into: &mut T,
+    ) -> Result<(), A::Error>
+    where
+        Option<T>: Deserialize<'de>,
+        T: Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.guaranteed::<Option<T>, T, A>(map, slot)?;
+        Ok(())
+    }
+
+    /// Reads guaranteed field number `slot` of an `int` row.
+    pub fn int_at<'de, T, A>(
+        &mut self,
+        map: &mut A,
+        slot: u32,
+        into: &mut T,
+    ) -> Result<(), A::Error>
+    where
+        LenientInt<T>: Deserialize<'de> + Default,
+        T: Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.guaranteed::<LenientInt<T>, T, A>(map, slot)?;
+        Ok(())
+    }
+
+    /// Reads guaranteed field number `slot` of a `flag` row.
+    pub fn flag_at<'de, A>(
+        &mut self,
+        map: &mut A,
+        slot: u32,
+        into: &mut bool,
+    ) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.guaranteed::<OptionFlag, bool, A>(map, slot)?;
+        Ok(())
+    }
+
+    /// Reads guaranteed field number `slot` of a `list` row.
+    pub fn list_at<'de, T, A>(
+        &mut self,
+        map: &mut A,
+        slot: u32,
+        into: &mut Vec<T>,
+    ) -> Result<(), A::Error>
+    where
+        List<T>: Deserialize<'de> + Default,
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.guaranteed::<List<T>, Vec<T>, A>(map, slot)?;
+        Ok(())
+    }
+
+    /// Reads guaranteed field number `slot` of a `text` row.
+    pub fn text_at<'de, A>(
+        &mut self,
+        map: &mut A,
+        slot: u32,
+        into: &mut String,
+    ) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+    {
+        *into = self.guaranteed::<LenientString, String, A>(map, slot)?;
+        Ok(())
     }
 }
 
@@ -327,28 +452,86 @@ pub fn decode_lenient<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, 
     }
 }
 
-/// Writes `key: value` to `map` when `value` is set (the `Serialize` impl of `from_fields!`).
-pub fn put_some<M: serde::ser::SerializeMap, T: serde::Serialize>(
-    map: &mut M,
-    key: &'static str,
-    value: &Option<T>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(value) => map.serialize_entry(key, value),
-        None => Ok(()),
-    }
+/// Writes the entries of an object for the `Serialize` impls of `from_fields!` and
+/// `encode_fields!`: one call per field, no error handling in the generated code (the first error is
+/// kept and returned by [`Writer::end`]; later calls do nothing).
+pub struct Writer<M: serde::ser::SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
 }
 
-/// Writes `key: value` to `map` when the list is not empty (the `Serialize` impl of `from_fields!`).
-pub fn put_list<M: serde::ser::SerializeMap, T: serde::Serialize>(
-    map: &mut M,
-    key: &'static str,
-    value: &[T],
-) -> Result<(), M::Error> {
-    if value.is_empty() {
-        Ok(())
-    } else {
-        map.serialize_entry(key, value)
+impl<M: serde::ser::SerializeMap> Writer<M> {
+    /// Starts the object.
+    pub fn new<S: Serializer<SerializeMap = M>>(s: S) -> Result<Self, S::Error> {
+        s.serialize_map(None).map(|map| Writer { map, error: None })
+    }
+
+    fn put<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        if self.error.is_none() {
+            if let Err(e) = self.map.serialize_entry(key, value) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Writes `key: value`.
+    pub fn value<T: serde::Serialize>(&mut self, key: &'static str, value: &T) {
+        self.put(key, value);
+    }
+
+    /// Writes `key: value` when `value` is set.
+    pub fn some<T: serde::Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.put(key, value);
+        }
+    }
+
+    /// Writes `key: value` when the list is not empty.
+    pub fn list<T: serde::Serialize>(&mut self, key: &'static str, value: &[T]) {
+        if !value.is_empty() {
+            self.put(key, value);
+        }
+    }
+
+    /// Writes a flag as 0/1.
+    pub fn flag(&mut self, key: &'static str, value: bool) {
+        self.put(key, &u8::from(value));
+    }
+
+    /// Writes a flag as 0/1 when it is set.
+    pub fn some_flag(&mut self, key: &'static str, value: Option<bool>) {
+        if let Some(value) = value {
+            self.flag(key, value);
+        }
+    }
+
+    /// Writes the entries of `value`, which encodes as a JSON object, in the object's order (a
+    /// flattened union: its keys sit next to the other fields).
+    pub fn flatten<T: serde::Serialize>(&mut self, value: &T) {
+        use serde::ser::Error;
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(entries)) => {
+                for (key, value) in &entries {
+                    self.put(key, value);
+                }
+            }
+            Ok(other) => {
+                self.error.get_or_insert(M::Error::custom(format_args!(
+                    "can only flatten an object, found {other}"
+                )));
+            }
+            Err(e) => {
+                self.error.get_or_insert(M::Error::custom(e));
+            }
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
     }
 }
 

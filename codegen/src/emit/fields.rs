@@ -103,13 +103,31 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     let name = ident(&f.rust);
     let ty = stored_type(f, mode);
     let doc = field_doc(f, mode);
-    if mode == Mode::Response {
+    if mode != Mode::Request {
         // Encoded and decoded by `from_fields!` (see `types::lenient_deserialize`): no serde derive.
         return quote! {
             #doc
             pub #name: #ty,
         };
     }
+    // Encoded by `encode_fields!` (see `encoding_row`); serde's derive only decodes requests, in the
+    // mock server.
+    let attrs = request_decode_attrs(f);
+    let serde = if attrs.is_empty() {
+        quote!()
+    } else {
+        quote!(#[cfg_attr(feature = "mock", serde(#(#attrs),*))])
+    };
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// The serde attributes of a request field for the mock server's `Deserialize` derive: its wire
+/// name and aliases, flags read as 0/1, lenient strings, optional lists left out read as empty.
+fn request_decode_attrs(f: &Field) -> Vec<TokenStream> {
     let mut attrs = Vec::new();
     if f.rust != f.wire {
         let wire = &f.wire;
@@ -118,68 +136,62 @@ pub fn struct_field(f: &Field, mode: Mode) -> TokenStream {
     for alias in &f.aliases {
         attrs.push(quote!(alias = #alias));
     }
-    let st = storage(f, mode);
     if f.flatten {
-        // A union whose keys sit next to the other fields (it encodes and decodes as a map).
         attrs.push(quote!(flatten));
-    } else if mode == Mode::Request && f.location == Location::Query {
-        // Sent in the query string; still read from JSON (the mock server merges the query into it,
-        // flags as 0/1).
-        attrs.push(quote!(skip_serializing));
-        match (st, &f.ty) {
-            (Storage::Plain, TypeRef::Flag) => attrs.push(quote!(
-                deserialize_with = "wxlive_runtime::wire::flag::deserialize"
-            )),
-            (Storage::Optional, TypeRef::Flag) => {
-                attrs.push(quote!(default));
-                attrs.push(quote!(
-                    deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
-                ));
-            }
-            _ => {}
-        }
-    } else {
-        // Objects of the other modes decode through `from_fields!`: their serde attributes only
-        // shape encoding.
-        match (st, &f.ty) {
-            (Storage::Plain, TypeRef::Flag) => {
-                attrs.push(quote!(with = "wxlive_runtime::wire::flag"))
-            }
-            (Storage::Optional, TypeRef::Flag) => {
-                // `with` turns off serde's implicit default for `Option`: a request left without the
-                // flag must still decode (the mock server decodes requests).
-                attrs.push(quote!(default));
-                attrs.push(quote!(with = "wxlive_runtime::wire::option_flag"));
-                attrs.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-            (Storage::Optional, TypeRef::String) if f.lenient => {
-                attrs.push(quote!(default));
-                attrs.push(quote!(with = "wxlive_runtime::wire::lenient_string"));
-                attrs.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-            (Storage::Optional, _) => attrs.push(quote!(skip_serializing_if = "Option::is_none")),
-            (Storage::List, _) => {
-                if !f.required {
-                    // An optional list left out decodes as empty (the mock server decodes requests).
-                    attrs.push(quote!(default));
-                }
-                if !f.required || mode != Mode::Request {
-                    attrs.push(quote!(skip_serializing_if = "Vec::is_empty"));
-                }
-            }
-            (Storage::Plain, _) => {}
-        }
+        return attrs;
     }
-    let serde = if attrs.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#attrs),*)])
+    match (storage(f, Mode::Request), &f.ty) {
+        (Storage::Plain, TypeRef::Flag) => attrs.push(quote!(
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )),
+        (Storage::Optional, TypeRef::Flag) => {
+            attrs.push(quote!(default));
+            attrs.push(quote!(
+                deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+            ));
+        }
+        (Storage::Optional, TypeRef::String) if f.lenient && f.location != Location::Query => {
+            attrs.push(quote!(default));
+            attrs.push(quote!(
+                deserialize_with = "wxlive_runtime::wire::lenient_string::deserialize"
+            ));
+        }
+        (Storage::List, _) if !f.required => attrs.push(quote!(default)),
+        _ => {}
+    }
+    attrs
+}
+
+/// The row of request field `f` in its `encode_fields!` table (see the macro for the kinds), or
+/// `None` for a field sent in the query string.
+pub fn encoding_row(f: &Field) -> Option<TokenStream> {
+    if f.location == Location::Query {
+        return None;
+    }
+    let n = ident(&f.rust);
+    // Requests are decoded by serde's derive (aliases in its attributes): only the wire name here.
+    let wire = row_keys(f).into_iter().take(1);
+    let how = match (storage(f, Mode::Request), &f.ty) {
+        _ if f.flatten => quote!(flatten),
+        (Storage::Plain, TypeRef::Flag) => quote!(flag),
+        (Storage::Optional, TypeRef::Flag) => quote!(some_flag),
+        (Storage::Optional, _) => quote!(some),
+        (Storage::List, _) if !f.required => quote!(list),
+        _ => quote!(value),
     };
-    quote! {
-        #doc
-        #serde
-        pub #name: #ty,
+    Some(quote!(#(#wire =>)* #n: #how))
+}
+
+/// The wire names a table row states for `f` (`encode_fields!`, `from_fields!`): none when the wire
+/// name is the field's name (a plain identifier) and it has no alias.
+pub fn row_keys(f: &Field) -> Vec<&str> {
+    let raw = ident(&f.rust).to_string().starts_with("r#");
+    if f.wire == f.rust && f.aliases.is_empty() && !raw {
+        return Vec::new();
     }
+    std::iter::once(f.wire.as_str())
+        .chain(f.aliases.iter().map(String::as_str))
+        .collect()
 }
 
 /// Validation statements for `self.<field>` in `mode`.

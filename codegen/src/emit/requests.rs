@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
+use super::fields::{
+    encoding_row, field_checks, rule_checks, storage, struct_field, Mode, Storage,
+};
 use super::names::{self, builder_type, ident, request_type, response_type, rust_type, Ctx};
 use crate::ir::{ConstValue, Endpoint, Field, Location, Method, PageEnd, Pagination, TypeRef};
 
@@ -60,7 +62,6 @@ fn head(ctx: &Ctx<'_>) -> TokenStream {
     };
     quote! {
         #head
-        use serde::Serialize;
         #constraint_use
         use wxlive_runtime::meta::{HttpMethod, Operation};
         use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -192,10 +193,12 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         storage(f, Mode::Request) == Storage::Plain && !matches!(f.ty, TypeRef::String)
     };
     let derive = if e.request.iter().any(|f| zero_looks_given(&f)) {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Serialize)])
+        quote!(#[derive(Debug, Clone, PartialEq, Eq)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)])
+        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default)])
     };
+    // `Serialize` from a table: serde's derive cost a large share of the crate's compile time.
+    let encoding = e.request.iter().filter_map(encoding_row);
     let fluent = fluent(e, &builder);
     let paginated = e
         .pagination
@@ -209,6 +212,8 @@ fn request(ctx: &Ctx<'_>, e: &Endpoint) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+
+        wxlive_runtime::encode_fields!(#name { #(#encoding),* });
 
         impl #name {
             /// A builder; `build()` checks every rule and reports all violations.

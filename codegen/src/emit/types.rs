@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::fields::{field_checks, rule_checks, storage, struct_field, Mode, Storage};
+use super::fields::{field_checks, row_keys, rule_checks, storage, struct_field, Mode, Storage};
 use super::names::{self, ident, response_type, Ctx};
 use crate::ir::{Field, Object};
 
@@ -83,7 +83,7 @@ fn object(t: &Object) -> TokenStream {
         quote!()
     };
     let deserialize = lenient_deserialize(&name, &t.fields, mode);
-    let derives = derives(mode);
+    let derives = derives();
     quote! {
         #doc
         #derives
@@ -96,27 +96,23 @@ fn object(t: &Object) -> TokenStream {
     }
 }
 
-/// The derives of an object in `mode`. Responses and response-only types need `Serialize` only for
-/// the CLI: `from_fields!` implements it with the crate's `serialize` feature (serde's derive was
-/// most of their compile time); the types a request can contain always derive it.
-fn derives(mode: Mode) -> TokenStream {
-    if mode == Mode::Response {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default)])
-    } else {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)])
-    }
+/// The derives of an object. Its serde impls come from `from_fields!` (serde's derives were most of
+/// the crate's compile time).
+fn derives() -> TokenStream {
+    quote!(#[derive(Debug, Clone, PartialEq, Eq, Default)])
 }
 
-/// The `FromFields` and `Deserialize` impls of a lenient struct (unknown fields ignored, guaranteed
-/// fields counted), and in [`Mode::Response`] its `Serialize` impl, as the runtime's `from_fields!`
-/// table: serde's derives would expand to several hundred lines per type (most of the generated
-/// crate's compile time).
+/// The `FromFields`, `Deserialize` and `Serialize` impls of a lenient struct (unknown fields
+/// ignored, guaranteed fields counted), as the runtime's `from_fields!` table: serde's derives would
+/// expand to several hundred lines per type (most of the generated crate's compile time). In
+/// [`Mode::Response`] `Serialize` is behind the crate's `serialize` feature.
 fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) -> TokenStream {
     let mut guaranteed = Vec::new();
     let rows = fields.iter().map(|f| {
         let n = ident(&f.rust);
         let wire = &f.wire;
-        let aliases = &f.aliases;
+        let keys = row_keys(f);
+        let arrow = (!keys.is_empty()).then(|| quote!(=>));
         let how = match &f.ty {
             crate::ir::TypeRef::List(_) => quote!(list),
             crate::ir::TypeRef::Flag => quote!(flag),
@@ -135,14 +131,14 @@ fn lenient_deserialize(name: &proc_macro2::Ident, fields: &[Field], mode: Mode) 
         } else {
             quote!()
         };
-        quote!(#wire #(| #aliases)* => #n: #how #slot)
+        quote!(#(#keys)|* #arrow #n: #how #slot)
     });
     let rows: Vec<TokenStream> = rows.collect();
-    // Responses and response-only types also get their `Serialize` impl from the table.
+    // Only the CLI and the tests serialize responses and response-only types.
     let serialize = if mode == Mode::Response {
         quote!(serialize)
     } else {
-        quote!()
+        quote!(encode)
     };
     quote! {
         wxlive_runtime::from_fields!(#serialize #name [#(#guaranteed),*] { #(#rows),* });
@@ -167,7 +163,7 @@ pub fn emit_responses(ctx: &Ctx<'_>) -> TokenStream {
         let doc = docs::outer(&[format!("Response of `{}` ({}).", e.name, e.title)]);
         let fields = e.response.iter().map(|f| struct_field(f, Mode::Response));
         let deserialize = lenient_deserialize(&name, &e.response, Mode::Response);
-        let derives = derives(Mode::Response);
+        let derives = derives();
         quote! {
             #doc
             #derives

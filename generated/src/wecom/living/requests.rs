@@ -2,7 +2,6 @@
 
 //! Requests of WeCom living (live streaming) server API. (直播).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -19,7 +18,7 @@ use super::{
 /// `POST /cgi-bin/living/create`. Official documentation: [93637](https://developer.work.weixin.qq.com/document/path/93637), third-party apps: [93717](https://developer.work.weixin.qq.com/document/path/93717), 代开发 apps: [96837](https://developer.work.weixin.qq.com/document/path/96837).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRequest {
     /// userid of the anchor. Required.
@@ -39,32 +38,32 @@ pub struct CreateRequest {
     /// Live type.
     ///
     /// Server default when left out: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LivingType>,
     /// Introduction. Has no effect for an activity live (type 4); use activity_detail.description.
     ///
     /// At most 100 characters (a Chinese character counts one). Rule source: 96837.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// agentid of the installed app. Only old third-party multi-app suites must send it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agentid: Option<i32>,
     /// How many seconds before living_start viewers are reminded.
     ///
     /// At least 0. Rule source: 96837.
     /// Server default when left out: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remind_time: Option<i32>,
     /// mediaid of the room cover image (activity live only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_cover_mediaid: Option<String>,
     /// mediaid of the share-card image (activity live only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_share_mediaid: Option<String>,
     /// Activity details (activity live only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_detail: Option<ActivityDetail>,
 }
+
+wxlive_runtime::encode_fields!(
+    CreateRequest { anchor_userid : value, theme : value, living_start : value,
+    living_duration : value, "type" => r#type : some, description : some, agentid : some,
+    remind_time : some, activity_cover_mediaid : some, activity_share_mediaid : some,
+    activity_detail : some }
+);
 
 impl CreateRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -308,7 +307,7 @@ impl ApiRequest for CreateRequest {
 /// 修改预约直播: Change a booked live. Only lives in status 0 (booked) created by the calling app.
 ///
 /// `POST /cgi-bin/living/modify`. Official documentation: [93640](https://developer.work.weixin.qq.com/document/path/93640), third-party apps: [93720](https://developer.work.weixin.qq.com/document/path/93720).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyRequest {
     /// Live id. Required.
@@ -316,28 +315,27 @@ pub struct ModifyRequest {
     /// Title.
     ///
     /// At most 60 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 93640.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     /// Start time, Unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub living_start: Option<i64>,
     /// Duration in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub living_duration: Option<i32>,
     /// Live type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LivingType>,
     /// Introduction.
     ///
     /// At most 300 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 93640.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How many seconds before living_start viewers are reminded.
     ///
     /// At least 0. Rule source: 93640.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remind_time: Option<i32>,
 }
+
+wxlive_runtime::encode_fields!(
+    ModifyRequest { livingid : value, theme : some, living_start : some, living_duration
+    : some, "type" => r#type : some, description : some, remind_time : some }
+);
 
 impl ModifyRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -477,12 +475,14 @@ impl ApiRequest for ModifyRequest {
 /// 取消预约直播: Cancel a booked live. Only lives in status 0 (booked) created by the calling app.
 ///
 /// `POST /cgi-bin/living/cancel`. Official documentation: [93638](https://developer.work.weixin.qq.com/document/path/93638), third-party apps: [93718](https://developer.work.weixin.qq.com/document/path/93718), 代开发 apps: [96838](https://developer.work.weixin.qq.com/document/path/96838).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CancelRequest {
     /// Live id. Required.
     pub livingid: String,
 }
+
+wxlive_runtime::encode_fields!(CancelRequest { livingid : value });
 
 impl CancelRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -565,12 +565,14 @@ impl ApiRequest for CancelRequest {
 /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (93874, 93719).
 ///
 /// `POST /cgi-bin/living/delete_replay_data`. Official documentation: [93874](https://developer.work.weixin.qq.com/document/path/93874), third-party apps: [93719](https://developer.work.weixin.qq.com/document/path/93719).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteReplayDataRequest {
     /// Live id. Required.
     pub livingid: String,
 }
+
+wxlive_runtime::encode_fields!(DeleteReplayDataRequest { livingid : value });
 
 impl DeleteReplayDataRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -654,7 +656,7 @@ impl ApiRequest for DeleteReplayDataRequest {
 /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96840, 93721).
 ///
 /// `POST /cgi-bin/living/get_living_code`. Official documentation: [93641](https://developer.work.weixin.qq.com/document/path/93641), third-party apps: [93721](https://developer.work.weixin.qq.com/document/path/93721), 代开发 apps: [96840](https://developer.work.weixin.qq.com/document/path/96840).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingCodeRequest {
     /// Live id. Required.
@@ -662,6 +664,10 @@ pub struct GetLivingCodeRequest {
     /// The WeChat user's openid. Required.
     pub openid: String,
 }
+
+wxlive_runtime::encode_fields!(
+    GetLivingCodeRequest { livingid : value, openid : value }
+);
 
 impl GetLivingCodeRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -754,22 +760,24 @@ impl ApiRequest for GetLivingCodeRequest {
 /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96834).
 ///
 /// `POST /cgi-bin/living/get_user_all_livingid`. Official documentation: [93634](https://developer.work.weixin.qq.com/document/path/93634), third-party apps: [93714](https://developer.work.weixin.qq.com/document/path/93714), 代开发 apps: [96834](https://developer.work.weixin.qq.com/document/path/96834).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetUserAllLivingidRequest {
     /// userid of a corp member. Required.
     pub userid: String,
     /// Paging cursor. Leave it out on the first call; then send the previous next_cursor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Page size (the page suggests 20).
     ///
     /// At least 1. Rule source: 93634.
     /// At most 100. Rule source: 93634.
     /// Server default when left out: `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
+
+wxlive_runtime::encode_fields!(
+    GetUserAllLivingidRequest { userid : value, cursor : some, limit : some }
+);
 
 impl GetUserAllLivingidRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -916,13 +924,14 @@ impl wxlive_runtime::Paginated for GetUserAllLivingidRequest {
 /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96835).
 ///
 /// `GET /cgi-bin/living/get_living_info`. Official documentation: [93635](https://developer.work.weixin.qq.com/document/path/93635), third-party apps: [93715](https://developer.work.weixin.qq.com/document/path/93715), 代开发 apps: [96835](https://developer.work.weixin.qq.com/document/path/96835).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingInfoRequest {
     /// Live id. Required.
-    #[serde(skip_serializing)]
     pub livingid: String,
 }
+
+wxlive_runtime::encode_fields!(GetLivingInfoRequest {});
 
 impl GetLivingInfoRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1008,15 +1017,18 @@ impl ApiRequest for GetLivingInfoRequest {
 /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (96836).
 ///
 /// `POST /cgi-bin/living/get_watch_stat`. Official documentation: [93636](https://developer.work.weixin.qq.com/document/path/93636), third-party apps: [93716](https://developer.work.weixin.qq.com/document/path/93716), 代开发 apps: [96836](https://developer.work.weixin.qq.com/document/path/96836).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetWatchStatRequest {
     /// Live id. Required.
     pub livingid: String,
     /// Paging key: "0" or left out on the first call, then the previous response's next_key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_key: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(
+    GetWatchStatRequest { livingid : value, next_key : some }
+);
 
 impl GetWatchStatRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1147,12 +1159,14 @@ impl wxlive_runtime::Paginated for GetWatchStatRequest {
 /// supported; corps that already used it are not affected for now (存量企业暂不受影响) (94442).
 ///
 /// `POST /cgi-bin/living/get_living_share_info`. Official documentation: [94442](https://developer.work.weixin.qq.com/document/path/94442), third-party apps: [94578](https://developer.work.weixin.qq.com/document/path/94578).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLivingShareInfoRequest {
     /// The ww_share_code from the mini-program path. Valid for 5 minutes. Required.
     pub ww_share_code: String,
 }
+
+wxlive_runtime::encode_fields!(GetLivingShareInfoRequest { ww_share_code : value });
 
 impl GetLivingShareInfoRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -12,7 +12,7 @@ pub struct CreateResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize CreateResponse["livingid"] { "livingid" => livingid : value @ 0u32 }
+    serialize CreateResponse["livingid"] { livingid : value @ 0u32 }
 );
 
 /// Response of `modify` (修改预约直播).
@@ -43,8 +43,7 @@ pub struct GetLivingCodeResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetLivingCodeResponse["living_code"] { "living_code" => living_code : value
-    @ 0u32 }
+    serialize GetLivingCodeResponse["living_code"] { living_code : value @ 0u32 }
 );
 
 /// Response of `get_user_all_livingid` (获取成员直播ID列表).
@@ -57,8 +56,8 @@ pub struct GetUserAllLivingidResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetUserAllLivingidResponse["next_cursor"] { "next_cursor" => next_cursor :
-    value @ 0u32, "livingid_list" => livingid_list : list }
+    serialize GetUserAllLivingidResponse["next_cursor"] { next_cursor : value @ 0u32,
+    livingid_list : list }
 );
 
 /// Response of `get_living_info` (获取直播详情).
@@ -69,8 +68,7 @@ pub struct GetLivingInfoResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetLivingInfoResponse["living_info"] { "living_info" => living_info : value
-    @ 0u32 }
+    serialize GetLivingInfoResponse["living_info"] { living_info : value @ 0u32 }
 );
 
 /// Response of `get_watch_stat` (获取直播观看明细).
@@ -85,9 +83,8 @@ pub struct GetWatchStatResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetWatchStatResponse["ending", "next_key", "stat_info"] { "ending" =>
-    ending : flag @ 0u32, "next_key" => next_key : value @ 1u32, "stat_info" => stat_info
-    : value @ 2u32 }
+    serialize GetWatchStatResponse["ending", "next_key", "stat_info"] { ending : flag @
+    0u32, next_key : value @ 1u32, stat_info : value @ 2u32 }
 );
 
 /// Response of `get_living_share_info` (获取跳转小程序商城的直播观众信息).
@@ -106,8 +103,7 @@ pub struct GetLivingShareInfoResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetLivingShareInfoResponse["livingid"] { "livingid" => livingid : value @
-    0u32, "viewer_userid" => viewer_userid : value, "viewer_external_userid" =>
-    viewer_external_userid : value, "invitor_userid" => invitor_userid : value,
-    "invitor_external_userid" => invitor_external_userid : value }
+    serialize GetLivingShareInfoResponse["livingid"] { livingid : value @ 0u32,
+    viewer_userid : value, viewer_external_userid : value, invitor_userid : value,
+    invitor_external_userid : value }
 );

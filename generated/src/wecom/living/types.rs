@@ -8,21 +8,18 @@ use wxlive_runtime::{Validate, Validator};
 use super::{ExternalUserType, LivingStatus, LivingType, ReplayStatus};
 
 /// Details of an activity live (type 4).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ActivityDetail {
     /// Activity introduction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// mediaids of the activity pictures. If more than five are sent the server uses the first five.
     ///
     /// Advice (reported as a warning, never an error): At most 5 items. Rule source: 96837: at most 5; if more are sent the first five are used.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_list: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    ActivityDetail[] { "description" => description : value, "image_list" => image_list :
-    list }
+    encode ActivityDetail[] { description : value, image_list : list }
 );
 
 impl Given for ActivityDetail {}
@@ -89,17 +86,13 @@ wxlive_runtime::from_fields!(
     serialize LivingInfo["theme", "living_start", "living_duration", "status",
     "reserve_start", "reserve_living_duration", "description", "anchor_userid",
     "main_department", "viewer_num", "comment_num", "mic_num", "open_replay", "type",
-    "online_count", "subscribe_count"] { "theme" => theme : value @ 0u32, "living_start"
-    => living_start : int @ 1u32, "living_duration" => living_duration : int @ 2u32,
-    "status" | "status " => status : value @ 3u32, "reserve_start" => reserve_start : int
-    @ 4u32, "reserve_living_duration" => reserve_living_duration : int @ 5u32,
-    "description" => description : value @ 6u32, "anchor_userid" => anchor_userid : value
-    @ 7u32, "main_department" => main_department : int @ 8u32, "viewer_num" => viewer_num
-    : int @ 9u32, "comment_num" => comment_num : int @ 10u32, "mic_num" => mic_num : int
-    @ 11u32, "open_replay" => open_replay : flag @ 12u32, "replay_status" =>
-    replay_status : value, "type" => r#type : value @ 13u32, "push_stream_url" =>
-    push_stream_url : value, "online_count" => online_count : int @ 14u32,
-    "subscribe_count" => subscribe_count : int @ 15u32 }
+    "online_count", "subscribe_count"] { theme : value @ 0u32, living_start : int @ 1u32,
+    living_duration : int @ 2u32, "status" | "status " => status : value @ 3u32,
+    reserve_start : int @ 4u32, reserve_living_duration : int @ 5u32, description : value
+    @ 6u32, anchor_userid : value @ 7u32, main_department : int @ 8u32, viewer_num : int
+    @ 9u32, comment_num : int @ 10u32, mic_num : int @ 11u32, open_replay : flag @ 12u32,
+    replay_status : value, "type" => r#type : value @ 13u32, push_stream_url : value,
+    online_count : int @ 14u32, subscribe_count : int @ 15u32 }
 );
 
 impl Given for LivingInfo {}
@@ -113,8 +106,7 @@ pub struct WatchStatInfo {
 }
 
 wxlive_runtime::from_fields!(
-    serialize WatchStatInfo[] { "users" => users : list, "external_users" =>
-    external_users : list }
+    serialize WatchStatInfo[] { users : list, external_users : list }
 );
 
 impl Given for WatchStatInfo {}
@@ -136,11 +128,9 @@ pub struct WatchUser {
 }
 
 wxlive_runtime::from_fields!(
-    serialize WatchUser["userid", "watch_time", "is_comment", "is_mic"] { "userid" =>
-    userid : value @ 0u32, "watch_time" => watch_time : int @ 1u32, "is_comment" =>
-    is_comment : flag @ 2u32, "is_mic" => is_mic : flag @ 3u32, "invitor_userid" =>
-    invitor_userid : value, "invitor_external_userid" => invitor_external_userid : value
-    }
+    serialize WatchUser["userid", "watch_time", "is_comment", "is_mic"] { userid : value
+    @ 0u32, watch_time : int @ 1u32, is_comment : flag @ 2u32, is_mic : flag @ 3u32,
+    invitor_userid : value, invitor_external_userid : value }
 );
 
 impl Given for WatchUser {}
@@ -167,11 +157,9 @@ pub struct ExternalWatchUser {
 
 wxlive_runtime::from_fields!(
     serialize ExternalWatchUser["external_userid", "type", "name", "watch_time",
-    "is_comment", "is_mic"] { "external_userid" => external_userid : value @ 0u32, "type"
-    => r#type : value @ 1u32, "name" => name : value @ 2u32, "watch_time" => watch_time :
-    int @ 3u32, "is_comment" => is_comment : flag @ 4u32, "is_mic" => is_mic : flag @
-    5u32, "invitor_userid" => invitor_userid : value, "invitor_external_userid" =>
-    invitor_external_userid : value }
+    "is_comment", "is_mic"] { external_userid : value @ 0u32, "type" => r#type : value @
+    1u32, name : value @ 2u32, watch_time : int @ 3u32, is_comment : flag @ 4u32, is_mic
+    : flag @ 5u32, invitor_userid : value, invitor_external_userid : value }
 );
 
 impl Given for ExternalWatchUser {}

@@ -2,7 +2,6 @@
 
 //! Requests of WeCom media (temporary material) server API. (素材管理).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -17,13 +16,15 @@ use super::{
 /// `POST /cgi-bin/media/upload`. Official documentation: [90253](https://developer.work.weixin.qq.com/document/path/90253), third-party apps: [90389](https://developer.work.weixin.qq.com/document/path/90389), 代开发 apps: [96484](https://developer.work.weixin.qq.com/document/path/96484).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UploadRequest {
     /// Media file type. Required.
-    #[serde(rename = "type", skip_serializing)]
+    #[cfg_attr(feature = "mock", serde(rename = "type"))]
     pub media_type: MediaType,
 }
+
+wxlive_runtime::encode_fields!(UploadRequest {});
 
 impl UploadRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -175,9 +176,11 @@ impl ApiRequest for UploadRequest {
 /// `POST /cgi-bin/media/uploadimg`. Official documentation: [90256](https://developer.work.weixin.qq.com/document/path/90256), third-party apps: [90392](https://developer.work.weixin.qq.com/document/path/90392), 代开发 apps: [96485](https://developer.work.weixin.qq.com/document/path/96485).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UploadImageRequest {}
+wxlive_runtime::encode_fields!(UploadImageRequest {});
+
 impl UploadImageRequest {
     /// A builder; `build()` checks every rule and reports all violations.
     pub fn builder() -> UploadImageRequestBuilder {
@@ -265,13 +268,14 @@ impl ApiRequest for UploadImageRequest {
 /// 获取临时素材: Download a temporary media file. Files over 20M (async uploads: must) are fetched with Range, in chunks of at most 20M, else 830002.
 ///
 /// `GET /cgi-bin/media/get`. Official documentation: [90254](https://developer.work.weixin.qq.com/document/path/90254), third-party apps: [90390](https://developer.work.weixin.qq.com/document/path/90390), 代开发 apps: [96486](https://developer.work.weixin.qq.com/document/path/96486).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetRequest {
     /// The media_id, from 上传临时素材 or 异步上传临时素材. Required.
-    #[serde(skip_serializing)]
     pub media_id: String,
 }
+
+wxlive_runtime::encode_fields!(GetRequest {});
 
 impl GetRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -380,13 +384,14 @@ impl ApiRequest for GetRequest {
 /// 获取高清语音素材: Download a high-definition voice file uploaded through JSSDK uploadVoice (speex, 16K sampling).
 ///
 /// `GET /cgi-bin/media/get/jssdk`. Official documentation: [90255](https://developer.work.weixin.qq.com/document/path/90255), third-party apps: [90391](https://developer.work.weixin.qq.com/document/path/90391), 代开发 apps: [96487](https://developer.work.weixin.qq.com/document/path/96487).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetJssdkRequest {
     /// The voice file id from JSSDK uploadVoice. Required.
-    #[serde(skip_serializing)]
     pub media_id: String,
 }
+
+wxlive_runtime::encode_fields!(GetJssdkRequest {});
 
 impl GetJssdkRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -492,13 +497,13 @@ impl ApiRequest for GetJssdkRequest {
 /// `POST /cgi-bin/media/upload_by_url`. Official documentation: [96219](https://developer.work.weixin.qq.com/document/path/96219), third-party apps: [97126](https://developer.work.weixin.qq.com/document/path/97126), 代开发 apps: [96488](https://developer.work.weixin.qq.com/document/path/96488).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UploadByUrlRequest {
     /// Scene: only 1 (group welcome-message material). Required.
     pub scene: UploadScene,
     /// Media file type: video or file. Required.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "mock", serde(rename = "type"))]
     pub media_type: AsyncMediaType,
     /// Display name, e.g. when the media_id is sent as a message. Required.
     ///
@@ -513,6 +518,11 @@ pub struct UploadByUrlRequest {
     /// At most 32 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 96219.
     pub md5: String,
 }
+
+wxlive_runtime::encode_fields!(
+    UploadByUrlRequest { scene : value, "type" => media_type : value, filename : value,
+    url : value, md5 : value }
+);
 
 impl UploadByUrlRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -646,7 +656,7 @@ impl ApiRequest for UploadByUrlRequest {
 /// 查询异步任务结果: Get the result of an async upload job (the jobid is valid 60 minutes). The outer errcode reports this call, detail.errcode the job.
 ///
 /// `POST /cgi-bin/media/get_upload_by_url_result`. Official documentation: [96219](https://developer.work.weixin.qq.com/document/path/96219), third-party apps: [97126](https://developer.work.weixin.qq.com/document/path/97126), 代开发 apps: [96488](https://developer.work.weixin.qq.com/document/path/96488).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetUploadByUrlResultRequest {
     /// Job id from upload_by_url. Valid 60 minutes. Required.
@@ -654,6 +664,8 @@ pub struct GetUploadByUrlResultRequest {
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 96219.
     pub jobid: String,
 }
+
+wxlive_runtime::encode_fields!(GetUploadByUrlResultRequest { jobid : value });
 
 impl GetUploadByUrlResultRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -16,8 +16,8 @@ pub struct UploadResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize UploadResponse["media_id"] { "type" => media_type : value, "media_id" =>
-    media_id : value @ 0u32, "created_at" => created_at : text }
+    serialize UploadResponse["media_id"] { "type" => media_type : value, media_id : value
+    @ 0u32, created_at : text }
 );
 
 /// Response of `upload_image` (上传图片).
@@ -28,7 +28,7 @@ pub struct UploadImageResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize UploadImageResponse["url"] { "url" => url : value @ 0u32 }
+    serialize UploadImageResponse["url"] { url : value @ 0u32 }
 );
 
 /// Response of `get` (获取临时素材).
@@ -49,7 +49,7 @@ pub struct UploadByUrlResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize UploadByUrlResponse["jobid"] { "jobid" => jobid : value @ 0u32 }
+    serialize UploadByUrlResponse["jobid"] { jobid : value @ 0u32 }
 );
 
 /// Response of `get_upload_by_url_result` (查询异步任务结果).
@@ -62,6 +62,5 @@ pub struct GetUploadByUrlResultResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetUploadByUrlResultResponse[] { "status" => status : value, "detail" =>
-    detail : value }
+    serialize GetUploadByUrlResultResponse[] { status : value, detail : value }
 );

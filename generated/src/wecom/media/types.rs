@@ -18,8 +18,8 @@ pub struct UploadJobDetail {
 }
 
 wxlive_runtime::from_fields!(
-    serialize UploadJobDetail[] { "errcode" => errcode : int, "errmsg" => errmsg : value,
-    "media_id" => media_id : value, "created_at" => created_at : text }
+    serialize UploadJobDetail[] { errcode : int, errmsg : value, media_id : value,
+    created_at : text }
 );
 
 impl Given for UploadJobDetail {}

@@ -2,7 +2,6 @@
 
 //! Requests of WeCom app messages (send, update template cards, recall) and template card events. (消息推送).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -14,54 +13,58 @@ use super::{SendMessageResponse, UpdateTemplateCardResponse, RecallResponse};
 /// `POST /cgi-bin/message/send`. Official documentation: [90236](https://developer.work.weixin.qq.com/document/path/90236), third-party apps: [90372](https://developer.work.weixin.qq.com/document/path/90372), 代开发 apps: [96458](https://developer.work.weixin.qq.com/document/path/96458).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SendMessageRequest {
     /// Member userids joined by `|` (at most 1000); `@all` is every member in the app's visible range (not for miniprogram_notice).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub touser: Option<String>,
     /// Department ids joined by `|` (at most 100); ignored when touser is `@all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toparty: Option<String>,
     /// Tag ids joined by `|` (at most 100); ignored when touser is `@all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totag: Option<String>,
     /// The sending app's agentid: required by 90236 for every msgtype but miniprogram_notice (whose table and sample lack it). Always send it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agentid: Option<i64>,
     /// The message: `msgtype` and its content, next to the fields above. Required.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "mock", serde(flatten))]
     pub message: Message,
     /// Confidentiality; listed on text, image, video, file (0/1) and mpnews (0/1/2).
     ///
     /// Server default when left out: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safe: Option<Safe>,
     /// Turns on id转译 ($userName=…$) in the fields that support it.
     ///
     /// Server default when left out: `0`.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub enable_id_trans: Option<bool>,
     /// Skips a message identical to one sent within the interval.
     ///
     /// Server default when left out: `0`.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub enable_duplicate_check: Option<bool>,
     /// Interval of the duplicate check in seconds.
     ///
     /// At most 14400. Rule source: 90236: 默认1800s，最大不超过4小时.
     /// Server default when left out: `1800`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_check_interval: Option<i32>,
 }
+
+wxlive_runtime::encode_fields!(
+    SendMessageRequest { touser : some, toparty : some, totag : some, agentid : some,
+    message : flatten, safe : some, enable_id_trans : some_flag, enable_duplicate_check :
+    some_flag, duplicate_check_interval : some }
+);
 
 impl SendMessageRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -259,26 +262,25 @@ impl ApiRequest for SendMessageRequest {
 /// `POST /cgi-bin/message/update_template_card`. Official documentation: [94888](https://developer.work.weixin.qq.com/document/path/94888), third-party apps: [94945](https://developer.work.weixin.qq.com/document/path/94945), 代开发 apps: [96459](https://developer.work.weixin.qq.com/document/path/96459).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateTemplateCardRequest {
     /// Members whose card is updated.
     ///
     /// At most 1000 items. Rule source: 94888: 最大支持1000个.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub userids: Vec<String>,
     /// Departments whose members' cards are updated.
     ///
     /// At most 100 items. Rule source: 94888: 最大支持100个.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub partyids: Vec<i64>,
     /// Tags whose members' cards are updated.
     ///
     /// At most 100 items. Rule source: 94888: 最大支持100个.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub tagids: Vec<i64>,
     /// Whether every recipient of the card is updated (the values are not documented; the sample sends 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub atall: Option<i32>,
     /// The app's agentid (the app that sent the card). Required.
     pub agentid: i64,
@@ -287,19 +289,25 @@ pub struct UpdateTemplateCardRequest {
     /// Turns on id转译 in the new card (form B).
     ///
     /// Server default when left out: `0`.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub enable_id_trans: Option<bool>,
     /// Form A: grey out the clicked button with a new text (button_interaction, vote_interaction, multiple_interaction only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<UpdateButton>,
     /// Form B: the new card (any of the five types).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_card: Option<TemplateCard>,
 }
+
+wxlive_runtime::encode_fields!(
+    UpdateTemplateCardRequest { userids : list, partyids : list, tagids : list, atall :
+    some, agentid : value, response_code : value, enable_id_trans : some_flag, button :
+    some, template_card : some }
+);
 
 impl UpdateTemplateCardRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -493,12 +501,14 @@ impl ApiRequest for UpdateTemplateCardRequest {
 /// `POST /cgi-bin/message/recall`. Official documentation: [94867](https://developer.work.weixin.qq.com/document/path/94867), third-party apps: [94947](https://developer.work.weixin.qq.com/document/path/94947), 代开发 apps: [96460](https://developer.work.weixin.qq.com/document/path/96460).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RecallRequest {
     /// The msgid send answered. Required.
     pub msgid: String,
 }
+
+wxlive_runtime::encode_fields!(RecallRequest { msgid : value });
 
 impl RecallRequest {
     /// A builder; `build()` checks every rule and reports all violations.

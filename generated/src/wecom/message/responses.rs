@@ -20,10 +20,9 @@ pub struct SendMessageResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize SendMessageResponse["msgid"] { "invaliduser" => invaliduser : value,
-    "invalidparty" => invalidparty : value, "invalidtag" => invalidtag : value,
-    "unlicenseduser" => unlicenseduser : value, "msgid" => msgid : value @ 0u32,
-    "response_code" => response_code : value }
+    serialize SendMessageResponse["msgid"] { invaliduser : value, invalidparty : value,
+    invalidtag : value, unlicenseduser : value, msgid : value @ 0u32, response_code :
+    value }
 );
 
 /// Response of `update_template_card` (更新模版卡片消息).
@@ -34,7 +33,7 @@ pub struct UpdateTemplateCardResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize UpdateTemplateCardResponse[] { "invaliduser" => invaliduser : list }
+    serialize UpdateTemplateCardResponse[] { invaliduser : list }
 );
 
 /// Response of `recall` (撤回应用消息).

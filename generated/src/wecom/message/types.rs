@@ -8,16 +8,15 @@ use wxlive_runtime::{Validate, Validator};
 use super::{ButtonType, CheckboxMode, ClickType, DescColor, HorizontalType};
 
 /// 文本消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Text {
     /// The text; line breaks and &lt;a href&gt; links allowed; supports id转译. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 2048 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长不超过2048个字节，超过将截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-wxlive_runtime::from_fields!(Text[] { "content" => content : value });
+wxlive_runtime::from_fields!(encode Text[] { content : value });
 
 impl Given for Text {}
 impl Validate for Text {
@@ -39,14 +38,13 @@ impl Validate for Text {
 }
 
 /// 图片消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Image {
     /// The image's media id (上传临时素材). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(Image[] { "media_id" => media_id : value });
+wxlive_runtime::from_fields!(encode Image[] { media_id : value });
 
 impl Given for Image {}
 impl Validate for Image {
@@ -56,14 +54,13 @@ impl Validate for Image {
 }
 
 /// 语音消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Voice {
     /// The voice's media id (上传临时素材). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(Voice[] { "media_id" => media_id : value });
+wxlive_runtime::from_fields!(encode Voice[] { media_id : value });
 
 impl Given for Voice {}
 impl Validate for Voice {
@@ -73,26 +70,22 @@ impl Validate for Voice {
 }
 
 /// 视频消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Video {
     /// The video's media id (上传临时素材). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// Title.
     ///
     /// Advice (reported as a warning, never an error): At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过128个字节，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description.
     ///
     /// Advice (reported as a warning, never an error): At most 512 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过512个字节，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    Video[] { "media_id" => media_id : value, "title" => title : value, "description" =>
-    description : value }
+    encode Video[] { media_id : value, title : value, description : value }
 );
 
 impl Given for Video {}
@@ -127,14 +120,13 @@ impl Validate for Video {
 }
 
 /// 文件消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct File {
     /// The file's media id (上传临时素材). A confidential file (safe 1) must be txt, pdf, doc(x), ppt(x), xls(x), xml, jpg, jpeg, png, bmp or gif. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(File[] { "media_id" => media_id : value });
+wxlive_runtime::from_fields!(encode File[] { media_id : value });
 
 impl Given for File {}
 impl Validate for File {
@@ -144,34 +136,29 @@ impl Validate for File {
 }
 
 /// 文本卡片消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextCard {
     /// Title; supports id转译. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 128 characters (a Chinese character counts one). Rule source: 90236: 不超过128个字符，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description; &lt;br&gt; and &lt;div class="gray|highlight|normal"&gt; allowed; supports id转译. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 512 characters (a Chinese character counts one). Rule source: 90236: 不超过512个字符，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The link opened on click (with http:// or https://). Required.
     ///
     /// At most 2048 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长2048字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Button text.
     ///
     /// Advice (reported as a warning, never an error): At most 4 characters (a Chinese character counts one). Rule source: 90236: 不超过4个文字，超过自动截断.
     /// Server default when left out: `"详情"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub btntxt: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    TextCard[] { "title" => title : value, "description" => description : value, "url" =>
-    url : value, "btntxt" => btntxt : value }
+    encode TextCard[] { title : value, description : value, url : value, btntxt : value }
 );
 
 impl Given for TextCard {}
@@ -225,42 +212,35 @@ impl Validate for TextCard {
 }
 
 /// One article of a 图文消息 (news).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Article {
     /// Title; supports id转译. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过128个字节，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description; supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At most 512 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过512个字节，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The link opened on click (with the scheme); give it or the mini program (appid + pagepath).
     ///
     /// At most 2048 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长2048字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Image link, JPG or PNG (best 1068×455 large, 150×150 small).
     ///
     /// At most 2048 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长2048字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub picurl: Option<String>,
     /// A mini program associated with the app; given with pagepath (then url is ignored).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// A page of that mini program; given with appid.
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长128字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pagepath: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    Article[] { "title" => title : value, "description" => description : value, "url" =>
-    url : value, "picurl" => picurl : value, "appid" => appid : value, "pagepath" =>
-    pagepath : value }
+    encode Article[] { title : value, description : value, url : value, picurl : value,
+    appid : value, pagepath : value }
 );
 
 impl Given for Article {}
@@ -316,17 +296,16 @@ impl Validate for Article {
 }
 
 /// 图文消息 content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct News {
     /// The articles. Required.
     ///
     /// At least 1 items. Rule source: 90236.
     /// At most 8 items. Rule source: 90236: 1到8条图文 (45008).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub articles: Vec<Article>,
 }
 
-wxlive_runtime::from_fields!(News[] { "articles" => articles : list });
+wxlive_runtime::from_fields!(encode News[] { articles : list });
 
 impl Given for News {}
 impl Validate for News {
@@ -345,40 +324,33 @@ impl Validate for News {
 }
 
 /// One article of an mpnews message (stored in WeCom).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MpArticle {
     /// Title; supports id转译. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过128个字节，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Thumbnail media id (素材管理). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumb_media_id: Option<String>,
     /// Author.
     ///
     /// At most 64 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过64个字节 (45032).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// The 阅读原文 link.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_source_url: Option<String>,
     /// HTML content; supports id转译. Required.
     ///
     /// At most 681984 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过666 K个字节 (read as 666×1024, the larger reading).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Digest; supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At most 512 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 不超过512个字节，超过会自动截断.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    MpArticle[] { "title" => title : value, "thumb_media_id" => thumb_media_id : value,
-    "author" => author : value, "content_source_url" => content_source_url : value,
-    "content" => content : value, "digest" => digest : value }
+    encode MpArticle[] { title : value, thumb_media_id : value, author : value,
+    content_source_url : value, content : value, digest : value }
 );
 
 impl Given for MpArticle {}
@@ -434,17 +406,16 @@ impl Validate for MpArticle {
 }
 
 /// 图文消息（mpnews） content.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MpNews {
     /// The articles. Required.
     ///
     /// At least 1 items. Rule source: 90236.
     /// At most 8 items. Rule source: 90236: 1到8条图文 (45008).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub articles: Vec<MpArticle>,
 }
 
-wxlive_runtime::from_fields!(MpNews[] { "articles" => articles : list });
+wxlive_runtime::from_fields!(encode MpNews[] { articles : list });
 
 impl Given for MpNews {}
 impl Validate for MpNews {
@@ -463,16 +434,15 @@ impl Validate for MpNews {
 }
 
 /// markdown消息 content (a subset of markdown; not shown in 微工作台).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Markdown {
     /// Markdown text. Required.
     ///
     /// At most 2048 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长不超过2048个字节，必须是utf8编码.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-wxlive_runtime::from_fields!(Markdown[] { "content" => content : value });
+wxlive_runtime::from_fields!(encode Markdown[] { content : value });
 
 impl Given for Markdown {}
 impl Validate for Markdown {
@@ -494,23 +464,19 @@ impl Validate for Markdown {
 }
 
 /// A key/value line of a mini program notice.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ContentItem {
     /// Key.
     ///
     /// Advice (reported as a warning, never an error): At most 10 characters (a Chinese character counts one). Rule source: 90236: 长度10个汉字以内.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value; supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At most 30 characters (a Chinese character counts one). Rule source: 90236: 长度30个汉字以内.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    ContentItem[] { "key" => key : value, "value" => value : value }
-);
+wxlive_runtime::from_fields!(encode ContentItem[] { key : value, value : value });
 
 impl Given for ContentItem {}
 impl Validate for ContentItem {
@@ -539,42 +505,35 @@ impl Validate for ContentItem {
 }
 
 /// 小程序通知消息 content (apps bound to a mini program only; `@all` is not supported).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MiniprogramNotice {
     /// A mini program associated with the app. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// A page of that mini program; without it a click does not navigate.
     ///
     /// At most 1024 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长1024字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
     /// Title; supports id转译. Required.
     ///
     /// Advice (reported as a warning, never an error): At least 4 characters. Rule source: 90236: 长度限制4-12个汉字.
     /// Advice (reported as a warning, never an error): At most 12 characters (a Chinese character counts one). Rule source: 90236: 长度限制4-12个汉字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description; supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At least 4 characters. Rule source: 90236: 长度限制4-12个汉字.
     /// Advice (reported as a warning, never an error): At most 12 characters (a Chinese character counts one). Rule source: 90236: 长度限制4-12个汉字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the first content item is enlarged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emphasis_first_item: Option<bool>,
     /// Key/value lines.
     ///
     /// At most 10 items. Rule source: 90236: 最多允许10个item.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub content_item: Vec<ContentItem>,
 }
 
 wxlive_runtime::from_fields!(
-    MiniprogramNotice[] { "appid" => appid : value, "page" => page : value, "title" =>
-    title : value, "description" => description : value, "emphasis_first_item" =>
-    emphasis_first_item : value, "content_item" => content_item : list }
+    encode MiniprogramNotice[] { appid : value, page : value, title : value, description
+    : value, emphasis_first_item : value, content_item : list }
 );
 
 impl Given for MiniprogramNotice {}
@@ -623,26 +582,22 @@ impl Validate for MiniprogramNotice {
 }
 
 /// The card's source line.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CardSource {
     /// Source icon URL (suggested 72×72).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
     /// Source text; supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At most 20 characters (a Chinese character counts one). Rule source: 90236: 建议不超过20个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Colour of the source text.
     ///
     /// Server default when left out: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc_color: Option<DescColor>,
 }
 
 wxlive_runtime::from_fields!(
-    CardSource[] { "icon_url" => icon_url : value, "desc" => desc : value, "desc_color"
-    => desc_color : value }
+    encode CardSource[] { icon_url : value, desc : value, desc_color : value }
 );
 
 impl Given for CardSource {}
@@ -665,21 +620,17 @@ impl Validate for CardSource {
 }
 
 /// An action of the top-right menu.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CardAction {
     /// The action's text. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The action's key (returned as EventKey; unique in the menu). Required.
     ///
     /// At most 1024 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持1024字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    CardAction[] { "text" => text : value, "key" => key : value }
-);
+wxlive_runtime::from_fields!(encode CardAction[] { text : value, key : value });
 
 impl Given for CardAction {}
 impl Validate for CardAction {
@@ -697,22 +648,18 @@ impl Validate for CardAction {
 }
 
 /// The card's top-right menu (callback-capable; needs a task_id).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ActionMenu {
     /// Text of the menu.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// The actions. Required.
     ///
     /// At least 1 items. Rule source: 90236.
     /// At most 3 items. Rule source: 90236: 操作列表，列表长度取值范围为 \[1, 3\].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub action_list: Vec<CardAction>,
 }
 
-wxlive_runtime::from_fields!(
-    ActionMenu[] { "desc" => desc : value, "action_list" => action_list : list }
-);
+wxlive_runtime::from_fields!(encode ActionMenu[] { desc : value, action_list : list });
 
 impl Given for ActionMenu {}
 impl Validate for ActionMenu {
@@ -732,19 +679,15 @@ impl Validate for ActionMenu {
 }
 
 /// The card's main title (length suggestions differ by card; see 90236).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MainTitle {
     /// Title; supports id转译.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Auxiliary text; supports id转译.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    MainTitle[] { "title" => title : value, "desc" => desc : value }
-);
+wxlive_runtime::from_fields!(encode MainTitle[] { title : value, desc : value });
 
 impl Given for MainTitle {}
 impl Validate for MainTitle {
@@ -752,32 +695,25 @@ impl Validate for MainTitle {
 }
 
 /// A quote block.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct QuoteArea {
     /// What a click does.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub click_type: Option<ClickType>,
     /// URL opened on click (type 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Mini program opened on click (type 2; associated with the app).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// Page of the mini program (type 2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pagepath: Option<String>,
     /// Quote title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Quote text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_text: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    QuoteArea[] { "type" => click_type : value, "url" => url : value, "appid" => appid :
-    value, "pagepath" => pagepath : value, "title" => title : value, "quote_text" =>
-    quote_text : value }
+    encode QuoteArea[] { "type" => click_type : value, url : value, appid : value,
+    pagepath : value, title : value, quote_text : value }
 );
 
 impl Given for QuoteArea {}
@@ -806,23 +742,19 @@ impl Validate for QuoteArea {
 }
 
 /// A key figure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EmphasisContent {
     /// The figure.
     ///
     /// Advice (reported as a warning, never an error): At most 14 characters (a Chinese character counts one). Rule source: 90236: 建议不超过14个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Its description.
     ///
     /// Advice (reported as a warning, never an error): At most 22 characters (a Chinese character counts one). Rule source: 90236: 建议不超过22个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    EmphasisContent[] { "title" => title : value, "desc" => desc : value }
-);
+wxlive_runtime::from_fields!(encode EmphasisContent[] { title : value, desc : value });
 
 impl Given for EmphasisContent {}
 impl Validate for EmphasisContent {
@@ -851,36 +783,29 @@ impl Validate for EmphasisContent {
 }
 
 /// A second-level title and text.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HorizontalContent {
     /// The link type.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub link_type: Option<HorizontalType>,
     /// Second-level title. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 5 characters (a Chinese character counts one). Rule source: 90236: 建议不超过5个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyname: Option<String>,
     /// Text (the file name with its extension for type 2); supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At most 30 characters (a Chinese character counts one). Rule source: 90236: 建议不超过30个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// URL (type 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Attachment media id (type 2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// Member userid (type 3).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub userid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    HorizontalContent[] { "type" => link_type : value, "keyname" => keyname : value,
-    "value" => value : value, "url" => url : value, "media_id" => media_id : value,
-    "userid" => userid : value }
+    encode HorizontalContent[] { "type" => link_type : value, keyname : value, value :
+    value, url : value, media_id : value, userid : value }
 );
 
 impl Given for HorizontalContent {}
@@ -935,30 +860,25 @@ impl Validate for HorizontalContent {
 }
 
 /// A jump guide line.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Jump {
     /// The link type.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub click_type: Option<ClickType>,
     /// Text. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 18 characters (a Chinese character counts one). Rule source: 90236: 建议不超过18个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// URL (type 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Mini program (type 2; associated with the app).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// Page of the mini program (type 2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pagepath: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    Jump[] { "type" => click_type : value, "title" => title : value, "url" => url :
-    value, "appid" => appid : value, "pagepath" => pagepath : value }
+    encode Jump[] { "type" => click_type : value, title : value, url : value, appid :
+    value, pagepath : value }
 );
 
 impl Given for Jump {}
@@ -998,25 +918,21 @@ impl Validate for Jump {
 }
 
 /// What a click on the whole card does.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CardClick {
     /// The action (text_notice and news_notice take 1 or 2; button_interaction also 0).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub click_type: Option<ClickType>,
     /// URL (type 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Mini program (type 2; associated with the app).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// Page of the mini program (type 2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pagepath: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    CardClick[] { "type" => click_type : value, "url" => url : value, "appid" => appid :
-    value, "pagepath" => pagepath : value }
+    encode CardClick[] { "type" => click_type : value, url : value, appid : value,
+    pagepath : value }
 );
 
 impl Given for CardClick {}
@@ -1045,21 +961,17 @@ impl Validate for CardClick {
 }
 
 /// A picture.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CardImage {
     /// Picture URL. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Aspect ratio, above 1.3 and below 2.25.
     ///
     /// Server default when left out: `1.3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<wxlive_runtime::wire::Decimal>,
 }
 
-wxlive_runtime::from_fields!(
-    CardImage[] { "url" => url : value, "aspect_ratio" => aspect_ratio : value }
-);
+wxlive_runtime::from_fields!(encode CardImage[] { url : value, aspect_ratio : value });
 
 impl Given for CardImage {}
 impl Validate for CardImage {
@@ -1069,35 +981,27 @@ impl Validate for CardImage {
 }
 
 /// A picture on the left, text on the right.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImageTextArea {
     /// What a click does.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub click_type: Option<ClickType>,
     /// URL (type 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Mini program (type 2; associated with the app).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// Page of the mini program (type 2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pagepath: Option<String>,
     /// Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Picture URL. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    ImageTextArea[] { "type" => click_type : value, "url" => url : value, "appid" =>
-    appid : value, "pagepath" => pagepath : value, "title" => title : value, "desc" =>
-    desc : value, "image_url" => image_url : value }
+    encode ImageTextArea[] { "type" => click_type : value, url : value, appid : value,
+    pagepath : value, title : value, desc : value, image_url : value }
 );
 
 impl Given for ImageTextArea {}
@@ -1127,23 +1031,19 @@ impl Validate for ImageTextArea {
 }
 
 /// A second-level vertical item.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VerticalContent {
     /// Title. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 38 characters (a Chinese character counts one). Rule source: 90236: 建议不超过38个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Text.
     ///
     /// Advice (reported as a warning, never an error): At most 160 characters (a Chinese character counts one). Rule source: 90236: 建议不超过160个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    VerticalContent[] { "title" => title : value, "desc" => desc : value }
-);
+wxlive_runtime::from_fields!(encode VerticalContent[] { title : value, desc : value });
 
 impl Given for VerticalContent {}
 impl Validate for VerticalContent {
@@ -1173,23 +1073,19 @@ impl Validate for VerticalContent {
 }
 
 /// An option of a selector.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SelectOption {
     /// Option id (unique in the list). Required.
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持128字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Option text. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 16 characters (a Chinese character counts one). Rule source: 90236: 建议不超过16个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    SelectOption[] { "id" => id : value, "text" => text : value }
-);
+wxlive_runtime::from_fields!(encode SelectOption[] { id : value, text : value });
 
 impl Given for SelectOption {}
 impl Validate for SelectOption {
@@ -1217,34 +1113,28 @@ impl Validate for SelectOption {
 }
 
 /// A drop-down selector of a button card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ButtonSelection {
     /// Selector key (returned as QuestionKey). Required.
     ///
     /// At most 1024 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持1024字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_key: Option<String>,
     /// Title left of the selector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Options. Required.
     ///
     /// At least 1 items. Rule source: 90236.
     /// At most 10 items. Rule source: 90236: 最多支持10个选项.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub option_list: Vec<SelectOption>,
     /// The option selected by default (the first when absent or unknown).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_id: Option<String>,
     /// Whether the selector is disabled (update only: 94888 / 90241).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable: Option<bool>,
 }
 
 wxlive_runtime::from_fields!(
-    ButtonSelection[] { "question_key" => question_key : value, "title" => title : value,
-    "option_list" => option_list : list, "selected_id" => selected_id : value, "disable"
-    => disable : value }
+    encode ButtonSelection[] { question_key : value, title : value, option_list : list,
+    selected_id : value, disable : value }
 );
 
 impl Given for ButtonSelection {}
@@ -1272,36 +1162,31 @@ impl Validate for ButtonSelection {
 }
 
 /// A button of a button card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CardButton {
     /// What a click does.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub button_type: Option<ButtonType>,
     /// Button text. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 10 characters (a Chinese character counts one). Rule source: 90236: 建议不超过10个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Style 1 to 4 (another value shows style 1).
     ///
     /// Advice (reported as a warning, never an error): At least 1. Rule source: 90236: 取值范围为 \[1, 4\]，不填或错填默认1.
     /// Advice (reported as a warning, never an error): At most 4. Rule source: 90236: 取值范围为 \[1, 4\]，不填或错填默认1.
     /// Server default when left out: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<i32>,
     /// Button key (type 0; returned as EventKey; unique).
     ///
     /// At most 1024 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持1024字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// URL (type 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    CardButton[] { "type" => button_type : value, "text" => text : value, "style" =>
-    style : int, "key" => key : value, "url" => url : value }
+    encode CardButton[] { "type" => button_type : value, text : value, style : int, key :
+    value, url : value }
 );
 
 impl Given for CardButton {}
@@ -1368,26 +1253,22 @@ impl Validate for CardButton {
 }
 
 /// An option of a vote card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CheckboxOption {
     /// Option id (unique). Required.
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持128字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Option text. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 17 characters (a Chinese character counts one). Rule source: 90236: 建议不超过17个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Whether it is checked by default. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_checked: Option<bool>,
 }
 
 wxlive_runtime::from_fields!(
-    CheckboxOption[] { "id" => id : value, "text" => text : value, "is_checked" =>
-    is_checked : value }
+    encode CheckboxOption[] { id : value, text : value, is_checked : value }
 );
 
 impl Given for CheckboxOption {}
@@ -1417,32 +1298,28 @@ impl Validate for CheckboxOption {
 }
 
 /// The question of a vote card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Checkbox {
     /// Question key (returned as QuestionKey). Required.
     ///
     /// At most 1024 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持1024字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_key: Option<String>,
     /// Options. Required.
     ///
     /// At least 1 items. Rule source: 90236.
     /// At most 20 items. Rule source: 90236: 选项list，选项个数不超过 20 个，最少1个.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub option_list: Vec<CheckboxOption>,
     /// Single or multiple choice.
     ///
     /// Server default when left out: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<CheckboxMode>,
     /// Whether the question is disabled (update only: 94888).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable: Option<bool>,
 }
 
 wxlive_runtime::from_fields!(
-    Checkbox[] { "question_key" => question_key : value, "option_list" => option_list :
-    list, "mode" => mode : value, "disable" => disable : value }
+    encode Checkbox[] { question_key : value, option_list : list, mode : value, disable :
+    value }
 );
 
 impl Given for Checkbox {}
@@ -1476,34 +1353,28 @@ impl Validate for Checkbox {
 }
 
 /// A drop-down selector of a multiple-choice card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Selector {
     /// Selector key (unique; returned as QuestionKey). Required.
     ///
     /// At most 1024 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持1024字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question_key: Option<String>,
     /// Title above the selector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The option selected by default (the first when absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_id: Option<String>,
     /// Options. Required.
     ///
     /// At least 1 items. Rule source: 90236.
     /// At most 10 items. Rule source: 90236: 最多支持10个选项.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub option_list: Vec<SelectOption>,
     /// Whether the selector is disabled (update only: 94888).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable: Option<bool>,
 }
 
 wxlive_runtime::from_fields!(
-    Selector[] { "question_key" => question_key : value, "title" => title : value,
-    "selected_id" => selected_id : value, "option_list" => option_list : list, "disable"
-    => disable : value }
+    encode Selector[] { question_key : value, title : value, selected_id : value,
+    option_list : list, disable : value }
 );
 
 impl Given for Selector {}
@@ -1531,23 +1402,19 @@ impl Validate for Selector {
 }
 
 /// The submit button of a vote or multiple-choice card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SubmitButton {
     /// Button text. Required.
     ///
     /// Advice (reported as a warning, never an error): At most 10 characters (a Chinese character counts one). Rule source: 90236: 建议不超过10个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Button key (returned as EventKey). Required.
     ///
     /// At most 1024 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长支持1024字节.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    SubmitButton[] { "text" => text : value, "key" => key : value }
-);
+wxlive_runtime::from_fields!(encode SubmitButton[] { text : value, key : value });
 
 impl Given for SubmitButton {}
 impl Validate for SubmitButton {
@@ -1575,55 +1442,43 @@ impl Validate for SubmitButton {
 }
 
 /// 文本通知型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextNoticeCard {
     /// Source line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<CardSource>,
     /// Top-right menu (then task_id is needed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_menu: Option<ActionMenu>,
     /// Task id, unique in the app (digits, letters, _-@).
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长128字节.
     /// Matches the regular expression `^[0-9A-Za-z_@-]+$`. Rule source: 90236: 只能由数字、字母和“_-@”组成.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Main title (≤ 36 / 44 字 suggested); this or sub_title_text is needed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_title: Option<MainTitle>,
     /// Quote block.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_area: Option<QuoteArea>,
     /// Key figure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emphasis_content: Option<EmphasisContent>,
     /// Second-level text; supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At most 160 characters (a Chinese character counts one). Rule source: 90236: 建议不超过160个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_title_text: Option<String>,
     /// Title/text lines.
     ///
     /// At most 6 items. Rule source: 90236: 列表长度不超过6.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub horizontal_content_list: Vec<HorizontalContent>,
     /// Jump guides.
     ///
     /// At most 3 items. Rule source: 90236: 列表长度不超过3.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jump_list: Vec<Jump>,
     /// What a click on the card does (type 1 or 2). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_action: Option<CardClick>,
 }
 
 wxlive_runtime::from_fields!(
-    TextNoticeCard[] { "source" => source : value, "action_menu" => action_menu : value,
-    "task_id" => task_id : value, "main_title" => main_title : value, "quote_area" =>
-    quote_area : value, "emphasis_content" => emphasis_content : value, "sub_title_text"
-    => sub_title_text : value, "horizontal_content_list" => horizontal_content_list :
-    list, "jump_list" => jump_list : list, "card_action" => card_action : value }
+    encode TextNoticeCard[] { source : value, action_menu : value, task_id : value,
+    main_title : value, quote_area : value, emphasis_content : value, sub_title_text :
+    value, horizontal_content_list : list, jump_list : list, card_action : value }
 );
 
 impl Given for TextNoticeCard {}
@@ -1685,59 +1540,46 @@ impl Validate for TextNoticeCard {
 }
 
 /// 图文展示型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NewsNoticeCard {
     /// Source line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<CardSource>,
     /// Top-right menu (then task_id is needed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_menu: Option<ActionMenu>,
     /// Task id, unique in the app (digits, letters, _-@).
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长128字节.
     /// Matches the regular expression `^[0-9A-Za-z_@-]+$`. Rule source: 90236: 只能由数字、字母和“_-@”组成.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Main title. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_title: Option<MainTitle>,
     /// Quote block.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_area: Option<QuoteArea>,
     /// Picture and text (this or card_image is needed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_text_area: Option<ImageTextArea>,
     /// Picture (this or image_text_area is needed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_image: Option<CardImage>,
     /// Vertical items.
     ///
     /// At most 4 items. Rule source: 90236: 列表长度不超过4.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vertical_content_list: Vec<VerticalContent>,
     /// Title/text lines.
     ///
     /// At most 6 items. Rule source: 90236: 列表长度不超过6.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub horizontal_content_list: Vec<HorizontalContent>,
     /// Jump guides.
     ///
     /// At most 3 items. Rule source: 90236: 列表长度不超过3.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jump_list: Vec<Jump>,
     /// What a click on the card does (type 1 or 2). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_action: Option<CardClick>,
 }
 
 wxlive_runtime::from_fields!(
-    NewsNoticeCard[] { "source" => source : value, "action_menu" => action_menu : value,
-    "task_id" => task_id : value, "main_title" => main_title : value, "quote_area" =>
-    quote_area : value, "image_text_area" => image_text_area : value, "card_image" =>
-    card_image : value, "vertical_content_list" => vertical_content_list : list,
-    "horizontal_content_list" => horizontal_content_list : list, "jump_list" => jump_list
-    : list, "card_action" => card_action : value }
+    encode NewsNoticeCard[] { source : value, action_menu : value, task_id : value,
+    main_title : value, quote_area : value, image_text_area : value, card_image : value,
+    vertical_content_list : list, horizontal_content_list : list, jump_list : list,
+    card_action : value }
 );
 
 impl Given for NewsNoticeCard {}
@@ -1799,59 +1641,46 @@ impl Validate for NewsNoticeCard {
 }
 
 /// 按钮交互型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ButtonInteractionCard {
     /// Source line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<CardSource>,
     /// Top-right menu.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_menu: Option<ActionMenu>,
     /// Task id, unique in the app (digits, letters, _-@); required by send (90236).
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长128字节.
     /// Matches the regular expression `^[0-9A-Za-z_@-]+$`. Rule source: 90236: 只能由数字、字母和“_-@”组成.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Main title. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_title: Option<MainTitle>,
     /// Quote block.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_area: Option<QuoteArea>,
     /// Second-level text; supports id转译.
     ///
     /// Advice (reported as a warning, never an error): At most 160 characters (a Chinese character counts one). Rule source: 90236: 建议不超过160个字.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_title_text: Option<String>,
     /// Title/text lines.
     ///
     /// At most 6 items. Rule source: 90236: 列表长度不超过6.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub horizontal_content_list: Vec<HorizontalContent>,
     /// What a click on the card does.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_action: Option<CardClick>,
     /// Drop-down selector.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_selection: Option<ButtonSelection>,
     /// Buttons. Required.
     ///
     /// At most 6 items. Rule source: 90236: 列表长度不超过6.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub button_list: Vec<CardButton>,
     /// Update only (94888): shows a grey, unclickable button with this text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_text: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    ButtonInteractionCard[] { "source" => source : value, "action_menu" => action_menu :
-    value, "task_id" => task_id : value, "main_title" => main_title : value, "quote_area"
-    => quote_area : value, "sub_title_text" => sub_title_text : value,
-    "horizontal_content_list" => horizontal_content_list : list, "card_action" =>
-    card_action : value, "button_selection" => button_selection : value, "button_list" =>
-    button_list : list, "replace_text" => replace_text : value }
+    encode ButtonInteractionCard[] { source : value, action_menu : value, task_id :
+    value, main_title : value, quote_area : value, sub_title_text : value,
+    horizontal_content_list : list, card_action : value, button_selection : value,
+    button_list : list, replace_text : value }
 );
 
 impl Given for ButtonInteractionCard {}
@@ -1914,35 +1743,28 @@ impl Validate for ButtonInteractionCard {
 }
 
 /// 投票选择型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VoteInteractionCard {
     /// Source line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<CardSource>,
     /// Task id, unique in the app (digits, letters, _-@); required by send (90236).
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长128字节.
     /// Matches the regular expression `^[0-9A-Za-z_@-]+$`. Rule source: 90236: 只能由数字、字母和“_-@”组成.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Main title (≤ 16 字 suggested). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_title: Option<MainTitle>,
     /// The question. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkbox: Option<Checkbox>,
     /// Submit button (required by send, 90236; optional in updates, 94888).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_button: Option<SubmitButton>,
     /// Update only (94888): shows a grey, unclickable button with this text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_text: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    VoteInteractionCard[] { "source" => source : value, "task_id" => task_id : value,
-    "main_title" => main_title : value, "checkbox" => checkbox : value, "submit_button"
-    => submit_button : value, "replace_text" => replace_text : value }
+    encode VoteInteractionCard[] { source : value, task_id : value, main_title : value,
+    checkbox : value, submit_button : value, replace_text : value }
 );
 
 impl Given for VoteInteractionCard {}
@@ -1977,37 +1799,30 @@ impl Validate for VoteInteractionCard {
 }
 
 /// 多项选择型 template card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MultipleInteractionCard {
     /// Source line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<CardSource>,
     /// Task id, unique in the app (digits, letters, _-@); required by send (90236).
     ///
     /// At most 128 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 90236: 最长128字节.
     /// Matches the regular expression `^[0-9A-Za-z_@-]+$`. Rule source: 90236: 只能由数字、字母和“_-@”组成.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Main title. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_title: Option<MainTitle>,
     /// Selectors. Required.
     ///
     /// At most 3 items. Rule source: 90236: 列表长度不超过3.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub select_list: Vec<Selector>,
     /// Submit button (required by send, 90236; optional in updates, 94888).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_button: Option<SubmitButton>,
     /// Update only (94888): shows a grey, unclickable button with this text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_text: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    MultipleInteractionCard[] { "source" => source : value, "task_id" => task_id : value,
-    "main_title" => main_title : value, "select_list" => select_list : list,
-    "submit_button" => submit_button : value, "replace_text" => replace_text : value }
+    encode MultipleInteractionCard[] { source : value, task_id : value, main_title :
+    value, select_list : list, submit_button : value, replace_text : value }
 );
 
 impl Given for MultipleInteractionCard {}
@@ -2045,14 +1860,13 @@ impl Validate for MultipleInteractionCard {
 }
 
 /// The button of a card to grey out (update form A).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateButton {
     /// The button's new text. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_name: Option<String>,
 }
 
-wxlive_runtime::from_fields!(UpdateButton[] { "replace_name" => replace_name : value });
+wxlive_runtime::from_fields!(encode UpdateButton[] { replace_name : value });
 
 impl Given for UpdateButton {}
 impl Validate for UpdateButton {

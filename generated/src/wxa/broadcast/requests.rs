@@ -2,7 +2,6 @@
 
 //! Requests of WeChat mini-program live broadcast server API. (小程序直播).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -32,7 +31,7 @@ use super::{
 /// `POST /wxaapi/broadcast/room/create`. Official documentation: [server/API/livebroadcast/studio-management/api_createroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CreateRoomRequest {
     /// Room name. Required.
@@ -41,91 +40,129 @@ pub struct CreateRoomRequest {
     /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub name: String,
     /// mediaID of the background image (temporary material, valid 3 days). Suggested 1080×1920, at most 2 MB. Required.
-    #[serde(rename = "coverImg")]
+    #[cfg_attr(feature = "mock", serde(rename = "coverImg"))]
     pub cover_img: String,
     /// Start time, Unix seconds. Required.
     ///
     /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开播时间需要在当前时间的10分钟后.
     /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_createroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
-    #[serde(rename = "startTime")]
+    #[cfg_attr(feature = "mock", serde(rename = "startTime"))]
     pub start_time: i64,
     /// End time, Unix seconds: 30 minutes to 24 hours after startTime. Required.
-    #[serde(rename = "endTime")]
+    #[cfg_attr(feature = "mock", serde(rename = "endTime"))]
     pub end_time: i64,
     /// Anchor nickname. Required.
     ///
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_createroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
-    #[serde(rename = "anchorName")]
+    #[cfg_attr(feature = "mock", serde(rename = "anchorName"))]
     pub anchor_name: String,
     /// The anchor's WeChat ID. The anchor must be real-name verified in the 小程序直播 mini program (else 300036 with qrcode_url). Required.
-    #[serde(rename = "anchorWechat")]
+    #[cfg_attr(feature = "mock", serde(rename = "anchorWechat"))]
     pub anchor_wechat: String,
     /// The sub-anchor's WeChat ID; same real-name rule.
-    #[serde(rename = "subAnchorWechat", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(rename = "subAnchorWechat"))]
     pub sub_anchor_wechat: Option<String>,
     /// The creator's WeChat ID (official spelling "creater"). If given, only the creator, admins, the super admin and the anchor see the room; if left out, every member does.
-    #[serde(rename = "createrWechat", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(rename = "createrWechat"))]
     pub creater_wechat: Option<String>,
     /// mediaID of the share image. 800×640, at most 1 MB. Required.
-    #[serde(rename = "shareImg")]
+    #[cfg_attr(feature = "mock", serde(rename = "shareImg"))]
     pub share_img: String,
     /// mediaID of the 购物直播频道 cover. 800×800, at most 100 KB. Required.
-    #[serde(rename = "feedsImg")]
+    #[cfg_attr(feature = "mock", serde(rename = "feedsImg"))]
     pub feeds_img: String,
     /// Official listing (官方收录) on (true) or off (false).
     ///
     /// Server default when left out: `1`.
-    #[serde(
-        rename = "isFeedsPublic",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "isFeedsPublic",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub is_feeds_public: Option<bool>,
     /// Room type. Required.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "mock", serde(rename = "type"))]
     pub live_type: RoomType,
     /// Turn likes off (true). Cannot be re-enabled after the live starts. Required.
-    #[serde(rename = "closeLike", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeLike",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_like: bool,
     /// Turn the goods shelf off (true). Cannot be re-enabled after the live starts. Required.
-    #[serde(rename = "closeGoods", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeGoods",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_goods: bool,
     /// Turn comments off (true). Cannot be re-enabled after the live starts. Required.
-    #[serde(rename = "closeComment", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeComment",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_comment: bool,
     /// Turn replay off (true). Can be turned on after the start (update_replay).
     ///
     /// Server default when left out: `1`.
-    #[serde(
-        rename = "closeReplay",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeReplay",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub close_replay: Option<bool>,
     /// Turn sharing off (true). Cannot be changed after the live starts.
     ///
     /// Server default when left out: `0`.
-    #[serde(
-        rename = "closeShare",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeShare",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub close_share: Option<bool>,
     /// Turn customer service off (true). Can be turned on after the start (update_kf).
     ///
     /// Server default when left out: `1`.
-    #[serde(
-        rename = "closeKf",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeKf",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub close_kf: Option<bool>,
 }
+
+wxlive_runtime::encode_fields!(
+    CreateRoomRequest { name : value, "coverImg" => cover_img : value, "startTime" =>
+    start_time : value, "endTime" => end_time : value, "anchorName" => anchor_name :
+    value, "anchorWechat" => anchor_wechat : value, "subAnchorWechat" =>
+    sub_anchor_wechat : some, "createrWechat" => creater_wechat : some, "shareImg" =>
+    share_img : value, "feedsImg" => feeds_img : value, "isFeedsPublic" =>
+    is_feeds_public : some_flag, "type" => live_type : value, "closeLike" => close_like :
+    flag, "closeGoods" => close_goods : flag, "closeComment" => close_comment : flag,
+    "closeReplay" => close_replay : some_flag, "closeShare" => close_share : some_flag,
+    "closeKf" => close_kf : some_flag }
+);
 
 impl CreateRoomRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -436,7 +473,7 @@ impl ApiRequest for CreateRoomRequest {
 /// 获取直播间列表和回放: List the rooms, a page at a time by `start` offset, sorted by start time descending; page until start ≥ total (errcode 9410000 = empty list). Quota 100,000/day.
 ///
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetLiveInfoRequest {
     /// Offset: 0 starts with the first room. Required.
@@ -449,6 +486,8 @@ pub struct GetLiveInfoRequest {
     /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub limit: i32,
 }
+
+wxlive_runtime::encode_fields!(GetLiveInfoRequest { start : value, limit : value });
 
 impl GetLiveInfoRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -613,7 +652,7 @@ impl wxlive_runtime::Paginated for GetLiveInfoRequest {
 /// `POST /wxa/business/getliveinfo`. Official documentation: [server/API/livebroadcast/studio-management/api_getliveinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo).
 ///
 /// Always sends `action` = `"get_replay"` in the body (added by the client; not a field): Selects the replay operation of getliveinfo.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetReplayRequest {
     /// Room id (snake_case `room_id` here). Required.
@@ -628,6 +667,10 @@ pub struct GetReplayRequest {
     /// Advice (reported as a warning, never an error): At most 100. Rule source: server/API/livebroadcast/studio-management/api_getliveinfo: 每次拉取的数量，建议100以内 (a recommendation, not a limit).
     pub limit: i32,
 }
+
+wxlive_runtime::encode_fields!(
+    GetReplayRequest { room_id : value, start : value, limit : value }
+);
 
 impl GetReplayRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -802,16 +845,20 @@ impl wxlive_runtime::Paginated for GetReplayRequest {
 /// 导入商品: Import approved goods from the warehouse into a room. Only adds: goods already in the room are skipped. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addgoods`. Official documentation: [server/API/livebroadcast/studio-management/api_importgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ImportGoodsRequest {
     /// Ids of approved goods of the warehouse. Required.
-    #[serde(rename = "ids")]
+    #[cfg_attr(feature = "mock", serde(rename = "ids"))]
     pub goods_ids: Vec<i64>,
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
 }
+
+wxlive_runtime::encode_fields!(
+    ImportGoodsRequest { "ids" => goods_ids : value, "roomId" => room_id : value }
+);
 
 impl ImportGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -905,13 +952,15 @@ impl ApiRequest for ImportGoodsRequest {
 /// 删除直播间: Delete a room. The body key is `id`. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/deleteroom`. Official documentation: [server/API/livebroadcast/studio-management/api_deleteroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoomRequest {
     /// Room id (the key is `id`). Required.
-    #[serde(rename = "id")]
+    #[cfg_attr(feature = "mock", serde(rename = "id"))]
     pub room_id: i64,
 }
+
+wxlive_runtime::encode_fields!(DeleteRoomRequest { "id" => room_id : value });
 
 impl DeleteRoomRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -989,11 +1038,11 @@ impl ApiRequest for DeleteRoomRequest {
 /// 编辑直播间: Edit a room: same rules as create_room, without type, subAnchorWechat and createrWechat. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/editroom`. Official documentation: [server/API/livebroadcast/studio-management/api_editroom](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct EditRoomRequest {
     /// Room id (the key is `id`). Required.
-    #[serde(rename = "id")]
+    #[cfg_attr(feature = "mock", serde(rename = "id"))]
     pub room_id: i64,
     /// Room name. Required.
     ///
@@ -1001,82 +1050,119 @@ pub struct EditRoomRequest {
     /// At most width 34, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 直播间名字，最短3个汉字，最长17个汉字，1个汉字相当于2个字符.
     pub name: String,
     /// mediaID of the background image (valid 3 days). Required.
-    #[serde(rename = "coverImg")]
+    #[cfg_attr(feature = "mock", serde(rename = "coverImg"))]
     pub cover_img: String,
     /// Start time, Unix seconds. Required.
     ///
     /// At least now + 600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开播时间需要在当前时间的10分钟后.
     /// At most now + 15897600 s (Unix seconds). Rule source: server/API/livebroadcast/studio-management/api_editroom: 开始时间不能在 6 个月后. Taken as 184 days (15897600 s), the longest span 6 calendar months can have (e.g. 1 July to 1 January), so the client never rejects a start the server accepts; a start between 181 and 184 days ahead may still be refused by the server in shorter 6-month windows.
-    #[serde(rename = "startTime")]
+    #[cfg_attr(feature = "mock", serde(rename = "startTime"))]
     pub start_time: i64,
     /// End time, Unix seconds: 30 minutes to 24 hours after startTime. Required.
-    #[serde(rename = "endTime")]
+    #[cfg_attr(feature = "mock", serde(rename = "endTime"))]
     pub end_time: i64,
     /// Anchor nickname. Required.
     ///
     /// At least width 4, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
     /// At most width 30, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/studio-management/api_editroom: 主播昵称，最短2个汉字，最长15个汉字，1个汉字相当于2个字符.
-    #[serde(rename = "anchorName")]
+    #[cfg_attr(feature = "mock", serde(rename = "anchorName"))]
     pub anchor_name: String,
     /// The anchor's WeChat ID. An unverified anchor gives 300030 here, not a QR code (community-reported). Required.
-    #[serde(rename = "anchorWechat")]
+    #[cfg_attr(feature = "mock", serde(rename = "anchorWechat"))]
     pub anchor_wechat: String,
     /// mediaID of the share image. Required.
-    #[serde(rename = "shareImg")]
+    #[cfg_attr(feature = "mock", serde(rename = "shareImg"))]
     pub share_img: String,
     /// mediaID of the 购物直播频道 cover. Required.
-    #[serde(rename = "feedsImg")]
+    #[cfg_attr(feature = "mock", serde(rename = "feedsImg"))]
     pub feeds_img: String,
     /// Official listing on (true) or off (false).
     ///
     /// Server default when left out: `1`.
-    #[serde(
-        rename = "isFeedsPublic",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "isFeedsPublic",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub is_feeds_public: Option<bool>,
     /// Turn likes off (true). Required.
-    #[serde(rename = "closeLike", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeLike",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_like: bool,
     /// Turn the goods shelf off (true). Required.
-    #[serde(rename = "closeGoods", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeGoods",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_goods: bool,
     /// Turn comments off (true). Required.
-    #[serde(rename = "closeComment", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeComment",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_comment: bool,
     /// Turn replay off (true).
     ///
     /// Server default when left out: `1`.
-    #[serde(
-        rename = "closeReplay",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeReplay",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub close_replay: Option<bool>,
     /// Turn sharing off (true).
     ///
     /// Server default when left out: `0`.
-    #[serde(
-        rename = "closeShare",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeShare",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub close_share: Option<bool>,
     /// Turn customer service off (true).
     ///
     /// Server default when left out: `1`.
-    #[serde(
-        rename = "closeKf",
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeKf",
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub close_kf: Option<bool>,
 }
+
+wxlive_runtime::encode_fields!(
+    EditRoomRequest { "id" => room_id : value, name : value, "coverImg" => cover_img :
+    value, "startTime" => start_time : value, "endTime" => end_time : value, "anchorName"
+    => anchor_name : value, "anchorWechat" => anchor_wechat : value, "shareImg" =>
+    share_img : value, "feedsImg" => feeds_img : value, "isFeedsPublic" =>
+    is_feeds_public : some_flag, "closeLike" => close_like : flag, "closeGoods" =>
+    close_goods : flag, "closeComment" => close_comment : flag, "closeReplay" =>
+    close_replay : some_flag, "closeShare" => close_share : some_flag, "closeKf" =>
+    close_kf : some_flag }
+);
 
 impl EditRoomRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1369,13 +1455,15 @@ impl ApiRequest for EditRoomRequest {
 /// 获取直播间推流地址: Get the RTMP push address of a push-stream room.
 ///
 /// `GET /wxaapi/broadcast/room/getpushurl`. Official documentation: [server/API/livebroadcast/studio-management/api_getpushurl](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetPushUrlRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId", skip_serializing)]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
 }
+
+wxlive_runtime::encode_fields!(GetPushUrlRequest {});
 
 impl GetPushUrlRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1456,16 +1544,17 @@ impl ApiRequest for GetPushUrlRequest {
 /// 获取直播间分享二维码: Get the share QR code, page path and poster of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getsharedcode`. Official documentation: [server/API/livebroadcast/studio-management/api_getsharedcode](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSharedCodeRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId", skip_serializing)]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Custom parameter: pass the plain text (e.g. the JSON of your custom params); the client URL-encodes it once, as the docs' encodeURIComponent(JSON.stringify(custom_params)) does.
-    #[serde(skip_serializing)]
     pub params: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(GetSharedCodeRequest {});
 
 impl GetSharedCodeRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1558,15 +1647,19 @@ impl ApiRequest for GetSharedCodeRequest {
 /// 添加管理直播间小助手: Add assistants to a room. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_addveassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddAssistantRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// The assistants to add. Required.
     pub users: Vec<AssistantUser>,
 }
+
+wxlive_runtime::encode_fields!(
+    AddAssistantRequest { "roomId" => room_id : value, users : value }
+);
 
 impl AddAssistantRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1655,17 +1748,22 @@ impl ApiRequest for AddAssistantRequest {
 /// 修改直播间小助手: Change an assistant's nickname.
 ///
 /// `POST /wxaapi/broadcast/room/modifyassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_modifyassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifyAssistantRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// The assistant's WeChat ID. Required.
     pub username: String,
     /// New nickname. Required.
     pub nickname: String,
 }
+
+wxlive_runtime::encode_fields!(
+    ModifyAssistantRequest { "roomId" => room_id : value, username : value, nickname :
+    value }
+);
 
 impl ModifyAssistantRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1764,15 +1862,19 @@ impl ApiRequest for ModifyAssistantRequest {
 /// 删除直播间小助手: Remove an assistant from a room.
 ///
 /// `POST /wxaapi/broadcast/room/removeassistant`. Official documentation: [server/API/livebroadcast/studio-management/api_removeassistant](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RemoveAssistantRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// The assistant's WeChat ID. Required.
     pub username: String,
 }
+
+wxlive_runtime::encode_fields!(
+    RemoveAssistantRequest { "roomId" => room_id : value, username : value }
+);
 
 impl RemoveAssistantRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1861,13 +1963,15 @@ impl ApiRequest for RemoveAssistantRequest {
 /// 查询直播间小助手: List the assistants of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getassistantlist`. Official documentation: [server/API/livebroadcast/studio-management/api_getassistantlist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetAssistantListRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId", skip_serializing)]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
 }
+
+wxlive_runtime::encode_fields!(GetAssistantListRequest {});
 
 impl GetAssistantListRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1948,15 +2052,19 @@ impl ApiRequest for GetAssistantListRequest {
 /// 添加主播副号: Set the sub-anchor of a room. Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/room/addsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_addsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddSubAnchorRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// The sub-anchor's WeChat ID. Required.
     pub username: String,
 }
+
+wxlive_runtime::encode_fields!(
+    AddSubAnchorRequest { "roomId" => room_id : value, username : value }
+);
 
 impl AddSubAnchorRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2048,15 +2156,19 @@ impl ApiRequest for AddSubAnchorRequest {
 /// 修改主播副号: Change the sub-anchor of a room.
 ///
 /// `POST /wxaapi/broadcast/room/modifysubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_modifysubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ModifySubAnchorRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// The new sub-anchor's WeChat ID. Required.
     pub username: String,
 }
+
+wxlive_runtime::encode_fields!(
+    ModifySubAnchorRequest { "roomId" => room_id : value, username : value }
+);
 
 impl ModifySubAnchorRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2148,13 +2260,15 @@ impl ApiRequest for ModifySubAnchorRequest {
 /// 删除主播副号: Remove the sub-anchor of a room.
 ///
 /// `POST /wxaapi/broadcast/room/deletesubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_deletesubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteSubAnchorRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
 }
+
+wxlive_runtime::encode_fields!(DeleteSubAnchorRequest { "roomId" => room_id : value });
 
 impl DeleteSubAnchorRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2232,13 +2346,15 @@ impl ApiRequest for DeleteSubAnchorRequest {
 /// 获取主播副号: Get the sub-anchor of a room.
 ///
 /// `GET /wxaapi/broadcast/room/getsubanchor`. Official documentation: [server/API/livebroadcast/studio-management/api_getsubanchor](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetSubAnchorRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId", skip_serializing)]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
 }
+
+wxlive_runtime::encode_fields!(GetSubAnchorRequest {});
 
 impl GetSubAnchorRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2319,16 +2435,27 @@ impl ApiRequest for GetSubAnchorRequest {
 /// 官方收录管理: Turn the room's official listing (官方收录) on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatefeedpublic`. Official documentation: [server/API/livebroadcast/studio-management/api_updatefeedpublic](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateFeedPublicRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Listing on (true) or off (false). Required.
-    #[serde(rename = "isFeedsPublic", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "isFeedsPublic",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub is_feeds_public: bool,
 }
+
+wxlive_runtime::encode_fields!(
+    UpdateFeedPublicRequest { "roomId" => room_id : value, "isFeedsPublic" =>
+    is_feeds_public : flag }
+);
 
 impl UpdateFeedPublicRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2415,16 +2542,27 @@ impl ApiRequest for UpdateFeedPublicRequest {
 /// 回放功能管理: Turn replay on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatereplay`. Official documentation: [server/API/livebroadcast/studio-management/api_updatereplay](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateReplayRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Replay off (true) or on (false). Required.
-    #[serde(rename = "closeReplay", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeReplay",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_replay: bool,
 }
+
+wxlive_runtime::encode_fields!(
+    UpdateReplayRequest { "roomId" => room_id : value, "closeReplay" => close_replay :
+    flag }
+);
 
 impl UpdateReplayRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2511,16 +2649,26 @@ impl ApiRequest for UpdateReplayRequest {
 /// 客服功能管理: Turn customer service on or off.
 ///
 /// `POST /wxaapi/broadcast/room/updatekf`. Official documentation: [server/API/livebroadcast/studio-management/api_updatekf](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateKfRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Customer service off (true) or on (false). Required.
-    #[serde(rename = "closeKf", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "closeKf",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub close_kf: bool,
 }
+
+wxlive_runtime::encode_fields!(
+    UpdateKfRequest { "roomId" => room_id : value, "closeKf" => close_kf : flag }
+);
 
 impl UpdateKfRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2607,16 +2755,27 @@ impl ApiRequest for UpdateKfRequest {
 /// 禁言管理: Mute or unmute everyone in the room. The doc table names the key `id`, but its example and every SDK send `roomId`, which is sent here.
 ///
 /// `POST /wxaapi/broadcast/room/updatecomment`. Official documentation: [server/API/livebroadcast/studio-management/api_updatecomment](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateCommentRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Mute everyone (true) or unmute (false). Required.
-    #[serde(rename = "banComment", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "banComment",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub ban_comment: bool,
 }
+
+wxlive_runtime::encode_fields!(
+    UpdateCommentRequest { "roomId" => room_id : value, "banComment" => ban_comment :
+    flag }
+);
 
 impl UpdateCommentRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2703,19 +2862,30 @@ impl ApiRequest for UpdateCommentRequest {
 /// 上下架商品: Put a room's goods on or off the shelf.
 ///
 /// `POST /wxaapi/broadcast/goods/onsale`. Official documentation: [server/API/livebroadcast/studio-management/api_salegoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GoodsOnSaleRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Goods id. Required.
-    #[serde(rename = "goodsId")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsId"))]
     pub goods_id: i64,
     /// On the shelf (true) or off (false). Required.
-    #[serde(rename = "onSale", with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "onSale",
+            deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+        )
+    )]
     pub on_sale: bool,
 }
+
+wxlive_runtime::encode_fields!(
+    GoodsOnSaleRequest { "roomId" => room_id : value, "goodsId" => goods_id : value,
+    "onSale" => on_sale : flag }
+);
 
 impl GoodsOnSaleRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2815,16 +2985,21 @@ impl ApiRequest for GoodsOnSaleRequest {
 /// 删除直播间商品: Remove goods from a room only; the warehouse keeps them.
 ///
 /// `POST /wxaapi/broadcast/goods/deleteInRoom`. Official documentation: [server/API/livebroadcast/studio-management/api_deletedoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsInRoomRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Goods id. Required.
-    #[serde(rename = "goodsId")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsId"))]
     pub goods_id: i64,
 }
+
+wxlive_runtime::encode_fields!(
+    DeleteGoodsInRoomRequest { "roomId" => room_id : value, "goodsId" => goods_id : value
+    }
+);
 
 impl DeleteGoodsInRoomRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2913,16 +3088,20 @@ impl ApiRequest for DeleteGoodsInRoomRequest {
 /// `POST /wxaapi/broadcast/goods/push`. Official documentation: [server/API/livebroadcast/studio-management/api_pushgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushGoodsRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Goods id. Required.
-    #[serde(rename = "goodsId")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsId"))]
     pub goods_id: i64,
 }
+
+wxlive_runtime::encode_fields!(
+    PushGoodsRequest { "roomId" => room_id : value, "goodsId" => goods_id : value }
+);
 
 impl PushGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3015,15 +3194,19 @@ impl ApiRequest for PushGoodsRequest {
 /// 直播间商品排序: Set the order of a room's goods.
 ///
 /// `POST /wxaapi/broadcast/goods/sort`. Official documentation: [server/API/livebroadcast/studio-management/api_sortgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SortGoodsRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// The goods in their new order. Required.
     pub goods: Vec<SortGoods>,
 }
+
+wxlive_runtime::encode_fields!(
+    SortGoodsRequest { "roomId" => room_id : value, goods : value }
+);
 
 impl SortGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3112,16 +3295,20 @@ impl ApiRequest for SortGoodsRequest {
 /// 下载商品讲解视频: Get the link to a goods explanation video recorded in a room.
 ///
 /// `POST /wxaapi/broadcast/goods/getVideo`. Official documentation: [server/API/livebroadcast/studio-management/api_downloadgoodsvideo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsVideoRequest {
     /// Room id. Required.
-    #[serde(rename = "roomId")]
+    #[cfg_attr(feature = "mock", serde(rename = "roomId"))]
     pub room_id: i64,
     /// Goods id. Required.
-    #[serde(rename = "goodsId")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsId"))]
     pub goods_id: i64,
 }
+
+wxlive_runtime::encode_fields!(
+    GetGoodsVideoRequest { "roomId" => room_id : value, "goodsId" => goods_id : value }
+);
 
 impl GetGoodsVideoRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3213,13 +3400,15 @@ impl ApiRequest for GetGoodsVideoRequest {
 /// 直播挂件设置全局KEY: Set the global goods key of the live pendant (直播挂件): the names of the goods-page query parameters that identify goods. Goods added without their own goodsKey use it. Setting a different key later breaks the mapping of goods added without one, so set it once. Quota 500/day.
 ///
 /// `POST /wxaapi/broadcast/goods/setkey`. Official documentation: [server/API/livebroadcast/studio-management/api_setdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SetGoodsKeyRequest {
     /// The keys: an array of strings (key必须为字符串数组; anything else gives 200002 "goodsKey must be Array&lt;string&gt;"). Required.
-    #[serde(rename = "goodsKey")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsKey"))]
     pub goods_keys: Vec<String>,
 }
+
+wxlive_runtime::encode_fields!(SetGoodsKeyRequest { "goodsKey" => goods_keys : value });
 
 impl SetGoodsKeyRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3298,9 +3487,11 @@ impl ApiRequest for SetGoodsKeyRequest {
 /// 直播挂件获取全局KEY: Get the global goods key of the live pendant set with set_goods_key. Quota 500/day.
 ///
 /// `GET /wxaapi/broadcast/goods/getkey`. Official documentation: [server/API/livebroadcast/studio-management/api_getdefault_goodskey](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsKeyRequest {}
+wxlive_runtime::encode_fields!(GetGoodsKeyRequest {});
+
 impl GetGoodsKeyRequest {
     /// A builder; `build()` checks every rule and reports all violations.
     pub fn builder() -> GetGoodsKeyRequestBuilder {
@@ -3364,13 +3555,15 @@ impl ApiRequest for GetGoodsKeyRequest {
 /// `POST /wxaapi/broadcast/goods/add`. Official documentation: [server/API/livebroadcast/commodity-management/api_addgoods](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddGoodsRequest {
     /// The goods item. Required.
-    #[serde(rename = "goodsInfo")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsInfo"))]
     pub goods_info: GoodsInfo,
 }
+
+wxlive_runtime::encode_fields!(AddGoodsRequest { "goodsInfo" => goods_info : value });
 
 impl AddGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3463,16 +3656,21 @@ impl ApiRequest for AddGoodsRequest {
 /// 撤回商品审核: Withdraw a goods review. The used review quota is not refunded.
 ///
 /// `POST /wxaapi/broadcast/goods/resetaudit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resetaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ResetGoodsAuditRequest {
     /// Review id (from add_goods or audit_goods). Required.
-    #[serde(rename = "auditId")]
+    #[cfg_attr(feature = "mock", serde(rename = "auditId"))]
     pub audit_id: i64,
     /// Goods id. Required.
-    #[serde(rename = "goodsId")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsId"))]
     pub goods_id: i64,
 }
+
+wxlive_runtime::encode_fields!(
+    ResetGoodsAuditRequest { "auditId" => audit_id : value, "goodsId" => goods_id : value
+    }
+);
 
 impl ResetGoodsAuditRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3564,13 +3762,15 @@ impl ApiRequest for ResetGoodsAuditRequest {
 /// `POST /wxaapi/broadcast/goods/audit`. Official documentation: [server/API/livebroadcast/commodity-management/api_resubmitaudit](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AuditGoodsRequest {
     /// Goods id. Required.
-    #[serde(rename = "goodsId")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsId"))]
     pub goods_id: i64,
 }
+
+wxlive_runtime::encode_fields!(AuditGoodsRequest { "goodsId" => goods_id : value });
 
 impl AuditGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3654,13 +3854,15 @@ impl ApiRequest for AuditGoodsRequest {
 /// 删除商品: Delete goods from the warehouse and from every room. Cannot be undone. Quota 1,000/day.
 ///
 /// `POST /wxaapi/broadcast/goods/delete`. Official documentation: [server/API/livebroadcast/commodity-management/api_deletegoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteGoodsRequest {
     /// Goods id. Required.
-    #[serde(rename = "goodsId")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsId"))]
     pub goods_id: i64,
 }
+
+wxlive_runtime::encode_fields!(DeleteGoodsRequest { "goodsId" => goods_id : value });
 
 impl DeleteGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3741,13 +3943,15 @@ impl ApiRequest for DeleteGoodsRequest {
 /// 更新商品: Update goods: goodsId plus only the fields being changed. Approved goods accept only the price fields; goods under review nothing. Quota 1,000/day.
 ///
 /// `POST /wxaapi/broadcast/goods/update`. Official documentation: [server/API/livebroadcast/commodity-management/api_updategoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateGoodsRequest {
     /// The goods id and the changes. Required.
-    #[serde(rename = "goodsInfo")]
+    #[cfg_attr(feature = "mock", serde(rename = "goodsInfo"))]
     pub goods_info: GoodsUpdateInfo,
 }
+
+wxlive_runtime::encode_fields!(UpdateGoodsRequest { "goodsInfo" => goods_info : value });
 
 impl UpdateGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3832,7 +4036,7 @@ impl ApiRequest for UpdateGoodsRequest {
 /// 获取商品的信息与审核状态: Get the information and review status of up to 20 goods. Quota 1,000/day.
 ///
 /// `POST /wxa/business/getgoodswarehouse`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsauditinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetGoodsWarehouseRequest {
     /// Goods ids (a JSON array of numbers; a stringified array returns an empty list). Required.
@@ -3840,6 +4044,8 @@ pub struct GetGoodsWarehouseRequest {
     /// At most 20 items. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsauditinfo: request sample, 最多支持一次获取20个商品状态.
     pub goods_ids: Vec<i64>,
 }
+
+wxlive_runtime::encode_fields!(GetGoodsWarehouseRequest { goods_ids : value });
 
 impl GetGoodsWarehouseRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -3928,25 +4134,24 @@ impl ApiRequest for GetGoodsWarehouseRequest {
 /// 获取商品列表: List warehouse goods in one review status, a page at a time by offset (page until offset ≥ total). Must be GET. Quota 10,000/day.
 ///
 /// `GET /wxaapi/broadcast/goods/getapproved`. Official documentation: [server/API/livebroadcast/commodity-management/api_getgoodsinfo](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetApprovedGoodsRequest {
     /// Start offset. Required.
     ///
     /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页条数起点; the page states no lower bound, so a negative offset is only advised against.
-    #[serde(skip_serializing)]
     pub offset: i32,
     /// Page size.
     ///
     /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小; the page states no minimum, so an empty page size is only advised against.
     /// At most 100. Rule source: server/API/livebroadcast/commodity-management/api_getgoodsinfo: 分页大小，默认30，不超过100.
     /// Server default when left out: `30`.
-    #[serde(skip_serializing)]
     pub limit: Option<i32>,
     /// Review status to list. Required.
-    #[serde(skip_serializing)]
     pub status: AuditStatus,
 }
+
+wxlive_runtime::encode_fields!(GetApprovedGoodsRequest {});
 
 impl GetApprovedGoodsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4127,7 +4332,7 @@ impl wxlive_runtime::Paginated for GetApprovedGoodsRequest {
 /// 设置成员角色: Give a user a role (admins at most 10, anchors and operators at most 500 each). Quota 10,000/day.
 ///
 /// `POST /wxaapi/broadcast/role/addrole`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelistdw](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddRoleRequest {
     /// The user's WeChat ID. Required.
@@ -4138,6 +4343,8 @@ pub struct AddRoleRequest {
     /// At most 3. Rule source: server/API/livebroadcast/role-management/api_getrolelistdw: 取值\[1-管理员，2-主播，3-运营者\].
     pub role: Role,
 }
+
+wxlive_runtime::encode_fields!(AddRoleRequest { username : value, role : value });
 
 impl AddRoleRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4248,7 +4455,7 @@ impl ApiRequest for AddRoleRequest {
 /// 移除成员角色: Take a role away from a user. Removing the super admin has no effect.
 ///
 /// `POST /wxaapi/broadcast/role/deleterole`. Official documentation: [server/API/livebroadcast/role-management/api_deleterole](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct DeleteRoleRequest {
     /// The user's WeChat ID. Required.
@@ -4259,6 +4466,8 @@ pub struct DeleteRoleRequest {
     /// At most 3. Rule source: server/API/livebroadcast/role-management/api_deleterole: 取值\[1-管理员，2-主播，3-运营者\].
     pub role: Role,
 }
+
+wxlive_runtime::encode_fields!(DeleteRoleRequest { username : value, role : value });
 
 impl DeleteRoleRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4367,31 +4576,29 @@ impl ApiRequest for DeleteRoleRequest {
 /// 查询成员列表: List members, a page at a time by offset (page until offset ≥ total).
 ///
 /// `GET /wxaapi/broadcast/role/getrolelist`. Official documentation: [server/API/livebroadcast/role-management/api_getrolelist](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetRoleListRequest {
     /// Role filter (listed by the older doc page only; unconfirmed).
     ///
     /// Server default when left out: `-1`.
-    #[serde(skip_serializing)]
     pub role: Option<RoleFilter>,
     /// Start offset.
     ///
     /// Advice (reported as a warning, never an error): At least 0. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 起始偏移量，默认0; the page states no lower bound, so a negative offset is only advised against.
     /// Server default when left out: `0`.
-    #[serde(skip_serializing)]
     pub offset: Option<i32>,
     /// Page size.
     ///
     /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数; the page states no minimum, so an empty page size is only advised against.
     /// At most 30. Rule source: server/API/livebroadcast/role-management/api_getrolelist: 查询个数，最大30，默认10.
     /// Server default when left out: `10`.
-    #[serde(skip_serializing)]
     pub limit: Option<i32>,
     /// WeChat ID or nickname to match.
-    #[serde(skip_serializing)]
     pub keyword: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(GetRoleListRequest {});
 
 impl GetRoleListRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4584,7 +4791,7 @@ impl wxlive_runtime::Paginated for GetRoleListRequest {
 /// 获取长期订阅用户: List long-term subscribers, a page at a time: send the previous page_break; stop on an empty followers list (unconfirmed). Quota 5,000/day.
 ///
 /// `POST /wxa/business/get_wxa_followers`. Official documentation: [server/API/livebroadcast/subscribe-management/api_getfollowers](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetFollowersRequest {
     /// Page size.
@@ -4592,12 +4799,12 @@ pub struct GetFollowersRequest {
     /// Advice (reported as a warning, never an error): At least 1. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制; the page states no minimum, so an empty page size is only advised against.
     /// At most 2000. Rule source: server/API/livebroadcast/subscribe-management/api_getfollowers: 获取长期订阅用户的个数限制，默认200，最大2000.
     /// Server default when left out: `200`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// Leave it out on the first page; then send the previous response's page_break.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_break: Option<i64>,
 }
+
+wxlive_runtime::encode_fields!(GetFollowersRequest { limit : some, page_break : some });
 
 impl GetFollowersRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -4701,7 +4908,7 @@ impl ApiRequest for GetFollowersRequest {
 /// `POST /wxa/business/push_message`. Official documentation: [server/API/livebroadcast/subscribe-management/api_pushmessage](https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PushMessageRequest {
     /// The room that is now live. Required.
@@ -4711,6 +4918,10 @@ pub struct PushMessageRequest {
     /// At most 2000 items. Rule source: server/API/livebroadcast/subscribe-management/api_pushmessage: 群发订阅用户个数限制：2000/次.
     pub user_openid: Vec<String>,
 }
+
+wxlive_runtime::encode_fields!(
+    PushMessageRequest { room_id : value, user_openid : value }
+);
 
 impl PushMessageRequest {
     /// A builder; `build()` checks every rule and reports all violations.

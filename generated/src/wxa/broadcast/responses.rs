@@ -16,8 +16,8 @@ pub struct CreateRoomResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize CreateRoomResponse["roomId"] { "roomId" => room_id : int @ 0u32,
-    "qrcode_url" => qrcode_url : value }
+    serialize CreateRoomResponse["roomId"] { "roomId" => room_id : int @ 0u32, qrcode_url
+    : value }
 );
 
 /// Response of `get_live_info` (获取直播间列表和回放).
@@ -30,8 +30,7 @@ pub struct GetLiveInfoResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetLiveInfoResponse["total"] { "total" => total : int @ 0u32, "room_info"
-    => room_info : list }
+    serialize GetLiveInfoResponse["total"] { total : int @ 0u32, room_info : list }
 );
 
 /// Response of `get_replay` (获取直播间列表和回放).
@@ -44,8 +43,7 @@ pub struct GetReplayResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetReplayResponse["total"] { "total" => total : int @ 0u32, "live_replay"
-    => live_replay : list }
+    serialize GetReplayResponse["total"] { total : int @ 0u32, live_replay : list }
 );
 
 /// Response of `import_goods` (导入商品).
@@ -118,8 +116,8 @@ pub struct GetAssistantListResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetAssistantListResponse["count", "maxCount"] { "list" => list : list,
-    "count" => count : int @ 0u32, "maxCount" => max_count : int @ 1u32 }
+    serialize GetAssistantListResponse["count", "maxCount"] { list : list, count : int @
+    0u32, "maxCount" => max_count : int @ 1u32 }
 );
 
 /// Response of `add_sub_anchor` (添加主播副号).
@@ -144,9 +142,7 @@ pub struct GetSubAnchorResponse {
     pub username: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize GetSubAnchorResponse[] { "username" => username : value }
-);
+wxlive_runtime::from_fields!(serialize GetSubAnchorResponse[] { username : value });
 
 /// Response of `update_feed_public` (官方收录管理).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -196,7 +192,7 @@ pub struct GetGoodsVideoResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetGoodsVideoResponse["url"] { "url" => url : value @ 0u32 }
+    serialize GetGoodsVideoResponse["url"] { url : value @ 0u32 }
 );
 
 /// Response of `set_goods_key` (直播挂件设置全局KEY).
@@ -265,8 +261,7 @@ pub struct GetGoodsWarehouseResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetGoodsWarehouseResponse["total"] { "total" => total : int @ 0u32, "goods"
-    => goods : list }
+    serialize GetGoodsWarehouseResponse["total"] { total : int @ 0u32, goods : list }
 );
 
 /// Response of `get_approved_goods` (获取商品列表).
@@ -279,8 +274,7 @@ pub struct GetApprovedGoodsResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetApprovedGoodsResponse["total"] { "total" => total : int @ 0u32, "goods"
-    => goods : list }
+    serialize GetApprovedGoodsResponse["total"] { total : int @ 0u32, goods : list }
 );
 
 /// Response of `add_role` (设置成员角色).
@@ -309,8 +303,7 @@ pub struct GetRoleListResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetRoleListResponse["total"] { "total" => total : int @ 0u32, "list" =>
-    list : list }
+    serialize GetRoleListResponse["total"] { total : int @ 0u32, list : list }
 );
 
 /// Response of `get_followers` (获取长期订阅用户).
@@ -323,8 +316,7 @@ pub struct GetFollowersResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize GetFollowersResponse[] { "followers" => followers : list, "page_break" =>
-    page_break : int }
+    serialize GetFollowersResponse[] { followers : list, page_break : int }
 );
 
 /// Response of `push_message` (发送直播开始事件).
@@ -335,6 +327,5 @@ pub struct PushMessageResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize PushMessageResponse["message_id"] { "message_id" => message_id : value @
-    0u32 }
+    serialize PushMessageResponse["message_id"] { message_id : value @ 0u32 }
 );

@@ -30,10 +30,9 @@ pub struct RoomGoods {
 
 wxlive_runtime::from_fields!(
     serialize RoomGoods["goods_id", "name", "cover_img", "url", "price", "price2",
-    "price_type", "third_party_appid"] { "goods_id" => goods_id : int @ 0u32, "name" =>
-    name : value @ 1u32, "cover_img" => cover_img_url : value @ 2u32, "url" => url :
-    value @ 3u32, "price" => price : value @ 4u32, "price2" => price2 : value @ 5u32,
-    "price_type" | "priceType" => price_type : value @ 6u32, "third_party_appid" =>
+    "price_type", "third_party_appid"] { goods_id : int @ 0u32, name : value @ 1u32,
+    "cover_img" => cover_img_url : value @ 2u32, url : value @ 3u32, price : value @
+    4u32, price2 : value @ 5u32, "price_type" | "priceType" => price_type : value @ 6u32,
     third_party_appid : value @ 7u32 }
 );
 
@@ -85,17 +84,13 @@ wxlive_runtime::from_fields!(
     serialize RoomInfo["name", "roomid", "cover_img", "share_img", "live_status",
     "start_time", "end_time", "anchor_name", "live_type", "close_like", "close_goods",
     "close_comment", "close_kf", "close_replay", "is_feeds_public", "creater_openid",
-    "feeds_img"] { "name" => name : value @ 0u32, "roomid" => room_id : int @ 1u32,
-    "cover_img" => cover_img : value @ 2u32, "share_img" => share_img : value @ 3u32,
-    "live_status" | "live_satus" => live_status : value @ 4u32, "start_time" =>
-    start_time : int @ 5u32, "end_time" => end_time : int @ 6u32, "anchor_name" =>
-    anchor_name : value @ 7u32, "anchor_img" => anchor_img : value, "live_type" =>
-    live_type : value @ 8u32, "close_like" => close_like : flag @ 9u32, "close_goods" =>
-    close_goods : flag @ 10u32, "close_comment" => close_comment : flag @ 11u32,
-    "close_kf" => close_kf : flag @ 12u32, "close_replay" => close_replay : flag @ 13u32,
-    "is_feeds_public" => is_feeds_public : flag @ 14u32, "creater_openid" =>
-    creater_openid : value @ 15u32, "feeds_img" => feeds_img : value @ 16u32, "goods" =>
-    goods : list }
+    "feeds_img"] { name : value @ 0u32, "roomid" => room_id : int @ 1u32, cover_img :
+    value @ 2u32, share_img : value @ 3u32, "live_status" | "live_satus" => live_status :
+    value @ 4u32, start_time : int @ 5u32, end_time : int @ 6u32, anchor_name : value @
+    7u32, anchor_img : value, live_type : value @ 8u32, close_like : flag @ 9u32,
+    close_goods : flag @ 10u32, close_comment : flag @ 11u32, close_kf : flag @ 12u32,
+    close_replay : flag @ 13u32, is_feeds_public : flag @ 14u32, creater_openid : value @
+    15u32, feeds_img : value @ 16u32, goods : list }
 );
 
 impl Given for RoomInfo {}
@@ -111,25 +106,22 @@ pub struct LiveReplay {
 }
 
 wxlive_runtime::from_fields!(
-    serialize LiveReplay["create_time", "expire_time", "media_url"] { "create_time" =>
-    create_time : text @ 0u32, "expire_time" => expire_time : text @ 1u32, "media_url" =>
-    media_url : value @ 2u32 }
+    serialize LiveReplay["create_time", "expire_time", "media_url"] { create_time : text
+    @ 0u32, expire_time : text @ 1u32, media_url : value @ 2u32 }
 );
 
 impl Given for LiveReplay {}
 /// An assistant to add to a room.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AssistantUser {
     /// The user's WeChat ID (微信号). Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Nickname shown in the room. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    AssistantUser[] { "username" => username : value, "nickname" => nickname : value }
+    encode AssistantUser[] { username : value, nickname : value }
 );
 
 impl Given for AssistantUser {}
@@ -157,21 +149,19 @@ pub struct Assistant {
 
 wxlive_runtime::from_fields!(
     serialize Assistant["timestamp", "headimg", "nickname", "alias", "openid"] {
-    "timestamp" => timestamp : int @ 0u32, "headimg" => headimg : value @ 1u32,
-    "nickname" => nickname : value @ 2u32, "alias" => username : value @ 3u32, "openid"
-    => openid : value @ 4u32 }
+    timestamp : int @ 0u32, headimg : value @ 1u32, nickname : value @ 2u32, "alias" =>
+    username : value @ 3u32, openid : value @ 4u32 }
 );
 
 impl Given for Assistant {}
 /// One position in goods/sort. The docs' table types goodsId as a number, their example as a string; the number is sent (unconfirmed).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SortGoods {
     /// Goods id. Required.
-    #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
 }
 
-wxlive_runtime::from_fields!(SortGoods[] { "goodsId" => goods_id : int });
+wxlive_runtime::from_fields!(encode SortGoods[] { "goodsId" => goods_id : int });
 
 impl Given for SortGoods {}
 impl Validate for SortGoods {
@@ -181,45 +171,36 @@ impl Validate for SortGoods {
 }
 
 /// A goods item to add and submit for review (goods/add `goodsInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GoodsInfo {
     /// mediaID of the goods image (temporary material, valid 3 days). At most 300×300 px, else 300018 (community-reported). Required.
-    #[serde(rename = "coverImgUrl", skip_serializing_if = "Option::is_none")]
     pub cover_img_url: Option<String>,
     /// Goods name. Names under 3 Chinese characters were reported to give 300002 (unconfirmed, not checked). Required.
     ///
     /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 商品名称，最长14个汉字，1个汉字相当于2个字符.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the price is shown. Required.
-    #[serde(rename = "priceType", skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
     /// Price in yuan (元; the api_addgoods table: 数字，最多保留两位小数，单位元): the fixed price, the range's lower bound, or the original price. Required.
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
     /// Second price in yuan (元; same table): the range's upper bound (priceType 2) or the current price (priceType 3).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_addgoods: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// Mini-program path of the goods page, e.g. `pages/index/index`. Query values inside it must be URL-encoded. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// AppID of another mini program the goods belong to; leave out (or '') for your own goods.
-    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
     /// The goods' keys for the live pendant (直播挂件) on goods detail pages: a list of strings (the names of the page's query parameters that identify the goods, e.g. productId). Left out, the global key set with set_goods_key is used. Not in the api_addgoods table: the api_setdefault_goodskey page names it (添加商品时未指定goodsKey字段), requires a string array (key必须为字符串数组), and the pendant guide (framework/liveplayer/pendant) types it Array.
-    #[serde(rename = "goodsKey", default, skip_serializing_if = "Vec::is_empty")]
     pub goods_keys: Vec<String>,
 }
 
 wxlive_runtime::from_fields!(
-    GoodsInfo[] { "coverImgUrl" => cover_img_url : value, "name" => name : value,
-    "priceType" => price_type : value, "price" => price : value, "price2" => price2 :
-    value, "url" => url : value, "thirdPartyAppid" => third_party_appid : value,
-    "goodsKey" => goods_keys : list }
+    encode GoodsInfo[] { "coverImgUrl" => cover_img_url : value, name : value,
+    "priceType" => price_type : value, price : value, price2 : value, url : value,
+    "thirdPartyAppid" => third_party_appid : value, "goodsKey" => goods_keys : list }
 );
 
 impl Given for GoodsInfo {}
@@ -299,45 +280,36 @@ impl Validate for GoodsInfo {
 }
 
 /// Changes to a goods item (goods/update `goodsInfo`): goodsId plus only the fields being changed. Approved goods accept only priceType, price and price2; goods under review accept nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GoodsUpdateInfo {
     /// Goods id. Required.
-    #[serde(rename = "goodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// mediaID of the new goods image (valid 3 days), at most 300×300 px.
-    #[serde(rename = "coverImgUrl", skip_serializing_if = "Option::is_none")]
     pub cover_img_url: Option<String>,
     /// New goods name.
     ///
     /// At most width 28, where a Chinese (wide or full-width) character counts 2 and any other 1. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 商品名称，最长14个汉字，1个汉字相当于2个字符.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the price is shown.
-    #[serde(rename = "priceType", skip_serializing_if = "Option::is_none")]
     pub price_type: Option<PriceType>,
     /// New price in yuan (元; the api_updategoodsinfo table: 数字，最多保留两位小数，单位元).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wxlive_runtime::wire::Decimal>,
     /// New second price in yuan (元; same table).
     ///
     /// At most 2 digits after the decimal point. Rule source: server/API/livebroadcast/commodity-management/api_updategoodsinfo: 数字，最多保留两位小数，单位元.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price2: Option<wxlive_runtime::wire::Decimal>,
     /// New mini-program path of the goods page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// AppID of another mini program the goods belong to.
-    #[serde(rename = "thirdPartyAppid", skip_serializing_if = "Option::is_none")]
     pub third_party_appid: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    GoodsUpdateInfo[] { "goodsId" => goods_id : int, "coverImgUrl" => cover_img_url :
-    value, "name" => name : value, "priceType" => price_type : value, "price" => price :
-    value, "price2" => price2 : value, "url" => url : value, "thirdPartyAppid" =>
-    third_party_appid : value }
+    encode GoodsUpdateInfo[] { "goodsId" => goods_id : int, "coverImgUrl" =>
+    cover_img_url : value, name : value, "priceType" => price_type : value, price :
+    value, price2 : value, url : value, "thirdPartyAppid" => third_party_appid : value }
 );
 
 impl Given for GoodsUpdateInfo {}
@@ -426,12 +398,11 @@ pub struct WarehouseGoods {
 
 wxlive_runtime::from_fields!(
     serialize WarehouseGoods["goods_id", "name", "cover_img_url", "url", "price_type",
-    "price", "price2", "audit_status", "third_party_tag"] { "goods_id" => goods_id : text
-    @ 0u32, "name" => name : value @ 1u32, "cover_img_url" => cover_img_url : value @
-    2u32, "url" => url : value @ 3u32, "price_type" | "priceType" => price_type : value @
-    4u32, "price" => price : value @ 5u32, "price2" => price2 : value @ 6u32,
-    "audit_status" => audit_status : text @ 7u32, "third_party_tag" => third_party_tag :
-    int @ 8u32, "thirdPartyAppid" => third_party_appid : value }
+    "price", "price2", "audit_status", "third_party_tag"] { goods_id : text @ 0u32, name
+    : value @ 1u32, cover_img_url : value @ 2u32, url : value @ 3u32, "price_type" |
+    "priceType" => price_type : value @ 4u32, price : value @ 5u32, price2 : value @
+    6u32, audit_status : text @ 7u32, third_party_tag : int @ 8u32, "thirdPartyAppid" =>
+    third_party_appid : value }
 );
 
 impl Given for WarehouseGoods {}
@@ -460,11 +431,11 @@ pub struct ApprovedGoods {
 
 wxlive_runtime::from_fields!(
     serialize ApprovedGoods["goodsId", "name", "coverImgUrl", "url", "priceType",
-    "price", "price2", "thirdPartyTag"] { "goodsId" => goods_id : text @ 0u32, "name" =>
-    name : value @ 1u32, "coverImgUrl" => cover_img_url : value @ 2u32, "url" => url :
-    value @ 3u32, "priceType" => price_type : value @ 4u32, "price" => price : value @
-    5u32, "price2" => price2 : value @ 6u32, "thirdPartyTag" | "third_party_tag" =>
-    third_party_tag : int @ 7u32, "thirdPartyAppid" => third_party_appid : value }
+    "price", "price2", "thirdPartyTag"] { "goodsId" => goods_id : text @ 0u32, name :
+    value @ 1u32, "coverImgUrl" => cover_img_url : value @ 2u32, url : value @ 3u32,
+    "priceType" => price_type : value @ 4u32, price : value @ 5u32, price2 : value @
+    6u32, "thirdPartyTag" | "third_party_tag" => third_party_tag : int @ 7u32,
+    "thirdPartyAppid" => third_party_appid : value }
 );
 
 impl Given for ApprovedGoods {}
@@ -487,10 +458,9 @@ pub struct RoleMember {
 
 wxlive_runtime::from_fields!(
     serialize RoleMember["headingimg", "nickname", "openid", "updateTimestamp",
-    "username"] { "headingimg" => headimg : value @ 0u32, "nickname" => nickname : value
-    @ 1u32, "openid" => openid : value @ 2u32, "roleList" => role_list : list,
-    "updateTimestamp" => update_timestamp : text @ 3u32, "username" => username : value @
-    4u32 }
+    "username"] { "headingimg" => headimg : value @ 0u32, nickname : value @ 1u32, openid
+    : value @ 2u32, "roleList" => role_list : list, "updateTimestamp" => update_timestamp
+    : text @ 3u32, username : value @ 4u32 }
 );
 
 impl Given for RoleMember {}
@@ -508,9 +478,9 @@ pub struct Follower {
 }
 
 wxlive_runtime::from_fields!(
-    serialize Follower["openid", "subscribe_time", "room_id", "room_status"] { "openid"
-    => openid : value @ 0u32, "subscribe_time" => subscribe_time : int @ 1u32, "room_id"
-    => room_id : int @ 2u32, "room_status" => live_status : value @ 3u32 }
+    serialize Follower["openid", "subscribe_time", "room_id", "room_status"] { openid :
+    value @ 0u32, subscribe_time : int @ 1u32, room_id : int @ 2u32, "room_status" =>
+    live_status : value @ 3u32 }
 );
 
 impl Given for Follower {}
@@ -530,9 +500,8 @@ pub struct FollowNotify {
 }
 
 wxlive_runtime::from_fields!(
-    serialize FollowNotify[] { "room_id" => room_id : int, "user_openid" => user_openid :
-    value, "time" => time : int, "live_status" => live_status : value, "action" => action
-    : value }
+    serialize FollowNotify[] { room_id : int, user_openid : value, time : int,
+    live_status : value, action : value }
 );
 
 impl Given for FollowNotify {}
@@ -558,11 +527,9 @@ pub struct PushMessageApiNotify {
 }
 
 wxlive_runtime::from_fields!(
-    serialize PushMessageApiNotify[] { "message_id" => message_id : value, "room_id" =>
-    room_id : int, "total_count" => total_count : int, "success_count" => success_count :
-    int, "openid_error_count" => openid_error_count : int, "relation_error_count" =>
-    relation_error_count : int, "user_recv_limit_count" => user_recv_limit_count : int,
-    "internal_error_count" => internal_error_count : int }
+    serialize PushMessageApiNotify[] { message_id : value, room_id : int, total_count :
+    int, success_count : int, openid_error_count : int, relation_error_count : int,
+    user_recv_limit_count : int, internal_error_count : int }
 );
 
 impl Given for PushMessageApiNotify {}

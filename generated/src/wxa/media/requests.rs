@@ -2,7 +2,6 @@
 
 //! Requests of WeChat temporary material (media ids for the broadcast image fields). (临时素材).
 
-use serde::Serialize;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
 use super::MediaType;
@@ -13,13 +12,15 @@ use super::{UploadResponse, GetResponse};
 /// `POST /cgi-bin/media/upload`. Official documentation: [server/API/kf-mgnt/kf-message/api_uploadtempmedia](https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UploadRequest {
     /// Media file type: image for the broadcast fields. Required.
-    #[serde(rename = "type", skip_serializing)]
+    #[cfg_attr(feature = "mock", serde(rename = "type"))]
     pub media_type: MediaType,
 }
+
+wxlive_runtime::encode_fields!(UploadRequest {});
 
 impl UploadRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -163,13 +164,14 @@ impl ApiRequest for UploadRequest {
 /// 获取临时素材: Download a temporary media file (the mini program can download images only). Video material answers JSON {"video_url": …}, which is then the downloaded content.
 ///
 /// `GET /cgi-bin/media/get`. Official documentation: [server/API/kf-mgnt/kf-message/api_getmedia](https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getmedia).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetRequest {
     /// The media_id from upload. Required.
-    #[serde(skip_serializing)]
     pub media_id: String,
 }
+
+wxlive_runtime::encode_fields!(GetRequest {});
 
 impl GetRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -17,7 +17,7 @@ pub struct UploadResponse {
 
 wxlive_runtime::from_fields!(
     serialize UploadResponse["media_id"] { "type" => media_type : value, "media_id" |
-    "thumb_media_id" => media_id : value @ 0u32, "created_at" => created_at : text }
+    "thumb_media_id" => media_id : value @ 0u32, created_at : text }
 );
 
 /// Response of `get` (获取临时素材).

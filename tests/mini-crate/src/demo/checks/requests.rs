@@ -2,7 +2,6 @@
 
 //! Requests of Checks. (校验).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -17,7 +16,7 @@ use super::{
 /// 文本: Every string constraint, required and optional, in the query, the body and a type.
 ///
 /// `POST /checks/texts`. Official documentation: [11](https://docs.example.test/path/11).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct TextsRequest {
     /// Required query text. Required.
@@ -27,7 +26,6 @@ pub struct TextsRequest {
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
     /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
     /// At least width 2, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    #[serde(skip_serializing)]
     pub q_req: String,
     /// Optional query text.
     ///
@@ -36,13 +34,11 @@ pub struct TextsRequest {
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
     /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
     /// At least width 1, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    #[serde(skip_serializing)]
     pub q_opt: Option<String>,
     /// Required query code. Required.
     ///
     /// Matches the regular expression `^[a-z]+-[0-9]+$`.
     /// At most 12 characters (a Chinese character counts one).
-    #[serde(skip_serializing)]
     pub q_code: String,
     /// Required body text. Required.
     ///
@@ -59,17 +55,18 @@ pub struct TextsRequest {
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
     /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
     /// At least width 1, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_opt: Option<String>,
     /// Optional body code.
     ///
     /// Matches the regular expression `^[0-9]{6}$`. Rule source: 11.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_code: Option<String>,
     /// A type with string constraints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<Label>,
 }
+
+wxlive_runtime::encode_fields!(
+    TextsRequest { b_req : value, b_opt : some, b_code : some, label : some }
+);
 
 impl TextsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -273,7 +270,7 @@ impl ApiRequest for TextsRequest {
 /// 编码: A required pattern field and no example, so the fixture is made up to match it.
 ///
 /// `POST /checks/codes`. Official documentation: [11](https://docs.example.test/path/11).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CodesRequest {
     /// Six digits. Required.
@@ -284,14 +281,14 @@ pub struct CodesRequest {
     ///
     /// Matches the regular expression `^[a-z]+[0-9]+$`.
     /// Advice (reported as a warning, never an error): At most 8 characters (a Chinese character counts one). Rule source: 11.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// A note.
     ///
     /// Product rule (enforced by the strict profile only): At most 12 bytes of UTF-8 (a Chinese character usually counts three). Rule source: A product's own guide.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(CodesRequest { code : value, tag : some, note : some });
 
 impl CodesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -421,44 +418,38 @@ impl ApiRequest for CodesRequest {
 /// 数字: min and max on i32, i64 and an integer enum, required and optional, in the query, the body and a type.
 ///
 /// `POST /checks/numbers`. Official documentation: [12](https://docs.example.test/path/12).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct NumbersRequest {
     /// Required query i32. Required.
     ///
     /// At least 1.
     /// At most 100.
-    #[serde(skip_serializing)]
     pub q_i32_req: i32,
     /// Optional query i32.
     ///
     /// At least -100.
     /// At most 100.
-    #[serde(skip_serializing)]
     pub q_i32_opt: Option<i32>,
     /// Required query i64. Required.
     ///
     /// At least 0.
     /// At most 9000000000.
-    #[serde(skip_serializing)]
     pub q_i64_req: i64,
     /// Optional query i64.
     ///
     /// At least 10.
     /// At most 20.
-    #[serde(skip_serializing)]
     pub q_i64_opt: Option<i64>,
     /// Required query integer enum. Required.
     ///
     /// At least 1.
     /// At most 2.
-    #[serde(skip_serializing)]
     pub q_level_req: Level,
     /// Optional query integer enum.
     ///
     /// At least 2.
     /// At most 3.
-    #[serde(skip_serializing)]
     pub q_level_opt: Option<Level>,
     /// Required body i32. Required.
     ///
@@ -468,7 +459,6 @@ pub struct NumbersRequest {
     /// Optional body i32.
     ///
     /// At least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_i32_opt: Option<i32>,
     /// Required body i64. Required.
     ///
@@ -478,7 +468,6 @@ pub struct NumbersRequest {
     /// Optional body i64.
     ///
     /// At most 1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_i64_opt: Option<i64>,
     /// Required body integer enum. Required.
     ///
@@ -488,12 +477,15 @@ pub struct NumbersRequest {
     /// Optional body integer enum.
     ///
     /// At most 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_level_opt: Option<Level>,
     /// A type with integer constraints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<Counts>,
 }
+
+wxlive_runtime::encode_fields!(
+    NumbersRequest { b_i32_req : value, b_i32_opt : some, b_i64_req : value, b_i64_opt :
+    some, b_level_req : value, b_level_opt : some, counts : some }
+);
 
 impl NumbersRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -770,7 +762,7 @@ impl ApiRequest for NumbersRequest {
 /// 时间: future, min_from_now and max_from_now on i64 timestamps, in the query, the body and nested types.
 ///
 /// `POST /checks/times`. Official documentation: [13](https://docs.example.test/path/13).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct TimesRequest {
     /// Required query timestamp. Required.
@@ -778,14 +770,12 @@ pub struct TimesRequest {
     /// Must be later than now (Unix seconds).
     /// At least now + 60 s (Unix seconds).
     /// At most now + 31536000 s (Unix seconds).
-    #[serde(skip_serializing)]
     pub q_at_req: i64,
     /// Optional query timestamp.
     ///
     /// Must be later than now (Unix seconds).
     /// At least now + 0 s (Unix seconds).
     /// At most now + 600 s (Unix seconds).
-    #[serde(skip_serializing)]
     pub q_at_opt: Option<i64>,
     /// Required body timestamp. Required.
     ///
@@ -796,22 +786,23 @@ pub struct TimesRequest {
     /// Optional body timestamp.
     ///
     /// Must be later than now (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_at_opt: Option<i64>,
     /// Optional body timestamp with a lower bound only.
     ///
     /// At least now + 3600 s (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_after: Option<i64>,
     /// Optional body timestamp with an upper bound only.
     ///
     /// At most now + 86400 s (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_before: Option<i64>,
     /// Nested types with their own rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
 }
+
+wxlive_runtime::encode_fields!(
+    TimesRequest { b_at_req : value, b_at_opt : some, b_after : some, b_before : some,
+    schedule : some }
+);
 
 impl TimesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -987,18 +978,16 @@ impl ApiRequest for TimesRequest {
 /// 价格: max_decimals on decimals, required and optional, in the query, the body and a type.
 ///
 /// `POST /checks/prices`. Official documentation: [14](https://docs.example.test/path/14).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PricesRequest {
     /// Required query price. Required.
     ///
     /// At most 2 digits after the decimal point.
-    #[serde(skip_serializing)]
     pub q_price_req: wxlive_runtime::wire::Decimal,
     /// Optional query price.
     ///
     /// At most 0 digits after the decimal point.
-    #[serde(skip_serializing)]
     pub q_price_opt: Option<wxlive_runtime::wire::Decimal>,
     /// Required body price. Required.
     ///
@@ -1007,12 +996,14 @@ pub struct PricesRequest {
     /// Optional body price.
     ///
     /// At most 3 digits after the decimal point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_price_opt: Option<wxlive_runtime::wire::Decimal>,
     /// A type with decimals.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
 }
+
+wxlive_runtime::encode_fields!(
+    PricesRequest { b_price_req : value, b_price_opt : some, price : some }
+);
 
 impl PricesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1162,7 +1153,7 @@ impl ApiRequest for PricesRequest {
 /// 列表: max_items and min_items on lists of strings, integers, enums and objects, required and optional.
 ///
 /// `POST /checks/lists`. Official documentation: [15](https://docs.example.test/path/15).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ListsRequest {
     /// Required strings. Required.
@@ -1173,7 +1164,7 @@ pub struct ListsRequest {
     /// Optional strings.
     ///
     /// At most 5 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub strings_opt: Vec<String>,
     /// Required i32s. Required.
     ///
@@ -1184,7 +1175,7 @@ pub struct ListsRequest {
     ///
     /// At least 2 items.
     /// At most 2 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub i64s_opt: Vec<i64>,
     /// Required integer enums. Required.
     ///
@@ -1195,7 +1186,7 @@ pub struct ListsRequest {
     ///
     /// At least 1 items.
     /// At most 2 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub modes_opt: Vec<Mode>,
     /// Required objects. Required.
     ///
@@ -1205,12 +1196,17 @@ pub struct ListsRequest {
     /// Optional objects.
     ///
     /// At most 2 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub toggles_opt: Vec<Toggles>,
     /// A type with lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle: Option<Bundle>,
 }
+
+wxlive_runtime::encode_fields!(
+    ListsRequest { strings_req : value, strings_opt : list, i32s_req : value, i64s_opt :
+    list, levels_req : value, modes_opt : list, labels_req : value, toggles_opt : list,
+    bundle : some }
+);
 
 impl ListsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1427,28 +1423,28 @@ impl ApiRequest for ListsRequest {
 /// 开关: Booleans and 0/1 flags, required and optional, in the query, the body and a type.
 ///
 /// `POST /checks/switches`. Official documentation: [16](https://docs.example.test/path/16).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SwitchesRequest {
     /// Required query boolean. Required.
-    #[serde(skip_serializing)]
     pub q_bool_req: bool,
     /// Optional query boolean.
-    #[serde(skip_serializing)]
     pub q_bool_opt: Option<bool>,
     /// Required query flag. Required.
-    #[serde(
-        skip_serializing,
-        deserialize_with = "wxlive_runtime::wire::flag::deserialize"
+    #[cfg_attr(
+        feature = "mock",
+        serde(deserialize_with = "wxlive_runtime::wire::flag::deserialize")
     )]
     pub q_flag_req: bool,
     /// Optional query flag.
     ///
     /// Server default when left out: `0`.
-    #[serde(
-        skip_serializing,
-        default,
-        deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub q_flag_opt: Option<bool>,
     /// Required body boolean. Required.
@@ -1456,22 +1452,30 @@ pub struct SwitchesRequest {
     /// Optional body boolean.
     ///
     /// Server default when left out: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_bool_opt: Option<bool>,
     /// Required body flag. Required.
-    #[serde(with = "wxlive_runtime::wire::flag")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(deserialize_with = "wxlive_runtime::wire::flag::deserialize")
+    )]
     pub b_flag_req: bool,
     /// Optional body flag.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub b_flag_opt: Option<bool>,
     /// A type with booleans and flags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toggles: Option<Toggles>,
 }
+
+wxlive_runtime::encode_fields!(
+    SwitchesRequest { b_bool_req : value, b_bool_opt : some, b_flag_req : flag,
+    b_flag_opt : some_flag, toggles : some }
+);
 
 impl SwitchesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1638,49 +1642,51 @@ impl ApiRequest for SwitchesRequest {
 /// 条件允许: only_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
 ///
 /// `POST /checks/gated`. Official documentation: [17](https://docs.example.test/path/17).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GatedRequest {
     /// Required integer enum. Required.
     pub level_req: Level,
     /// Optional integer enum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_opt: Option<Level>,
     /// Required string enum. Required.
     pub mode_req: Mode,
     /// Optional string enum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode_opt: Option<Mode>,
     /// Required string. Required.
     pub kind_req: String,
     /// Optional string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_opt: Option<String>,
     /// Required integer. Required.
     pub count_req: i32,
     /// Optional integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_opt: Option<i64>,
     /// A governed string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_text: Option<String>,
     /// A governed integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_number: Option<i32>,
     /// A governed list.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub extra_list: Vec<String>,
     /// A governed flag.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub extra_flag: Option<bool>,
     /// A governed object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_label: Option<Label>,
 }
+
+wxlive_runtime::encode_fields!(
+    GatedRequest { level_req : value, level_opt : some, mode_req : value, mode_opt :
+    some, kind_req : value, kind_opt : some, count_req : value, count_opt : some,
+    extra_text : some, extra_number : some, extra_list : list, extra_flag : some_flag,
+    extra_label : some }
+);
 
 impl GatedRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2012,49 +2018,51 @@ impl ApiRequest for GatedRequest {
 /// 条件必填: required_when with `equals` and with `in`, on an integer enum, a string enum, a string and an integer, each required and optional.
 ///
 /// `POST /checks/needed`. Official documentation: [18](https://docs.example.test/path/18).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct NeededRequest {
     /// Required integer enum. Required.
     pub level_req: Level,
     /// Optional integer enum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_opt: Option<Level>,
     /// Required string enum. Required.
     pub mode_req: Mode,
     /// Optional string enum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode_opt: Option<Mode>,
     /// Required string. Required.
     pub kind_req: String,
     /// Optional string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_opt: Option<String>,
     /// Required integer. Required.
     pub count_req: i32,
     /// Optional integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_opt: Option<i64>,
     /// A governed string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_text: Option<String>,
     /// A governed integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_number: Option<i32>,
     /// A governed list.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub extra_list: Vec<String>,
     /// A governed flag.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub extra_flag: Option<bool>,
     /// A governed object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_label: Option<Label>,
 }
+
+wxlive_runtime::encode_fields!(
+    NeededRequest { level_req : value, level_opt : some, mode_req : value, mode_opt :
+    some, kind_req : value, kind_opt : some, count_req : value, count_opt : some,
+    extra_text : some, extra_number : some, extra_list : list, extra_flag : some_flag,
+    extra_label : some }
+);
 
 impl NeededRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2320,20 +2328,22 @@ impl ApiRequest for NeededRequest {
 /// 差值: difference rules between i64 and i32 fields, required and optional, bounded below, above and both.
 ///
 /// `POST /checks/spans`. Official documentation: [19](https://docs.example.test/path/19).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SpansRequest {
     /// Required i64. Required.
     pub big_req: i64,
     /// Optional i64.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big_opt: Option<i64>,
     /// Required i32. Required.
     pub small_req: i32,
     /// Optional i32.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub small_opt: Option<i32>,
 }
+
+wxlive_runtime::encode_fields!(
+    SpansRequest { big_req : value, big_opt : some, small_req : value, small_opt : some }
+);
 
 impl SpansRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2488,13 +2498,14 @@ impl ApiRequest for SpansRequest {
 /// Always sends `dry_run` = `false` in the body (added by the client; not a field): A boolean constant.
 ///
 /// Always sends `mode` = `"fast"` in the body (added by the client; not a field): A string enum constant.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct StampRequest {
     /// A plain field next to the constants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(StampRequest { note : some });
 
 impl StampRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2610,9 +2621,11 @@ impl ApiRequest for StampRequest {
 /// Always sends `lang` = `"zh_CN"` in the query string (added by the client; not a field): A string constant.
 ///
 /// Always sends `verbose` = `true` in the query string (added by the client; not a field): A boolean constant.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PingRequest {}
+wxlive_runtime::encode_fields!(PingRequest {});
+
 impl PingRequest {
     /// A builder; `build()` checks every rule and reports all violations.
     pub fn builder() -> PingRequestBuilder {
@@ -2687,22 +2700,21 @@ impl ApiRequest for PingRequest {
 /// 名称列表: Pages that end on an empty cursor.
 ///
 /// `GET /checks/names`. Official documentation: [22](https://docs.example.test/path/22).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct NamesRequest {
     /// Cursor; empty for the first page.
-    #[serde(skip_serializing)]
     pub cursor: Option<String>,
     /// Page size.
     ///
     /// At least 1.
     /// At most 100.
-    #[serde(skip_serializing)]
     pub limit: Option<i32>,
     /// Only names of this mode (a string enum in the query).
-    #[serde(skip_serializing)]
     pub mode: Option<Mode>,
 }
+
+wxlive_runtime::encode_fields!(NamesRequest {});
 
 impl NamesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2849,13 +2861,12 @@ impl wxlive_runtime::Paginated for NamesRequest {
 /// 日志列表: Offset pages with an optional i64 offset and an i32 total; lenient and aliased response fields.
 ///
 /// `POST /checks/logs`. Official documentation: [23](https://docs.example.test/path/23).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LogsRequest {
     /// Offset of the first item.
     ///
     /// At least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Page size. Required.
     ///
@@ -2863,6 +2874,8 @@ pub struct LogsRequest {
     /// At most 50.
     pub size: i32,
 }
+
+wxlive_runtime::encode_fields!(LogsRequest { offset : some, size : value });
 
 impl LogsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -2992,7 +3005,7 @@ impl wxlive_runtime::Paginated for LogsRequest {
 /// 级别列表: Offset pages with a required i32 offset and an i64 total, streaming enum items.
 ///
 /// `POST /checks/levels`. Official documentation: [24](https://docs.example.test/path/24).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LevelsRequest {
     /// Offset of the first item. Required.
@@ -3000,6 +3013,8 @@ pub struct LevelsRequest {
     /// At least 0.
     pub start: i32,
 }
+
+wxlive_runtime::encode_fields!(LevelsRequest { start : value });
 
 impl LevelsRequest {
     /// A builder; `build()` checks every rule and reports all violations.

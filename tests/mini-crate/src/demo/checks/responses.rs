@@ -16,7 +16,7 @@ pub struct CodesResponse {
     pub ok: Option<bool>,
 }
 
-wxlive_runtime::from_fields!(serialize CodesResponse[] { "ok" => ok : flag });
+wxlive_runtime::from_fields!(serialize CodesResponse[] { ok : flag });
 
 /// Response of `numbers` (数字).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -65,7 +65,7 @@ pub struct StampResponse {
     pub stamped: Option<bool>,
 }
 
-wxlive_runtime::from_fields!(serialize StampResponse[] { "stamped" => stamped : flag });
+wxlive_runtime::from_fields!(serialize StampResponse[] { stamped : flag });
 
 /// Response of `ping` (探测).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -74,7 +74,7 @@ pub struct PingResponse {
     pub pong: Option<String>,
 }
 
-wxlive_runtime::from_fields!(serialize PingResponse[] { "pong" => pong : value });
+wxlive_runtime::from_fields!(serialize PingResponse[] { pong : value });
 
 /// Response of `names` (名称列表).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,8 +86,7 @@ pub struct NamesResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize NamesResponse[] { "next_cursor" => next_cursor : value, "names" => names :
-    list }
+    serialize NamesResponse[] { next_cursor : value, names : list }
 );
 
 /// Response of `logs` (日志列表).
@@ -108,9 +107,9 @@ pub struct LogsResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize LogsResponse[] { "total" => total : int, "logs" => logs : list, "updated"
-    => updated : text, "count" | "cnt" | "Count" => count : int, "state" | "state " =>
-    state : value, "note" | "remark" => note : text }
+    serialize LogsResponse[] { total : int, logs : list, updated : text, "count" | "cnt"
+    | "Count" => count : int, "state" | "state " => state : value, "note" | "remark" =>
+    note : text }
 );
 
 /// Response of `levels` (级别列表).
@@ -122,6 +121,4 @@ pub struct LevelsResponse {
     pub levels: Vec<Level>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize LevelsResponse[] { "total" => total : int, "levels" => levels : list }
-);
+wxlive_runtime::from_fields!(serialize LevelsResponse[] { total : int, levels : list });

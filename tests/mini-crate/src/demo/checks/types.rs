@@ -8,7 +8,7 @@ use wxlive_runtime::{Validate, Validator};
 use super::{Level, Mode};
 
 /// Every string constraint in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Label {
     /// Required text. Required.
     ///
@@ -17,7 +17,6 @@ pub struct Label {
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
     /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
     /// At least width 2, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_req: Option<String>,
     /// Optional text.
     ///
@@ -26,18 +25,15 @@ pub struct Label {
     /// At most 30 bytes of UTF-8 (a Chinese character usually counts three).
     /// At most width 20, where a Chinese (wide or full-width) character counts 2 and any other 1.
     /// At least width 1, where a Chinese (wide or full-width) character counts 2 and any other 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_opt: Option<String>,
     /// A code in a type.
     ///
     /// Product rule (enforced by the strict profile only): Matches the regular expression `^[A-Z]{2}[0-9]+$`. Rule source: 11.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    Label[] { "text_req" => text_req : value, "text_opt" => text_opt : value, "code" =>
-    code : value }
+    encode Label[] { text_req : value, text_opt : value, code : value }
 );
 
 impl Given for Label {}
@@ -81,50 +77,43 @@ impl Validate for Label {
 }
 
 /// Every integer constraint in a declared type, with a rule on an integer and a difference of an i64 and an i32.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Counts {
     /// Required i32. Required.
     ///
     /// At least 1.
     /// At most 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i32_req: Option<i32>,
     /// Optional i32.
     ///
     /// At least -5.
     /// At most 5.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i32_opt: Option<i32>,
     /// Required i64. Required.
     ///
     /// At least 0.
     /// At most 9000000000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i64_req: Option<i64>,
     /// Optional i64.
     ///
     /// At least -1.
     /// At most 1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i64_opt: Option<i64>,
     /// Required integer enum. Required.
     ///
     /// At least 1.
     /// At most 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_req: Option<Level>,
     /// Optional integer enum.
     ///
     /// At least 2.
     /// At most 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level_opt: Option<Level>,
 }
 
 wxlive_runtime::from_fields!(
-    Counts[] { "i32_req" => i32_req : int, "i32_opt" => i32_opt : int, "i64_req" =>
-    i64_req : int, "i64_opt" => i64_opt : int, "level_req" => level_req : value,
-    "level_opt" => level_opt : value }
+    encode Counts[] { i32_req : int, i32_opt : int, i64_req : int, i64_opt : int,
+    level_req : value, level_opt : value }
 );
 
 impl Given for Counts {}
@@ -199,23 +188,19 @@ impl Validate for Counts {
 }
 
 /// Decimals in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Price {
     /// Required amount. Required.
     ///
     /// At most 2 digits after the decimal point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<wxlive_runtime::wire::Decimal>,
     /// Optional discount.
     ///
     /// At most 1 digits after the decimal point. Rule source: 14.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<wxlive_runtime::wire::Decimal>,
 }
 
-wxlive_runtime::from_fields!(
-    Price[] { "amount" => amount : value, "discount" => discount : value }
-);
+wxlive_runtime::from_fields!(encode Price[] { amount : value, discount : value });
 
 impl Given for Price {}
 impl Validate for Price {
@@ -231,33 +216,21 @@ impl Validate for Price {
 }
 
 /// Booleans and 0/1 flags in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Toggles {
     /// Required boolean. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_req: Option<bool>,
     /// Optional boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_opt: Option<bool>,
     /// Required flag. Required.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub flag_req: Option<bool>,
     /// Optional flag.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub flag_opt: Option<bool>,
 }
 
 wxlive_runtime::from_fields!(
-    Toggles[] { "bool_req" => bool_req : value, "bool_opt" => bool_opt : value,
-    "flag_req" => flag_req : flag, "flag_opt" => flag_opt : flag }
+    encode Toggles[] { bool_req : value, bool_opt : value, flag_req : flag, flag_opt :
+    flag }
 );
 
 impl Given for Toggles {}
@@ -269,50 +242,38 @@ impl Validate for Toggles {
 }
 
 /// A nested type with timestamp constraints and its own rules.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Window {
     /// Start. Required.
     ///
     /// Must be later than now (Unix seconds).
     /// At least now + 60 s (Unix seconds).
     /// At most now + 31536000 s (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End.
     ///
     /// Must be later than now (Unix seconds). Rule source: 13.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Length in minutes.
     ///
     /// At least 1.
     /// At most 1440.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i32>,
     /// Mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// Level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Note.
     ///
     /// At most 20 characters (a Chinese character counts one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Remind.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reminder: Option<bool>,
 }
 
 wxlive_runtime::from_fields!(
-    Window[] { "start" => start : int, "end" => end : int, "minutes" => minutes : int,
-    "mode" => mode : value, "level" => level : value, "note" => note : value, "reminder"
-    => reminder : flag }
+    encode Window[] { start : int, end : int, minutes : int, mode : value, level : value,
+    note : value, reminder : flag }
 );
 
 impl Given for Window {}
@@ -394,22 +355,18 @@ impl Validate for Window {
 }
 
 /// Nests Window once and as a list.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schedule {
     /// The main window. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
     /// More windows.
     ///
     /// At least 1 items.
     /// At most 3 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<Window>,
 }
 
-wxlive_runtime::from_fields!(
-    Schedule[] { "window" => window : value, "windows" => windows : list }
-);
+wxlive_runtime::from_fields!(encode Schedule[] { window : value, windows : list });
 
 impl Given for Schedule {}
 impl Validate for Schedule {
@@ -431,39 +388,34 @@ impl Validate for Schedule {
 }
 
 /// Lists in a declared type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Bundle {
     /// Tags. Required.
     ///
     /// At least 1 items.
     /// At most 5 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Numbers.
     ///
     /// At most 3 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub numbers: Vec<i64>,
     /// Levels.
     ///
     /// At least 1 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<Level>,
     /// Modes.
     ///
     /// At most 2 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modes: Vec<Mode>,
     /// Labels.
     ///
     /// At most 2 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<Label>,
 }
 
 wxlive_runtime::from_fields!(
-    Bundle[] { "tags" => tags : list, "numbers" => numbers : list, "levels" => levels :
-    list, "modes" => modes : list, "labels" => labels : list }
+    encode Bundle[] { tags : list, numbers : list, levels : list, modes : list, labels :
+    list }
 );
 
 impl Given for Bundle {}
@@ -510,8 +462,8 @@ pub struct Log {
 }
 
 wxlive_runtime::from_fields!(
-    serialize Log[] { "id" => id : int, "at" | "time" => at : text, "level" | "lvl" =>
-    level : value, "message" => message : value, "amount" => amount : value }
+    serialize Log[] { id : int, "at" | "time" => at : text, "level" | "lvl" => level :
+    value, message : value, amount : value }
 );
 
 impl Given for Log {}

@@ -2,7 +2,6 @@
 
 //! Requests of Files. (文件).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -14,24 +13,23 @@ use super::{PutFileResponse, FetchFileResponse, FetchThumbResponse};
 /// `POST /files/upload`. Official documentation: [31](https://docs.example.test/path/31).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PutFileRequest {
     /// What the file is. Required.
-    #[serde(skip_serializing)]
     pub kind: FileKind,
     /// How many copies to keep (a form text part).
     ///
     /// At least 1.
     /// At most 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copies: Option<i32>,
     /// A label (a form text part).
     ///
     /// At most 8 characters (a Chinese character counts one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(PutFileRequest { copies : some, label : some });
 
 impl PutFileRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -175,13 +173,14 @@ impl ApiRequest for PutFileRequest {
 /// 下载文件: Download a file, whole or by Range.
 ///
 /// `GET /files/get`. Official documentation: [32](https://docs.example.test/path/32).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct FetchFileRequest {
     /// Id of the file. Required.
-    #[serde(skip_serializing)]
     pub file_id: String,
 }
+
+wxlive_runtime::encode_fields!(FetchFileRequest {});
 
 impl FetchFileRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -285,13 +284,14 @@ impl ApiRequest for FetchFileRequest {
 /// 下载缩略图: Download a thumbnail (no Range).
 ///
 /// `GET /files/thumb`. Official documentation: [33](https://docs.example.test/path/33).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct FetchThumbRequest {
     /// Id of the file. Required.
-    #[serde(skip_serializing)]
     pub file_id: String,
 }
+
+wxlive_runtime::encode_fields!(FetchThumbRequest {});
 
 impl FetchThumbRequest {
     /// A builder; `build()` checks every rule and reports all violations.

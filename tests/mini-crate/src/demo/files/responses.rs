@@ -12,8 +12,7 @@ pub struct PutFileResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize PutFileResponse["file_id"] { "file_id" => file_id : value @ 0u32, "size" =>
-    size : int }
+    serialize PutFileResponse["file_id"] { file_id : value @ 0u32, size : int }
 );
 
 /// Response of `fetch_file` (下载文件).

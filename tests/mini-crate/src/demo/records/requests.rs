@@ -2,7 +2,6 @@
 
 //! Requests of Records kept by the mock server. (记录).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -17,12 +16,14 @@ use super::{
 /// `POST /records/add`. Official documentation: [12](https://docs.example.test/path/12).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddRecordRequest {
     /// The new record. Required.
     pub record: Record,
 }
+
+wxlive_runtime::encode_fields!(AddRecordRequest { record : value });
 
 impl AddRecordRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -103,13 +104,14 @@ impl ApiRequest for AddRecordRequest {
 /// 获取记录: Read a record back, wrapped as it was sent.
 ///
 /// `GET /records/get`. Official documentation: [12](https://docs.example.test/path/12).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetRecordRequest {
     /// Id. Required.
-    #[serde(skip_serializing)]
     pub record_id: String,
 }
+
+wxlive_runtime::encode_fields!(GetRecordRequest {});
 
 impl GetRecordRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -192,12 +194,14 @@ impl ApiRequest for GetRecordRequest {
 /// 修改记录: Change an open record; its id travels inside the wrapper.
 ///
 /// `POST /records/update`. Official documentation: [12](https://docs.example.test/path/12).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UpdateRecordRequest {
     /// The id and the fields to change. Required.
     pub record: Record,
 }
+
+wxlive_runtime::encode_fields!(UpdateRecordRequest { record : value });
 
 impl UpdateRecordRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -277,7 +281,7 @@ impl ApiRequest for UpdateRecordRequest {
 /// 批量获取记录: Read records by a list of ids; unknown ids are left out.
 ///
 /// `POST /records/batch_get`. Official documentation: [12](https://docs.example.test/path/12).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct GetRecordsRequest {
     /// Ids. Required.
@@ -285,6 +289,8 @@ pub struct GetRecordsRequest {
     /// At most 100 items.
     pub record_ids: Vec<String>,
 }
+
+wxlive_runtime::encode_fields!(GetRecordsRequest { record_ids : value });
 
 impl GetRecordsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -368,7 +374,7 @@ impl ApiRequest for GetRecordsRequest {
 /// 校验记录: Read records by a list of ids; an unknown id fails the call.
 ///
 /// `POST /records/batch_check`. Official documentation: [12](https://docs.example.test/path/12).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct CheckRecordsRequest {
     /// Ids. Required.
@@ -376,6 +382,8 @@ pub struct CheckRecordsRequest {
     /// At most 100 items.
     pub record_ids: Vec<String>,
 }
+
+wxlive_runtime::encode_fields!(CheckRecordsRequest { record_ids : value });
 
 impl CheckRecordsRequest {
     /// A builder; `build()` checks every rule and reports all violations.

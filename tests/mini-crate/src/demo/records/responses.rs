@@ -11,9 +11,7 @@ pub struct AddRecordResponse {
     pub record_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize AddRecordResponse[] { "record_id" => record_id : value }
-);
+wxlive_runtime::from_fields!(serialize AddRecordResponse[] { record_id : value });
 
 /// Response of `get_record` (获取记录).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -22,9 +20,7 @@ pub struct GetRecordResponse {
     pub record: Option<Record>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize GetRecordResponse[] { "record" => record : value }
-);
+wxlive_runtime::from_fields!(serialize GetRecordResponse[] { record : value });
 
 /// Response of `update_record` (修改记录).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -38,9 +34,7 @@ pub struct GetRecordsResponse {
     pub record_list: Vec<Record>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize GetRecordsResponse[] { "record_list" => record_list : list }
-);
+wxlive_runtime::from_fields!(serialize GetRecordsResponse[] { record_list : list });
 
 /// Response of `check_records` (校验记录).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -49,6 +43,4 @@ pub struct CheckRecordsResponse {
     pub record_list: Vec<Record>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize CheckRecordsResponse[] { "record_list" => record_list : list }
-);
+wxlive_runtime::from_fields!(serialize CheckRecordsResponse[] { record_list : list });

@@ -7,32 +7,27 @@ use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 
 /// A record, sent wrapped in `record`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Record {
     /// Id (the server's; sent back to change the record).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
     /// Name.
     ///
     /// At most 10 characters (a Chinese character counts one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Size.
     ///
     /// At least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Note (the name when the record was added).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// 0 open, 1 closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<i32>,
 }
 
 wxlive_runtime::from_fields!(
-    Record[] { "record_id" => record_id : value, "name" => name : value, "size" => size :
-    int, "note" => note : value, "state" => state : int }
+    encode Record[] { record_id : value, name : value, size : int, note : value, state :
+    int }
 );
 
 impl Given for Record {}

@@ -2,7 +2,6 @@
 
 //! Requests of Rules. (规则).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -17,57 +16,54 @@ use super::{
 /// 条件: Conditions on every kind of scalar field, alone and combined.
 ///
 /// `POST /rules/conditions`. Official documentation: [21](https://docs.example.test/path/21).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ConditionsRequest {
     /// Kind. Required.
     pub kind: Kind,
     /// Tone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tone: Option<Tone>,
     /// Label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// A big number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
     /// A small unsigned number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub small: Option<u32>,
     /// A huge unsigned number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub huge: Option<u64>,
     /// A 0/1 switch.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub on: Option<bool>,
     /// Active. Required.
     pub active: bool,
     /// A filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<Filter>,
     /// Only for the label vip.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_note: Option<String>,
     /// Required for special kinds that are switched on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub special_note: Option<String>,
     /// Only when warm, inactive, or small and huge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mood_note: Option<String>,
     /// Required for the two marked big numbers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big_note: Option<String>,
     /// Only for counts 3 and 4 of an active request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_note: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(
+    ConditionsRequest { kind : value, tone : some, label : some, count : some, big :
+    some, small : some, huge : some, on : some_flag, active : value, filter : some,
+    vip_note : some, special_note : some, mood_note : some, big_note : some, count_note :
+    some }
+);
 
 impl ConditionsRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -311,7 +307,7 @@ impl ApiRequest for ConditionsRequest {
 /// 合成: No example: the made-up request meets the conditional rules, a nested type's too.
 ///
 /// `POST /rules/synth`. Official documentation: [29](https://docs.example.test/path/29).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct SynthRulesRequest {
     /// Kind. Required.
@@ -319,12 +315,14 @@ pub struct SynthRulesRequest {
     /// A filter. Required.
     pub filter: Filter,
     /// Required for plain kinds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Only for other kinds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(
+    SynthRulesRequest { kind : value, filter : value, note : some, extra : some }
+);
 
 impl SynthRulesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -446,13 +444,12 @@ impl ApiRequest for SynthRulesRequest {
 /// 无符号: Unsigned integers, with bounds on unsigned and 64-bit fields.
 ///
 /// `POST /rules/unsigned`. Official documentation: [22](https://docs.example.test/path/22).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct UnsignedRequest {
     /// An unsigned query parameter.
     ///
     /// At most 1000.
-    #[serde(skip_serializing)]
     pub q_u32: Option<u32>,
     /// Required u32. Required.
     ///
@@ -462,7 +459,6 @@ pub struct UnsignedRequest {
     /// Optional u32.
     ///
     /// At least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub u32_opt: Option<u32>,
     /// Required u64. Required.
     ///
@@ -472,26 +468,28 @@ pub struct UnsignedRequest {
     /// Optional u64.
     ///
     /// At least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub u64_opt: Option<u64>,
     /// Bounds at the ends of i64.
     ///
     /// At least -9223372036854775808.
     /// At most 9223372036854775807.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i64_full: Option<i64>,
     /// Optional i64 with bounds.
     ///
     /// At least 0.
     /// At most 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub i64_opt: Option<i64>,
     /// Ids.
     ///
     /// Each item: At least 1.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub ids: Vec<u64>,
 }
+
+wxlive_runtime::encode_fields!(
+    UnsignedRequest { u32_req : value, u32_opt : some, u64_req : value, u64_opt : some,
+    i64_full : some, i64_opt : some, ids : list }
+);
 
 impl UnsignedRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -684,7 +682,7 @@ impl ApiRequest for UnsignedRequest {
 /// 列表项: Constraints on each item of a list.
 ///
 /// `POST /rules/items`. Official documentation: [23](https://docs.example.test/path/23).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct ItemRulesRequest {
     /// Tags. Required.
@@ -698,29 +696,34 @@ pub struct ItemRulesRequest {
     ///
     /// Each item: At least 0.
     /// Each item: At most 100.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub scores: Vec<i32>,
     /// Unsigned items.
     ///
     /// Each item: At least 0.
     /// Each item: At most 9.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub small: Vec<u32>,
     /// Kinds.
     ///
     /// Each item: At most 2.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub kinds: Vec<Kind>,
     /// Tones.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub tones: Vec<Tone>,
     /// Notes.
     ///
     /// Each item: Product rule (enforced by the strict profile only): At most 6 bytes of UTF-8 (a Chinese character usually counts three). Rule source: a product's policy.
     /// Each item: Advice (reported as a warning, never an error): At most 4 characters (a Chinese character counts one). Rule source: 23.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub notes: Vec<String>,
 }
+
+wxlive_runtime::encode_fields!(
+    ItemRulesRequest { tags : value, scores : list, small : list, kinds : list, tones :
+    list, notes : list }
+);
 
 impl ItemRulesRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -880,12 +883,14 @@ impl ApiRequest for ItemRulesRequest {
 /// `POST /rules/entries/add`. Official documentation: [24](https://docs.example.test/path/24).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AddEntryRequest {
     /// Name. Required.
     pub name: String,
 }
+
+wxlive_runtime::encode_fields!(AddEntryRequest { name : value });
 
 impl AddEntryRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -966,13 +971,14 @@ impl ApiRequest for AddEntryRequest {
 /// 游标分页: Cursor paging whose last page leaves the next cursor out.
 ///
 /// `POST /rules/entries/by_cursor`. Official documentation: [25](https://docs.example.test/path/25).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PageCursorRequest {
     /// Cursor of the page; none for the first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(PageCursorRequest { cursor : some });
 
 impl PageCursorRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1079,13 +1085,14 @@ impl wxlive_runtime::Paginated for PageCursorRequest {
 /// 有更多分页: Cursor paging that goes on while has_more is 1.
 ///
 /// `POST /rules/entries/by_more`. Official documentation: [26](https://docs.example.test/path/26).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PageMoreRequest {
     /// Cursor of the page; none for the first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(PageMoreRequest { cursor : some });
 
 impl PageMoreRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1194,11 +1201,10 @@ impl wxlive_runtime::Paginated for PageMoreRequest {
 /// 短页分页: Offset paging without a total that ends on a short or empty page.
 ///
 /// `POST /rules/entries/by_offset`. Official documentation: [27](https://docs.example.test/path/27).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PageShortRequest {
     /// Item offset; none for the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
     /// Page size. Required.
     ///
@@ -1206,6 +1212,8 @@ pub struct PageShortRequest {
     /// At most 100.
     pub limit: u32,
 }
+
+wxlive_runtime::encode_fields!(PageShortRequest { offset : some, limit : value });
 
 impl PageShortRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -1337,20 +1345,20 @@ impl wxlive_runtime::Paginated for PageShortRequest {
 /// 总数分页: Offset paging with a u64 total.
 ///
 /// `POST /rules/entries/by_total`. Official documentation: [28](https://docs.example.test/path/28).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PageTotalRequest {
     /// Item offset; none for the first page.
     ///
     /// At least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
     /// Page size.
     ///
     /// At least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
 }
+
+wxlive_runtime::encode_fields!(PageTotalRequest { offset : some, size : some });
 
 impl PageTotalRequest {
     /// A builder; `build()` checks every rule and reports all violations.

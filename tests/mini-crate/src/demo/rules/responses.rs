@@ -22,8 +22,7 @@ pub struct UnsignedResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize UnsignedResponse["total"] { "total" => total : int @ 0u32, "count" => count
-    : int }
+    serialize UnsignedResponse["total"] { total : int @ 0u32, count : int }
 );
 
 /// Response of `item_rules` (列表项).
@@ -38,9 +37,7 @@ pub struct AddEntryResponse {
     pub entry_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize AddEntryResponse[] { "entry_id" => entry_id : value }
-);
+wxlive_runtime::from_fields!(serialize AddEntryResponse[] { entry_id : value });
 
 /// Response of `page_cursor` (游标分页).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -52,8 +49,7 @@ pub struct PageCursorResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize PageCursorResponse[] { "next_cursor" => next_cursor : value, "ids" => ids :
-    list }
+    serialize PageCursorResponse[] { next_cursor : value, ids : list }
 );
 
 /// Response of `page_more` (有更多分页).
@@ -68,8 +64,7 @@ pub struct PageMoreResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize PageMoreResponse[] { "next_cursor" => next_cursor : value, "has_more" =>
-    has_more : flag, "ids" => ids : list }
+    serialize PageMoreResponse[] { next_cursor : value, has_more : flag, ids : list }
 );
 
 /// Response of `page_short` (短页分页).
@@ -79,7 +74,7 @@ pub struct PageShortResponse {
     pub ids: Vec<String>,
 }
 
-wxlive_runtime::from_fields!(serialize PageShortResponse[] { "ids" => ids : list });
+wxlive_runtime::from_fields!(serialize PageShortResponse[] { ids : list });
 
 /// Response of `page_total` (总数分页).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,6 +85,4 @@ pub struct PageTotalResponse {
     pub ids: Vec<String>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize PageTotalResponse[] { "total" => total : int, "ids" => ids : list }
-);
+wxlive_runtime::from_fields!(serialize PageTotalResponse[] { total : int, ids : list });

@@ -7,29 +7,20 @@ use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 
 /// A nested type whose rules read a flag and a bool.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Filter {
     /// Switched on.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub on: Option<bool>,
     /// Strict matching.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
     /// Only when the filter is off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
     /// Required when the filter is on or off but strict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
 }
 
 wxlive_runtime::from_fields!(
-    Filter[] { "on" => on : flag, "strict" => strict : value, "when" => when : value,
-    "why" => why : value }
+    encode Filter[] { on : flag, strict : value, when : value, why : value }
 );
 
 impl Given for Filter {}

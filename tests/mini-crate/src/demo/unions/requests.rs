@@ -2,7 +2,6 @@
 
 //! Requests of Tagged unions. (联合).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -14,22 +13,28 @@ use super::{PostResponse, PinResponse, LatestResponse, AnnounceResponse};
 /// `POST /unions/post`. Official documentation: [21](https://docs.example.test/path/21).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PostRequest {
     /// Recipients. Required.
     pub to: String,
     /// The payload. Required.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "mock", serde(flatten))]
     pub payload: Payload,
     /// Confidential.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub safe: Option<bool>,
 }
+
+wxlive_runtime::encode_fields!(
+    PostRequest { to : value, payload : flatten, safe : some_flag }
+);
 
 impl PostRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -128,7 +133,7 @@ impl ApiRequest for PostRequest {
 /// 置顶卡片: Pins cards (a union as a plain field and in a list).
 ///
 /// `POST /unions/pin`. Official documentation: [22](https://docs.example.test/path/22).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct PinRequest {
     /// The card. Required.
@@ -136,9 +141,11 @@ pub struct PinRequest {
     /// More cards.
     ///
     /// At most 2 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub extra: Vec<Card>,
 }
+
+wxlive_runtime::encode_fields!(PinRequest { card : value, extra : list });
 
 impl PinRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -228,9 +235,11 @@ impl ApiRequest for PinRequest {
 /// 最新: The latest post (a union in a response).
 ///
 /// `GET /unions/latest`. Official documentation: [23](https://docs.example.test/path/23).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LatestRequest {}
+wxlive_runtime::encode_fields!(LatestRequest {});
+
 impl LatestRequest {
     /// A builder; `build()` checks every rule and reports all violations.
     pub fn builder() -> LatestRequestBuilder {
@@ -294,17 +303,21 @@ impl ApiRequest for LatestRequest {
 /// `POST /unions/announce`. Official documentation: [24](https://docs.example.test/path/24).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct AnnounceRequest {
     /// Recipients. Required.
     pub to: String,
     /// The payload. Required.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "mock", serde(flatten))]
     pub payload: Payload,
     /// The banner card. Required.
     pub banner: Card,
 }
+
+wxlive_runtime::encode_fields!(
+    AnnounceRequest { to : value, payload : flatten, banner : value }
+);
 
 impl AnnounceRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -11,7 +11,7 @@ pub struct PostResponse {
     pub post_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(serialize PostResponse[] { "post_id" => post_id : value });
+wxlive_runtime::from_fields!(serialize PostResponse[] { post_id : value });
 
 /// Response of `pin` (置顶卡片).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -25,9 +25,7 @@ pub struct LatestResponse {
     pub payload: Option<Payload>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize LatestResponse[] { "payload" => payload : value }
-);
+wxlive_runtime::from_fields!(serialize LatestResponse[] { payload : value });
 
 /// Response of `announce` (公告).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -7,16 +7,15 @@ use wxlive_runtime::constraint as rule;
 use wxlive_runtime::{Validate, Validator};
 
 /// A text note.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Note {
     /// The text. Required.
     ///
     /// At most 20 bytes of UTF-8 (a Chinese character usually counts three). Rule source: 21.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
-wxlive_runtime::from_fields!(Note[] { "content" => content : value });
+wxlive_runtime::from_fields!(encode Note[] { content : value });
 
 impl Given for Note {}
 impl Validate for Note {
@@ -29,21 +28,17 @@ impl Validate for Note {
 }
 
 /// A picture.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Picture {
     /// Media id. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// Caption
     ///
     /// Advice (reported as a warning, never an error): At most 8 characters (a Chinese character counts one). Rule source: 21.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    Picture[] { "media_id" => media_id : value, "caption" => caption : value }
-);
+wxlive_runtime::from_fields!(encode Picture[] { media_id : value, caption : value });
 
 impl Given for Picture {}
 impl Validate for Picture {
@@ -56,16 +51,15 @@ impl Validate for Picture {
 }
 
 /// A plain card.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Plain {
     /// Title. Required.
     ///
     /// At most 10 characters (a Chinese character counts one).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
-wxlive_runtime::from_fields!(Plain[] { "title" => title : value });
+wxlive_runtime::from_fields!(encode Plain[] { title : value });
 
 impl Given for Plain {}
 impl Validate for Plain {
@@ -78,21 +72,17 @@ impl Validate for Plain {
 }
 
 /// A card with buttons.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Buttons {
     /// Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Button texts. Required.
     ///
     /// At most 3 items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub buttons: Vec<String>,
 }
 
-wxlive_runtime::from_fields!(
-    Buttons[] { "title" => title : value, "buttons" => buttons : list }
-);
+wxlive_runtime::from_fields!(encode Buttons[] { title : value, buttons : list });
 
 impl Given for Buttons {}
 impl Validate for Buttons {

@@ -2,7 +2,6 @@
 
 //! Requests of Widgets. (小部件).
 
-use serde::Serialize;
 use wxlive_runtime::constraint as rule;
 use wxlive_runtime::meta::{HttpMethod, Operation};
 use wxlive_runtime::{ApiRequest, Error, Sender, Validate, ValidationError, Validator};
@@ -18,7 +17,7 @@ use super::{
 /// `POST /widgets/make`. Official documentation: [3](https://docs.example.test/path/3), third-party apps: [103](https://docs.example.test/path/103), 代开发 apps: [203](https://docs.example.test/path/203).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct MakeRequest {
     /// Name. Required.
@@ -28,24 +27,29 @@ pub struct MakeRequest {
     /// Colour.
     ///
     /// Server default when left out: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// Parts.
     ///
     /// At most 2 items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "mock", serde(default))]
     pub parts: Vec<Part>,
     /// Glossy finish.
-    #[serde(
-        default,
-        with = "wxlive_runtime::wire::option_flag",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            default,
+            deserialize_with = "wxlive_runtime::wire::option_flag::deserialize"
+        )
     )]
     pub glossy: Option<bool>,
     /// Only for blue widgets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blue_only: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(
+    MakeRequest { name : value, color : some, parts : list, glossy : some_flag, blue_only
+    : some }
+);
 
 impl MakeRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -172,16 +176,17 @@ impl ApiRequest for MakeRequest {
 /// 查找: Find widgets.
 ///
 /// `GET /widgets/find`. Official documentation: [4](https://docs.example.test/path/4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct FindRequest {
     /// Widget id. Required.
-    #[serde(rename = "id", skip_serializing)]
+    #[cfg_attr(feature = "mock", serde(rename = "id"))]
     pub widget_id: i64,
     /// Cursor.
-    #[serde(skip_serializing)]
     pub cursor: Option<String>,
 }
+
+wxlive_runtime::encode_fields!(FindRequest {});
 
 impl FindRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -318,7 +323,7 @@ impl wxlive_runtime::Paginated for FindRequest {
 /// `POST /widgets/register`. Official documentation: [7](https://docs.example.test/path/7).
 ///
 /// Not idempotent: the client never re-sends it after an ambiguous failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RegisterRequest {
     /// Label. Required.
@@ -328,9 +333,10 @@ pub struct RegisterRequest {
     /// Colour.
     ///
     /// Server default when left out: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
 }
+
+wxlive_runtime::encode_fields!(RegisterRequest { label : value, color : some });
 
 impl RegisterRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -423,13 +429,14 @@ impl ApiRequest for RegisterRequest {
 /// 查询: Read a gizmo back.
 ///
 /// `GET /widgets/lookup`. Official documentation: [8](https://docs.example.test/path/8).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct LookupRequest {
     /// Id. Required.
-    #[serde(skip_serializing)]
     pub gizmo_id: String,
 }
+
+wxlive_runtime::encode_fields!(LookupRequest {});
 
 impl LookupRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -512,7 +519,7 @@ impl ApiRequest for LookupRequest {
 /// 改名: Rename an active gizmo.
 ///
 /// `POST /widgets/rename`. Official documentation: [8](https://docs.example.test/path/8).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RenameRequest {
     /// Id. Required.
@@ -522,6 +529,8 @@ pub struct RenameRequest {
     /// At most 10 characters (a Chinese character counts one).
     pub label: String,
 }
+
+wxlive_runtime::encode_fields!(RenameRequest { gizmo_id : value, label : value });
 
 impl RenameRequest {
     /// A builder; `build()` checks every rule and reports all violations.
@@ -612,12 +621,14 @@ impl ApiRequest for RenameRequest {
 /// 停用: Retire an active gizmo.
 ///
 /// `POST /widgets/retire`. Official documentation: [8](https://docs.example.test/path/8).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "mock", derive(serde::Deserialize))]
 pub struct RetireRequest {
     /// Id. Required.
     pub gizmo_id: String,
 }
+
+wxlive_runtime::encode_fields!(RetireRequest { gizmo_id : value });
 
 impl RetireRequest {
     /// A builder; `build()` checks every rule and reports all violations.

@@ -25,8 +25,7 @@ pub struct FindResponse {
 }
 
 wxlive_runtime::from_fields!(
-    serialize FindResponse[] { "next" => next : value, "done" => done : flag, "items" =>
-    items : list }
+    serialize FindResponse[] { next : value, done : flag, items : list }
 );
 
 /// Response of `register` (登记).
@@ -36,9 +35,7 @@ pub struct RegisterResponse {
     pub gizmo_id: Option<String>,
 }
 
-wxlive_runtime::from_fields!(
-    serialize RegisterResponse[] { "gizmo_id" => gizmo_id : value }
-);
+wxlive_runtime::from_fields!(serialize RegisterResponse[] { gizmo_id : value });
 
 /// Response of `lookup` (查询).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -47,7 +44,7 @@ pub struct LookupResponse {
     pub gizmo: Option<Gizmo>,
 }
 
-wxlive_runtime::from_fields!(serialize LookupResponse[] { "gizmo" => gizmo : value });
+wxlive_runtime::from_fields!(serialize LookupResponse[] { gizmo : value });
 
 /// Response of `rename` (改名).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

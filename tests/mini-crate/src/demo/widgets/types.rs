@@ -8,21 +8,17 @@ use wxlive_runtime::{Validate, Validator};
 use super::{Color, Shape};
 
 /// A part of a widget.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Part {
     /// Part name.
     ///
     /// At most 9 bytes of UTF-8 (a Chinese character usually counts three).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its shape.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Shape>,
 }
 
-wxlive_runtime::from_fields!(
-    Part[] { "name" => name : value, "shape" => shape : value }
-);
+wxlive_runtime::from_fields!(encode Part[] { name : value, shape : value });
 
 impl Given for Part {}
 impl Validate for Part {
@@ -52,8 +48,8 @@ pub struct Gizmo {
 }
 
 wxlive_runtime::from_fields!(
-    serialize Gizmo[] { "gizmo_id" => gizmo_id : value, "label" => label : value, "title"
-    => title : value, "color" => color : value, "state" => state : int }
+    serialize Gizmo[] { gizmo_id : value, label : value, title : value, color : value,
+    state : int }
 );
 
 impl Given for Gizmo {}
