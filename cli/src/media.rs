@@ -36,12 +36,18 @@ pub struct MediaArgs {
 pub type MediaFn =
     for<'a> fn(&'a Client, Value, &'a MediaArgs) -> BoxFuture<'a, Result<Value, Failure>>;
 
+/// Options added to an operation that uploads: request fields of that name get other options.
+pub const UPLOAD_OPTIONS: [&str; 1] = ["file"];
+
+/// Options added to an operation that downloads: request fields of that name get other options.
+pub const DOWNLOAD_OPTIONS: [&str; 2] = ["output", "range"];
+
 /// The options of an operation that moves a file.
 pub fn args(transfer: Transfer) -> Vec<Arg> {
     match transfer {
         Transfer::Json => Vec::new(),
         Transfer::Upload(spec) => vec![Arg::new(FILE_ARG)
-            .long("file")
+            .long(UPLOAD_OPTIONS[0])
             .value_name("PATH")
             .value_parser(clap::value_parser!(PathBuf))
             .help(format!(
@@ -50,14 +56,14 @@ pub fn args(transfer: Transfer) -> Vec<Arg> {
             ))],
         Transfer::Download(spec) => {
             let mut args = vec![Arg::new(OUTPUT_ARG)
-                .long("output")
+                .long(DOWNLOAD_OPTIONS[0])
                 .value_name("PATH")
                 .value_parser(clap::value_parser!(PathBuf))
                 .help("Required: where to write the downloaded file (- for stdout); nothing is written on an error")];
             if spec.range {
                 args.push(
                     Arg::new(RANGE_ARG)
-                        .long("range")
+                        .long(DOWNLOAD_OPTIONS[1])
                         .value_name("START-[END]")
                         .help("Download only these bytes (inclusive, as in a Range header)"),
                 );

@@ -9,7 +9,7 @@ use futures::{Stream, TryStreamExt};
 use tracing::Instrument;
 
 use crate::error::Error;
-use crate::http::{check_envelope, Transport};
+use crate::http::Transport;
 use crate::meta::{ErrorClass, HttpMethod, Location, Operation, Product};
 use crate::request::{ApiRequest, Paginated};
 use crate::secret::Secret;
@@ -53,6 +53,14 @@ pub struct CallOptions {
     /// Total time of a call, retries included (default: the retry policy's deadline).
     pub deadline: Option<Duration>,
 }
+
+/// Takes the raw answer of an attempt: `Err` with what its errcode envelope says, `Ok` once the
+/// answer is kept (see [`Client::execute`]).
+type Accept<'a> = &'a mut (dyn FnMut(&crate::http::RawResponse) -> Result<(), Error> + Send);
+
+/// How much earlier than the deadline an attempt's own timeout must end it for the attempt to run
+/// without a deadline timer (reqwest starts its clock a little after the client looks at its own).
+const DEADLINE_SLACK: Duration = Duration::from_millis(100);
 
 fn deadline_exceeded(operation: &str, maybe_sent: bool) -> Error {
     Error::Transport {
@@ -262,9 +270,12 @@ impl<C: From<Client>> ClientBuilder<C> {
                 })
             }
         };
-        let http = match self.http {
-            Some(http) => http,
-            None => Transport::default_http(self.connect_timeout, self.timeout)?,
+        let (http, attempt_timeout) = match self.http {
+            Some(http) => (http, None),
+            None => (
+                Transport::default_http(self.connect_timeout, self.timeout)?,
+                Some(self.timeout),
+            ),
         };
         let base_url = self.base_url.as_deref().unwrap_or(self.product.host);
         check_base_url(base_url)?;
@@ -294,6 +305,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 validation: self.validation,
                 retry: self.retry,
                 jitter: crate::backoff::Jitter::new(),
+                attempt_timeout,
             }),
             options: CallOptions::default(),
         };
@@ -308,6 +320,8 @@ pub(crate) struct Inner {
     pub(crate) validation: Profile,
     pub(crate) retry: RetryPolicy,
     pub(crate) jitter: crate::backoff::Jitter,
+    /// The timeout of the reqwest client this client built (`None` for one the user brought).
+    pub(crate) attempt_timeout: Option<Duration>,
 }
 
 /// A client of one product for one app. Cheap to clone; clones share the token cache.
@@ -385,18 +399,36 @@ impl Client {
                 .filter(|c| c.location == Location::Query)
                 .map(|c| (c.name, c.value.to_query())),
         );
-        let raw = self.execute(op, &operation, params, body).await?;
-        crate::http::decode_body(&operation, &raw, true)
+        let product = self.inner.product;
+        let mut answer = None;
+        self.execute(op, &operation, params, body, &mut |raw| {
+            answer = Some(crate::http::decode_answer::<R::Response>(
+                &operation, product, op, raw,
+            )?);
+            Ok(())
+        })
+        .await?;
+        answer.unwrap_or_else(|| {
+            Err(Error::Decode {
+                operation: operation.clone(),
+                status: 0,
+                message: "the call ended without an answer".into(),
+                excerpt: String::new(),
+            })
+        })
     }
 
-    /// Sends one operation with retries and answers the raw body of a successful (errcode 0) answer.
+    /// Sends one operation with retries until `accept` takes an answer: it answers what the errcode
+    /// envelope says ([`Error::Api`] for a non-zero errcode, judged here for retries) and keeps the
+    /// typed answer of a success.
     async fn execute(
         &self,
         op: &'static Operation,
         operation: &str,
         params: Vec<(&'static str, String)>,
         body: Option<Vec<u8>>,
-    ) -> Result<crate::http::RawResponse, Error> {
+        accept: Accept<'_>,
+    ) -> Result<(), Error> {
         let span = tracing::info_span!(
             "wxlive.call",
             domain = op.domain,
@@ -405,7 +437,7 @@ impl Client {
             errcode = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.execute_with_retries(op, operation, params, body)
+        self.execute_with_retries(op, operation, params, body, accept)
             .instrument(span)
             .await
     }
@@ -416,12 +448,15 @@ impl Client {
         operation: &str,
         params: Vec<(&'static str, String)>,
         body: Option<Vec<u8>>,
-    ) -> Result<crate::http::RawResponse, Error> {
+        accept: Accept<'_>,
+    ) -> Result<(), Error> {
         let inner = &*self.inner;
-        let operation = operation.to_owned();
         let started = Instant::now();
         let deadline = started + self.options.deadline.unwrap_or(inner.retry.deadline);
         let attempt_timeout = self.options.attempt_timeout;
+        // The timeout every attempt has anyway: the per-call option, or the one this client gave
+        // its own reqwest client (unknown for a reqwest client the user brought).
+        let known_attempt_timeout = attempt_timeout.or(inner.attempt_timeout);
         let mut token_refreshed = false;
         let (mut busy_retries, mut throttled_retries) = (0, 0);
         for attempt in 1u32.. {
@@ -434,7 +469,7 @@ impl Client {
                     Ok(token) => token?,
                     Err(_) => {
                         return Err(Error::Token(Box::new(Error::Transport {
-                            operation,
+                            operation: operation.to_owned(),
                             message:
                                 "timed out: the call deadline passed while getting an access token"
                                     .into(),
@@ -446,22 +481,30 @@ impl Client {
             query.push((inner.product.token_param, token.expose()));
             query.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
             let call = inner.transport.execute_with_timeout(
-                &operation,
+                operation,
                 op.method,
                 op.path,
                 &query,
                 body.clone(),
                 attempt_timeout,
             );
-            let outcome = match tokio::time::timeout_at(deadline.into(), call).await {
-                Ok(outcome) => outcome,
-                Err(_) if !op.idempotent => {
-                    return Err(Error::OutcomeUnknown {
-                        operation,
-                        message: "the call deadline passed before an answer came".into(),
-                    })
+            // When the attempt's own timeout ends it well before the deadline, a second timer for
+            // the deadline would never fire: the attempt runs without one.
+            let outcome = if known_attempt_timeout
+                .is_some_and(|timeout| Instant::now() + timeout + DEADLINE_SLACK <= deadline)
+            {
+                call.await
+            } else {
+                match tokio::time::timeout_at(deadline.into(), call).await {
+                    Ok(outcome) => outcome,
+                    Err(_) if !op.idempotent => {
+                        return Err(Error::OutcomeUnknown {
+                            operation: operation.to_owned(),
+                            message: "the call deadline passed before an answer came".into(),
+                        })
+                    }
+                    Err(_) => return Err(deadline_exceeded(operation, true)),
                 }
-                Err(_) => return Err(deadline_exceeded(&operation, true)),
             };
             let raw = match outcome {
                 Ok(raw) => raw,
@@ -474,10 +517,12 @@ impl Client {
                 }
                 Err(e) => return Err(e),
             };
-            let result = check_envelope(&operation, inner.product, Some(op), &raw, true);
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let result = accept(&raw);
+            if !span.is_disabled() {
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+            }
             let api = match result {
-                Ok(()) => return Ok(raw),
+                Ok(()) => return Ok(()),
                 Err(Error::Api(api)) => api,
                 // A non-idempotent call answered with a body that is not the envelope: a 2xx means
                 // the server did process it, a 5xx from a gateway may come after it did. Either way

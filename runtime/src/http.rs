@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, Error};
 use crate::meta::{HttpMethod, Operation, Product};
+use crate::wire::{Enveloped, FromFields};
 
 /// An HTTP answer, before decoding.
 #[derive(Debug)]
@@ -134,13 +135,12 @@ impl Transport {
         };
         // Read while counting: a broken proxy or a hostile endpoint never makes the client allocate
         // more than the limit, whatever Content-Length says (or does not say).
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_body as u64)
-        {
+        let declared = response.content_length();
+        if declared.is_some_and(|n| n > self.max_body as u64) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // Sized once when the length is declared (and, checked above, within the limit).
+        let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());
@@ -198,6 +198,38 @@ pub fn decode<T: DeserializeOwned>(
     decode_body(operation, raw, show_excerpt)
 }
 
+/// An answer decoded in one pass over its body: errcode, errmsg and the typed fields together.
+///
+/// The outer `Err` is what the envelope says, [`Error::Api`] for a non-zero errcode or
+/// [`Error::Decode`] for a body that is no errcode envelope at all (what the retry loop judges); the
+/// inner result is the typed answer of a successful call, or [`Error::Decode`] when its fields cannot be
+/// read even leniently.
+pub fn decode_answer<T: FromFields>(
+    operation: &str,
+    product: &'static Product,
+    op: &Operation,
+    raw: &RawResponse,
+) -> Result<Result<T, Error>, Error> {
+    match crate::wire::decode_lenient::<Enveloped<T>>(&raw.body) {
+        Ok(answer) if answer.errcode == 0 => Ok(Ok(answer.value)),
+        Ok(answer) => Err(api_error(
+            operation,
+            product,
+            Some(op),
+            raw,
+            true,
+            answer.errcode,
+            answer.errmsg,
+        )),
+        // The typed fields did not fit: read the envelope alone, so that an error answer is still
+        // an API error and a success answer is a decode error of its fields.
+        Err(typed) => {
+            check_envelope(operation, product, Some(op), raw, true)?;
+            Ok(Err(decode_error(operation, raw, true, typed.to_string())))
+        }
+    }
+}
+
 /// The errcode envelope alone (not generic, so it is compiled once): `Ok` when errcode is 0 or absent.
 pub fn check_envelope(
     operation: &str,
@@ -209,25 +241,44 @@ pub fn check_envelope(
     let envelope: Envelope = serde_json::from_slice(&raw.body)
         .map_err(|e| decode_error(operation, raw, show_excerpt, e.to_string()))?;
     match envelope.errcode {
-        Some(code) if code != 0 => {
-            let info = match op {
-                Some(op) => product.error_info(op, code),
-                None => product.errors.iter().find(|i| i.code == code),
-            };
-            Err(Error::Api(ApiError {
-                operation: operation.to_owned(),
-                errcode: code,
-                errmsg: envelope.errmsg.unwrap_or_default(),
-                info,
-                extra: if show_excerpt {
-                    extra_fields(&raw.body)
-                } else {
-                    serde_json::Map::new()
-                },
-            }))
-        }
+        Some(code) if code != 0 => Err(api_error(
+            operation,
+            product,
+            op,
+            raw,
+            show_excerpt,
+            code,
+            envelope.errmsg,
+        )),
         _ => Ok(()),
     }
+}
+
+/// [`Error::Api`] for errcode `code` of `raw`, with the spec's word on it.
+fn api_error(
+    operation: &str,
+    product: &'static Product,
+    op: Option<&Operation>,
+    raw: &RawResponse,
+    show_excerpt: bool,
+    code: i64,
+    errmsg: Option<String>,
+) -> Error {
+    let info = match op {
+        Some(op) => product.error_info(op, code),
+        None => product.errors.iter().find(|i| i.code == code),
+    };
+    Error::Api(ApiError {
+        operation: operation.to_owned(),
+        errcode: code,
+        errmsg: errmsg.unwrap_or_default(),
+        info,
+        extra: if show_excerpt {
+            extra_fields(&raw.body)
+        } else {
+            serde_json::Map::new()
+        },
+    })
 }
 
 /// The typed body of an answer whose envelope said success.

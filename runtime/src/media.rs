@@ -1,6 +1,6 @@
 //! File uploads (`multipart/form-data`, streamed) and binary downloads (streamed to an
 //! [`AsyncWrite`]), for the operations the spec marks `upload:` or `download:`
-//! ([`Transfer`](crate::media_spec::Transfer)). Kept apart from the JSON call path of
+//! ([`Transfer`]). Kept apart from the JSON call path of
 //! [`Client::send`].
 //!
 //! **Uploads** validate the request and check the file against the spec's limits (size, extension,

@@ -12,7 +12,7 @@ use crate::{Client, Error};
 /// are skipped there and come from [`ApiRequest::query`]).
 pub trait ApiRequest: Serialize + Validate + Send + Sync {
     /// The typed response.
-    type Response: DeserializeOwned + Send;
+    type Response: crate::wire::FromFields + DeserializeOwned + Send;
 
     /// What and where to call.
     const OPERATION: &'static Operation;

@@ -1,15 +1,17 @@
 //! A string that must never be printed: corp secrets, suite secrets, access tokens, EncodingAESKeys.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A secret value. `Debug` and `Display` print `<redacted>`; the only way to read it is [`Secret::expose`].
+/// Cloning it is cheap (the value is shared): every call clones the cached access token.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(value.into().into())
     }
 
     /// The secret itself. Call it only where the value goes on the wire or into a cipher.
@@ -20,13 +22,13 @@ impl Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Secret(value)
+        Secret(value.into())
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Secret(value.to_owned())
+        Secret(value.into())
     }
 }
 

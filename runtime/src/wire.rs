@@ -2,6 +2,13 @@
 
 use serde::{Deserialize, Deserializer, Serializer};
 
+#[cfg(feature = "client")]
+mod envelope;
+mod scalars;
+
+#[cfg(feature = "client")]
+pub(crate) use envelope::Enveloped;
+
 /// A 0/1 integer flag as `bool`: `true` exactly when the wire value is 1 (or `true`, or `"1"`).
 /// Never rejects a value: anything else reads as `false`.
 pub mod flag {
@@ -14,16 +21,7 @@ pub mod flag {
 
     /// Reads a flag; see the module docs.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-        Ok(is_set(&serde_json::Value::deserialize(d)?))
-    }
-
-    pub(crate) fn is_set(value: &serde_json::Value) -> bool {
-        match value {
-            serde_json::Value::Bool(b) => *b,
-            serde_json::Value::Number(n) => n.as_i64() == Some(1),
-            serde_json::Value::String(s) => s.trim() == "1",
-            _ => false,
-        }
+        Ok(scalars::flag(d)?.unwrap_or(false))
     }
 }
 
@@ -41,8 +39,7 @@ pub mod option_flag {
 
     /// Reads an optional flag.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        let value = Option::<serde_json::Value>::deserialize(d)?;
-        Ok(value.filter(|v| !v.is_null()).map(|v| flag::is_set(&v)))
+        scalars::flag(d)
     }
 }
 
@@ -160,13 +157,7 @@ pub mod lenient_string {
 
     /// Reads a string, a number or a boolean as text.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match Option::<serde_json::Value>::deserialize(d)? {
-            Some(serde_json::Value::String(s)) => Some(s),
-            Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
-                Some(v.to_string())
-            }
-            _ => None,
-        })
+        scalars::text(d)
     }
 }
 
@@ -254,6 +245,28 @@ impl<T> Presence<Vec<T>> for List<T> {
 }
 
 impl Reader {
+    /// A reader for one object, lenient when this thread is in [`decode_lenient`]'s second pass.
+    fn for_this_pass() -> Reader {
+        Reader {
+            lenient: LENIENT.with(std::cell::Cell::get),
+            ..Reader::default()
+        }
+    }
+
+    /// Reads the value of `key` into `value`, or skips it when `T` has no such field; answers the
+    /// reason when the lenient pass replaced a value of the wrong JSON type by its zero value.
+    fn field<'de, T: FromFields, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        value: &mut T,
+        key: &str,
+        map: &mut A,
+    ) -> Result<Option<String>, A::Error> {
+        if !value.field(key, map, self)? {
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(self.wrong_type.take())
+    }
+
     /// Reads an optional field's value as `W`.
     fn read<'de, W, A>(&mut self, map: &mut A) -> Result<W, A::Error>
     where
@@ -532,35 +545,40 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromFields>(d: D) -> Res
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
             let mut value = T::default();
-            let mut read = Reader {
-                lenient: LENIENT.with(std::cell::Cell::get),
-                ..Reader::default()
-            };
+            let mut read = Reader::for_this_pass();
             while let Some(key) = map.next_key::<Key<'de>>()? {
-                if !value.field(key.as_str(), &mut map, &mut read)? {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-                if let Some(error) = read.wrong_type.take() {
-                    tracing::warn!(
-                        field = %format_args!("{}.{}", T::NAME, key.as_str()),
-                        "a response field has the wrong JSON type ({error}); using its zero value"
-                    );
+                if let Some(error) = read.field(&mut value, key.as_str(), &mut map)? {
+                    warn_wrong_type::<T>(key.as_str(), &error);
                 }
             }
-            if read.seen.count_ones() as usize != T::GUARANTEED.len() {
-                for (slot, name) in T::GUARANTEED.iter().enumerate() {
-                    if read.seen & (1 << slot) == 0 {
-                        tracing::warn!(
-                            field = %format_args!("{}.{name}", T::NAME),
-                            "a field the spec guarantees is missing from the response; using its zero value"
-                        );
-                    }
-                }
-            }
+            warn_missing::<T>(&read);
             Ok(value)
         }
     }
     d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+/// Logs a value of the wrong JSON type, replaced by its zero value in the lenient pass.
+fn warn_wrong_type<T: FromFields>(key: &str, error: &str) {
+    tracing::warn!(
+        field = %format_args!("{}.{key}", T::NAME),
+        "a response field has the wrong JSON type ({error}); using its zero value"
+    );
+}
+
+/// Logs each guaranteed field of `T` that `read` did not see.
+fn warn_missing<T: FromFields>(read: &Reader) {
+    if read.seen.count_ones() as usize == T::GUARANTEED.len() {
+        return;
+    }
+    for (slot, name) in T::GUARANTEED.iter().enumerate() {
+        if read.seen & (1 << slot) == 0 {
+            tracing::warn!(
+                field = %format_args!("{}.{name}", T::NAME),
+                "a field the spec guarantees is missing from the response; using its zero value"
+            );
+        }
+    }
 }
 
 /// An object key, borrowed from the input when it can be (generated `Deserialize` impls match on it).
@@ -625,33 +643,11 @@ pub struct LenientInt<T>(pub Option<T>);
 /// `i64::MAX` included); a value out of the field's range is an error.
 impl<'de, T: TryFrom<i128>> Deserialize<'de> for LenientInt<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let wide: Option<i128> = match Option::<serde_json::Value>::deserialize(d)? {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::Number(n)) => Some(
-                n.as_i64()
-                    .map(i128::from)
-                    .or_else(|| n.as_u64().map(i128::from))
-                    .ok_or_else(|| {
-                        D::Error::custom(format_args!("expected an integer, found {n}"))
-                    })?,
-            ),
-            Some(serde_json::Value::String(s)) => {
-                Some(s.trim().parse::<i128>().map_err(|_| {
-                    D::Error::custom(format_args!("expected an integer, found {s:?}"))
-                })?)
-            }
-            Some(other) => {
-                return Err(D::Error::custom(format_args!(
-                    "expected an integer, found {other}"
-                )))
-            }
-        };
-        match wide {
+        match scalars::wide_int(d)? {
             None => Ok(LenientInt(None)),
-            Some(i) => T::try_from(i)
-                .map(|v| LenientInt(Some(v)))
-                .map_err(|_| D::Error::custom(format_args!("{i} is out of range for this field"))),
+            Some(i) => T::try_from(i).map(|v| LenientInt(Some(v))).map_err(|_| {
+                serde::de::Error::custom(format_args!("{i} is out of range for this field"))
+            }),
         }
     }
 }
@@ -661,31 +657,14 @@ impl<'de, T: TryFrom<i128>> Deserialize<'de> for LenientInt<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Int(pub i64);
 
-impl Int {
-    fn deserialize_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Int>, D::Error> {
-        use serde::de::Error;
-        match Option::<serde_json::Value>::deserialize(d)? {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::Number(n)) => n
-                .as_i64()
-                .map(|i| Some(Int(i)))
-                .ok_or_else(|| D::Error::custom(format_args!("expected an integer, found {n}"))),
-            Some(serde_json::Value::String(s)) => s
-                .trim()
-                .parse::<i64>()
-                .map(|i| Some(Int(i)))
-                .map_err(|_| D::Error::custom(format_args!("expected an integer, found {s:?}"))),
-            Some(other) => Err(D::Error::custom(format_args!(
-                "expected an integer, found {other}"
-            ))),
-        }
-    }
-}
-
 impl<'de> Deserialize<'de> for Int {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Int::deserialize_option(d)?
-            .ok_or_else(|| serde::de::Error::custom("expected an integer, found null"))
+        use serde::de::Error;
+        let wide = scalars::wide_int(d)?
+            .ok_or_else(|| D::Error::custom("expected an integer, found null"))?;
+        i64::try_from(wide)
+            .map(Int)
+            .map_err(|_| D::Error::custom(format_args!("expected an integer, found {wide}")))
     }
 }
 

@@ -83,6 +83,7 @@ pub fn callback(data: &[u8]) {
 /// Every generated response decoder of both products: `data` as JSON → each response type, or an
 /// error.
 pub fn decoders(data: &[u8]) {
+    answers(data);
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
@@ -92,6 +93,25 @@ pub fn decoders(data: &[u8]) {
     {
         let _ = (route.decode_response)(value.clone());
     }
+}
+
+/// The client's one-pass reading of an answer (errcode envelope and typed fields together), on raw
+/// bytes, for answer types of each shape: nested objects with guaranteed fields, lists of objects,
+/// enums. Whatever the bytes, the result is a value or a named error.
+fn answers(data: &[u8]) {
+    use wxlive_runtime::http::{decode_answer, RawResponse};
+    use wxlive_runtime::ApiRequest;
+    fn read<R: ApiRequest>(product: &'static wxlive_runtime::meta::Product, raw: &RawResponse) {
+        let _ = decode_answer::<R::Response>("fuzz", product, R::OPERATION, raw);
+    }
+    let raw = RawResponse {
+        status: 200,
+        body: data.to_vec(),
+    };
+    read::<wxlive::wecom::living::GetLivingInfoRequest>(&wxlive::wecom::PRODUCT, &raw);
+    read::<wxlive::wecom::living::GetWatchStatRequest>(&wxlive::wecom::PRODUCT, &raw);
+    read::<wxlive::wxa::broadcast::GetAssistantListRequest>(&wxlive::wxa::PRODUCT, &raw);
+    read::<wxlive::wxa::broadcast::GetLiveInfoRequest>(&wxlive::wxa::PRODUCT, &raw);
 }
 
 /// The XML parser: `data` as a document → a tree or a named error.

@@ -6,7 +6,7 @@
 mod support;
 
 use support::root;
-use wxlive_codegen::emit::cli::{CliOptions, RESERVED};
+use wxlive_codegen::emit::cli::{CliOptions, DOWNLOAD_OPTIONS, RESERVED, UPLOAD_OPTIONS};
 
 fn generate(spec: &std::path::Path) -> Vec<wxlive_codegen::GeneratedFile> {
     wxlive_codegen::generate_cli(spec, "spec", &CliOptions::default()).expect("spec loads")
@@ -70,6 +70,8 @@ fn options_are_the_wire_names_in_kebab_case() {
 #[test]
 fn fields_named_like_the_clis_own_options_get_other_names() {
     assert_eq!(RESERVED, wxlive_cli_core::command::RESERVED);
+    assert_eq!(UPLOAD_OPTIONS, wxlive_cli_core::media::UPLOAD_OPTIONS);
+    assert_eq!(DOWNLOAD_OPTIONS, wxlive_cli_core::media::DOWNLOAD_OPTIONS);
     let spec = support::spec_with_living("cli-reserved", |text| {
         text.replacen(
             "      anchor_userid: {type: string, required: true, doc: userid of the anchor.}\n",
@@ -92,4 +94,43 @@ fn fields_named_like_the_clis_own_options_get_other_names() {
     ] {
         assert!(living.contains(expected), "{expected} in {living}");
     }
+}
+
+#[test]
+fn fields_named_like_the_file_options_of_an_operation_get_other_names_there_only() {
+    let spec = support::spec_with_edit("cli-reserved-media", "wecom/media.yaml", |text| {
+        let upload = "      type: {type: MediaType, rust: media_type, required: true, doc: Media file type.}\n";
+        let download = "      media_id: {type: string, required: true, doc: \"The media_id, from 上传临时素材 or 异步上传临时素材.\"}\n    download:";
+        assert!(text.contains(upload) && text.contains(download));
+        text.replacen(
+            upload,
+            &format!("{upload}      file: {{type: string, doc: Named like the upload's option.}}\n"),
+            1,
+        )
+        .replacen(
+            download,
+            &download.replace(
+                "\n    download:",
+                "\n      output: {type: string, doc: Named like a download option.}\n      range: {type: string, doc: And another.}\n    download:",
+            ),
+            1,
+        )
+    });
+    let files = generate(&spec);
+    let media: String = files
+        .iter()
+        .find(|f| f.path == "src/wecom/media.rs")
+        .expect("the media domain's CLI module")
+        .contents
+        .split_whitespace()
+        .collect();
+    for expected in [
+        r#"Field::new("file","field-file","#,
+        r#"Field::new("output","field-output","#,
+        r#"Field::new("range","field-range","#,
+    ] {
+        assert!(media.contains(expected), "{expected} in {media}");
+    }
+    // The other fields keep their own names.
+    assert!(!media.contains(r#""field-type""#), "{media}");
 }

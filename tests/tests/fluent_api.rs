@@ -316,6 +316,60 @@ async fn a_missing_or_mistyped_guaranteed_field_is_its_zero_value_with_a_warning
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 
+/// The envelope and the typed fields are read in one pass: an error answer is an API error whatever
+/// its other fields hold or where its errcode stands, and it logs no warning about fields a success
+/// would guarantee.
+#[tokio::test]
+async fn an_error_answer_read_in_the_same_pass_is_an_api_error_without_field_warnings() {
+    let server = Recorder::start().await;
+    let wxa = WxaClient::builder()
+        .credentials("wx-app", "app-secret")
+        .base_url(&server.base_url)
+        .validation(Profile::Off)
+        .build()
+        .expect("client");
+    let path = "/wxaapi/broadcast/room/getassistantlist";
+    let call = || wxa.broadcast().get_assistant_list().room_id(7).send();
+    // serde_json writes keys in order: `count` (guaranteed, mistyped here) comes before `errcode`.
+    server.answer(
+        path,
+        json!({"count": "many", "errcode": 300002, "errmsg": "no such room", "hint": "h"}),
+    );
+    let (answer, log) = logged(call()).await;
+    let err = answer.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("expected an API error, got {err:?}")
+    };
+    assert_eq!((api.errcode, api.errmsg.as_str()), (300002, "no such room"));
+    assert_eq!(api.extra.get("hint"), Some(&json!("h")), "{api:?}");
+    assert!(
+        !log.contains("WARN"),
+        "an error answer logs no field warning: {log}"
+    );
+
+    // The errcode alone: still no warning about the guaranteed `count` and `maxCount`.
+    server.answer(path, json!({"errcode": 300002, "errmsg": "no such room"}));
+    let (answer, log) = logged(call()).await;
+    assert_eq!(answer.unwrap_err().errcode(), Some(300002));
+    assert!(!log.contains("WARN"), "{log}");
+
+    // A success: the mistyped guaranteed field is its zero value, with a warning naming it; an
+    // errcode written as a numeric string is read like a number.
+    server.answer(
+        path,
+        json!({"count": "many", "errcode": "0", "maxCount": 3, "list": []}),
+    );
+    let (answer, log) = logged(call()).await;
+    let answer = answer.expect("errcode \"0\" is a success");
+    assert_eq!((answer.count, answer.max_count), (0, 3));
+    assert!(log.contains("GetAssistantListResponse.count"), "{log}");
+
+    // An errcode that is no integer at all is a decode error, not a success.
+    server.answer(path, json!({"errcode": [1], "count": 1, "maxCount": 3}));
+    let err = call().await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
 // ------------------------------------------------------------------------------ nameable errcodes
 
 #[tokio::test]

@@ -235,6 +235,37 @@ async fn a_deadline_passing_during_create_is_outcome_unknown() {
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
 }
 
+/// The client leaves out the deadline's timer only when its own attempt timeout ends the call first;
+/// with a reqwest client the user brought (whose timeout it cannot know), the deadline still holds.
+#[tokio::test]
+async fn the_deadline_holds_over_a_reqwest_client_without_a_timeout() {
+    let server = mock().await;
+    let client = WecomClient::builder()
+        .credentials("mock-corp", "mock-secret")
+        .base_url(server.base_url())
+        .http_client(reqwest::Client::new())
+        .retry_policy(RetryPolicy {
+            deadline: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let id = a_live(&client).await;
+    server.inject(Target::All, Fault::Latency(Duration::from_secs(5)), 1);
+    let started = std::time::Instant::now();
+    let err = client
+        .living()
+        .send(&GetLivingInfoRequest { livingid: id })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("deadline"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "ended by the deadline, not by the 5 s latency: {:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn third_party_apps_use_the_corp_token_never_the_suite_token() {
     let server = Recorder::start().await;

@@ -9,10 +9,12 @@
 //!
 //! The copy builds into `target/scratch-domain/target`, not into this workspace's target directory:
 //! a shared one would let the copy's binaries (`xtask`, `wxlive`) replace this workspace's uplifted
-//! ones. To save rebuilding every dependency, that directory is first seeded with hard links to the
-//! files of `target/debug/{deps,build,.fingerprint}`: the registry crates' artefacts are the same in
-//! both workspaces and cargo never rewrites a fresh artefact (it replaces, never truncates, what it
-//! rebuilds), while the workspace's own crates get new artefacts under new hashes.
+//! ones. To save rebuilding every dependency, that directory is first seeded with the registry
+//! crates' artefacts of `target/debug/{deps,build}` as hard links (cargo never rewrites a fresh
+//! artefact) and their `.fingerprint` files as copies (cargo rewrites those in place). The workspace's
+//! own crates are left out: their artefacts carry the same names in the copy (cargo hashes a
+//! workspace member by its path inside the workspace), so linking them would let the copy's builds
+//! write through into this workspace's files.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -98,7 +100,7 @@ fn run(root: &Path, keep: bool) -> Result<(), String> {
         return Err("the copy's spec did not generate".into());
     }
     let target = scratch.join("target");
-    seed(&root.join("target/debug"), &target.join("debug"))?;
+    seed(root, &root.join("target/debug"), &target.join("debug"))?;
     for check in CHECKS {
         println!("== cargo {} (in the copy)", check.join(" "));
         cargo(&copy, &target, check)?;
@@ -121,35 +123,97 @@ fn run(root: &Path, keep: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Hard-links the build artefacts of `from` (`deps`, `build`, `.fingerprint`) into `to`, once: a later
-/// run finds them there.
-fn seed(from: &Path, to: &Path) -> Result<(), String> {
+/// Seeds `to` with the registry crates' build artefacts of `from` (see the module docs), once: a
+/// later run finds them there.
+fn seed(root: &Path, from: &Path, to: &Path) -> Result<(), String> {
     if to.exists() || !from.is_dir() {
         return Ok(());
     }
-    for dir in ["deps", "build", ".fingerprint"] {
-        link_tree(&from.join(dir), &to.join(dir))?;
-    }
-    Ok(())
+    let own = workspace_target_names(root)?;
+    let seed = Seed { own: &own };
+    let link = |src: &Path, dst: &Path| std::fs::hard_link(src, dst);
+    seed.tree(&from.join("deps"), &to.join("deps"), link)?;
+    seed.tree(&from.join("build"), &to.join("build"), link)?;
+    let copy = |src: &Path, dst: &Path| std::fs::copy(src, dst).map(drop);
+    seed.tree(&from.join(".fingerprint"), &to.join(".fingerprint"), copy)
 }
 
-/// Recreates the directories of `from` under `to`, hard-linking its files.
-fn link_tree(from: &Path, to: &Path) -> Result<(), String> {
-    if !from.is_dir() {
-        return Ok(());
+/// The names the workspace's own packages and targets give their artefacts, both spellings
+/// (`wxlive-runtime`, `wxlive_runtime`), from `cargo metadata`.
+fn workspace_target_names(root: &Path) -> Result<std::collections::HashSet<String>, String> {
+    let out = super::cargo_command(root)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        let kind = entry.file_type().map_err(|e| e.to_string())?;
-        if kind.is_dir() {
-            link_tree(&src, &dst)?;
-        } else if kind.is_file() {
-            std::fs::hard_link(&src, &dst).map_err(|e| format!("{}: {e}", dst.display()))?;
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("cargo metadata printed no JSON: {e}"))?;
+    let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+    let mut names = std::collections::HashSet::new();
+    for package in &packages {
+        let targets = package["targets"].as_array().cloned().unwrap_or_default();
+        let target_names = targets.iter().filter_map(|t| t["name"].as_str());
+        for name in package["name"].as_str().into_iter().chain(target_names) {
+            names.insert(name.to_owned());
+            names.insert(name.replace('-', "_"));
         }
     }
-    Ok(())
+    if names.is_empty() {
+        return Err("cargo metadata listed no workspace package".into());
+    }
+    Ok(names)
+}
+
+/// What [`seed`] leaves out.
+struct Seed<'a> {
+    own: &'a std::collections::HashSet<String>,
+}
+
+impl Seed<'_> {
+    /// Whether an artefact's file or directory name (`libwxlive_runtime-0123abcd.rlib`,
+    /// `wxlive-runtime-0123abcd`, `fluent_api-0123abcd`) belongs to one of the workspace's crates.
+    fn is_own(&self, name: &str) -> bool {
+        let Some((base, _hash)) = name.rsplit_once('-') else {
+            return false;
+        };
+        self.own.contains(base)
+            || base
+                .strip_prefix("lib")
+                .is_some_and(|b| self.own.contains(b))
+    }
+
+    /// Recreates the directories of `from` under `to` with `put` (link or copy) for each file,
+    /// leaving out the workspace's own artefacts.
+    fn tree(
+        &self,
+        from: &Path,
+        to: &Path,
+        put: impl Fn(&Path, &Path) -> std::io::Result<()> + Copy,
+    ) -> Result<(), String> {
+        if !from.is_dir() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+        for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+            let entry = entry.map_err(|e| e.to_string())?;
+            if self.is_own(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let (src, dst) = (entry.path(), to.join(entry.file_name()));
+            let kind = entry.file_type().map_err(|e| e.to_string())?;
+            if kind.is_dir() {
+                self.tree(&src, &dst, put)?;
+            } else if kind.is_file() {
+                put(&src, &dst).map_err(|e| format!("{}: {e}", dst.display()))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The workspace's files as git sees them: tracked, plus untracked ones that are not ignored.
@@ -274,5 +338,30 @@ mod tests {
         );
         assert_eq!(scratch_name(&renamed), "scratch_widgets");
         assert_eq!(rename_domain("domain: x\n"), None, "no feature");
+    }
+
+    #[test]
+    fn the_seed_leaves_out_exactly_the_workspace_s_artefacts() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let own = super::workspace_target_names(&root).expect("cargo metadata");
+        let seed = super::Seed { own: &own };
+        for name in [
+            "libwxlive_runtime-0123456789abcdef.rlib",
+            "libwxlive_runtime-0123456789abcdef.rmeta",
+            "wxlive-runtime-0123456789abcdef",
+            "wxlive_tests-0123456789abcdef.d",
+            "fluent_api-0123456789abcdef",
+            "xtask-0123456789abcdef",
+        ] {
+            assert!(seed.is_own(name), "{name} is the workspace's");
+        }
+        for name in [
+            "libserde-0123456789abcdef.rlib",
+            "serde_json-0123456789abcdef",
+            "libtokio-0123456789abcdef.rmeta",
+            "output",
+        ] {
+            assert!(!seed.is_own(name), "{name} is a registry crate's");
+        }
     }
 }

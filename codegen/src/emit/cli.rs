@@ -22,6 +22,12 @@ pub const RESERVED: [&str; 8] = [
     "json", "all", "mock", "profile", "config", "strict", "help", "version",
 ];
 
+/// Options the CLI adds to an operation that uploads (`wxlive_cli_core::media::UPLOAD_OPTIONS`).
+pub const UPLOAD_OPTIONS: [&str; 1] = ["file"];
+
+/// Options the CLI adds to an operation that downloads (`wxlive_cli_core::media::DOWNLOAD_OPTIONS`).
+pub const DOWNLOAD_OPTIONS: [&str; 2] = ["output", "range"];
+
 /// Where the generated CLI crate finds its neighbours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CliOptions {
@@ -278,10 +284,20 @@ fn op(p: &Product, d: &Domain, e: &Endpoint) -> TokenStream {
     }
 }
 
-/// The option of each request field: its wire name in kebab case, unless that is taken (by the CLI or
-/// an earlier field), then `field-<name>`, then with a number.
+/// The option of each request field: its wire name in kebab case, unless that is taken (by the CLI,
+/// the file options of an upload or download, or an earlier field), then `field-<name>`, then with a
+/// number.
 fn flags(e: &Endpoint) -> Vec<String> {
-    let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    let transfer: &[&str] = match e.transfer {
+        crate::ir::Transfer::Json => &[],
+        crate::ir::Transfer::Upload(_) => &UPLOAD_OPTIONS,
+        crate::ir::Transfer::Download(_) => &DOWNLOAD_OPTIONS,
+    };
+    let mut taken: BTreeSet<String> = RESERVED
+        .iter()
+        .chain(transfer)
+        .map(|s| s.to_string())
+        .collect();
     e.request
         .iter()
         .map(|f| {

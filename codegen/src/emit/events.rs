@@ -19,80 +19,27 @@ pub fn emit(ctx: &Ctx<'_>) -> TokenStream {
     )]);
     let uses = names::imports(callback_fields(ctx), true);
     let structs = d.callbacks.iter().map(|c| event_struct(ctx, c));
-    let variants = d.callbacks.iter().map(|c| {
-        let v = variant(c);
-        let doc = docs::outer(&[format!("`{}`: {}", c.event, c.title)]);
-        quote!(#doc #v(#v),)
-    });
-    let arms = d.callbacks.iter().map(|c| {
+    let entries = d.callbacks.iter().map(|c| {
         let v = variant(c);
         let event = &c.event;
-        let fields = c.fields.iter().map(|f| {
-            let n = ident(&f.rust);
-            let value = from_text(ctx, f, quote!(doc));
-            quote!(#n: #value,)
-        });
-        quote!(Some(#event) => Self::#v(#v { #(#fields)* }),)
+        let title = &c.title;
+        quote!(#event => #v: #title,)
     });
-    let names = d.callbacks.iter().map(|c| {
-        let v = variant(c);
-        let event = &c.event;
-        quote!(Self::#v(_) => Some(#event),)
+    // Only the event structs read documents themselves.
+    let doc_import = (!d.callbacks.is_empty()).then(|| {
+        quote!(
+            use wxlive_runtime::callback::XmlDoc;
+        )
     });
-    let unknown = quote! {
-        Self::Unknown {
-            event: event.map(str::to_owned),
-            raw_xml: doc.raw().to_owned(),
-        }
-    };
-    let from_xml = if d.callbacks.is_empty() {
-        quote! {
-            let event = doc.get("Event");
-            #unknown
-        }
-    } else {
-        quote! {
-            match doc.get("Event") {
-                #(#arms)*
-                event => #unknown,
-            }
-        }
-    };
     quote! {
         #head
-        use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+        #doc_import
         #uses
 
         #(#structs)*
 
-        /// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub enum Event {
-            #(#variants)*
-            /// An event this version of the spec does not describe (or a message that is not an event).
-            Unknown {
-                /// The `Event` element, if any.
-                event: Option<String>,
-                /// The whole decrypted XML.
-                raw_xml: String,
-            },
-        }
-
-        impl Event {
-            /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-            pub fn name(&self) -> Option<&'static str> {
-                match self {
-                    #(#names)*
-                    Self::Unknown { .. } => None,
-                }
-            }
-        }
-
-        impl CallbackEvent for Event {
-            fn from_xml(doc: &XmlDoc) -> Self {
-                #from_xml
-            }
+        wxlive_runtime::domain_events! {
+            #(#entries)*
         }
     }
 }
@@ -144,11 +91,23 @@ fn event_struct(ctx: &Ctx<'_>, c: &Callback) -> TokenStream {
             pub #n: Option<#ty>,
         }
     });
+    let reads = c.fields.iter().map(|f| {
+        let n = ident(&f.rust);
+        let value = from_text(ctx, f, quote!(doc));
+        quote!(#n: #value,)
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Default)]
         pub struct #name {
             #(#fields)*
+        }
+
+        impl #name {
+            /// The event read from its decrypted document.
+            fn from_doc(doc: &XmlDoc) -> Self {
+                Self { #(#reads)* }
+            }
         }
     }
 }

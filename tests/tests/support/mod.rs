@@ -23,13 +23,19 @@ pub fn scratch(name: &str) -> PathBuf {
 /// Copies the real spec into a scratch dir, applies `edit` to the living domain and returns the dir.
 #[allow(dead_code)]
 pub fn spec_with_living(name: &str, edit: impl FnOnce(String) -> String) -> PathBuf {
+    spec_with_edit(name, "wecom/living.yaml", edit)
+}
+
+/// A copy of the real spec with `file` (relative to `spec/`) edited.
+#[allow(dead_code)]
+pub fn spec_with_edit(name: &str, file: &str, edit: impl FnOnce(String) -> String) -> PathBuf {
     let dir = scratch(name);
     copy_dir(&root().join("spec"), &dir);
-    let living = dir.join("wecom/living.yaml");
-    let text = fs::read_to_string(&living).unwrap();
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
     let edited = edit(text.clone());
     assert_ne!(edited, text, "the edit must change the spec");
-    fs::write(living, edited).unwrap();
+    fs::write(path, edited).unwrap();
     dir
 }
 

@@ -2,7 +2,7 @@
 
 //! Events pushed by WeCom living (live streaming) server API. (直播) to the callback URL, decrypted.
 
-use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+use wxlive_runtime::callback::XmlDoc;
 use super::LivingStatus;
 
 /// 直播回调事件: A live created through the API changed status.
@@ -46,57 +46,25 @@ pub struct LivingStatusChange {
     pub agent_id: Option<i32>,
 }
 
-/// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// `living_status_change`: 直播回调事件
-    LivingStatusChange(LivingStatusChange),
-    /// An event this version of the spec does not describe (or a message that is not an event).
-    Unknown {
-        /// The `Event` element, if any.
-        event: Option<String>,
-        /// The whole decrypted XML.
-        raw_xml: String,
-    },
-}
-
-impl Event {
-    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::LivingStatusChange(_) => Some("living_status_change"),
-            Self::Unknown { .. } => None,
+impl LivingStatusChange {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            to_user_name: doc.get("ToUserName").map(str::to_owned),
+            from_user_name: doc.get("FromUserName").map(str::to_owned),
+            create_time: doc.get("CreateTime").and_then(|t| t.trim().parse().ok()),
+            msg_type: doc.get("MsgType").map(str::to_owned),
+            event: doc.get("Event").map(str::to_owned),
+            living_id: doc.get("LivingId").map(str::to_owned),
+            status: doc
+                .get("Status")
+                .and_then(|t| t.trim().parse::<i64>().ok())
+                .map(LivingStatus::from_value),
+            agent_id: doc.get("AgentID").and_then(|t| t.trim().parse().ok()),
         }
     }
 }
 
-impl CallbackEvent for Event {
-    fn from_xml(doc: &XmlDoc) -> Self {
-        match doc.get("Event") {
-            Some("living_status_change") => {
-                Self::LivingStatusChange(LivingStatusChange {
-                    to_user_name: doc.get("ToUserName").map(str::to_owned),
-                    from_user_name: doc.get("FromUserName").map(str::to_owned),
-                    create_time: doc
-                        .get("CreateTime")
-                        .and_then(|t| t.trim().parse().ok()),
-                    msg_type: doc.get("MsgType").map(str::to_owned),
-                    event: doc.get("Event").map(str::to_owned),
-                    living_id: doc.get("LivingId").map(str::to_owned),
-                    status: doc
-                        .get("Status")
-                        .and_then(|t| t.trim().parse::<i64>().ok())
-                        .map(LivingStatus::from_value),
-                    agent_id: doc.get("AgentID").and_then(|t| t.trim().parse().ok()),
-                })
-            }
-            event => {
-                Self::Unknown {
-                    event: event.map(str::to_owned),
-                    raw_xml: doc.raw().to_owned(),
-                }
-            }
-        }
-    }
+wxlive_runtime::domain_events! {
+    "living_status_change" => LivingStatusChange : "直播回调事件",
 }

@@ -2,7 +2,7 @@
 
 //! Events pushed by WeCom media (temporary material) server API. (素材管理) to the callback URL, decrypted.
 
-use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+use wxlive_runtime::callback::XmlDoc;
 
 /// 异步上传临时素材 回调异步任务结果: An async upload job finished; the notice carries no result: call get_upload_by_url_result with JobId.
 ///
@@ -37,52 +37,21 @@ pub struct UploadMediaJobFinish {
     pub job_id: Option<String>,
 }
 
-/// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// `upload_media_job_finish`: 异步上传临时素材 回调异步任务结果
-    UploadMediaJobFinish(UploadMediaJobFinish),
-    /// An event this version of the spec does not describe (or a message that is not an event).
-    Unknown {
-        /// The `Event` element, if any.
-        event: Option<String>,
-        /// The whole decrypted XML.
-        raw_xml: String,
-    },
-}
-
-impl Event {
-    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::UploadMediaJobFinish(_) => Some("upload_media_job_finish"),
-            Self::Unknown { .. } => None,
+impl UploadMediaJobFinish {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            to_user_name: doc.get("ToUserName").map(str::to_owned),
+            from_user_name: doc.get("FromUserName").map(str::to_owned),
+            create_time: doc.get("CreateTime").and_then(|t| t.trim().parse().ok()),
+            msg_type: doc.get("MsgType").map(str::to_owned),
+            event: doc.get("Event").map(str::to_owned),
+            job_id: doc.get("JobId").map(str::to_owned),
         }
     }
 }
 
-impl CallbackEvent for Event {
-    fn from_xml(doc: &XmlDoc) -> Self {
-        match doc.get("Event") {
-            Some("upload_media_job_finish") => {
-                Self::UploadMediaJobFinish(UploadMediaJobFinish {
-                    to_user_name: doc.get("ToUserName").map(str::to_owned),
-                    from_user_name: doc.get("FromUserName").map(str::to_owned),
-                    create_time: doc
-                        .get("CreateTime")
-                        .and_then(|t| t.trim().parse().ok()),
-                    msg_type: doc.get("MsgType").map(str::to_owned),
-                    event: doc.get("Event").map(str::to_owned),
-                    job_id: doc.get("JobId").map(str::to_owned),
-                })
-            }
-            event => {
-                Self::Unknown {
-                    event: event.map(str::to_owned),
-                    raw_xml: doc.raw().to_owned(),
-                }
-            }
-        }
-    }
+wxlive_runtime::domain_events! {
+    "upload_media_job_finish" => UploadMediaJobFinish :
+    "异步上传临时素材 回调异步任务结果",
 }

@@ -2,7 +2,7 @@
 
 //! Events pushed by WeCom app messages (send, update template cards, recall) and template card events. (消息推送) to the callback URL, decrypted.
 
-use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+use wxlive_runtime::callback::XmlDoc;
 
 /// 模板卡片事件推送: A member clicked a button of a template card the app sent; answer with update_template_card and the ResponseCode.
 ///
@@ -51,6 +51,24 @@ pub struct TemplateCardEvent {
     ///
     /// XML element `<AgentID>`.
     pub agent_id: Option<i32>,
+}
+
+impl TemplateCardEvent {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            to_user_name: doc.get("ToUserName").map(str::to_owned),
+            from_user_name: doc.get("FromUserName").map(str::to_owned),
+            create_time: doc.get("CreateTime").and_then(|t| t.trim().parse().ok()),
+            msg_type: doc.get("MsgType").map(str::to_owned),
+            event: doc.get("Event").map(str::to_owned),
+            event_key: doc.get("EventKey").map(str::to_owned),
+            task_id: doc.get("TaskId").map(str::to_owned),
+            card_type: doc.get("CardType").map(str::to_owned),
+            response_code: doc.get("ResponseCode").map(str::to_owned),
+            agent_id: doc.get("AgentID").and_then(|t| t.trim().parse().ok()),
+        }
+    }
 }
 
 /// 通用模板卡片右上角菜单事件推送: A member picked an entry of a template card's top-right menu (action_menu).
@@ -102,75 +120,26 @@ pub struct TemplateCardMenuEvent {
     pub agent_id: Option<i32>,
 }
 
-/// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// `template_card_event`: 模板卡片事件推送
-    TemplateCardEvent(TemplateCardEvent),
-    /// `template_card_menu_event`: 通用模板卡片右上角菜单事件推送
-    TemplateCardMenuEvent(TemplateCardMenuEvent),
-    /// An event this version of the spec does not describe (or a message that is not an event).
-    Unknown {
-        /// The `Event` element, if any.
-        event: Option<String>,
-        /// The whole decrypted XML.
-        raw_xml: String,
-    },
-}
-
-impl Event {
-    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::TemplateCardEvent(_) => Some("template_card_event"),
-            Self::TemplateCardMenuEvent(_) => Some("template_card_menu_event"),
-            Self::Unknown { .. } => None,
+impl TemplateCardMenuEvent {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            to_user_name: doc.get("ToUserName").map(str::to_owned),
+            from_user_name: doc.get("FromUserName").map(str::to_owned),
+            create_time: doc.get("CreateTime").and_then(|t| t.trim().parse().ok()),
+            msg_type: doc.get("MsgType").map(str::to_owned),
+            event: doc.get("Event").map(str::to_owned),
+            event_key: doc.get("EventKey").map(str::to_owned),
+            task_id: doc.get("TaskId").map(str::to_owned),
+            card_type: doc.get("CardType").map(str::to_owned),
+            response_code: doc.get("ResponseCode").map(str::to_owned),
+            agent_id: doc.get("AgentID").and_then(|t| t.trim().parse().ok()),
         }
     }
 }
 
-impl CallbackEvent for Event {
-    fn from_xml(doc: &XmlDoc) -> Self {
-        match doc.get("Event") {
-            Some("template_card_event") => {
-                Self::TemplateCardEvent(TemplateCardEvent {
-                    to_user_name: doc.get("ToUserName").map(str::to_owned),
-                    from_user_name: doc.get("FromUserName").map(str::to_owned),
-                    create_time: doc
-                        .get("CreateTime")
-                        .and_then(|t| t.trim().parse().ok()),
-                    msg_type: doc.get("MsgType").map(str::to_owned),
-                    event: doc.get("Event").map(str::to_owned),
-                    event_key: doc.get("EventKey").map(str::to_owned),
-                    task_id: doc.get("TaskId").map(str::to_owned),
-                    card_type: doc.get("CardType").map(str::to_owned),
-                    response_code: doc.get("ResponseCode").map(str::to_owned),
-                    agent_id: doc.get("AgentID").and_then(|t| t.trim().parse().ok()),
-                })
-            }
-            Some("template_card_menu_event") => {
-                Self::TemplateCardMenuEvent(TemplateCardMenuEvent {
-                    to_user_name: doc.get("ToUserName").map(str::to_owned),
-                    from_user_name: doc.get("FromUserName").map(str::to_owned),
-                    create_time: doc
-                        .get("CreateTime")
-                        .and_then(|t| t.trim().parse().ok()),
-                    msg_type: doc.get("MsgType").map(str::to_owned),
-                    event: doc.get("Event").map(str::to_owned),
-                    event_key: doc.get("EventKey").map(str::to_owned),
-                    task_id: doc.get("TaskId").map(str::to_owned),
-                    card_type: doc.get("CardType").map(str::to_owned),
-                    response_code: doc.get("ResponseCode").map(str::to_owned),
-                    agent_id: doc.get("AgentID").and_then(|t| t.trim().parse().ok()),
-                })
-            }
-            event => {
-                Self::Unknown {
-                    event: event.map(str::to_owned),
-                    raw_xml: doc.raw().to_owned(),
-                }
-            }
-        }
-    }
+wxlive_runtime::domain_events! {
+    "template_card_event" => TemplateCardEvent : "模板卡片事件推送",
+    "template_card_menu_event" => TemplateCardMenuEvent :
+    "通用模板卡片右上角菜单事件推送",
 }

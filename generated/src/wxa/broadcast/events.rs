@@ -2,7 +2,7 @@
 
 //! Events pushed by WeChat mini-program live broadcast server API. (小程序直播) to the callback URL, decrypted.
 
-use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+use wxlive_runtime::callback::XmlDoc;
 use super::{FollowAction, FollowNotify, LiveStatus, PushMessageApiNotify};
 
 /// 长期订阅状态通知: A user subscribed to or unsubscribed from a room's long-term notifications. Reply `success` (no encryption needed).
@@ -38,6 +38,33 @@ pub struct WxaliveFollowNotify {
     pub follow_notify: Option<FollowNotify>,
 }
 
+impl WxaliveFollowNotify {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            to_user_name: doc.get("ToUserName").map(str::to_owned),
+            from_user_name: doc.get("FromUserName").map(str::to_owned),
+            create_time: doc.get("CreateTime").and_then(|t| t.trim().parse().ok()),
+            msg_type: doc.get("MsgType").map(str::to_owned),
+            event: doc.get("Event").map(str::to_owned),
+            follow_notify: doc
+                .child("FollowNotify")
+                .map(|node| FollowNotify {
+                    room_id: node.get("room_id").and_then(|t| t.trim().parse().ok()),
+                    user_openid: node.get("user_openid").map(str::to_owned),
+                    time: node.get("time").and_then(|t| t.trim().parse().ok()),
+                    live_status: node
+                        .get("live_status")
+                        .and_then(|t| t.trim().parse::<i64>().ok())
+                        .map(LiveStatus::from_value),
+                    action: node
+                        .get("action")
+                        .map(|t| FollowAction::from(t.trim().to_owned())),
+                }),
+        }
+    }
+}
+
 /// 长期订阅群发结果通知: The final result of a push_message call. Reply `success` (no encryption needed).
 ///
 /// `Event` = `wxalive_push_message_notify`, `MsgType` = `event`. Official documentation: [server/event_push/liveplayer/longterm_subscription](https://developers.weixin.qq.com/miniprogram/dev/server/event_push/liveplayer/longterm_subscription).
@@ -71,107 +98,45 @@ pub struct WxalivePushMessageNotify {
     pub push_message_api_notify: Option<PushMessageApiNotify>,
 }
 
-/// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// `wxalive_follow_notify`: 长期订阅状态通知
-    WxaliveFollowNotify(WxaliveFollowNotify),
-    /// `wxalive_push_message_notify`: 长期订阅群发结果通知
-    WxalivePushMessageNotify(WxalivePushMessageNotify),
-    /// An event this version of the spec does not describe (or a message that is not an event).
-    Unknown {
-        /// The `Event` element, if any.
-        event: Option<String>,
-        /// The whole decrypted XML.
-        raw_xml: String,
-    },
-}
-
-impl Event {
-    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::WxaliveFollowNotify(_) => Some("wxalive_follow_notify"),
-            Self::WxalivePushMessageNotify(_) => Some("wxalive_push_message_notify"),
-            Self::Unknown { .. } => None,
+impl WxalivePushMessageNotify {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            to_user_name: doc.get("ToUserName").map(str::to_owned),
+            from_user_name: doc.get("FromUserName").map(str::to_owned),
+            create_time: doc.get("CreateTime").and_then(|t| t.trim().parse().ok()),
+            msg_type: doc.get("MsgType").map(str::to_owned),
+            event: doc.get("Event").map(str::to_owned),
+            push_message_api_notify: doc
+                .child("PushMessageApiNotify")
+                .map(|node| PushMessageApiNotify {
+                    message_id: node.get("message_id").map(str::to_owned),
+                    room_id: node.get("room_id").and_then(|t| t.trim().parse().ok()),
+                    total_count: node
+                        .get("total_count")
+                        .and_then(|t| t.trim().parse().ok()),
+                    success_count: node
+                        .get("success_count")
+                        .and_then(|t| t.trim().parse().ok()),
+                    openid_error_count: node
+                        .get("openid_error_count")
+                        .and_then(|t| t.trim().parse().ok()),
+                    relation_error_count: node
+                        .get("relation_error_count")
+                        .and_then(|t| t.trim().parse().ok()),
+                    user_recv_limit_count: node
+                        .get("user_recv_limit_count")
+                        .and_then(|t| t.trim().parse().ok()),
+                    internal_error_count: node
+                        .get("internal_error_count")
+                        .and_then(|t| t.trim().parse().ok()),
+                }),
         }
     }
 }
 
-impl CallbackEvent for Event {
-    fn from_xml(doc: &XmlDoc) -> Self {
-        match doc.get("Event") {
-            Some("wxalive_follow_notify") => {
-                Self::WxaliveFollowNotify(WxaliveFollowNotify {
-                    to_user_name: doc.get("ToUserName").map(str::to_owned),
-                    from_user_name: doc.get("FromUserName").map(str::to_owned),
-                    create_time: doc
-                        .get("CreateTime")
-                        .and_then(|t| t.trim().parse().ok()),
-                    msg_type: doc.get("MsgType").map(str::to_owned),
-                    event: doc.get("Event").map(str::to_owned),
-                    follow_notify: doc
-                        .child("FollowNotify")
-                        .map(|node| FollowNotify {
-                            room_id: node
-                                .get("room_id")
-                                .and_then(|t| t.trim().parse().ok()),
-                            user_openid: node.get("user_openid").map(str::to_owned),
-                            time: node.get("time").and_then(|t| t.trim().parse().ok()),
-                            live_status: node
-                                .get("live_status")
-                                .and_then(|t| t.trim().parse::<i64>().ok())
-                                .map(LiveStatus::from_value),
-                            action: node
-                                .get("action")
-                                .map(|t| FollowAction::from(t.trim().to_owned())),
-                        }),
-                })
-            }
-            Some("wxalive_push_message_notify") => {
-                Self::WxalivePushMessageNotify(WxalivePushMessageNotify {
-                    to_user_name: doc.get("ToUserName").map(str::to_owned),
-                    from_user_name: doc.get("FromUserName").map(str::to_owned),
-                    create_time: doc
-                        .get("CreateTime")
-                        .and_then(|t| t.trim().parse().ok()),
-                    msg_type: doc.get("MsgType").map(str::to_owned),
-                    event: doc.get("Event").map(str::to_owned),
-                    push_message_api_notify: doc
-                        .child("PushMessageApiNotify")
-                        .map(|node| PushMessageApiNotify {
-                            message_id: node.get("message_id").map(str::to_owned),
-                            room_id: node
-                                .get("room_id")
-                                .and_then(|t| t.trim().parse().ok()),
-                            total_count: node
-                                .get("total_count")
-                                .and_then(|t| t.trim().parse().ok()),
-                            success_count: node
-                                .get("success_count")
-                                .and_then(|t| t.trim().parse().ok()),
-                            openid_error_count: node
-                                .get("openid_error_count")
-                                .and_then(|t| t.trim().parse().ok()),
-                            relation_error_count: node
-                                .get("relation_error_count")
-                                .and_then(|t| t.trim().parse().ok()),
-                            user_recv_limit_count: node
-                                .get("user_recv_limit_count")
-                                .and_then(|t| t.trim().parse().ok()),
-                            internal_error_count: node
-                                .get("internal_error_count")
-                                .and_then(|t| t.trim().parse().ok()),
-                        }),
-                })
-            }
-            event => {
-                Self::Unknown {
-                    event: event.map(str::to_owned),
-                    raw_xml: doc.raw().to_owned(),
-                }
-            }
-        }
-    }
+wxlive_runtime::domain_events! {
+    "wxalive_follow_notify" => WxaliveFollowNotify : "长期订阅状态通知",
+    "wxalive_push_message_notify" => WxalivePushMessageNotify :
+    "长期订阅群发结果通知",
 }

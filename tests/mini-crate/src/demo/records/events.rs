@@ -2,7 +2,7 @@
 
 //! Events pushed by Records kept by the mock server. (记录) to the callback URL, decrypted.
 
-use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+use wxlive_runtime::callback::XmlDoc;
 
 /// 记录已关闭: A record was closed.
 ///
@@ -25,47 +25,17 @@ pub struct RecordClosed {
     pub record_id: Option<String>,
 }
 
-/// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// `record_closed`: 记录已关闭
-    RecordClosed(RecordClosed),
-    /// An event this version of the spec does not describe (or a message that is not an event).
-    Unknown {
-        /// The `Event` element, if any.
-        event: Option<String>,
-        /// The whole decrypted XML.
-        raw_xml: String,
-    },
-}
-
-impl Event {
-    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::RecordClosed(_) => Some("record_closed"),
-            Self::Unknown { .. } => None,
+impl RecordClosed {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            msg_type: doc.get("MsgType").map(str::to_owned),
+            event: doc.get("Event").map(str::to_owned),
+            record_id: doc.get("RecordId").map(str::to_owned),
         }
     }
 }
 
-impl CallbackEvent for Event {
-    fn from_xml(doc: &XmlDoc) -> Self {
-        match doc.get("Event") {
-            Some("record_closed") => {
-                Self::RecordClosed(RecordClosed {
-                    msg_type: doc.get("MsgType").map(str::to_owned),
-                    event: doc.get("Event").map(str::to_owned),
-                    record_id: doc.get("RecordId").map(str::to_owned),
-                })
-            }
-            event => {
-                Self::Unknown {
-                    event: event.map(str::to_owned),
-                    raw_xml: doc.raw().to_owned(),
-                }
-            }
-        }
-    }
+wxlive_runtime::domain_events! {
+    "record_closed" => RecordClosed : "记录已关闭",
 }

@@ -2,36 +2,4 @@
 
 //! Events pushed by Tagged unions. (联合) to the callback URL, decrypted.
 
-use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
-
-/// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// An event this version of the spec does not describe (or a message that is not an event).
-    Unknown {
-        /// The `Event` element, if any.
-        event: Option<String>,
-        /// The whole decrypted XML.
-        raw_xml: String,
-    },
-}
-
-impl Event {
-    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::Unknown { .. } => None,
-        }
-    }
-}
-
-impl CallbackEvent for Event {
-    fn from_xml(doc: &XmlDoc) -> Self {
-        let event = doc.get("Event");
-        Self::Unknown {
-            event: event.map(str::to_owned),
-            raw_xml: doc.raw().to_owned(),
-        }
-    }
-}
+wxlive_runtime::domain_events! {}

@@ -2,7 +2,7 @@
 
 //! Events pushed by Widgets. (小部件) to the callback URL, decrypted.
 
-use wxlive_runtime::callback::{CallbackEvent, XmlDoc};
+use wxlive_runtime::callback::XmlDoc;
 use super::{Color, Part, Shape};
 
 /// 部件已制作: A widget was made.
@@ -24,6 +24,20 @@ pub struct WidgetMade {
     ///
     /// XML element `<Color>`.
     pub color: Option<Color>,
+}
+
+impl WidgetMade {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            event: doc.get("Event").map(str::to_owned),
+            widget_id: doc.get("WidgetId").and_then(|t| t.trim().parse().ok()),
+            color: doc
+                .get("Color")
+                .and_then(|t| t.trim().parse::<i64>().ok())
+                .map(Color::from_value),
+        }
+    }
 }
 
 /// 部件已检验: A widget was checked.
@@ -55,72 +69,28 @@ pub struct WidgetChecked {
     pub part: Option<Part>,
 }
 
-/// An event of this domain. Decoding never fails: other events keep their name and raw XML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// `widget_made`: 部件已制作
-    WidgetMade(WidgetMade),
-    /// `widget_checked`: 部件已检验
-    WidgetChecked(WidgetChecked),
-    /// An event this version of the spec does not describe (or a message that is not an event).
-    Unknown {
-        /// The `Event` element, if any.
-        event: Option<String>,
-        /// The whole decrypted XML.
-        raw_xml: String,
-    },
-}
-
-impl Event {
-    /// The spec's name of the event (its `Event` value), or `None` for [`Event::Unknown`].
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Self::WidgetMade(_) => Some("widget_made"),
-            Self::WidgetChecked(_) => Some("widget_checked"),
-            Self::Unknown { .. } => None,
+impl WidgetChecked {
+    /// The event read from its decrypted document.
+    fn from_doc(doc: &XmlDoc) -> Self {
+        Self {
+            event: doc.get("Event").map(str::to_owned),
+            passed: doc.get("Passed").map(|t| t.trim() == "1"),
+            score: doc
+                .get("Score")
+                .and_then(|t| t.trim().parse::<f64>().ok())
+                .map(wxlive_runtime::wire::Decimal),
+            shape: doc.get("Shape").map(|t| Shape::from(t.trim().to_owned())),
+            part: doc
+                .child("Part")
+                .map(|node| Part {
+                    name: node.get("name").map(str::to_owned),
+                    shape: node.get("shape").map(|t| Shape::from(t.trim().to_owned())),
+                }),
         }
     }
 }
 
-impl CallbackEvent for Event {
-    fn from_xml(doc: &XmlDoc) -> Self {
-        match doc.get("Event") {
-            Some("widget_made") => {
-                Self::WidgetMade(WidgetMade {
-                    event: doc.get("Event").map(str::to_owned),
-                    widget_id: doc.get("WidgetId").and_then(|t| t.trim().parse().ok()),
-                    color: doc
-                        .get("Color")
-                        .and_then(|t| t.trim().parse::<i64>().ok())
-                        .map(Color::from_value),
-                })
-            }
-            Some("widget_checked") => {
-                Self::WidgetChecked(WidgetChecked {
-                    event: doc.get("Event").map(str::to_owned),
-                    passed: doc.get("Passed").map(|t| t.trim() == "1"),
-                    score: doc
-                        .get("Score")
-                        .and_then(|t| t.trim().parse::<f64>().ok())
-                        .map(wxlive_runtime::wire::Decimal),
-                    shape: doc.get("Shape").map(|t| Shape::from(t.trim().to_owned())),
-                    part: doc
-                        .child("Part")
-                        .map(|node| Part {
-                            name: node.get("name").map(str::to_owned),
-                            shape: node
-                                .get("shape")
-                                .map(|t| Shape::from(t.trim().to_owned())),
-                        }),
-                })
-            }
-            event => {
-                Self::Unknown {
-                    event: event.map(str::to_owned),
-                    raw_xml: doc.raw().to_owned(),
-                }
-            }
-        }
-    }
+wxlive_runtime::domain_events! {
+    "widget_made" => WidgetMade : "部件已制作", "widget_checked" => WidgetChecked :
+    "部件已检验",
 }
