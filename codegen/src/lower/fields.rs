@@ -138,7 +138,16 @@ pub fn lower_fields(
 }
 
 /// Methods of every request builder besides the setters: no request field may be named like them.
-const BUILDER_METHODS: &[&str] = &["build", "send", "into_pages", "into_items", "assemble"];
+const BUILDER_METHODS: &[&str] = &[
+    "build",
+    "send",
+    "send_to",
+    "into_pages",
+    "into_items",
+    "assemble",
+    "new",
+    "default",
+];
 
 /// Reports fields of `fields` whose Rust name is taken by an earlier one of `fields` or by one of
 /// `others` (the query fields, when `fields` are a request's body fields).
