@@ -172,7 +172,8 @@ pub trait FromFields: Default {
     /// The type's name, for decode errors and warnings (`LivingInfo`).
     const NAME: &'static str;
 
-    /// Wire names of the guaranteed fields, in the order of their `slot` in [`Reader::guaranteed`].
+    /// Wire names of the guaranteed fields, in the order of their `slot` in the `*_at` readers
+    /// ([`Reader::value_at`] and the like).
     const GUARANTEED: &'static [&'static str] = &[];
 
     /// Reads the value of `key` from `map` into `self`; `Ok(false)` for a key the type does not know
@@ -350,7 +351,8 @@ impl Reader {
         Ok(())
     }
 
-    /// Reads guaranteed field number `slot` (see [`Reader::guaranteed`]) of a `value` row.
+    /// Reads guaranteed field number `slot` of a `value` row (`null` counts as missing and reads as
+    /// the zero value).
     pub fn value_at<'de, T, A>(
         &mut self,
         map: &mut A,
