@@ -23,18 +23,15 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
-use serde::Deserialize;
 use wxlive::wecom::living::{GetLivingInfoRequest, GetLivingInfoResponse};
 use wxlive::wecom::{WecomClient, PRODUCT};
 use wxlive_runtime::http::{decode_answer, RawResponse};
 use wxlive_runtime::ApiRequest as _;
 use wxlive_runtime::Validate as _;
+use wxlive_tests::baseline::{hand_written_call, http_client, HandAnswer, LIVING_INFO};
 
 /// How many calls find the token expired at once.
 const CONCURRENT_CALLS: usize = 1_000;
-
-/// The official sample answer of get_living_info (with the `"status "` typo).
-const LIVING_INFO: &str = r#"{"errcode":0,"errmsg":"ok","living_info":{"theme":"直角三角形讲解","living_start":1586405229,"living_duration":1800,"status ":3,"reserve_start":1586405239,"reserve_living_duration":1600,"description":"小学数学精选课程","anchor_userid":"zhangsan","main_department":1,"viewer_num":100,"comment_num":110,"mic_num":120,"open_replay":1,"replay_status":2,"type":0,"push_stream_url":"https://www.qq.test.com","online_count":1,"subscribe_count":1}}"#;
 
 /// What the server counts and how it answers gettoken.
 #[derive(Default)]
@@ -92,75 +89,6 @@ async fn gettoken(State(state): State<Arc<ServerState>>) -> impl IntoResponse {
 
 async fn living_info() -> impl IntoResponse {
     ([(CONTENT_TYPE, "application/json")], LIVING_INFO)
-}
-
-/// The hand-written baseline's answer type: what a person would declare for this endpoint.
-#[derive(Debug, Deserialize)]
-struct HandAnswer {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    errmsg: String,
-    #[serde(default)]
-    living_info: Option<HandLivingInfo>,
-}
-
-// Every field is decoded, as the generated type does, even though the benchmark reads only one.
-#[allow(dead_code)]
-#[derive(Debug, Deserialize)]
-struct HandLivingInfo {
-    theme: Option<String>,
-    living_start: Option<i64>,
-    living_duration: Option<i32>,
-    #[serde(alias = "status ")]
-    status: Option<i64>,
-    reserve_start: Option<i64>,
-    reserve_living_duration: Option<i32>,
-    description: Option<String>,
-    anchor_userid: Option<String>,
-    main_department: Option<i32>,
-    viewer_num: Option<i32>,
-    comment_num: Option<i32>,
-    mic_num: Option<i32>,
-    open_replay: Option<i32>,
-    replay_status: Option<i32>,
-    #[serde(rename = "type")]
-    living_type: Option<i32>,
-    push_stream_url: Option<String>,
-    online_count: Option<i32>,
-    subscribe_count: Option<i32>,
-}
-
-/// One get_living_info call written by hand: reqwest, the token in the query, serde_json, errcode check.
-async fn hand_written_call(
-    http: &reqwest::Client,
-    base_url: &str,
-    token: &str,
-    livingid: &str,
-) -> Result<HandAnswer, String> {
-    let body = http
-        .get(format!("{base_url}/cgi-bin/living/get_living_info"))
-        .query(&[("access_token", token), ("livingid", livingid)])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .bytes()
-        .await
-        .map_err(|e| e.to_string())?;
-    let answer: HandAnswer = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-    if answer.errcode != 0 {
-        return Err(format!("errcode {}: {}", answer.errcode, answer.errmsg));
-    }
-    Ok(answer)
-}
-
-/// The same reqwest settings as the generated client's defaults.
-fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("reqwest client")
 }
 
 fn client_overhead(c: &mut Criterion) {

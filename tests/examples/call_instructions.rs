@@ -13,53 +13,13 @@ use std::time::Duration;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::get;
 use axum::Router;
-use serde::Deserialize;
 use wxlive::wecom::WecomClient;
-
-/// The official sample answer of get_living_info, as the client benchmark serves it.
-const LIVING_INFO: &str = r#"{"errcode":0,"errmsg":"ok","living_info":{"theme":"直角三角形讲解","living_start":1586405229,"living_duration":1800,"status ":3,"reserve_start":1586405239,"reserve_living_duration":1600,"description":"小学数学精选课程","anchor_userid":"zhangsan","main_department":1,"viewer_num":100,"comment_num":110,"mic_num":120,"open_replay":1,"replay_status":2,"type":0,"push_stream_url":"https://www.qq.test.com","online_count":1,"subscribe_count":1}}"#;
+use wxlive_tests::baseline::{hand_written_call, http_client, LIVING_INFO};
 
 const TOKEN: &str = r#"{"errcode":0,"errmsg":"ok","access_token":"TOKEN-1","expires_in":7200}"#;
 
 /// Call counts of the two runs per client.
 const RUNS: [usize; 2] = [200, 1_200];
-
-/// The hand-written answer type, as in the client benchmark.
-#[allow(dead_code)] // Every field is decoded, as the generated type does.
-#[derive(Debug, Deserialize)]
-struct HandAnswer {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    errmsg: String,
-    #[serde(default)]
-    living_info: Option<HandLivingInfo>,
-}
-
-#[allow(dead_code)] // Every field is decoded, as the generated type does.
-#[derive(Debug, Deserialize)]
-struct HandLivingInfo {
-    theme: Option<String>,
-    living_start: Option<i64>,
-    living_duration: Option<i32>,
-    #[serde(alias = "status ")]
-    status: Option<i64>,
-    reserve_start: Option<i64>,
-    reserve_living_duration: Option<i32>,
-    description: Option<String>,
-    anchor_userid: Option<String>,
-    main_department: Option<i32>,
-    viewer_num: Option<i32>,
-    comment_num: Option<i32>,
-    mic_num: Option<i32>,
-    open_replay: Option<i32>,
-    replay_status: Option<i32>,
-    #[serde(rename = "type")]
-    living_type: Option<i32>,
-    push_stream_url: Option<String>,
-    online_count: Option<i32>,
-    subscribe_count: Option<i32>,
-}
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
@@ -162,11 +122,7 @@ fn client(generated: bool, base: &str, calls: usize) -> Result<(), String> {
             .base_url(base)
             .build()
             .map_err(|e| e.to_string())?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = http_client();
         for _ in 0..=calls {
             if generated {
                 let answer = client
@@ -177,20 +133,7 @@ fn client(generated: bool, base: &str, calls: usize) -> Result<(), String> {
                     .await;
                 std::hint::black_box(answer.map_err(|e| e.to_string())?);
             } else {
-                let body = http
-                    .get(format!("{base}/cgi-bin/living/get_living_info"))
-                    .query(&[("access_token", "TOKEN-1"), ("livingid", "lv")])
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .bytes()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let answer: HandAnswer =
-                    serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-                if answer.errcode != 0 {
-                    return Err(format!("errcode {}: {}", answer.errcode, answer.errmsg));
-                }
+                let answer = hand_written_call(&http, base, "TOKEN-1", "lv").await?;
                 std::hint::black_box(answer);
             }
         }

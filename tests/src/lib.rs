@@ -1,5 +1,6 @@
 //! Test support: a loopback HTTP server that records every request and answers from a script.
 
+pub mod baseline;
 pub mod fuzz;
 pub mod soak;
 
